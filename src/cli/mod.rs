@@ -1,0 +1,155 @@
+//! Command-line subcommands: each parses its arguments, calls the core and prints.
+//!
+//! Output is deterministic (plans in file order, sections in reading order) so that it can be
+//! diffed and tested.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use serde_json::{Value, json};
+
+use crate::corpus::{Corpus, load_paths};
+use crate::outline::Section;
+use crate::plan::Plan;
+
+/// 对照 duizhao — review Chinese government plans side by side.
+#[derive(Debug, Parser)]
+#[command(name = "duizhao", version, about)]
+pub struct Cli {
+    /// What to do; without a subcommand the desktop app opens on the bundled seeds.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the plans found in files or folders (default: the bundled seeds).
+    Plans {
+        /// Files or folders.
+        paths: Vec<PathBuf>,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the section tree of one plan.
+    Outline {
+        /// Files or folders.
+        paths: Vec<PathBuf>,
+        /// Plan name or id.
+        #[arg(long)]
+        plan: String,
+        /// Print JSON instead of an indented tree.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Open the desktop app on these files or folders.
+    Open {
+        /// Files or folders.
+        paths: Vec<PathBuf>,
+    },
+}
+
+/// Load a corpus and report unreadable files on stderr (once each).
+pub fn load_reporting(paths: &[PathBuf]) -> Corpus {
+    let corpus = load_paths(paths);
+    for e in &corpus.errors {
+        eprintln!("warning: {e}");
+    }
+    corpus
+}
+
+/// `duizhao plans`.
+pub fn plans(paths: &[PathBuf], as_json: bool) -> anyhow::Result<String> {
+    let corpus = load_reporting(paths);
+    if corpus.plans.is_empty() {
+        anyhow::bail!("no plans found in {}", describe(paths));
+    }
+    if as_json {
+        let arr: Vec<Value> = corpus.plans.iter().map(plan_json).collect();
+        return Ok(serde_json::to_string_pretty(&arr)?);
+    }
+    let mut out = String::new();
+    for p in &corpus.plans {
+        out.push_str(&format!(
+            "{:<40} {:<10} {:<4} {:>4} sections {:>4} measures  {}\n",
+            p.name,
+            p.province.as_deref().unwrap_or("-"),
+            p.level.as_deref().unwrap_or("-"),
+            p.section_count(),
+            p.measures().len(),
+            p.plan_id
+        ));
+    }
+    out.push_str(&format!("{} plans\n", corpus.plans.len()));
+    Ok(out)
+}
+
+fn describe(paths: &[PathBuf]) -> String {
+    if paths.is_empty() {
+        return crate::corpus::default_seed_dir().display().to_string();
+    }
+    paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+}
+
+/// The JSON object of one plan in `duizhao plans --json`.
+pub fn plan_json(p: &Plan) -> Value {
+    json!({
+        "id": p.plan_id,
+        "name": p.name,
+        "province": p.province,
+        "level": p.level,
+        "source": p.source,
+        "encoding": p.encoding,
+        "title": p.meta.title,
+        "doc_number": p.meta.doc_number,
+        "issuer": p.meta.issuer,
+        "date": p.meta.date,
+        "period": p.meta.period,
+        "sections": p.section_count(),
+        "measures": p.measures().len(),
+    })
+}
+
+fn section_json(s: &Section) -> Value {
+    json!({
+        "level": s.level,
+        "number": s.number,
+        "label": s.label,
+        "title": s.title,
+        "kind": s.kind.label(),
+        "measures": s.measures.len(),
+        "span": [s.span.start, s.span.end],
+        "children": s.children.iter().map(section_json).collect::<Vec<_>>(),
+    })
+}
+
+/// `duizhao outline`.
+pub fn outline(paths: &[PathBuf], plan: &str, as_json: bool) -> anyhow::Result<String> {
+    let corpus = load_reporting(paths);
+    let p = corpus.find_plan(plan).map_err(anyhow::Error::msg)?;
+    if as_json {
+        let v = json!({
+            "plan": p.name,
+            "id": p.plan_id,
+            "preamble": {"text": p.preamble.text, "measures": p.preamble.measures.len()},
+            "sections": p.sections.iter().map(section_json).collect::<Vec<_>>(),
+        });
+        return Ok(serde_json::to_string_pretty(&v)?);
+    }
+    let mut out = format!("{} ({})\n", p.name, p.meta.title.as_deref().unwrap_or("-"));
+    if !p.preamble.measures.is_empty() {
+        out.push_str(&format!("  [preamble] {} measures\n", p.preamble.measures.len()));
+    }
+    for s in p.all_sections() {
+        out.push_str(&format!(
+            "{}{} {} [{}] {} measures\n",
+            "  ".repeat(s.level),
+            s.label,
+            s.title,
+            s.kind.label(),
+            s.measures.len()
+        ));
+    }
+    Ok(out)
+}

@@ -1,0 +1,16 @@
+//! duizhao (对照): review Chinese government plans side by side.
+//!
+//! The core — import, normalisation, line classification, plan splitting, outline, measures,
+//! corpus loading — never depends on egui. The `cli` module formats core results for the
+//! terminal; the `ui` module (feature `gui`) only draws what the core returns.
+
+pub mod cli;
+pub mod corpus;
+pub mod import;
+pub mod lines;
+pub mod measure;
+pub mod normalize;
+pub mod outline;
+pub mod plan;
+#[cfg(feature = "gui")]
+pub mod ui;

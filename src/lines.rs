@@ -1,0 +1,169 @@
+//! Line classification: which lines of a document are text, and which are layout debris.
+//!
+//! Plan files carry debris from wherever they were copied: page numbers (`- 12 -`), running
+//! headers repeated on every page, tables of contents (leader dots, markdown tables), web-page
+//! metadata (`添加日期 … 浏览次数`). This module marks each line once, on its normalised text,
+//! so that plan splitting and outline parsing only ever look at the text lines.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use crate::normalize::{Normalized, normalize_line};
+use crate::outline::parse_number;
+
+/// What a line is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    /// Nothing but whitespace.
+    Blank,
+    /// A page number on its own line.
+    PageNumber,
+    /// Web-page metadata (date added, author, source, view count, share/print links).
+    WebMeta,
+    /// A table-of-contents line (title, leader dots, page number; markdown table rows; 目录).
+    Toc,
+    /// A short line repeated on many pages (running header or footer).
+    RunningHeader,
+    /// Anything else.
+    Text,
+}
+
+/// One line of the original document.
+#[derive(Debug, Clone)]
+pub struct Line {
+    /// 0-based line number.
+    pub line_no: usize,
+    /// Byte range in the original text, without the newline.
+    pub orig_range: Range<usize>,
+    /// The normalised line.
+    pub norm: Normalized,
+    /// What it is.
+    pub kind: LineKind,
+}
+
+impl Line {
+    /// Number of chars in the normalised line.
+    pub fn norm_chars(&self) -> usize {
+        self.norm.text.chars().count()
+    }
+}
+
+/// Split the original text into lines and classify them.
+pub fn classify_lines(original: &str) -> Vec<Line> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for (line_no, raw) in original.split('\n').enumerate() {
+        let norm = normalize_line(raw, start);
+        let kind = classify_one(&norm.text);
+        lines.push(Line {
+            line_no,
+            orig_range: start..start + raw.len(),
+            norm,
+            kind,
+        });
+        start += raw.len() + 1;
+    }
+    mark_running_headers(&mut lines);
+    lines
+}
+
+fn classify_one(t: &str) -> LineKind {
+    if t.is_empty() {
+        return LineKind::Blank;
+    }
+    if is_page_number(t) {
+        return LineKind::PageNumber;
+    }
+    if is_toc_line(t) {
+        return LineKind::Toc;
+    }
+    if is_web_meta(t) {
+        return LineKind::WebMeta;
+    }
+    LineKind::Text
+}
+
+fn is_page_number(t: &str) -> bool {
+    let core = t.trim_matches(|c: char| matches!(c, '-' | '—' | '–' | '·' | ' ' | '_'));
+    if !core.is_empty() && core.len() <= 4 && core.chars().all(|c| c.is_ascii_digit()) {
+        return true;
+    }
+    // 第 3 页 / 第3页共20页 / Page 3 of 20
+    let t2 = t.replace(' ', "");
+    (t2.starts_with('第') && t2.contains('页') && t2.chars().count() <= 12 && t2.chars().any(|c| c.is_ascii_digit()))
+        || (t2.to_ascii_lowercase().starts_with("page") && t2.len() <= 16)
+}
+
+fn is_toc_line(t: &str) -> bool {
+    let compact: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+    if compact == "目录" || compact == "目次" {
+        return true;
+    }
+    // Markdown table rows and separator rows.
+    if compact.starts_with('|') && compact.ends_with('|') {
+        return true;
+    }
+    // Leader dots followed by a page number: 一、总体要求……3 / 北京市房山区…..1
+    let trimmed = compact.trim_end_matches(|c: char| c.is_ascii_digit());
+    if trimmed.len() < compact.len() {
+        let leaders = trimmed
+            .chars()
+            .rev()
+            .take_while(|c| matches!(c, '.' | '…' | '·' | '-' | '_' | '。'))
+            .count();
+        if leaders >= 3 || trimmed.ends_with("……") {
+            return true;
+        }
+    }
+    false
+}
+
+const WEB_META_KEYS: &[&str] = &[
+    "添加日期", "发布日期", "发布时间", "发文日期", "作者:", "来源:", "浏览次数", "点击数", "阅读次数", "访问次数", "字号", "打印本页",
+    "关闭窗口", "当前位置", "您的位置", "分享到", "【打印】", "【关闭】", "责任编辑", "信息来源", "[打印]", "[关闭]",
+];
+
+fn is_web_meta(t: &str) -> bool {
+    let hits = WEB_META_KEYS.iter().filter(|k| t.contains(*k)).count();
+    hits >= 2 || (hits == 1 && t.chars().count() <= 24 && !t.ends_with('。'))
+}
+
+fn mark_running_headers(lines: &mut [Line]) {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for l in lines.iter().filter(|l| l.kind == LineKind::Text) {
+        *counts.entry(l.norm.text.as_str()).or_default() += 1;
+    }
+    let repeated: Vec<String> = counts
+        .into_iter()
+        .filter(|(t, n)| {
+            *n >= 3
+                && t.chars().count() <= 30
+                && parse_number(t).is_none()
+                && !t.ends_with(['。', ':', ';', '!', '?', ',', '，', '、'])
+        })
+        .map(|(t, _)| t.to_string())
+        .collect();
+    if repeated.is_empty() {
+        return;
+    }
+    for l in lines.iter_mut() {
+        if l.kind == LineKind::Text && repeated.iter().any(|r| *r == l.norm.text) {
+            l.kind = LineKind::RunningHeader;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debris_is_recognised() {
+        assert_eq!(classify_one("- 12 -"), LineKind::PageNumber);
+        assert_eq!(classify_one("|北京市房山区试点工作方案要点.....|1|"), LineKind::Toc);
+        assert_eq!(classify_one("一、总体要求……………3"), LineKind::Toc);
+        assert_eq!(classify_one("添加日期:2023-12-13作者:来源:四川在线浏览次数:211"), LineKind::WebMeta);
+        assert_eq!(classify_one("一、总体要求"), LineKind::Text);
+        assert_eq!(classify_one("到2020年,城镇化率达到75%。"), LineKind::Text);
+    }
+}

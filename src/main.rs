@@ -1,0 +1,35 @@
+//! The duizhao binary: subcommands run the core and print; no subcommand opens the app.
+
+use clap::Parser;
+use duizhao::cli::{Cli, Command};
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Plans { paths, json }) => duizhao::cli::plans(&paths, json).map(Some),
+        Some(Command::Outline { paths, plan, json }) => duizhao::cli::outline(&paths, &plan, json).map(Some),
+        Some(Command::Open { paths }) => run_gui(paths).map(|()| None),
+        None => run_gui(Vec::new()).map(|()| None),
+    };
+    match result {
+        Ok(Some(text)) => {
+            println!("{}", text.trim_end());
+            std::process::ExitCode::SUCCESS
+        }
+        Ok(None) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(feature = "gui")]
+fn run_gui(paths: Vec<std::path::PathBuf>) -> anyhow::Result<()> {
+    duizhao::ui::run(paths)
+}
+
+#[cfg(not(feature = "gui"))]
+fn run_gui(_paths: Vec<std::path::PathBuf>) -> anyhow::Result<()> {
+    anyhow::bail!("this build has no GUI (built without the `gui` feature); use a subcommand, see --help")
+}

@@ -1,0 +1,430 @@
+//! The heading hierarchy of a Chinese official document.
+//!
+//! Official documents number their headings in a handful of styles — 第X章/第X节/第X条, 一、,
+//! （一）, 1./1、, （1）, ① — but which style sits at which depth is each document's own choice,
+//! so levels are assigned by order of first use: a style seen for the first time nests under the
+//! current heading, a style seen before closes everything deeper (the way Markdown readers treat
+//! list markers). A numbered line counts as a heading only if its number fits the sequence of its
+//! style (a restart at 1, or the next number with room for a skipped one), which keeps numbers that
+//! a page break pushed to the start of a line (`二级市场…`) inside their sentence.
+//!
+//! Headings may run into their body (`（一）加强组织领导。成立…`: the title is the first short
+//! sentence) or stand alone on a line (`一、指导思想`).
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+use crate::lines::{Line, LineKind};
+use crate::measure::Measure;
+use crate::normalize::Normalized;
+
+/// A numbering style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum NumberStyle {
+    /// 第一章
+    Chapter,
+    /// 第一节
+    Part,
+    /// 第一条
+    Article,
+    /// 一、
+    CnComma,
+    /// （一）
+    CnParen,
+    /// 1. / 1、
+    Arabic,
+    /// （1）
+    ArabicParen,
+    /// ①
+    Circled,
+}
+
+/// A heading number found at the start of a normalised line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Numbering {
+    /// Its style.
+    pub style: NumberStyle,
+    /// The numeric value (一 = 1).
+    pub value: u32,
+    /// The numeral as written (`一`, `12`).
+    pub numeral: String,
+    /// Byte offset where the number starts (after a markdown bullet, if any).
+    pub start: usize,
+    /// Byte offset where the text after the number starts.
+    pub rest: usize,
+}
+
+/// Parse a heading number at the start of a normalised line.
+pub fn parse_number(t: &str) -> Option<Numbering> {
+    let mut start = 0;
+    for bullet in ["- ", "* ", "• ", "-", "•"] {
+        if let Some(r) = t.strip_prefix(bullet) {
+            if r.starts_with(|c: char| c.is_ascii_digit() || cn_digit(c).is_some() || c == '(') {
+                start = t.len() - r.len();
+                break;
+            }
+        }
+    }
+    let s = &t[start..];
+    let (style, numeral, consumed) = parse_marker(s)?;
+    let value = numeral_value(&numeral)?;
+    if value == 0 || value > 199 {
+        return None;
+    }
+    let mut rest = start + consumed;
+    rest += t[rest..].len() - t[rest..].trim_start_matches([' ', '、', '.']).len();
+    let after = &t[rest..];
+    // `一、二级市场`: a numeral list inside a sentence, not a heading.
+    if style == NumberStyle::CnComma && after.chars().next().is_some_and(|c| cn_digit(c).is_some()) {
+        return None;
+    }
+    if style == NumberStyle::Arabic && after.starts_with(|c: char| c.is_ascii_digit() || c == '%') {
+        return None;
+    }
+    Some(Numbering {
+        style,
+        value,
+        numeral,
+        start,
+        rest,
+    })
+}
+
+fn parse_marker(s: &str) -> Option<(NumberStyle, String, usize)> {
+    let first = s.chars().next()?;
+    if first == '第' {
+        let body = &s['第'.len_utf8()..];
+        let num: String = body.chars().take_while(|c| cn_digit(*c).is_some() || c.is_ascii_digit()).collect();
+        let after = body[num.len()..].chars().next()?;
+        let style = match after {
+            '章' => NumberStyle::Chapter,
+            '节' => NumberStyle::Part,
+            '条' => NumberStyle::Article,
+            _ => return None,
+        };
+        if num.is_empty() {
+            return None;
+        }
+        return Some((style, num.clone(), '第'.len_utf8() + num.len() + after.len_utf8()));
+    }
+    if let Some(v) = circled_value(first) {
+        return Some((NumberStyle::Circled, v.to_string(), first.len_utf8()));
+    }
+    let (open, inner) = match s.strip_prefix('(') {
+        Some(r) => (true, r),
+        None => (false, s),
+    };
+    let cn: String = inner.chars().take_while(|c| cn_digit(*c).is_some()).collect();
+    let ar: String = inner.chars().take_while(|c| c.is_ascii_digit()).collect();
+    let open_len = usize::from(open);
+    if !cn.is_empty() && cn.chars().count() <= 3 {
+        let after = inner[cn.len()..].chars().next()?;
+        return match (open, after) {
+            (_, ')') => Some((NumberStyle::CnParen, cn.clone(), open_len + cn.len() + 1)),
+            (false, '、') => Some((NumberStyle::CnComma, cn.clone(), cn.len() + '、'.len_utf8())),
+            (false, '.') => Some((NumberStyle::CnComma, cn.clone(), cn.len() + 1)),
+            _ => None,
+        };
+    }
+    if !ar.is_empty() && ar.len() <= 3 {
+        let after = inner[ar.len()..].chars().next()?;
+        return match (open, after) {
+            (_, ')') => Some((NumberStyle::ArabicParen, ar.clone(), open_len + ar.len() + 1)),
+            (false, '.') | (false, '、') => Some((NumberStyle::Arabic, ar.clone(), ar.len() + after.len_utf8())),
+            _ => None,
+        };
+    }
+    None
+}
+
+fn circled_value(c: char) -> Option<u32> {
+    match c {
+        '①'..='⑳' => Some(c as u32 - '①' as u32 + 1),
+        _ => None,
+    }
+}
+
+fn cn_digit(c: char) -> Option<u32> {
+    Some(match c {
+        '〇' | '零' => 0,
+        '一' => 1,
+        '二' => 2,
+        '三' => 3,
+        '四' => 4,
+        '五' => 5,
+        '六' => 6,
+        '七' => 7,
+        '八' => 8,
+        '九' => 9,
+        '十' => 10,
+        '百' => 100,
+        _ => return None,
+    })
+}
+
+/// Value of a numeral: `12`, `十二`, `二十一`, `一百零五`.
+pub fn numeral_value(s: &str) -> Option<u32> {
+    if s.chars().all(|c| c.is_ascii_digit()) {
+        return s.parse().ok();
+    }
+    let mut total = 0u32;
+    let mut current = 0u32;
+    for c in s.chars() {
+        let d = cn_digit(c)?;
+        match d {
+            10 | 100 => {
+                total += current.max(1) * d;
+                current = 0;
+            }
+            _ => current = d,
+        }
+    }
+    Some(total + current)
+}
+
+/// What a section is about, decided from its heading and its place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, PartialOrd, Ord)]
+pub enum SectionKind {
+    /// Profile, basis, situation.
+    #[serde(rename = "概况")]
+    Profile,
+    /// Guiding ideology, general requirements.
+    #[serde(rename = "指导思想")]
+    Guidance,
+    /// Basic principles.
+    #[serde(rename = "基本原则")]
+    Principles,
+    /// Goals and targets.
+    #[serde(rename = "目标")]
+    Goals,
+    /// Tasks and measures.
+    #[serde(rename = "任务")]
+    Tasks,
+    /// Safeguards, organisation, implementation.
+    #[serde(rename = "保障")]
+    Safeguards,
+    /// Anything else.
+    #[serde(rename = "其他")]
+    Other,
+}
+
+impl SectionKind {
+    /// The Chinese label.
+    pub fn label(self) -> &'static str {
+        match self {
+            SectionKind::Profile => "概况",
+            SectionKind::Guidance => "指导思想",
+            SectionKind::Principles => "基本原则",
+            SectionKind::Goals => "目标",
+            SectionKind::Tasks => "任务",
+            SectionKind::Safeguards => "保障",
+            SectionKind::Other => "其他",
+        }
+    }
+
+    /// Kind named by a heading's (simplified) title alone, if it names one.
+    pub fn from_title(title: &str) -> Option<SectionKind> {
+        let has = |keys: &[&str]| keys.iter().any(|k| title.contains(k));
+        if has(&["保障", "组织实施", "组织领导", "实施步骤", "工作要求", "推进机制", "工作机制", "督导", "考核", "监测评估", "宣传引导"]) {
+            return Some(SectionKind::Safeguards);
+        }
+        if has(&["指导思想", "总体要求", "总体思路", "总体考虑", "重大意义", "基本思路"]) {
+            return Some(SectionKind::Guidance);
+        }
+        if has(&["原则"]) {
+            return Some(SectionKind::Principles);
+        }
+        if has(&["目标", "发展定位", "预期成效", "主要指标"]) {
+            return Some(SectionKind::Goals);
+        }
+        if has(&["基础", "现状", "概况", "背景", "形势", "基本情况", "区情", "县情", "市情"]) && !has(&["设施", "建设"]) {
+            return Some(SectionKind::Profile);
+        }
+        if has(&["任务", "重点", "举措", "主要措施", "工作内容", "试点内容", "实施路径", "实施途径"]) {
+            return Some(SectionKind::Tasks);
+        }
+        None
+    }
+}
+
+/// One section of a plan's outline.
+#[derive(Debug, Clone, Serialize)]
+pub struct Section {
+    /// Index of the section in the plan, in reading order (pre-order).
+    pub section_id: usize,
+    /// Depth, 1 for top-level sections.
+    pub level: usize,
+    /// Numbering style.
+    pub style: Option<NumberStyle>,
+    /// The numeral (`一`, `3`), empty for an unnumbered section.
+    pub number: String,
+    /// The full marker as the original writes it (`一、`, `（三）`, `(1)`).
+    pub label: String,
+    /// Title for display (original script, pinyin notes removed); may be empty.
+    pub title: String,
+    /// Title normalised (simplified, half-width) for matching.
+    pub title_norm: String,
+    /// What the section is about.
+    pub kind: SectionKind,
+    /// Original byte range of the whole section, heading to the end of its last descendant.
+    pub span: Range<usize>,
+    /// Original byte range of the heading line (up to the end of the run-in title).
+    pub heading_span: Range<usize>,
+    /// The section's own body text for display (children excluded).
+    pub body: String,
+    /// The section's own body, normalised.
+    pub body_norm: String,
+    /// Measures of the section's own body.
+    pub measures: Vec<Measure>,
+    /// Sub-sections.
+    pub children: Vec<Section>,
+}
+
+impl Section {
+    /// This section and all its descendants in reading order.
+    pub fn walk(&self) -> Vec<&Section> {
+        let mut out = vec![self];
+        for c in &self.children {
+            out.extend(c.walk());
+        }
+        out
+    }
+}
+
+/// A paragraph: consecutive text lines joined where a sentence ran over a line or page break.
+#[derive(Debug, Clone)]
+pub struct Para {
+    /// The joined normalised text with its map to the original.
+    pub norm: Normalized,
+    /// Line numbers of the first and last line.
+    pub lines: Range<usize>,
+    /// The heading number, if the paragraph starts with an accepted heading.
+    pub numbering: Option<Numbering>,
+}
+
+/// Does a normalised line end a sentence (or a bracketed note)?
+pub fn ends_sentence(t: &str) -> bool {
+    let Some(last) = t.chars().last() else { return true };
+    if matches!(last, '。' | '!' | '?' | ';' | ':' | '…' | ')' | '】' | '〕' | '」' | '』') {
+        return true;
+    }
+    if matches!(last, '”' | '"' | '’') {
+        let mut it = t.chars().rev();
+        it.next();
+        return it.next().is_some_and(|c| matches!(c, '。' | '!' | '?' | ';'));
+    }
+    false
+}
+
+/// Sequence state for heading acceptance.
+#[derive(Debug, Default)]
+pub struct HeadingState {
+    last: Vec<(NumberStyle, u32)>,
+}
+
+impl HeadingState {
+    fn last_of(&self, style: NumberStyle) -> Option<u32> {
+        self.last.iter().find(|(s, _)| *s == style).map(|t| t.1)
+    }
+
+    /// Would a numbered line be a heading here? `after_open_sentence`: the previous paragraph
+    /// ends mid-sentence, so the line is more likely its continuation.
+    pub fn accepts(&self, n: &Numbering, after_open_sentence: bool) -> bool {
+        match self.last_of(n.style) {
+            Some(last) if n.value == last + 1 => true,
+            Some(_) | None if n.value == 1 => true,
+            Some(last) => !after_open_sentence && n.value > last && n.value <= last + 3,
+            None => !after_open_sentence && n.value <= 2,
+        }
+    }
+
+    /// Record an accepted heading.
+    pub fn record(&mut self, n: &Numbering) {
+        match self.last.iter_mut().find(|(s, _)| *s == n.style) {
+            Some(slot) => slot.1 = n.value,
+            None => self.last.push((n.style, n.value)),
+        }
+    }
+}
+
+/// Join the text lines of a body into paragraphs and mark headings.
+pub fn build_paragraphs(lines: &[Line]) -> Vec<Para> {
+    let mut paras: Vec<Para> = Vec::new();
+    let mut state = HeadingState::default();
+    for line in lines.iter().filter(|l| l.kind == LineKind::Text) {
+        let t = &line.norm.text;
+        let open = paras.last().is_some_and(|p| !ends_sentence(&p.norm.text) && !is_bare_heading(p));
+        let numbering = parse_number(t).filter(|n| state.accepts(n, open));
+        if let Some(n) = numbering {
+            state.record(&n);
+            paras.push(Para {
+                norm: line.norm.clone(),
+                lines: line.line_no..line.line_no + 1,
+                numbering: Some(n),
+            });
+            continue;
+        }
+        let join = match paras.last() {
+            None => false,
+            Some(p) if is_bare_heading(p) => is_heading_tail(p, t),
+            Some(_) => open,
+        };
+        if join && let Some(p) = paras.last_mut() {
+            p.norm.append(&line.norm);
+            p.lines.end = line.line_no + 1;
+            continue;
+        }
+        paras.push(Para {
+            norm: line.norm.clone(),
+            lines: line.line_no..line.line_no + 1,
+            numbering: None,
+        });
+    }
+    paras
+}
+
+/// A heading paragraph with no sentence in it (`一、指导思想`).
+fn is_bare_heading(p: &Para) -> bool {
+    p.numbering.as_ref().is_some_and(|n| {
+        let rest = &p.norm.text[n.rest..];
+        !rest.contains(['。', '!', '?', ';'])
+    })
+}
+
+/// Is `next` the wrapped end of a heading that stands alone on its line?
+fn is_heading_tail(p: &Para, next: &str) -> bool {
+    let head = &p.norm.text;
+    let n = next.chars().count();
+    if head.ends_with([',', '、', '和', '与', '及']) {
+        return true;
+    }
+    n <= 12 && (next.ends_with('。') || !next.contains(['。', ',', ';']))
+        && head.chars().count() >= 16
+}
+
+/// Split a heading paragraph's text after the number into (title, body start), in bytes of
+/// `text`. A run-in title is the first short sentence; a long first sentence means the paragraph
+/// is an untitled numbered item.
+pub fn split_title(text: &str, rest: usize) -> (Range<usize>, usize) {
+    let after = &text[rest..];
+    let stop = after
+        .char_indices()
+        .find(|(_, c)| matches!(c, '。' | '!' | '?' | ';' | ':'))
+        .map(|(i, c)| (i, c.len_utf8()));
+    match stop {
+        None => (rest..text.len(), text.len()),
+        Some((i, len)) => {
+            let first = &after[..i];
+            let chars = first.chars().count();
+            let commas = first.matches([',', '，']).count();
+            let colon = after[i..].starts_with(':');
+            let short = if colon { chars <= 20 } else { chars <= 40 && commas <= 1 };
+            if short {
+                (rest..rest + i, rest + i + len)
+            } else {
+                (rest..rest, rest)
+            }
+        }
+    }
+}
