@@ -1,0 +1,497 @@
+//! The selected plan: its title and metadata, then its outline — each heading indented by level
+//! with a tag for its kind (概况, 任务, …) — with the measures of each section under it.
+//!
+//! The outline and measures are one flat list of rows of different heights (measures wrap). Only
+//! the rows in view are drawn: the heights of all rows are laid out once per plan, width, theme
+//! and language, and the scroll area's viewport picks the rows to draw by binary search, so a plan
+//! with thousands of measures scrolls as fast as a short one.
+
+use std::sync::Arc;
+
+use egui::text::{LayoutJob, TextWrapping};
+use egui::{Color32, FontId, Galley, Rect, Role, Sense, TextFormat, TextStyle, WidgetInfo};
+
+use crate::outline::{Section, SectionKind};
+use crate::plan::Plan;
+
+use super::app::{Language, Settings};
+use super::theme;
+
+/// Horizontal step per outline level.
+const INDENT: f32 = 22.0;
+/// Width kept for the section-kind tag at the right of a heading.
+const TAG_WIDTH: f32 = 84.0;
+/// Width of the measure-number column.
+const NUMBER_WIDTH: f32 = 38.0;
+/// Space kept free at the right for the scroll bar.
+const RIGHT_MARGIN: f32 = 16.0;
+
+/// What a row is.
+#[derive(Debug, Clone)]
+enum RowKind {
+    /// A heading: its depth (1 = top), numbering label and kind (`None` for the preamble).
+    Heading {
+        level: usize,
+        label: String,
+        kind: Option<SectionKind>,
+    },
+    /// A measure: its number in the plan and its depth (that of its section).
+    Measure { number: usize, level: usize },
+}
+
+/// One row of the list.
+#[derive(Debug, Clone)]
+struct Row {
+    kind: RowKind,
+    /// Title of a heading, text of a measure.
+    text: String,
+}
+
+/// What the row heights depend on.
+#[derive(Debug, Clone, PartialEq)]
+struct LayoutKey {
+    width: f32,
+    pixels_per_point: f32,
+    dark: bool,
+    show_measures: bool,
+    body_size: f32,
+}
+
+/// Row heights for one [`LayoutKey`].
+#[derive(Debug, Default)]
+struct Layout {
+    key: Option<LayoutKey>,
+    /// Indices into the rows of the rows shown.
+    shown: Vec<usize>,
+    /// Top of each shown row, relative to the list's top.
+    tops: Vec<f32>,
+    /// Height of each shown row.
+    heights: Vec<f32>,
+    total: f32,
+}
+
+/// The document view's state: rows of the current plan and their layout.
+#[derive(Debug, Default)]
+pub struct DocView {
+    plan_id: String,
+    language: Option<Language>,
+    rows: Vec<Row>,
+    sections: usize,
+    measures: usize,
+    layout: Layout,
+}
+
+impl DocView {
+    /// Draw `plan`; the measures toggle lives in `settings`.
+    pub fn show(&mut self, ui: &mut egui::Ui, plan: &Plan, settings: &mut Settings) {
+        let lang = settings.language;
+        if self.plan_id != plan.plan_id || self.language != Some(lang) {
+            self.set_plan(plan, lang);
+        }
+        plan_header(ui, plan, lang);
+        ui.horizontal(|ui| {
+            let counts = match lang {
+                Language::Chinese => {
+                    format!("提纲 {} 节 · 措施 {} 条", self.sections, self.measures)
+                }
+                Language::English => format!(
+                    "Outline: {} sections · {} measures",
+                    self.sections, self.measures
+                ),
+            };
+            ui.label(egui::RichText::new(counts).strong());
+            ui.add_space(12.0);
+            ui.checkbox(
+                &mut settings.show_measures,
+                lang.pick("显示措施", "Show measures"),
+            );
+        });
+        ui.separator();
+        if self.rows.is_empty() {
+            ui.label(
+                egui::RichText::new(lang.pick(
+                    "这个方案没有识别出标题和措施。",
+                    "No headings or measures were found in this plan.",
+                ))
+                .weak(),
+            );
+            return;
+        }
+        self.show_rows(ui, plan, settings);
+    }
+
+    fn set_plan(&mut self, plan: &Plan, lang: Language) {
+        self.plan_id = plan.plan_id.clone();
+        self.language = Some(lang);
+        self.rows = plan_rows(plan, lang);
+        self.sections = plan.section_count();
+        self.measures = plan.measures().len();
+        self.layout = Layout::default();
+    }
+
+    fn show_rows(&mut self, ui: &mut egui::Ui, plan: &Plan, settings: &Settings) {
+        let dark = ui.visuals().dark_mode;
+        let lang = settings.language;
+        egui::ScrollArea::vertical()
+            .id_salt(("plan_doc", &plan.plan_id))
+            .auto_shrink(false)
+            .show_viewport(ui, |ui, viewport| {
+                let key = LayoutKey {
+                    width: ui.available_width().floor(),
+                    pixels_per_point: ui.pixels_per_point(),
+                    dark,
+                    show_measures: settings.show_measures,
+                    body_size: TextStyle::Body.resolve(ui.style()).size,
+                };
+                if self.layout.key.as_ref() != Some(&key) {
+                    self.layout = layout_rows(ui, &self.rows, key);
+                }
+                let width = self.layout.key.as_ref().map_or(0.0, |k| k.width);
+                ui.set_height(self.layout.total);
+                ui.set_width(width);
+                let origin = ui.max_rect().min;
+                let first = self
+                    .layout
+                    .tops
+                    .partition_point(|&top| top < viewport.min.y)
+                    .saturating_sub(1);
+                for (pos, &row_index) in self.layout.shown.iter().enumerate().skip(first) {
+                    let (Some(&top), Some(&height)) =
+                        (self.layout.tops.get(pos), self.layout.heights.get(pos))
+                    else {
+                        break;
+                    };
+                    if top > viewport.max.y {
+                        break;
+                    }
+                    let Some(row) = self.rows.get(row_index) else {
+                        break;
+                    };
+                    let rect = Rect::from_min_size(
+                        origin + egui::vec2(0.0, top),
+                        egui::vec2(width, height),
+                    );
+                    paint_row(ui, row, row_index, rect, dark, lang);
+                }
+            });
+    }
+}
+
+/// The rows of a plan: the preamble's measures, then every section and its measures.
+fn plan_rows(plan: &Plan, lang: Language) -> Vec<Row> {
+    let mut rows = Vec::new();
+    if !plan.preamble.measures.is_empty() {
+        rows.push(Row {
+            kind: RowKind::Heading {
+                level: 1,
+                label: String::new(),
+                kind: None,
+            },
+            text: lang.pick("前言", "Preamble").to_owned(),
+        });
+        rows.extend(plan.preamble.measures.iter().map(|m| Row {
+            kind: RowKind::Measure {
+                number: m.index + 1,
+                level: 1,
+            },
+            text: m.text.clone(),
+        }));
+    }
+    for s in plan.all_sections() {
+        rows.push(heading_row(s));
+        rows.extend(s.measures.iter().map(|m| Row {
+            kind: RowKind::Measure {
+                number: m.index + 1,
+                level: s.level,
+            },
+            text: m.text.clone(),
+        }));
+    }
+    rows
+}
+
+fn heading_row(s: &Section) -> Row {
+    Row {
+        kind: RowKind::Heading {
+            level: s.level,
+            label: s.label.clone(),
+            kind: Some(s.kind),
+        },
+        text: s.title.clone(),
+    }
+}
+
+/// A heading's font: larger for the top levels.
+fn heading_font(ui: &egui::Ui, level: usize) -> FontId {
+    let body = TextStyle::Body.resolve(ui.style());
+    let extra = match level {
+        1 => 3.0,
+        2 => 1.5,
+        _ => 0.0,
+    };
+    FontId::new(body.size + extra, body.family)
+}
+
+/// The accessible name of a row: what it reads as.
+fn row_name(row: &Row) -> String {
+    match &row.kind {
+        RowKind::Heading { label, .. } => join_label(label, &row.text),
+        RowKind::Measure { .. } => row.text.clone(),
+    }
+}
+
+/// `一、` + `指导思想` → `一、指导思想`; `1.` + `强化…` → `1. 强化…`.
+fn join_label(label: &str, title: &str) -> String {
+    if label.is_empty() {
+        title.to_owned()
+    } else if title.is_empty() {
+        label.to_owned()
+    } else if label.ends_with(|c: char| c.is_ascii_punctuation()) {
+        format!("{label} {title}")
+    } else {
+        format!("{label}{title}")
+    }
+}
+
+/// Space above a row.
+fn gap_above(row: &Row) -> f32 {
+    match row.kind {
+        RowKind::Heading { level: 1, .. } => 14.0,
+        RowKind::Heading { level: 2, .. } => 8.0,
+        RowKind::Heading { .. } => 5.0,
+        RowKind::Measure { .. } => 2.0,
+    }
+}
+
+/// Left edge of a row's text and the width it may take.
+fn text_span(row: &Row, width: f32) -> (f32, f32) {
+    match row.kind {
+        RowKind::Heading { level, .. } => {
+            let left = INDENT * level.saturating_sub(1) as f32;
+            (left, (width - left - TAG_WIDTH - RIGHT_MARGIN).max(60.0))
+        }
+        RowKind::Measure { level, .. } => {
+            let left = INDENT * level.saturating_sub(1) as f32 + NUMBER_WIDTH;
+            (left, (width - left - RIGHT_MARGIN).max(60.0))
+        }
+    }
+}
+
+/// The text of a row laid out to `wrap_width`.
+fn row_galley(ui: &egui::Ui, row: &Row, wrap_width: f32) -> Arc<Galley> {
+    let visuals = ui.visuals();
+    let mut job = LayoutJob::default();
+    match &row.kind {
+        RowKind::Heading { level, label, .. } => {
+            let font = heading_font(ui, *level);
+            if !label.is_empty() {
+                let label_text = if label.ends_with(|c: char| c.is_ascii_punctuation()) {
+                    format!("{label} ")
+                } else {
+                    label.clone()
+                };
+                job.append(
+                    &label_text,
+                    0.0,
+                    TextFormat {
+                        font_id: font.clone(),
+                        color: visuals.weak_text_color(),
+                        ..Default::default()
+                    },
+                );
+            }
+            job.append(
+                &row.text,
+                0.0,
+                TextFormat {
+                    font_id: font,
+                    color: visuals.strong_text_color(),
+                    ..Default::default()
+                },
+            );
+        }
+        RowKind::Measure { .. } => {
+            job.append(
+                &row.text,
+                0.0,
+                TextFormat {
+                    font_id: TextStyle::Body.resolve(ui.style()),
+                    color: visuals.text_color(),
+                    line_height: Some(TextStyle::Body.resolve(ui.style()).size * 1.55),
+                    ..Default::default()
+                },
+            );
+        }
+    }
+    job.wrap = TextWrapping::wrap_at_width(wrap_width);
+    ui.fonts_mut(|f| f.layout_job(job))
+}
+
+/// Lay out every shown row once to know its height.
+fn layout_rows(ui: &egui::Ui, rows: &[Row], key: LayoutKey) -> Layout {
+    let mut layout = Layout::default();
+    let mut y = 0.0;
+    for (k, row) in rows.iter().enumerate() {
+        if !key.show_measures && matches!(row.kind, RowKind::Measure { .. }) {
+            continue;
+        }
+        let (_, wrap) = text_span(row, key.width);
+        let height = gap_above(row) + row_galley(ui, row, wrap).size().y + 2.0;
+        layout.shown.push(k);
+        layout.tops.push(y);
+        layout.heights.push(height);
+        y += height;
+    }
+    layout.total = y + 24.0;
+    layout.key = Some(key);
+    layout
+}
+
+/// Draw one row in `rect` (its full slot, gap included) and give it an accessible node.
+fn paint_row(ui: &mut egui::Ui, row: &Row, index: usize, rect: Rect, dark: bool, lang: Language) {
+    let response = ui.interact(rect, ui.scope_id().with(("doc_row", index)), Sense::hover());
+    let name = row_name(row);
+    response.widget_info(|| WidgetInfo::labeled(Role::Label, true, &name));
+    if !ui.is_rect_visible(rect) {
+        return;
+    }
+    let (left, wrap) = text_span(row, rect.width());
+    let galley = row_galley(ui, row, wrap);
+    let top = rect.top() + gap_above(row);
+    let painter = ui.painter();
+    match &row.kind {
+        RowKind::Heading { kind, level, .. } => {
+            if *level == 1 && index > 0 {
+                let y = rect.top() + gap_above(row) / 2.0;
+                painter.hline(
+                    rect.left()..=rect.right(),
+                    y,
+                    ui.visuals().widgets.noninteractive.bg_stroke,
+                );
+            }
+            let first_line = galley.rows.first().map_or(galley.size().y, |r| r.height());
+            if let Some(kind) = kind {
+                paint_tag(
+                    ui,
+                    *kind,
+                    dark,
+                    lang,
+                    egui::pos2(rect.right() - RIGHT_MARGIN, top + first_line / 2.0),
+                );
+            }
+            ui.painter().galley(
+                egui::pos2(rect.left() + left, top),
+                galley,
+                ui.visuals().text_color(),
+            );
+        }
+        RowKind::Measure { number, .. } => {
+            let small = TextStyle::Small.resolve(ui.style());
+            let first_line = galley.rows.first().map_or(galley.size().y, |r| r.height());
+            painter.text(
+                egui::pos2(rect.left() + left - 8.0, top + first_line / 2.0),
+                egui::Align2::RIGHT_CENTER,
+                number.to_string(),
+                small,
+                ui.visuals().weak_text_color(),
+            );
+            painter.galley(
+                egui::pos2(rect.left() + left, top),
+                galley,
+                ui.visuals().text_color(),
+            );
+        }
+    }
+}
+
+/// The English name of a section kind.
+fn kind_name(kind: SectionKind, lang: Language) -> &'static str {
+    match lang {
+        Language::Chinese => kind.label(),
+        Language::English => match kind {
+            SectionKind::Profile => "Profile",
+            SectionKind::Guidance => "Guidance",
+            SectionKind::Principles => "Principles",
+            SectionKind::Goals => "Goals",
+            SectionKind::Tasks => "Tasks",
+            SectionKind::Safeguards => "Safeguards",
+            SectionKind::Other => "Other",
+        },
+    }
+}
+
+/// A small rounded tag naming the kind, its right edge at `right_center`.
+fn paint_tag(
+    ui: &egui::Ui,
+    kind: SectionKind,
+    dark: bool,
+    lang: Language,
+    right_center: egui::Pos2,
+) {
+    let font = TextStyle::Small.resolve(ui.style());
+    let text_color = if dark {
+        Color32::from_gray(230)
+    } else {
+        Color32::from_gray(40)
+    };
+    let galley =
+        ui.fonts_mut(|f| f.layout_no_wrap(kind_name(kind, lang).to_owned(), font, text_color));
+    let pad = egui::vec2(6.0, 1.0);
+    let size = galley.size() + 2.0 * pad;
+    let rect = Rect::from_min_size(
+        egui::pos2(right_center.x - size.x, right_center.y - size.y / 2.0),
+        size,
+    );
+    ui.painter()
+        .rect_filled(rect, 6.0, theme::kind_color(kind, dark));
+    ui.painter().galley(rect.min + pad, galley, text_color);
+}
+
+/// Title, name and metadata of the plan.
+fn plan_header(ui: &mut egui::Ui, plan: &Plan, lang: Language) {
+    ui.add_space(4.0);
+    let title = plan.meta.title.as_deref().unwrap_or(&plan.name);
+    ui.add(egui::Label::new(egui::RichText::new(title).heading().strong()).wrap());
+    let mut fields: Vec<(&str, String)> = Vec::new();
+    let place: Vec<&str> = [
+        plan.province.as_deref(),
+        Some(plan.name.as_str()),
+        plan.level.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let mut place_dedup: Vec<&str> = Vec::new();
+    for p in place {
+        if !place_dedup.contains(&p) {
+            place_dedup.push(p);
+        }
+    }
+    fields.push((lang.pick("地区", "Place"), place_dedup.join(" · ")));
+    if let Some(v) = &plan.meta.doc_number {
+        fields.push((lang.pick("文号", "Doc. no."), v.clone()));
+    }
+    if let Some(v) = &plan.meta.issuer {
+        fields.push((lang.pick("发文机关", "Issuer"), v.clone()));
+    }
+    if let Some(v) = &plan.meta.date {
+        fields.push((lang.pick("日期", "Date"), v.clone()));
+    }
+    if let Some(v) = &plan.meta.period {
+        fields.push((lang.pick("规划期", "Period"), v.clone()));
+    }
+    fields.push((
+        lang.pick("来源", "Source"),
+        format!("{} ({})", plan.source, plan.encoding),
+    ));
+    ui.horizontal_wrapped(|ui| {
+        for (k, (key, value)) in fields.iter().enumerate() {
+            if k > 0 {
+                ui.add_space(10.0);
+            }
+            ui.label(egui::RichText::new(*key).small().weak());
+            ui.label(value);
+        }
+    });
+    ui.add_space(2.0);
+}

@@ -1,0 +1,341 @@
+//! The plan library: every loaded plan, grouped by the file it came from, with a filter on names.
+//!
+//! Each row shows the plan's name, its measure count, and a second line with province, level,
+//! date and period. Names match the filter ignoring script and width (a Traditional `淄博` or a
+//! full-width query finds the plan), by [`crate::normalize::normalize_str`].
+
+use egui::text::{LayoutJob, TextWrapping};
+use egui::{
+    Align2, Color32, FontId, Rect, Role, Sense, TextFormat, TextStyle, WidgetInfo, WidgetText,
+};
+
+use crate::corpus::Corpus;
+use crate::normalize::normalize_str;
+
+use super::app::{Language, Settings};
+
+/// What a row shows of one plan (computed once per load).
+#[derive(Debug, Clone)]
+struct Entry {
+    plan_id: String,
+    name: String,
+    /// Name normalised (simplified, half-width, lower case) for the filter.
+    name_norm: String,
+    /// Province · level · date · period, whichever are known.
+    details: String,
+    title: Option<String>,
+    source: String,
+    measures: usize,
+    sections: usize,
+}
+
+/// The plans of one file.
+#[derive(Debug, Clone)]
+struct Group {
+    source: String,
+    /// Indices into the corpus's plans.
+    plans: Vec<usize>,
+}
+
+/// The library's view of a corpus.
+#[derive(Debug, Default)]
+pub struct Library {
+    entries: Vec<Entry>,
+    groups: Vec<Group>,
+    total_measures: usize,
+    /// Scroll the selected row into view on the next frame (after a load).
+    reveal_selected: bool,
+}
+
+impl Library {
+    /// Summaries of every plan of `corpus`, grouped by file in corpus order.
+    pub fn new(corpus: &Corpus) -> Self {
+        let mut groups: Vec<Group> = Vec::new();
+        let mut entries = Vec::with_capacity(corpus.plans.len());
+        let mut total_measures = 0;
+        for (k, p) in corpus.plans.iter().enumerate() {
+            let measures = p.measures().len();
+            total_measures += measures;
+            let details: Vec<&str> = [&p.province, &p.level, &p.meta.date, &p.meta.period]
+                .into_iter()
+                .filter_map(|v| v.as_deref())
+                .collect();
+            entries.push(Entry {
+                plan_id: p.plan_id.clone(),
+                name: p.name.clone(),
+                name_norm: normalize_str(&p.name).to_lowercase(),
+                details: details.join(" · "),
+                title: p.meta.title.clone(),
+                source: p.source.clone(),
+                measures,
+                sections: p.section_count(),
+            });
+            match groups.iter_mut().find(|g| g.source == p.source) {
+                Some(g) => g.plans.push(k),
+                None => groups.push(Group {
+                    source: p.source.clone(),
+                    plans: vec![k],
+                }),
+            }
+        }
+        Library {
+            entries,
+            groups,
+            total_measures,
+            reveal_selected: true,
+        }
+    }
+
+    /// Number of files that gave plans.
+    pub fn file_count(&self) -> usize {
+        self.groups.len()
+    }
+
+    /// Measures in all plans.
+    pub fn total_measures(&self) -> usize {
+        self.total_measures
+    }
+
+    /// Indices of the plans whose name matches `filter`, in library order (all for an empty one).
+    pub fn matching(&self, filter: &str) -> Vec<usize> {
+        let query = normalize_str(filter.trim()).to_lowercase();
+        let raw = filter.trim().to_lowercase();
+        self.groups
+            .iter()
+            .flat_map(|g| g.plans.iter().copied())
+            .filter(|&k| {
+                self.entries.get(k).is_some_and(|e| {
+                    query.is_empty()
+                        || e.name_norm.contains(&query)
+                        || e.name.to_lowercase().contains(&raw)
+                })
+            })
+            .collect()
+    }
+
+    /// Draw the filter and the grouped list; returns the id of a plan the user clicked.
+    pub fn show(
+        &mut self,
+        ui: &mut egui::Ui,
+        corpus: &Corpus,
+        settings: &mut Settings,
+    ) -> Option<String> {
+        let lang = settings.language;
+        ui.horizontal(|ui| {
+            let clear_width = if settings.filter.is_empty() {
+                0.0
+            } else {
+                28.0
+            };
+            ui.add(
+                egui::TextEdit::singleline(&mut settings.filter)
+                    .hint_text(lang.pick("按名称筛选…", "Filter by name…"))
+                    .desired_width(ui.available_width() - clear_width),
+            );
+            if !settings.filter.is_empty()
+                && ui
+                    .small_button("×")
+                    .on_hover_text(lang.pick("清除筛选", "Clear the filter"))
+                    .clicked()
+            {
+                settings.filter.clear();
+            }
+        });
+        let matching = self.matching(&settings.filter);
+        let filtering = !settings.filter.trim().is_empty();
+        let count = match lang {
+            Language::Chinese if filtering => {
+                format!("显示 {} / {} 个方案", matching.len(), corpus.plans.len())
+            }
+            Language::Chinese => format!("{} 个方案", corpus.plans.len()),
+            Language::English if filtering => {
+                format!("{} of {} plans", matching.len(), corpus.plans.len())
+            }
+            Language::English => format!("{} plans", corpus.plans.len()),
+        };
+        ui.label(egui::RichText::new(count).small().weak());
+        ui.separator();
+
+        let mut clicked = None;
+        egui::ScrollArea::vertical()
+            .id_salt("library_list")
+            .auto_shrink(false)
+            .show(ui, |ui| {
+                if filtering && matching.is_empty() {
+                    ui.label(
+                        egui::RichText::new(
+                            lang.pick("没有名称相符的方案", "No plan name matches"),
+                        )
+                        .weak(),
+                    );
+                }
+                let mut listed = vec![false; self.entries.len()];
+                for &k in &matching {
+                    if let Some(slot) = listed.get_mut(k) {
+                        *slot = true;
+                    }
+                }
+                for group in &self.groups {
+                    let members: Vec<usize> = group
+                        .plans
+                        .iter()
+                        .copied()
+                        .filter(|&k| listed.get(k).copied().unwrap_or(false))
+                        .collect();
+                    if members.is_empty() {
+                        continue;
+                    }
+                    let header = group_header(ui, &group.source, members.len(), group.plans.len());
+                    let mut collapsing = egui::CollapsingHeader::new(header)
+                        .id_salt(("library_group", &group.source))
+                        .default_open(true);
+                    if filtering {
+                        collapsing = collapsing.open(Some(true));
+                    }
+                    let shown = collapsing.show(ui, |ui| {
+                        for &k in &members {
+                            let Some(entry) = self.entries.get(k) else {
+                                continue;
+                            };
+                            let selected =
+                                settings.selected_plan.as_deref() == Some(entry.plan_id.as_str());
+                            let response = plan_row(ui, entry, selected, lang);
+                            if selected && self.reveal_selected {
+                                response.scroll_to_me(Some(egui::Align::Center));
+                            }
+                            if response.clicked() {
+                                clicked = Some(entry.plan_id.clone());
+                            }
+                        }
+                    });
+                    shown.header_response.on_hover_text(&group.source);
+                }
+            });
+        self.reveal_selected = false;
+        clicked
+    }
+}
+
+/// The header of a file's group: the plan count, then the file name cut to one line.
+fn group_header(ui: &egui::Ui, source: &str, shown: usize, total: usize) -> WidgetText {
+    let count = if shown == total {
+        format!("{total}  ")
+    } else {
+        format!("{shown}/{total}  ")
+    };
+    let mut job = LayoutJob::default();
+    job.append(
+        &count,
+        0.0,
+        TextFormat {
+            font_id: TextStyle::Small.resolve(ui.style()),
+            color: ui.visuals().weak_text_color(),
+            valign: egui::Align::Center,
+            ..Default::default()
+        },
+    );
+    job.append(
+        source,
+        0.0,
+        TextFormat {
+            font_id: TextStyle::Button.resolve(ui.style()),
+            color: Color32::PLACEHOLDER,
+            valign: egui::Align::Center,
+            ..Default::default()
+        },
+    );
+    job.wrap = TextWrapping::truncate_at_width(ui.available_width() - ui.spacing().indent - 8.0);
+    WidgetText::Galley(ui.fonts_mut(|f| f.layout_job(job)))
+}
+
+/// One plan: name and measure count on the first line, details on the second.
+fn plan_row(ui: &mut egui::Ui, e: &Entry, selected: bool, lang: Language) -> egui::Response {
+    let body = TextStyle::Body.resolve(ui.style());
+    let small = TextStyle::Small.resolve(ui.style());
+    let (name_h, small_h) = ui.fonts_mut(|f| (f.row_height(&body), f.row_height(&small)));
+    let pad = egui::vec2(6.0, 3.0);
+    let size = egui::vec2(ui.available_width(), name_h + small_h + 2.0 * pad.y);
+    let (rect, response) = ui.allocate_exact_size(size, Sense::click());
+    response.widget_info(|| WidgetInfo::selected(Role::ListItem, true, selected, &e.name));
+
+    if ui.is_rect_visible(rect) {
+        let visuals = ui.visuals();
+        if selected {
+            ui.painter()
+                .rect_filled(rect, 4.0, visuals.selection.bg_fill);
+        } else if response.hovered() {
+            ui.painter()
+                .rect_filled(rect, 4.0, visuals.widgets.hovered.weak_bg_fill);
+        }
+        let strong = if selected {
+            visuals.selection.stroke.color
+        } else {
+            visuals.strong_text_color()
+        };
+        let weak = if selected {
+            visuals.selection.stroke.color.gamma_multiply(0.8)
+        } else {
+            visuals.weak_text_color()
+        };
+        let inner = rect.shrink2(pad);
+        let count = match lang {
+            Language::Chinese => format!("{} 条措施", e.measures),
+            Language::English => format!("{} measures", e.measures),
+        };
+        let count_rect = ui.painter().text(
+            egui::pos2(inner.right(), inner.top() + (name_h - small_h) / 2.0),
+            Align2::RIGHT_TOP,
+            count,
+            small.clone(),
+            weak,
+        );
+        let name_width = (count_rect.left() - inner.left() - 8.0).max(20.0);
+        paint_line(
+            ui,
+            &e.name,
+            body,
+            strong,
+            Rect::from_min_size(inner.min, egui::vec2(name_width, name_h)),
+        );
+        let details = if e.details.is_empty() {
+            "—"
+        } else {
+            e.details.as_str()
+        };
+        paint_line(
+            ui,
+            details,
+            small,
+            weak,
+            Rect::from_min_size(
+                inner.min + egui::vec2(0.0, name_h),
+                egui::vec2(inner.width(), small_h),
+            ),
+        );
+    }
+    let tip = match lang {
+        Language::Chinese => format!(
+            "{}\n{} 节 · {} 条措施\n来源：{}",
+            e.title.as_deref().unwrap_or(&e.name),
+            e.sections,
+            e.measures,
+            e.source
+        ),
+        Language::English => format!(
+            "{}\n{} sections · {} measures\nSource: {}",
+            e.title.as_deref().unwrap_or(&e.name),
+            e.sections,
+            e.measures,
+            e.source
+        ),
+    };
+    response.on_hover_text(tip)
+}
+
+/// Paint `text` on one line in `rect`, cut with `…` if it is too long.
+fn paint_line(ui: &egui::Ui, text: &str, font: FontId, color: Color32, rect: Rect) {
+    let mut job = LayoutJob::simple_singleline(text.to_owned(), font, color);
+    job.wrap = TextWrapping::truncate_at_width(rect.width());
+    let galley = ui.fonts_mut(|f| f.layout_job(job));
+    ui.painter().galley(rect.min, galley, color);
+}
