@@ -124,6 +124,9 @@ const WEB_META_KEYS: &[&str] = &[
 ];
 
 fn is_web_meta(t: &str) -> bool {
+    if t.len() > 300 {
+        return false;
+    }
     let hits = WEB_META_KEYS.iter().filter(|k| t.contains(*k)).count();
     hits >= 2 || (hits == 1 && t.chars().count() <= 24 && !t.ends_with('。'))
 }
@@ -133,7 +136,7 @@ fn mark_running_headers(lines: &mut [Line]) {
     for l in lines.iter().filter(|l| l.kind == LineKind::Text) {
         *counts.entry(l.norm.text.as_str()).or_default() += 1;
     }
-    let repeated: Vec<String> = counts
+    let repeated: std::collections::HashSet<String> = counts
         .into_iter()
         .filter(|(t, n)| {
             *n >= 3
@@ -147,7 +150,7 @@ fn mark_running_headers(lines: &mut [Line]) {
         return;
     }
     for l in lines.iter_mut() {
-        if l.kind == LineKind::Text && repeated.iter().any(|r| *r == l.norm.text) {
+        if l.kind == LineKind::Text && repeated.contains(&l.norm.text) {
             l.kind = LineKind::RunningHeader;
         }
     }

@@ -641,8 +641,21 @@ fn build_plan(ctx: &DocCtx, range: Range<usize>, pilot: Option<&PilotStart>) -> 
     let body = &body[..body_end];
     let paras_body = build_paragraphs(body);
     let mut sections = build_sections(ctx, &paras_body);
-    if sections.is_empty() && !paras_body.is_empty() {
-        sections.push(untitled_section(ctx, &paras_body, title.clone()));
+    if sections.is_empty() {
+        // No headings at all: the text is one section (the preamble's sentences move into it).
+        let paras_all = if paras_body.is_empty() {
+            build_paragraphs(&front.iter().filter(|l| !is_meta_line(&l.norm.text)).cloned().collect::<Vec<_>>())
+        } else {
+            paras_body
+        };
+        let content: Vec<Para> = paras_all
+            .into_iter()
+            .filter(|p| !title_norm.contains(p.norm.text.as_str()) || p.norm.text.is_empty())
+            .collect();
+        if !content.is_empty() {
+            sections.push(untitled_section(ctx, &content, title.clone()));
+            preamble = Preamble::default();
+        }
     }
     assign_kinds(&mut sections);
     let mut next_id = 0;
@@ -714,7 +727,12 @@ fn build_sections(ctx: &DocCtx, paras: &[Para]) -> Vec<Section> {
             let label = ctx.original.get(p.norm.orig_range(n.start..n.rest)).unwrap_or("").trim().to_string();
             let heading_start = p.norm.to_orig(n.start);
             let heading_end = p.norm.orig_range(n.start..title_r.end.max(n.rest)).end;
-            let measures = measures_of(ctx, &p.norm, body_start, None);
+            let mut measures = measures_of(ctx, &p.norm, body_start, None);
+            // A numbered item that is one sentence (`①编制村庄规划，做到应编尽编。`) is a measure as
+            // well as a heading.
+            if measures.is_empty() && title_r.end > title_r.start && p.norm.text[title_r.clone()].contains(',') {
+                measures = measures_of(ctx, &p.norm, n.rest, None);
+            }
             let mut bn = Vec::new();
             let mut bd = Vec::new();
             if body_start < p.norm.text.len() {
