@@ -38,6 +38,8 @@ pub enum NumberStyle {
     ArabicParen,
     /// ①
     Circled,
+    /// An unnumbered lead-in line (`实施途径：`) whose list restarts a numbering already in use.
+    LeadIn,
 }
 
 /// A heading number found at the start of a normalised line.

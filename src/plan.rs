@@ -173,7 +173,9 @@ pub fn parse_document(file: &TextFile) -> Vec<Plan> {
                 original: original.clone(),
             };
             plan.level = admin_level(&plan.name);
-            plan.province = province_of(&plan.name).or_else(|| province_in_text(&plan.normalized_text()));
+            plan.province = province_of(&plan.name)
+                .or_else(|| province_by_gazetteer(&plan.name))
+                .or_else(|| province_in_text(&plan.normalized_text()));
             number_measures(&mut plan);
             plan
         })
@@ -704,7 +706,39 @@ fn build_sections(ctx: &DocCtx, paras: &[Para]) -> Vec<Section> {
     let mut flat: Vec<Draft> = Vec::new();
     let mut body_norm: Vec<Vec<String>> = Vec::new();
     let mut body_disp: Vec<Vec<String>> = Vec::new();
-    for p in paras {
+    for (k, p) in paras.iter().enumerate() {
+        if let Some(lead) = lead_in(p, paras.get(k + 1), &styles) {
+            // `实施途径：` followed by a list that restarts at 1: the list nests under the lead-in.
+            let pos = styles.iter().position(|s| *s == lead).unwrap_or(styles.len());
+            styles.truncate(pos);
+            styles.push(NumberStyle::LeadIn);
+            let level = styles.len();
+            let title_norm = p.norm.text.trim_end_matches(':').to_string();
+            let title = ctx.display_norm(&p.norm, 0..p.norm.text.len()).trim_end_matches(['：', ':']).to_string();
+            let start = p.norm.to_orig(0);
+            body_norm.push(Vec::new());
+            body_disp.push(Vec::new());
+            flat.push(Draft {
+                level,
+                section: Section {
+                    section_id: 0,
+                    level,
+                    style: Some(NumberStyle::LeadIn),
+                    number: String::new(),
+                    label: String::new(),
+                    title,
+                    title_norm,
+                    kind: SectionKind::Other,
+                    span: start..p.norm.orig_end(),
+                    heading_span: start..p.norm.orig_end(),
+                    body: String::new(),
+                    body_norm: String::new(),
+                    measures: Vec::new(),
+                    children: Vec::new(),
+                },
+            });
+            continue;
+        }
         if let Some(n) = &p.numbering {
             let level = match styles.iter().position(|s| *s == n.style) {
                 Some(k) => {
@@ -774,6 +808,17 @@ fn build_sections(ctx: &DocCtx, paras: &[Para]) -> Vec<Section> {
         d.section.body = bd.join("\n");
     }
     nest(flat)
+}
+
+/// Is `p` a short lead-in (`实施途径：`) to a list that restarts a numbering style in use?
+fn lead_in(p: &Para, next: Option<&Para>, styles: &[NumberStyle]) -> Option<NumberStyle> {
+    let t = &p.norm.text;
+    if p.numbering.is_some() || !t.ends_with(':') || t.chars().count() > 16 {
+        return None;
+    }
+    let n = next?.numbering.as_ref()?;
+    // The style must still be open: after a new parent heading it is not, and a 1 is a plain restart.
+    (n.value == 1 && styles.contains(&n.style)).then_some(n.style)
 }
 
 fn nest(flat: Vec<Draft>) -> Vec<Section> {
@@ -1048,6 +1093,27 @@ pub fn province_of(name: &str) -> Option<String> {
         .map(|(full, _)| full.to_string())
 }
 
+const GAZETTEER: &str = include_str!("../assets/gazetteer.txt");
+
+/// Province of a place named by its prefecture (`淄博市` → 山东省), from `assets/gazetteer.txt`.
+/// The longest matching prefix wins, so `西咸新区` is not taken for `西…`.
+pub fn province_by_gazetteer(name: &str) -> Option<String> {
+    let n = crate::normalize::normalize_str(name);
+    let mut best: Option<(usize, &str)> = None;
+    for line in GAZETTEER.lines().filter(|l| !l.starts_with('#')) {
+        let Some((province, places)) = line.split_once(':') else { continue };
+        for place in places.split_whitespace() {
+            // A short name must be followed by its unit (朝阳 区/市…) to count.
+            let ok = n.starts_with(place)
+                && (place.chars().count() >= 3 || n[place.len()..].starts_with(['市', '州', '区', '县', '盟', '地']));
+            if ok && best.is_none_or(|(len, _)| place.len() > len) {
+                best = Some((place.len(), province.trim()));
+            }
+        }
+    }
+    best.map(|(_, p)| p.to_string())
+}
+
 /// Province most often named in a text (full or short form), if any is.
 fn province_in_text(text: &str) -> Option<String> {
     PROVINCES
@@ -1075,5 +1141,9 @@ mod tests {
         assert_eq!(admin_level("上海市浦东新区（临港地区）").as_deref(), Some("新区"));
         assert_eq!(admin_level("江西省南昌高新区").as_deref(), Some("区"));
         assert_eq!(admin_level("湖南省津市市—澧县").as_deref(), Some("县"));
+        assert_eq!(province_by_gazetteer("淄博市").as_deref(), Some("山东省"));
+        assert_eq!(province_by_gazetteer("西咸新区").as_deref(), Some("陕西省"));
+        assert_eq!(province_by_gazetteer("济南市市中区").as_deref(), Some("山东省"));
+        assert_eq!(province_by_gazetteer("某某市"), None);
     }
 }

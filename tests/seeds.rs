@@ -94,6 +94,7 @@ fn single_plan_seeds_are_named_by_their_place_with_metadata() {
     assert_eq!(zibo.meta.date.as_deref(), Some("2020-12-06"));
     assert_eq!(zibo.meta.period.as_deref(), Some("2020-2025"));
     assert_eq!(zibo.meta.issuer.as_deref(), Some("淄博市人民政府"));
+    assert_eq!(zibo.province.as_deref(), Some("山东省"));
     assert_eq!(zibo.meta.title.as_deref(), Some("淄博市高水平推進城鄉融合發展行動方案(2020-2025年)"));
 
     let sichuan = plan("四川省");
@@ -192,6 +193,12 @@ fn pilot_outlines_parse() {
     let p = plan("天津市东丽区");
     assert_eq!(p.sections[1].children.len(), 3);
     assert_eq!(p.sections[1].children[2].title, "推广智慧供暖");
+    // Numbering that restarts after a lead-in (`实施途径：`) nests under it.
+    let p = plan("新疆维吾尔自治区北泉镇");
+    let tasks = &p.sections[1].children;
+    assert_eq!(tasks.len(), 5);
+    assert_eq!(tasks[4].title, "实施途径");
+    assert_eq!(titles(&tasks[4].children), ["场镇同一机构的实施途径", "政企统筹运作的实施途径", "内部四个分开的实施途径"]);
     // Every pilot has a 保障 part and a 任务 part.
     for p in seeds().plans.iter().filter(|p| p.source.starts_with("04_")) {
         let kinds: Vec<SectionKind> = p.sections.iter().map(|s| s.kind).collect();
