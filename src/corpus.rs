@@ -84,7 +84,8 @@ pub fn load_paths(paths: &[PathBuf]) -> Corpus {
         paths.to_vec()
     };
     let (files, mut errors) = expand_paths(&paths);
-    let results: Vec<Result<Vec<Plan>, ImportError>> = files.par_iter().map(|f| load_file(f)).collect();
+    let results: Vec<Result<Vec<Plan>, ImportError>> =
+        files.par_iter().map(|f| load_file(f)).collect();
     let mut plans = Vec::new();
     for r in results {
         match r {
@@ -98,11 +99,19 @@ pub fn load_paths(paths: &[PathBuf]) -> Corpus {
 impl Corpus {
     /// A plan by exact id or name (names also match ignoring script and width).
     pub fn find_plan(&self, key: &str) -> Result<&Plan, String> {
-        if let Some(p) = self.plans.iter().find(|p| p.plan_id == key || p.name == key) {
+        if let Some(p) = self
+            .plans
+            .iter()
+            .find(|p| p.plan_id == key || p.name == key)
+        {
             return Ok(p);
         }
         let norm = crate::normalize::normalize_str(key);
-        if let Some(p) = self.plans.iter().find(|p| crate::normalize::normalize_str(&p.name) == norm) {
+        if let Some(p) = self
+            .plans
+            .iter()
+            .find(|p| crate::normalize::normalize_str(&p.name) == norm)
+        {
             return Ok(p);
         }
         let mut close: Vec<&str> = self
@@ -110,16 +119,24 @@ impl Corpus {
             .iter()
             .filter(|p| {
                 let n = crate::normalize::normalize_str(&p.name);
-                n.contains(&norm) || norm.contains(&n) || shared_chars(&n, &norm) * 2 >= norm.chars().count().max(2)
+                n.contains(&norm)
+                    || norm.contains(&n)
+                    || shared_chars(&n, &norm) * 2 >= norm.chars().count().max(2)
             })
             .map(|p| p.name.as_str())
             .take(8)
             .collect();
         close.dedup();
         if close.is_empty() {
-            Err(format!("no plan named '{key}' ({} plans loaded; `duizhao plans` lists them)", self.plans.len()))
+            Err(format!(
+                "no plan named '{key}' ({} plans loaded; `duizhao plans` lists them)",
+                self.plans.len()
+            ))
         } else {
-            Err(format!("no plan named '{key}'; close names: {}", close.join(", ")))
+            Err(format!(
+                "no plan named '{key}'; close names: {}",
+                close.join(", ")
+            ))
         }
     }
 }

@@ -110,8 +110,12 @@ pub fn read_text_file(path: &Path) -> Result<TextFile, ImportError> {
 
 fn unsupported_hint(ext: &str) -> Option<&'static str> {
     Some(match ext {
-        "doc" => "legacy Word format; save it as .docx or .txt, e.g. `soffice --headless --convert-to txt`",
-        "docx" | "pdf" | "html" | "htm" => "this build reads plain text only; export the document as .txt (UTF-8)",
+        "doc" => {
+            "legacy Word format; save it as .docx or .txt, e.g. `soffice --headless --convert-to txt`"
+        }
+        "docx" | "pdf" | "html" | "htm" => {
+            "this build reads plain text only; export the document as .txt (UTF-8)"
+        }
         "xls" | "xlsx" | "ppt" | "pptx" | "wps" | "rtf" | "odt" => {
             "not a plan text format; export the document as .txt"
         }
@@ -134,20 +138,23 @@ pub fn decode_bytes(path: &Path, bytes: &[u8]) -> Result<TextFile, ImportError> 
             path: path.to_path_buf(),
         });
     }
-    let (encoding, body): (&'static Encoding, &[u8]) = if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        (UTF_8, rest)
-    } else if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
-        (UTF_16LE, rest)
-    } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
-        (UTF_16BE, rest)
-    } else if std::str::from_utf8(bytes).is_ok() {
-        (UTF_8, bytes)
-    } else {
-        (guess_legacy(bytes), bytes)
-    };
+    let (encoding, body): (&'static Encoding, &[u8]) =
+        if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+            (UTF_8, rest)
+        } else if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+            (UTF_16LE, rest)
+        } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+            (UTF_16BE, rest)
+        } else if std::str::from_utf8(bytes).is_ok() {
+            (UTF_8, bytes)
+        } else {
+            (guess_legacy(bytes), bytes)
+        };
     let is_utf16 = encoding == UTF_16LE || encoding == UTF_16BE;
     if !is_utf16 && bytes.contains(&0) {
-        return Err(not_text("contains NUL bytes: binary data, or UTF-16 without a byte-order mark"));
+        return Err(not_text(
+            "contains NUL bytes: binary data, or UTF-16 without a byte-order mark",
+        ));
     }
     let (decoded, had_errors) = encoding.decode_without_bom_handling(body);
     let total = decoded.chars().count();
@@ -170,7 +177,9 @@ pub fn decode_bytes(path: &Path, bytes: &[u8]) -> Result<TextFile, ImportError> 
         )));
     }
     if bad * 10 > total {
-        return Err(not_text(&format!("{bad} of {total} characters are control codes")));
+        return Err(not_text(&format!(
+            "{bad} of {total} characters are control codes"
+        )));
     }
     let letters = decoded.chars().filter(|c| c.is_alphanumeric()).count();
     if letters == 0 {

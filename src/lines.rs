@@ -90,7 +90,10 @@ fn is_page_number(t: &str) -> bool {
     }
     // 第 3 页 / 第3页共20页 / Page 3 of 20
     let t2 = t.replace(' ', "");
-    (t2.starts_with('第') && t2.contains('页') && t2.chars().count() <= 12 && t2.chars().any(|c| c.is_ascii_digit()))
+    (t2.starts_with('第')
+        && t2.contains('页')
+        && t2.chars().count() <= 12
+        && t2.chars().any(|c| c.is_ascii_digit()))
         || (t2.to_ascii_lowercase().starts_with("page") && t2.len() <= 16)
 }
 
@@ -119,8 +122,28 @@ fn is_toc_line(t: &str) -> bool {
 }
 
 const WEB_META_KEYS: &[&str] = &[
-    "添加日期", "发布日期", "发布时间", "发文日期", "作者:", "来源:", "浏览次数", "点击数", "阅读次数", "访问次数", "字号", "打印本页",
-    "关闭窗口", "当前位置", "您的位置", "分享到", "【打印】", "【关闭】", "责任编辑", "信息来源", "[打印]", "[关闭]",
+    "添加日期",
+    "发布日期",
+    "发布时间",
+    "发文日期",
+    "作者:",
+    "来源:",
+    "浏览次数",
+    "点击数",
+    "阅读次数",
+    "访问次数",
+    "字号",
+    "打印本页",
+    "关闭窗口",
+    "当前位置",
+    "您的位置",
+    "分享到",
+    "【打印】",
+    "【关闭】",
+    "责任编辑",
+    "信息来源",
+    "[打印]",
+    "[关闭]",
 ];
 
 fn is_web_meta(t: &str) -> bool {
@@ -163,9 +186,15 @@ mod tests {
     #[test]
     fn debris_is_recognised() {
         assert_eq!(classify_one("- 12 -"), LineKind::PageNumber);
-        assert_eq!(classify_one("|北京市房山区试点工作方案要点.....|1|"), LineKind::Toc);
+        assert_eq!(
+            classify_one("|北京市房山区试点工作方案要点.....|1|"),
+            LineKind::Toc
+        );
         assert_eq!(classify_one("一、总体要求……………3"), LineKind::Toc);
-        assert_eq!(classify_one("添加日期:2023-12-13作者:来源:四川在线浏览次数:211"), LineKind::WebMeta);
+        assert_eq!(
+            classify_one("添加日期:2023-12-13作者:来源:四川在线浏览次数:211"),
+            LineKind::WebMeta
+        );
         assert_eq!(classify_one("一、总体要求"), LineKind::Text);
         assert_eq!(classify_one("到2020年,城镇化率达到75%。"), LineKind::Text);
     }

@@ -7,7 +7,9 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Plans { paths, json }) => duizhao::cli::plans(&paths, json).map(Some),
-        Some(Command::Outline { paths, plan, json }) => duizhao::cli::outline(&paths, &plan, json).map(Some),
+        Some(Command::Outline { paths, plan, json }) => {
+            duizhao::cli::outline(&paths, &plan, json).map(Some)
+        }
         Some(Command::Open { paths }) => run_gui(paths).map(|()| None),
         None => run_gui(Vec::new()).map(|()| None),
     };
@@ -31,5 +33,7 @@ fn run_gui(paths: Vec<std::path::PathBuf>) -> anyhow::Result<()> {
 
 #[cfg(not(feature = "gui"))]
 fn run_gui(_paths: Vec<std::path::PathBuf>) -> anyhow::Result<()> {
-    anyhow::bail!("this build has no GUI (built without the `gui` feature); use a subcommand, see --help")
+    anyhow::bail!(
+        "this build has no GUI (built without the `gui` feature); use a subcommand, see --help"
+    )
 }

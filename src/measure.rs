@@ -68,7 +68,10 @@ pub fn split_measures(text: &str) -> Vec<Range<usize>> {
         .filter_map(|w| {
             let (mut s, e) = (w[0], w[1]);
             // Leading dashes, bullets and spaces are not part of the measure.
-            let lead = text[s..e].len() - text[s..e].trim_start_matches(['—', '-', ' ', '·', '•']).len();
+            let lead = text[s..e].len()
+                - text[s..e]
+                    .trim_start_matches(['—', '-', ' ', '·', '•'])
+                    .len();
             s += lead;
             let piece = &text[s..e];
             is_measure(piece).then_some(s..e)
@@ -80,7 +83,10 @@ pub fn split_measures(text: &str) -> Vec<Range<usize>> {
 fn is_item_marker(text: &str, chars: &[(usize, char)], k: usize) -> bool {
     let (i, c) = chars[k];
     let prev = chars[k - 1].1;
-    let after_break = matches!(prev, '。' | ';' | ',' | ':' | ' ' | '；' | '，' | '：' | '、');
+    let after_break = matches!(
+        prev,
+        '。' | ';' | ',' | ':' | ' ' | '；' | '，' | '：' | '、'
+    );
     let rest = &text[i..];
     if c == '(' {
         let digits: String = rest[1..].chars().take_while(char::is_ascii_digit).collect();
@@ -96,7 +102,11 @@ fn is_item_marker(text: &str, chars: &[(usize, char)], k: usize) -> bool {
         let mut it = rest.chars();
         let first = it.next();
         let second = it.next();
-        if matches!(first, Some('一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十')) && second == Some('是') {
+        if matches!(
+            first,
+            Some('一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十')
+        ) && second == Some('是')
+        {
             return true;
         }
     }
@@ -109,9 +119,17 @@ fn is_measure(piece: &str) -> bool {
         return false;
     }
     let trimmed = piece.trim();
-    if ["(责任单位", "(牵头单位", "(配合单位", "(责任部门", "(牵头部门", "责任单位:", "牵头单位:"]
-        .iter()
-        .any(|p| trimmed.starts_with(p))
+    if [
+        "(责任单位",
+        "(牵头单位",
+        "(配合单位",
+        "(责任部门",
+        "(牵头部门",
+        "责任单位:",
+        "牵头单位:",
+    ]
+    .iter()
+    .any(|p| trimmed.starts_with(p))
     {
         return false;
     }
@@ -147,6 +165,9 @@ mod tests {
     #[test]
     fn inline_numbered_items_split_and_short_bits_drop() {
         let t = "主要包括:(1)完善农村产权交易市场;(2)建立农村产权评估机构。好。";
-        assert_eq!(pieces(t), vec!["(1)完善农村产权交易市场;", "(2)建立农村产权评估机构。"]);
+        assert_eq!(
+            pieces(t),
+            vec!["(1)完善农村产权交易市场;", "(2)建立农村产权评估机构。"]
+        );
     }
 }

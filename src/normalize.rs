@@ -65,7 +65,9 @@ impl Normalized {
         if norm_at >= self.text.len() {
             return self.orig_end;
         }
-        let idx = self.anchors.partition_point(|&(n, _)| n as usize <= norm_at);
+        let idx = self
+            .anchors
+            .partition_point(|&(n, _)| n as usize <= norm_at);
         let (n, o) = self.anchors[idx.saturating_sub(1)];
         o as usize + norm_at.saturating_sub(n as usize)
     }
@@ -93,7 +95,11 @@ impl Normalized {
             let at = norm.start + i;
             let o = self.to_orig(at);
             let o_end = self.to_orig(at + c.len_utf8());
-            let o_end = if at + c.len_utf8() >= self.text.len() { self.orig_end } else { o_end };
+            let o_end = if at + c.len_utf8() >= self.text.len() {
+                self.orig_end
+            } else {
+                o_end
+            };
             out.push(c, o, o_end.max(o));
         }
         out
@@ -120,7 +126,10 @@ pub fn normalize_line(line: &str, base: usize) -> Normalized {
     for (idx, &(c, s, e)) in kept.iter().enumerate() {
         if c.is_whitespace() {
             let prev = spaced.last().map(|t| t.0);
-            let next = kept[idx + 1..].iter().map(|t| t.0).find(|c| !c.is_whitespace());
+            let next = kept[idx + 1..]
+                .iter()
+                .map(|t| t.0)
+                .find(|c| !c.is_whitespace());
             let keep = matches!((prev, next), (Some(p), Some(n)) if p.is_ascii_alphanumeric() && n.is_ascii_alphanumeric())
                 && prev != Some(' ');
             if keep {
@@ -244,13 +253,17 @@ fn pinyin_note_len(chars: &[(usize, char)], i: usize) -> Option<usize> {
 
 fn is_toneless_syllable(chars: &[(usize, char)]) -> bool {
     let s: String = chars.iter().map(|t| t.1).collect();
-    let rest = ["zh", "ch", "sh", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q", "x", "r", "z", "c", "s", "y", "w"]
-        .iter()
-        .find_map(|ini| s.strip_prefix(ini))
-        .unwrap_or(&s);
+    let rest = [
+        "zh", "ch", "sh", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q", "x",
+        "r", "z", "c", "s", "y", "w",
+    ]
+    .iter()
+    .find_map(|ini| s.strip_prefix(ini))
+    .unwrap_or(&s);
     const FINALS: &[&str] = &[
-        "a", "o", "e", "i", "u", "v", "ai", "ei", "ao", "ou", "an", "en", "ang", "eng", "ong", "er", "ia", "ie", "iao",
-        "iu", "ian", "in", "iang", "ing", "iong", "ua", "uo", "uai", "ui", "uan", "un", "uang", "ue", "ve",
+        "a", "o", "e", "i", "u", "v", "ai", "ei", "ao", "ou", "an", "en", "ang", "eng", "ong",
+        "er", "ia", "ie", "iao", "iu", "ian", "in", "iang", "ing", "iong", "ua", "uo", "uai", "ui",
+        "uan", "un", "uang", "ue", "ve",
     ];
     FINALS.contains(&rest) && rest.len() < s.len() + 1
 }
@@ -261,7 +274,10 @@ mod tests {
 
     #[test]
     fn pinyin_notes_go_real_brackets_stay() {
-        let n = normalize_line("各區(qū)縣經(jīng)濟(jì)資(入股)村(居)(1)方案(2020-2025年)", 0);
+        let n = normalize_line(
+            "各區(qū)縣經(jīng)濟(jì)資(入股)村(居)(1)方案(2020-2025年)",
+            0,
+        );
         assert_eq!(n.text, "各区县经济资(入股)村(居)(1)方案(2020-2025年)");
     }
 
@@ -283,6 +299,9 @@ mod tests {
 
     #[test]
     fn english_words_keep_one_space() {
-        assert_eq!(normalize_line("GIS  和 5G 网络 big data", 0).text, "GIS和5G网络big data");
+        assert_eq!(
+            normalize_line("GIS  和 5G 网络 big data", 0).text,
+            "GIS和5G网络big data"
+        );
     }
 }

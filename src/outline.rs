@@ -61,11 +61,11 @@ pub struct Numbering {
 pub fn parse_number(t: &str) -> Option<Numbering> {
     let mut start = 0;
     for bullet in ["- ", "* ", "• ", "-", "•"] {
-        if let Some(r) = t.strip_prefix(bullet) {
-            if r.starts_with(|c: char| c.is_ascii_digit() || cn_digit(c).is_some() || c == '(') {
-                start = t.len() - r.len();
-                break;
-            }
+        if let Some(r) = t.strip_prefix(bullet)
+            && r.starts_with(|c: char| c.is_ascii_digit() || cn_digit(c).is_some() || c == '(')
+        {
+            start = t.len() - r.len();
+            break;
         }
     }
     let s = &t[start..];
@@ -78,7 +78,8 @@ pub fn parse_number(t: &str) -> Option<Numbering> {
     rest += t[rest..].len() - t[rest..].trim_start_matches([' ', '、', '.']).len();
     let after = &t[rest..];
     // `一、二级市场`: a numeral list inside a sentence, not a heading.
-    if style == NumberStyle::CnComma && after.chars().next().is_some_and(|c| cn_digit(c).is_some()) {
+    if style == NumberStyle::CnComma && after.chars().next().is_some_and(|c| cn_digit(c).is_some())
+    {
         return None;
     }
     if style == NumberStyle::Arabic && after.starts_with(|c: char| c.is_ascii_digit() || c == '%') {
@@ -97,7 +98,10 @@ fn parse_marker(s: &str) -> Option<(NumberStyle, String, usize)> {
     let first = s.chars().next()?;
     if first == '第' {
         let body = &s['第'.len_utf8()..];
-        let num: String = body.chars().take_while(|c| cn_digit(*c).is_some() || c.is_ascii_digit()).collect();
+        let num: String = body
+            .chars()
+            .take_while(|c| cn_digit(*c).is_some() || c.is_ascii_digit())
+            .collect();
         let after = body[num.len()..].chars().next()?;
         let style = match after {
             '章' => NumberStyle::Chapter,
@@ -108,7 +112,11 @@ fn parse_marker(s: &str) -> Option<(NumberStyle, String, usize)> {
         if num.is_empty() {
             return None;
         }
-        return Some((style, num.clone(), '第'.len_utf8() + num.len() + after.len_utf8()));
+        return Some((
+            style,
+            num.clone(),
+            '第'.len_utf8() + num.len() + after.len_utf8(),
+        ));
     }
     if let Some(v) = circled_value(first) {
         return Some((NumberStyle::Circled, v.to_string(), first.len_utf8()));
@@ -117,7 +125,10 @@ fn parse_marker(s: &str) -> Option<(NumberStyle, String, usize)> {
         Some(r) => (true, r),
         None => (false, s),
     };
-    let cn: String = inner.chars().take_while(|c| cn_digit(*c).is_some()).collect();
+    let cn: String = inner
+        .chars()
+        .take_while(|c| cn_digit(*c).is_some())
+        .collect();
     let ar: String = inner.chars().take_while(|c| c.is_ascii_digit()).collect();
     let open_len = usize::from(open);
     if !cn.is_empty() && cn.chars().count() <= 3 {
@@ -132,8 +143,14 @@ fn parse_marker(s: &str) -> Option<(NumberStyle, String, usize)> {
     if !ar.is_empty() && ar.len() <= 3 {
         let after = inner[ar.len()..].chars().next()?;
         return match (open, after) {
-            (_, ')') => Some((NumberStyle::ArabicParen, ar.clone(), open_len + ar.len() + 1)),
-            (false, '.') | (false, '、') => Some((NumberStyle::Arabic, ar.clone(), ar.len() + after.len_utf8())),
+            (_, ')') => Some((
+                NumberStyle::ArabicParen,
+                ar.clone(),
+                open_len + ar.len() + 1,
+            )),
+            (false, '.') | (false, '、') => {
+                Some((NumberStyle::Arabic, ar.clone(), ar.len() + after.len_utf8()))
+            }
             _ => None,
         };
     }
@@ -186,7 +203,9 @@ pub fn numeral_value(s: &str) -> Option<u32> {
 }
 
 /// What a section is about, decided from its heading and its place.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, PartialOrd, Ord,
+)]
 pub enum SectionKind {
     /// Profile, basis, situation.
     #[serde(rename = "概况")]
@@ -228,10 +247,29 @@ impl SectionKind {
     /// Kind named by a heading's (simplified) title alone, if it names one.
     pub fn from_title(title: &str) -> Option<SectionKind> {
         let has = |keys: &[&str]| keys.iter().any(|k| title.contains(k));
-        if has(&["保障", "组织实施", "组织领导", "实施步骤", "工作要求", "推进机制", "工作机制", "督导", "考核", "监测评估", "宣传引导"]) {
+        if has(&[
+            "保障",
+            "组织实施",
+            "组织领导",
+            "实施步骤",
+            "工作要求",
+            "推进机制",
+            "工作机制",
+            "督导",
+            "考核",
+            "监测评估",
+            "宣传引导",
+        ]) {
             return Some(SectionKind::Safeguards);
         }
-        if has(&["指导思想", "总体要求", "总体思路", "总体考虑", "重大意义", "基本思路"]) {
+        if has(&[
+            "指导思想",
+            "总体要求",
+            "总体思路",
+            "总体考虑",
+            "重大意义",
+            "基本思路",
+        ]) {
             return Some(SectionKind::Guidance);
         }
         if has(&["原则"]) {
@@ -240,10 +278,30 @@ impl SectionKind {
         if has(&["目标", "发展定位", "预期成效", "主要指标"]) {
             return Some(SectionKind::Goals);
         }
-        if has(&["基础", "现状", "概况", "背景", "形势", "基本情况", "区情", "县情", "市情"]) && !has(&["设施", "建设"]) {
+        if has(&[
+            "基础",
+            "现状",
+            "概况",
+            "背景",
+            "形势",
+            "基本情况",
+            "区情",
+            "县情",
+            "市情",
+        ]) && !has(&["设施", "建设"])
+        {
             return Some(SectionKind::Profile);
         }
-        if has(&["任务", "重点", "举措", "主要措施", "工作内容", "试点内容", "实施路径", "实施途径"]) {
+        if has(&[
+            "任务",
+            "重点",
+            "举措",
+            "主要措施",
+            "工作内容",
+            "试点内容",
+            "实施路径",
+            "实施途径",
+        ]) {
             return Some(SectionKind::Tasks);
         }
         None
@@ -307,14 +365,21 @@ pub struct Para {
 
 /// Does a normalised line end a sentence (or a bracketed note)?
 pub fn ends_sentence(t: &str) -> bool {
-    let Some(last) = t.chars().last() else { return true };
-    if matches!(last, '。' | '!' | '?' | ';' | ':' | '…' | ')' | '】' | '〕' | '」' | '』') {
+    let Some(last) = t.chars().last() else {
+        return true;
+    };
+    if matches!(
+        last,
+        '。' | '!' | '?' | ';' | ':' | '…' | ')' | '】' | '〕' | '」' | '』'
+    ) {
         return true;
     }
     if matches!(last, '”' | '"' | '’') {
         let mut it = t.chars().rev();
         it.next();
-        return it.next().is_some_and(|c| matches!(c, '。' | '!' | '?' | ';'));
+        return it
+            .next()
+            .is_some_and(|c| matches!(c, '。' | '!' | '?' | ';'));
     }
     false
 }
@@ -356,7 +421,9 @@ pub fn build_paragraphs(lines: &[Line]) -> Vec<Para> {
     let mut state = HeadingState::default();
     for line in lines.iter().filter(|l| l.kind == LineKind::Text) {
         let t = &line.norm.text;
-        let open = paras.last().is_some_and(|p| !ends_sentence(&p.norm.text) && !is_bare_heading(p));
+        let open = paras
+            .last()
+            .is_some_and(|p| !ends_sentence(&p.norm.text) && !is_bare_heading(p));
         let numbering = parse_number(t).filter(|n| state.accepts(n, open));
         if let Some(n) = numbering {
             state.record(&n);
@@ -401,7 +468,8 @@ fn is_heading_tail(p: &Para, next: &str) -> bool {
     if head.ends_with([',', '、', '和', '与', '及']) {
         return true;
     }
-    n <= 12 && (next.ends_with('。') || !next.contains(['。', ',', ';']))
+    n <= 12
+        && (next.ends_with('。') || !next.contains(['。', ',', ';']))
         && head.chars().count() >= 16
 }
 
@@ -421,7 +489,11 @@ pub fn split_title(text: &str, rest: usize) -> (Range<usize>, usize) {
             let chars = first.chars().count();
             let commas = first.matches([',', '，']).count();
             let colon = after[i..].starts_with(':');
-            let short = if colon { chars <= 20 } else { chars <= 40 && commas <= 1 };
+            let short = if colon {
+                chars <= 20
+            } else {
+                chars <= 40 && commas <= 1
+            };
             if short {
                 (rest..rest + i, rest + i + len)
             } else {

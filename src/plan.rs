@@ -18,7 +18,8 @@ use crate::lines::{Line, LineKind, classify_lines};
 use crate::measure::{Measure, split_measures};
 use crate::normalize::{Normalized, strip_pinyin_notes};
 use crate::outline::{
-    NumberStyle, Para, Section, SectionKind, build_paragraphs, ends_sentence, parse_number, split_title,
+    NumberStyle, Para, Section, SectionKind, build_paragraphs, ends_sentence, parse_number,
+    split_title,
 };
 
 /// Metadata found in a plan's front matter.
@@ -210,7 +211,9 @@ struct DocCtx<'a> {
 impl DocCtx<'_> {
     /// Display text of an original byte range: text lines only, re-joined, pinyin notes removed.
     fn display(&self, range: Range<usize>) -> String {
-        let first = self.lines.partition_point(|l| l.orig_range.end < range.start);
+        let first = self
+            .lines
+            .partition_point(|l| l.orig_range.end < range.start);
         let mut out = String::new();
         for l in &self.lines[first..] {
             if l.orig_range.start >= range.end {
@@ -228,8 +231,14 @@ impl DocCtx<'_> {
             if piece.is_empty() {
                 continue;
             }
-            let ascii_join = out.chars().last().is_some_and(|c| c.is_ascii_alphanumeric())
-                && piece.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+            let ascii_join = out
+                .chars()
+                .last()
+                .is_some_and(|c| c.is_ascii_alphanumeric())
+                && piece
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphanumeric());
             if ascii_join {
                 out.push(' ');
             }
@@ -251,7 +260,21 @@ struct PilotStart {
 }
 
 const DOC_TYPES: &[&str] = &[
-    "方案", "要点", "规划", "意见", "计划", "办法", "决定", "纲要", "措施", "通知", "细则", "条例", "报告", "指南", "实施意见",
+    "方案",
+    "要点",
+    "规划",
+    "意见",
+    "计划",
+    "办法",
+    "决定",
+    "纲要",
+    "措施",
+    "通知",
+    "细则",
+    "条例",
+    "报告",
+    "指南",
+    "实施意见",
 ];
 
 fn compact(t: &str) -> String {
@@ -276,7 +299,11 @@ fn title_start(paras: &[FrontPara], run: &[usize], end: usize) -> usize {
 /// A line that could be (part of) a title: short, no sentence end, not numbered.
 fn title_like(t: &str) -> bool {
     let n = t.chars().count();
-    n > 0 && n <= 60 && !t.contains(['。', ';', '!', '?']) && !t.ends_with([':', ',', '、']) && parse_number(t).is_none()
+    n > 0
+        && n <= 60
+        && !t.contains(['。', ';', '!', '?'])
+        && !t.ends_with([':', ',', '、'])
+        && parse_number(t).is_none()
 }
 
 fn toc_entries(lines: &[Line]) -> Vec<String> {
@@ -284,7 +311,11 @@ fn toc_entries(lines: &[Line]) -> Vec<String> {
     for l in lines.iter().filter(|l| l.kind == LineKind::Toc) {
         let t = &l.norm.text;
         let cell = if t.starts_with('|') {
-            t.split('|').map(str::trim).find(|c| !c.is_empty()).unwrap_or("").to_string()
+            t.split('|')
+                .map(str::trim)
+                .find(|c| !c.is_empty())
+                .unwrap_or("")
+                .to_string()
         } else {
             t.clone()
         };
@@ -293,7 +324,11 @@ fn toc_entries(lines: &[Line]) -> Vec<String> {
             .trim_end_matches(['.', '…', '·', '_', '-', '。', ' '])
             .to_string();
         let cell = compact(&cell);
-        if cell.chars().count() < 2 || cell.chars().all(|c| c == '-' || c == ':') || cell == "目录" || cell == "目次" {
+        if cell.chars().count() < 2
+            || cell.chars().all(|c| c == '-' || c == ':')
+            || cell == "目录"
+            || cell == "目次"
+        {
             continue;
         }
         out.push(cell);
@@ -306,7 +341,12 @@ fn common_suffix_chars(items: &[String]) -> usize {
     let rev: Vec<char> = first.chars().rev().collect();
     let mut n = rev.len();
     for it in &items[1..] {
-        let common = it.chars().rev().zip(rev.iter()).take_while(|(a, b)| a == *b).count();
+        let common = it
+            .chars()
+            .rev()
+            .zip(rev.iter())
+            .take_while(|(a, b)| a == *b)
+            .count();
         n = n.min(common);
     }
     n
@@ -320,10 +360,13 @@ fn drop_suffix(s: &str, chars: usize) -> String {
 /// Find the plans of a compilation, or `None` for a single-plan file.
 fn find_compilation_plans(original: &str, lines: &[Line]) -> Option<Vec<PilotStart>> {
     let entries = toc_entries(lines);
-    if entries.len() >= 2 && entries.iter().filter(|e| parse_number(e).is_none()).count() * 2 > entries.len() {
-        if let Some(found) = match_toc(original, lines, &entries) {
-            return Some(found);
-        }
+    let names_places =
+        entries.iter().filter(|e| parse_number(e).is_none()).count() * 2 > entries.len();
+    if entries.len() >= 2
+        && names_places
+        && let Some(found) = match_toc(original, lines, &entries)
+    {
+        return Some(found);
     }
     repeated_titles(lines)
 }
@@ -337,7 +380,10 @@ fn match_toc(original: &str, lines: &[Line], entries: &[String]) -> Option<Vec<P
     };
     let names: Vec<String> = entries.iter().map(|e| drop_suffix(e, suffix)).collect();
     let last_toc = lines.iter().rposition(|l| l.kind == LineKind::Toc)?;
-    let text: Vec<&Line> = lines[last_toc + 1..].iter().filter(|l| l.kind == LineKind::Text).collect();
+    let text: Vec<&Line> = lines[last_toc + 1..]
+        .iter()
+        .filter(|l| l.kind == LineKind::Text)
+        .collect();
     let mut found: Vec<(usize, String)> = Vec::new();
     let mut from = 0;
     for name in &names {
@@ -353,7 +399,9 @@ fn match_toc(original: &str, lines: &[Line], entries: &[String]) -> Option<Vec<P
                 Some(next) => format!("{t}{}", compact(&next.norm.text)),
                 None => t.clone(),
             };
-            tail.is_empty() || t.ends_with(&tail) || (joined.ends_with(&tail) && joined.chars().count() <= 70)
+            tail.is_empty()
+                || t.ends_with(&tail)
+                || (joined.ends_with(&tail) && joined.chars().count() <= 70)
         });
         if let Some(k) = hit {
             found.push((k, name.clone()));
@@ -364,7 +412,10 @@ fn match_toc(original: &str, lines: &[Line], entries: &[String]) -> Option<Vec<P
         return None;
     }
     // Names as the headings write them: heading text minus the ending all headings share.
-    let headings: Vec<String> = found.iter().map(|(k, _)| compact(&text[*k].norm.text)).collect();
+    let headings: Vec<String> = found
+        .iter()
+        .map(|(k, _)| compact(&text[*k].norm.text))
+        .collect();
     let shared = common_suffix_chars(&headings);
     Some(
         found
@@ -397,9 +448,18 @@ fn original_form(original: &str, line: &Line, name_norm: &str) -> String {
         .filter(|(_, c)| !c.is_whitespace())
         .nth(n)
         .map_or(line.norm.text.len(), |(i, _)| i);
-    let raw = original.get(line.norm.orig_range(0..end_norm)).unwrap_or("");
-    let form: String = strip_pinyin_notes(raw).chars().filter(|c| !c.is_whitespace()).collect();
-    if form.chars().count() == n { form } else { name_norm.to_string() }
+    let raw = original
+        .get(line.norm.orig_range(0..end_norm))
+        .unwrap_or("");
+    let form: String = strip_pinyin_notes(raw)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    if form.chars().count() == n {
+        form
+    } else {
+        name_norm.to_string()
+    }
 }
 
 /// Without a table of contents: several title lines that share a long ending.
@@ -408,14 +468,19 @@ fn repeated_titles(lines: &[Line]) -> Option<Vec<PilotStart>> {
         .iter()
         .filter(|l| l.kind == LineKind::Text)
         .map(|l| (l, compact(&l.norm.text)))
-        .filter(|(_, t)| title_like(t) && DOC_TYPES.iter().any(|d| t.ends_with(d)) && t.chars().count() >= 8)
+        .filter(|(_, t)| {
+            title_like(t) && DOC_TYPES.iter().any(|d| t.ends_with(d)) && t.chars().count() >= 8
+        })
         .collect();
     let mut groups: std::collections::BTreeMap<String, Vec<(&Line, String)>> = Default::default();
     for (l, t) in cands {
         let key: String = t.chars().rev().take(6).collect();
         groups.entry(key).or_default().push((l, t));
     }
-    let best = groups.into_values().filter(|g| g.len() >= 3).max_by_key(Vec::len)?;
+    let best = groups
+        .into_values()
+        .filter(|g| g.len() >= 3)
+        .max_by_key(Vec::len)?;
     let titles: Vec<String> = best.iter().map(|(_, t)| t.clone()).collect();
     let shared = common_suffix_chars(&titles);
     if shared < 4 {
@@ -459,11 +524,27 @@ struct FrontPara {
 
 fn is_date_line(t: &str) -> bool {
     let has_date = find_date(t).is_some();
-    has_date && (t.chars().count() <= 16 || t.ends_with(')') || t.ends_with("通过") || t.ends_with("印发"))
+    has_date
+        && (t.chars().count() <= 16
+            || t.ends_with(')')
+            || t.ends_with("通过")
+            || t.ends_with("印发"))
 }
 
 const ORG_ENDINGS: &[&str] = &[
-    "人民政府", "委员会", "办公室", "办公厅", "省委", "市委", "区委", "县委", "政府", "管委会", "领导小组", "局", "厅",
+    "人民政府",
+    "委员会",
+    "办公室",
+    "办公厅",
+    "省委",
+    "市委",
+    "区委",
+    "县委",
+    "政府",
+    "管委会",
+    "领导小组",
+    "局",
+    "厅",
 ];
 
 fn is_meta_line(t: &str) -> bool {
@@ -519,7 +600,9 @@ fn build_plan(ctx: &DocCtx, range: Range<usize>, pilot: Option<&PilotStart>) -> 
     // title block in a file with no 1 is accepted too).
     let first_heading = lines
         .iter()
-        .position(|l| l.kind == LineKind::Text && parse_number(&l.norm.text).is_some_and(|n| n.value == 1))
+        .position(|l| {
+            l.kind == LineKind::Text && parse_number(&l.norm.text).is_some_and(|n| n.value == 1)
+        })
         .unwrap_or(lines.len());
     let (front, body) = lines.split_at(first_heading);
     let paras = front_paras(front);
@@ -529,7 +612,10 @@ fn build_plan(ctx: &DocCtx, range: Range<usize>, pilot: Option<&PilotStart>) -> 
     if pilot.is_some() {
         if !paras.is_empty() {
             title_idx.push(0);
-            if paras.len() > 1 && paras[1].kind == FrontKind::TitleLike && paras[0].norm.text.chars().count() + paras[1].norm.text.chars().count() < 40 {
+            if paras.len() > 1
+                && paras[1].kind == FrontKind::TitleLike
+                && paras[0].norm.text.chars().count() + paras[1].norm.text.chars().count() < 40
+            {
                 title_idx.push(1);
             }
         }
@@ -555,8 +641,17 @@ fn build_plan(ctx: &DocCtx, range: Range<usize>, pilot: Option<&PilotStart>) -> 
             // (a web page shows the title once in its header, then the document breaks it over
             // lines); lines before that are page debris.
             let full = |k: &usize| DOC_TYPES.iter().any(|d| paras[*k].norm.text.ends_with(d));
-            let cut = run[..run.len() - 1].iter().rposition(full).map_or(0, |p| p + 1);
-            let start = if cut == 0 { run.iter().position(full).map_or(0, |p| title_start(&paras, run, p)) } else { cut };
+            let cut = run[..run.len() - 1]
+                .iter()
+                .rposition(full)
+                .map_or(0, |p| p + 1);
+            let start = if cut == 0 {
+                run.iter()
+                    .position(full)
+                    .map_or(0, |p| title_start(&paras, run, p))
+            } else {
+                cut
+            };
             title_idx = run[start..].to_vec();
         } else if let Some(run) = runs.first() {
             title_idx = run.clone();
@@ -580,7 +675,10 @@ fn build_plan(ctx: &DocCtx, range: Range<usize>, pilot: Option<&PilotStart>) -> 
             .map(|s| s.split_whitespace().collect::<String>())
             .collect::<String>()
     });
-    let title_norm: String = title_idx.iter().map(|&k| paras[k].norm.text.as_str()).collect();
+    let title_norm: String = title_idx
+        .iter()
+        .map(|&k| paras[k].norm.text.as_str())
+        .collect();
 
     // Preamble: sentences of the front matter, re-joined across breaks.
     let mut pre_pieces: Vec<Normalized> = Vec::new();
@@ -620,7 +718,12 @@ fn build_plan(ctx: &DocCtx, range: Range<usize>, pilot: Option<&PilotStart>) -> 
         .iter()
         .filter(|p| p.kind == FrontKind::Meta)
         .find_map(|p| find_date(&p.norm.text))
-        .or_else(|| front.iter().filter(|l| l.kind == LineKind::WebMeta).find_map(|l| find_date(&l.norm.text)));
+        .or_else(|| {
+            front
+                .iter()
+                .filter(|l| l.kind == LineKind::WebMeta)
+                .find_map(|l| find_date(&l.norm.text))
+        });
     meta.issuer = paras
         .iter()
         .filter(|p| p.kind == FrontKind::Meta)
@@ -646,7 +749,13 @@ fn build_plan(ctx: &DocCtx, range: Range<usize>, pilot: Option<&PilotStart>) -> 
     if sections.is_empty() {
         // No headings at all: the text is one section (the preamble's sentences move into it).
         let paras_all = if paras_body.is_empty() {
-            build_paragraphs(&front.iter().filter(|l| !is_meta_line(&l.norm.text)).cloned().collect::<Vec<_>>())
+            build_paragraphs(
+                &front
+                    .iter()
+                    .filter(|l| !is_meta_line(&l.norm.text))
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            )
         } else {
             paras_body
         };
@@ -678,7 +787,12 @@ fn build_plan(ctx: &DocCtx, range: Range<usize>, pilot: Option<&PilotStart>) -> 
     }
 }
 
-fn measures_of(ctx: &DocCtx, norm: &Normalized, from: usize, section_id: Option<usize>) -> Vec<Measure> {
+fn measures_of(
+    ctx: &DocCtx,
+    norm: &Normalized,
+    from: usize,
+    section_id: Option<usize>,
+) -> Vec<Measure> {
     let text = &norm.text[from..];
     split_measures(text)
         .into_iter()
@@ -709,12 +823,18 @@ fn build_sections(ctx: &DocCtx, paras: &[Para]) -> Vec<Section> {
     for (k, p) in paras.iter().enumerate() {
         if let Some(lead) = lead_in(p, paras.get(k + 1), &styles) {
             // `实施途径：` followed by a list that restarts at 1: the list nests under the lead-in.
-            let pos = styles.iter().position(|s| *s == lead).unwrap_or(styles.len());
+            let pos = styles
+                .iter()
+                .position(|s| *s == lead)
+                .unwrap_or(styles.len());
             styles.truncate(pos);
             styles.push(NumberStyle::LeadIn);
             let level = styles.len();
             let title_norm = p.norm.text.trim_end_matches(':').to_string();
-            let title = ctx.display_norm(&p.norm, 0..p.norm.text.len()).trim_end_matches(['：', ':']).to_string();
+            let title = ctx
+                .display_norm(&p.norm, 0..p.norm.text.len())
+                .trim_end_matches(['：', ':'])
+                .to_string();
             let start = p.norm.to_orig(0);
             body_norm.push(Vec::new());
             body_disp.push(Vec::new());
@@ -758,13 +878,21 @@ fn build_sections(ctx: &DocCtx, paras: &[Para]) -> Vec<Section> {
                 .display_norm(&p.norm, title_r.clone())
                 .trim_end_matches(['。', '：', ':', ';', '；', ' '])
                 .to_string();
-            let label = ctx.original.get(p.norm.orig_range(n.start..n.rest)).unwrap_or("").trim().to_string();
+            let label = ctx
+                .original
+                .get(p.norm.orig_range(n.start..n.rest))
+                .unwrap_or("")
+                .trim()
+                .to_string();
             let heading_start = p.norm.to_orig(n.start);
             let heading_end = p.norm.orig_range(n.start..title_r.end.max(n.rest)).end;
             let mut measures = measures_of(ctx, &p.norm, body_start, None);
             // A numbered item that is one sentence (`①编制村庄规划，做到应编尽编。`) is a measure as
             // well as a heading.
-            if measures.is_empty() && title_r.end > title_r.start && p.norm.text[title_r.clone()].contains(',') {
+            if measures.is_empty()
+                && title_r.end > title_r.start
+                && p.norm.text[title_r.clone()].contains(',')
+            {
                 measures = measures_of(ctx, &p.norm, n.rest, None);
             }
             let mut bn = Vec::new();
@@ -795,7 +923,9 @@ fn build_sections(ctx: &DocCtx, paras: &[Para]) -> Vec<Section> {
                 },
             });
         } else if let Some(d) = flat.last_mut() {
-            d.section.measures.extend(measures_of(ctx, &p.norm, 0, None));
+            d.section
+                .measures
+                .extend(measures_of(ctx, &p.norm, 0, None));
             d.section.span.end = d.section.span.end.max(p.norm.orig_end());
             if let (Some(bn), Some(bd)) = (body_norm.last_mut(), body_disp.last_mut()) {
                 bn.push(p.norm.text.clone());
@@ -894,10 +1024,17 @@ fn assign_kinds(sections: &mut [Section]) {
 }
 
 fn inherit_kinds(parent: &mut Section) {
-    let open = matches!(parent.kind, SectionKind::Guidance | SectionKind::Other | SectionKind::Profile);
+    let open = matches!(
+        parent.kind,
+        SectionKind::Guidance | SectionKind::Other | SectionKind::Profile
+    );
     let pk = parent.kind;
     for c in &mut parent.children {
-        c.kind = if open { SectionKind::from_title(&c.title_norm).unwrap_or(pk) } else { pk };
+        c.kind = if open {
+            SectionKind::from_title(&c.title_norm).unwrap_or(pk)
+        } else {
+            pk
+        };
         inherit_kinds(c);
     }
 }
@@ -920,7 +1057,10 @@ pub fn find_doc_number(t: &str) -> Option<String> {
         if !matches!(c, '〔' | '[' | '【' | '(') {
             continue;
         }
-        let year: String = chars[i + 1..].iter().take_while(|c| c.is_ascii_digit()).collect();
+        let year: String = chars[i + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
         if year.len() != 4 {
             continue;
         }
@@ -928,12 +1068,29 @@ pub fn find_doc_number(t: &str) -> Option<String> {
         if !matches!(close, Some('〕' | ']' | '】' | ')')) {
             continue;
         }
-        let num: String = chars[i + 6..].iter().take_while(|c| c.is_ascii_digit()).collect();
+        let num: String = chars[i + 6..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
         if num.is_empty() || chars.get(i + 6 + num.len()) != Some(&'号') {
             continue;
         }
-        let prefix: String = chars[..i].iter().rev().take_while(|c| is_han(**c)).collect::<Vec<_>>().into_iter().rev().collect();
-        let prefix: String = prefix.chars().rev().take(8).collect::<Vec<_>>().into_iter().rev().collect();
+        let prefix: String = chars[..i]
+            .iter()
+            .rev()
+            .take_while(|c| is_han(**c))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let prefix: String = prefix
+            .chars()
+            .rev()
+            .take(8)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
         if prefix.is_empty() {
             continue;
         }
@@ -951,12 +1108,18 @@ pub fn find_date(t: &str) -> Option<String> {
     let mut i = 0;
     while i < chars.len() {
         if chars[i].is_ascii_digit() && (i == 0 || !chars[i - 1].is_ascii_digit()) {
-            let y: String = chars[i..].iter().take_while(|c| c.is_ascii_digit()).collect();
+            let y: String = chars[i..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit())
+                .collect();
             if y.len() == 4 {
                 let j = i + 4;
                 let sep = chars.get(j).copied();
                 if matches!(sep, Some('年' | '-' | '.' | '/')) {
-                    let m: String = chars[j + 1..].iter().take_while(|c| c.is_ascii_digit()).collect();
+                    let m: String = chars[j + 1..]
+                        .iter()
+                        .take_while(|c| c.is_ascii_digit())
+                        .collect();
                     let k = j + 1 + m.len();
                     let sep2 = chars.get(k).copied();
                     let ok2 = match sep {
@@ -964,8 +1127,13 @@ pub fn find_date(t: &str) -> Option<String> {
                         _ => sep2 == sep,
                     };
                     if !m.is_empty() && m.len() <= 2 && ok2 {
-                        let d: String = chars[k + 1..].iter().take_while(|c| c.is_ascii_digit()).collect();
-                        let day_ok = !d.is_empty() && d.len() <= 2 && (sep != Some('年') || chars.get(k + 1 + d.len()) == Some(&'日'));
+                        let d: String = chars[k + 1..]
+                            .iter()
+                            .take_while(|c| c.is_ascii_digit())
+                            .collect();
+                        let day_ok = !d.is_empty()
+                            && d.len() <= 2
+                            && (sep != Some('年') || chars.get(k + 1 + d.len()) == Some(&'日'));
                         let (mv, dv): (u32, u32) = (m.parse().unwrap_or(0), d.parse().unwrap_or(0));
                         if day_ok && (1..=12).contains(&mv) && (1..=31).contains(&dv) {
                             return Some(format!("{y}-{mv:02}-{dv:02}"));
@@ -986,7 +1154,10 @@ pub fn find_period(t: &str) -> Option<String> {
     let chars: Vec<char> = t.chars().collect();
     for i in 0..chars.len() {
         let a: String = chars[i..].iter().take(4).collect();
-        if a.len() != 4 || !a.chars().all(|c| c.is_ascii_digit()) || (i > 0 && chars[i - 1].is_ascii_digit()) {
+        if a.len() != 4
+            || !a.chars().all(|c| c.is_ascii_digit())
+            || (i > 0 && chars[i - 1].is_ascii_digit())
+        {
             continue;
         }
         let mut j = i + 4;
@@ -997,7 +1168,10 @@ pub fn find_period(t: &str) -> Option<String> {
             continue;
         }
         j += 1;
-        let b: String = chars[j..].iter().take_while(|c| c.is_ascii_digit()).collect();
+        let b: String = chars[j..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
         if b.len() == 4 {
             return Some(format!("{a}-{b}"));
         }
@@ -1008,7 +1182,8 @@ pub fn find_period(t: &str) -> Option<String> {
 fn issuer_in_title(title: &str) -> Option<String> {
     let i = title.find("关于")?;
     let head = &title[..i];
-    (head.chars().count() >= 3 && ORG_ENDINGS.iter().any(|e| head.ends_with(e))).then(|| head.to_string())
+    (head.chars().count() >= 3 && ORG_ENDINGS.iter().any(|e| head.ends_with(e)))
+        .then(|| head.to_string())
 }
 
 /// The place a title is about: `淄博市高水平推进…` → `淄博市`, `中共四川省委关于…` → `四川省`.
@@ -1048,12 +1223,30 @@ fn title_norm_place(title: &str) -> Option<String> {
 }
 
 /// Words that end a place name even when a unit character follows (`国家城乡…`).
-const NOT_PLACE: &[&str] = &["国家", "城乡", "推进", "关于", "加快", "建设", "发展", "城镇", "全面", "深化", "实施", "试点"];
+const NOT_PLACE: &[&str] = &[
+    "国家", "城乡", "推进", "关于", "加快", "建设", "发展", "城镇", "全面", "深化", "实施", "试点",
+];
 
-const UNITS: &[&str] = &["自治区", "自治州", "新区", "省", "市", "区", "县", "州", "旗", "镇", "乡", "盟"];
+const UNITS: &[&str] = &[
+    "自治区",
+    "自治州",
+    "新区",
+    "省",
+    "市",
+    "区",
+    "县",
+    "州",
+    "旗",
+    "镇",
+    "乡",
+    "盟",
+];
 
 fn unit_at(s: &str) -> Option<usize> {
-    UNITS.iter().find(|u| s.starts_with(*u)).map(|u| u.chars().count())
+    UNITS
+        .iter()
+        .find(|u| s.starts_with(*u))
+        .map(|u| u.chars().count())
 }
 
 /// Administrative level from a place name.
@@ -1070,17 +1263,48 @@ pub fn admin_level(name: &str) -> Option<String> {
         return Some("州".into());
     }
     let c = last.chars().last()?;
-    matches!(c, '省' | '市' | '县' | '区' | '镇' | '旗' | '州' | '乡' | '盟').then(|| c.to_string())
+    matches!(
+        c,
+        '省' | '市' | '县' | '区' | '镇' | '旗' | '州' | '乡' | '盟'
+    )
+    .then(|| c.to_string())
 }
 
 /// Province-level units with the short forms used in running text.
 pub const PROVINCES: &[(&str, &str)] = &[
-    ("北京市", "北京"), ("天津市", "天津"), ("上海市", "上海"), ("重庆市", "重庆"), ("河北省", "河北"), ("山西省", "山西"),
-    ("辽宁省", "辽宁"), ("吉林省", "吉林"), ("黑龙江省", "黑龙江"), ("江苏省", "江苏"), ("浙江省", "浙江"), ("安徽省", "安徽"),
-    ("福建省", "福建"), ("江西省", "江西"), ("山东省", "山东"), ("河南省", "河南"), ("湖北省", "湖北"), ("湖南省", "湖南"),
-    ("广东省", "广东"), ("海南省", "海南"), ("四川省", "四川"), ("贵州省", "贵州"), ("云南省", "云南"), ("陕西省", "陕西"),
-    ("甘肃省", "甘肃"), ("青海省", "青海"), ("台湾省", "台湾"), ("内蒙古自治区", "内蒙古"), ("广西壮族自治区", "广西"),
-    ("西藏自治区", "西藏"), ("宁夏回族自治区", "宁夏"), ("新疆维吾尔自治区", "新疆"), ("香港特别行政区", "香港"),
+    ("北京市", "北京"),
+    ("天津市", "天津"),
+    ("上海市", "上海"),
+    ("重庆市", "重庆"),
+    ("河北省", "河北"),
+    ("山西省", "山西"),
+    ("辽宁省", "辽宁"),
+    ("吉林省", "吉林"),
+    ("黑龙江省", "黑龙江"),
+    ("江苏省", "江苏"),
+    ("浙江省", "浙江"),
+    ("安徽省", "安徽"),
+    ("福建省", "福建"),
+    ("江西省", "江西"),
+    ("山东省", "山东"),
+    ("河南省", "河南"),
+    ("湖北省", "湖北"),
+    ("湖南省", "湖南"),
+    ("广东省", "广东"),
+    ("海南省", "海南"),
+    ("四川省", "四川"),
+    ("贵州省", "贵州"),
+    ("云南省", "云南"),
+    ("陕西省", "陕西"),
+    ("甘肃省", "甘肃"),
+    ("青海省", "青海"),
+    ("台湾省", "台湾"),
+    ("内蒙古自治区", "内蒙古"),
+    ("广西壮族自治区", "广西"),
+    ("西藏自治区", "西藏"),
+    ("宁夏回族自治区", "宁夏"),
+    ("新疆维吾尔自治区", "新疆"),
+    ("香港特别行政区", "香港"),
     ("澳门特别行政区", "澳门"),
 ];
 
@@ -1101,11 +1325,14 @@ pub fn province_by_gazetteer(name: &str) -> Option<String> {
     let n = crate::normalize::normalize_str(name);
     let mut best: Option<(usize, &str)> = None;
     for line in GAZETTEER.lines().filter(|l| !l.starts_with('#')) {
-        let Some((province, places)) = line.split_once(':') else { continue };
+        let Some((province, places)) = line.split_once(':') else {
+            continue;
+        };
         for place in places.split_whitespace() {
             // A short name must be followed by its unit (朝阳 区/市…) to count.
             let ok = n.starts_with(place)
-                && (place.chars().count() >= 3 || n[place.len()..].starts_with(['市', '州', '区', '县', '盟', '地']));
+                && (place.chars().count() >= 3
+                    || n[place.len()..].starts_with(['市', '州', '区', '县', '盟', '地']));
             if ok && best.is_none_or(|(len, _)| place.len() > len) {
                 best = Some((place.len(), province.trim()));
             }
@@ -1130,20 +1357,47 @@ mod tests {
 
     #[test]
     fn metadata_patterns() {
-        assert_eq!(find_doc_number("淄政字〔2020〕95号").as_deref(), Some("淄政字〔2020〕95号"));
+        assert_eq!(
+            find_doc_number("淄政字〔2020〕95号").as_deref(),
+            Some("淄政字〔2020〕95号")
+        );
         assert_eq!(find_date("2020年12月6日").as_deref(), Some("2020-12-06"));
-        assert_eq!(find_date("添加日期:2023-12-13作者:").as_deref(), Some("2023-12-13"));
-        assert_eq!(find_period("淄博市行动方案(2020-2025年)").as_deref(), Some("2020-2025"));
-        assert_eq!(title_norm_place("济南市市中区国家城乡融合发展试验区实施方案").as_deref(), Some("济南市市中区"));
-        assert_eq!(title_norm_place("西咸新区推进国家城乡融合发展试验区建设实施方案").as_deref(), Some("西咸新区"));
-        assert_eq!(title_norm_place("中共四川省委关于深入贯彻").as_deref(), Some("四川省"));
-        assert_eq!(title_norm_place("淄博市高水平推进城乡融合发展行动方案").as_deref(), Some("淄博市"));
-        assert_eq!(admin_level("上海市浦东新区（临港地区）").as_deref(), Some("新区"));
+        assert_eq!(
+            find_date("添加日期:2023-12-13作者:").as_deref(),
+            Some("2023-12-13")
+        );
+        assert_eq!(
+            find_period("淄博市行动方案(2020-2025年)").as_deref(),
+            Some("2020-2025")
+        );
+        assert_eq!(
+            title_norm_place("济南市市中区国家城乡融合发展试验区实施方案").as_deref(),
+            Some("济南市市中区")
+        );
+        assert_eq!(
+            title_norm_place("西咸新区推进国家城乡融合发展试验区建设实施方案").as_deref(),
+            Some("西咸新区")
+        );
+        assert_eq!(
+            title_norm_place("中共四川省委关于深入贯彻").as_deref(),
+            Some("四川省")
+        );
+        assert_eq!(
+            title_norm_place("淄博市高水平推进城乡融合发展行动方案").as_deref(),
+            Some("淄博市")
+        );
+        assert_eq!(
+            admin_level("上海市浦东新区（临港地区）").as_deref(),
+            Some("新区")
+        );
         assert_eq!(admin_level("江西省南昌高新区").as_deref(), Some("区"));
         assert_eq!(admin_level("湖南省津市市—澧县").as_deref(), Some("县"));
         assert_eq!(province_by_gazetteer("淄博市").as_deref(), Some("山东省"));
         assert_eq!(province_by_gazetteer("西咸新区").as_deref(), Some("陕西省"));
-        assert_eq!(province_by_gazetteer("济南市市中区").as_deref(), Some("山东省"));
+        assert_eq!(
+            province_by_gazetteer("济南市市中区").as_deref(),
+            Some("山东省")
+        );
         assert_eq!(province_by_gazetteer("某某市"), None);
     }
 }

@@ -1,5 +1,6 @@
 //! Bad and unusual input: other encodings, line ends, garbage, huge and deeply nested files.
 //! Each gives plans or a clear error naming the file, never a panic.
+#![allow(clippy::unwrap_used)] // test helpers fail loudly by design
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -10,9 +11,15 @@ use proptest::prelude::*;
 
 fn seed(prefix: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("seeds");
-    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     entries.sort();
-    entries.into_iter().find(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix)).unwrap()
+    entries
+        .into_iter()
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
+        .unwrap()
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
@@ -25,14 +32,22 @@ fn summary(path: &Path) -> Vec<(String, usize, Vec<String>)> {
     load_file(path)
         .unwrap()
         .iter()
-        .map(|p| (p.name.clone(), p.section_count(), p.measures().iter().map(|m| m.norm.clone()).collect()))
+        .map(|p| {
+            (
+                p.name.clone(),
+                p.section_count(),
+                p.measures().iter().map(|m| m.norm.clone()).collect(),
+            )
+        })
         .collect()
 }
 
 #[test]
 fn gbk_crlf_copy_of_a_seed_parses_like_the_utf8_seed() {
     let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(seed("01_")).unwrap().replace('\n', "\r\n");
+    let text = std::fs::read_to_string(seed("01_"))
+        .unwrap()
+        .replace('\n', "\r\n");
     let (bytes, _, unmappable) = encoding_rs::GBK.encode(&text);
     assert!(!unmappable);
     let gbk = write(dir.path(), "xixian-gbk.txt", &bytes);
@@ -46,7 +61,12 @@ fn big5_and_utf16_traditional_text_decode() {
     let dir = tempfile::tempdir().unwrap();
     let zibo = load_file(&seed("02_")).unwrap();
     // The display text of Zibo's measures: Traditional, pinyin notes removed.
-    let body: String = zibo[0].measures().iter().take(40).map(|m| format!("{}\n", m.text)).collect();
+    let body: String = zibo[0]
+        .measures()
+        .iter()
+        .take(40)
+        .map(|m| format!("{}\n", m.text))
+        .collect();
     let text = format!("淄博市高水平推進城鄉融合發展行動方案\n一、總體要求\n{body}");
     let (bytes, _, unmappable) = encoding_rs::BIG5.encode(&text);
     assert!(!unmappable, "test text must be Big5-encodable");
@@ -81,7 +101,9 @@ fn bad_files_give_errors_naming_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let empty = write(dir.path(), "empty.txt", b"");
     let blank = write(dir.path(), "blank.txt", b" \n\r\n \t ");
-    let random: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+    let random: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
     let binary = write(dir.path(), "random.txt", &random);
     let doc = write(dir.path(), "old.doc", b"\xD0\xCF\x11\xE0");
     let missing = dir.path().join("missing.txt");

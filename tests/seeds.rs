@@ -1,4 +1,5 @@
 //! Integration tests on the five bundled seed documents.
+#![allow(clippy::unwrap_used)] // test helpers fail loudly by design
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -18,9 +19,15 @@ fn plan(name: &str) -> &'static Plan {
 
 fn seed_text(prefix: &str) -> String {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("seeds");
-    let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     entries.sort();
-    let path = entries.into_iter().find(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix)).unwrap();
+    let path = entries
+        .into_iter()
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
+        .unwrap();
     std::fs::read_to_string(path).unwrap()
 }
 
@@ -79,14 +86,21 @@ fn pilots_carry_province_and_level() {
         assert_eq!(p.level.as_deref(), Some(level), "{name}");
     }
     for p in seeds().plans.iter().filter(|p| p.source.starts_with("04_")) {
-        assert!(p.province.is_some() && p.level.is_some(), "{} lacks province or level", p.name);
+        assert!(
+            p.province.is_some() && p.level.is_some(),
+            "{} lacks province or level",
+            p.name
+        );
     }
 }
 
 #[test]
 fn single_plan_seeds_are_named_by_their_place_with_metadata() {
     let xixian = plan("西咸新区");
-    assert_eq!(xixian.meta.title.as_deref(), Some("西咸新区推进国家城乡融合发展试验区建设实施方案"));
+    assert_eq!(
+        xixian.meta.title.as_deref(),
+        Some("西咸新区推进国家城乡融合发展试验区建设实施方案")
+    );
     assert_eq!(xixian.province.as_deref(), Some("陕西省"));
 
     let zibo = plan("淄博市");
@@ -95,21 +109,32 @@ fn single_plan_seeds_are_named_by_their_place_with_metadata() {
     assert_eq!(zibo.meta.period.as_deref(), Some("2020-2025"));
     assert_eq!(zibo.meta.issuer.as_deref(), Some("淄博市人民政府"));
     assert_eq!(zibo.province.as_deref(), Some("山东省"));
-    assert_eq!(zibo.meta.title.as_deref(), Some("淄博市高水平推進城鄉融合發展行動方案(2020-2025年)"));
+    assert_eq!(
+        zibo.meta.title.as_deref(),
+        Some("淄博市高水平推進城鄉融合發展行動方案(2020-2025年)")
+    );
 
     let sichuan = plan("四川省");
     assert_eq!(
         sichuan.meta.title.as_deref(),
-        Some("中共四川省委关于深入贯彻习近平总书记重要指示精神以县域为重要切入点扎实推进城乡融合发展的决定")
+        Some(
+            "中共四川省委关于深入贯彻习近平总书记重要指示精神以县域为重要切入点扎实推进城乡融合发展的决定"
+        )
     );
     assert_eq!(sichuan.meta.date.as_deref(), Some("2023-11-20"));
     assert_eq!(sichuan.meta.issuer.as_deref(), Some("中共四川省委"));
     assert_eq!(sichuan.level.as_deref(), Some("省"));
 
     let jinan = plan("济南市市中区");
-    assert_eq!(jinan.meta.doc_number.as_deref(), Some("市中政字〔2021〕45号"));
+    assert_eq!(
+        jinan.meta.doc_number.as_deref(),
+        Some("市中政字〔2021〕45号")
+    );
     assert_eq!(jinan.meta.date.as_deref(), Some("2021-12-31"));
-    assert_eq!(jinan.meta.title.as_deref(), Some("济南市市中区国家城乡融合发展试验区实施方案"));
+    assert_eq!(
+        jinan.meta.title.as_deref(),
+        Some("济南市市中区国家城乡融合发展试验区实施方案")
+    );
     assert_eq!(jinan.province.as_deref(), Some("山东省"));
     assert_eq!(jinan.level.as_deref(), Some("区"));
 }
@@ -117,7 +142,10 @@ fn single_plan_seeds_are_named_by_their_place_with_metadata() {
 #[test]
 fn xixian_outline_keeps_level3_numbers_running_through() {
     let p = plan("西咸新区");
-    assert_eq!(titles(&p.sections), ["指导思想", "基本原则", "主要目标", "主要任务", "工作保障"]);
+    assert_eq!(
+        titles(&p.sections),
+        ["指导思想", "基本原则", "主要目标", "主要任务", "工作保障"]
+    );
     let tasks = &p.sections[3];
     assert_eq!(tasks.kind, SectionKind::Tasks);
     assert_eq!(tasks.children.len(), 8);
@@ -143,7 +171,10 @@ fn zibo_outline_skips_from_two_to_four() {
     assert_eq!(p.sections[0].children.len(), 3);
     assert_eq!(p.sections[1].children.len(), 7);
     assert_eq!(p.sections[2].children.len(), 4);
-    assert_eq!(p.sections[1].children[0].title_norm, "建立农村集体经营性建设用地入市制度");
+    assert_eq!(
+        p.sections[1].children[0].title_norm,
+        "建立农村集体经营性建设用地入市制度"
+    );
     assert_eq!(p.sections[0].children[2].kind, SectionKind::Goals);
 }
 
@@ -169,14 +200,20 @@ fn sichuan_outline_has_seven_parts_and_no_page_noise() {
 #[test]
 fn jinan_outline_mixes_full_and_half_width_numbering() {
     let p = plan("济南市市中区");
-    assert_eq!(titles(&p.sections), ["试验基础", "总体要求", "试验任务", "保障措施"]);
+    assert_eq!(
+        titles(&p.sections),
+        ["试验基础", "总体要求", "试验任务", "保障措施"]
+    );
     assert_eq!(p.sections[0].kind, SectionKind::Profile);
     let goals = &p.sections[1].children;
     assert_eq!(titles(goals), ["指导思想", "试验原则", "试验目标"]);
     let tasks = &p.sections[2].children;
     assert_eq!(tasks.len(), 5);
     // A heading wrapped over lines is joined.
-    assert_eq!(tasks[0].title, "建立进城落户农民依法自愿有偿转让退出农村权益制度");
+    assert_eq!(
+        tasks[0].title,
+        "建立进城落户农民依法自愿有偿转让退出农村权益制度"
+    );
     assert!(tasks.iter().all(|t| t.children.len() == 2));
     // Sign-off lines at the end are not body.
     let last = p.all_sections().into_iter().last().unwrap();
@@ -198,7 +235,14 @@ fn pilot_outlines_parse() {
     let tasks = &p.sections[1].children;
     assert_eq!(tasks.len(), 5);
     assert_eq!(tasks[4].title, "实施途径");
-    assert_eq!(titles(&tasks[4].children), ["场镇同一机构的实施途径", "政企统筹运作的实施途径", "内部四个分开的实施途径"]);
+    assert_eq!(
+        titles(&tasks[4].children),
+        [
+            "场镇同一机构的实施途径",
+            "政企统筹运作的实施途径",
+            "内部四个分开的实施途径"
+        ]
+    );
     // Every pilot has a 保障 part and a 任务 part.
     for p in seeds().plans.iter().filter(|p| p.source.starts_with("04_")) {
         let kinds: Vec<SectionKind> = p.sections.iter().map(|s| s.kind).collect();
@@ -214,8 +258,15 @@ fn zibo_normalised_text_has_no_pinyin_notes() {
     assert!(text.contains("城乡融合发展"));
     assert!(text.contains("集体经营性建设用地"));
     let toned = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ";
-    let left: Vec<&str> = text.lines().filter(|l| l.contains(|c| toned.contains(c))).collect();
-    assert!(left.is_empty(), "pinyin left: {:?}", &left[..left.len().min(3)]);
+    let left: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains(|c| toned.contains(c)))
+        .collect();
+    assert!(
+        left.is_empty(),
+        "pinyin left: {:?}",
+        &left[..left.len().min(3)]
+    );
     // Real brackets survive.
     assert!(text.contains("(入股)"));
     assert!(text.contains("村(居)"));
@@ -236,13 +287,26 @@ fn no_compilation_measure_is_cut_by_a_page_break() {
             }
             let after = original[m.span.end..].trim_start_matches([' ', '\u{3000}']);
             // Or be followed by the next item of its enumeration (`一是…，二是…`).
-            let next_item = after.chars().nth(1) == Some('是') || after.starts_with(['(', '（', '①', '②', '③', '④']);
-            assert!(after.starts_with('\n') || after.is_empty() || next_item, "{}: cut measure {}", p.name, m.norm);
+            let next_item = after.chars().nth(1) == Some('是')
+                || after.starts_with(['(', '（', '①', '②', '③', '④']);
+            assert!(
+                after.starts_with('\n') || after.is_empty() || next_item,
+                "{}: cut measure {}",
+                p.name,
+                m.norm
+            );
         }
     }
     // The sentence the compilation breaks at a page end (`城` / `镇`) is whole.
-    let all: Vec<String> = seeds().plans.iter().flat_map(|p| p.measures().into_iter().map(|m| m.norm.clone())).collect();
-    assert!(!all.iter().any(|m| m.ends_with('城') || m.starts_with("镇化")));
+    let all: Vec<String> = seeds()
+        .plans
+        .iter()
+        .flat_map(|p| p.measures().into_iter().map(|m| m.norm.clone()))
+        .collect();
+    assert!(
+        !all.iter()
+            .any(|m| m.ends_with('城') || m.starts_with("镇化"))
+    );
 }
 
 #[test]
@@ -251,17 +315,35 @@ fn spans_map_back_to_the_original_headings() {
         let original = &p.original;
         for s in p.all_sections() {
             let at = &original[s.span.clone()];
-            assert!(at.starts_with(&s.label), "{}: span of {} {} starts {:?}", p.name, s.label, s.title, &at[..at.len().min(30)]);
+            assert!(
+                at.starts_with(&s.label),
+                "{}: span of {} {} starts {:?}",
+                p.name,
+                s.label,
+                s.title,
+                &at[..at.len().min(30)]
+            );
             let heading = duizhao::normalize::strip_pinyin_notes(&original[s.heading_span.clone()]);
             if !s.title.is_empty() && !s.title.contains('(') {
                 let first: String = s.title.chars().take(4).collect();
-                assert!(heading.replace(char::is_whitespace, "").contains(&first), "{}: heading {heading:?} vs {}", p.name, s.title);
+                assert!(
+                    heading.replace(char::is_whitespace, "").contains(&first),
+                    "{}: heading {heading:?} vs {}",
+                    p.name,
+                    s.title
+                );
             }
         }
         for m in p.measures() {
             let at = &original[m.span.clone()];
             let first: char = m.text.chars().next().unwrap();
-            assert!(at.starts_with(first), "{}: measure span {:?} vs {:?}", p.name, &at[..at.len().min(20)], m.text);
+            assert!(
+                at.starts_with(first),
+                "{}: measure span {:?} vs {:?}",
+                p.name,
+                &at[..at.len().min(20)],
+                m.text
+            );
         }
     }
 }
@@ -271,7 +353,12 @@ fn every_measure_has_content_and_an_owner() {
     for p in &seeds().plans {
         assert!(!p.measures().is_empty(), "{}", p.name);
         for m in p.measures() {
-            assert!(m.norm.chars().filter(|c| c.is_alphanumeric()).count() >= 6, "{}: {}", p.name, m.norm);
+            assert!(
+                m.norm.chars().filter(|c| c.is_alphanumeric()).count() >= 6,
+                "{}: {}",
+                p.name,
+                m.norm
+            );
             assert!(m.measure_id.starts_with(&p.plan_id));
         }
     }

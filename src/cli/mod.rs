@@ -89,7 +89,11 @@ fn describe(paths: &[PathBuf]) -> String {
     if paths.is_empty() {
         return crate::corpus::default_seed_dir().display().to_string();
     }
-    paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The JSON object of one plan in `duizhao plans --json`.
@@ -139,7 +143,10 @@ pub fn outline(paths: &[PathBuf], plan: &str, as_json: bool) -> anyhow::Result<S
     }
     let mut out = format!("{} ({})\n", p.name, p.meta.title.as_deref().unwrap_or("-"));
     if !p.preamble.measures.is_empty() {
-        out.push_str(&format!("  [preamble] {} measures\n", p.preamble.measures.len()));
+        out.push_str(&format!(
+            "  [preamble] {} measures\n",
+            p.preamble.measures.len()
+        ));
     }
     for s in p.all_sections() {
         out.push_str(&format!(
