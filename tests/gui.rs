@@ -130,6 +130,25 @@ fn clicking_a_plan_shows_its_outline() {
 }
 
 #[test]
+fn arrow_keys_move_the_selection() {
+    let mut harness = harness();
+    harness.key_press(egui::Key::ArrowDown);
+    harness.run();
+    assert_eq!(
+        harness.state().selected_plan().map(|p| p.name.as_str()),
+        Some("淄博市")
+    );
+    harness.key_press(egui::Key::ArrowDown);
+    harness.key_press(egui::Key::ArrowUp);
+    harness.key_press(egui::Key::ArrowUp);
+    harness.run();
+    assert_eq!(
+        harness.state().selected_plan().map(|p| p.name.as_str()),
+        Some("西咸新区")
+    );
+}
+
+#[test]
 fn hiding_measures_leaves_the_outline() {
     let mut harness = harness();
     let plan = harness.state().selected_plan().expect("selected").clone();
@@ -289,4 +308,52 @@ fn bundled_font_covers_every_character_of_the_seeds() {
     missing.sort_unstable();
     missing.dedup();
     assert!(missing.is_empty(), "no glyph for {missing:?}");
+}
+
+#[test]
+fn a_plan_with_4000_measures_draws_only_the_rows_in_view() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut text = String::from("大型测试市城乡融合发展实施方案\n\n");
+    for i in 1..=40 {
+        text.push_str(&format!("{i}. 第{i}项重点任务\n"));
+        for j in 1..=100 {
+            text.push_str(&format!(
+                "全面推进第{i}项任务的第{j}条具体措施落实到位，确保取得实效。"
+            ));
+        }
+        text.push_str("\n\n");
+    }
+    std::fs::write(dir.path().join("big_plan.txt"), text).expect("write");
+    let mut harness = harness_with(vec![dir.path().to_path_buf()], Settings::default());
+    let plan = harness.state().selected_plan().expect("selected");
+    assert_eq!(plan.measures().len(), 4000);
+
+    let drawn = harness.query_all_by_label_contains("全面推进第").count();
+    assert!((5..100).contains(&drawn), "{drawn} measure rows drawn");
+    harness.get_by_label("1. 第1项重点任务");
+    assert!(harness.query_by_label("40. 第40项重点任务").is_none());
+
+    let started = Instant::now();
+    for _ in 0..10 {
+        harness.step();
+    }
+    let per_frame = started.elapsed() / 10;
+    eprintln!("4000-measure plan: {per_frame:?} a frame");
+    assert!(
+        per_frame < Duration::from_millis(500),
+        "{per_frame:?} a frame"
+    );
+
+    // A new width lays every row out again (what dragging the panel edge does).
+    let started = Instant::now();
+    for k in 0..5 {
+        harness.set_size(egui::vec2(1300.0 - 20.0 * k as f32, 1900.0));
+        harness.step();
+    }
+    let per_relayout = started.elapsed() / 5;
+    eprintln!("4000-measure plan: {per_relayout:?} a frame while resizing");
+    assert!(
+        per_relayout < Duration::from_secs(2),
+        "{per_relayout:?} a frame while resizing"
+    );
 }

@@ -209,6 +209,7 @@ impl DuizhaoApp {
         }
         self.start_loading(ui.ctx());
         self.poll_loader();
+        self.keyboard(ui.ctx());
 
         egui::Panel::top("title_bar").show(ui, |ui| self.title_bar(ui));
         egui::Panel::bottom("status_bar").show(ui, |ui| self.status_bar(ui));
@@ -218,6 +219,38 @@ impl DuizhaoApp {
             .size_range(240.0..=640.0)
             .show(ui, |ui| self.library_panel(ui));
         egui::CentralPanel::default().show(ui, |ui| self.central_panel(ui));
+    }
+
+    /// Up and down arrows move the selection through the listed plans (unless typing).
+    fn keyboard(&mut self, ctx: &egui::Context) {
+        if self.corpus.is_none() || ctx.text_edit_focused() {
+            return;
+        }
+        let (up, down) = ctx.input(|i| {
+            (
+                i.key_pressed(egui::Key::ArrowUp),
+                i.key_pressed(egui::Key::ArrowDown),
+            )
+        });
+        if !up && !down {
+            return;
+        }
+        let listed = self.listed_plan_ids();
+        let current = self
+            .settings
+            .selected_plan
+            .as_deref()
+            .and_then(|id| listed.iter().position(|p| *p == id));
+        let next = match (current, down) {
+            (Some(k), true) => (k + 1).min(listed.len().saturating_sub(1)),
+            (Some(k), false) => k.saturating_sub(1),
+            (None, _) => 0,
+        };
+        if let Some(id) = listed.get(next) {
+            let id = (*id).to_owned();
+            self.settings.selected_plan = Some(id);
+            self.library.reveal_selected();
+        }
     }
 
     fn title_bar(&mut self, ui: &mut egui::Ui) {

@@ -485,12 +485,33 @@ fn plan_header(ui: &mut egui::Ui, plan: &Plan, lang: Language) {
         format!("{} ({})", plan.source, plan.encoding),
     ));
     ui.horizontal_wrapped(|ui| {
-        for (k, (key, value)) in fields.iter().enumerate() {
-            if k > 0 {
-                ui.add_space(10.0);
-            }
-            ui.label(egui::RichText::new(*key).small().weak());
-            ui.label(value);
+        let small = TextStyle::Small.resolve(ui.style());
+        let body = TextStyle::Body.resolve(ui.style());
+        for (key, value) in &fields {
+            // Key and value as one unbroken piece, so a line never ends between the two.
+            let mut job = LayoutJob::default();
+            job.append(
+                key,
+                0.0,
+                TextFormat {
+                    font_id: small.clone(),
+                    color: ui.visuals().weak_text_color(),
+                    valign: egui::Align::Center,
+                    ..Default::default()
+                },
+            );
+            job.append(
+                value,
+                6.0,
+                TextFormat {
+                    font_id: body.clone(),
+                    color: ui.visuals().text_color(),
+                    valign: egui::Align::Center,
+                    ..Default::default()
+                },
+            );
+            ui.add(egui::Label::new(job).extend());
+            ui.add_space(10.0);
         }
     });
     ui.add_space(2.0);

@@ -86,6 +86,11 @@ impl Library {
         }
     }
 
+    /// Scroll the selected plan's row into view on the next frame.
+    pub fn reveal_selected(&mut self) {
+        self.reveal_selected = true;
+    }
+
     /// Number of files that gave plans.
     pub fn file_count(&self) -> usize {
         self.groups.len()
@@ -201,7 +206,7 @@ impl Library {
                                 settings.selected_plan.as_deref() == Some(entry.plan_id.as_str());
                             let response = plan_row(ui, entry, selected, lang);
                             if selected && self.reveal_selected {
-                                response.scroll_to_me(Some(egui::Align::Center));
+                                response.scroll_to_me(None);
                             }
                             if response.clicked() {
                                 clicked = Some(entry.plan_id.clone());
