@@ -110,9 +110,14 @@ impl Normalized {
 pub fn normalize_line(line: &str, base: usize) -> Normalized {
     let chars: Vec<(usize, char)> = line.char_indices().collect();
     let mut kept: Vec<(char, usize, usize)> = Vec::with_capacity(chars.len());
-    let mut i = 0;
+    let mut i = markdown_prefix_len(&chars);
     while i < chars.len() {
         let (at, c) = chars[i];
+        // Markdown emphasis (`**一、总体要求**`) is layout, not text.
+        if (c == '*' || c == '_') && chars.get(i + 1).is_some_and(|t| t.1 == c) {
+            i += 2;
+            continue;
+        }
         if let Some(skip) = pinyin_note_len(&chars, i) {
             i += skip;
             continue;
@@ -158,6 +163,25 @@ pub fn normalize_line(line: &str, base: usize) -> Normalized {
         out.orig_end = base + line.len();
     }
     out
+}
+
+/// Chars of a Markdown heading or quote marker at the start of a line (`## `, `> `).
+fn markdown_prefix_len(chars: &[(usize, char)]) -> usize {
+    let lead = chars.iter().take_while(|t| t.1 == ' ').count();
+    let hashes = chars[lead..].iter().take_while(|t| t.1 == '#').count();
+    let marker = if (1..=6).contains(&hashes) {
+        hashes
+    } else {
+        usize::from(chars.get(lead).is_some_and(|t| t.1 == '>'))
+    };
+    if marker == 0
+        || !chars
+            .get(lead + marker)
+            .is_some_and(|t| t.1 == ' ' || t.1 == '\u{3000}')
+    {
+        return 0;
+    }
+    lead + marker + 1
 }
 
 /// Remove pinyin notes from display text, leaving everything else as it is.
@@ -295,6 +319,13 @@ mod tests {
         assert_eq!(&orig[n.to_orig(at)..], "年");
         let at = n.text.find('一').unwrap();
         assert_eq!(&orig[n.to_orig(at)..n.to_orig(at + 3)], "一");
+    }
+
+    #[test]
+    fn markdown_marks_are_layout() {
+        assert_eq!(normalize_line("## 一、总体要求", 0).text, "一、总体要求");
+        assert_eq!(normalize_line("**（一）指导思想**", 0).text, "(一)指导思想");
+        assert_eq!(normalize_line("#5 号线", 0).text, "#5号线");
     }
 
     #[test]

@@ -368,7 +368,13 @@ fn find_compilation_plans(original: &str, lines: &[Line]) -> Option<Vec<PilotSta
     {
         return Some(found);
     }
-    repeated_titles(lines)
+    repeated_titles(original, lines)
+}
+
+/// Does a name contain an administrative unit (省/市/区/县/州/旗/镇/乡/盟)?
+fn names_a_place(name: &str) -> bool {
+    let base = name.split(['(', '（']).next().unwrap_or(name);
+    base.contains(['省', '市', '区', '县', '州', '旗', '镇', '乡', '盟'])
 }
 
 fn match_toc(original: &str, lines: &[Line], entries: &[String]) -> Option<Vec<PilotStart>> {
@@ -463,7 +469,7 @@ fn original_form(original: &str, line: &Line, name_norm: &str) -> String {
 }
 
 /// Without a table of contents: several title lines that share a long ending.
-fn repeated_titles(lines: &[Line]) -> Option<Vec<PilotStart>> {
+fn repeated_titles(original: &str, lines: &[Line]) -> Option<Vec<PilotStart>> {
     let cands: Vec<(&Line, String)> = lines
         .iter()
         .filter(|l| l.kind == LineKind::Text)
@@ -486,20 +492,18 @@ fn repeated_titles(lines: &[Line]) -> Option<Vec<PilotStart>> {
     if shared < 4 {
         return None;
     }
-    let names: Vec<String> = titles.iter().map(|t| drop_suffix(t, shared)).collect();
-    let distinct: std::collections::BTreeSet<&String> = names.iter().collect();
-    if distinct.len() < 3 || names.iter().any(|n| n.chars().count() < 2) {
-        return None;
-    }
-    Some(
-        best.iter()
-            .zip(names)
-            .map(|((l, _), name)| PilotStart {
-                line: l.line_no,
-                name,
-            })
-            .collect(),
-    )
+    // A name names a place (`北京市房山区`); the compilation's own title (`第二批…`) does not.
+    let starts: Vec<PilotStart> = best
+        .iter()
+        .map(|(l, t)| (l, drop_suffix(t, shared)))
+        .filter(|(_, name)| name.chars().count() >= 2 && names_a_place(name))
+        .map(|(l, name)| PilotStart {
+            line: l.line_no,
+            name: original_form(original, l, &name),
+        })
+        .collect();
+    let distinct: std::collections::BTreeSet<&String> = starts.iter().map(|s| &s.name).collect();
+    (distinct.len() >= 3).then_some(starts)
 }
 
 struct PlanDraft {

@@ -365,3 +365,32 @@ fn every_measure_has_content_and_an_owner() {
     let total: usize = seeds().plans.iter().map(|p| p.measures().len()).sum();
     assert!(total > 2500, "{total}");
 }
+
+#[test]
+fn compilation_without_its_table_of_contents_still_splits_by_title_lines() {
+    let text = seed_text("04_");
+    let no_toc: String = text
+        .lines()
+        .filter(|l| !l.starts_with('|') && l.trim() != "目 录")
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let file = duizhao::import::decode_bytes(std::path::Path::new("no-toc.txt"), no_toc.as_bytes())
+        .unwrap();
+    let plans = duizhao::plan::parse_document(&file);
+    let names: Vec<&str> = plans.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, toc_names());
+}
+
+#[test]
+fn markdown_and_chapter_headings_parse() {
+    let text = "# 某某市城乡融合发展实施方案\n\n## 第一章 总体要求\n\n### 一、指导思想\n\n坚持农业农村优先发展。\n\n### 二、发展目标\n\n到2025年，常住人口城镇化率达到70%。\n\n## 第二章 主要任务\n\n**一、深化户籍制度改革**\n\n全面放开落户限制。\n";
+    let file =
+        duizhao::import::decode_bytes(std::path::Path::new("md.md"), text.as_bytes()).unwrap();
+    let plans = duizhao::plan::parse_document(&file);
+    let p = &plans[0];
+    assert_eq!(p.name, "某某市");
+    assert_eq!(titles(&p.sections), ["总体要求", "主要任务"]);
+    assert_eq!(titles(&p.sections[0].children), ["指导思想", "发展目标"]);
+    assert_eq!(p.sections[0].children[1].kind, SectionKind::Goals);
+    assert_eq!(titles(&p.sections[1].children), ["深化户籍制度改革"]);
+}
