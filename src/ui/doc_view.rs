@@ -453,21 +453,16 @@ fn plan_header(ui: &mut egui::Ui, plan: &Plan, lang: Language) {
     let title = plan.meta.title.as_deref().unwrap_or(&plan.name);
     ui.add(egui::Label::new(egui::RichText::new(title).heading().strong()).wrap());
     let mut fields: Vec<(&str, String)> = Vec::new();
-    let place: Vec<&str> = [
-        plan.province.as_deref(),
-        Some(plan.name.as_str()),
-        plan.level.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    let mut place_dedup: Vec<&str> = Vec::new();
-    for p in place {
-        if !place_dedup.contains(&p) {
-            place_dedup.push(p);
-        }
-    }
-    fields.push((lang.pick("地区", "Place"), place_dedup.join(" · ")));
+    // 上海市 · 上海市浦东新区（临港地区） says the province twice: keep the name alone then.
+    let province = plan
+        .province
+        .as_deref()
+        .filter(|p| !plan.name.starts_with(p));
+    let place: Vec<&str> = [province, Some(plan.name.as_str()), plan.level.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    fields.push((lang.pick("地区", "Place"), place.join(" · ")));
     if let Some(v) = &plan.meta.doc_number {
         fields.push((lang.pick("文号", "Doc. no."), v.clone()));
     }
