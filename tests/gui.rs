@@ -357,3 +357,13 @@ fn a_plan_with_4000_measures_draws_only_the_rows_in_view() {
         "{per_relayout:?} a frame while resizing"
     );
 }
+
+#[test]
+fn an_empty_folder_says_no_plans_were_found() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let harness = harness_with(vec![dir.path().to_path_buf()], Settings::default());
+    assert_eq!(harness.state().corpus().map(|c| c.plans.len()), Some(0));
+    assert!(harness.state().selected_plan().is_none());
+    harness.get_by_label("没有找到方案");
+    harness.get_by_label("0 个方案");
+}

@@ -357,10 +357,12 @@ impl DuizhaoApp {
         ui.heading(lang.pick("方案库", "Plan library"));
         ui.add_space(2.0);
         let Some(corpus) = &self.corpus else {
-            ui.horizontal(|ui| {
-                ui.spinner();
-                ui.label(lang.pick("正在载入…", "Loading…"));
-            });
+            if self.is_loading() {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label(lang.pick("正在载入…", "Loading…"));
+                });
+            }
             return;
         };
         if let Some(id) = self.library.show(ui, corpus, &mut self.settings) {
