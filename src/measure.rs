@@ -134,7 +134,8 @@ fn is_measure(piece: &str) -> bool {
         return false;
     }
     // A lead-in such as `实施途径:` or `主要包括:` introduces items; it is not one.
-    if trimmed.ends_with(':') && content <= 12 {
+    // So is the addressee line of an issuing notice (`各区县人民政府，…：`).
+    if trimmed.ends_with(':') && (content <= 12 || trimmed.starts_with('各')) {
         return false;
     }
     true
