@@ -4,13 +4,16 @@
 //! corpus loading — never depends on egui. The `cli` module formats core results for the
 //! terminal; the `ui` module (feature `gui`) only draws what the core returns.
 
+pub mod align;
 pub mod cli;
 pub mod corpus;
 pub mod import;
 pub mod lines;
+pub mod matching;
 pub mod measure;
 pub mod normalize;
 pub mod outline;
 pub mod plan;
+pub mod tokenize;
 #[cfg(feature = "gui")]
 pub mod ui;

@@ -1,0 +1,105 @@
+//! Words of a measure: jieba-rs with a policy dictionary and a stopword list.
+//!
+//! Matching and key terms work on words, not characters: `集体经营性建设用地` must be one term,
+//! not five, and `加快推进` says nothing about what a measure does. jieba-rs (same segmentation as
+//! Python jieba) cuts the normalised (simplified, half-width) text; `assets/dict/policy_terms.txt`
+//! adds the domain terms, `assets/dict/stopwords.txt` lists the function words and boilerplate
+//! verbs that are dropped. The tokenizer is built once per process ([`Tokenizer::global`]):
+//! building jieba costs 40–90 ms, cutting is ~16 M tokens/s.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use jieba_rs::Jieba;
+
+const POLICY_TERMS: &str = include_str!("../assets/dict/policy_terms.txt");
+const STOPWORDS: &str = include_str!("../assets/dict/stopwords.txt");
+
+/// jieba with the domain dictionary, plus the stopword list.
+pub struct Tokenizer {
+    jieba: Jieba,
+    stopwords: HashSet<String>,
+}
+
+impl std::fmt::Debug for Tokenizer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tokenizer")
+            .field("stopwords", &self.stopwords.len())
+            .finish()
+    }
+}
+
+impl Default for Tokenizer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Tokenizer {
+    /// Build jieba with the embedded default dictionary and the policy terms.
+    pub fn new() -> Tokenizer {
+        let mut jieba = Jieba::new();
+        for line in POLICY_TERMS.lines() {
+            let mut parts = line.split_whitespace();
+            let Some(word) = parts.next() else { continue };
+            let freq = parts.next().and_then(|f| f.parse().ok());
+            let tag = parts.next();
+            jieba.add_word(word, freq, tag);
+        }
+        let stopwords = STOPWORDS
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_string)
+            .collect();
+        Tokenizer { jieba, stopwords }
+    }
+
+    /// The process-wide tokenizer.
+    pub fn global() -> &'static Tokenizer {
+        static TOKENIZER: OnceLock<Tokenizer> = OnceLock::new();
+        TOKENIZER.get_or_init(Tokenizer::new)
+    }
+
+    /// Is `word` a stopword?
+    pub fn is_stopword(&self, word: &str) -> bool {
+        self.stopwords.contains(word)
+    }
+
+    /// Every word of a normalised text except whitespace and punctuation (for search).
+    pub fn words<'a>(&self, norm: &'a str) -> Vec<&'a str> {
+        self.jieba
+            .cut(norm, true)
+            .into_iter()
+            .map(|t| t.word)
+            .filter(|w| w.chars().any(char::is_alphanumeric))
+            .collect()
+    }
+
+    /// The content terms of a normalised text: words minus stopwords and bare numbers.
+    pub fn terms<'a>(&self, norm: &'a str) -> Vec<&'a str> {
+        self.words(norm)
+            .into_iter()
+            .filter(|w| !self.stopwords.contains(*w))
+            .filter(|w| {
+                !w.chars()
+                    .all(|c| c.is_ascii_digit() || c == '.' || c == '%')
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn policy_terms_stay_whole_and_boilerplate_goes() {
+        let t = Tokenizer::global();
+        let terms = t.terms("加快推进城乡融合发展,积极探索新型城镇化路径。");
+        assert!(terms.contains(&"城乡融合"), "{terms:?}");
+        assert!(terms.contains(&"新型城镇化"), "{terms:?}");
+        assert!(!terms.contains(&"加快") && !terms.contains(&"推进") && !terms.contains(&"积极"));
+        assert!(!terms.iter().any(|w| w.contains(',') || w.contains('。')));
+    }
+}
