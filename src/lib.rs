@@ -14,6 +14,7 @@ pub mod measure;
 pub mod normalize;
 pub mod outline;
 pub mod plan;
+pub mod targets;
 pub mod tokenize;
 #[cfg(feature = "gui")]
 pub mod ui;

@@ -3,6 +3,8 @@
 //! Output is deterministic (plans in file order, sections in reading order) so that it can be
 //! diffed and tested.
 
+pub mod targets;
+
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
