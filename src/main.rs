@@ -10,13 +10,32 @@ fn main() -> std::process::ExitCode {
         Some(Command::Outline { paths, plan, json }) => {
             duizhao::cli::outline(&paths, &plan, json).map(Some)
         }
+        Some(Command::Compare {
+            paths,
+            plans,
+            format,
+        }) => duizhao::cli::compare::compare(&paths, &plans, &format).map(Some),
+        Some(Command::Measures { paths, plans, json }) => {
+            duizhao::cli::compare::measures(&paths, &plans, json).map(Some)
+        }
+        Some(Command::Targets { paths, format }) => {
+            duizhao::cli::targets::targets(&paths, &format).map(Some)
+        }
         Some(Command::Open { paths }) => run_gui(paths).map(|()| None),
         None => run_gui(Vec::new()).map(|()| None),
     };
     match result {
         Ok(Some(text)) => {
-            println!("{}", text.trim_end());
-            std::process::ExitCode::SUCCESS
+            use std::io::Write;
+            // A closed pipe (`duizhao measures | head`) is not an error worth a panic.
+            let mut out = std::io::stdout().lock();
+            match writeln!(out, "{}", text.trim_end()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    eprintln!("error: cannot write output: {e}");
+                    std::process::ExitCode::FAILURE
+                }
+                _ => std::process::ExitCode::SUCCESS,
+            }
         }
         Ok(None) => std::process::ExitCode::SUCCESS,
         Err(e) => {

@@ -48,6 +48,13 @@ pub const VERBATIM_JACCARD: f32 = 0.6;
 pub const VERBATIM_CONTAINMENT: f32 = 0.85;
 /// TF-IDF cosine for the paraphrase tier.
 pub const PARAPHRASE_COSINE: f32 = 0.4;
+/// Lower cosine accepted when two measures share a policy instrument (a policy-dictionary term
+/// used by at most [`INSTRUMENT_MEASURE_SHARE`] of measures: 扩权强镇, 增减挂钩, 专项债券).
+pub const INSTRUMENT_COSINE: f32 = 0.25;
+/// Share of measures below which a policy-dictionary term names a concrete instrument.
+pub const INSTRUMENT_MEASURE_SHARE: f32 = 0.01;
+/// Shared specific terms needed (the instrument included) on the instrument path.
+pub const INSTRUMENT_SPECIFIC: usize = 1;
 /// Shared specific terms needed for the paraphrase tier.
 pub const PARAPHRASE_SPECIFIC: usize = 2;
 /// Phrases of political formula: a measure containing one is boilerplate.
@@ -65,7 +72,17 @@ pub const FORMULA_PHRASES: &[&str] = &[
     "决策部署",
     "重要讲话精神",
     "重要指示精神",
+    "领导小组",
+    "组织领导",
+    "监督检查",
+    "苗头性",
+    "新闻媒体",
+    "舆论氛围",
 ];
+/// A measure with at most this many content characters, no clause break and no specific
+/// policy-dictionary term reads as a headline or slogan (`城镇化格局更加优化。`) and is
+/// boilerplate; `全面放开建制镇落户限制。` is short too but names a concrete instrument.
+pub const HEADLINE_MAX_CHARS: usize = 20;
 
 /// How close two measures are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
@@ -294,6 +311,11 @@ impl Analysis {
             ((GENERIC_MEASURE_SHARE * n).ceil() as u32).max(GENERIC_MIN_MEASURES as u32);
         let specific = |t: u32| df[t as usize] < generic_df;
 
+        let vocab_ref = &vocab;
+        let instrument_df = ((INSTRUMENT_MEASURE_SHARE * n).ceil() as u32).max(2);
+        let instrument = |t: u32| {
+            df[t as usize] <= instrument_df && tokenizer.is_policy_term(&vocab_ref[t as usize])
+        };
         let measures: Vec<MeasureEntry> = flat
             .par_iter()
             .zip(counts.par_iter())
@@ -307,7 +329,15 @@ impl Analysis {
                     weights.iter_mut().for_each(|(_, w)| *w /= norm2);
                 }
                 let specific_terms = c.iter().filter(|(t, _)| specific(*t)).count();
-                let boilerplate = is_target_formula(norm, c.len())
+                let content_chars = norm.chars().filter(|ch| ch.is_alphanumeric()).count();
+                let concrete = c.iter().any(|(t, _)| {
+                    specific(*t) && tokenizer.is_policy_term(&vocab_ref[*t as usize])
+                });
+                let headline = content_chars <= HEADLINE_MAX_CHARS
+                    && !norm.contains([',', ';', ':'])
+                    && !concrete;
+                let boilerplate = headline
+                    || is_target_formula(norm, c.len())
                     || (specific_terms == 0 && c.len() <= BOILERPLATE_MAX_TERMS)
                     || FORMULA_PHRASES.iter().any(|f| norm.contains(f));
                 MeasureEntry {
@@ -362,7 +392,7 @@ impl Analysis {
                     .into_iter()
                     .filter_map(|j| {
                         let b = &measures[j];
-                        score_pair(a, b, &specific).map(|(tier, score)| Link {
+                        score_pair(a, b, &specific, &instrument).map(|(tier, score)| Link {
                             other: j,
                             tier,
                             score,
@@ -456,6 +486,7 @@ fn score_pair(
     a: &MeasureEntry,
     b: &MeasureEntry,
     specific: &dyn Fn(u32) -> bool,
+    instrument: &dyn Fn(u32) -> bool,
 ) -> Option<(Tier, f32)> {
     let inter = intersect_count(&a.shingles, &b.shingles);
     let (sa, sb) = (a.shingles.len(), b.shingles.len());
@@ -468,11 +499,11 @@ fn score_pair(
         }
     }
     let cos = cosine(&a.weights, &b.weights);
-    if cos < PARAPHRASE_COSINE {
+    if cos < INSTRUMENT_COSINE {
         return None;
     }
-    let shared_specific = {
-        let (mut i, mut j, mut k) = (0, 0, 0);
+    let (shared_specific, shared_instruments) = {
+        let (mut i, mut j, mut k, mut inst) = (0, 0, 0, 0);
         while i < a.weights.len() && j < b.weights.len() {
             match a.weights[i].0.cmp(&b.weights[j].0) {
                 std::cmp::Ordering::Less => i += 1,
@@ -481,12 +512,15 @@ fn score_pair(
                     if specific(a.weights[i].0) {
                         k += 1;
                     }
+                    if instrument(a.weights[i].0) {
+                        inst += 1;
+                    }
                     i += 1;
                     j += 1;
                 }
             }
         }
-        k
+        (k, inst)
     };
     // Two target statements (`…增加值突破60亿元`) look alike by formula; they need more in common.
     let needed = if a.quantitative || b.quantitative {
@@ -494,7 +528,11 @@ fn score_pair(
     } else {
         PARAPHRASE_SPECIFIC
     };
-    (shared_specific >= needed).then_some((Tier::Paraphrase, cos.min(1.0)))
+    let by_terms = cos >= PARAPHRASE_COSINE && shared_specific >= needed;
+    let by_instrument = shared_instruments >= 1
+        && shared_specific >= INSTRUMENT_SPECIFIC
+        && !(a.quantitative && b.quantitative);
+    (by_terms || by_instrument).then_some((Tier::Paraphrase, cos.min(1.0)))
 }
 
 fn families(

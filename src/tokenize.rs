@@ -19,6 +19,7 @@ const STOPWORDS: &str = include_str!("../assets/dict/stopwords.txt");
 pub struct Tokenizer {
     jieba: Jieba,
     stopwords: HashSet<String>,
+    policy_terms: HashSet<String>,
 }
 
 impl std::fmt::Debug for Tokenizer {
@@ -39,9 +40,11 @@ impl Tokenizer {
     /// Build jieba with the embedded default dictionary and the policy terms.
     pub fn new() -> Tokenizer {
         let mut jieba = Jieba::new();
+        let mut policy_terms = HashSet::new();
         for line in POLICY_TERMS.lines() {
             let mut parts = line.split_whitespace();
             let Some(word) = parts.next() else { continue };
+            policy_terms.insert(word.to_string());
             let freq = parts.next().and_then(|f| f.parse().ok());
             let tag = parts.next();
             jieba.add_word(word, freq, tag);
@@ -52,7 +55,11 @@ impl Tokenizer {
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
             .map(str::to_string)
             .collect();
-        Tokenizer { jieba, stopwords }
+        Tokenizer {
+            jieba,
+            stopwords,
+            policy_terms,
+        }
     }
 
     /// The process-wide tokenizer.
@@ -64,6 +71,11 @@ impl Tokenizer {
     /// Is `word` a stopword?
     pub fn is_stopword(&self, word: &str) -> bool {
         self.stopwords.contains(word)
+    }
+
+    /// Is `word` a term of the policy dictionary?
+    pub fn is_policy_term(&self, word: &str) -> bool {
+        self.policy_terms.contains(word)
     }
 
     /// Every word of a normalised text except whitespace and punctuation (for search).
@@ -98,7 +110,10 @@ mod tests {
         let t = Tokenizer::global();
         let terms = t.terms("加快推进城乡融合发展,积极探索新型城镇化路径。");
         assert!(terms.iter().any(|t| t.starts_with("城乡融合")), "{terms:?}");
-        assert!(t.terms("集体经营性建设用地入市").contains(&"集体经营性建设用地"));
+        assert!(
+            t.terms("集体经营性建设用地入市")
+                .contains(&"集体经营性建设用地")
+        );
         assert!(terms.contains(&"新型城镇化"), "{terms:?}");
         assert!(!terms.contains(&"加快") && !terms.contains(&"推进") && !terms.contains(&"积极"));
         assert!(!terms.iter().any(|w| w.contains(',') || w.contains('。')));

@@ -3,6 +3,7 @@
 //! Output is deterministic (plans in file order, sections in reading order) so that it can be
 //! diffed and tested.
 
+pub mod compare;
 pub mod targets;
 
 use std::path::PathBuf;
@@ -44,6 +45,36 @@ pub enum Command {
         /// Print JSON instead of an indented tree.
         #[arg(long)]
         json: bool,
+    },
+    /// The aligned comparison of two or more plans, measures marked shared/unique.
+    Compare {
+        /// Files or folders.
+        paths: Vec<PathBuf>,
+        /// Plan name or id (at least two).
+        #[arg(long = "plan", required = true)]
+        plans: Vec<String>,
+        /// Output format: md, csv or json.
+        #[arg(long, default_value = "md")]
+        format: String,
+    },
+    /// Measure families (measures shared across plans), most widely adopted first.
+    Measures {
+        /// Files or folders.
+        paths: Vec<PathBuf>,
+        /// Only families that include these plans.
+        #[arg(long = "plan")]
+        plans: Vec<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Quantitative targets (indicator, year, value, unit) of every plan.
+    Targets {
+        /// Files or folders.
+        paths: Vec<PathBuf>,
+        /// Output format: table, csv or json.
+        #[arg(long, default_value = "table")]
+        format: String,
     },
     /// Open the desktop app on these files or folders.
     Open {
