@@ -131,14 +131,14 @@ fn add_into(centroid: &mut Vec<(u32, f32)>, v: &[(u32, f32)]) {
     *centroid = out;
 }
 
-/// Align the units of `plans` (indexes into the corpus the analysis was built on) into rows.
+/// Align the units of `compared` (indexes into `corpus_plans`, the corpus the analysis was built
+/// on) into rows.
 pub fn align(
     corpus_plans: &[Plan],
     compared: &[usize],
     analysis: &Analysis,
     pins: &[Pin],
 ) -> Vec<Row> {
-    let n = compared.len();
     let plan_units: Vec<Vec<Unit>> = compared
         .iter()
         .map(|&pi| {
@@ -148,6 +148,14 @@ pub fn align(
                 .unwrap_or_default()
         })
         .collect();
+    let refs: Vec<&[Unit]> = plan_units.iter().map(Vec::as_slice).collect();
+    align_units(&refs, pins)
+}
+
+/// Align precomputed units (one slice per compared plan, see [`units`]); use this to align many
+/// pairs of plans without recomputing their units.
+pub fn align_units(plan_units: &[&[Unit]], pins: &[Pin]) -> Vec<Row> {
+    let n = plan_units.len();
     let mut rows: Vec<Row> = Vec::new();
     let mut centroids: Vec<Vec<(u32, f32)>> = Vec::new();
     let mut where_is: Vec<HashMap<usize, usize>> = vec![HashMap::new(); n];
