@@ -8,6 +8,7 @@ pub mod align;
 pub mod cli;
 pub mod corpus;
 pub mod import;
+pub mod keyterms;
 pub mod lines;
 pub mod matching;
 pub mod measure;

@@ -18,6 +18,12 @@ fn main() -> std::process::ExitCode {
         Some(Command::Measures { paths, plans, json }) => {
             duizhao::cli::compare::measures(&paths, &plans, json).map(Some)
         }
+        Some(Command::Terms {
+            paths,
+            plans,
+            top,
+            json,
+        }) => duizhao::cli::compare::terms(&paths, &plans, top, json).map(Some),
         Some(Command::Targets { paths, format }) => {
             duizhao::cli::targets::targets(&paths, &format).map(Some)
         }

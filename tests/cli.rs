@@ -113,3 +113,74 @@ fn unreadable_files_are_reported_and_the_rest_load() {
     assert!(!ok);
     assert!(err.contains("no plans found"), "{err}");
 }
+
+#[test]
+fn compare_json_has_rows_cells_and_partners() {
+    let (ok, out, err) = duizhao(&[
+        "compare",
+        "--plan",
+        "天津市东丽区",
+        "--plan",
+        "天津市中北镇",
+        "--format",
+        "json",
+    ]);
+    assert!(ok, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        v["plans"],
+        serde_json::json!(["天津市东丽区", "天津市中北镇"])
+    );
+    let rows = v["rows"].as_array().unwrap();
+    let heating = rows
+        .iter()
+        .find(|r| r["cells"][0]["section"]["title"] == "推广智慧供暖")
+        .unwrap();
+    assert_eq!(heating["kind"], "任务");
+    assert_eq!(heating["cells"][1]["section"]["title"], "推广智慧供暖");
+    let m = &heating["cells"][0]["measures"][0];
+    assert_eq!(m["status"], "shared");
+    // Partners in the compared plans come first.
+    let partners = m["shared_with"].as_array().unwrap();
+    assert_eq!(partners[0]["plan"], "天津市中北镇");
+    assert_eq!(partners[0]["tier"], "verbatim");
+    assert!(partners.len() > 2, "the passage is in more pilots");
+    for row in rows {
+        for cell in row["cells"].as_array().unwrap() {
+            for m in cell["measures"].as_array().unwrap() {
+                assert!(
+                    ["shared", "unique", "boilerplate"].contains(&m["status"].as_str().unwrap())
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn measures_targets_and_terms_commands_answer() {
+    let (ok, out, err) = duizhao(&["measures", "--json"]);
+    assert!(ok, "{err}");
+    let fams: Vec<Value> = serde_json::from_str(&out).unwrap();
+    assert!(
+        fams.windows(2)
+            .all(|w| w[0]["size"].as_u64() >= w[1]["size"].as_u64())
+    );
+    assert!(
+        fams.iter()
+            .any(|f| f["representative"].as_str().unwrap().contains("智慧供暖"))
+    );
+    let (ok, out, err) = duizhao(&["targets", "--format", "csv"]);
+    assert!(ok, "{err}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("北京市房山区,常住人口城镇化率,2020,75")),
+        "{}",
+        &out[..out.len().min(500)]
+    );
+    let (ok, out, err) = duizhao(&["terms", "--plan", "天津市东丽区", "--plan", "天津市中北镇"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("智慧供暖"));
+    let (ok, _, err) = duizhao(&["compare", "--plan", "西咸新区", "--plan", "不存在的地方"]);
+    assert!(!ok);
+    assert!(err.contains("不存在的地方"));
+}

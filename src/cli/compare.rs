@@ -291,3 +291,95 @@ pub fn measures(paths: &[PathBuf], plans: &[String], as_json: bool) -> anyhow::R
     }
     Ok(out)
 }
+
+/// `duizhao terms`: one plan's distinctive terms (and per section); with two plans, the shared and
+/// one-sided terms of each aligned pair of sections.
+pub fn terms(
+    paths: &[PathBuf],
+    plans: &[String],
+    k: usize,
+    as_json: bool,
+) -> anyhow::Result<String> {
+    use crate::keyterms::{KeyTerm, compare_sections, plan_terms, section_terms};
+    if plans.is_empty() || plans.len() > 2 {
+        anyhow::bail!("terms takes one --plan (its key terms) or two (shared and distinct terms)");
+    }
+    let corpus = super::load_reporting(paths);
+    let idx = resolve(&corpus, plans)?;
+    let analysis = Analysis::build(&corpus.plans);
+    let list = |ts: &[KeyTerm]| {
+        ts.iter()
+            .map(|t| t.term.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let find = |pi: usize, sid: usize| {
+        corpus.plans[pi]
+            .all_sections()
+            .into_iter()
+            .find(|s| s.section_id == sid)
+    };
+    if let [pi] = idx[..] {
+        let plan = &corpus.plans[pi];
+        let whole = plan_terms(plan, pi, &analysis, k);
+        let units = crate::align::units(plan, pi, &analysis);
+        let per: Vec<(String, Vec<KeyTerm>)> = units
+            .iter()
+            .filter_map(|u| find(pi, u.section_id))
+            .map(|s| {
+                (
+                    format!("{}{}", s.label, s.title),
+                    section_terms(pi, s, &analysis, k),
+                )
+            })
+            .collect();
+        if as_json {
+            let v = json!({
+                "plan": plan.name,
+                "terms": whole,
+                "sections": per.iter().map(|(t, ts)| json!({"section": t, "terms": ts})).collect::<Vec<_>>(),
+            });
+            return Ok(serde_json::to_string_pretty(&v)?);
+        }
+        let mut out = format!("{}: {}\n", plan.name, list(&whole));
+        for (t, ts) in &per {
+            out.push_str(&format!("  {t}: {}\n", list(ts)));
+        }
+        return Ok(out);
+    }
+    let rows = align(&corpus.plans, &idx, &analysis, &[]);
+    let mut pairs = Vec::new();
+    for row in &rows {
+        let (Some(a), Some(b)) = (row.cells[0], row.cells[1]) else {
+            continue;
+        };
+        let (Some(sa), Some(sb)) = (find(idx[0], a), find(idx[1], b)) else {
+            continue;
+        };
+        let c = compare_sections((idx[0], sa), (idx[1], sb), &analysis, k);
+        pairs.push((
+            format!("{}{}", sa.label, sa.title),
+            format!("{}{}", sb.label, sb.title),
+            c,
+        ));
+    }
+    if as_json {
+        let v: Vec<Value> = pairs
+            .iter()
+            .map(|(a, b, c)| json!({"a": a, "b": b, "shared": c.shared, "only_a": c.only_a, "only_b": c.only_b}))
+            .collect();
+        return Ok(serde_json::to_string_pretty(
+            &json!({"plans": [corpus.plans[idx[0]].name, corpus.plans[idx[1]].name], "rows": v}),
+        )?);
+    }
+    let mut out = String::new();
+    for (a, b, c) in &pairs {
+        out.push_str(&format!(
+            "{a} ⇄ {b}\n  共有 shared: {}\n  仅A only A: {}\n  仅B only B: {}\n",
+            list(&c.shared),
+            list(&c.only_a),
+            list(&c.only_b)
+        ));
+    }
+    Ok(out)
+}

@@ -68,6 +68,21 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Key terms: one plan's distinctive terms, or two plans' shared and one-sided terms per
+    /// aligned section.
+    Terms {
+        /// Files or folders.
+        paths: Vec<PathBuf>,
+        /// One or two plan names or ids.
+        #[arg(long = "plan", required = true)]
+        plans: Vec<String>,
+        /// Terms per list.
+        #[arg(long, default_value_t = 10)]
+        top: usize,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Quantitative targets (indicator, year, value, unit) of every plan.
     Targets {
         /// Files or folders.
