@@ -309,13 +309,16 @@ impl Analysis {
         let plan_count = plans.len();
         let generic_df =
             ((GENERIC_MEASURE_SHARE * n).ceil() as u32).max(GENERIC_MIN_MEASURES as u32);
-        let specific = |t: u32| df[t as usize] < generic_df;
+        // Per-term flags, computed once: the pair scorer asks them millions of times.
+        let specific_flags: Vec<bool> = df.iter().map(|d| *d < generic_df).collect();
+        let specific = |t: u32| specific_flags[t as usize];
 
         let vocab_ref = &vocab;
         let instrument_df = ((INSTRUMENT_MEASURE_SHARE * n).ceil() as u32).max(2);
-        let instrument = |t: u32| {
-            df[t as usize] <= instrument_df && tokenizer.is_policy_term(&vocab_ref[t as usize])
-        };
+        let instrument_flags: Vec<bool> = (0..vocab_ref.len())
+            .map(|t| df[t] <= instrument_df && tokenizer.is_policy_term(&vocab_ref[t]))
+            .collect();
+        let instrument = |t: u32| instrument_flags[t as usize];
         let measures: Vec<MeasureEntry> = flat
             .par_iter()
             .zip(counts.par_iter())
@@ -379,15 +382,27 @@ impl Analysis {
             .into_par_iter()
             .map(|i| {
                 let a = &measures[i];
-                let mut cands: Vec<usize> = index_terms[i]
+                // (candidate, shared indexed term) pairs; a candidate met through a single term
+                // can only qualify through that term being an instrument, or as a short copy.
+                let mut hits: Vec<(usize, bool)> = index_terms[i]
                     .iter()
-                    .filter_map(|t| postings.get(t))
-                    .flatten()
-                    .copied()
-                    .filter(|&j| j > i && measures[j].plan != a.plan)
+                    .filter_map(|t| postings.get(t).map(|p| (p, instrument(*t))))
+                    .flat_map(|(p, inst)| p.iter().map(move |&j| (j, inst)))
+                    .filter(|&(j, _)| j > i && measures[j].plan != a.plan)
                     .collect();
-                cands.sort_unstable();
-                cands.dedup();
+                hits.sort_unstable();
+                let mut cands: Vec<usize> = Vec::new();
+                let mut k = 0;
+                while k < hits.len() {
+                    let j = hits[k].0;
+                    let run = hits[k..].iter().take_while(|h| h.0 == j).count();
+                    // Short sentences copied whole may share only one indexed term.
+                    let short = a.shingles.len() <= 24 || measures[j].shingles.len() <= 24;
+                    if run >= 2 || short || hits[k..k + run].iter().any(|h| h.1) {
+                        cands.push(j);
+                    }
+                    k += run;
+                }
                 cands
                     .into_iter()
                     .filter_map(|j| {
@@ -544,14 +559,16 @@ fn families(
     // merge a whole corpus into one family. The measure with most shared partners founds a family
     // and takes its unassigned partners; repeat.
     let n = measures.len();
-    let shared_partners = |i: usize| {
-        links[i]
-            .iter()
-            .filter(|l| status[l.other] == Status::Shared)
-            .count()
-    };
+    let shared_partners: Vec<usize> = (0..n)
+        .map(|i| {
+            links[i]
+                .iter()
+                .filter(|l| status[l.other] == Status::Shared)
+                .count()
+        })
+        .collect();
     let mut order: Vec<usize> = (0..n).filter(|&i| status[i] == Status::Shared).collect();
-    order.sort_by(|&a, &b| shared_partners(b).cmp(&shared_partners(a)).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| shared_partners[b].cmp(&shared_partners[a]).then(a.cmp(&b)));
     let mut assigned = vec![false; n];
     let mut groups: Vec<Vec<usize>> = Vec::new();
     for &center in &order {
