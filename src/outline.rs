@@ -22,6 +22,8 @@ use crate::normalize::Normalized;
 /// A numbering style.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum NumberStyle {
+    /// 第一部分 / 第一篇
+    Division,
     /// 第一章
     Chapter,
     /// 第一节
@@ -102,21 +104,24 @@ fn parse_marker(s: &str) -> Option<(NumberStyle, String, usize)> {
             .chars()
             .take_while(|c| cn_digit(*c).is_some() || c.is_ascii_digit())
             .collect();
-        let after = body[num.len()..].chars().next()?;
-        let style = match after {
-            '章' => NumberStyle::Chapter,
-            '节' => NumberStyle::Part,
-            '条' => NumberStyle::Article,
-            _ => return None,
+        let rest = &body[num.len()..];
+        let (style, marker_len) = if rest.starts_with("部分") {
+            (NumberStyle::Division, "部分".len())
+        } else {
+            let after = rest.chars().next()?;
+            let style = match after {
+                '篇' => NumberStyle::Division,
+                '章' => NumberStyle::Chapter,
+                '节' => NumberStyle::Part,
+                '条' => NumberStyle::Article,
+                _ => return None,
+            };
+            (style, after.len_utf8())
         };
         if num.is_empty() {
             return None;
         }
-        return Some((
-            style,
-            num.clone(),
-            '第'.len_utf8() + num.len() + after.len_utf8(),
-        ));
+        return Some((style, num.clone(), '第'.len_utf8() + num.len() + marker_len));
     }
     if let Some(v) = circled_value(first) {
         return Some((NumberStyle::Circled, v.to_string(), first.len_utf8()));
@@ -500,5 +505,88 @@ pub fn split_title(text: &str, rest: usize) -> (Range<usize>, usize) {
                 (rest..rest, rest)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn style_value(t: &str) -> Option<(NumberStyle, u32, &str)> {
+        parse_number(t).map(|n| (n.style, n.value, &t[n.rest..]))
+    }
+
+    #[test]
+    fn heading_numbers_in_every_style() {
+        assert_eq!(
+            style_value("第二部分 主要任务"),
+            Some((NumberStyle::Division, 2, "主要任务"))
+        );
+        assert_eq!(
+            style_value("第十二章 保障措施"),
+            Some((NumberStyle::Chapter, 12, "保障措施"))
+        );
+        assert_eq!(
+            style_value("第三条 本办法自印发之日起施行。"),
+            Some((NumberStyle::Article, 3, "本办法自印发之日起施行。"))
+        );
+        assert_eq!(
+            style_value("一、总体要求"),
+            Some((NumberStyle::CnComma, 1, "总体要求"))
+        );
+        assert_eq!(
+            style_value("(十一)加强组织领导"),
+            Some((NumberStyle::CnParen, 11, "加强组织领导"))
+        );
+        assert_eq!(
+            style_value("二)拓展发展空间"),
+            Some((NumberStyle::CnParen, 2, "拓展发展空间"))
+        );
+        assert_eq!(
+            style_value("12.强化创新驱动"),
+            Some((NumberStyle::Arabic, 12, "强化创新驱动"))
+        );
+        assert_eq!(
+            style_value("- 3. 控制行政人员编制数量"),
+            Some((NumberStyle::Arabic, 3, "控制行政人员编制数量"))
+        );
+        assert_eq!(
+            style_value("(2) 深化改革"),
+            Some((NumberStyle::ArabicParen, 2, "深化改革"))
+        );
+        assert_eq!(
+            style_value("③编制村庄规划"),
+            Some((NumberStyle::Circled, 3, "编制村庄规划"))
+        );
+        // Numbers inside text are not headings.
+        assert_eq!(style_value("一、二级土地市场"), None);
+        assert_eq!(style_value("1.5亿元用于"), None);
+        assert_eq!(style_value("2020年完成"), None);
+        assert_eq!(style_value("一是加强领导"), None);
+    }
+
+    #[test]
+    fn run_in_titles_split_at_the_first_short_sentence() {
+        let t = "(一)加强组织领导。成立工作领导小组,统筹推进。";
+        let n = parse_number(t).unwrap();
+        let (title, body) = split_title(t, n.rest);
+        assert_eq!(&t[title], "加强组织领导");
+        assert_eq!(&t[body..], "成立工作领导小组,统筹推进。");
+        let long = "(1)完成全区村集体经济组织成员身份认证,全面完成集体资产清产核资,建立健全集体资产台账管理制度,推进股份合作制改革。";
+        let n = parse_number(long).unwrap();
+        let (title, _) = split_title(long, n.rest);
+        assert!(
+            title.is_empty(),
+            "a long first sentence is an untitled item"
+        );
+    }
+
+    #[test]
+    fn numerals() {
+        assert_eq!(numeral_value("十"), Some(10));
+        assert_eq!(numeral_value("十二"), Some(12));
+        assert_eq!(numeral_value("二十一"), Some(21));
+        assert_eq!(numeral_value("一百零五"), Some(105));
+        assert_eq!(numeral_value("27"), Some(27));
     }
 }
