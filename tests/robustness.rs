@@ -2,25 +2,15 @@
 //! Each gives plans or a clear error naming the file, never a panic.
 #![allow(clippy::unwrap_used)] // test helpers fail loudly by design
 
+mod common;
+use common::seed;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use duizhao::corpus::{load_file, load_paths};
 use duizhao::import::{ImportError, decode_bytes};
 use proptest::prelude::*;
-
-fn seed(prefix: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("seeds");
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    entries
-        .into_iter()
-        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
-        .unwrap()
-}
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     let p = dir.join(name);

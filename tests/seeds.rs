@@ -1,6 +1,9 @@
 //! Integration tests on the five bundled seed documents.
 #![allow(clippy::unwrap_used)] // test helpers fail loudly by design
 
+mod common;
+use common::seed_text;
+
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
@@ -15,20 +18,6 @@ fn seeds() -> &'static Corpus {
 
 fn plan(name: &str) -> &'static Plan {
     seeds().find_plan(name).unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn seed_text(prefix: &str) -> String {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("seeds");
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    let path = entries
-        .into_iter()
-        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
-        .unwrap();
-    std::fs::read_to_string(path).unwrap()
 }
 
 fn titles(sections: &[Section]) -> Vec<&str> {
