@@ -1,5 +1,6 @@
 //! The desktop app driven headless with egui_kittest: the library lists the seed plans, a click
-//! shows a plan's outline, the filter narrows the list, the switches work, import errors show.
+//! shows a plan's outline, the filter narrows the list, the switches work, import errors show,
+//! ticked plans are compared side by side with their shared measures marked.
 //!
 //! Every harness installs only the bundled CJK subset, and a harness panics on a character no
 //! font can draw, so these tests also check that the subset covers what the app shows.
@@ -8,7 +9,8 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use duizhao::ui::{DuizhaoApp, Language, Settings, theme};
+use duizhao::matching::Status;
+use duizhao::ui::{DuizhaoApp, Language, Settings, View, theme};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -33,13 +35,13 @@ fn harness() -> Harness<'static, DuizhaoApp> {
     harness_with(vec![seeds()], Settings::default())
 }
 
-/// Step until the background load has arrived, then until the ui is still.
+/// Step until the background load and analysis have arrived, then until the ui is still.
 fn wait_loaded(harness: &mut Harness<'_, DuizhaoApp>) {
     let deadline = Instant::now() + Duration::from_secs(300);
-    while harness.state().is_loading() {
+    while harness.state().is_loading() || harness.state().is_analysing() {
         assert!(
             Instant::now() < deadline,
-            "the corpus did not load within 300 s"
+            "the corpus was not loaded and analysed within 300 s"
         );
         harness.step();
         std::thread::sleep(Duration::from_millis(20));
@@ -366,4 +368,170 @@ fn an_empty_folder_says_no_plans_were_found() {
     assert!(harness.state().selected_plan().is_none());
     harness.get_by_label("没有找到方案");
     harness.get_by_label("0 个方案");
+}
+
+const DONGLI: &str = "天津市东丽区";
+const ZHONGBEI: &str = "天津市中北镇";
+
+/// Tick 天津市东丽区 and 天津市中北镇 in the library (narrowed to 天津) and open the comparison.
+fn compare_two_tianjin_plans() -> Harness<'static, DuizhaoApp> {
+    let mut harness = harness();
+    // Tall enough for the 推广智慧供暖 row to be in view.
+    harness.set_size(egui::vec2(1400.0, 5000.0));
+    harness.get_by_role(Role::TextInput).click();
+    harness.run();
+    harness.get_by_role(Role::TextInput).type_text("天津");
+    harness.run();
+    for name in [DONGLI, ZHONGBEI] {
+        harness
+            .get_by_role_and_label(Role::CheckBox, &format!("加入对照：{name}"))
+            .click();
+        harness.run();
+    }
+    let compared: Vec<String> = harness
+        .state()
+        .settings()
+        .compared_plans
+        .iter()
+        .map(|id| {
+            let corpus = harness.state().corpus().expect("loaded");
+            let plan = corpus
+                .plans
+                .iter()
+                .find(|p| p.plan_id == *id)
+                .expect("plan");
+            plan.name.clone()
+        })
+        .collect();
+    assert_eq!(compared, vec![DONGLI, ZHONGBEI]);
+    assert_eq!(harness.state().settings().view, View::Plan);
+    harness
+        .get_by_role_and_label(Role::Button, "方案对照 (2)")
+        .click();
+    harness.run();
+    assert_eq!(harness.state().settings().view, View::Compare);
+    harness
+}
+
+#[test]
+fn ticked_plans_are_compared_with_shared_measures_marked() {
+    let mut harness = compare_two_tianjin_plans();
+    let comparison = harness.state().comparison().expect("a comparison").clone();
+    let names: Vec<&str> = comparison.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, vec![DONGLI, ZHONGBEI]);
+    assert!(
+        comparison
+            .columns
+            .iter()
+            .all(|c| c.shared > 0 && c.unique > 0)
+    );
+
+    // Both plans' 推广智慧供暖 sections share a row, and its measure is shared between them.
+    let row = comparison
+        .row_with_heading("推广智慧供暖")
+        .expect("a 推广智慧供暖 row");
+    assert_eq!(row.cells.len(), 2);
+    let mut texts = Vec::new();
+    for cell in &row.cells {
+        let cell = cell.as_ref().expect("both plans have the section");
+        assert!(cell.heading.contains("推广智慧供暖"), "{}", cell.heading);
+        assert!(!cell.measures.is_empty());
+        for m in &cell.measures {
+            assert_eq!(m.status, Status::Shared, "{}", m.text);
+            assert!(m.shared_in_comparison, "{}", m.text);
+            assert!(m.plans_sharing >= 1);
+            texts.push(m.text.clone());
+        }
+    }
+    // On screen: both headings, and the measures read as shared.
+    assert_eq!(harness.query_all_by_label("（三）推广智慧供暖").count(), 2);
+    for text in &texts {
+        let expected = texts.iter().filter(|t| *t == text).count();
+        let shown = harness.query_all_by_label(&format!("共有：{text}")).count();
+        assert_eq!(shown, expected, "{text}");
+    }
+    // Column headers and the legend.
+    harness.get_by_role_and_label(Role::ColumnHeader, DONGLI);
+    harness.get_by_role_and_label(Role::ColumnHeader, ZHONGBEI);
+    for label in ["共有·原文相同", "共有·意思相近", "独有", "套话"] {
+        harness.get_by_label(label);
+    }
+
+    // Collapsing the rows leaves the headings only.
+    harness
+        .get_by_role_and_label(Role::CheckBox, "只显示标题")
+        .click();
+    harness.run();
+    assert!(harness.state().settings().collapse_rows);
+    for text in &texts {
+        assert!(harness.query_by_label(&format!("共有：{text}")).is_none());
+    }
+    assert_eq!(harness.query_all_by_label("（三）推广智慧供暖").count(), 2);
+
+    // English labels.
+    harness
+        .get_by_role_and_label(Role::Button, "English")
+        .click();
+    harness.run();
+    for label in [
+        "Shared, verbatim",
+        "Shared, paraphrase",
+        "Unique",
+        "Boilerplate",
+    ] {
+        harness.get_by_label(label);
+    }
+}
+
+#[test]
+fn unticking_a_plan_takes_it_out_of_the_comparison() {
+    let mut harness = compare_two_tianjin_plans();
+    harness
+        .get_by_role_and_label(Role::CheckBox, &format!("加入对照：{ZHONGBEI}"))
+        .click();
+    harness.run();
+    assert_eq!(harness.state().settings().compared_plans.len(), 1);
+    let comparison = harness.state().comparison().expect("a comparison");
+    assert_eq!(comparison.columns.len(), 1);
+    harness.get_by_label_contains("勾选两个或更多方案");
+    // Clicking a plan's name shows that plan alone.
+    harness
+        .get_by_role_and_label(Role::ListItem, ZHONGBEI)
+        .click();
+    harness.run();
+    assert_eq!(harness.state().settings().view, View::Plan);
+    assert_eq!(
+        harness.state().selected_plan().map(|p| p.name.as_str()),
+        Some(ZHONGBEI)
+    );
+}
+
+#[test]
+fn remembered_comparison_is_restored() {
+    let corpus = duizhao::corpus::load_paths(&[seeds()]);
+    let ids: Vec<String> = [DONGLI, ZHONGBEI]
+        .iter()
+        .map(|n| {
+            corpus
+                .plans
+                .iter()
+                .find(|p| p.name == *n)
+                .expect("plan")
+                .plan_id
+                .clone()
+        })
+        .collect();
+    let settings = Settings {
+        compared_plans: ids.clone(),
+        view: View::Compare,
+        ..Settings::default()
+    };
+    let text = ron::to_string(&settings).expect("serialises");
+    let back: Settings = ron::from_str(&text).expect("parses");
+    assert_eq!(back.compared_plans, ids);
+    let mut harness = harness_with(vec![seeds()], back);
+    harness.run();
+    let comparison = harness.state().comparison().expect("a comparison");
+    assert_eq!(comparison.columns.len(), 2);
+    assert!(comparison.row_with_heading("推广智慧供暖").is_some());
 }

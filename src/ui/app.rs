@@ -3,14 +3,17 @@
 //! counts and the import errors).
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
 use crate::corpus::{Corpus, load_paths};
+use crate::matching::Analysis;
 use crate::plan::Plan;
 
+use super::compare_view::{CompareView, Comparison};
 use super::doc_view::DocView;
 use super::library_panel::Library;
 use super::theme;
@@ -35,6 +38,16 @@ impl Language {
     }
 }
 
+/// Which view the central panel shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum View {
+    /// The selected plan's outline and measures.
+    #[default]
+    Plan,
+    /// The compared plans side by side.
+    Compare,
+}
+
 /// What the app remembers between runs (eframe persistence, key [`eframe::APP_KEY`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -49,6 +62,12 @@ pub struct Settings {
     pub filter: String,
     /// Show the measures under each heading, not only the outline.
     pub show_measures: bool,
+    /// Ids of the plans in the comparison, in column order.
+    pub compared_plans: Vec<String>,
+    /// The view of the central panel.
+    pub view: View,
+    /// Show only the headings of the compared sections, not their measures.
+    pub collapse_rows: bool,
 }
 
 impl Default for Settings {
@@ -59,14 +78,32 @@ impl Default for Settings {
             selected_plan: None,
             filter: String::new(),
             show_measures: true,
+            compared_plans: Vec::new(),
+            view: View::Plan,
+            collapse_rows: false,
         }
     }
 }
 
-/// A finished load.
-struct Loaded {
-    corpus: Corpus,
-    took: Duration,
+/// What the loader thread sends: the corpus first, then its analysis.
+enum Loaded {
+    /// The plans are read.
+    Corpus { corpus: Arc<Corpus>, took: Duration },
+    /// Shared and unique measures are known.
+    Analysis {
+        analysis: Arc<Analysis>,
+        took: Duration,
+    },
+}
+
+/// Where the analysis of the loaded corpus stands.
+enum AnalysisState {
+    /// Waiting for the corpus, or the loader thread is building it.
+    Pending { started: Instant },
+    /// Done (the analysis is in [`DuizhaoApp::analysis`]).
+    Ready { took: Duration },
+    /// The loader died before finishing it.
+    Failed(String),
 }
 
 /// Where loading stands.
@@ -74,10 +111,7 @@ enum LoadState {
     /// Not started yet (started on the first frame if nobody started it before).
     Idle,
     /// The background thread is reading the files.
-    Loading {
-        rx: Receiver<Loaded>,
-        started: Instant,
-    },
+    Loading { started: Instant },
     /// Done (the corpus is in [`DuizhaoApp::corpus`]).
     Ready { took: Duration },
     /// The loader could not run or died without a result.
@@ -89,9 +123,13 @@ pub struct DuizhaoApp {
     paths: Vec<PathBuf>,
     settings: Settings,
     load: LoadState,
-    corpus: Option<Corpus>,
+    corpus: Option<Arc<Corpus>>,
+    analysis_state: AnalysisState,
+    analysis: Option<Arc<Analysis>>,
+    rx: Option<Receiver<Loaded>>,
     library: Library,
     doc: DocView,
+    compare: CompareView,
     /// Whether the style (theme, text sizes) has been applied for the current settings.
     styled_for: Option<bool>,
 }
@@ -104,8 +142,14 @@ impl DuizhaoApp {
             settings,
             load: LoadState::Idle,
             corpus: None,
+            analysis_state: AnalysisState::Pending {
+                started: Instant::now(),
+            },
+            analysis: None,
+            rx: None,
             library: Library::default(),
             doc: DocView::default(),
+            compare: CompareView::default(),
             styled_for: None,
         }
     }
@@ -123,19 +167,31 @@ impl DuizhaoApp {
             .name("duizhao-load".into())
             .spawn(move || {
                 let started = Instant::now();
-                let corpus = load_paths(&paths);
+                let corpus = Arc::new(load_paths(&paths));
                 // The receiver is gone only if the app was closed meanwhile.
-                let _ = tx.send(Loaded {
-                    corpus,
+                let sent = tx.send(Loaded::Corpus {
+                    corpus: Arc::clone(&corpus),
+                    took: started.elapsed(),
+                });
+                repaint.request_repaint();
+                if sent.is_err() {
+                    return;
+                }
+                let started = Instant::now();
+                let analysis = Arc::new(Analysis::build(&corpus.plans));
+                let _ = tx.send(Loaded::Analysis {
+                    analysis,
                     took: started.elapsed(),
                 });
                 repaint.request_repaint();
             });
         self.load = match spawned {
-            Ok(_) => LoadState::Loading {
-                rx,
-                started: Instant::now(),
-            },
+            Ok(_) => {
+                self.rx = Some(rx);
+                LoadState::Loading {
+                    started: Instant::now(),
+                }
+            }
             Err(e) => LoadState::Failed(format!("cannot start the loader thread: {e}")),
         };
     }
@@ -147,7 +203,22 @@ impl DuizhaoApp {
 
     /// The loaded corpus, once loading is done.
     pub fn corpus(&self) -> Option<&Corpus> {
-        self.corpus.as_ref()
+        self.corpus.as_deref()
+    }
+
+    /// Whether the shared and unique measures are still being worked out (or the corpus loaded).
+    pub fn is_analysing(&self) -> bool {
+        matches!(self.analysis_state, AnalysisState::Pending { .. })
+    }
+
+    /// The analysis of the loaded corpus, once it is done.
+    pub fn analysis(&self) -> Option<&Analysis> {
+        self.analysis.as_deref()
+    }
+
+    /// The aligned comparison last shown in the compare view.
+    pub fn comparison(&self) -> Option<&Comparison> {
+        self.compare.comparison()
     }
 
     /// The current settings.
@@ -174,29 +245,46 @@ impl DuizhaoApp {
         }
     }
 
-    /// Take the corpus if the loader has sent it.
+    /// Take the corpus and the analysis when the loader sends them.
     fn poll_loader(&mut self) {
-        let LoadState::Loading { rx, .. } = &self.load else {
+        let Some(rx) = &self.rx else {
             return;
         };
-        match rx.try_recv() {
-            Ok(loaded) => {
-                self.library = Library::new(&loaded.corpus);
-                let selected_exists = self
-                    .settings
-                    .selected_plan
-                    .as_deref()
-                    .is_some_and(|id| loaded.corpus.plans.iter().any(|p| p.plan_id == id));
-                if !selected_exists {
-                    self.settings.selected_plan =
-                        loaded.corpus.plans.first().map(|p| p.plan_id.clone());
+        loop {
+            match rx.try_recv() {
+                Ok(Loaded::Corpus { corpus, took }) => {
+                    self.library = Library::new(&corpus);
+                    let selected_exists = self
+                        .settings
+                        .selected_plan
+                        .as_deref()
+                        .is_some_and(|id| corpus.plans.iter().any(|p| p.plan_id == id));
+                    if !selected_exists {
+                        self.settings.selected_plan =
+                            corpus.plans.first().map(|p| p.plan_id.clone());
+                    }
+                    self.corpus = Some(corpus);
+                    self.load = LoadState::Ready { took };
+                    self.analysis_state = AnalysisState::Pending {
+                        started: Instant::now(),
+                    };
                 }
-                self.corpus = Some(loaded.corpus);
-                self.load = LoadState::Ready { took: loaded.took };
-            }
-            Err(TryRecvError::Empty) => {}
-            Err(TryRecvError::Disconnected) => {
-                self.load = LoadState::Failed("the loader stopped without a result".into());
+                Ok(Loaded::Analysis { analysis, took }) => {
+                    self.analysis = Some(analysis);
+                    self.analysis_state = AnalysisState::Ready { took };
+                }
+                Err(TryRecvError::Empty) => return,
+                Err(TryRecvError::Disconnected) => {
+                    if self.corpus.is_none() {
+                        self.load = LoadState::Failed("the loader stopped without a result".into());
+                    }
+                    if self.analysis.is_none() {
+                        self.analysis_state =
+                            AnalysisState::Failed("the analysis stopped without a result".into());
+                    }
+                    self.rx = None;
+                    return;
+                }
             }
         }
     }
@@ -263,6 +351,21 @@ impl DuizhaoApp {
                 "政府方案对照审阅",
                 "Review Chinese government plans side by side",
             ));
+            ui.separator();
+            ui.selectable_value(
+                &mut self.settings.view,
+                View::Plan,
+                lang.pick("单个方案", "Plan"),
+            );
+            let compare_label = match lang {
+                Language::Chinese => format!("方案对照 ({})", self.settings.compared_plans.len()),
+                Language::English => format!("Compare ({})", self.settings.compared_plans.len()),
+            };
+            ui.selectable_value(&mut self.settings.view, View::Compare, compare_label)
+                .on_hover_text(lang.pick(
+                    "在左侧勾选要对照的方案",
+                    "Tick the plans to compare in the library",
+                ));
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 ui.selectable_value(
                     &mut self.settings.dark_mode,
@@ -322,6 +425,25 @@ impl DuizhaoApp {
                     };
                     ui.label(text);
                 }
+                ui.separator();
+                match &self.analysis_state {
+                    AnalysisState::Pending { .. } => {
+                        ui.label(lang.pick("分析中…", "Analysing…"));
+                    }
+                    AnalysisState::Ready { took } => {
+                        let ms = took.as_millis();
+                        ui.label(match lang {
+                            Language::Chinese => format!("分析用时 {ms} 毫秒"),
+                            Language::English => format!("analysed in {ms} ms"),
+                        });
+                    }
+                    AnalysisState::Failed(e) => {
+                        ui.colored_label(
+                            ui.visuals().error_fg_color,
+                            format!("{} {e}", lang.pick("分析失败：", "Analysis failed:")),
+                        );
+                    }
+                }
             }
         });
         if let Some(c) = &self.corpus
@@ -367,6 +489,7 @@ impl DuizhaoApp {
         };
         if let Some(id) = self.library.show(ui, corpus, &mut self.settings) {
             self.settings.selected_plan = Some(id);
+            self.settings.view = View::Plan;
         }
     }
 
@@ -406,6 +529,31 @@ impl DuizhaoApp {
                     "The files or folders given hold no readable plan (.txt / .md).",
                 ));
             });
+            return;
+        }
+        if self.settings.view == View::Compare {
+            let analysis = match &self.analysis_state {
+                AnalysisState::Ready { .. } => self.analysis.as_deref(),
+                AnalysisState::Pending { started } => {
+                    let waited = started.elapsed().as_secs_f32();
+                    ui.vertical_centered(|ui| {
+                        ui.add_space(ui.available_height() / 3.0);
+                        ui.add(egui::Spinner::new().size(36.0));
+                        ui.label(lang.pick("分析中…", "Analysing…"));
+                        if waited > 2.0 {
+                            ui.label(egui::RichText::new(format!("{waited:.0} s")).weak());
+                        }
+                    });
+                    return;
+                }
+                AnalysisState::Failed(e) => {
+                    ui.colored_label(ui.visuals().error_fg_color, e);
+                    return;
+                }
+            };
+            if let Some(analysis) = analysis {
+                self.compare.show(ui, corpus, analysis, &mut self.settings);
+            }
             return;
         }
         let selected = self

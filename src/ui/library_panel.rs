@@ -1,4 +1,5 @@
-//! The plan library: every loaded plan, grouped by the file it came from, with a filter on names.
+//! The plan library: every loaded plan, grouped by the file it came from, with a filter on names,
+//! and a box per plan to add it to the comparison.
 //!
 //! Each row shows the plan's name, its measure count, and a second line with province, level,
 //! date and period. Names match the filter ignoring script and width (a Traditional `淄博` or a
@@ -158,7 +159,23 @@ impl Library {
             }
             Language::English => format!("{} plans", corpus.plans.len()),
         };
-        ui.label(egui::RichText::new(count).small().weak());
+        ui.horizontal(|ui| {
+            ui.label(egui::RichText::new(count).small().weak());
+            let compared = settings.compared_plans.len();
+            if compared > 0 {
+                let text = match lang {
+                    Language::Chinese => format!("· 已选 {compared} 个对照"),
+                    Language::English => format!("· {compared} to compare"),
+                };
+                ui.label(egui::RichText::new(text).small().weak());
+                if ui
+                    .small_button(lang.pick("清空对照", "Clear comparison"))
+                    .clicked()
+                {
+                    settings.compared_plans.clear();
+                }
+            }
+        });
         ui.separator();
 
         let mut clicked = None;
@@ -204,7 +221,12 @@ impl Library {
                             };
                             let selected =
                                 settings.selected_plan.as_deref() == Some(entry.plan_id.as_str());
-                            let response = plan_row(ui, entry, selected, lang);
+                            let response = ui
+                                .horizontal(|ui| {
+                                    compare_checkbox(ui, entry, &mut settings.compared_plans, lang);
+                                    plan_row(ui, entry, selected, lang)
+                                })
+                                .inner;
                             if selected && self.reveal_selected {
                                 response.scroll_to_me(None);
                             }
@@ -251,6 +273,26 @@ fn group_header(ui: &egui::Ui, source: &str, shown: usize, total: usize) -> Widg
     );
     job.wrap = TextWrapping::truncate_at_width(ui.available_width() - ui.spacing().indent - 8.0);
     WidgetText::Galley(ui.fonts_mut(|f| f.layout_job(job)))
+}
+
+/// The box that adds a plan to the comparison (or takes it out).
+fn compare_checkbox(ui: &mut egui::Ui, e: &Entry, compared: &mut Vec<String>, lang: Language) {
+    let position = compared.iter().position(|id| *id == e.plan_id);
+    let mut checked = position.is_some();
+    let response = ui
+        .add(egui::Checkbox::without_text(&mut checked))
+        .on_hover_text(lang.pick("加入对照（或移出）", "Add to the comparison (or remove)"));
+    let label = format!("{}{}", lang.pick("加入对照：", "Compare: "), e.name);
+    response.widget_info(|| WidgetInfo::selected(Role::CheckBox, true, checked, &label));
+    if response.changed() {
+        match position {
+            Some(k) if !checked => {
+                compared.remove(k);
+            }
+            None if checked => compared.push(e.plan_id.clone()),
+            _ => {}
+        }
+    }
 }
 
 /// One plan: name and measure count on the first line, details on the second.

@@ -1,5 +1,6 @@
-//! The desktop app (feature `gui`): a window listing the loaded plans and showing the outline and
-//! measures of the one selected.
+//! The desktop app (feature `gui`): a window listing the loaded plans, showing the outline and
+//! measures of the one selected, or several plans side by side with their shared and unique
+//! measures.
 //!
 //! The UI only draws what the core returns: the corpus is loaded by [`crate::corpus::load_paths`]
 //! on a background thread, and every view reads the resulting [`crate::plan::Plan`]s.
@@ -7,16 +8,18 @@
 //! - [`app`]: the app state, loading, settings, top and bottom bars.
 //! - [`library_panel`]: the plan library on the left (grouped by file, filter by name).
 //! - [`doc_view`]: the selected plan's outline and measures, virtualised for long plans.
+//! - [`compare_view`]: the compared plans side by side, aligned rows, shared and unique measures.
 //! - [`theme`]: CJK fonts, text sizes, colours.
 
 pub mod app;
+pub mod compare_view;
 pub mod doc_view;
 pub mod library_panel;
 pub mod theme;
 
 use std::path::PathBuf;
 
-pub use app::{DuizhaoApp, Language, Settings};
+pub use app::{DuizhaoApp, Language, Settings, View};
 
 /// Open the app window on `paths` (files or folders; empty: the bundled seeds) and run until the
 /// window is closed.
