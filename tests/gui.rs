@@ -535,3 +535,59 @@ fn remembered_comparison_is_restored() {
     assert_eq!(comparison.columns.len(), 2);
     assert!(comparison.row_with_heading("推广智慧供暖").is_some());
 }
+
+#[test]
+fn clicking_a_column_header_opens_that_plan() {
+    let mut harness = compare_two_tianjin_plans();
+    harness
+        .get_by_role_and_label(Role::ColumnHeader, ZHONGBEI)
+        .click();
+    harness.run();
+    assert_eq!(harness.state().settings().view, View::Plan);
+    assert_eq!(
+        harness.state().selected_plan().map(|p| p.name.as_str()),
+        Some(ZHONGBEI)
+    );
+    // The comparison is kept.
+    assert_eq!(harness.state().settings().compared_plans.len(), 2);
+}
+
+#[test]
+fn eight_compared_plans_scroll_sideways_and_draw_fast() {
+    let corpus = duizhao::corpus::load_paths(&[seeds()]);
+    let settings = Settings {
+        compared_plans: corpus
+            .plans
+            .iter()
+            .take(8)
+            .map(|p| p.plan_id.clone())
+            .collect(),
+        view: View::Compare,
+        ..Settings::default()
+    };
+    let mut harness = harness_with(vec![seeds()], settings);
+    let comparison = harness.state().comparison().expect("a comparison");
+    assert_eq!(comparison.columns.len(), 8);
+    assert!(comparison.rows.len() > 20, "{} rows", comparison.rows.len());
+    // The eight headers exist even if not all fit the width.
+    assert_eq!(harness.query_all_by_role(Role::ColumnHeader).count(), 8);
+
+    let started = Instant::now();
+    for _ in 0..10 {
+        harness.step();
+    }
+    let per_frame = started.elapsed() / 10;
+    eprintln!("8 compared plans: {per_frame:?} a frame");
+    assert!(
+        per_frame < Duration::from_millis(500),
+        "{per_frame:?} a frame"
+    );
+    // Collapsing lays the rows out again.
+    harness
+        .get_by_role_and_label(Role::CheckBox, "只显示标题")
+        .click();
+    let started = Instant::now();
+    harness.run();
+    eprintln!("8 compared plans: collapsed in {:?}", started.elapsed());
+    assert!(harness.state().settings().collapse_rows);
+}

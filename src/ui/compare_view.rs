@@ -26,7 +26,7 @@ use crate::matching::{Analysis, Status, Tier};
 use crate::outline::SectionKind;
 use crate::plan::Plan;
 
-use super::app::{Language, Settings};
+use super::app::{Language, Settings, View};
 use super::theme;
 
 /// Width of the column at the left holding each row's kind tag.
@@ -325,18 +325,26 @@ impl CompareView {
                 return;
             }
         }
-        self.show_table(ui, corpus, analysis, settings);
+        let opened = self.show_table(ui, corpus, analysis, settings);
+        let opened = opened
+            .and_then(|c| self.comparison.as_ref()?.columns.get(c))
+            .and_then(|col| corpus.plans.get(col.plan_index));
+        if let Some(plan) = opened {
+            settings.selected_plan = Some(plan.plan_id.clone());
+            settings.view = View::Plan;
+        }
     }
 
+    /// Draw the table; returns the index of the column whose header was clicked.
     fn show_table(
         &mut self,
         ui: &mut egui::Ui,
         corpus: &Corpus,
         analysis: &Analysis,
         settings: &Settings,
-    ) {
+    ) -> Option<usize> {
         let Some(table) = &self.comparison else {
-            return;
+            return None;
         };
         let lang = settings.language;
         let dark = ui.visuals().dark_mode;
@@ -437,8 +445,9 @@ impl CompareView {
                     origin + egui::vec2(0.0, viewport.min.y),
                     egui::vec2(width, HEADER_HEIGHT),
                 );
-                paint_headers(ui, table, header_rect, column_width, lang);
-            });
+                paint_headers(ui, corpus, table, header_rect, column_width, lang)
+            })
+            .inner
     }
 }
 
@@ -781,13 +790,16 @@ fn measure_tooltip(ui: &mut egui::Ui, cx: &CellContext<'_>, m: &CellMeasure) {
 }
 
 /// The column headers: plan name, place, counts; drawn over the rows at the top of the view.
+/// Returns the column whose header was clicked (to open that plan alone).
 fn paint_headers(
     ui: &mut egui::Ui,
+    corpus: &Corpus,
     table: &Comparison,
     rect: Rect,
     column_width: f32,
     lang: Language,
-) {
+) -> Option<usize> {
+    let mut clicked = None;
     let visuals = ui.visuals().clone();
     ui.painter().rect_filled(rect, 0.0, visuals.panel_fill);
     ui.painter().hline(
@@ -807,9 +819,28 @@ fn paint_headers(
         let response = ui.interact(
             cell,
             ui.scope_id().with(("compare_header", c)),
-            Sense::hover(),
+            Sense::click(),
         );
         response.widget_info(|| WidgetInfo::labeled(Role::ColumnHeader, true, &col.name));
+        if response.hovered() {
+            ui.painter().rect_filled(
+                cell.expand2(egui::vec2(PAD / 2.0, 3.0)),
+                4.0,
+                visuals.widgets.hovered.weak_bg_fill,
+            );
+        }
+        let title = corpus
+            .plans
+            .get(col.plan_index)
+            .and_then(|p| p.meta.title.as_deref())
+            .unwrap_or(&col.name);
+        let tip = format!(
+            "{title}\n{}",
+            lang.pick("点击单独查看这个方案", "Click to open this plan alone")
+        );
+        if response.on_hover_text(tip).clicked() {
+            clicked = Some(c);
+        }
         let mut y = cell.top();
         y += paint_line(
             ui,
@@ -851,6 +882,7 @@ fn paint_headers(
             x = r.right() + 10.0;
         }
     }
+    clicked
 }
 
 /// Paint `text` on one line at `y` inside `rect`, cut with `…`; returns the line height.

@@ -223,6 +223,7 @@ impl Library {
                                 settings.selected_plan.as_deref() == Some(entry.plan_id.as_str());
                             let response = ui
                                 .horizontal(|ui| {
+                                    ui.set_min_height(row_height(ui));
                                     compare_checkbox(ui, entry, &mut settings.compared_plans, lang);
                                     plan_row(ui, entry, selected, lang)
                                 })
@@ -295,13 +296,23 @@ fn compare_checkbox(ui: &mut egui::Ui, e: &Entry, compared: &mut Vec<String>, la
     }
 }
 
+/// Padding inside a plan's row.
+const ROW_PAD: egui::Vec2 = egui::vec2(6.0, 3.0);
+
+/// Height of a plan's row: two lines and the padding.
+fn row_height(ui: &egui::Ui) -> f32 {
+    let body = TextStyle::Body.resolve(ui.style());
+    let small = TextStyle::Small.resolve(ui.style());
+    ui.fonts_mut(|f| f.row_height(&body) + f.row_height(&small)) + 2.0 * ROW_PAD.y
+}
+
 /// One plan: name and measure count on the first line, details on the second.
 fn plan_row(ui: &mut egui::Ui, e: &Entry, selected: bool, lang: Language) -> egui::Response {
     let body = TextStyle::Body.resolve(ui.style());
     let small = TextStyle::Small.resolve(ui.style());
     let (name_h, small_h) = ui.fonts_mut(|f| (f.row_height(&body), f.row_height(&small)));
-    let pad = egui::vec2(6.0, 3.0);
-    let size = egui::vec2(ui.available_width(), name_h + small_h + 2.0 * pad.y);
+    let pad = ROW_PAD;
+    let size = egui::vec2(ui.available_width(), row_height(ui));
     let (rect, response) = ui.allocate_exact_size(size, Sense::click());
     response.widget_info(|| WidgetInfo::selected(Role::ListItem, true, selected, &e.name));
 
