@@ -33,7 +33,7 @@ use crate::tokenize::Tokenizer;
 /// A term used by at least this share of all measures is generic (…and at least
 /// [`GENERIC_MIN_MEASURES`] measures): 发展, 机制, 组织领导.
 pub const GENERIC_MEASURE_SHARE: f32 = 0.03;
-/// Floor of the generic threshold, for small corpora.
+/// Floor of the generic threshold, for small corpora (its ceiling is [`MAX_POSTING`]).
 pub const GENERIC_MIN_MEASURES: usize = 6;
 /// The rarest terms of every measure are indexed too (when used by at most [`MAX_POSTING`]
 /// measures), so that sentences copied word for word from a common template still meet.
@@ -307,8 +307,9 @@ impl Analysis {
             .map(|d| ((n + 1.0) / (*d as f32 + 1.0)).ln() + 1.0)
             .collect();
         let plan_count = plans.len();
-        let generic_df =
-            ((GENERIC_MEASURE_SHARE * n).ceil() as u32).max(GENERIC_MIN_MEASURES as u32);
+        // Capped, so that posting lists stay bounded however large the corpus grows.
+        let generic_df = ((GENERIC_MEASURE_SHARE * n).ceil() as u32)
+            .clamp(GENERIC_MIN_MEASURES as u32, MAX_POSTING);
         // Per-term flags, computed once: the pair scorer asks them millions of times.
         let specific_flags: Vec<bool> = df.iter().map(|d| *d < generic_df).collect();
         let specific = |t: u32| specific_flags[t as usize];
@@ -355,11 +356,34 @@ impl Analysis {
             })
             .collect();
 
-        // Inverted index over specific terms only.
+        // Identical texts are scored once: a corpus that holds several versions or compilations
+        // of the same plans would otherwise score every copy against every copy. `group_of[i]` is
+        // the first measure with the same text; only those representatives are indexed.
+        let mut first_with: HashMap<&str, usize> = HashMap::new();
+        let group_of: Vec<usize> = flat
+            .iter()
+            .enumerate()
+            .map(|(i, f)| *first_with.entry(f.3).or_insert(i))
+            .collect();
+        let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (i, g) in group_of.iter().enumerate() {
+            members.entry(*g).or_default().push(i);
+        }
+        let single_plan = |g: usize| {
+            members
+                .get(&g)
+                .is_none_or(|m| m.iter().all(|&x| measures[x].plan == measures[g].plan))
+        };
+
+        // Inverted index over specific terms (and each text's rarest terms).
         let mut postings: HashMap<u32, Vec<usize>> = HashMap::new();
         let index_terms: Vec<Vec<u32>> = counts
             .iter()
-            .map(|c| {
+            .enumerate()
+            .map(|(i, c)| {
+                if group_of[i] != i {
+                    return Vec::new();
+                }
                 let mut rare: Vec<u32> = c
                     .iter()
                     .map(|(t, _)| *t)
@@ -381,14 +405,20 @@ impl Analysis {
         let links_one_way: Vec<Vec<Link>> = (0..measures.len())
             .into_par_iter()
             .map(|i| {
+                if group_of[i] != i {
+                    return Vec::new();
+                }
                 let a = &measures[i];
+                let a_single = single_plan(i);
                 // (candidate, shared indexed term) pairs; a candidate met through a single term
                 // can only qualify through that term being an instrument, or as a short copy.
                 let mut hits: Vec<(usize, bool)> = index_terms[i]
                     .iter()
                     .filter_map(|t| postings.get(t).map(|p| (p, instrument(*t))))
                     .flat_map(|(p, inst)| p.iter().map(move |&j| (j, inst)))
-                    .filter(|&(j, _)| j > i && measures[j].plan != a.plan)
+                    .filter(|&(j, _)| {
+                        j > i && !(a_single && single_plan(j) && measures[j].plan == a.plan)
+                    })
                     .collect();
                 hits.sort_unstable();
                 let mut cands: Vec<usize> = Vec::new();
@@ -416,11 +446,37 @@ impl Analysis {
                     .collect()
             })
             .collect();
+        // Spread the representatives' links to every copy, and link copies of one text in
+        // different plans as verbatim.
         let mut links: Vec<Vec<Link>> = vec![Vec::new(); measures.len()];
+        let copies = |g: usize| members.get(&g).map(Vec::as_slice).unwrap_or(&[]);
         for (i, ls) in links_one_way.into_iter().enumerate() {
             for l in ls {
-                links[l.other].push(Link { other: i, ..l });
-                links[i].push(l);
+                for &x in copies(i) {
+                    for &y in copies(l.other) {
+                        if measures[x].plan != measures[y].plan {
+                            links[x].push(Link { other: y, ..l });
+                            links[y].push(Link { other: x, ..l });
+                        }
+                    }
+                }
+            }
+        }
+        let mut groups: Vec<&Vec<usize>> = members.values().filter(|m| m.len() > 1).collect();
+        groups.sort_unstable();
+        for m in groups {
+            for (k, &x) in m.iter().enumerate() {
+                for &y in &m[k + 1..] {
+                    if measures[x].plan != measures[y].plan && !measures[x].shingles.is_empty() {
+                        let l = Link {
+                            other: y,
+                            tier: Tier::Verbatim,
+                            score: 1.0,
+                        };
+                        links[x].push(l);
+                        links[y].push(Link { other: x, ..l });
+                    }
+                }
             }
         }
         for ls in &mut links {

@@ -33,6 +33,17 @@ pub fn cell_measures(plan: &Plan, section_id: usize) -> Vec<&Measure> {
     Vec::new()
 }
 
+/// Load the corpus while jieba builds its dictionary on another thread (~100 ms saved).
+fn load_for_analysis(paths: &[PathBuf]) -> Corpus {
+    let (corpus, _) = rayon::join(
+        || super::load_reporting(paths),
+        || {
+            crate::tokenize::Tokenizer::global();
+        },
+    );
+    corpus
+}
+
 fn resolve(corpus: &Corpus, names: &[String]) -> anyhow::Result<Vec<usize>> {
     names
         .iter()
@@ -149,7 +160,7 @@ pub fn compare(paths: &[PathBuf], plans: &[String], format: &str) -> anyhow::Res
     if plans.len() < 2 {
         anyhow::bail!("compare needs at least two --plan");
     }
-    let corpus = super::load_reporting(paths);
+    let corpus = load_for_analysis(paths);
     let compared = resolve(&corpus, plans)?;
     let analysis = Analysis::build(&corpus.plans);
     let rows = align(&corpus.plans, &compared, &analysis, &[]);
@@ -234,7 +245,7 @@ pub fn compare(paths: &[PathBuf], plans: &[String], format: &str) -> anyhow::Res
 
 /// `duizhao measures`: families, most widely adopted first.
 pub fn measures(paths: &[PathBuf], plans: &[String], as_json: bool) -> anyhow::Result<String> {
-    let corpus = super::load_reporting(paths);
+    let corpus = load_for_analysis(paths);
     let only = resolve(&corpus, plans)?;
     let analysis = Analysis::build(&corpus.plans);
     let text_of = |flat: usize| {
@@ -304,7 +315,7 @@ pub fn terms(
     if plans.is_empty() || plans.len() > 2 {
         anyhow::bail!("terms takes one --plan (its key terms) or two (shared and distinct terms)");
     }
-    let corpus = super::load_reporting(paths);
+    let corpus = load_for_analysis(paths);
     let idx = resolve(&corpus, plans)?;
     let analysis = Analysis::build(&corpus.plans);
     let list = |ts: &[KeyTerm]| {
