@@ -450,6 +450,19 @@ fn ticked_plans_are_compared_with_shared_measures_marked() {
         let shown = harness.query_all_by_label(&format!("共有：{text}")).count();
         assert_eq!(shown, expected, "{text}");
     }
+    // Hovering a measure lists the plans sharing it, the compared plan first (the harness's
+    // clock does not run, so no tooltip delay).
+    harness
+        .ctx
+        .all_styles_mut(|s| s.interaction.tooltip_delay = 0.0);
+    harness
+        .query_all_by_label(&format!("共有：{}", texts[0]))
+        .next()
+        .expect("the measure is shown")
+        .hover();
+    harness.run_steps(3);
+    harness.get_by_label_contains(&format!("【对照中】{ZHONGBEI}"));
+    harness.get_by_label_contains("另有");
     // Column headers and the legend.
     harness.get_by_role_and_label(Role::ColumnHeader, DONGLI);
     harness.get_by_role_and_label(Role::ColumnHeader, ZHONGBEI);

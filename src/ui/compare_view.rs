@@ -775,7 +775,15 @@ fn measure_tooltip(ui: &mut egui::Ui, cx: &CellContext<'_>, m: &CellMeasure) {
                 .small()
                 .strong(),
         );
-        ui.label(egui::RichText::new(text).small());
+        if text == m.text {
+            ui.label(
+                egui::RichText::new(lang.pick("（文字与本条完全相同）", "(identical wording)"))
+                    .small()
+                    .weak(),
+            );
+        } else {
+            ui.label(egui::RichText::new(text).small());
+        }
     }
     if links.len() > MAX_TOOLTIP_LINKS {
         let more = links.len() - MAX_TOOLTIP_LINKS;
