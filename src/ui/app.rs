@@ -1,6 +1,7 @@
-//! The app: loading the corpus in the background, the persisted settings, and the frame around the
-//! library and document views (title bar with the language and theme switches, status bar with the
-//! counts and the import errors).
+//! The app: loading the corpus and then its analysis ([`crate::matching::Analysis`], shared and
+//! unique measures) on a background thread, the persisted settings, and the frame around the
+//! library and the plan or compare view (title bar with the view tabs and the language and theme
+//! switches, status bar with the counts, the analysis state and the import errors).
 
 use std::path::PathBuf;
 use std::sync::Arc;
