@@ -288,8 +288,7 @@ impl Analysis {
         }
         let mut df = vec![0u32; vocab.len()];
         let mut plan_df = vec![0u32; vocab.len()];
-        for (pi, w) in plan_offsets.windows(2).enumerate() {
-            let _ = pi;
+        for w in plan_offsets.windows(2) {
             let mut seen: HashSet<u32> = HashSet::new();
             for c in &counts[w[0]..w[1]] {
                 for (t, _) in c {

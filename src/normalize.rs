@@ -87,23 +87,6 @@ impl Normalized {
     pub fn orig_end(&self) -> usize {
         self.orig_end
     }
-
-    /// A sub-range of this text as its own `Normalized` (map preserved).
-    pub fn slice(&self, norm: std::ops::Range<usize>) -> Normalized {
-        let mut out = Normalized::default();
-        for (i, c) in self.text[norm.clone()].char_indices() {
-            let at = norm.start + i;
-            let o = self.to_orig(at);
-            let o_end = self.to_orig(at + c.len_utf8());
-            let o_end = if at + c.len_utf8() >= self.text.len() {
-                self.orig_end
-            } else {
-                o_end
-            };
-            out.push(c, o, o_end.max(o));
-        }
-        out
-    }
 }
 
 /// Normalise one line of original text; `base` is the line's byte offset in the document.

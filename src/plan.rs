@@ -570,7 +570,6 @@ fn front_paras(lines: &[Line]) -> Vec<FrontPara> {
     let mut out: Vec<FrontPara> = Vec::new();
     let mut open_bracket = false;
     for l in lines.iter().filter(|l| l.kind == LineKind::Text) {
-        let t = &l.norm.text;
         if open_bracket && let Some(p) = out.last_mut() {
             p.norm.append(&l.norm);
         } else {
@@ -583,7 +582,6 @@ fn front_paras(lines: &[Line]) -> Vec<FrontPara> {
         let opens = p.norm.text.matches('(').count();
         let closes = p.norm.text.matches(')').count();
         open_bracket = opens > closes;
-        let _ = t;
     }
     for p in &mut out {
         let t = &p.norm.text;

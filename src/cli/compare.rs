@@ -15,9 +15,8 @@ use crate::plan::Plan;
 pub fn cell_measures(plan: &Plan, section_id: usize) -> Vec<&Measure> {
     for top in &plan.sections {
         if top.section_id == section_id {
-            if top.children.is_empty() {
-                return top.measures.iter().collect();
-            }
+            // A top-level section's cell holds its own measures: its sub-sections, if any, are
+            // cells of their own (see `align::units`).
             return top.measures.iter().collect();
         }
         for s in top.walk() {
