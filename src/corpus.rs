@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::import::{ImportError, TEXT_EXTENSIONS, read_text_file};
+use crate::formats::{SUPPORTED_EXTENSIONS, read_any};
+use crate::import::ImportError;
 use crate::plan::{Plan, parse_document};
 
 /// Plans loaded from a set of files and folders.
@@ -63,7 +64,7 @@ fn collect_dir(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<String>) {
         } else if p
             .extension()
             .and_then(|e| e.to_str())
-            .is_some_and(|e| TEXT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+            .is_some_and(|e| SUPPORTED_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
         {
             files.push(p);
         }
@@ -72,7 +73,7 @@ fn collect_dir(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<String>) {
 
 /// Import one file into its plans.
 pub fn load_file(path: &Path) -> Result<Vec<Plan>, ImportError> {
-    let file = read_text_file(path)?;
+    let file = read_any(path)?;
     Ok(parse_document(&file))
 }
 

@@ -7,6 +7,7 @@
 pub mod align;
 pub mod cli;
 pub mod corpus;
+pub mod formats;
 pub mod import;
 pub mod keyterms;
 pub mod lines;
