@@ -79,14 +79,30 @@ pub fn load_file(path: &Path) -> Result<Vec<Plan>, ImportError> {
 
 /// Load files and folders; an empty list loads the bundled seeds.
 pub fn load_paths(paths: &[PathBuf]) -> Corpus {
+    load_paths_with_progress(paths, &|_, _, _| {})
+}
+
+/// [`load_paths`], calling `progress(done, total, file)` after each file (from worker threads).
+pub fn load_paths_with_progress(
+    paths: &[PathBuf],
+    progress: &(dyn Fn(usize, usize, &Path) + Sync),
+) -> Corpus {
     let paths = if paths.is_empty() {
         vec![default_seed_dir()]
     } else {
         paths.to_vec()
     };
     let (files, mut errors) = expand_paths(&paths);
-    let results: Vec<Result<Vec<Plan>, ImportError>> =
-        files.par_iter().map(|f| load_file(f)).collect();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<Result<Vec<Plan>, ImportError>> = files
+        .par_iter()
+        .map(|f| {
+            let r = load_file(f);
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            progress(n, files.len(), f);
+            r
+        })
+        .collect();
     let mut plans = Vec::new();
     for r in results {
         match r {

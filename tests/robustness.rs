@@ -214,3 +214,37 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn folder_import_reports_progress_for_every_file_and_lists_failures() {
+    let dir = tempfile::tempdir().unwrap();
+    let nested = dir.path().join("a").join("b");
+    std::fs::create_dir_all(&nested).unwrap();
+    std::fs::copy(seed("01_"), dir.path().join("xixian.txt")).unwrap();
+    std::fs::copy(seed("05_"), nested.join("jinan.md")).unwrap();
+    std::fs::write(nested.join("broken.pdf"), b"%PDF-1.4 garbage").unwrap();
+    std::fs::write(
+        dir.path().join("notes.xyz"),
+        b"ignored: unsupported extension in a folder",
+    )
+    .unwrap();
+    let seen = std::sync::Mutex::new(Vec::new());
+    let corpus = duizhao::corpus::load_paths_with_progress(
+        &[dir.path().to_path_buf()],
+        &|done, total, file| {
+            seen.lock().unwrap().push((
+                done,
+                total,
+                file.file_name().unwrap().to_string_lossy().into_owned(),
+            ));
+        },
+    );
+    let mut seen = seen.into_inner().unwrap();
+    seen.sort();
+    assert_eq!(seen.iter().map(|s| s.0).collect::<Vec<_>>(), [1, 2, 3]);
+    assert!(seen.iter().all(|s| s.1 == 3));
+    let names: Vec<&str> = corpus.plans.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert_eq!(corpus.errors.len(), 1, "{:?}", corpus.errors);
+    assert!(corpus.errors[0].contains("broken.pdf"));
+}

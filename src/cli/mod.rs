@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 use serde_json::{Value, json};
 
-use crate::corpus::{Corpus, load_paths};
+use crate::corpus::{Corpus, load_paths_with_progress};
 use crate::outline::Section;
 use crate::plan::Plan;
 
@@ -100,7 +100,17 @@ pub enum Command {
 
 /// Load a corpus and report unreadable files on stderr (once each).
 pub fn load_reporting(paths: &[PathBuf]) -> Corpus {
-    let corpus = load_paths(paths);
+    use std::io::IsTerminal;
+    // Progress on a terminal only, for imports big enough to wait for.
+    let show = std::io::stderr().is_terminal();
+    let corpus = load_paths_with_progress(paths, &|done, total, _| {
+        if show && total >= 10 {
+            eprint!("\rimporting {done}/{total} files…");
+            if done == total {
+                eprintln!();
+            }
+        }
+    });
     for e in &corpus.errors {
         eprintln!("warning: {e}");
     }
