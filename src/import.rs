@@ -90,10 +90,16 @@ pub fn read_text_file(path: &Path) -> Result<TextFile, ImportError> {
             hint: hint.to_string(),
         });
     }
-    let meta = std::fs::metadata(path).map_err(|source| ImportError::Io {
+    decode_bytes(path, &read_bounded(path)?)
+}
+
+/// The bytes of a file, refusing files over [`MAX_FILE_BYTES`] before reading them.
+pub fn read_bounded(path: &Path) -> Result<Vec<u8>, ImportError> {
+    let io = |source| ImportError::Io {
         path: path.to_path_buf(),
         source,
-    })?;
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(ImportError::TooLarge {
             path: path.to_path_buf(),
@@ -101,11 +107,7 @@ pub fn read_text_file(path: &Path) -> Result<TextFile, ImportError> {
             limit_mb: MAX_FILE_BYTES / (1024 * 1024),
         });
     }
-    let bytes = std::fs::read(path).map_err(|source| ImportError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    decode_bytes(path, &bytes)
+    std::fs::read(path).map_err(io)
 }
 
 fn unsupported_hint(ext: &str) -> Option<&'static str> {

@@ -20,24 +20,11 @@ use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
 use crate::formats::MAX_EXPANDED_BYTES;
-use crate::import::{ImportError, MAX_FILE_BYTES, TextFile};
+use crate::import::{ImportError, TextFile};
 
 /// Read a DOCX file into text.
 pub fn read(path: &Path) -> Result<TextFile, ImportError> {
-    let io = |source| ImportError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let meta = std::fs::metadata(path).map_err(io)?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(ImportError::TooLarge {
-            path: path.to_path_buf(),
-            size_mb: meta.len() / (1024 * 1024),
-            limit_mb: MAX_FILE_BYTES / (1024 * 1024),
-        });
-    }
-    let bytes = std::fs::read(path).map_err(io)?;
-    read_bytes(path, &bytes)
+    read_bytes(path, &crate::import::read_bounded(path)?)
 }
 
 /// Read DOCX bytes already in memory. `path` is only used in error messages.

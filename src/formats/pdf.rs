@@ -21,7 +21,7 @@ use std::path::Path;
 use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Object};
 
-use crate::import::{ImportError, MAX_FILE_BYTES, TextFile};
+use crate::import::{ImportError, TextFile};
 
 /// Most pages read from one PDF.
 pub const MAX_PAGES: usize = 5000;
@@ -37,22 +37,7 @@ const MAX_FORM_DEPTH: usize = 8;
 
 /// Read a PDF file into text.
 pub fn read(path: &Path) -> Result<TextFile, ImportError> {
-    let meta = std::fs::metadata(path).map_err(|source| ImportError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(ImportError::TooLarge {
-            path: path.to_path_buf(),
-            size_mb: meta.len() / (1024 * 1024),
-            limit_mb: MAX_FILE_BYTES / (1024 * 1024),
-        });
-    }
-    let bytes = std::fs::read(path).map_err(|source| ImportError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    read_bytes(path, &bytes)
+    read_bytes(path, &crate::import::read_bounded(path)?)
 }
 
 /// Extract the text of PDF bytes already in memory. `path` is only used in error messages.
