@@ -918,18 +918,7 @@ fn paint_kind_tag(
     } else {
         Color32::from_gray(40)
     };
-    let name = match lang {
-        Language::Chinese => kind.label(),
-        Language::English => match kind {
-            SectionKind::Profile => "Profile",
-            SectionKind::Guidance => "Guidance",
-            SectionKind::Principles => "Principles",
-            SectionKind::Goals => "Goals",
-            SectionKind::Tasks => "Tasks",
-            SectionKind::Safeguards => "Safeguards",
-            SectionKind::Other => "Other",
-        },
-    };
+    let name = super::doc_view::kind_name(kind, lang);
     let mut job = LayoutJob::simple_singleline(name.to_owned(), font, text_color);
     job.wrap = TextWrapping::truncate_at_width(GUTTER - 20.0);
     let galley = ui.fonts_mut(|f| f.layout_job(job));

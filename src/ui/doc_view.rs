@@ -404,8 +404,8 @@ fn paint_row(ui: &mut egui::Ui, row: &Row, index: usize, rect: Rect, dark: bool,
     }
 }
 
-/// The English name of a section kind.
-fn kind_name(kind: SectionKind, lang: Language) -> &'static str {
+/// The kind's name in the UI language (Chinese label or English).
+pub(crate) fn kind_name(kind: SectionKind, lang: Language) -> &'static str {
     match lang {
         Language::Chinese => kind.label(),
         Language::English => match kind {
