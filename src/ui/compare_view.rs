@@ -27,7 +27,6 @@ use crate::outline::SectionKind;
 use crate::plan::Plan;
 
 use super::app::{Language, Settings, View};
-use super::theme;
 
 /// Width of the column at the left holding each row's kind tag.
 const GUTTER: f32 = 60.0;
@@ -396,12 +395,14 @@ impl CompareView {
                         row_rect.top(),
                         ui.visuals().widgets.noninteractive.bg_stroke,
                     );
-                    paint_kind_tag(
+                    let left_top = egui::pos2(row_rect.left() + 4.0, row_rect.top() + PAD);
+                    super::doc_view::paint_kind_tag(
                         ui,
                         row.kind,
                         dark,
                         lang,
-                        egui::pos2(row_rect.left() + 4.0, row_rect.top() + PAD),
+                        GUTTER - 20.0,
+                        |_| left_top,
                     );
                     for (c, cell) in row.cells.iter().enumerate() {
                         let cell_rect = Rect::from_min_size(
@@ -902,31 +903,6 @@ fn paint_line(ui: &egui::Ui, text: &str, font: FontId, color: Color32, rect: Rec
     ui.painter()
         .galley(egui::pos2(rect.left(), y), galley, color);
     h
-}
-
-/// The kind tag of a row, its top-left at `left_top`.
-fn paint_kind_tag(
-    ui: &egui::Ui,
-    kind: SectionKind,
-    dark: bool,
-    lang: Language,
-    left_top: egui::Pos2,
-) {
-    let font = TextStyle::Small.resolve(ui.style());
-    let text_color = if dark {
-        Color32::from_gray(230)
-    } else {
-        Color32::from_gray(40)
-    };
-    let name = super::doc_view::kind_name(kind, lang);
-    let mut job = LayoutJob::simple_singleline(name.to_owned(), font, text_color);
-    job.wrap = TextWrapping::truncate_at_width(GUTTER - 20.0);
-    let galley = ui.fonts_mut(|f| f.layout_job(job));
-    let pad = egui::vec2(5.0, 1.0);
-    let rect = Rect::from_min_size(left_top, galley.size() + 2.0 * pad);
-    ui.painter()
-        .rect_filled(rect, 6.0, theme::kind_color(kind, dark));
-    ui.painter().galley(rect.min + pad, galley, text_color);
 }
 
 /// The colour key: a swatch and a label per status.

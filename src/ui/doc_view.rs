@@ -371,13 +371,10 @@ fn paint_row(ui: &mut egui::Ui, row: &Row, index: usize, rect: Rect, dark: bool,
             }
             let first_line = galley.rows.first().map_or(galley.size().y, |r| r.height());
             if let Some(kind) = kind {
-                paint_tag(
-                    ui,
-                    *kind,
-                    dark,
-                    lang,
-                    egui::pos2(rect.right() - RIGHT_MARGIN, top + first_line / 2.0),
-                );
+                let right_center = egui::pos2(rect.right() - RIGHT_MARGIN, top + first_line / 2.0);
+                paint_kind_tag(ui, *kind, dark, lang, f32::INFINITY, |size| {
+                    egui::pos2(right_center.x - size.x, right_center.y - size.y / 2.0)
+                });
             }
             ui.painter().galley(
                 egui::pos2(rect.left() + left, top),
@@ -420,13 +417,15 @@ pub(crate) fn kind_name(kind: SectionKind, lang: Language) -> &'static str {
     }
 }
 
-/// A small rounded tag naming the kind, its right edge at `right_center`.
-fn paint_tag(
+/// A small rounded tag naming the kind, at most `max_width` wide (longer names are truncated);
+/// `place` turns the tag's size into its top-left corner.
+pub(crate) fn paint_kind_tag(
     ui: &egui::Ui,
     kind: SectionKind,
     dark: bool,
     lang: Language,
-    right_center: egui::Pos2,
+    max_width: f32,
+    place: impl FnOnce(egui::Vec2) -> egui::Pos2,
 ) {
     let font = TextStyle::Small.resolve(ui.style());
     let text_color = if dark {
@@ -434,14 +433,16 @@ fn paint_tag(
     } else {
         Color32::from_gray(40)
     };
-    let galley =
-        ui.fonts_mut(|f| f.layout_no_wrap(kind_name(kind, lang).to_owned(), font, text_color));
+    let mut job = egui::text::LayoutJob::simple_singleline(
+        kind_name(kind, lang).to_owned(),
+        font,
+        text_color,
+    );
+    job.wrap = egui::text::TextWrapping::truncate_at_width(max_width);
+    let galley = ui.fonts_mut(|f| f.layout_job(job));
     let pad = egui::vec2(6.0, 1.0);
     let size = galley.size() + 2.0 * pad;
-    let rect = Rect::from_min_size(
-        egui::pos2(right_center.x - size.x, right_center.y - size.y / 2.0),
-        size,
-    );
+    let rect = Rect::from_min_size(place(size), size);
     ui.painter()
         .rect_filled(rect, 6.0, theme::kind_color(kind, dark));
     ui.painter().galley(rect.min + pad, galley, text_color);
