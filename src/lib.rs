@@ -6,6 +6,7 @@
 
 pub mod align;
 pub mod cli;
+pub mod comparison;
 pub mod corpus;
 pub mod formats;
 pub mod import;

@@ -5,32 +5,10 @@ use std::path::PathBuf;
 use serde_json::{Value, json};
 
 use crate::align::{Row, align};
+use crate::comparison::cell_measures;
 use crate::corpus::Corpus;
 use crate::matching::{Analysis, Status, Tier};
 use crate::measure::Measure;
-use crate::plan::Plan;
-
-/// Measures shown in a cell: a top-level section that was split into its sub-sections shows only
-/// its own measures; any other section shows everything under it.
-pub fn cell_measures(plan: &Plan, section_id: usize) -> Vec<&Measure> {
-    for top in &plan.sections {
-        if top.section_id == section_id {
-            // A top-level section's cell holds its own measures: its sub-sections, if any, are
-            // cells of their own (see `align::units`).
-            return top.measures.iter().collect();
-        }
-        for s in top.walk() {
-            if s.section_id == section_id {
-                return s
-                    .walk()
-                    .into_iter()
-                    .flat_map(|x| x.measures.iter())
-                    .collect();
-            }
-        }
-    }
-    Vec::new()
-}
 
 /// Load the corpus while jieba builds its dictionary on another thread (~100 ms saved).
 fn load_for_analysis(paths: &[PathBuf]) -> Corpus {

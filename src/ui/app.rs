@@ -14,10 +14,11 @@ use crate::corpus::{Corpus, load_paths};
 use crate::matching::Analysis;
 use crate::plan::Plan;
 
-use super::compare_view::{CompareView, Comparison};
+use super::compare_view::CompareView;
 use super::doc_view::DocView;
 use super::library_panel::Library;
 use super::theme;
+use crate::comparison::Comparison;
 
 /// Language of the interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
