@@ -9,6 +9,7 @@ pub mod cli;
 pub mod comparison;
 pub mod corpus;
 pub mod formats;
+pub mod fsutil;
 pub mod import;
 pub mod keyterms;
 pub mod lines;
