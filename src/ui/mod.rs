@@ -21,6 +21,24 @@ use std::path::PathBuf;
 
 pub use app::{DuizhaoApp, Language, Settings, View};
 
+/// What a view asks the app to do; views return these and the app applies them once per frame,
+/// after drawing (so no view mutates another's state while it is being drawn).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UiCommand {
+    /// Show these plans (plan ids, column order) side by side in the compare view.
+    ComparePlans(Vec<String>),
+    /// Show one plan alone in the plan view.
+    OpenPlan(String),
+    /// Bring a measure into view and flash it: in the compare view if its plan is compared,
+    /// else in the plan view. `measure_index` indexes the plan's `measures()`.
+    FocusMeasure {
+        /// The plan's id.
+        plan_id: String,
+        /// Index of the measure within the plan's `measures()`.
+        measure_index: usize,
+    },
+}
+
 /// Open the app window on `paths` (files or folders; empty: the bundled seeds) and run until the
 /// window is closed.
 pub fn run(paths: Vec<PathBuf>) -> anyhow::Result<()> {
