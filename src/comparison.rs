@@ -5,12 +5,16 @@
 //! This is the view-model the compare view paints and the exporters write; it holds plain data
 //! and no drawing.
 
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
 use crate::align::align;
 use crate::corpus::Corpus;
 use crate::matching::{Analysis, Status, Tier};
 use crate::measure::Measure;
 use crate::outline::SectionKind;
 use crate::plan::Plan;
+use crate::tokenize::Tokenizer;
 
 /// Measures shown in a cell: a top-level section that was split into its sub-sections shows only
 /// its own measures; any other section shows everything under it.
@@ -56,8 +60,15 @@ pub struct Column {
 pub struct CellMeasure {
     /// Its number in its plan (1-based).
     pub number: usize,
-    /// Its text.
+    /// Its index within its plan's `measures()`.
+    pub measure_index: usize,
+    /// Its text (original script).
     pub text: String,
+    /// Its normalised text (simplified, half-width).
+    pub norm: String,
+    /// Key terms in `norm` (byte ranges), marked shared with another cell of the row or
+    /// distinctive of this cell; see [`Comparison::build`].
+    pub terms: Vec<(Range<usize>, TermMark)>,
     /// Its flat index in the analysis.
     pub flat: Option<usize>,
     /// Shared, unique or boilerplate.
@@ -68,6 +79,29 @@ pub struct CellMeasure {
     pub plans_sharing: usize,
     /// Whether another compared plan shares it.
     pub shared_in_comparison: bool,
+}
+
+/// The key terms of one measure: byte range in its norm and term id.
+type MeasureTerms = Vec<(Range<usize>, u32)>;
+
+/// How a key term of a measure relates to the other cells of its row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TermMark {
+    /// Another compared plan's cell in the same row uses it too.
+    Shared,
+    /// Only this cell of the row uses it, and few plans of the corpus do.
+    Distinctive,
+}
+
+/// Where a measure sits in the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MeasurePos {
+    /// Row index.
+    pub row: usize,
+    /// Column index.
+    pub col: usize,
+    /// Index of the measure within the cell.
+    pub k: usize,
 }
 
 /// One plan's section in a row.
@@ -97,6 +131,8 @@ pub struct Comparison {
     pub columns: Vec<Column>,
     /// The rows.
     pub rows: Vec<CompareRow>,
+    /// Where each measure (by flat index) is shown.
+    positions: HashMap<usize, MeasurePos>,
 }
 
 impl Comparison {
@@ -121,7 +157,153 @@ impl Comparison {
                     .collect(),
             })
             .collect();
-        Comparison { columns, rows }
+        let mut table = Comparison {
+            columns,
+            rows,
+            positions: HashMap::new(),
+        };
+        table.mark_terms(analysis);
+        for (r, row) in table.rows.iter().enumerate() {
+            for (c, cell) in row.cells.iter().enumerate() {
+                for (k, m) in cell.iter().flat_map(|x| x.measures.iter()).enumerate() {
+                    if let Some(f) = m.flat {
+                        table.positions.insert(f, MeasurePos { row: r, col: c, k });
+                    }
+                }
+            }
+        }
+        table
+    }
+
+    /// Mark each measure's key terms: shared with another cell of its row, or distinctive (only
+    /// this cell of the row has it and at most a quarter of the corpus's plans use it).
+    fn mark_terms(&mut self, analysis: &Analysis) {
+        let tokenizer = Tokenizer::global();
+        let rare = (analysis.plan_count / 4).max(2) as u32;
+        for row in &mut self.rows {
+            // Terms of each cell, by byte range in each measure's norm.
+            let cell_terms: Vec<Vec<MeasureTerms>> = row
+                .cells
+                .iter()
+                .map(|cell| {
+                    cell.iter()
+                        .flat_map(|c| c.measures.iter())
+                        .map(|m| {
+                            let base = m.norm.as_ptr() as usize;
+                            tokenizer
+                                .terms(&m.norm)
+                                .into_iter()
+                                .filter(|w| w.chars().count() >= 2)
+                                .filter_map(|w| {
+                                    let start = w.as_ptr() as usize - base;
+                                    analysis.term_id(w).map(|t| (start..start + w.len(), t))
+                                })
+                                .collect()
+                        })
+                        .collect()
+                })
+                .collect();
+            let sets: Vec<HashSet<u32>> = cell_terms
+                .iter()
+                .map(|ms| ms.iter().flatten().map(|(_, t)| *t).collect())
+                .collect();
+            for (c, cell) in row.cells.iter_mut().enumerate() {
+                let Some(cell) = cell else { continue };
+                for (m, terms) in cell
+                    .measures
+                    .iter_mut()
+                    .zip(cell_terms.get(c).into_iter().flatten())
+                {
+                    m.terms = terms
+                        .iter()
+                        .filter_map(|(range, t)| {
+                            let elsewhere = sets
+                                .iter()
+                                .enumerate()
+                                .any(|(o, set)| o != c && set.contains(t));
+                            if elsewhere {
+                                Some((range.clone(), TermMark::Shared))
+                            } else if analysis
+                                .plan_df
+                                .get(*t as usize)
+                                .is_some_and(|&df| df <= rare)
+                            {
+                                Some((range.clone(), TermMark::Distinctive))
+                            } else {
+                                None
+                            }
+                        })
+                        .collect();
+                }
+            }
+        }
+    }
+
+    /// The measure at `pos`.
+    pub fn measure(&self, pos: MeasurePos) -> Option<&CellMeasure> {
+        self.rows
+            .get(pos.row)?
+            .cells
+            .get(pos.col)?
+            .as_ref()?
+            .measures
+            .get(pos.k)
+    }
+
+    /// Where the measure with flat index `flat` is shown, if it is.
+    pub fn position(&self, flat: usize) -> Option<MeasurePos> {
+        self.positions.get(&flat).copied()
+    }
+
+    /// The best partner of the measure at `pos` in each other column (shared links only; the
+    /// partner with the highest score per column), in column order.
+    pub fn partners(&self, analysis: &Analysis, pos: MeasurePos) -> Vec<MeasurePos> {
+        let Some(flat) = self.measure(pos).and_then(|m| m.flat) else {
+            return Vec::new();
+        };
+        let mut best: HashMap<usize, (f32, MeasurePos)> = HashMap::new();
+        for link in analysis.shared_links(flat) {
+            let Some(p) = self.position(link.other) else {
+                continue;
+            };
+            if p.col == pos.col {
+                continue;
+            }
+            let e = best.entry(p.col).or_insert((link.score, p));
+            if link.score > e.0 {
+                *e = (link.score, p);
+            }
+        }
+        let mut out: Vec<MeasurePos> = best.into_values().map(|(_, p)| p).collect();
+        out.sort_by_key(|p| p.col);
+        out
+    }
+
+    /// The next (or previous) measure after `from` in reading order (row by row, then column by
+    /// column, then within the cell) whose status is `status`; from the start (or end) if `from`
+    /// is `None`. Does not wrap around.
+    pub fn step(
+        &self,
+        from: Option<MeasurePos>,
+        status: Status,
+        forward: bool,
+    ) -> Option<MeasurePos> {
+        let all = self.rows.iter().enumerate().flat_map(|(r, row)| {
+            row.cells.iter().enumerate().flat_map(move |(c, cell)| {
+                cell.iter()
+                    .flat_map(|x| x.measures.iter())
+                    .enumerate()
+                    .map(move |(k, m)| (MeasurePos { row: r, col: c, k }, m.status))
+            })
+        });
+        let hits = all.filter(|(_, s)| *s == status).map(|(p, _)| p);
+        if forward {
+            hits.into_iter().find(|p| from.is_none_or(|f| *p > f))
+        } else {
+            hits.into_iter()
+                .filter(|p| from.is_none_or(|f| *p < f))
+                .last()
+        }
     }
 
     /// The first row with a cell whose heading contains `text`.
@@ -130,6 +312,32 @@ impl Comparison {
             .iter()
             .find(|r| r.cells.iter().flatten().any(|c| c.heading.contains(text)))
     }
+}
+
+/// The byte range of `text` matching the byte range `norm_range` of its normalised form `norm`,
+/// when the two have the same number of characters (normalisation maps character to character:
+/// width folding, most traditional → simplified conversions); `None` otherwise.
+pub fn norm_range_in_text(
+    text: &str,
+    norm: &str,
+    norm_range: Range<usize>,
+) -> Option<Range<usize>> {
+    if text.chars().count() != norm.chars().count() {
+        return None;
+    }
+    let start_char = norm.get(..norm_range.start)?.chars().count();
+    let len_chars = norm.get(norm_range.clone())?.chars().count();
+    let mut idx = text
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(text.len()));
+    let start = idx.nth(start_char)?;
+    let end = if len_chars == 0 {
+        start
+    } else {
+        idx.nth(len_chars - 1)?
+    };
+    Some(start..end)
 }
 
 fn column(plan: &Plan, plan_index: usize, analysis: &Analysis) -> Column {
@@ -192,7 +400,10 @@ fn build_cell(
             plans.dedup();
             CellMeasure {
                 number: m.index + 1,
+                measure_index: m.index,
                 text: m.text.clone(),
+                norm: m.norm.clone(),
+                terms: Vec::new(),
                 flat,
                 status,
                 tier: links.iter().map(|l| l.tier).min(),
@@ -218,5 +429,25 @@ pub fn join_label(label: &str, title: &str) -> String {
         format!("{label} {title}")
     } else {
         format!("{label}{title}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn norm_ranges_map_back_to_the_traditional_text() {
+        let text = "推進農村宅基地改革";
+        let norm = "推进农村宅基地改革";
+        let start = norm.find("农村").unwrap();
+        let r = norm_range_in_text(text, norm, start..start + "农村".len()).unwrap();
+        assert_eq!(&text[r], "農村");
+        assert_eq!(norm_range_in_text("ABC", "ABCD", 0..1), None);
+        let end = norm.len();
+        assert_eq!(
+            &text[norm_range_in_text(text, norm, end - 6..end).unwrap()],
+            "改革"
+        );
     }
 }

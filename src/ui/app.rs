@@ -51,7 +51,7 @@ pub enum View {
 }
 
 /// What the app remembers between runs (eframe persistence, key [`eframe::APP_KEY`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
     /// Interface language.
@@ -70,6 +70,14 @@ pub struct Settings {
     pub view: View,
     /// Show only the headings of the compared sections, not their measures.
     pub collapse_rows: bool,
+    /// Show the normalised simplified text instead of the original.
+    pub show_normalized: bool,
+    /// Mark key terms in the compared measures (shared in the row / distinctive).
+    pub highlight_terms: bool,
+    /// Width of a compare column in points; 0: fit the window.
+    pub column_width: f32,
+    /// Width of the library panel in points.
+    pub library_width: f32,
 }
 
 impl Default for Settings {
@@ -83,6 +91,10 @@ impl Default for Settings {
             compared_plans: Vec::new(),
             view: View::Plan,
             collapse_rows: false,
+            show_normalized: false,
+            highlight_terms: false,
+            column_width: 0.0,
+            library_width: 340.0,
         }
     }
 }
@@ -221,6 +233,11 @@ impl DuizhaoApp {
     /// The aligned comparison last shown in the compare view.
     pub fn comparison(&self) -> Option<&Comparison> {
         self.compare.comparison()
+    }
+
+    /// The compare view (its focused and flashing measures).
+    pub fn compare_view(&self) -> &CompareView {
+        &self.compare
     }
 
     /// The current settings.
@@ -554,7 +571,8 @@ impl DuizhaoApp {
                 }
             };
             if let Some(analysis) = analysis {
-                self.compare.show(ui, corpus, analysis, &mut self.settings);
+                self.compare
+                    .show(ui, corpus, analysis, &mut self.settings, None);
             }
             return;
         }

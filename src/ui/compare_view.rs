@@ -19,7 +19,9 @@ use std::sync::Arc;
 use egui::text::{LayoutJob, TextWrapping};
 use egui::{Color32, FontId, Galley, Rect, Role, Sense, Stroke, TextFormat, TextStyle, WidgetInfo};
 
-use crate::comparison::{Cell, CellMeasure, Comparison};
+use std::ops::Range;
+
+use crate::comparison::{Cell, CellMeasure, Comparison, MeasurePos, TermMark, norm_range_in_text};
 use crate::corpus::Corpus;
 use crate::matching::{Analysis, Status, Tier};
 
@@ -46,6 +48,11 @@ const MAX_TOOLTIP_LINKS: usize = 8;
 /// Plans sharing a measure at which its colour is strongest.
 const FULL_STRENGTH_PLANS: usize = 6;
 
+/// How long a focused measure and its partners flash, in seconds.
+const FLASH_SECONDS: f64 = 1.6;
+/// Default column width when the user has not set one.
+const DEFAULT_FIT: f32 = 0.0;
+
 /// What the row heights depend on.
 #[derive(Debug, Clone, PartialEq)]
 struct LayoutKey {
@@ -53,25 +60,67 @@ struct LayoutKey {
     pixels_per_point: f32,
     dark: bool,
     collapsed: bool,
+    normalized: bool,
     body_size: f32,
     language: Language,
 }
 
-/// Row heights for one [`LayoutKey`].
+/// Row heights for one [`LayoutKey`], and each measure's offset from its row's top.
 #[derive(Debug, Default)]
 struct Layout {
     key: Option<LayoutKey>,
     tops: Vec<f32>,
     heights: Vec<f32>,
+    /// `measure_tops[row][col][k]`: top of measure `k` of that cell, relative to the row's top.
+    measure_tops: Vec<Vec<Vec<f32>>>,
     total: f32,
 }
 
-/// The compare view's state: the table of the current compared set and its layout.
+impl Layout {
+    /// Top of the measure at `pos`, relative to the table body's top.
+    fn measure_top(&self, pos: MeasurePos) -> Option<f32> {
+        let row_top = *self.tops.get(pos.row)?;
+        let offset = self
+            .measure_tops
+            .get(pos.row)?
+            .get(pos.col)?
+            .get(pos.k)
+            .copied()
+            .unwrap_or(0.0);
+        Some(row_top + offset)
+    }
+}
+
+/// Search hits to mark in the measures: byte ranges of each measure's display text, by plan
+/// index and measure index.
+pub type HitRanges<'a> = &'a dyn Fn(usize, usize) -> Vec<Range<usize>>;
+
+/// What the user did in the column headers.
+enum HeaderAction {
+    /// Open the plan alone.
+    Open(usize),
+    /// Move the column left (`-1`) or right (`+1`).
+    Move(usize, isize),
+    /// Remove the column from the comparison.
+    Remove(usize),
+}
+
+/// The compare view's state: the table of the current compared set and its layout, the focused
+/// measure and the partners flashing after a click or a key.
 #[derive(Debug, Default)]
 pub struct CompareView {
     compared: Vec<usize>,
     comparison: Option<Comparison>,
     layout: Layout,
+    /// The measure the user clicked or moved to.
+    cursor: Option<MeasurePos>,
+    /// Measures flashing (the cursor and its partners) until `flash_until`.
+    flash: Vec<MeasurePos>,
+    flash_until: f64,
+    /// Scroll the table so this content y (from the body's top) is near the top of the view.
+    scroll_to: Option<f32>,
+    /// The body's visible y range last frame (content coordinates, below the headers).
+    visible: Option<Range<f32>>,
 }
 
 /// What a measure is drawn with.
@@ -88,13 +137,107 @@ impl CompareView {
         self.comparison.as_ref()
     }
 
+    /// The focused measure (clicked or reached with the keys).
+    pub fn cursor(&self) -> Option<MeasurePos> {
+        self.cursor
+    }
+
+    /// The measures flashing now: the focused one and its partners in the other columns.
+    pub fn flashing(&self) -> &[MeasurePos] {
+        &self.flash
+    }
+
+    /// Focus the measure at `pos`: flash it and its partners, and scroll to `scroll_target`
+    /// (the measure itself, or its first partner outside the view) if it is not in view.
+    fn focus(&mut self, analysis: &Analysis, pos: MeasurePos, now: f64, scroll_to_partner: bool) {
+        let Some(table) = &self.comparison else {
+            return;
+        };
+        let partners = table.partners(analysis, pos);
+        self.cursor = Some(pos);
+        self.flash = std::iter::once(pos)
+            .chain(partners.iter().copied())
+            .collect();
+        self.flash_until = now + FLASH_SECONDS;
+        let target = if scroll_to_partner {
+            partners.iter().find(|p| !self.in_view(**p)).copied()
+        } else if self.in_view(pos) {
+            None
+        } else {
+            Some(pos)
+        };
+        if let Some(t) = target.and_then(|t| self.layout.measure_top(t)) {
+            let margin = self
+                .visible
+                .as_ref()
+                .map_or(80.0, |v| (v.end - v.start) / 4.0);
+            self.scroll_to = Some((t - margin).max(0.0));
+        }
+    }
+
+    /// Focus the measure with flat index `flat` if it is in the table (from the search or
+    /// families views); returns whether it is.
+    pub fn focus_flat(&mut self, analysis: &Analysis, flat: usize, now: f64) -> bool {
+        let Some(pos) = self.comparison.as_ref().and_then(|t| t.position(flat)) else {
+            return false;
+        };
+        self.cursor = None;
+        self.visible = None;
+        self.focus(analysis, pos, now, false);
+        true
+    }
+
+    /// Whether the measure at `pos` lies in the visible part of the body.
+    fn in_view(&self, pos: MeasurePos) -> bool {
+        match (&self.visible, self.layout.measure_top(pos)) {
+            (Some(v), Some(top)) => top >= v.start && top + 20.0 <= v.end,
+            _ => false,
+        }
+    }
+
+    /// N / Shift+N: next / previous shared measure; U / Shift+U: unique; Esc: drop the focus.
+    fn keyboard(&mut self, ui: &egui::Ui, analysis: &Analysis) {
+        if ui.ctx().text_edit_focused() || self.comparison.is_none() {
+            return;
+        }
+        let (n, u, shift, esc, now) = ui.input(|i| {
+            (
+                i.key_pressed(egui::Key::N),
+                i.key_pressed(egui::Key::U),
+                i.modifiers.shift,
+                i.key_pressed(egui::Key::Escape),
+                i.time,
+            )
+        });
+        if esc {
+            self.cursor = None;
+            self.flash.clear();
+        }
+        let status = if n {
+            Status::Shared
+        } else if u {
+            Status::Unique
+        } else {
+            return;
+        };
+        let next = self
+            .comparison
+            .as_ref()
+            .and_then(|t| t.step(self.cursor, status, !shift));
+        if let Some(pos) = next {
+            self.focus(analysis, pos, now, false);
+        }
+    }
+
     /// Draw the plans of `settings.compared_plans` side by side.
+    /// `hits` gives the search hits to mark in a measure (`None`: no search).
     pub fn show(
         &mut self,
         ui: &mut egui::Ui,
         corpus: &Corpus,
         analysis: &Analysis,
         settings: &mut Settings,
+        hits: Option<HitRanges<'_>>,
     ) {
         let lang = settings.language;
         let compared: Vec<usize> = settings
@@ -106,9 +249,12 @@ impl CompareView {
             self.comparison = Some(Comparison::build(corpus, analysis, &compared));
             self.compared = compared;
             self.layout = Layout::default();
+            self.cursor = None;
+            self.flash.clear();
         }
+        self.keyboard(ui, analysis);
         ui.add_space(4.0);
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let title = match lang {
                 Language::Chinese => format!("对照 {} 个方案", self.compared.len()),
                 Language::English => format!("Comparing {} plans", self.compared.len()),
@@ -118,6 +264,43 @@ impl CompareView {
             ui.checkbox(
                 &mut settings.collapse_rows,
                 lang.pick("只显示标题", "Collapse rows to headings"),
+            );
+            ui.checkbox(
+                &mut settings.show_normalized,
+                lang.pick("显示规范化简体文本", "Normalised simplified text"),
+            )
+            .on_hover_text(lang.pick(
+                "关闭时显示原文（繁体保持繁体）",
+                "Off: the original text (traditional stays traditional)",
+            ));
+            ui.checkbox(
+                &mut settings.highlight_terms,
+                lang.pick("标出关键词", "Key terms"),
+            )
+            .on_hover_text(lang.pick(
+                "实线下划线：同一行其他方案也用的词；虚底色：本列独有的少见词",
+                "Solid underline: terms another column of the row uses; tint: terms only this column has",
+            ));
+            ui.add_space(12.0);
+            ui.label(lang.pick("列宽", "Column width"));
+            let mut fit = settings.column_width <= DEFAULT_FIT;
+            if ui.checkbox(&mut fit, lang.pick("适应窗口", "Fit")).changed() {
+                settings.column_width = if fit { DEFAULT_FIT } else { 420.0 };
+            }
+            if !fit {
+                ui.add(
+                    egui::Slider::new(&mut settings.column_width, MIN_COLUMN..=900.0)
+                        .step_by(10.0)
+                        .suffix(" px"),
+                );
+            }
+            ui.label(
+                egui::RichText::new(lang.pick(
+                    "N/Shift+N 下/上一条共有 · U/Shift+U 独有",
+                    "N/Shift+N next/previous shared · U/Shift+U unique",
+                ))
+                .small()
+                .weak(),
             );
         });
         legend(ui, lang);
@@ -134,14 +317,80 @@ impl CompareView {
                 return;
             }
         }
-        let opened = self.show_table(ui, corpus, analysis, settings);
-        let opened = opened
-            .and_then(|c| self.comparison.as_ref()?.columns.get(c))
-            .and_then(|col| corpus.plans.get(col.plan_index));
-        if let Some(plan) = opened {
-            settings.selected_plan = Some(plan.plan_id.clone());
-            settings.view = View::Plan;
+        self.detail_bar(ui, corpus, lang);
+        let action = self.show_table(ui, corpus, analysis, settings, hits);
+        let plan_of = |c: usize| {
+            let col = self.comparison.as_ref()?.columns.get(c)?;
+            corpus.plans.get(col.plan_index)
+        };
+        match action {
+            Some(HeaderAction::Open(c)) => {
+                if let Some(plan) = plan_of(c) {
+                    settings.selected_plan = Some(plan.plan_id.clone());
+                    settings.view = View::Plan;
+                }
+            }
+            Some(HeaderAction::Move(c, delta)) => {
+                let to = c as isize + delta;
+                if let Some(plan) = plan_of(c)
+                    && let Some(from) = settings
+                        .compared_plans
+                        .iter()
+                        .position(|id| *id == plan.plan_id)
+                    && to >= 0
+                    && (to as usize) < settings.compared_plans.len()
+                {
+                    settings.compared_plans.swap(from, to as usize);
+                }
+            }
+            Some(HeaderAction::Remove(c)) => {
+                if let Some(plan) = plan_of(c) {
+                    let id = plan.plan_id.clone();
+                    settings.compared_plans.retain(|p| *p != id);
+                }
+            }
+            None => {}
         }
+    }
+
+    /// The focused measure's full text, selectable, with its plan and status.
+    fn detail_bar(&self, ui: &mut egui::Ui, corpus: &Corpus, lang: Language) {
+        let Some((pos, table)) = self.cursor.zip(self.comparison.as_ref()) else {
+            return;
+        };
+        let (Some(m), Some(col)) = (table.measure(pos), table.columns.get(pos.col)) else {
+            return;
+        };
+        let plan = corpus.plans.get(col.plan_index);
+        egui::Panel::bottom("compare_detail")
+            .resizable(true)
+            .default_size(90.0)
+            .show(ui, |ui| {
+                ui.add_space(4.0);
+                ui.horizontal(|ui| {
+                    ui.label(egui::RichText::new(&col.name).strong());
+                    ui.label(
+                        egui::RichText::new(format!(
+                            "{} {} · {}",
+                            lang.pick("第", "No."),
+                            m.number,
+                            status_name(m.status, lang)
+                        ))
+                        .weak(),
+                    );
+                    if let Some(p) = plan {
+                        ui.label(egui::RichText::new(&p.source).small().weak());
+                    }
+                    if ui.small_button(lang.pick("复制", "Copy")).clicked() {
+                        ui.ctx().copy_text(m.text.clone());
+                    }
+                });
+                egui::ScrollArea::vertical()
+                    .id_salt("compare_detail_text")
+                    .show(ui, |ui| {
+                        ui.add(egui::Label::new(m.text.as_str()).selectable(true).wrap());
+                    });
+            });
     }
 
     /// Draw the table; returns the index of the column whose header was clicked.
@@ -151,22 +400,25 @@ impl CompareView {
         corpus: &Corpus,
         analysis: &Analysis,
         settings: &Settings,
-    ) -> Option<usize> {
-        let Some(table) = &self.comparison else {
-            return None;
-        };
+        hits: Option<HitRanges<'_>>,
+    ) -> Option<HeaderAction> {
+        let table = self.comparison.as_ref()?;
         let lang = settings.language;
         let dark = ui.visuals().dark_mode;
         let columns = table.columns.len().max(1);
         let available = ui.available_width() - ui.spacing().scroll.bar_width - 4.0;
-        let column_width = ((available - GUTTER) / columns as f32)
-            .max(MIN_COLUMN)
-            .floor();
+        let column_width = if settings.column_width > DEFAULT_FIT {
+            settings.column_width.max(MIN_COLUMN)
+        } else {
+            ((available - GUTTER) / columns as f32).max(MIN_COLUMN)
+        }
+        .floor();
         let key = LayoutKey {
             column_width,
             pixels_per_point: ui.pixels_per_point(),
             dark,
             collapsed: settings.collapse_rows,
+            normalized: settings.show_normalized,
             body_size: TextStyle::Body.resolve(ui.style()).size,
             language: lang,
         };
@@ -176,12 +428,26 @@ impl CompareView {
         let layout = &self.layout;
         let collapsed = settings.collapse_rows;
         let width = GUTTER + column_width * columns as f32;
-        egui::ScrollArea::both()
+        let now = ui.input(|i| i.time);
+        let flashing: &[MeasurePos] = if now < self.flash_until {
+            ui.ctx().request_repaint();
+            &self.flash
+        } else {
+            &[]
+        };
+        let mut clicked: Option<MeasurePos> = None;
+        let mut visible = None;
+        let mut area = egui::ScrollArea::both()
             .id_salt("compare_table")
-            .auto_shrink(false)
+            .auto_shrink(false);
+        if let Some(y) = self.scroll_to.take() {
+            area = area.vertical_scroll_offset(y);
+        }
+        let action = area
             .show_viewport(ui, |ui, viewport| {
                 ui.set_width(width);
                 ui.set_height(HEADER_HEIGHT + layout.total);
+                visible = Some(viewport.min.y..viewport.max.y - HEADER_HEIGHT);
                 let origin = ui.max_rect().min;
                 let body_top = origin.y + viewport.min.y + HEADER_HEIGHT;
                 let first = layout
@@ -234,11 +500,22 @@ impl CompareView {
                                     lang,
                                     dark,
                                     collapsed,
+                                    normalized: settings.show_normalized,
+                                    key_terms: settings.highlight_terms,
+                                    hits,
+                                    plan_index: table
+                                        .columns
+                                        .get(c)
+                                        .map_or(usize::MAX, |col| col.plan_index),
+                                    cursor: self.cursor,
+                                    flashing,
+                                    flash_phase: ((self.flash_until - now) / FLASH_SECONDS) as f32,
                                     body_top,
                                     id: (k, c),
                                 },
                                 cell,
                                 cell_rect,
+                                &mut clicked,
                             ),
                             None => {
                                 ui.painter().text(
@@ -258,7 +535,12 @@ impl CompareView {
                 );
                 paint_headers(ui, corpus, table, header_rect, column_width, lang)
             })
-            .inner
+            .inner;
+        self.visible = visible;
+        if let Some(pos) = clicked {
+            self.focus(analysis, pos, now, true);
+        }
+        action
     }
 }
 
@@ -270,6 +552,20 @@ struct CellContext<'a> {
     lang: Language,
     dark: bool,
     collapsed: bool,
+    /// Show the normalised text instead of the original.
+    normalized: bool,
+    /// Mark key terms (shared in the row / distinctive).
+    key_terms: bool,
+    /// Search hits to mark.
+    hits: Option<HitRanges<'a>>,
+    /// Corpus index of the cell's plan.
+    plan_index: usize,
+    /// The focused measure.
+    cursor: Option<MeasurePos>,
+    /// Measures flashing now.
+    flashing: &'a [MeasurePos],
+    /// 1 at the start of the flash, 0 at its end.
+    flash_phase: f32,
     /// Top of the rows' visible part (below the sticky headers), in screen coordinates.
     body_top: f32,
     /// Row and column, for widget ids.
@@ -323,19 +619,125 @@ fn summary_text(cell: &Cell, lang: Language) -> String {
     }
 }
 
-fn measure_galley(ui: &egui::Ui, m: &CellMeasure, wrap: f32, color: Color32) -> Arc<Galley> {
+/// How a stretch of a measure's text is marked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum TextMark {
+    /// A key term only this column of the row has.
+    Distinctive,
+    /// A key term another column of the row uses.
+    SharedTerm,
+    /// A search hit.
+    Hit,
+}
+
+/// The text shown for a measure: original or normalised.
+fn shown_text(m: &CellMeasure, normalized: bool) -> &str {
+    if normalized { &m.norm } else { &m.text }
+}
+
+/// The marks of a measure in its shown text: key terms (if asked) and search hits.
+fn text_marks(cx: &CellContext<'_>, m: &CellMeasure) -> Vec<(Range<usize>, TextMark)> {
+    let mut marks = Vec::new();
+    if cx.key_terms {
+        for (range, mark) in &m.terms {
+            let range = if cx.normalized {
+                Some(range.clone())
+            } else {
+                norm_range_in_text(&m.text, &m.norm, range.clone())
+            };
+            let mark = match mark {
+                TermMark::Shared => TextMark::SharedTerm,
+                TermMark::Distinctive => TextMark::Distinctive,
+            };
+            marks.extend(range.map(|r| (r, mark)));
+        }
+    }
+    if let Some(hits) = cx.hits {
+        for range in hits(cx.plan_index, m.measure_index) {
+            let range = if cx.normalized {
+                norm_range_in_text(&m.norm, &m.text, range)
+            } else {
+                Some(range)
+            };
+            marks.extend(range.map(|r| (r, TextMark::Hit)));
+        }
+    }
+    marks
+}
+
+fn measure_galley(
+    ui: &egui::Ui,
+    text: &str,
+    marks: &[(Range<usize>, TextMark)],
+    wrap: f32,
+    color: Color32,
+) -> Arc<Galley> {
     let font = TextStyle::Body.resolve(ui.style());
-    let mut job = LayoutJob::single_section(
-        m.text.clone(),
-        TextFormat {
-            line_height: Some(font.size * 1.45),
-            font_id: font,
-            color,
-            ..Default::default()
-        },
-    );
+    let plain = TextFormat {
+        line_height: Some(font.size * 1.45),
+        font_id: font,
+        color,
+        ..Default::default()
+    };
+    let mut job = if marks.is_empty() {
+        LayoutJob::single_section(text.to_owned(), plain)
+    } else {
+        marked_job(ui, text, marks, &plain)
+    };
     job.wrap = TextWrapping::wrap_at_width(wrap);
     ui.fonts_mut(|f| f.layout_job(job))
+}
+
+/// A layout job with each stretch of `text` formatted by its strongest mark.
+fn marked_job(
+    ui: &egui::Ui,
+    text: &str,
+    marks: &[(Range<usize>, TextMark)],
+    plain: &TextFormat,
+) -> LayoutJob {
+    let dark = ui.visuals().dark_mode;
+    let mut cuts: Vec<usize> = vec![0, text.len()];
+    for (r, _) in marks {
+        if r.end <= text.len() && text.is_char_boundary(r.start) && text.is_char_boundary(r.end) {
+            cuts.push(r.start);
+            cuts.push(r.end);
+        }
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut job = LayoutJob::default();
+    for w in cuts.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let Some(piece) = text.get(a..b) else {
+            continue;
+        };
+        let mark = marks
+            .iter()
+            .filter(|(r, _)| r.start <= a && b <= r.end)
+            .map(|(_, m)| *m)
+            .max();
+        let mut format = plain.clone();
+        match mark {
+            Some(TextMark::Hit) => {
+                format.background = if dark {
+                    Color32::from_rgb(120, 100, 20)
+                } else {
+                    Color32::from_rgb(255, 225, 90)
+                };
+                format.color = ui.visuals().strong_text_color();
+            }
+            Some(TextMark::SharedTerm) => {
+                format.underline = Stroke::new(1.5, shared_color(dark));
+            }
+            Some(TextMark::Distinctive) => {
+                format.background = unique_color(dark).gamma_multiply(0.35);
+                format.underline = Stroke::new(1.0, unique_color(dark));
+            }
+            None => {}
+        }
+        job.append(piece, 0.0, format);
+    }
+    job
 }
 
 fn small_row_height(ui: &egui::Ui) -> f32 {
@@ -344,21 +746,27 @@ fn small_row_height(ui: &egui::Ui) -> f32 {
 }
 
 /// Height of a cell's content.
-fn cell_height(ui: &egui::Ui, cell: &Cell, column_width: f32, collapsed: bool) -> f32 {
+/// Height of a cell's content, and each measure's top relative to the cell's top.
+fn cell_height(ui: &egui::Ui, cell: &Cell, key: &LayoutKey) -> (f32, Vec<f32>) {
     let mut h = PAD
-        + heading_galley(ui, &cell.heading, heading_wrap(column_width))
+        + heading_galley(ui, &cell.heading, heading_wrap(key.column_width))
             .size()
             .y;
     h += 2.0 + small_row_height(ui) + 4.0;
-    if !collapsed {
-        let (_, wrap) = measure_span(column_width);
+    let mut tops = Vec::with_capacity(cell.measures.len());
+    if !key.collapsed {
+        let (_, wrap) = measure_span(key.column_width);
         for m in &cell.measures {
-            h += measure_galley(ui, m, wrap, Color32::PLACEHOLDER).size().y
+            tops.push(h);
+            let text = shown_text(m, key.normalized);
+            h += measure_galley(ui, text, &[], wrap, Color32::PLACEHOLDER)
+                .size()
+                .y
                 + 2.0 * MEASURE_PAD
                 + MEASURE_GAP;
         }
     }
-    h + PAD
+    (h + PAD, tops)
 }
 
 /// Lay out every row once: its height is that of its highest cell.
@@ -367,12 +775,19 @@ fn layout_rows(ui: &egui::Ui, table: &Comparison, key: LayoutKey) -> Layout {
     let min_height = PAD * 2.0 + 24.0;
     let mut y = 0.0;
     for row in &table.rows {
-        let height = row
-            .cells
-            .iter()
-            .flatten()
-            .map(|c| cell_height(ui, c, key.column_width, key.collapsed))
-            .fold(min_height, f32::max);
+        let mut height = min_height;
+        let mut tops = Vec::with_capacity(row.cells.len());
+        for cell in &row.cells {
+            match cell {
+                Some(c) => {
+                    let (h, t) = cell_height(ui, c, &key);
+                    height = height.max(h);
+                    tops.push(t);
+                }
+                None => tops.push(Vec::new()),
+            }
+        }
+        layout.measure_tops.push(tops);
         layout.tops.push(y);
         layout.heights.push(height);
         y += height;
@@ -410,6 +825,15 @@ fn look(ui: &egui::Ui, status: Status, tier: Option<Tier>, plans: usize, dark: b
             dashed: false,
             text: ui.visuals().weak_text_color(),
         },
+    }
+}
+
+/// Outline of the focused measure and its flashing partners (blue: apart from the status hues).
+fn focus_color(dark: bool) -> Color32 {
+    if dark {
+        Color32::from_rgb(110, 170, 255)
+    } else {
+        Color32::from_rgb(20, 90, 220)
     }
 }
 
@@ -454,7 +878,13 @@ fn status_name(status: Status, lang: Language) -> &'static str {
     }
 }
 
-fn paint_cell(ui: &mut egui::Ui, cx: &CellContext<'_>, cell: &Cell, rect: Rect) {
+fn paint_cell(
+    ui: &mut egui::Ui,
+    cx: &CellContext<'_>,
+    cell: &Cell,
+    rect: Rect,
+    clicked: &mut Option<MeasurePos>,
+) {
     let heading_id = ui.scope_id().with(("compare_heading", cx.id));
     let heading = heading_galley(ui, &cell.heading, heading_wrap(rect.width()));
     let heading_rect = Rect::from_min_size(rect.min + egui::vec2(PAD, PAD), heading.size());
@@ -479,7 +909,8 @@ fn paint_cell(ui: &mut egui::Ui, cx: &CellContext<'_>, cell: &Cell, rect: Rect) 
     let small = TextStyle::Small.resolve(ui.style());
     for (k, m) in cell.measures.iter().enumerate() {
         let look = look(ui, m.status, m.tier, m.plans_sharing, cx.dark);
-        let galley = measure_galley(ui, m, wrap, look.text);
+        let marks = text_marks(cx, m);
+        let galley = measure_galley(ui, shown_text(m, cx.normalized), &marks, wrap, look.text);
         let h = galley.size().y + 2.0 * MEASURE_PAD;
         let box_rect = Rect::from_min_max(
             egui::pos2(rect.left() + PAD, y),
@@ -490,6 +921,31 @@ fn paint_cell(ui: &mut egui::Ui, cx: &CellContext<'_>, cell: &Cell, rect: Rect) 
             continue;
         }
         paint_look(ui.painter(), box_rect, &look);
+        let pos = MeasurePos {
+            row: cx.id.0,
+            col: cx.id.1,
+            k,
+        };
+        if cx.flashing.contains(&pos) {
+            // A fading outline, thicker at the start, so the eye finds the partner.
+            let alpha = cx.flash_phase.clamp(0.0, 1.0);
+            ui.painter().rect_stroke(
+                box_rect.expand(2.0),
+                4.0,
+                Stroke::new(
+                    1.5 + 2.0 * alpha,
+                    focus_color(cx.dark).gamma_multiply(0.35 + 0.65 * alpha),
+                ),
+                egui::StrokeKind::Outside,
+            );
+        } else if cx.cursor == Some(pos) {
+            ui.painter().rect_stroke(
+                box_rect.expand(1.0),
+                4.0,
+                Stroke::new(1.5, focus_color(cx.dark)),
+                egui::StrokeKind::Outside,
+            );
+        }
         let first_line = galley.rows.first().map_or(galley.size().y, |r| r.height());
         let number_center = egui::pos2(
             box_rect.left() + BAR + NUMBER_WIDTH / 2.0,
@@ -515,9 +971,28 @@ fn paint_cell(ui: &mut egui::Ui, cx: &CellContext<'_>, cell: &Cell, rect: Rect) 
             look.text,
         );
         let id = ui.scope_id().with(("compare_measure", cx.id, k));
-        let response = ui.interact(box_rect.intersect(visible), id, Sense::hover());
+        let response = ui.interact(box_rect.intersect(visible), id, Sense::click());
         let name = format!("{}：{}", status_name(m.status, cx.lang), m.text);
-        response.widget_info(|| WidgetInfo::labeled(Role::Label, true, &name));
+        response.widget_info(|| WidgetInfo::labeled(Role::Button, true, &name));
+        if response.clicked() {
+            *clicked = Some(pos);
+        }
+        response.context_menu(|ui| {
+            if ui
+                .button(cx.lang.pick("复制这条措施", "Copy this measure"))
+                .clicked()
+            {
+                ui.ctx().copy_text(m.text.clone());
+                ui.close();
+            }
+            if ui
+                .button(cx.lang.pick("复制规范化文本", "Copy the normalised text"))
+                .clicked()
+            {
+                ui.ctx().copy_text(m.norm.clone());
+                ui.close();
+            }
+        });
         if m.status != Status::Unique {
             response.on_hover_ui(|ui| measure_tooltip(ui, cx, m));
         }
@@ -617,7 +1092,7 @@ fn paint_headers(
     rect: Rect,
     column_width: f32,
     lang: Language,
-) -> Option<usize> {
+) -> Option<HeaderAction> {
     let mut clicked = None;
     let visuals = ui.visuals().clone();
     ui.painter().rect_filled(rect, 0.0, visuals.panel_fill);
@@ -635,8 +1110,56 @@ fn paint_headers(
             egui::vec2(column_width, rect.height()),
         )
         .shrink2(egui::vec2(PAD, 6.0));
+        // Move left, move right, remove: small buttons at the header's top right.
+        let buttons = [
+            ("←", -1isize, lang.pick("左移", "Move left")),
+            ("→", 1, lang.pick("右移", "Move right")),
+            ("×", 0, lang.pick("移出对照", "Remove from comparison")),
+        ];
+        let button_size = egui::vec2(20.0, 18.0);
+        let strip_left = cell.right() - button_size.x * buttons.len() as f32;
+        for (b, (glyph, delta, tip)) in buttons.into_iter().enumerate() {
+            let shown = match delta {
+                -1 => c > 0,
+                1 => c + 1 < table.columns.len(),
+                _ => true,
+            };
+            if !shown {
+                continue;
+            }
+            let r = Rect::from_min_size(
+                egui::pos2(strip_left + button_size.x * b as f32, cell.top() - 2.0),
+                button_size,
+            );
+            let resp = ui.interact(
+                r,
+                ui.scope_id().with(("compare_header_button", c, b)),
+                Sense::click(),
+            );
+            let label = format!("{tip} {}", col.name);
+            resp.widget_info(|| WidgetInfo::labeled(Role::Button, true, &label));
+            if resp.hovered() {
+                ui.painter()
+                    .rect_filled(r, 3.0, visuals.widgets.hovered.weak_bg_fill);
+            }
+            ui.painter().text(
+                r.center(),
+                egui::Align2::CENTER_CENTER,
+                glyph,
+                body.clone(),
+                visuals.weak_text_color(),
+            );
+            if resp.on_hover_text(tip).clicked() {
+                clicked = Some(if delta == 0 {
+                    HeaderAction::Remove(c)
+                } else {
+                    HeaderAction::Move(c, delta)
+                });
+            }
+        }
+        let title_area = Rect::from_min_max(cell.min, egui::pos2(strip_left - 4.0, cell.bottom()));
         let response = ui.interact(
-            cell,
+            title_area,
             ui.scope_id().with(("compare_header", c)),
             Sense::click(),
         );
@@ -658,7 +1181,7 @@ fn paint_headers(
             lang.pick("点击单独查看这个方案", "Click to open this plan alone")
         );
         if response.on_hover_text(tip).clicked() {
-            clicked = Some(c);
+            clicked = Some(HeaderAction::Open(c));
         }
         let mut y = cell.top();
         y += paint_line(
@@ -666,7 +1189,7 @@ fn paint_headers(
             &col.name,
             body.clone(),
             visuals.strong_text_color(),
-            cell,
+            title_area,
             y,
         );
         let place = if col.place.is_empty() {
