@@ -257,9 +257,13 @@ fn import_errors_are_listed_without_blocking() {
     assert_eq!(corpus.plans.len(), 63);
     assert_eq!(corpus.errors.len(), 1);
     let error = corpus.errors[0].clone();
+    // A window lists the problem until dismissed (Esc or its button); nothing blocks.
+    harness.get_by_label(&error);
+    harness.key_press(egui::Key::Escape);
+    harness.run();
     assert!(
         harness.query_by_label(&error).is_none(),
-        "the list starts folded"
+        "dismissed, and the status bar's list starts folded"
     );
     harness
         .get_by_role_and_label(Role::DisclosureTriangle, "1 个文件未能导入")
@@ -753,4 +757,35 @@ fn normalised_text_and_key_terms_toggle() {
         .filter(|m| !m.terms.is_empty())
         .count();
     assert!(marked > 50, "{marked} measures with key terms");
+}
+
+#[test]
+fn a_bad_file_added_later_shows_its_error_and_the_plans_stay() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bad = dir.path().join("损坏的方案.docx");
+    std::fs::write(&bad, b"PK\x03\x04 this is not a zip archive").expect("write");
+    let mut harness = harness();
+    assert_eq!(harness.state().corpus().expect("loaded").plans.len(), 63);
+    let ctx = harness.ctx.clone();
+    harness.state_mut().add_paths(&ctx, vec![bad.clone()]);
+    wait_loaded(&mut harness);
+    let corpus = harness.state().corpus().expect("loaded again");
+    assert_eq!(corpus.plans.len(), 63, "the seeds stay loaded");
+    assert_eq!(corpus.errors.len(), 1);
+    assert!(
+        corpus.errors[0].contains("损坏的方案.docx"),
+        "{}",
+        corpus.errors[0]
+    );
+    // A closable window lists it; the library still works behind it.
+    assert_eq!(harness.state().notices().len(), 1);
+    assert!(harness.query_all_by_label("1 个文件未能导入").count() >= 1);
+    harness.get_by_label(&corpus.errors[0].clone());
+    harness.get_by_role_and_label(Role::ListItem, "淄博市");
+    harness
+        .get_by_role_and_label(Role::Button, "知道了")
+        .click();
+    harness.run();
+    assert!(harness.state().notices().is_empty());
+    harness.get_by_role_and_label(Role::ListItem, "淄博市");
 }

@@ -10,14 +10,14 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use crate::corpus::{Corpus, load_paths};
+use crate::corpus::{Corpus, default_seed_dir, load_paths};
 use crate::matching::Analysis;
 use crate::plan::Plan;
 
 use super::compare_view::CompareView;
 use super::doc_view::DocView;
 use super::library_panel::Library;
-use super::theme;
+use super::{UiCommand, theme};
 use crate::comparison::Comparison;
 
 /// Language of the interface.
@@ -146,6 +146,16 @@ pub struct DuizhaoApp {
     compare: CompareView,
     /// Whether the style (theme, text sizes) has been applied for the current settings.
     styled_for: Option<bool>,
+    /// Paths picked in the open dialog, sent by its thread.
+    picked: Option<Receiver<Vec<PathBuf>>>,
+    /// Import problems of the last load, shown in a closable window until dismissed.
+    notices: Vec<String>,
+    /// Commands from the views, applied after drawing.
+    commands: Vec<UiCommand>,
+    /// When the app was created and whether the first frame with plans has been drawn
+    /// (reported on stderr when `DUIZHAO_TIMING` is set).
+    created: Instant,
+    first_content_frame: Option<Duration>,
 }
 
 impl DuizhaoApp {
@@ -165,7 +175,153 @@ impl DuizhaoApp {
             doc: DocView::default(),
             compare: CompareView::default(),
             styled_for: None,
+            picked: None,
+            notices: Vec::new(),
+            commands: Vec::new(),
+            created: Instant::now(),
+            first_content_frame: None,
         }
+    }
+
+    /// Add files or folders to the loaded ones and load everything again on the background
+    /// thread (the plans stay listed until the new corpus arrives; files already loaded are not
+    /// added twice). Used by the open dialog, by dropped files and by tests.
+    pub fn add_paths(&mut self, ctx: &egui::Context, paths: Vec<PathBuf>) {
+        if paths.is_empty() {
+            return;
+        }
+        if self.paths.is_empty() {
+            // The bundled seeds were loaded implicitly: keep them.
+            self.paths.push(default_seed_dir());
+        }
+        for p in paths {
+            if !self.paths.contains(&p) {
+                self.paths.push(p);
+            }
+        }
+        self.load = LoadState::Idle;
+        self.rx = None;
+        self.start_loading(ctx);
+    }
+
+    /// The files and folders the app loads.
+    pub fn paths(&self) -> &[PathBuf] {
+        &self.paths
+    }
+
+    /// Import problems not yet dismissed.
+    pub fn notices(&self) -> &[String] {
+        &self.notices
+    }
+
+    /// Queue a command, as a view would (applied at the end of the next frame).
+    pub fn push_command(&mut self, command: UiCommand) {
+        self.commands.push(command);
+    }
+
+    /// Open the native file dialog on its own thread (it must not block the UI thread); the
+    /// picked paths arrive in [`Self::poll_picked`].
+    fn open_dialog(&mut self, ctx: &egui::Context, folder: bool) {
+        if self.picked.is_some() {
+            return;
+        }
+        let (tx, rx) = mpsc::channel();
+        let repaint = ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("duizhao-open".into())
+            .spawn(move || {
+                let dialog = rfd::FileDialog::new().set_title("对照 duizhao");
+                let picked = if folder {
+                    dialog.pick_folder().map(|p| vec![p])
+                } else {
+                    dialog
+                        .add_filter("方案 plans", crate::formats::SUPPORTED_EXTENSIONS)
+                        .pick_files()
+                };
+                let _ = tx.send(picked.unwrap_or_default());
+                repaint.request_repaint();
+            });
+        match spawned {
+            Ok(_) => self.picked = Some(rx),
+            Err(e) => self
+                .notices
+                .push(format!("cannot open the file dialog: {e}")),
+        }
+    }
+
+    /// Take the paths picked in the dialog, if it has closed.
+    fn poll_picked(&mut self, ctx: &egui::Context) {
+        let Some(rx) = &self.picked else { return };
+        match rx.try_recv() {
+            Ok(paths) => {
+                self.picked = None;
+                self.add_paths(ctx, paths);
+            }
+            Err(TryRecvError::Empty) => {}
+            Err(TryRecvError::Disconnected) => self.picked = None,
+        }
+    }
+
+    /// Files dropped on the window are added like opened ones.
+    fn take_dropped(&mut self, ctx: &egui::Context) {
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .collect()
+        });
+        self.add_paths(ctx, dropped);
+    }
+
+    /// Apply the commands the views queued this frame.
+    fn run_commands(&mut self, ctx: &egui::Context) {
+        for command in std::mem::take(&mut self.commands) {
+            match command {
+                UiCommand::ComparePlans(ids) => {
+                    self.settings.compared_plans = ids;
+                    self.settings.view = View::Compare;
+                }
+                UiCommand::OpenPlan(id) => {
+                    self.settings.selected_plan = Some(id);
+                    self.settings.view = View::Plan;
+                    self.library.reveal_selected();
+                }
+                UiCommand::FocusMeasure {
+                    plan_id,
+                    measure_index,
+                } => self.focus_measure(ctx, &plan_id, measure_index),
+            }
+        }
+    }
+
+    /// Show a measure: in the comparison if its plan is compared, else in the plan view.
+    fn focus_measure(&mut self, ctx: &egui::Context, plan_id: &str, measure_index: usize) {
+        let (Some(corpus), Some(analysis)) = (&self.corpus, &self.analysis) else {
+            return;
+        };
+        let Some(plan_index) = corpus.plans.iter().position(|p| p.plan_id == plan_id) else {
+            return;
+        };
+        let now = ctx.input(|i| i.time);
+        if self.settings.compared_plans.iter().any(|p| p == plan_id)
+            && let Some(flat) = analysis.flat_index(plan_index, measure_index)
+        {
+            self.settings.view = View::Compare;
+            if self.compare.comparison().is_some() && self.compare.focus_flat(analysis, flat, now) {
+                return;
+            }
+            // The table is built on the next frame: focus then.
+            self.commands.push(UiCommand::FocusMeasure {
+                plan_id: plan_id.to_owned(),
+                measure_index,
+            });
+            return;
+        }
+        self.settings.selected_plan = Some(plan_id.to_owned());
+        self.settings.view = View::Plan;
+        self.library.reveal_selected();
+        self.doc.focus_measure(measure_index);
     }
 
     /// Start loading the corpus on a background thread; `ctx` is asked to repaint when it is done.
@@ -273,6 +429,8 @@ impl DuizhaoApp {
             match rx.try_recv() {
                 Ok(Loaded::Corpus { corpus, took }) => {
                     self.library = Library::new(&corpus);
+                    self.notices = corpus.errors.clone();
+                    self.compare = CompareView::default();
                     let selected_exists = self
                         .settings
                         .selected_plan
@@ -316,6 +474,8 @@ impl DuizhaoApp {
         }
         self.start_loading(ui.ctx());
         self.poll_loader();
+        self.poll_picked(ui.ctx());
+        self.take_dropped(ui.ctx());
         self.keyboard(ui.ctx());
 
         egui::Panel::top("title_bar").show(ui, |ui| self.title_bar(ui));
@@ -326,11 +486,74 @@ impl DuizhaoApp {
             .size_range(240.0..=640.0)
             .show(ui, |ui| self.library_panel(ui));
         egui::CentralPanel::default().show(ui, |ui| self.central_panel(ui));
+        self.notices_window(ui.ctx());
+        self.run_commands(ui.ctx());
+        if self.first_content_frame.is_none() && self.corpus.is_some() {
+            let took = self.created.elapsed();
+            self.first_content_frame = Some(took);
+            if std::env::var_os("DUIZHAO_TIMING").is_some() {
+                eprintln!(
+                    "duizhao: first frame with plans {} ms after start",
+                    took.as_millis()
+                );
+            }
+        }
+    }
+
+    /// Time from creating the app to the first frame that showed the loaded plans.
+    pub fn first_content_frame(&self) -> Option<Duration> {
+        self.first_content_frame
+    }
+
+    /// The import problems of the last load, in a window the user closes (nothing blocks).
+    fn notices_window(&mut self, ctx: &egui::Context) {
+        if self.notices.is_empty() {
+            return;
+        }
+        let lang = self.settings.language;
+        let mut open = true;
+        let title = match lang {
+            Language::Chinese => format!("{} 个文件未能导入", self.notices.len()),
+            Language::English => format!("{} files could not be imported", self.notices.len()),
+        };
+        egui::Window::new(title)
+            .id(egui::Id::unique("import_notices"))
+            .open(&mut open)
+            .collapsible(false)
+            .resizable(true)
+            .default_width(520.0)
+            .anchor(egui::Align2::RIGHT_BOTTOM, egui::vec2(-16.0, -40.0))
+            .show(ctx, |ui| {
+                ui.label(lang.pick("其余文件已正常载入。", "The other files were loaded."));
+                egui::ScrollArea::vertical()
+                    .max_height(200.0)
+                    .show(ui, |ui| {
+                        for n in &self.notices {
+                            ui.add(
+                                egui::Label::new(
+                                    egui::RichText::new(n).color(ui.visuals().warn_fg_color),
+                                )
+                                .selectable(true),
+                            );
+                        }
+                    });
+                if ui.button(lang.pick("知道了", "Dismiss")).clicked() {
+                    self.notices.clear();
+                }
+            });
+        let esc = ctx.input(|i| i.key_pressed(egui::Key::Escape));
+        if !open || esc {
+            self.notices.clear();
+        }
     }
 
     /// Up and down arrows move the selection through the listed plans (unless typing).
     fn keyboard(&mut self, ctx: &egui::Context) {
-        if self.corpus.is_none() || ctx.text_edit_focused() {
+        let open = ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::O));
+        if open {
+            self.open_dialog(ctx, false);
+        }
+        if self.corpus.is_none() || ctx.text_edit_focused() || self.settings.view != View::Plan {
             return;
         }
         let (up, down) = ctx.input(|i| {
@@ -495,7 +718,38 @@ impl DuizhaoApp {
         // content of the first frame.
         ui.set_min_width(ui.available_width());
         ui.add_space(4.0);
-        ui.heading(lang.pick("方案库", "Plan library"));
+        ui.horizontal(|ui| {
+            ui.heading(lang.pick("方案库", "Plan library"));
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let waiting = self.picked.is_some();
+                if ui
+                    .add_enabled(
+                        !waiting,
+                        egui::Button::new(lang.pick("添加文件夹", "Add folder")),
+                    )
+                    .on_hover_text(lang.pick(
+                        "载入一个文件夹里的所有方案（含子文件夹）",
+                        "Load every plan in a folder and its subfolders",
+                    ))
+                    .clicked()
+                {
+                    self.open_dialog(ui.ctx(), true);
+                }
+                if ui
+                    .add_enabled(
+                        !waiting,
+                        egui::Button::new(lang.pick("添加文件", "Add files")),
+                    )
+                    .on_hover_text(lang.pick(
+                        "Ctrl+O · 也可以把文件拖到窗口里：TXT、MD、DOCX、HTML、PDF",
+                        "Ctrl+O · or drop files on the window: TXT, MD, DOCX, HTML, PDF",
+                    ))
+                    .clicked()
+                {
+                    self.open_dialog(ui.ctx(), false);
+                }
+            });
+        });
         ui.add_space(2.0);
         let Some(corpus) = &self.corpus else {
             if self.is_loading() {

@@ -79,9 +79,23 @@ pub struct DocView {
     sections: usize,
     measures: usize,
     layout: Layout,
+    /// A measure (index in the plan) to scroll to on the next frame.
+    pending_focus: Option<usize>,
+    /// The row flashing after a focus, until the time given.
+    flash: Option<(usize, f64)>,
 }
 
 impl DocView {
+    /// Scroll to the measure with index `measure_index` of the plan shown next and flash it.
+    pub fn focus_measure(&mut self, measure_index: usize) {
+        self.pending_focus = Some(measure_index);
+    }
+
+    /// The row flashing (index into the rows), if any.
+    pub fn flashing_row(&self) -> Option<usize> {
+        self.flash.map(|(r, _)| r)
+    }
+
     /// Draw `plan`; the measures toggle lives in `settings`.
     pub fn show(&mut self, ui: &mut egui::Ui, plan: &Plan, settings: &mut Settings) {
         let lang = settings.language;
@@ -117,6 +131,9 @@ impl DocView {
             );
             return;
         }
+        if self.pending_focus.is_some() {
+            settings.show_measures = true;
+        }
         self.show_rows(ui, plan, settings);
     }
 
@@ -132,48 +149,78 @@ impl DocView {
     fn show_rows(&mut self, ui: &mut egui::Ui, plan: &Plan, settings: &Settings) {
         let dark = ui.visuals().dark_mode;
         let lang = settings.language;
-        egui::ScrollArea::vertical()
+        let now = ui.input(|i| i.time);
+        let mut area = egui::ScrollArea::vertical()
             .id_salt(("plan_doc", &plan.plan_id))
-            .auto_shrink(false)
-            .show_viewport(ui, |ui, viewport| {
-                let key = LayoutKey {
-                    width: ui.available_width().floor(),
-                    pixels_per_point: ui.pixels_per_point(),
-                    dark,
-                    show_measures: settings.show_measures,
-                    body_size: TextStyle::Body.resolve(ui.style()).size,
+            .auto_shrink(false);
+        if let Some(index) = self.pending_focus
+            && self.layout.key.is_some()
+        {
+            self.pending_focus = None;
+            let target = self.rows.iter().position(
+                |r| matches!(r.kind, RowKind::Measure { number, .. } if number == index + 1),
+            );
+            if let Some(row) = target
+                && let Some(pos) = self.layout.shown.iter().position(|&r| r == row)
+                && let Some(&top) = self.layout.tops.get(pos)
+            {
+                area = area.vertical_scroll_offset((top - 120.0).max(0.0));
+                self.flash = Some((row, now + 1.6));
+            }
+        }
+        if let Some((_, until)) = self.flash {
+            if now > until {
+                self.flash = None;
+            } else {
+                ui.ctx().request_repaint();
+            }
+        }
+        let flash_row = self.flash.map(|(r, _)| r);
+        area.show_viewport(ui, |ui, viewport| {
+            let key = LayoutKey {
+                width: ui.available_width().floor(),
+                pixels_per_point: ui.pixels_per_point(),
+                dark,
+                show_measures: settings.show_measures,
+                body_size: TextStyle::Body.resolve(ui.style()).size,
+            };
+            if self.layout.key.as_ref() != Some(&key) {
+                self.layout = layout_rows(ui, &self.rows, key);
+            }
+            let width = self.layout.key.as_ref().map_or(0.0, |k| k.width);
+            ui.set_height(self.layout.total);
+            ui.set_width(width);
+            let origin = ui.max_rect().min;
+            let first = self
+                .layout
+                .tops
+                .partition_point(|&top| top < viewport.min.y)
+                .saturating_sub(1);
+            for (pos, &row_index) in self.layout.shown.iter().enumerate().skip(first) {
+                let (Some(&top), Some(&height)) =
+                    (self.layout.tops.get(pos), self.layout.heights.get(pos))
+                else {
+                    break;
                 };
-                if self.layout.key.as_ref() != Some(&key) {
-                    self.layout = layout_rows(ui, &self.rows, key);
+                if top > viewport.max.y {
+                    break;
                 }
-                let width = self.layout.key.as_ref().map_or(0.0, |k| k.width);
-                ui.set_height(self.layout.total);
-                ui.set_width(width);
-                let origin = ui.max_rect().min;
-                let first = self
-                    .layout
-                    .tops
-                    .partition_point(|&top| top < viewport.min.y)
-                    .saturating_sub(1);
-                for (pos, &row_index) in self.layout.shown.iter().enumerate().skip(first) {
-                    let (Some(&top), Some(&height)) =
-                        (self.layout.tops.get(pos), self.layout.heights.get(pos))
-                    else {
-                        break;
-                    };
-                    if top > viewport.max.y {
-                        break;
-                    }
-                    let Some(row) = self.rows.get(row_index) else {
-                        break;
-                    };
-                    let rect = Rect::from_min_size(
-                        origin + egui::vec2(0.0, top),
-                        egui::vec2(width, height),
+                let Some(row) = self.rows.get(row_index) else {
+                    break;
+                };
+                let rect =
+                    Rect::from_min_size(origin + egui::vec2(0.0, top), egui::vec2(width, height));
+                if flash_row == Some(row_index) {
+                    ui.painter().rect_stroke(
+                        rect.shrink(1.0),
+                        4.0,
+                        egui::Stroke::new(2.5, ui.visuals().selection.stroke.color),
+                        egui::StrokeKind::Inside,
                     );
-                    paint_row(ui, row, row_index, rect, dark, lang);
                 }
-            });
+                paint_row(ui, row, row_index, rect, dark, lang);
+            }
+        });
     }
 }
 
