@@ -27,8 +27,29 @@ fn main() -> std::process::ExitCode {
         Some(Command::Targets { paths, format }) => {
             duizhao::cli::targets::targets(&paths, &format).map(Some)
         }
-        Some(Command::Open { paths }) => run_gui(paths).map(|()| None),
-        None => run_gui(Vec::new()).map(|()| None),
+        Some(Command::Open {
+            paths,
+            compare,
+            view,
+            dark,
+            light,
+            english,
+        }) => {
+            let start = duizhao::cli::StartOptions {
+                compare,
+                view,
+                dark: if dark {
+                    Some(true)
+                } else if light {
+                    Some(false)
+                } else {
+                    None
+                },
+                english,
+            };
+            run_gui(paths, start).map(|()| None)
+        }
+        None => run_gui(Vec::new(), Default::default()).map(|()| None),
     };
     match result {
         Ok(Some(text)) => {
@@ -52,12 +73,18 @@ fn main() -> std::process::ExitCode {
 }
 
 #[cfg(feature = "gui")]
-fn run_gui(paths: Vec<std::path::PathBuf>) -> anyhow::Result<()> {
-    duizhao::ui::run(paths)
+fn run_gui(
+    paths: Vec<std::path::PathBuf>,
+    start: duizhao::cli::StartOptions,
+) -> anyhow::Result<()> {
+    duizhao::ui::run(paths, start)
 }
 
 #[cfg(not(feature = "gui"))]
-fn run_gui(_paths: Vec<std::path::PathBuf>) -> anyhow::Result<()> {
+fn run_gui(
+    _paths: Vec<std::path::PathBuf>,
+    _start: duizhao::cli::StartOptions,
+) -> anyhow::Result<()> {
     anyhow::bail!(
         "this build has no GUI (built without the `gui` feature); use a subcommand, see --help"
     )

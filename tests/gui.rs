@@ -789,3 +789,28 @@ fn a_bad_file_added_later_shows_its_error_and_the_plans_stay() {
     assert!(harness.state().notices().is_empty());
     harness.get_by_role_and_label(Role::ListItem, "淄博市");
 }
+
+#[test]
+fn the_library_groups_by_province_on_request() {
+    let mut harness = harness();
+    let corpus = harness.state().corpus().expect("loaded").clone();
+    let shandong = corpus
+        .plans
+        .iter()
+        .filter(|p| p.province.as_deref() == Some("山东省"))
+        .count();
+    assert!(shandong >= 2, "淄博市 and 济南市市中区 are in 山东省");
+    harness
+        .get_by_role_and_label(Role::Button, "按省份")
+        .click();
+    harness.run();
+    assert!(harness.state().settings().group_by_province);
+    harness.get_by_role_and_label(Role::DisclosureTriangle, &format!("{shandong}  山东省"));
+    // Every plan is still listed once, and arrow keys follow the grouped order.
+    assert_eq!(harness.state().listed_plan_ids().len(), corpus.plans.len());
+    harness
+        .get_by_role_and_label(Role::Button, "按文件")
+        .click();
+    harness.run();
+    assert!(!harness.state().settings().group_by_province);
+}

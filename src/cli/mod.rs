@@ -93,9 +93,38 @@ pub enum Command {
     },
     /// Open the desktop app on these files or folders.
     Open {
-        /// Files or folders.
+        /// Files or folders (default: the bundled seeds).
         paths: Vec<PathBuf>,
+        /// Start comparing these plans (name or id; repeat the option).
+        #[arg(long = "compare")]
+        compare: Vec<String>,
+        /// Start on this view: plan, compare, families, overview or targets.
+        #[arg(long)]
+        view: Option<String>,
+        /// Dark theme.
+        #[arg(long, conflicts_with = "light")]
+        dark: bool,
+        /// Light theme.
+        #[arg(long)]
+        light: bool,
+        /// English interface.
+        #[arg(long)]
+        english: bool,
     },
+}
+
+/// How the app should start, from `duizhao open`'s options; each set option overrides the
+/// remembered setting.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StartOptions {
+    /// Plans to compare (names or ids, resolved once the corpus is loaded).
+    pub compare: Vec<String>,
+    /// The view to start on.
+    pub view: Option<String>,
+    /// `Some(true)`: dark theme; `Some(false)`: light.
+    pub dark: Option<bool>,
+    /// English interface.
+    pub english: bool,
 }
 
 /// Load a corpus and report unreadable files on stderr (once each).

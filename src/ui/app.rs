@@ -76,8 +76,8 @@ pub struct Settings {
     pub highlight_terms: bool,
     /// Width of a compare column in points; 0: fit the window.
     pub column_width: f32,
-    /// Width of the library panel in points.
-    pub library_width: f32,
+    /// Group the library by province instead of by file.
+    pub group_by_province: bool,
 }
 
 impl Default for Settings {
@@ -94,7 +94,36 @@ impl Default for Settings {
             show_normalized: false,
             highlight_terms: false,
             column_width: 0.0,
-            library_width: 340.0,
+            group_by_province: false,
+        }
+    }
+}
+
+impl Settings {
+    /// Let `duizhao open`'s options override the remembered settings.
+    pub fn apply_start(&mut self, start: &crate::cli::StartOptions) {
+        if let Some(dark) = start.dark {
+            self.dark_mode = dark;
+        }
+        if start.english {
+            self.language = Language::English;
+        }
+        if let Some(view) = start.view.as_deref().and_then(View::parse) {
+            self.view = view;
+        }
+        if !start.compare.is_empty() {
+            self.view = View::Compare;
+        }
+    }
+}
+
+impl View {
+    /// The view named `name` (`plan`, `compare`, …), as `duizhao open --view` takes it.
+    pub fn parse(name: &str) -> Option<View> {
+        match name {
+            "plan" => Some(View::Plan),
+            "compare" => Some(View::Compare),
+            _ => None,
         }
     }
 }
@@ -152,6 +181,8 @@ pub struct DuizhaoApp {
     notices: Vec<String>,
     /// Commands from the views, applied after drawing.
     commands: Vec<UiCommand>,
+    /// Plans (names or ids) to compare once the corpus is loaded.
+    compare_on_load: Vec<String>,
     /// When the app was created and whether the first frame with plans has been drawn
     /// (reported on stderr when `DUIZHAO_TIMING` is set).
     created: Instant,
@@ -178,6 +209,7 @@ impl DuizhaoApp {
             picked: None,
             notices: Vec::new(),
             commands: Vec::new(),
+            compare_on_load: Vec::new(),
             created: Instant::now(),
             first_content_frame: None,
         }
@@ -202,6 +234,12 @@ impl DuizhaoApp {
         self.load = LoadState::Idle;
         self.rx = None;
         self.start_loading(ctx);
+    }
+
+    /// Compare these plans (names or ids) once the corpus is loaded; names that match no plan
+    /// are reported in the import-problems window.
+    pub fn compare_on_load(&mut self, plans: Vec<String>) {
+        self.compare_on_load = plans;
     }
 
     /// The files and folders the app loads.
@@ -396,6 +434,11 @@ impl DuizhaoApp {
         &self.compare
     }
 
+    /// The compare view, to drive it (scrolling in benchmarks).
+    pub fn compare_view_mut(&mut self) -> &mut CompareView {
+        &mut self.compare
+    }
+
     /// The current settings.
     pub fn settings(&self) -> &Settings {
         &self.settings
@@ -412,7 +455,7 @@ impl DuizhaoApp {
         match &self.corpus {
             Some(c) => self
                 .library
-                .matching(&self.settings.filter)
+                .matching(&self.settings.filter, self.settings.group_by_province)
                 .into_iter()
                 .filter_map(|k| c.plans.get(k).map(|p| p.plan_id.as_str()))
                 .collect(),
@@ -430,6 +473,16 @@ impl DuizhaoApp {
                 Ok(Loaded::Corpus { corpus, took }) => {
                     self.library = Library::new(&corpus);
                     self.notices = corpus.errors.clone();
+                    if !self.compare_on_load.is_empty() {
+                        let mut ids = Vec::new();
+                        for key in std::mem::take(&mut self.compare_on_load) {
+                            match corpus.find_plan(&key) {
+                                Ok(p) => ids.push(p.plan_id.clone()),
+                                Err(e) => self.notices.push(e),
+                            }
+                        }
+                        self.settings.compared_plans = ids;
+                    }
                     self.compare = CompareView::default();
                     let selected_exists = self
                         .settings

@@ -137,6 +137,17 @@ impl CompareView {
         self.comparison.as_ref()
     }
 
+    /// Scroll the table so content y `y` (from the top of the rows) is at the top of the view on
+    /// the next frame.
+    pub fn scroll_to(&mut self, y: f32) {
+        self.scroll_to = Some(y.max(0.0));
+    }
+
+    /// Height of all rows as laid out last frame (0 before the first frame).
+    pub fn content_height(&self) -> f32 {
+        self.layout.total
+    }
+
     /// The focused measure (clicked or reached with the keys).
     pub fn cursor(&self) -> Option<MeasurePos> {
         self.cursor

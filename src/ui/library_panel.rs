@@ -1,5 +1,5 @@
-//! The plan library: every loaded plan, grouped by the file it came from, with a filter on names,
-//! and a box per plan to add it to the comparison.
+//! The plan library: every loaded plan, grouped by the file it came from or by province, with a
+//! filter on names, and a box per plan to add it to the comparison.
 //!
 //! Each row shows the plan's name, its measure count, and a second line with province, level,
 //! date and period. Names match the filter ignoring script and width (a Traditional `淄博` or a
@@ -43,6 +43,8 @@ struct Group {
 pub struct Library {
     entries: Vec<Entry>,
     groups: Vec<Group>,
+    /// The same plans grouped by province (unknown last).
+    province_groups: Vec<Group>,
     total_measures: usize,
     /// Scroll the selected row into view on the next frame (after a load).
     reveal_selected: bool,
@@ -79,9 +81,29 @@ impl Library {
                 }),
             }
         }
+        let mut province_groups: Vec<Group> = Vec::new();
+        for (k, p) in corpus.plans.iter().enumerate() {
+            let key = p.province.clone().unwrap_or_default();
+            match province_groups.iter_mut().find(|g| g.source == key) {
+                Some(g) => g.plans.push(k),
+                None => province_groups.push(Group {
+                    source: key,
+                    plans: vec![k],
+                }),
+            }
+        }
+        // Most plans first, the unknown province last; ties by name for a stable order.
+        province_groups.sort_by(|a, b| {
+            a.source
+                .is_empty()
+                .cmp(&b.source.is_empty())
+                .then(b.plans.len().cmp(&a.plans.len()))
+                .then(a.source.cmp(&b.source))
+        });
         Library {
             entries,
             groups,
+            province_groups,
             total_measures,
             reveal_selected: true,
         }
@@ -102,11 +124,17 @@ impl Library {
         self.total_measures
     }
 
-    /// Indices of the plans whose name matches `filter`, in library order (all for an empty one).
-    pub fn matching(&self, filter: &str) -> Vec<usize> {
+    /// Indices of the plans whose name matches `filter`, in library order (all for an empty one),
+    /// grouped by file or by province.
+    pub fn matching(&self, filter: &str, by_province: bool) -> Vec<usize> {
         let query = normalize_str(filter.trim()).to_lowercase();
         let raw = filter.trim().to_lowercase();
-        self.groups
+        let groups = if by_province {
+            &self.province_groups
+        } else {
+            &self.groups
+        };
+        groups
             .iter()
             .flat_map(|g| g.plans.iter().copied())
             .filter(|&k| {
@@ -147,7 +175,7 @@ impl Library {
                 settings.filter.clear();
             }
         });
-        let matching = self.matching(&settings.filter);
+        let matching = self.matching(&settings.filter, settings.group_by_province);
         let filtering = !settings.filter.trim().is_empty();
         let count = match lang {
             Language::Chinese if filtering => {
@@ -159,6 +187,18 @@ impl Library {
             }
             Language::English => format!("{} plans", corpus.plans.len()),
         };
+        ui.horizontal(|ui| {
+            ui.selectable_value(
+                &mut settings.group_by_province,
+                false,
+                lang.pick("按文件", "By file"),
+            );
+            ui.selectable_value(
+                &mut settings.group_by_province,
+                true,
+                lang.pick("按省份", "By province"),
+            );
+        });
         ui.horizontal(|ui| {
             ui.label(egui::RichText::new(count).small().weak());
             let compared = settings.compared_plans.len();
@@ -197,7 +237,18 @@ impl Library {
                         *slot = true;
                     }
                 }
-                for group in &self.groups {
+                let groups = if settings.group_by_province {
+                    &self.province_groups
+                } else {
+                    &self.groups
+                };
+                let unknown = lang.pick("省份不明", "Province unknown");
+                for group in groups {
+                    let label = if group.source.is_empty() {
+                        unknown
+                    } else {
+                        group.source.as_str()
+                    };
                     let members: Vec<usize> = group
                         .plans
                         .iter()
@@ -207,9 +258,9 @@ impl Library {
                     if members.is_empty() {
                         continue;
                     }
-                    let header = group_header(ui, &group.source, members.len(), group.plans.len());
+                    let header = group_header(ui, label, members.len(), group.plans.len());
                     let mut collapsing = egui::CollapsingHeader::new(header)
-                        .id_salt(("library_group", &group.source))
+                        .id_salt(("library_group", settings.group_by_province, &group.source))
                         .default_open(true);
                     if filtering {
                         collapsing = collapsing.open(Some(true));

@@ -41,7 +41,7 @@ pub enum UiCommand {
 
 /// Open the app window on `paths` (files or folders; empty: the bundled seeds) and run until the
 /// window is closed.
-pub fn run(paths: Vec<PathBuf>) -> anyhow::Result<()> {
+pub fn run(paths: Vec<PathBuf>, start: crate::cli::StartOptions) -> anyhow::Result<()> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("对照 duizhao")
@@ -55,11 +55,13 @@ pub fn run(paths: Vec<PathBuf>) -> anyhow::Result<()> {
         options,
         Box::new(move |cc| {
             theme::install_fonts(&cc.egui_ctx);
-            let settings: Settings = cc
+            let mut settings: Settings = cc
                 .storage
                 .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
                 .unwrap_or_default();
+            settings.apply_start(&start);
             let mut app = DuizhaoApp::new(paths, settings);
+            app.compare_on_load(start.compare);
             app.start_loading(&cc.egui_ctx);
             Ok(Box::new(app))
         }),
