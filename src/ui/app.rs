@@ -545,8 +545,13 @@ impl DuizhaoApp {
             let took = self.created.elapsed();
             self.first_content_frame = Some(took);
             if std::env::var_os("DUIZHAO_TIMING").is_some() {
+                let since_launch = super::PROCESS_START
+                    .get()
+                    .map_or(took, |t| t.elapsed())
+                    .as_millis();
                 eprintln!(
-                    "duizhao: first frame with plans {} ms after start",
+                    "duizhao: first frame with plans {since_launch} ms after launch ({} ms after \
+                     the window opened)",
                     took.as_millis()
                 );
             }

@@ -39,9 +39,15 @@ pub enum UiCommand {
     },
 }
 
+/// When the process started (set by [`run`] as early as possible; for the startup timing that
+/// `DUIZHAO_TIMING=1` prints).
+pub(crate) static PROCESS_START: std::sync::OnceLock<std::time::Instant> =
+    std::sync::OnceLock::new();
+
 /// Open the app window on `paths` (files or folders; empty: the bundled seeds) and run until the
 /// window is closed.
 pub fn run(paths: Vec<PathBuf>, start: crate::cli::StartOptions) -> anyhow::Result<()> {
+    PROCESS_START.get_or_init(std::time::Instant::now);
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("对照 duizhao")
