@@ -304,7 +304,10 @@ fn text_ranges(
         }
     }
     if out.is_empty() {
-        return vec![0..text.len()];
+        return vec![Range {
+            start: 0,
+            end: text.len(),
+        }];
     }
     merge(out)
 }
@@ -486,7 +489,11 @@ mod tests {
     fn kwic_cuts_long_context_with_an_ellipsis() {
         let text = "一二三四五六七八九十一二三四五六七八九十一二三宅基地一二三四五六七八九十一二三四五六七八九十一";
         let at = text.find("宅基地").unwrap();
-        let k = kwic(text, &[at..at + "宅基地".len()]);
+        let whole = Range {
+            start: at,
+            end: at + "宅基地".len(),
+        };
+        let k = kwic(text, &[whole]);
         assert!(k.left.starts_with('…') && k.right.ends_with('…'));
         assert_eq!(k.left.chars().count(), KWIC_CONTEXT_CHARS + 1);
         assert_eq!(k.matched, "宅基地");
