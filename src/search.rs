@@ -125,6 +125,51 @@ pub struct Hit {
     pub kind: MatchKind,
 }
 
+impl Hit {
+    /// The keyword-in-context line as runs of text, `true` for a match: the first match with
+    /// [`KWIC_CONTEXT_CHARS`] characters on each side (`…` where cut), every match inside that
+    /// window marked (an all-words hit shows its other words marked too).
+    pub fn kwic_runs(&self) -> Vec<(&str, bool)> {
+        let text = self.text.as_str();
+        let Some(first) = self.byte_ranges_in_text.first() else {
+            return vec![(text, false)];
+        };
+        let start = text
+            .get(..first.start)
+            .and_then(|b| b.char_indices().rev().nth(KWIC_CONTEXT_CHARS - 1))
+            .map_or(0, |(at, _)| at);
+        let end = text
+            .get(first.end..)
+            .and_then(|a| a.char_indices().nth(KWIC_CONTEXT_CHARS))
+            .map_or(text.len(), |(at, _)| first.end + at);
+        let mut runs = Vec::new();
+        if start > 0 {
+            runs.push(("…", false));
+        }
+        let mut at = start;
+        for r in &self.byte_ranges_in_text {
+            let (s, e) = (r.start.max(at), r.end.min(end));
+            if s >= e {
+                continue;
+            }
+            if let Some(before) = text.get(at..s).filter(|t| !t.is_empty()) {
+                runs.push((before, false));
+            }
+            if let Some(m) = text.get(s..e) {
+                runs.push((m, true));
+            }
+            at = e;
+        }
+        if let Some(rest) = text.get(at..end).filter(|t| !t.is_empty()) {
+            runs.push((rest, false));
+        }
+        if end < text.len() {
+            runs.push(("…", false));
+        }
+        runs
+    }
+}
+
 /// The hits in one plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PlanHits {
@@ -483,6 +528,31 @@ mod tests {
         let r = occurrences(&norm, "农村");
         let t = text_ranges(text, &norm, &r, &["农村"]);
         assert_eq!(&text[t[0].clone()], "農村");
+    }
+
+    #[test]
+    fn kwic_runs_mark_every_word_in_the_window() {
+        let text = "对退出宅基地使用权人给予奖励。";
+        let a = text.find("退出").unwrap();
+        let b = text.find("宅基地").unwrap();
+        let hit = Hit {
+            measure_index: Some(0),
+            measure_id: None,
+            section_id: None,
+            text: text.to_owned(),
+            byte_ranges_in_text: vec![a..a + 6, b..b + 9],
+            kwic: Kwic::default(),
+            kind: MatchKind::AllWords,
+        };
+        assert_eq!(
+            hit.kwic_runs(),
+            vec![
+                ("对", false),
+                ("退出", true),
+                ("宅基地", true),
+                ("使用权人给予奖励。", false)
+            ]
+        );
     }
 
     #[test]

@@ -320,3 +320,54 @@ fn the_targets_of_two_plans_show_two_columns() {
             .any(|n| n.accesskit_node().role() == Role::Button)
     );
 }
+
+/// A frame of the overview of 500 synthetic plans paints only the cells in view; run with
+/// `--ignored --nocapture` for the timing.
+#[test]
+#[ignore]
+fn an_overview_of_500_plans_draws_a_frame_quickly() {
+    use duizhao::overview::Overview;
+    let n = 500;
+    let symmetric: Vec<Vec<u32>> = (0..n)
+        .map(|a| {
+            (0..n)
+                .map(|b| {
+                    if a == b {
+                        0
+                    } else {
+                        ((a * 7 + b * 13) % 40) as u32
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let overview = Overview {
+        plan_ids: (0..n).map(|k| format!("p#{k}")).collect(),
+        plan_names: (0..n).map(|k| format!("方案{k}")).collect(),
+        directed: symmetric.clone(),
+        symmetric,
+        shared_any: vec![10; n],
+        counted: vec![50; n],
+        order: (0..n).collect(),
+        max_count: 39,
+    };
+    let mut harness = harness(
+        OverviewView::with_overview(overview),
+        egui::vec2(1400.0, 1000.0),
+        |panel, ui| panel.show_overview(ui, Language::Chinese),
+    );
+    harness.run();
+    let mut times = Vec::new();
+    for k in 0..20 {
+        harness.hover_at(egui::pos2(300.0 + k as f32 * 7.0, 400.0));
+        let t = std::time::Instant::now();
+        harness.step();
+        times.push(t.elapsed());
+    }
+    times.sort();
+    println!(
+        "overview 500×500, frame (median of 20, dev profile): {:?}",
+        times[10]
+    );
+    assert!(times[10] < std::time::Duration::from_millis(100));
+}

@@ -79,9 +79,13 @@ impl FamiliesView {
         };
         if self.key != Some(key) {
             self.rows = family_rows(&corpus.plans, analysis);
+            if self.key.is_some() {
+                // Another corpus: the family opened is gone (one opened before the first draw
+                // stays).
+                self.open = None;
+            }
             self.key = Some(key);
             self.filtered_for = None;
-            self.open = None;
         }
     }
 

@@ -22,8 +22,9 @@ use crate::overview::Overview;
 use super::UiCommand;
 use super::app::Language;
 
-/// Smallest cell side, in points.
-pub const MIN_CELL: f32 = 4.0;
+/// Smallest cell side, in points (smaller cells are hard to hit with the pointer, and a full
+/// view of them is ~70,000 quads).
+pub const MIN_CELL: f32 = 6.0;
 /// Largest cell side, in points.
 pub const MAX_CELL: f32 = 28.0;
 /// Cell side from which plan names are written on the axes.
@@ -128,6 +129,20 @@ impl OverviewView {
         lang: Language,
     ) -> Option<UiCommand> {
         self.update(corpus, analysis);
+        self.show_overview(ui, lang)
+    }
+
+    /// A view of a matrix built elsewhere (draw it with [`OverviewView::show_overview`]).
+    pub fn with_overview(overview: Overview) -> Self {
+        OverviewView {
+            overview: Some(overview),
+            key: None,
+            geometry: None,
+        }
+    }
+
+    /// Draw the matrix held, as it is (no rebuild); returns what a click asks the app to do.
+    pub fn show_overview(&mut self, ui: &mut egui::Ui, lang: Language) -> Option<UiCommand> {
         let Some(o) = &self.overview else {
             return None;
         };

@@ -239,18 +239,19 @@ fn hit_ui(ui: &mut egui::Ui, hit: &Hit, dark: bool, lang: Language) -> egui::Res
             },
         );
     }
-    job.append(&hit.kwic.left, 0.0, plain.clone());
-    job.append(
-        &hit.kwic.matched,
-        0.0,
-        TextFormat {
-            color: strong,
-            background: match_background(dark),
-            underline: Stroke::new(1.0, strong),
-            ..plain.clone()
-        },
-    );
-    job.append(&hit.kwic.right, 0.0, plain);
+    for (text, marked) in hit.kwic_runs() {
+        let format = if marked {
+            TextFormat {
+                color: strong,
+                background: match_background(dark),
+                underline: Stroke::new(1.0, strong),
+                ..plain.clone()
+            }
+        } else {
+            plain.clone()
+        };
+        job.append(text, 0.0, format);
+    }
     job.wrap.max_width = ui.available_width();
     let label = format!("{}{}{}", hit.kwic.left, hit.kwic.matched, hit.kwic.right);
     let response = ui
