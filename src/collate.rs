@@ -5,7 +5,8 @@
 //! and a change of one word is one change, not a scatter of characters): the longest common
 //! subsequence of the member's words and the representative's words is *common*, every other
 //! word *differing*. Punctuation and spaces do not take part and always count as common, so a
-//! `，` against a `、` is not flagged. The diff is a plain dynamic programme written here (members
+//! `，` against a `、` is not flagged. Words of the representative a member lacks are listed
+//! apart ([`CollatedMember::missing_words`]): they have no place in the member's text. The diff is a plain dynamic programme written here (members
 //! are a sentence or a paragraph, a few hundred words at most), which keeps the dependency list
 //! short.
 //!
@@ -73,6 +74,9 @@ pub struct CollatedMember {
     pub representative: bool,
     /// Share of the member's word characters that are common, 0–1.
     pub common_share: f32,
+    /// Words of the representative this member lacks (normalised), in order: what a reader
+    /// cannot see in the member's own text.
+    pub missing_words: Vec<String>,
 }
 
 impl CollatedMember {
@@ -192,6 +196,11 @@ pub fn word_ranges(norm: &str) -> Vec<Range<usize>> {
 
 /// Which items of `b` belong to a longest common subsequence of `a` and `b`.
 pub fn lcs_common<T: PartialEq>(a: &[T], b: &[T]) -> Vec<bool> {
+    lcs_flags(a, b).1
+}
+
+/// Which items of `a` and which of `b` belong to one longest common subsequence of the two.
+pub fn lcs_flags<T: PartialEq>(a: &[T], b: &[T]) -> (Vec<bool>, Vec<bool>) {
     let (n, m) = (a.len(), b.len());
     // table[i][j]: LCS length of a[i..] and b[j..], as one flat row-major vector.
     let width = m + 1;
@@ -206,11 +215,13 @@ pub fn lcs_common<T: PartialEq>(a: &[T], b: &[T]) -> Vec<bool> {
             table[i * width + j] = v;
         }
     }
-    let mut common = vec![false; m];
+    let mut in_a = vec![false; n];
+    let mut in_b = vec![false; m];
     let (mut i, mut j) = (0, 0);
     while i < n && j < m {
         if a[i] == b[j] {
-            common[j] = true;
+            in_a[i] = true;
+            in_b[j] = true;
             i += 1;
             j += 1;
         } else if table[(i + 1) * width + j] >= table[i * width + j + 1] {
@@ -219,18 +230,28 @@ pub fn lcs_common<T: PartialEq>(a: &[T], b: &[T]) -> Vec<bool> {
             j += 1;
         }
     }
-    common
+    (in_a, in_b)
+}
+
+/// A member's text cut against the representative.
+struct Diff {
+    /// Common and differing runs, byte ranges of the member's `norm`.
+    runs: Vec<(SegmentKind, Range<usize>)>,
+    /// Share of the member's word characters that are common.
+    common_share: f32,
+    /// Representative words the member lacks, in order.
+    missing: Vec<String>,
 }
 
 /// Cut `norm` into common and differing runs against the representative's words (byte ranges of
 /// `norm`); returns the runs and the common share of word characters.
-fn diff_norm(norm: &str, rep_words: &[&str]) -> (Vec<(SegmentKind, Range<usize>)>, f32) {
+fn diff_norm(norm: &str, rep_words: &[&str]) -> Diff {
     let ranges = word_ranges(norm);
     let words: Vec<&str> = ranges
         .iter()
         .map(|r| norm.get(r.clone()).unwrap_or(""))
         .collect();
-    let common = lcs_common(rep_words, &words);
+    let (rep_common, common) = lcs_flags(rep_words, &words);
     let mut runs: Vec<(SegmentKind, Range<usize>)> = Vec::new();
     let mut push = |kind: SegmentKind, r: Range<usize>| {
         if r.is_empty() {
@@ -267,7 +288,17 @@ fn diff_norm(norm: &str, rep_words: &[&str]) -> (Vec<(SegmentKind, Range<usize>)
     } else {
         same_chars as f32 / all_chars as f32
     };
-    (runs, share)
+    let missing = rep_words
+        .iter()
+        .zip(&rep_common)
+        .filter(|(_, c)| !**c)
+        .map(|(w, _)| (*w).to_owned())
+        .collect();
+    Diff {
+        runs,
+        common_share: share,
+        missing,
+    }
 }
 
 /// The section heading of `section_id` in `plan`.
@@ -309,7 +340,11 @@ pub fn collate_family(
         .iter()
         .filter_map(|&flat| {
             let (plan_index, measure_index, plan, m) = measure_of(flat)?;
-            let (runs, common_share) = diff_norm(&m.norm, &rep_words);
+            let Diff {
+                runs,
+                common_share,
+                missing,
+            } = diff_norm(&m.norm, &rep_words);
             let offsets = char_aligned_offsets(&m.text, &m.norm);
             let mapped: Option<Vec<Segment>> = offsets.as_ref().and_then(|o| {
                 runs.iter()
@@ -343,6 +378,7 @@ pub fn collate_family(
                 segments,
                 representative: flat == family.representative,
                 common_share,
+                missing_words: missing,
             })
         })
         .collect();
@@ -372,7 +408,12 @@ mod tests {
         let rep_r = word_ranges(rep);
         let rep_words: Vec<&str> = rep_r.iter().map(|r| &rep[r.clone()]).collect();
         let other = "稳步推进农村宅基地制度改革。";
-        let (runs, share) = diff_norm(other, &rep_words);
+        let Diff {
+            runs,
+            common_share: share,
+            missing,
+        } = diff_norm(other, &rep_words);
+        assert_eq!(missing, vec!["加快".to_owned()]);
         let differing: Vec<&str> = runs
             .iter()
             .filter(|(k, _)| *k == SegmentKind::Differing)

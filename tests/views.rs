@@ -174,6 +174,7 @@ fn the_smart_heating_family_marks_what_each_pilot_words_differently() {
     );
     let rep = family.members.iter().find(|m| m.representative).unwrap();
     assert!(rep.texts_of(SegmentKind::Differing).is_empty());
+    assert!(rep.missing_words.is_empty());
     for m in &family.members {
         // Segments cover the text in order.
         let covered: String = m
@@ -190,6 +191,13 @@ fn the_smart_heating_family_marks_what_each_pilot_words_differently() {
         .find(|m| !m.texts_of(SegmentKind::Differing).is_empty())
         .expect("some member words it differently");
     assert!(differing.common_share < 1.0 && differing.common_share > 0.0);
+    // 吉林省梨树县 adds 探索 in front of the shared sentence.
+    let lishu = family
+        .members
+        .iter()
+        .find(|m| m.plan_name == "吉林省梨树县")
+        .unwrap();
+    assert_eq!(lishu.texts_of(SegmentKind::Differing), vec!["探索"]);
     assert!(family.members.iter().any(|m| m.plan_name == "天津市东丽区"));
 }
 

@@ -341,6 +341,22 @@ fn member_ui(
     }
     job.wrap.max_width = ui.available_width();
     let response = ui.add(egui::Label::new(job).sense(Sense::click()));
+    if !member.missing_words.is_empty() {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(
+                egui::RichText::new(
+                    lang.pick("缺少代表条文中的：", "Lacks from the representative:"),
+                )
+                .small()
+                .weak(),
+            );
+            ui.label(
+                egui::RichText::new(member.missing_words.join(" "))
+                    .small()
+                    .strikethrough(),
+            );
+        });
+    }
     let label = format!("{}：{}", member.plan_name, member.text);
     response.widget_info(|| WidgetInfo::labeled(Role::Button, true, &label));
     response.on_hover_text(lang.pick("点击在方案中查看", "Click to show it in its plan"))
