@@ -195,6 +195,17 @@ impl TargetTable {
         }
     }
 
+    /// Columns (indexes into [`TargetTable::plans`]) with at least one target.
+    pub fn columns_with_targets(&self) -> Vec<usize> {
+        (0..self.plans.len())
+            .filter(|&c| {
+                self.cells
+                    .iter()
+                    .any(|row| row.get(c).is_some_and(|t| !t.is_empty()))
+            })
+            .collect()
+    }
+
     /// The targets of row `row`, column `column` (empty out of range).
     pub fn cell(&self, row: usize, column: usize) -> &[TargetCell] {
         self.cells

@@ -276,6 +276,8 @@ fn target_cells_are_labelled_with_their_values_and_focus_their_measure() {
     let table = harness.state().panel.table().unwrap().clone();
     assert_eq!(table.plans.len(), 63);
     harness.get_by_label(&format!("{} 项指标 × 63 个方案", table.indicators.len()));
+    let hidden = 63 - table.columns_with_targets().len();
+    harness.get_by_label(&format!("隐藏没有指标的方案（{hidden} 个）"));
     // The first row, first column with a target.
     let c = (0..table.plans.len())
         .find(|&c| !table.cell(0, c).is_empty())
@@ -298,7 +300,7 @@ fn target_cells_are_labelled_with_their_values_and_focus_their_measure() {
 }
 
 #[test]
-fn the_targets_of_two_plans_show_two_columns() {
+fn the_targets_of_two_plans_show_both_columns_when_asked() {
     let corpus = setup().0.clone();
     let plans: Vec<usize> = ["济南市市中区", "淄博市"]
         .iter()
@@ -313,7 +315,17 @@ fn the_targets_of_two_plans_show_two_columns() {
     let table = harness.state().panel.table().unwrap().clone();
     assert_eq!(table.plans.len(), 2);
     harness.get_by_label_contains("indicators × 2 plans");
+    // Each plan's column is shown once plans without targets are shown too.
+    let hidden = harness.state().panel.shown_columns().len() < 2;
+    if hidden {
+        harness
+            .get_by_label_contains("Hide plans without targets")
+            .click();
+        harness.run();
+    }
+    assert_eq!(harness.state().panel.shown_columns(), vec![0, 1]);
     harness.get_by_label("济南市市中区");
+    harness.get_by_label("淄博市");
     assert!(
         harness
             .query_all_by_label_contains(" · ")

@@ -249,6 +249,9 @@ fn dongli_and_zhongbei_share_measures_in_the_overview() {
     let (a, b) = (plan_index("天津市东丽区"), plan_index("天津市中北镇"));
     assert!(o.count(a, b) > 0);
     assert!(o.max_count >= o.count(a, b));
+    // The clustered order puts the two Tianjin pilots close together.
+    let pos = |p: usize| o.order.iter().position(|&x| x == p).unwrap();
+    assert!(pos(a).abs_diff(pos(b)) <= 3, "{} vs {}", pos(a), pos(b));
 }
 
 // ---- targets ----
@@ -272,6 +275,8 @@ fn the_target_table_has_an_urbanisation_rate_row_across_plans() {
     assert!(cell.value_text.ends_with('%'));
     assert!(cell.measure_index.is_some());
     assert!(cell.sentence.contains('%') || cell.sentence.contains('％'));
+    let with_targets = t.columns_with_targets();
+    assert!(with_targets.len() >= filled.len() && with_targets.len() < 63);
     // Rows with more plans come first.
     let plans_in = |r: usize| t.cells[r].iter().filter(|c| !c.is_empty()).count();
     assert!((1..t.indicators.len()).all(|r| plans_in(r - 1) >= plans_in(r)));

@@ -24,15 +24,39 @@ struct TableKey {
 }
 
 /// The targets view's state: the table of the plans shown.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct TargetsView {
     /// Only rows whose indicator contains this (as typed; empty: all).
     pub filter: String,
+    /// Leave out the columns of plans without any target (on by default).
+    pub hide_plans_without_targets: bool,
     table: Option<TargetTable>,
     key: Option<TableKey>,
+    shown_columns: Vec<usize>,
+}
+
+impl Default for TargetsView {
+    fn default() -> Self {
+        TargetsView {
+            filter: String::new(),
+            hide_plans_without_targets: true,
+            table: None,
+            key: None,
+            shown_columns: Vec::new(),
+        }
+    }
 }
 
 impl TargetsView {
+    /// Columns (indexes into the table's plans) drawn, in order.
+    pub fn shown_columns(&self) -> Vec<usize> {
+        match &self.table {
+            Some(t) if !self.hide_plans_without_targets => (0..t.plans.len()).collect(),
+            Some(_) => self.shown_columns.clone(),
+            None => Vec::new(),
+        }
+    }
+
     /// The table shown (built on first draw).
     pub fn table(&self) -> Option<&TargetTable> {
         self.table.as_ref()
@@ -46,7 +70,9 @@ impl TargetsView {
             plans_len: corpus.plans.len(),
         };
         if self.key.as_ref() != Some(&key) {
-            self.table = Some(TargetTable::build(plan_indexes, &corpus.plans));
+            let table = TargetTable::build(plan_indexes, &corpus.plans);
+            self.shown_columns = table.columns_with_targets();
+            self.table = Some(table);
             self.key = Some(key);
         }
     }
@@ -61,6 +87,7 @@ impl TargetsView {
         lang: Language,
     ) -> Option<UiCommand> {
         self.update(corpus, plan_indexes);
+        let columns = self.shown_columns();
         let Some(table) = &self.table else {
             return None;
         };
@@ -84,6 +111,14 @@ impl TargetsView {
                 egui::TextEdit::singleline(&mut self.filter)
                     .hint_text(lang.pick("筛选指标", "Filter indicators"))
                     .desired_width(200.0),
+            );
+            let hidden = table.plans.len() - self.shown_columns.len();
+            ui.checkbox(
+                &mut self.hide_plans_without_targets,
+                match lang {
+                    Language::Chinese => format!("隐藏没有指标的方案（{hidden} 个）"),
+                    Language::English => format!("Hide plans without targets ({hidden})"),
+                },
             );
         });
         ui.separator();
@@ -111,13 +146,14 @@ impl TargetsView {
                     .column(Column::initial(190.0).at_least(80.0).clip(true))
                     .columns(
                         Column::initial(120.0).at_least(50.0).clip(true),
-                        table.plans.len(),
+                        columns.len(),
                     )
                     .header(row_height + 4.0, |mut header| {
                         header.col(|ui| {
                             ui.strong(lang.pick("指标", "Indicator"));
                         });
-                        for (c, name) in table.plans.iter().enumerate() {
+                        for &c in &columns {
+                            let name = table.plans.get(c).map_or("", String::as_str);
                             header.col(|ui| {
                                 let r = ui
                                     .add(
@@ -145,7 +181,7 @@ impl TargetsView {
                             row.col(|ui| {
                                 ui.add(egui::Label::new(indicator).truncate());
                             });
-                            for c in 0..table.plans.len() {
+                            for &c in &columns {
                                 row.col(|ui| {
                                     let cells = table.cell(r, c);
                                     let plan = table.plans.get(c).map_or("", String::as_str);
