@@ -334,6 +334,17 @@ fn timings_on_the_seeds() {
     let t = Instant::now();
     let o = Overview::build(&corpus.plans, analysis);
     println!("overview ({} plans): {:?}", o.len(), t.elapsed());
+    let n = 500;
+    let similarity: Vec<Vec<f32>> = (0..n)
+        .map(|a| {
+            (0..n)
+                .map(|b| ((a * 7 + b * 7) % 31) as f32 / 31.0)
+                .collect()
+        })
+        .collect();
+    let t = Instant::now();
+    let order = duizhao::overview::cluster_order(&similarity);
+    println!("cluster order of {} plans: {:?}", order.len(), t.elapsed());
     let t = Instant::now();
     let table = TargetTable::build(&[], &corpus.plans);
     println!(
