@@ -1,7 +1,8 @@
 //! The search, families, overview and targets panels in a window of their own, before the app
 //! wires them in: `cargo run --example views -- [search|families|family|overview|targets] [query]`
 //! (`family`: open the first family matching the query).
-//! Commands the panels return are printed on stdout.
+//! Commands the panels return are printed on stdout. `DUIZHAO_LANG=en`: English labels;
+//! `DUIZHAO_LIGHT=1`: the light theme.
 
 #[cfg(feature = "gui")]
 fn main() -> eframe::Result {
@@ -17,6 +18,7 @@ fn main() -> eframe::Result {
     let tab = args.next().unwrap_or_else(|| "search".to_owned());
     let query = args.next().unwrap_or_default();
     let english = std::env::var("DUIZHAO_LANG").is_ok_and(|l| l == "en");
+    let light = std::env::var("DUIZHAO_LIGHT").is_ok();
     let corpus = load_paths(&[default_seed_dir()]);
     let analysis = Analysis::build(&corpus.plans);
     let mut search = SearchPanel::new();
@@ -46,6 +48,7 @@ fn main() -> eframe::Result {
         move |ui, _frame| {
             if !fonts_installed {
                 theme::install_fonts(ui.ctx());
+                theme::apply_style(ui.ctx(), !light);
                 fonts_installed = true;
             }
             egui::CentralPanel::default().show(ui, |ui| {

@@ -116,6 +116,25 @@ fn typing_a_query_lists_hits_and_a_click_focuses_the_measure() {
 }
 
 #[test]
+fn enter_in_the_search_box_goes_to_the_first_hit() {
+    let corpus = setup().0.clone();
+    let mut harness = harness(
+        SearchPanel::new(),
+        egui::vec2(900.0, 1400.0),
+        move |panel, ui| panel.show(ui, &corpus, Language::Chinese),
+    );
+    harness.run();
+    harness.get_by_role(Role::TextInput).type_text("宅基地");
+    harness.run();
+    assert_eq!(harness.state().command, None);
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    let expected = harness.state().panel.first_hit_command();
+    assert!(matches!(expected, Some(UiCommand::FocusMeasure { .. })));
+    assert_eq!(harness.state().command, expected);
+}
+
+#[test]
 fn a_traditional_query_lists_the_simplified_plans_in_english_too() {
     let corpus = setup().0.clone();
     let mut harness = harness(

@@ -7,7 +7,8 @@
 //!   neutral grey. A single hue ordered by lightness reads for colour-blind users too.
 //! - Size: cells shrink to fit the view down to [`MIN_CELL`] points, then the grid scrolls; only
 //!   the cells in view are painted, as one mesh (500 × 500 plans stay cheap). Plan names are on
-//!   both axes while cells are tall enough to read them, and always in the tooltip.
+//!   both axes in a font as high as a cell while that is at least 8 points, and always in the
+//!   tooltip.
 //! - Hovering a cell shows `A × B：N 条共有措施`; a click asks the app to compare the two plans.
 
 use std::ops::Range;
@@ -27,8 +28,8 @@ use super::app::Language;
 pub const MIN_CELL: f32 = 6.0;
 /// Largest cell side, in points.
 pub const MAX_CELL: f32 = 28.0;
-/// Cell side from which plan names are written on the axes.
-const NAMES_FROM_CELL: f32 = 10.0;
+/// Smallest font size of the plan names on the axes; below it the names are only on hover.
+const MIN_NAME_SIZE: f32 = 8.0;
 /// Width of the row names and height of the column names.
 const AXIS: f32 = 110.0;
 
@@ -162,7 +163,10 @@ impl OverviewView {
         let available = ui.available_size();
         let fit = ((available.x.min(available.y) - AXIS - 16.0) / n as f32).floor();
         let cell = fit.clamp(MIN_CELL, MAX_CELL);
-        let names = cell >= NAMES_FROM_CELL;
+        // Names as high as a cell allows, at most the small text size.
+        let small = TextStyle::Small.resolve(ui.style());
+        let name_size = (cell * 0.85).min(small.size).floor();
+        let names = name_size >= MIN_NAME_SIZE;
         let axis = if names { AXIS } else { 0.0 };
         let grid = cell * n as f32;
         let mut command = None;
@@ -269,7 +273,8 @@ impl OverviewView {
                     }
                 }
                 if names {
-                    axis_names_ui(ui, o, origin, cell, screen_view, rows, cols);
+                    let font = egui::FontId::new(name_size, small.family.clone());
+                    axis_names_ui(ui, o, font, origin, cell, screen_view, rows, cols);
                 }
                 geometry = Some(Geometry { origin, cell, clip });
             });
@@ -333,9 +338,11 @@ pub fn tooltip_text(o: &Overview, a: usize, b: usize, lang: Language) -> String 
 }
 
 /// Plan names on the left (rows) and on top (columns, written vertically), kept in view.
+#[allow(clippy::too_many_arguments)] // one call site, all geometry
 fn axis_names_ui(
     ui: &mut egui::Ui,
     o: &Overview,
+    font: egui::FontId,
     origin: Pos2,
     cell: f32,
     screen_view: Rect,
@@ -343,7 +350,6 @@ fn axis_names_ui(
     cols: Range<usize>,
 ) {
     let visuals = ui.visuals().clone();
-    let font = TextStyle::Small.resolve(ui.style());
     let color = visuals.text_color();
     let left = screen_view.min.x;
     let top = screen_view.min.y;

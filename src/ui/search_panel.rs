@@ -1,5 +1,6 @@
 //! The search panel (Ctrl+F): a query box, the hit count, and the hits as keyword-in-context
-//! lines grouped by plan; a click on a hit asks the app to focus that measure.
+//! lines grouped by plan; a click on a hit (or Enter in the box, for the first hit) asks the app
+//! to focus that measure (a section-title hit asks to open the plan).
 //!
 //! The panel paints a [`SearchResult`] computed by [`crate::search::search`]; it searches again
 //! only when the query or the corpus changes (a search over the seeds takes a few milliseconds,
@@ -90,6 +91,19 @@ impl SearchPanel {
             .map_or(&[], Vec::as_slice)
     }
 
+    /// What a click on the first hit asks for (`None` without hits).
+    pub fn first_hit_command(&self) -> Option<UiCommand> {
+        let plan = self.result.hits_by_plan.first()?;
+        let hit = plan.hits.first()?;
+        Some(match hit.measure_index {
+            Some(measure_index) => UiCommand::FocusMeasure {
+                plan_id: plan.plan_id.clone(),
+                measure_index,
+            },
+            None => UiCommand::OpenPlan(plan.plan_id.clone()),
+        })
+    }
+
     /// Search again if the query or the corpus changed since the last search.
     pub fn update(&mut self, corpus: &Corpus) {
         let key = ResultKey {
@@ -138,6 +152,10 @@ impl SearchPanel {
         ui.label(count_text(&self.result, lang));
         ui.separator();
         let mut command = None;
+        // Enter in the box goes to the first hit.
+        if response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+            command = self.first_hit_command();
+        }
         let dark = ui.visuals().dark_mode;
         egui::ScrollArea::vertical()
             .id_salt("search_hits")
