@@ -343,7 +343,8 @@ fn text_ranges(
         for r in occurrences(&folded, needle) {
             let first = folded[..r.start].chars().count();
             let count = folded[r].chars().count();
-            if let (Some(a), Some(b)) = (ranges.get(first), ranges.get(first + count - 1)) {
+            let last = (first + count).saturating_sub(1);
+            if let (Some(a), Some(b)) = (ranges.get(first), ranges.get(last)) {
                 out.push(a.start..b.end);
             }
         }
