@@ -1,11 +1,13 @@
 //! duizhao (对照): review Chinese government plans side by side.
 //!
 //! The core — import, normalisation, line classification, plan splitting, outline, measures,
-//! corpus loading — never depends on egui. The `cli` module formats core results for the
+//! corpus loading, and the view-models of search, families, the similarity overview and the
+//! target table — never depends on egui. The `cli` module formats core results for the
 //! terminal; the `ui` module (feature `gui`) only draws what the core returns.
 
 pub mod align;
 pub mod cli;
+pub mod collate;
 pub mod comparison;
 pub mod corpus;
 pub mod formats;
@@ -17,7 +19,10 @@ pub mod matching;
 pub mod measure;
 pub mod normalize;
 pub mod outline;
+pub mod overview;
 pub mod plan;
+pub mod search;
+pub mod target_table;
 pub mod targets;
 pub mod tokenize;
 #[cfg(feature = "gui")]

@@ -9,12 +9,21 @@
 //! - [`library_panel`]: the plan library on the left (grouped by file, filter by name).
 //! - [`doc_view`]: the selected plan's outline and measures, virtualised for long plans.
 //! - [`compare_view`]: the compared plans side by side, aligned rows, shared and unique measures.
+//! - [`search_panel`]: full-text search (Ctrl+F), hits in context grouped by plan.
+//! - [`families_view`]: measure families, most widely adopted first; members stacked with the
+//!   words that differ marked.
+//! - [`overview`]: heatmap of shared measures between every two plans, similar plans clustered.
+//! - [`targets_view`]: quantitative targets as an indicator × plan grid.
 //! - [`theme`]: CJK fonts, text sizes, colours.
 
 pub mod app;
 pub mod compare_view;
 pub mod doc_view;
+pub mod families_view;
 pub mod library_panel;
+pub mod overview;
+pub mod search_panel;
+pub mod targets_view;
 pub mod theme;
 
 use std::path::PathBuf;
