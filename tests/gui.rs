@@ -814,3 +814,101 @@ fn the_library_groups_by_province_on_request() {
     harness.run();
     assert!(!harness.state().settings().group_by_province);
 }
+
+#[test]
+fn ctrl_f_searches_all_columns_and_a_hit_focuses_its_measure_in_the_comparison() {
+    let mut harness = compare_two_tianjin_plans();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    harness.run();
+    // The search box has the focus: type a word of the shared 智慧供暖 measures.
+    // (The library's filter is the other text box; the search panel is drawn after it.)
+    harness
+        .query_all_by_role(Role::TextInput)
+        .last()
+        .expect("the search box")
+        .type_text("智慧供暖");
+    harness.run();
+    let app = harness.state();
+    let corpus = app.corpus().expect("loaded");
+    let dongli = corpus
+        .plans
+        .iter()
+        .position(|p| p.name == DONGLI)
+        .expect("东丽区");
+    // Hits are listed per plan (keyword in context), both compared plans among them.
+    harness.get_by_label_contains(&format!("{DONGLI}（"));
+    harness.get_by_label_contains(&format!("{ZHONGBEI}（"));
+    let comparison = app.comparison().expect("a comparison").clone();
+    let (pos, m) = comparison
+        .rows
+        .iter()
+        .enumerate()
+        .flat_map(|(r, row)| {
+            row.cells.iter().enumerate().flat_map(move |(c, cell)| {
+                cell.iter()
+                    .flat_map(|x| x.measures.iter())
+                    .enumerate()
+                    .map(move |(k, m)| (duizhao::comparison::MeasurePos { row: r, col: c, k }, m))
+            })
+        })
+        .find(|(p, m)| p.col == 0 && m.norm.contains("智慧供暖"))
+        .expect("a 智慧供暖 measure in 东丽区's column");
+    let plan = &corpus.plans[dongli];
+    let measure = &plan.measures()[m.measure_index];
+    let start = measure.text.find("智慧供暖").expect("in the text");
+    let measure_index = m.measure_index;
+    // The search finds the word in the compared measure, at its place in the text.
+    let result = duizhao::search::search(&corpus.plans, "智慧供暖", 1000);
+    let hit = result
+        .hits_by_plan
+        .iter()
+        .find(|p| p.plan_index == dongli)
+        .and_then(|p| {
+            p.hits
+                .iter()
+                .find(|h| h.measure_index == Some(m.measure_index))
+        })
+        .expect("the measure is a hit");
+    assert!(
+        hit.byte_ranges_in_text
+            .contains(&(start..start + "智慧供暖".len()))
+    );
+    // Clicking the hit focuses that measure in the comparison.
+    let label = format!("{}{}{}", hit.kwic.left, hit.kwic.matched, hit.kwic.right);
+    harness
+        .query_all_by_label(&label)
+        .next()
+        .expect("the hit is listed")
+        .click();
+    harness.run_steps(4);
+    assert_eq!(harness.state().settings().view, View::Compare);
+    assert_eq!(harness.state().compare_view().cursor(), Some(pos));
+    // Esc closes the search.
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(2);
+    assert!(
+        harness
+            .query_by_label_contains(&format!("{DONGLI}（"))
+            .is_none()
+    );
+}
+
+#[test]
+fn the_families_overview_and_targets_views_open_from_the_title_bar() {
+    let mut harness = harness();
+    for (tab, view) in [
+        ("措施家族", View::Families),
+        ("相似总览", View::Overview),
+        ("目标指标", View::Targets),
+    ] {
+        harness.get_by_role_and_label(Role::Button, tab).click();
+        harness.run();
+        assert_eq!(harness.state().settings().view, view);
+    }
+    // Families: opening one and asking to compare its plans lands in the compare view.
+    harness
+        .get_by_role_and_label(Role::Button, "措施家族")
+        .click();
+    harness.run();
+    harness.get_by_label_contains("个措施族");
+}

@@ -16,7 +16,11 @@ use crate::plan::Plan;
 
 use super::compare_view::CompareView;
 use super::doc_view::DocView;
+use super::families_view::FamiliesView;
 use super::library_panel::Library;
+use super::overview::OverviewView;
+use super::search_panel::SearchPanel;
+use super::targets_view::TargetsView;
 use super::{UiCommand, theme};
 use crate::comparison::Comparison;
 
@@ -48,6 +52,12 @@ pub enum View {
     Plan,
     /// The compared plans side by side.
     Compare,
+    /// Measure families, most widely adopted first, and the collation of one.
+    Families,
+    /// The plan × plan heatmap of shared measures.
+    Overview,
+    /// The targets of the compared plans (all plans when none is compared).
+    Targets,
 }
 
 /// What the app remembers between runs (eframe persistence, key [`eframe::APP_KEY`]).
@@ -123,6 +133,9 @@ impl View {
         match name {
             "plan" => Some(View::Plan),
             "compare" => Some(View::Compare),
+            "families" => Some(View::Families),
+            "overview" => Some(View::Overview),
+            "targets" => Some(View::Targets),
             _ => None,
         }
     }
@@ -173,6 +186,12 @@ pub struct DuizhaoApp {
     library: Library,
     doc: DocView,
     compare: CompareView,
+    families: FamiliesView,
+    overview: OverviewView,
+    targets: TargetsView,
+    search: SearchPanel,
+    /// Whether the search panel is open (Ctrl+F; Esc closes it).
+    search_open: bool,
     /// Whether the style (theme, text sizes) has been applied for the current settings.
     styled_for: Option<bool>,
     /// Paths picked in the open dialog, sent by its thread.
@@ -205,6 +224,11 @@ impl DuizhaoApp {
             library: Library::default(),
             doc: DocView::default(),
             compare: CompareView::default(),
+            families: FamiliesView::default(),
+            overview: OverviewView::default(),
+            targets: TargetsView::default(),
+            search: SearchPanel::new(),
+            search_open: false,
             styled_for: None,
             picked: None,
             notices: Vec::new(),
@@ -538,6 +562,13 @@ impl DuizhaoApp {
             .default_size(340.0)
             .size_range(240.0..=640.0)
             .show(ui, |ui| self.library_panel(ui));
+        if self.search_open {
+            egui::Panel::right("search")
+                .resizable(true)
+                .default_size(380.0)
+                .size_range(280.0..=720.0)
+                .show(ui, |ui| self.search_panel(ui));
+        }
         egui::CentralPanel::default().show(ui, |ui| self.central_panel(ui));
         self.notices_window(ui.ctx());
         self.run_commands(ui.ctx());
@@ -607,9 +638,24 @@ impl DuizhaoApp {
 
     /// Up and down arrows move the selection through the listed plans (unless typing).
     fn keyboard(&mut self, ctx: &egui::Context) {
-        let open = ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::O));
+        let (open, find) = ctx.input_mut(|i| {
+            (
+                i.consume_key(egui::Modifiers::COMMAND, egui::Key::O),
+                i.consume_key(egui::Modifiers::COMMAND, egui::Key::F),
+            )
+        });
         if open {
             self.open_dialog(ctx, false);
+        }
+        if find {
+            self.search_open = true;
+            self.search.request_focus();
+        }
+        if self.search_open
+            && self.notices.is_empty()
+            && ctx.input(|i| i.key_pressed(egui::Key::Escape))
+        {
+            self.search_open = false;
         }
         if self.corpus.is_none() || ctx.text_edit_focused() || self.settings.view != View::Plan {
             return;
@@ -666,6 +712,39 @@ impl DuizhaoApp {
                     "在左侧勾选要对照的方案",
                     "Tick the plans to compare in the library",
                 ));
+            ui.selectable_value(
+                &mut self.settings.view,
+                View::Families,
+                lang.pick("措施家族", "Families"),
+            )
+            .on_hover_text(lang.pick(
+                "多个方案共有的措施，采用最广的在前",
+                "Measures shared across plans, most widely adopted first",
+            ));
+            ui.selectable_value(
+                &mut self.settings.view,
+                View::Overview,
+                lang.pick("相似总览", "Overview"),
+            )
+            .on_hover_text(lang.pick(
+                "方案 × 方案 共有措施热图",
+                "Plan × plan heatmap of shared measures",
+            ));
+            ui.selectable_value(
+                &mut self.settings.view,
+                View::Targets,
+                lang.pick("目标指标", "Targets"),
+            );
+            if ui
+                .selectable_label(self.search_open, lang.pick("查找", "Find"))
+                .on_hover_text("Ctrl+F")
+                .clicked()
+            {
+                self.search_open = !self.search_open;
+                if self.search_open {
+                    self.search.request_focus();
+                }
+            }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 ui.selectable_value(
                     &mut self.settings.dark_mode,
@@ -770,6 +849,28 @@ impl DuizhaoApp {
         }
     }
 
+    fn search_panel(&mut self, ui: &mut egui::Ui) {
+        let lang = self.settings.language;
+        ui.set_min_width(ui.available_width());
+        ui.add_space(4.0);
+        ui.horizontal(|ui| {
+            ui.heading(lang.pick("查找", "Find"));
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui
+                    .small_button("×")
+                    .on_hover_text(lang.pick("关闭查找（Esc）", "Close the search (Esc)"))
+                    .clicked()
+                {
+                    self.search_open = false;
+                }
+            });
+        });
+        let Some(corpus) = &self.corpus else { return };
+        if let Some(command) = self.search.show(ui, corpus, lang) {
+            self.commands.push(command);
+        }
+    }
+
     fn library_panel(&mut self, ui: &mut egui::Ui) {
         let lang = self.settings.language;
         // The panel keeps the width its content took: take all of it, or it shrinks to the
@@ -862,7 +963,7 @@ impl DuizhaoApp {
             });
             return;
         }
-        if self.settings.view == View::Compare {
+        if self.settings.view != View::Plan {
             let analysis = match &self.analysis_state {
                 AnalysisState::Ready { .. } => self.analysis.as_deref(),
                 AnalysisState::Pending { started } => {
@@ -882,10 +983,42 @@ impl DuizhaoApp {
                     return;
                 }
             };
-            if let Some(analysis) = analysis {
-                self.compare
-                    .show(ui, corpus, analysis, &mut self.settings, None);
-            }
+            let Some(analysis) = analysis else { return };
+            let command = match self.settings.view {
+                View::Compare => {
+                    let search = &self.search;
+                    let hits = |plan: usize, measure: usize| {
+                        search.highlight_ranges(plan, measure).to_vec()
+                    };
+                    let hits: Option<super::compare_view::HitRanges<'_>> =
+                        if self.search_open && !search.query.trim().is_empty() {
+                            Some(&hits)
+                        } else {
+                            None
+                        };
+                    self.compare
+                        .show(ui, corpus, analysis, &mut self.settings, hits);
+                    None
+                }
+                View::Families => self
+                    .families
+                    .show(ui, corpus, analysis, self.settings.language),
+                View::Overview => self
+                    .overview
+                    .show(ui, corpus, analysis, self.settings.language),
+                View::Targets => {
+                    let compared: Vec<usize> = self
+                        .settings
+                        .compared_plans
+                        .iter()
+                        .filter_map(|id| corpus.plans.iter().position(|p| p.plan_id == *id))
+                        .collect();
+                    self.targets
+                        .show(ui, corpus, &compared, self.settings.language)
+                }
+                View::Plan => None,
+            };
+            self.commands.extend(command);
             return;
         }
         let selected = self
