@@ -866,9 +866,10 @@ fn ctrl_f_searches_all_columns_and_a_hit_focuses_its_measure_in_the_comparison()
         .and_then(|p| {
             p.hits
                 .iter()
-                .find(|h| h.measure_index == Some(m.measure_index))
+                .find(|h| h.measure_index == Some(measure_index))
         })
-        .expect("the measure is a hit");
+        .expect("the measure is a hit")
+        .clone();
     assert!(
         hit.byte_ranges_in_text
             .contains(&(start..start + "智慧供暖".len()))
