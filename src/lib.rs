@@ -19,6 +19,7 @@ pub mod normalize;
 pub mod outline;
 pub mod plan;
 pub mod targets;
+pub mod themes;
 pub mod tokenize;
 #[cfg(feature = "gui")]
 pub mod ui;
