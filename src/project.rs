@@ -439,6 +439,8 @@ pub struct MovedTag {
     pub old: Range<usize>,
     /// Its range now.
     pub new: Range<usize>,
+    /// Its plan before, when it was found in another plan of the same file.
+    pub old_plan_id: Option<String>,
 }
 
 /// What re-anchoring found.
@@ -728,8 +730,10 @@ impl Project {
 
     /// Find every tag again in `corpus` (loaded from the project's documents): a tag whose range
     /// still holds its quote is ok; else its quote is looked for in its plan (the occurrence
-    /// nearest the old position; exact text first, then normalised text) and the tag moves there;
-    /// else it is flagged `orphaned` and kept. Measure ids are refreshed. Also reports documents
+    /// nearest the old position; exact text first, then normalised text), then in the other plans
+    /// of the same file (a compilation renumbered; quotes of at least [`MIN_JUMP_QUOTE_CHARS`]
+    /// characters only), and the tag moves there; else it is flagged
+    /// `orphaned` and kept. Measure ids are refreshed. Also reports documents
     /// that changed or went missing since they were hashed.
     pub fn reanchor(&mut self, corpus: &Corpus) -> ReanchorReport {
         let mut report = ReanchorReport::default();
@@ -737,30 +741,50 @@ impl Project {
         report.changed_documents = changed;
         report.missing_documents = missing;
         for tag in &mut self.tags {
-            let Some(plan) = corpus.plans.iter().find(|p| p.plan_id == tag.plan_id) else {
-                tag.orphaned = true;
-                report.orphaned.push(tag.tag_id);
-                continue;
-            };
-            let text = plan.original_text();
-            if text.get(tag.byte_range.clone()) == Some(tag.quote.as_str()) {
+            let own = corpus.plans.iter().find(|p| p.plan_id == tag.plan_id);
+            if let Some(plan) = own
+                && plan.original_text().get(tag.byte_range.clone()) == Some(tag.quote.as_str())
+            {
                 tag.orphaned = false;
                 refresh_measure(tag, plan);
                 report.ok += 1;
                 continue;
             }
-            let found = find_exact(text, &tag.quote, tag.byte_range.start)
-                .or_else(|| find_normalized(text, &tag.quote, tag.byte_range.start));
+            // Its own plan first; then the other plans of the same file, in case the plans of a
+            // compilation were renumbered or the passage moved to a neighbouring plan.
+            // Only a quote long enough not to recur by chance may jump to another plan.
+            let stem = file_stem_of(&tag.plan_id);
+            let may_jump = tag.quote.chars().count() >= MIN_JUMP_QUOTE_CHARS;
+            let candidates = own.into_iter().chain(corpus.plans.iter().filter(|p| {
+                may_jump && p.plan_id != tag.plan_id && file_stem_of(&p.plan_id) == stem
+            }));
+            let mut found = None;
+            for plan in candidates {
+                let text = plan.original_text();
+                let hit = find_exact(text, &tag.quote, tag.byte_range.start)
+                    .or_else(|| find_normalized(text, &tag.quote, tag.byte_range.start));
+                if let Some(new) = hit {
+                    found = Some((plan, new));
+                    break;
+                }
+            }
             match found {
-                Some(new) => {
+                Some((plan, new)) => {
                     let old = std::mem::replace(&mut tag.byte_range, new.clone());
-                    tag.quote = text.get(new.clone()).unwrap_or_default().to_string();
+                    let old_plan_id = (plan.plan_id != tag.plan_id)
+                        .then(|| std::mem::replace(&mut tag.plan_id, plan.plan_id.clone()));
+                    tag.quote = plan
+                        .original_text()
+                        .get(new.clone())
+                        .unwrap_or_default()
+                        .to_string();
                     tag.orphaned = false;
                     refresh_measure(tag, plan);
                     report.moved.push(MovedTag {
                         tag_id: tag.tag_id,
                         old,
                         new,
+                        old_plan_id,
                     });
                 }
                 None => {
@@ -822,6 +846,14 @@ fn process_alive(_pid: u32, temp: &Path) -> bool {
         .ok()
         .and_then(|t| t.elapsed().ok());
     age.is_none_or(|a| a < std::time::Duration::from_secs(3600))
+}
+
+/// Fewest characters a quote has for its tag to be re-anchored in another plan of its file.
+pub const MIN_JUMP_QUOTE_CHARS: usize = 12;
+
+/// `<file stem>` of a `<file stem>#<n>` plan id.
+fn file_stem_of(plan_id: &str) -> &str {
+    plan_id.rsplit_once('#').map_or(plan_id, |(stem, _)| stem)
 }
 
 /// The measure whose span is exactly the tag's range, if any.

@@ -679,29 +679,39 @@ impl CodingIndex {
     /// of the theme), sorted by theme in [`Codebook::depth_first`] order, then plan order, then
     /// reading order.
     pub fn propose(&self, codebook: &Codebook) -> Vec<Proposal> {
-        let mut out = Vec::new();
-        for (_, theme) in codebook.depth_first() {
-            let rules: Vec<CompiledRule> = theme.rules.iter().map(CompiledRule::new).collect();
-            if rules.is_empty() {
-                continue;
-            }
-            let found: Vec<Proposal> = self
-                .measures
-                .par_iter()
-                .filter_map(|m| {
-                    let (k, r) = rules.iter().enumerate().find(|(_, r)| r.matches(m))?;
-                    Some(Proposal {
-                        theme_id: theme.theme_id.clone(),
-                        plan_id: self.plan_ids.get(m.plan_index)?.clone(),
-                        measure_id: m.measure_id.clone(),
-                        rule_index: k,
-                        matched_terms: r.matched_terms(m),
+        let themes: Vec<(&Theme, Vec<CompiledRule>)> = codebook
+            .depth_first()
+            .into_iter()
+            .map(|(_, t)| (t, t.rules.iter().map(CompiledRule::new).collect::<Vec<_>>()))
+            .filter(|(_, rules)| !rules.is_empty())
+            .collect();
+        // One parallel pass over the measures, all themes at once; then a stable sort by theme
+        // rank keeps corpus order within a theme.
+        let mut found: Vec<(usize, Proposal)> = self
+            .measures
+            .par_iter()
+            .flat_map_iter(|m| {
+                themes
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(rank, (theme, rules))| {
+                        let (k, r) = rules.iter().enumerate().find(|(_, r)| r.matches(m))?;
+                        Some((
+                            rank,
+                            Proposal {
+                                theme_id: theme.theme_id.clone(),
+                                plan_id: self.plan_ids.get(m.plan_index)?.clone(),
+                                measure_id: m.measure_id.clone(),
+                                rule_index: k,
+                                matched_terms: r.matched_terms(m),
+                            },
+                        ))
                     })
-                })
-                .collect();
-            out.extend(found);
-        }
-        out
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        found.sort_by_key(|(rank, _)| *rank);
+        found.into_iter().map(|(_, p)| p).collect()
     }
 }
 

@@ -415,3 +415,42 @@ fn a_save_killed_at_any_moment_leaves_a_complete_project_and_no_pile_of_temp_fil
         "kills never landed between the two versions"
     );
 }
+
+#[test]
+fn a_tag_follows_its_pilot_when_an_earlier_pilot_is_removed_from_the_compilation() {
+    let (_dir, doc, corpus) = copied_seed("04_");
+    assert_eq!(corpus.plans.len(), 59);
+    let (second, third) = (&corpus.plans[1], &corpus.plans[2]);
+    let mut project = Project::new(urban_rural());
+    project.add_document(&doc).unwrap();
+    let m = third
+        .measures()
+        .into_iter()
+        .find(|m| m.text.chars().count() > 30)
+        .unwrap();
+    let id = project.add_tag(Tag::for_measure(third, m, "duoyuan_tourongzi").unwrap());
+    let quote = project.tags[0].quote.clone();
+    // Remove the second pilot's text: the third becomes `#2`.
+    let text = std::fs::read_to_string(&doc).unwrap();
+    let edited = format!("{}{}", &text[..second.span.start], &text[second.span.end..]);
+    std::fs::write(&doc, edited).unwrap();
+    let corpus = load_paths(std::slice::from_ref(&doc));
+    let report = project.reanchor(&corpus);
+    assert!(report.orphaned.is_empty(), "{report:?}");
+    let t = project.tags.iter().find(|t| t.tag_id == id).unwrap();
+    let plan = corpus
+        .plans
+        .iter()
+        .find(|p| p.plan_id == t.plan_id)
+        .unwrap();
+    assert_eq!(plan.name, third.name);
+    assert_eq!(
+        plan.original_text().get(t.byte_range.clone()),
+        Some(quote.as_str())
+    );
+    assert_eq!(report.moved.len(), 1);
+    assert_eq!(
+        report.moved[0].old_plan_id.as_deref(),
+        Some(third.plan_id.as_str())
+    );
+}
