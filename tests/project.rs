@@ -454,3 +454,52 @@ fn a_tag_follows_its_pilot_when_an_earlier_pilot_is_removed_from_the_compilation
         Some(third.plan_id.as_str())
     );
 }
+
+#[test]
+fn code_on_a_project_counts_its_tags_and_open_proposals_and_leaves_the_file_alone() {
+    let (dir, doc, corpus) = copied_seed("05_");
+    let plan = &corpus.plans[0];
+    let book = urban_rural();
+    let proposals = CodingIndex::new(&corpus.plans).propose(&book);
+    let mut project = Project::new(book);
+    project.add_document(&doc).unwrap();
+    // One manual passage tag on a theme, one rejected 宅基地 proposal.
+    let start = plan.original_text().find("宅基地").unwrap();
+    project.add_tag(Tag::for_span(plan, start..start + "宅基地".len(), "chengzhongcun").unwrap());
+    let zhaijidi: Vec<_> = proposals
+        .iter()
+        .filter(|p| p.theme_id == "zhaijidi")
+        .collect();
+    project.reject(zhaijidi[0]);
+    let path = dir.path().join("code.duizhao.ron");
+    project.save(&path).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_duizhao"))
+        .args(["code", "--json", "--project"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["plans"], serde_json::json!([plan.name]));
+    let row = |id: &str| {
+        let k = v["theme_ids"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .position(|t| t == id)
+            .unwrap();
+        v["counts"][k][0].as_u64().unwrap() as usize
+    };
+    assert_eq!(row("zhaijidi"), zhaijidi.len() - 1);
+    let chengzhongcun = proposals
+        .iter()
+        .filter(|p| p.theme_id == "chengzhongcun")
+        .count();
+    assert_eq!(row("chengzhongcun"), chengzhongcun + 1);
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
