@@ -21,9 +21,11 @@ pub mod normalize;
 pub mod outline;
 pub mod overview;
 pub mod plan;
+pub mod project;
 pub mod search;
 pub mod target_table;
 pub mod targets;
+pub mod themes;
 pub mod tokenize;
 #[cfg(feature = "gui")]
 pub mod ui;

@@ -27,6 +27,16 @@ fn main() -> std::process::ExitCode {
         Some(Command::Targets { paths, format }) => {
             duizhao::cli::targets::targets(&paths, &format).map(Some)
         }
+        Some(Command::Code {
+            paths,
+            project,
+            codebook,
+            json,
+        }) => duizhao::cli::code::code(project.as_deref(), codebook.as_deref(), &paths, json)
+            .map(Some),
+        Some(Command::DebugSaveLoop { project, tags }) => {
+            duizhao::cli::code::debug_save_loop(&project, tags).map(Some)
+        }
         Some(Command::Open {
             paths,
             compare,
