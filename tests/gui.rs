@@ -913,3 +913,72 @@ fn the_families_overview_and_targets_views_open_from_the_title_bar() {
     harness.run();
     harness.get_by_label_contains("个措施族");
 }
+
+#[test]
+fn tagging_a_measure_from_its_menu_survives_save_and_reopen() {
+    let mut harness = compare_two_tianjin_plans();
+    let comparison = harness.state().comparison().expect("a comparison").clone();
+    let row = comparison
+        .row_with_heading("推广智慧供暖")
+        .expect("a 推广智慧供暖 row");
+    let m = row.cells[0]
+        .as_ref()
+        .expect("东丽区 has the section")
+        .measures[0]
+        .clone();
+    let theme = harness
+        .state()
+        .project()
+        .codebook
+        .themes
+        .iter()
+        .find(|t| t.name.contains("基础设施"))
+        .expect("the default codebook has an infrastructure theme")
+        .clone();
+    // Right-click the measure, open 标注主题, tick the theme.
+    harness
+        .query_all_by_label(&format!("共有：{}", m.text))
+        .next()
+        .expect("the measure is shown")
+        .click_secondary();
+    harness.run();
+    harness.get_by_label("标注主题").click();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::CheckBox, &theme.name)
+        .click();
+    harness.run_steps(3);
+    let tags = &harness.state().project().tags;
+    assert_eq!(tags.len(), 1, "{tags:?}");
+    assert_eq!(tags[0].theme_id, theme.theme_id);
+    let head: String = m.text.chars().take(8).collect();
+    assert!(
+        tags[0].quote.starts_with(&head),
+        "{} / {}",
+        tags[0].quote,
+        m.text
+    );
+    assert!(tags[0].measure_id.is_some());
+    assert!(harness.state().project_dirty());
+
+    // Save, start a new project, reopen: the tag is back, with the same quote.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("tianjin.duizhao.ron");
+    harness.state_mut().save_project_to(&path);
+    assert!(
+        harness.state().notices().is_empty(),
+        "{:?}",
+        harness.state().notices()
+    );
+    assert!(!harness.state().project_dirty());
+    let saved = harness.state().project().tags.clone();
+    let ctx = harness.ctx.clone();
+    harness.state_mut().open_project(&ctx, &path);
+    wait_loaded(&mut harness);
+    assert_eq!(harness.state().project().tags, saved);
+    assert_eq!(harness.state().project_path(), Some(path.as_path()));
+    assert_eq!(
+        harness.state().settings().recent_projects.first(),
+        Some(&path)
+    );
+}

@@ -19,6 +19,7 @@ use super::doc_view::DocView;
 use super::families_view::FamiliesView;
 use super::library_panel::Library;
 use super::overview::OverviewView;
+use super::project_state::{ProjectState, remember_recent};
 use super::search_panel::SearchPanel;
 use super::targets_view::TargetsView;
 use super::{UiCommand, theme};
@@ -88,6 +89,10 @@ pub struct Settings {
     pub column_width: f32,
     /// Group the library by province instead of by file.
     pub group_by_province: bool,
+    /// Recently opened or saved projects, newest first.
+    pub recent_projects: Vec<PathBuf>,
+    /// The project open when the app was last closed.
+    pub last_project: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -105,6 +110,8 @@ impl Default for Settings {
             highlight_terms: false,
             column_width: 0.0,
             group_by_province: false,
+            recent_projects: Vec::new(),
+            last_project: None,
         }
     }
 }
@@ -139,6 +146,19 @@ impl View {
             _ => None,
         }
     }
+}
+
+/// What a file dialog is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Dialog {
+    /// Add plan files.
+    AddFiles,
+    /// Add a folder of plans.
+    AddFolder,
+    /// Open a project.
+    OpenProject,
+    /// Save the project under a new name.
+    SaveProjectAs,
 }
 
 /// What the loader thread sends: the corpus first, then its analysis.
@@ -194,8 +214,10 @@ pub struct DuizhaoApp {
     search_open: bool,
     /// Whether the style (theme, text sizes) has been applied for the current settings.
     styled_for: Option<bool>,
-    /// Paths picked in the open dialog, sent by its thread.
-    picked: Option<Receiver<Vec<PathBuf>>>,
+    /// Paths picked in a file dialog, sent by its thread, and what they are for.
+    picked: Option<(Dialog, Receiver<Vec<PathBuf>>)>,
+    /// The project: codebook, tags, where it is saved.
+    proj: ProjectState,
     /// Import problems of the last load, shown in a closable window until dismissed.
     notices: Vec<String>,
     /// Commands from the views, applied after drawing.
@@ -231,6 +253,7 @@ impl DuizhaoApp {
             search_open: false,
             styled_for: None,
             picked: None,
+            proj: ProjectState::default(),
             notices: Vec::new(),
             commands: Vec::new(),
             compare_on_load: Vec::new(),
@@ -281,30 +304,47 @@ impl DuizhaoApp {
         self.commands.push(command);
     }
 
-    /// Open the native file dialog on its own thread (it must not block the UI thread); the
+    /// Open a native file dialog on its own thread (it must not block the UI thread); the
     /// picked paths arrive in [`Self::poll_picked`].
-    fn open_dialog(&mut self, ctx: &egui::Context, folder: bool) {
+    fn open_dialog(&mut self, ctx: &egui::Context, kind: Dialog) {
         if self.picked.is_some() {
             return;
         }
         let (tx, rx) = mpsc::channel();
         let repaint = ctx.clone();
+        let start_dir = self
+            .proj
+            .path
+            .as_deref()
+            .and_then(|p| p.parent())
+            .map(|p| p.to_path_buf());
         let spawned = std::thread::Builder::new()
-            .name("duizhao-open".into())
+            .name("duizhao-dialog".into())
             .spawn(move || {
-                let dialog = rfd::FileDialog::new().set_title("对照 duizhao");
-                let picked = if folder {
-                    dialog.pick_folder().map(|p| vec![p])
-                } else {
-                    dialog
+                let mut dialog = rfd::FileDialog::new().set_title("对照 duizhao");
+                if let Some(dir) = start_dir {
+                    dialog = dialog.set_directory(dir);
+                }
+                let picked = match kind {
+                    Dialog::AddFolder => dialog.pick_folder().map(|p| vec![p]),
+                    Dialog::AddFiles => dialog
                         .add_filter("方案 plans", crate::formats::SUPPORTED_EXTENSIONS)
-                        .pick_files()
+                        .pick_files(),
+                    Dialog::OpenProject => dialog
+                        .add_filter("duizhao 项目 project", &["ron"])
+                        .pick_file()
+                        .map(|p| vec![p]),
+                    Dialog::SaveProjectAs => dialog
+                        .add_filter("duizhao 项目 project", &["ron"])
+                        .set_file_name("project.duizhao.ron")
+                        .save_file()
+                        .map(|p| vec![p]),
                 };
                 let _ = tx.send(picked.unwrap_or_default());
                 repaint.request_repaint();
             });
         match spawned {
-            Ok(_) => self.picked = Some(rx),
+            Ok(_) => self.picked = Some((kind, rx)),
             Err(e) => self
                 .notices
                 .push(format!("cannot open the file dialog: {e}")),
@@ -313,14 +353,150 @@ impl DuizhaoApp {
 
     /// Take the paths picked in the dialog, if it has closed.
     fn poll_picked(&mut self, ctx: &egui::Context) {
-        let Some(rx) = &self.picked else { return };
+        let Some((kind, rx)) = &self.picked else {
+            return;
+        };
+        let kind = *kind;
         match rx.try_recv() {
             Ok(paths) => {
                 self.picked = None;
-                self.add_paths(ctx, paths);
+                match (kind, paths.first()) {
+                    (Dialog::AddFiles | Dialog::AddFolder, _) => self.add_paths(ctx, paths),
+                    (Dialog::OpenProject, Some(p)) => {
+                        let p = p.clone();
+                        self.open_project(ctx, &p);
+                    }
+                    (Dialog::SaveProjectAs, Some(p)) => {
+                        let mut p = p.clone();
+                        if !p
+                            .to_string_lossy()
+                            .ends_with(crate::project::PROJECT_EXTENSION)
+                        {
+                            let name = p
+                                .file_name()
+                                .map(|n| n.to_string_lossy().trim_end_matches(".ron").to_owned())
+                                .unwrap_or_else(|| "project".into());
+                            p.set_file_name(format!("{name}{}", crate::project::PROJECT_EXTENSION));
+                        }
+                        self.save_project_to(&p);
+                    }
+                    _ => {}
+                }
             }
             Err(TryRecvError::Empty) => {}
             Err(TryRecvError::Disconnected) => self.picked = None,
+        }
+    }
+
+    /// The project (codebook, tags, pins).
+    pub fn project(&self) -> &crate::project::Project {
+        &self.proj.project
+    }
+
+    /// Where the project is saved, if it is.
+    pub fn project_path(&self) -> Option<&std::path::Path> {
+        self.proj.path.as_deref()
+    }
+
+    /// Whether the project has unsaved changes.
+    pub fn project_dirty(&self) -> bool {
+        self.proj.dirty
+    }
+
+    /// The files the loaded plans came from (what a saved project lists as its documents).
+    fn document_files(&self) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = self
+            .corpus
+            .as_ref()
+            .map(|c| c.plans.iter().map(|p| p.path.clone()).collect())
+            .unwrap_or_default();
+        files.dedup();
+        files
+    }
+
+    /// Save the project to `path` (atomic), with the loaded documents and the current view;
+    /// a failure is shown and nothing is lost (the previous file stays as it was).
+    pub fn save_project_to(&mut self, path: &std::path::Path) {
+        let view = crate::project::ViewState {
+            compared_plans: self.settings.compared_plans.clone(),
+            selected_plan: self.settings.selected_plan.clone(),
+            ..self.proj.project.view.clone()
+        };
+        let documents = self.document_files();
+        match self.proj.save_to(path, &documents, view) {
+            Ok(()) => {
+                remember_recent(&mut self.settings.recent_projects, path);
+                self.settings.last_project = Some(path.to_path_buf());
+            }
+            Err(e) => self.notices.push(e.to_string()),
+        }
+    }
+
+    /// Save to the project's file, or ask where (a never-saved project).
+    fn save_project(&mut self, ctx: &egui::Context) {
+        match self.proj.path.clone() {
+            Some(p) => self.save_project_to(&p),
+            None => self.open_dialog(ctx, Dialog::SaveProjectAs),
+        }
+    }
+
+    /// Open the project at `path`: its documents are loaded (the current ones if it lists none)
+    /// and its tags re-anchored; problems are shown, the current project is kept on failure.
+    pub fn open_project(&mut self, ctx: &egui::Context, path: &std::path::Path) {
+        match self.proj.open(path) {
+            Ok(kept) => {
+                if let Some(k) = kept {
+                    self.notices.push(format!(
+                        "unsaved changes of the previous project were kept in {}",
+                        k.display()
+                    ));
+                }
+                remember_recent(&mut self.settings.recent_projects, path);
+                self.settings.last_project = Some(path.to_path_buf());
+                let view = self.proj.project.view.clone();
+                if !view.compared_plans.is_empty() {
+                    self.settings.compared_plans = view.compared_plans;
+                }
+                if view.selected_plan.is_some() {
+                    self.settings.selected_plan = view.selected_plan;
+                }
+                let docs = self.proj.project.document_paths();
+                if !docs.is_empty() {
+                    self.paths = docs;
+                }
+                self.load = LoadState::Idle;
+                self.rx = None;
+                self.start_loading(ctx);
+            }
+            Err(e) => self.notices.push(e.to_string()),
+        }
+    }
+
+    /// Start a new project (unsaved changes go to the recovery file first).
+    fn new_project(&mut self) {
+        match self.proj.new_project() {
+            Ok(Some(k)) => self.notices.push(format!(
+                "unsaved changes of the previous project were kept in {}",
+                k.display()
+            )),
+            Ok(None) => {}
+            Err(e) => self.notices.push(e.to_string()),
+        }
+    }
+
+    /// Look for a recovery file of the last project (or of an unsaved one) to offer on start.
+    pub fn check_recovery(&mut self) {
+        let last = self.settings.last_project.clone();
+        self.proj.check_recovery(last.as_deref());
+        if self.proj.recovery_offer.is_none() && last.is_some() {
+            self.proj.check_recovery(None);
+        }
+    }
+
+    /// Write unsaved changes to the recovery file now (on exit).
+    pub fn save_recovery_now(&mut self) {
+        if let Some(e) = self.proj.autosave(f64::INFINITY, true) {
+            eprintln!("duizhao: {e}");
         }
     }
 
@@ -353,6 +529,29 @@ impl DuizhaoApp {
                     plan_id,
                     measure_index,
                 } => self.focus_measure(ctx, &plan_id, measure_index),
+                UiCommand::TagMeasure {
+                    plan_id,
+                    measure_index,
+                    theme_id,
+                } => {
+                    if let Some(corpus) = &self.corpus
+                        && let Err(e) =
+                            self.proj
+                                .tag_measure(corpus, &plan_id, measure_index, &theme_id)
+                    {
+                        self.notices.push(e);
+                    }
+                }
+                UiCommand::UntagMeasure {
+                    plan_id,
+                    measure_index,
+                    theme_id,
+                } => {
+                    if let Some(corpus) = &self.corpus {
+                        self.proj
+                            .untag_measure(corpus, &plan_id, measure_index, &theme_id);
+                    }
+                }
             }
         }
     }
@@ -497,6 +696,33 @@ impl DuizhaoApp {
                 Ok(Loaded::Corpus { corpus, took }) => {
                     self.library = Library::new(&corpus);
                     self.notices = corpus.errors.clone();
+                    if self.proj.reanchor_pending {
+                        self.proj.reanchor_pending = false;
+                        let report = self.proj.project.reanchor(&corpus);
+                        self.proj.touch_view();
+                        for p in &report.changed_documents {
+                            self.notices.push(format!(
+                                "{}: changed since the project was saved",
+                                p.display()
+                            ));
+                        }
+                        for p in &report.missing_documents {
+                            self.notices
+                                .push(format!("{}: cannot be read", p.display()));
+                        }
+                        if !report.moved.is_empty() {
+                            self.notices.push(format!(
+                                "{} tags were found again at a new place in their changed documents",
+                                report.moved.len()
+                            ));
+                        }
+                        if !report.orphaned.is_empty() {
+                            self.notices.push(format!(
+                                "{} tags lost their text (kept in the project as orphaned; see the Themes view)",
+                                report.orphaned.len()
+                            ));
+                        }
+                    }
                     if !self.compare_on_load.is_empty() {
                         let mut ids = Vec::new();
                         for key in std::mem::take(&mut self.compare_on_load) {
@@ -571,7 +797,12 @@ impl DuizhaoApp {
         }
         egui::CentralPanel::default().show(ui, |ui| self.central_panel(ui));
         self.notices_window(ui.ctx());
+        self.recovery_window(ui.ctx());
         self.run_commands(ui.ctx());
+        let now = ui.input(|i| i.time);
+        if let Some(e) = self.proj.autosave(now, false) {
+            self.notices.push(e);
+        }
         if self.first_content_frame.is_none() && self.corpus.is_some() {
             let took = self.created.elapsed();
             self.first_content_frame = Some(took);
@@ -592,6 +823,42 @@ impl DuizhaoApp {
     /// Time from creating the app to the first frame that showed the loaded plans.
     pub fn first_content_frame(&self) -> Option<Duration> {
         self.first_content_frame
+    }
+
+    /// Offer the recovery file found at start: restore it or discard it.
+    fn recovery_window(&mut self, ctx: &egui::Context) {
+        let Some(rec) = self.proj.recovery_offer.clone() else {
+            return;
+        };
+        let lang = self.settings.language;
+        egui::Window::new(lang.pick("恢复未保存的工作？", "Restore unsaved work?"))
+            .id(egui::Id::unique("recovery_offer"))
+            .collapsible(false)
+            .anchor(egui::Align2::CENTER_CENTER, egui::vec2(0.0, 0.0))
+            .show(ctx, |ui| {
+                ui.label(lang.pick(
+                    "上次退出时有未保存的编码工作，已自动保存在：",
+                    "Unsaved coding work from last time was kept in:",
+                ));
+                ui.add(egui::Label::new(rec.display().to_string()).selectable(true));
+                ui.horizontal(|ui| {
+                    if ui.button(lang.pick("恢复", "Restore")).clicked() {
+                        if let Err(e) = self.proj.restore(&rec) {
+                            self.notices.push(e.to_string());
+                            self.proj.recovery_offer = None;
+                        }
+                        // Re-anchor on the corpus already loaded.
+                        if let Some(c) = self.corpus.clone() {
+                            self.proj.reanchor_pending = false;
+                            let _ = self.proj.project.reanchor(&c);
+                        }
+                    }
+                    if ui.button(lang.pick("丢弃", "Discard")).clicked() {
+                        let _ = std::fs::remove_file(&rec);
+                        self.proj.recovery_offer = None;
+                    }
+                });
+            });
     }
 
     /// The import problems of the last load, in a window the user closes (nothing blocks).
@@ -638,14 +905,18 @@ impl DuizhaoApp {
 
     /// Up and down arrows move the selection through the listed plans (unless typing).
     fn keyboard(&mut self, ctx: &egui::Context) {
-        let (open, find) = ctx.input_mut(|i| {
+        let (open, find, save) = ctx.input_mut(|i| {
             (
                 i.consume_key(egui::Modifiers::COMMAND, egui::Key::O),
                 i.consume_key(egui::Modifiers::COMMAND, egui::Key::F),
+                i.consume_key(egui::Modifiers::COMMAND, egui::Key::S),
             )
         });
         if open {
-            self.open_dialog(ctx, false);
+            self.open_dialog(ctx, Dialog::AddFiles);
+        }
+        if save {
+            self.save_project(ctx);
         }
         if find {
             self.search_open = true;
@@ -687,11 +958,87 @@ impl DuizhaoApp {
         }
     }
 
+    fn file_menu(&mut self, ui: &mut egui::Ui) {
+        let lang = self.settings.language;
+        ui.menu_button(lang.pick("文件", "File"), |ui| {
+            if ui.button(lang.pick("新建项目", "New project")).clicked() {
+                self.new_project();
+                ui.close();
+            }
+            if ui.button(lang.pick("打开项目…", "Open project…")).clicked() {
+                self.open_dialog(ui.ctx(), Dialog::OpenProject);
+                ui.close();
+            }
+            if ui
+                .add(
+                    egui::Button::new(lang.pick("保存项目", "Save project"))
+                        .shortcut_text("Ctrl+S"),
+                )
+                .clicked()
+            {
+                self.save_project(ui.ctx());
+                ui.close();
+            }
+            if ui
+                .button(lang.pick("项目另存为…", "Save project as…"))
+                .clicked()
+            {
+                self.open_dialog(ui.ctx(), Dialog::SaveProjectAs);
+                ui.close();
+            }
+            let recent = self.settings.recent_projects.clone();
+            ui.menu_button(lang.pick("最近的项目", "Recent projects"), |ui| {
+                if recent.is_empty() {
+                    ui.label(egui::RichText::new(lang.pick("（无）", "(none)")).weak());
+                }
+                for p in recent {
+                    if ui.button(p.display().to_string()).clicked() {
+                        self.open_project(ui.ctx(), &p);
+                        ui.close();
+                    }
+                }
+            });
+            ui.separator();
+            if ui
+                .add(
+                    egui::Button::new(lang.pick("添加文件…", "Add files…")).shortcut_text("Ctrl+O"),
+                )
+                .clicked()
+            {
+                self.open_dialog(ui.ctx(), Dialog::AddFiles);
+                ui.close();
+            }
+            if ui.button(lang.pick("添加文件夹…", "Add folder…")).clicked() {
+                self.open_dialog(ui.ctx(), Dialog::AddFolder);
+                ui.close();
+            }
+        });
+    }
+
     fn title_bar(&mut self, ui: &mut egui::Ui) {
         let lang = self.settings.language;
         ui.horizontal(|ui| {
             ui.label(egui::RichText::new("对照").heading().strong());
             ui.label(egui::RichText::new("duizhao").weak());
+            ui.separator();
+            self.file_menu(ui);
+            let name = self
+                .proj
+                .path
+                .as_deref()
+                .and_then(|p| p.file_name())
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| lang.pick("未保存的项目", "unsaved project").to_owned());
+            let marker = if self.proj.dirty { " ●" } else { "" };
+            ui.label(
+                egui::RichText::new(format!("{name}{marker}"))
+                    .small()
+                    .weak(),
+            )
+            .on_hover_text(lang.pick(
+                "● 表示有未保存的修改（每 60 秒自动保存到恢复文件）",
+                "● unsaved changes (autosaved to a recovery file every 60 s)",
+            ));
             ui.separator();
             ui.label(lang.pick(
                 "政府方案对照审阅",
@@ -892,7 +1239,7 @@ impl DuizhaoApp {
                     ))
                     .clicked()
                 {
-                    self.open_dialog(ui.ctx(), true);
+                    self.open_dialog(ui.ctx(), Dialog::AddFolder);
                 }
                 if ui
                     .add_enabled(
@@ -905,7 +1252,7 @@ impl DuizhaoApp {
                     ))
                     .clicked()
                 {
-                    self.open_dialog(ui.ctx(), false);
+                    self.open_dialog(ui.ctx(), Dialog::AddFiles);
                 }
             });
         });
@@ -996,8 +1343,11 @@ impl DuizhaoApp {
                         } else {
                             None
                         };
+                    let coding = self.proj.coding(self.settings.language);
                     self.compare
-                        .show(ui, corpus, analysis, &mut self.settings, hits);
+                        .show(ui, corpus, analysis, &mut self.settings, hits, coding);
+                    let tagged = self.compare.take_commands();
+                    self.commands.extend(tagged);
                     None
                 }
                 View::Families => self
@@ -1045,5 +1395,9 @@ impl eframe::App for DuizhaoApp {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, eframe::APP_KEY, &self.settings);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.save_recovery_now();
     }
 }

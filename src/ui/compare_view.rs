@@ -25,7 +25,9 @@ use crate::comparison::{Cell, CellMeasure, Comparison, MeasurePos, TermMark, nor
 use crate::corpus::Corpus;
 use crate::matching::{Analysis, Status, Tier};
 
+use super::UiCommand;
 use super::app::{Language, Settings, View};
+use super::tagging::{CodingView, paint_marks, tag_menu_ui};
 
 /// Width of the column at the left holding each row's kind tag.
 const GUTTER: f32 = 60.0;
@@ -121,6 +123,8 @@ pub struct CompareView {
     scroll_to: Option<f32>,
     /// The body's visible y range last frame (content coordinates, below the headers).
     visible: Option<Range<f32>>,
+    /// Commands for the app (tagging from the measure menu), taken by [`Self::take_commands`].
+    commands: Vec<UiCommand>,
 }
 
 /// What a measure is drawn with.
@@ -146,6 +150,11 @@ impl CompareView {
     /// Height of all rows as laid out last frame (0 before the first frame).
     pub fn content_height(&self) -> f32 {
         self.layout.total
+    }
+
+    /// The commands the view produced this frame (tagging from a measure's menu).
+    pub fn take_commands(&mut self) -> Vec<UiCommand> {
+        std::mem::take(&mut self.commands)
     }
 
     /// The focused measure (clicked or reached with the keys).
@@ -249,6 +258,7 @@ impl CompareView {
         analysis: &Analysis,
         settings: &mut Settings,
         hits: Option<HitRanges<'_>>,
+        coding: &CodingView,
     ) {
         let lang = settings.language;
         let compared: Vec<usize> = settings
@@ -329,7 +339,7 @@ impl CompareView {
             }
         }
         self.detail_bar(ui, corpus, lang);
-        let action = self.show_table(ui, corpus, analysis, settings, hits);
+        let action = self.show_table(ui, corpus, analysis, settings, hits, coding);
         let plan_of = |c: usize| {
             let col = self.comparison.as_ref()?.columns.get(c)?;
             corpus.plans.get(col.plan_index)
@@ -412,6 +422,7 @@ impl CompareView {
         analysis: &Analysis,
         settings: &Settings,
         hits: Option<HitRanges<'_>>,
+        coding: &CodingView,
     ) -> Option<HeaderAction> {
         let table = self.comparison.as_ref()?;
         let lang = settings.language;
@@ -447,6 +458,7 @@ impl CompareView {
             &[]
         };
         let mut clicked: Option<MeasurePos> = None;
+        let mut commands: Vec<UiCommand> = Vec::new();
         let mut visible = None;
         let mut area = egui::ScrollArea::both()
             .id_salt("compare_table")
@@ -514,6 +526,12 @@ impl CompareView {
                                     normalized: settings.show_normalized,
                                     key_terms: settings.highlight_terms,
                                     hits,
+                                    coding,
+                                    plan_id: table
+                                        .columns
+                                        .get(c)
+                                        .and_then(|col| corpus.plans.get(col.plan_index))
+                                        .map_or("", |p| p.plan_id.as_str()),
                                     plan_index: table
                                         .columns
                                         .get(c)
@@ -527,6 +545,7 @@ impl CompareView {
                                 cell,
                                 cell_rect,
                                 &mut clicked,
+                                &mut commands,
                             ),
                             None => {
                                 ui.painter().text(
@@ -548,6 +567,7 @@ impl CompareView {
             })
             .inner;
         self.visible = visible;
+        self.commands.extend(commands);
         if let Some(pos) = clicked {
             self.focus(analysis, pos, now, true);
         }
@@ -569,6 +589,10 @@ struct CellContext<'a> {
     key_terms: bool,
     /// Search hits to mark.
     hits: Option<HitRanges<'a>>,
+    /// The project's themes and tags.
+    coding: &'a CodingView,
+    /// Id of the cell's plan.
+    plan_id: &'a str,
     /// Corpus index of the cell's plan.
     plan_index: usize,
     /// The focused measure.
@@ -895,6 +919,7 @@ fn paint_cell(
     cell: &Cell,
     rect: Rect,
     clicked: &mut Option<MeasurePos>,
+    commands: &mut Vec<UiCommand>,
 ) {
     let heading_id = ui.scope_id().with(("compare_heading", cx.id));
     let heading = heading_galley(ui, &cell.heading, heading_wrap(rect.width()));
@@ -988,7 +1013,26 @@ fn paint_cell(
         if response.clicked() {
             *clicked = Some(pos);
         }
+        let measure_id = m
+            .flat
+            .and_then(|f| cx.analysis.measures.get(f))
+            .map_or("", |e| e.measure_id.as_str());
+        let carried = cx.coding.themes_of(measure_id);
+        if !carried.is_empty() {
+            paint_marks(ui.painter(), cx.coding, carried, box_rect);
+        }
         response.context_menu(|ui| {
+            if let Some(c) = tag_menu_ui(
+                ui,
+                cx.coding,
+                cx.plan_id,
+                m.measure_index,
+                measure_id,
+                cx.lang,
+            ) {
+                commands.push(c);
+            }
+            ui.separator();
             if ui
                 .button(cx.lang.pick("复制这条措施", "Copy this measure"))
                 .clicked()

@@ -22,7 +22,9 @@ pub mod doc_view;
 pub mod families_view;
 pub mod library_panel;
 pub mod overview;
+pub mod project_state;
 pub mod search_panel;
+pub mod tagging;
 pub mod targets_view;
 pub mod theme;
 
@@ -45,6 +47,24 @@ pub enum UiCommand {
         plan_id: String,
         /// Index of the measure within the plan's `measures()`.
         measure_index: usize,
+    },
+    /// Tag a measure with a theme of the project's codebook.
+    TagMeasure {
+        /// The plan's id.
+        plan_id: String,
+        /// Index of the measure within the plan's `measures()`.
+        measure_index: usize,
+        /// The theme.
+        theme_id: String,
+    },
+    /// Remove a theme's tags from a measure.
+    UntagMeasure {
+        /// The plan's id.
+        plan_id: String,
+        /// Index of the measure within the plan's `measures()`.
+        measure_index: usize,
+        /// The theme.
+        theme_id: String,
     },
 }
 
@@ -76,6 +96,7 @@ pub fn run(paths: Vec<PathBuf>, start: crate::cli::StartOptions) -> anyhow::Resu
                 .unwrap_or_default();
             settings.apply_start(&start);
             let mut app = DuizhaoApp::new(paths, settings);
+            app.check_recovery();
             app.compare_on_load(start.compare);
             app.start_loading(&cc.egui_ctx);
             Ok(Box::new(app))

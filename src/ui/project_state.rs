@@ -1,0 +1,264 @@
+//! The open project in the app: the [`Project`] (codebook, tags, pins, view), where it is saved,
+//! whether it has unsaved changes, the autosave to its recovery file, and the tagging commands.
+//!
+//! Losing hours of coding is the worst failure this product can have, so: saves are atomic
+//! ([`Project::save`]); every 60 s and on exit unsaved changes go to the recovery file
+//! ([`crate::project::recovery_path`]); replacing a project with unsaved changes (new, open)
+//! first writes them to its recovery file; the next start offers a recovery file newer than its
+//! project.
+
+use std::path::{Path, PathBuf};
+
+use crate::corpus::Corpus;
+use crate::project::{self, Project, ProjectError, Tag};
+use crate::themes::{Codebook, bundled_codebooks};
+
+use super::app::Language;
+use super::tagging::CodingView;
+
+/// Seconds between autosaves of unsaved changes.
+pub const AUTOSAVE_SECONDS: f64 = 60.0;
+/// Recent projects remembered.
+pub const MAX_RECENT: usize = 8;
+
+/// The project and its bookkeeping.
+#[derive(Debug)]
+pub struct ProjectState {
+    /// The project.
+    pub project: Project,
+    /// Where it is saved (`None`: never saved).
+    pub path: Option<PathBuf>,
+    /// Changed since the last save.
+    pub dirty: bool,
+    /// Themes and tags as the views show them (rebuilt when stale).
+    coding: CodingView,
+    coding_for: Option<(u64, Language)>,
+    /// Bumped on every change, so views can tell when to rebuild.
+    generation: u64,
+    /// When the recovery file was last written (input time, seconds).
+    last_autosave: f64,
+    /// A recovery file found at start, offered to the user.
+    pub recovery_offer: Option<PathBuf>,
+    /// Tags to re-anchor once the corpus of a just-opened project has loaded.
+    pub reanchor_pending: bool,
+}
+
+impl Default for ProjectState {
+    fn default() -> Self {
+        ProjectState {
+            project: Project::new(default_codebook()),
+            path: None,
+            dirty: false,
+            coding: CodingView::default(),
+            coding_for: None,
+            generation: 0,
+            last_autosave: 0.0,
+            recovery_offer: None,
+            reanchor_pending: false,
+        }
+    }
+}
+
+/// The codebook a new project starts with: the urban-rural integration tasks.
+pub fn default_codebook() -> Codebook {
+    bundled_codebooks()
+        .into_iter()
+        .next()
+        .map(|(_, c)| c)
+        .unwrap_or_default()
+}
+
+impl ProjectState {
+    /// Record a change (tags, codebook, memo): unsaved, views to rebuild.
+    pub fn touch(&mut self) {
+        self.dirty = true;
+        self.generation += 1;
+    }
+
+    /// The views must rebuild (tags moved by re-anchoring) without the project counting as
+    /// changed by the user.
+    pub fn touch_view(&mut self) {
+        self.generation += 1;
+    }
+
+    /// A number that changes whenever the project does.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// The themes and tags for the views, rebuilt if the project or language changed.
+    pub fn coding(&mut self, lang: Language) -> &CodingView {
+        if self.coding_for != Some((self.generation, lang)) {
+            self.coding = CodingView::build(&self.project, lang);
+            self.coding_for = Some((self.generation, lang));
+        }
+        &self.coding
+    }
+
+    /// Tag measure `measure_index` of plan `plan_id` with `theme_id`.
+    pub fn tag_measure(
+        &mut self,
+        corpus: &Corpus,
+        plan_id: &str,
+        measure_index: usize,
+        theme_id: &str,
+    ) -> Result<u64, String> {
+        let plan = corpus
+            .plans
+            .iter()
+            .find(|p| p.plan_id == plan_id)
+            .ok_or_else(|| format!("no plan {plan_id}"))?;
+        let measures = plan.measures();
+        let measure = measures
+            .get(measure_index)
+            .ok_or_else(|| format!("{plan_id}: no measure {}", measure_index + 1))?;
+        let tag = Tag::for_measure(plan, measure, theme_id).map_err(|e| e.to_string())?;
+        let id = self.project.add_tag(tag);
+        self.touch();
+        Ok(id)
+    }
+
+    /// Remove the `theme_id` tags of a measure; returns how many were removed.
+    pub fn untag_measure(
+        &mut self,
+        corpus: &Corpus,
+        plan_id: &str,
+        measure_index: usize,
+        theme_id: &str,
+    ) -> usize {
+        let Some(measure_id) = corpus
+            .plans
+            .iter()
+            .find(|p| p.plan_id == plan_id)
+            .and_then(|p| {
+                p.measures()
+                    .get(measure_index)
+                    .map(|m| m.measure_id.clone())
+            })
+        else {
+            return 0;
+        };
+        let before = self.project.tags.len();
+        self.project.tags.retain(|t| {
+            !(t.theme_id == theme_id && t.measure_id.as_deref() == Some(measure_id.as_str()))
+        });
+        let removed = before - self.project.tags.len();
+        if removed > 0 {
+            self.touch();
+        }
+        removed
+    }
+
+    /// Save to `path` (atomic): record the documents and view first; clears the dirty flag and
+    /// the recovery file on success.
+    pub fn save_to(
+        &mut self,
+        path: &Path,
+        documents: &[PathBuf],
+        view: project::ViewState,
+    ) -> Result<(), ProjectError> {
+        let mut project = self.project.clone();
+        project.view = view;
+        project.documents.clear();
+        for d in documents {
+            project.add_document(d)?;
+        }
+        project.save(path)?;
+        self.project = project;
+        if self.dirty {
+            let _ = project::discard_recovery(self.path.as_deref());
+        }
+        let _ = project::discard_recovery(Some(path));
+        self.path = Some(path.to_path_buf());
+        self.dirty = false;
+        Ok(())
+    }
+
+    /// Replace the project by the one at `path` (unsaved changes of the current one go to its
+    /// recovery file first). Returns where those changes were kept, if anywhere.
+    pub fn open(&mut self, path: &Path) -> Result<Option<PathBuf>, ProjectError> {
+        let loaded = Project::load(path)?;
+        let kept = self.keep_unsaved()?;
+        self.project = loaded;
+        self.path = Some(path.to_path_buf());
+        self.dirty = false;
+        self.generation += 1;
+        self.reanchor_pending = true;
+        Ok(kept)
+    }
+
+    /// Start a new project with the default codebook (unsaved changes kept as with `open`).
+    pub fn new_project(&mut self) -> Result<Option<PathBuf>, ProjectError> {
+        let kept = self.keep_unsaved()?;
+        self.project = Project::new(default_codebook());
+        self.path = None;
+        self.dirty = false;
+        self.generation += 1;
+        Ok(kept)
+    }
+
+    /// Restore the offered recovery file as the current project (unsaved, so the user saves it).
+    pub fn restore(&mut self, recovery: &Path) -> Result<(), ProjectError> {
+        self.project = Project::load(recovery)?;
+        self.touch();
+        self.reanchor_pending = true;
+        self.recovery_offer = None;
+        Ok(())
+    }
+
+    /// Write unsaved changes to the recovery file; `None` if there were none.
+    fn keep_unsaved(&mut self) -> Result<Option<PathBuf>, ProjectError> {
+        if !self.dirty {
+            return Ok(None);
+        }
+        self.project.save_recovery(self.path.as_deref()).map(Some)
+    }
+
+    /// Autosave to the recovery file when there are unsaved changes and `AUTOSAVE_SECONDS` have
+    /// passed (or always, with `force`, on exit). Returns an error to show, if writing failed.
+    pub fn autosave(&mut self, now: f64, force: bool) -> Option<String> {
+        if !self.dirty || (!force && now - self.last_autosave < AUTOSAVE_SECONDS) {
+            return None;
+        }
+        self.last_autosave = now;
+        self.project
+            .save_recovery(self.path.as_deref())
+            .err()
+            .map(|e| e.to_string())
+    }
+
+    /// Look for a recovery file for the project at `path` (or the unsaved one).
+    pub fn check_recovery(&mut self, path: Option<&Path>) {
+        self.recovery_offer = project::find_recovery(path);
+    }
+}
+
+/// Put `path` first in the recent list, without duplicates, at most [`MAX_RECENT`].
+pub fn remember_recent(recent: &mut Vec<PathBuf>, path: &Path) {
+    recent.retain(|p| p != path);
+    recent.insert(0, path.to_path_buf());
+    recent.truncate(MAX_RECENT);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recent_projects_are_unique_newest_first_and_bounded() {
+        let mut recent = Vec::new();
+        for k in 0..12 {
+            remember_recent(&mut recent, Path::new(&format!("/p/{k}.duizhao.ron")));
+        }
+        remember_recent(&mut recent, Path::new("/p/5.duizhao.ron"));
+        assert_eq!(recent.len(), MAX_RECENT);
+        assert_eq!(recent[0], Path::new("/p/5.duizhao.ron"));
+        assert_eq!(
+            recent
+                .iter()
+                .filter(|p| p.ends_with("5.duizhao.ron"))
+                .count(),
+            1
+        );
+    }
+}

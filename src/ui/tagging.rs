@@ -1,0 +1,161 @@
+//! Tags in the reading views: the themes a measure carries (coloured marks in the margin) and the
+//! context-menu entries that add or remove them.
+//!
+//! [`CodingView`] is the view-model: the codebook's themes in tree order with their colours, and
+//! for each tagged measure the themes it carries. The app rebuilds it when the project's tags or
+//! codebook change; the compare and plan views only read it and return [`UiCommand`]s, so the
+//! project is edited in one place.
+
+use std::collections::HashMap;
+
+use egui::{Color32, Rect};
+
+use crate::project::Project;
+
+use super::UiCommand;
+use super::app::Language;
+
+/// A theme as the menus offer it.
+#[derive(Debug, Clone)]
+pub struct ThemeChoice {
+    /// Its id in the codebook.
+    pub theme_id: String,
+    /// Its name in the UI language.
+    pub name: String,
+    /// Depth in the codebook tree (0 = top level).
+    pub depth: usize,
+    /// Its colour.
+    pub color: Color32,
+}
+
+/// The project's themes and which measures carry them.
+#[derive(Debug, Clone, Default)]
+pub struct CodingView {
+    /// Themes in tree order.
+    pub themes: Vec<ThemeChoice>,
+    /// For each tagged measure id, indexes into `themes` (sorted, unique).
+    by_measure: HashMap<String, Vec<usize>>,
+}
+
+impl CodingView {
+    /// The view-model of `project` (orphaned tags are left out: they have no place to show).
+    pub fn build(project: &Project, lang: Language) -> CodingView {
+        let themes: Vec<ThemeChoice> = project
+            .codebook
+            .depth_first()
+            .into_iter()
+            .map(|(depth, t)| ThemeChoice {
+                theme_id: t.theme_id.clone(),
+                name: match lang {
+                    Language::English if !t.name_en.is_empty() => t.name_en.clone(),
+                    _ => t.name.clone(),
+                },
+                depth,
+                color: Color32::from_rgb(t.color[0], t.color[1], t.color[2]),
+            })
+            .collect();
+        let index: HashMap<&str, usize> = themes
+            .iter()
+            .enumerate()
+            .map(|(k, t)| (t.theme_id.as_str(), k))
+            .collect();
+        let mut by_measure: HashMap<String, Vec<usize>> = HashMap::new();
+        for tag in project.tags.iter().filter(|t| !t.orphaned) {
+            let (Some(measure_id), Some(&k)) = (&tag.measure_id, index.get(tag.theme_id.as_str()))
+            else {
+                continue;
+            };
+            by_measure.entry(measure_id.clone()).or_default().push(k);
+        }
+        for v in by_measure.values_mut() {
+            v.sort_unstable();
+            v.dedup();
+        }
+        CodingView { themes, by_measure }
+    }
+
+    /// The themes (indexes into `themes`) the measure carries.
+    pub fn themes_of(&self, measure_id: &str) -> &[usize] {
+        self.by_measure.get(measure_id).map_or(&[], Vec::as_slice)
+    }
+
+    /// Number of tagged measures.
+    pub fn tagged_measures(&self) -> usize {
+        self.by_measure.len()
+    }
+}
+
+/// The menu entries to tag a measure with a theme or untag it (a checkbox per theme, indented by
+/// depth). Returns the command for the entry clicked.
+pub fn tag_menu_ui(
+    ui: &mut egui::Ui,
+    coding: &CodingView,
+    plan_id: &str,
+    measure_index: usize,
+    measure_id: &str,
+    lang: Language,
+) -> Option<UiCommand> {
+    let mut command = None;
+    ui.menu_button(lang.pick("标注主题", "Tag with theme"), |ui| {
+        if coding.themes.is_empty() {
+            ui.label(lang.pick(
+                "编码本是空的：先在“主题”视图里载入或新建主题",
+                "The codebook is empty: load or add themes in the Themes view",
+            ));
+            return;
+        }
+        let carried = coding.themes_of(measure_id);
+        egui::ScrollArea::vertical()
+            .max_height(480.0)
+            .show(ui, |ui| {
+                for (k, theme) in coding.themes.iter().enumerate() {
+                    let mut on = carried.contains(&k);
+                    let label = theme.name.clone();
+                    let response = ui.horizontal(|ui| {
+                        ui.add_space(14.0 * theme.depth as f32);
+                        let (rect, _) =
+                            ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+                        ui.painter().rect_filled(rect, 2.0, theme.color);
+                        ui.checkbox(&mut on, label)
+                    });
+                    if response.inner.changed() {
+                        command = Some(if on {
+                            UiCommand::TagMeasure {
+                                plan_id: plan_id.to_owned(),
+                                measure_index,
+                                theme_id: theme.theme_id.clone(),
+                            }
+                        } else {
+                            UiCommand::UntagMeasure {
+                                plan_id: plan_id.to_owned(),
+                                measure_index,
+                                theme_id: theme.theme_id.clone(),
+                            }
+                        });
+                        ui.close();
+                    }
+                }
+            });
+    });
+    command
+}
+
+/// Paint the theme marks of a measure: a small coloured square per theme down the right edge of
+/// `rect` (the margin of the column).
+pub fn paint_marks(painter: &egui::Painter, coding: &CodingView, themes: &[usize], rect: Rect) {
+    const SIZE: f32 = 7.0;
+    for (n, &k) in themes.iter().enumerate() {
+        let Some(theme) = coding.themes.get(k) else {
+            continue;
+        };
+        let top = rect.top() + 12.0 + n as f32 * (SIZE + 2.0);
+        if top + SIZE > rect.bottom() {
+            break;
+        }
+        let mark = Rect::from_min_size(
+            egui::pos2(rect.right() - SIZE - 2.0, top),
+            egui::vec2(SIZE, SIZE),
+        );
+        painter.rect_filled(mark, 1.5, theme.color);
+    }
+}
