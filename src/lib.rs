@@ -8,6 +8,7 @@ pub mod align;
 pub mod cli;
 pub mod comparison;
 pub mod corpus;
+pub mod export;
 pub mod formats;
 pub mod fsutil;
 pub mod import;
