@@ -19,7 +19,9 @@ pub mod measure;
 pub mod normalize;
 pub mod outline;
 pub mod plan;
+pub mod project;
 pub mod targets;
+pub mod themes;
 pub mod tokenize;
 #[cfg(feature = "gui")]
 pub mod ui;

@@ -45,6 +45,16 @@ fn main() -> std::process::ExitCode {
             force,
         )
         .map(Some),
+        Some(Command::Code {
+            paths,
+            project,
+            codebook,
+            json,
+        }) => duizhao::cli::code::code(project.as_deref(), codebook.as_deref(), &paths, json)
+            .map(Some),
+        Some(Command::DebugSaveLoop { project, tags }) => {
+            duizhao::cli::code::debug_save_loop(&project, tags).map(Some)
+        }
         Some(Command::Open { paths }) => run_gui(paths).map(|()| None),
         None => run_gui(Vec::new()).map(|()| None),
     };

@@ -3,6 +3,7 @@
 //! Output is deterministic (plans in file order, sections in reading order) so that it can be
 //! diffed and tested.
 
+pub mod code;
 pub mod compare;
 pub mod export;
 pub mod targets;
@@ -116,6 +117,32 @@ pub enum Command {
         /// Replace the output file if it exists.
         #[arg(long)]
         force: bool,
+    },
+    /// The theme × plan matrix: a project's tags and open rule proposals, or a codebook's
+    /// rules over documents.
+    Code {
+        /// Files or folders (with --codebook; default: the bundled seeds).
+        paths: Vec<PathBuf>,
+        /// A project file (`*.duizhao.ron`); its own documents are read.
+        #[arg(long, conflicts_with = "codebook")]
+        project: Option<PathBuf>,
+        /// A codebook file (RON) or the name of a bundled one (`urban_rural_integration`,
+        /// `policy_instruments`).
+        #[arg(long, required_unless_present = "project")]
+        codebook: Option<String>,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Save two versions of a big project alternately, forever (for the crash-safety test).
+    #[command(hide = true)]
+    DebugSaveLoop {
+        /// Where to save.
+        #[arg(long)]
+        project: PathBuf,
+        /// Tags per version.
+        #[arg(long, default_value_t = 2000)]
+        tags: usize,
     },
     /// Open the desktop app on these files or folders.
     Open {

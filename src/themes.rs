@@ -1,0 +1,963 @@
+//! Codebooks for coding policy texts: themes, the rules that propose them, and the theme × plan
+//! matrix.
+//!
+//! A researcher tags measures and passages with themes; rules only *propose* tags, which the
+//! researcher accepts or rejects (see `project`). Everything here is plain data, so the editor, the
+//! CLI and the exporters share it, and none of it knows about egui.
+//!
+//! - A [`Codebook`] is a list of [`Theme`]s (a tree through `parent`), stored as readable RON.
+//! - A [`Rule`] matches one measure: at least one `any` term (when `any` is non-empty), every `all`
+//!   term, no `none` term. A term matches when it occurs in the measure's normalised text
+//!   (simplified, half-width — the term is normalised the same way, so a Traditional term finds
+//!   Simplified text and the other way round). A term written `=税收` matches only a whole jieba
+//!   word, for short terms that would otherwise hit inside longer words.
+//! - Matching runs over a [`CodingIndex`], built once from the plans (normalised text and word set
+//!   per measure), so re-running rules while editing a codebook costs milliseconds.
+//! - A [`Matrix`] counts coded segments per theme and plan. **A parent theme's row aggregates its
+//!   subtree**: it counts the distinct segments coded with the parent or any descendant, so a
+//!   segment coded with two children of one parent counts once in the parent's row.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::normalize::normalize_str;
+use crate::plan::Plan;
+use crate::tokenize::Tokenizer;
+
+/// A named set of themes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Codebook {
+    /// Name shown to the user.
+    pub name: String,
+    /// Themes in display order; children point to their parent with `parent`.
+    pub themes: Vec<Theme>,
+}
+
+/// One theme (code) of a codebook.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Theme {
+    /// Stable id, used by tags and projects (`zhaijidi`); never shown as the name.
+    pub theme_id: String,
+    /// Chinese name (`宅基地制度改革`).
+    pub name: String,
+    /// English name.
+    pub name_en: String,
+    /// Highlight colour, written `"#rrggbb"` in RON (a `(r, g, b)` tuple is read too).
+    #[serde(with = "hex_color")]
+    pub color: [u8; 3],
+    /// What the theme covers: the coding instruction.
+    pub description: String,
+    /// `theme_id` of the parent theme, if any.
+    pub parent: Option<String>,
+    /// Rules that propose this theme; the theme matches when any rule matches.
+    pub rules: Vec<Rule>,
+}
+
+/// A keyword rule over one measure.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Rule {
+    /// At least one of these must occur (ignored when empty).
+    pub any: Vec<String>,
+    /// Every one of these must occur.
+    pub all: Vec<String>,
+    /// None of these may occur.
+    pub none: Vec<String>,
+}
+
+/// Colours as `"#rrggbb"` strings, reading tuples and arrays too.
+mod hex_color {
+    use serde::de::{self, SeqAccess, Visitor};
+    use serde::{Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(c: &[u8; 3], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::color_hex(*c))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<[u8; 3], D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = [u8; 3];
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a colour \"#rrggbb\" or (r, g, b)")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<[u8; 3], E> {
+                super::parse_color_hex(v)
+                    .ok_or_else(|| E::custom(format!("bad colour {v:?}: expected \"#rrggbb\"")))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<[u8; 3], A::Error> {
+                let mut out = [0u8; 3];
+                for (i, slot) in out.iter_mut().enumerate() {
+                    *slot = seq
+                        .next_element()?
+                        .ok_or_else(|| de::Error::invalid_length(i, &self))?;
+                }
+                if seq.next_element::<u8>()?.is_some() {
+                    return Err(de::Error::invalid_length(4, &self));
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// `[192, 57, 43]` → `"#c0392b"`.
+pub fn color_hex(c: [u8; 3]) -> String {
+    format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2])
+}
+
+/// `"#c0392b"` (or `"c0392b"`) → `[192, 57, 43]`.
+pub fn parse_color_hex(s: &str) -> Option<[u8; 3]> {
+    let h = s.trim().trim_start_matches('#');
+    if h.len() != 6 || !h.is_ascii() {
+        return None;
+    }
+    let byte = |i: usize| u8::from_str_radix(h.get(i..i + 2)?, 16).ok();
+    Some([byte(0)?, byte(2)?, byte(4)?])
+}
+
+/// Why a codebook could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum CodebookError {
+    /// The file could not be read.
+    #[error("{path}: cannot read codebook: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+    /// The file is not valid codebook RON.
+    #[error("{path}:{line}:{col}: not a valid codebook: {message}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the error.
+        line: usize,
+        /// 1-based column of the error.
+        col: usize,
+        /// What the parser said.
+        message: String,
+    },
+    /// The codebook parsed but is inconsistent.
+    #[error("{path}: invalid codebook: {}", problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// Every error found.
+        problems: Vec<CodebookProblem>,
+    },
+    /// The codebook could not be serialised or written.
+    #[error("{path}: cannot write codebook: {message}")]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        message: String,
+    },
+    /// A name given on the command line is neither a file nor a bundled codebook.
+    #[error("{name}: no such codebook file, and not a bundled codebook (bundled: {bundled})")]
+    Unknown {
+        /// What was asked for.
+        name: String,
+        /// The bundled names.
+        bundled: String,
+    },
+}
+
+/// Something wrong in a codebook, found by [`Codebook::validate`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CodebookProblem {
+    /// A theme has an empty id.
+    #[error("theme {name:?} has an empty theme_id")]
+    EmptyThemeId {
+        /// Its name.
+        name: String,
+    },
+    /// Two themes share an id.
+    #[error("theme_id {0:?} is used by more than one theme")]
+    DuplicateThemeId(String),
+    /// A parent that is not a theme of the codebook.
+    #[error("theme {theme_id:?} has parent {parent:?}, which is not in the codebook")]
+    UnknownParent {
+        /// The child.
+        theme_id: String,
+        /// The missing parent.
+        parent: String,
+    },
+    /// Themes whose parents form a loop.
+    #[error("themes {} form a parent cycle", .0.join(" → "))]
+    Cycle(Vec<String>),
+    /// Two themes with one colour (a warning: highlights could not be told apart).
+    #[error("themes {0:?} and {1:?} have the same colour")]
+    SameColor(String, String),
+    /// A rule term that is empty after normalisation (a warning: it is ignored).
+    #[error("theme {0:?} has an empty rule term")]
+    EmptyTerm(String),
+}
+
+impl CodebookProblem {
+    /// Errors make a codebook unusable; the rest are warnings.
+    pub fn is_error(&self) -> bool {
+        !matches!(self, Self::SameColor(..) | Self::EmptyTerm(_))
+    }
+}
+
+/// A theme present in both codebooks of a merge with different settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MergeConflict {
+    /// The theme.
+    pub theme_id: String,
+    /// The field that differs (`name`, `color`, …); the first codebook's value is kept.
+    pub field: &'static str,
+    /// Value in the first codebook.
+    pub ours: String,
+    /// Value in the second codebook.
+    pub theirs: String,
+}
+
+/// Turn a RON error into a [`CodebookError::Parse`] naming the file.
+fn parse_error(path: &Path, e: &ron::error::SpannedError) -> CodebookError {
+    CodebookError::Parse {
+        path: path.to_path_buf(),
+        line: e.span.start.line,
+        col: e.span.start.col,
+        message: e.code.to_string(),
+    }
+}
+
+impl Codebook {
+    /// Parse codebook RON; `origin` names the source in errors. Errors (not warnings) of
+    /// [`Codebook::validate`] make it fail.
+    pub fn from_ron_str(text: &str, origin: &Path) -> Result<Codebook, CodebookError> {
+        let book: Codebook = ron::from_str(text).map_err(|e| parse_error(origin, &e))?;
+        let problems: Vec<CodebookProblem> = book
+            .validate()
+            .into_iter()
+            .filter(CodebookProblem::is_error)
+            .collect();
+        if !problems.is_empty() {
+            return Err(CodebookError::Invalid {
+                path: origin.to_path_buf(),
+                problems,
+            });
+        }
+        Ok(book)
+    }
+
+    /// Read and validate a codebook file.
+    pub fn load(path: &Path) -> Result<Codebook, CodebookError> {
+        let text = std::fs::read_to_string(path).map_err(|source| CodebookError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Codebook::from_ron_str(&text, path)
+    }
+
+    /// A codebook file, or the name of a bundled one (`urban_rural_integration`, with or without
+    /// `.ron`).
+    pub fn load_or_bundled(name: &str) -> Result<Codebook, CodebookError> {
+        let path = Path::new(name);
+        if path.exists() {
+            return Codebook::load(path);
+        }
+        let want = name.trim_end_matches(".ron");
+        let bundled = bundled_codebooks();
+        if let Some((_, book)) = bundled
+            .iter()
+            .find(|(file, _)| file.trim_end_matches(".ron") == want)
+        {
+            return Ok(book.clone());
+        }
+        Err(CodebookError::Unknown {
+            name: name.to_string(),
+            bundled: bundled
+                .iter()
+                .map(|(f, _)| f.trim_end_matches(".ron"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+    }
+
+    /// Pretty RON, as written by [`Codebook::save`].
+    pub fn to_ron_string(&self) -> Result<String, ron::Error> {
+        let config = ron::ser::PrettyConfig::new()
+            .struct_names(true)
+            .indentor("    ".to_string());
+        ron::ser::to_string_pretty(self, config)
+    }
+
+    /// Write the codebook as pretty RON, atomically.
+    pub fn save(&self, path: &Path, overwrite: bool) -> Result<(), CodebookError> {
+        let text = self.to_ron_string().map_err(|e| CodebookError::Write {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        crate::fsutil::atomic_write(path, text.as_bytes(), overwrite).map_err(|e| {
+            CodebookError::Write {
+                path: path.to_path_buf(),
+                message: e.to_string(),
+            }
+        })
+    }
+
+    /// The theme with this id.
+    pub fn theme(&self, theme_id: &str) -> Option<&Theme> {
+        self.themes.iter().find(|t| t.theme_id == theme_id)
+    }
+
+    /// Every problem: duplicate or empty ids, unknown parents, cycles (errors); shared colours and
+    /// empty terms (warnings). In codebook order.
+    pub fn validate(&self) -> Vec<CodebookProblem> {
+        let mut out = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::new();
+        let mut reported: HashSet<&str> = HashSet::new();
+        for t in &self.themes {
+            if t.theme_id.trim().is_empty() {
+                out.push(CodebookProblem::EmptyThemeId {
+                    name: t.name.clone(),
+                });
+            } else if !seen.insert(&t.theme_id) && reported.insert(&t.theme_id) {
+                out.push(CodebookProblem::DuplicateThemeId(t.theme_id.clone()));
+            }
+        }
+        for t in &self.themes {
+            if let Some(p) = &t.parent
+                && !seen.contains(p.as_str())
+            {
+                out.push(CodebookProblem::UnknownParent {
+                    theme_id: t.theme_id.clone(),
+                    parent: p.clone(),
+                });
+            }
+        }
+        // Cycles: follow parents from each theme; a walk that revisits a theme is a loop.
+        let parent_of: HashMap<&str, &str> = self
+            .themes
+            .iter()
+            .filter_map(|t| Some((t.theme_id.as_str(), t.parent.as_deref()?)))
+            .collect();
+        let mut in_cycle: HashSet<&str> = HashSet::new();
+        for t in &self.themes {
+            let mut path: Vec<&str> = vec![t.theme_id.as_str()];
+            let mut at = t.theme_id.as_str();
+            while let Some(&p) = parent_of.get(at) {
+                if let Some(k) = path.iter().position(|x| *x == p) {
+                    let cycle: Vec<&str> = path[k..].to_vec();
+                    if cycle.iter().all(|c| !in_cycle.contains(c)) {
+                        in_cycle.extend(cycle.iter().copied());
+                        let mut ids: Vec<String> = cycle.iter().map(|s| s.to_string()).collect();
+                        ids.push(p.to_string());
+                        out.push(CodebookProblem::Cycle(ids));
+                    }
+                    break;
+                }
+                path.push(p);
+                at = p;
+            }
+        }
+        let mut colors: HashMap<[u8; 3], &str> = HashMap::new();
+        for t in &self.themes {
+            if let Some(other) = colors.insert(t.color, &t.theme_id) {
+                out.push(CodebookProblem::SameColor(
+                    other.to_string(),
+                    t.theme_id.clone(),
+                ));
+            }
+            let empty = t.rules.iter().any(|r| {
+                r.any
+                    .iter()
+                    .chain(&r.all)
+                    .chain(&r.none)
+                    .any(|term| normalize_str(term.trim_start_matches('=')).is_empty())
+            });
+            if empty {
+                out.push(CodebookProblem::EmptyTerm(t.theme_id.clone()));
+            }
+        }
+        out
+    }
+
+    /// Merge `other` into a copy of `self` by `theme_id`: themes only in `other` are appended in
+    /// its order; for themes in both, `self`'s name, colour, description and parent are kept (each
+    /// difference is reported) and the rule sets are united (identical rules once).
+    pub fn merge(&self, other: &Codebook) -> (Codebook, Vec<MergeConflict>) {
+        let mut out = self.clone();
+        let mut conflicts = Vec::new();
+        for theirs in &other.themes {
+            let Some(ours) = out
+                .themes
+                .iter_mut()
+                .find(|t| t.theme_id == theirs.theme_id)
+            else {
+                out.themes.push(theirs.clone());
+                continue;
+            };
+            let fields: [(&'static str, String, String); 5] = [
+                ("name", ours.name.clone(), theirs.name.clone()),
+                ("name_en", ours.name_en.clone(), theirs.name_en.clone()),
+                ("color", color_hex(ours.color), color_hex(theirs.color)),
+                (
+                    "description",
+                    ours.description.clone(),
+                    theirs.description.clone(),
+                ),
+                (
+                    "parent",
+                    ours.parent.clone().unwrap_or_default(),
+                    theirs.parent.clone().unwrap_or_default(),
+                ),
+            ];
+            for (field, a, b) in fields {
+                if a != b {
+                    conflicts.push(MergeConflict {
+                        theme_id: ours.theme_id.clone(),
+                        field,
+                        ours: a,
+                        theirs: b,
+                    });
+                }
+            }
+            for r in &theirs.rules {
+                if !ours.rules.contains(r) {
+                    ours.rules.push(r.clone());
+                }
+            }
+        }
+        (out, conflicts)
+    }
+
+    /// Direct children of a theme, in codebook order.
+    pub fn children(&self, theme_id: &str) -> Vec<&Theme> {
+        self.themes
+            .iter()
+            .filter(|t| t.parent.as_deref() == Some(theme_id))
+            .collect()
+    }
+
+    /// A theme and everything below it (ids), the theme first, depth-first.
+    pub fn subtree(&self, theme_id: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        let mut stack = vec![theme_id];
+        let mut seen = HashSet::new();
+        while let Some(id) = stack.pop() {
+            if !seen.insert(id) {
+                continue; // a cycle; validate reports it
+            }
+            let Some(t) = self.theme(id) else { continue };
+            out.push(t.theme_id.as_str());
+            let kids = self.children(id);
+            stack.extend(kids.iter().rev().map(|k| k.theme_id.as_str()));
+        }
+        out
+    }
+
+    /// Themes in display order with their depth (0 for roots): each root, then its subtree,
+    /// children in codebook order. Themes whose parent is missing count as roots; themes caught
+    /// in a parent cycle come last at depth 0, so no theme is ever hidden.
+    pub fn depth_first(&self) -> Vec<(usize, &Theme)> {
+        let ids: HashSet<&str> = self.themes.iter().map(|t| t.theme_id.as_str()).collect();
+        let mut out: Vec<(usize, &Theme)> = Vec::new();
+        let mut placed: HashSet<*const Theme> = HashSet::new();
+        fn walk<'a>(
+            book: &'a Codebook,
+            t: &'a Theme,
+            depth: usize,
+            out: &mut Vec<(usize, &'a Theme)>,
+            placed: &mut HashSet<*const Theme>,
+        ) {
+            if !placed.insert(t as *const Theme) {
+                return;
+            }
+            out.push((depth, t));
+            for c in book.children(&t.theme_id) {
+                walk(book, c, depth + 1, out, placed);
+            }
+        }
+        for t in &self.themes {
+            let root = t.parent.as_deref().is_none_or(|p| !ids.contains(p));
+            if root {
+                walk(self, t, 0, &mut out, &mut placed);
+            }
+        }
+        for t in &self.themes {
+            if !placed.contains(&(t as *const Theme)) {
+                walk(self, t, 0, &mut out, &mut placed);
+            }
+        }
+        out
+    }
+}
+
+const URBAN_RURAL: &str = include_str!("../assets/codebooks/urban_rural_integration.ron");
+const INSTRUMENTS: &str = include_str!("../assets/codebooks/policy_instruments.ron");
+
+/// The codebooks shipped in `assets/codebooks/` (embedded in the binary), by file name, sorted.
+/// A bundled file that fails to parse is left out (the test suite proves they all parse).
+pub fn bundled_codebooks() -> Vec<(&'static str, Codebook)> {
+    let mut out: Vec<(&'static str, Codebook)> = [
+        ("policy_instruments.ron", INSTRUMENTS),
+        ("urban_rural_integration.ron", URBAN_RURAL),
+    ]
+    .into_iter()
+    .filter_map(|(name, text)| {
+        let origin = Path::new("assets/codebooks").join(name);
+        Some((name, Codebook::from_ron_str(text, &origin).ok()?))
+    })
+    .collect();
+    out.sort_by_key(|(n, _)| *n);
+    out
+}
+
+/// One measure as the rules see it.
+#[derive(Debug, Clone)]
+struct IndexedMeasure {
+    plan_index: usize,
+    measure_id: String,
+    norm: String,
+    words: HashSet<String>,
+}
+
+/// Per-measure normalised text and word sets of a list of plans, built once and reused for every
+/// rule run (the editor re-runs rules on each keystroke).
+#[derive(Debug, Clone, Default)]
+pub struct CodingIndex {
+    plan_ids: Vec<String>,
+    measures: Vec<IndexedMeasure>,
+}
+
+/// A theme proposed for a measure by a rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Proposal {
+    /// The proposed theme.
+    pub theme_id: String,
+    /// The plan of the measure.
+    pub plan_id: String,
+    /// The measure.
+    pub measure_id: String,
+    /// Index of the first matching rule within the theme.
+    pub rule_index: usize,
+    /// The `any`/`all` terms of that rule found in the measure, for highlighting.
+    pub matched_terms: Vec<String>,
+}
+
+/// A rule with its terms normalised once.
+#[derive(Debug, Clone)]
+struct CompiledRule {
+    any: Vec<Term>,
+    all: Vec<Term>,
+    none: Vec<Term>,
+}
+
+#[derive(Debug, Clone)]
+struct Term {
+    /// As written in the codebook.
+    written: String,
+    /// Normalised.
+    norm: String,
+    /// `=term`: whole words only.
+    word_only: bool,
+}
+
+fn compile_terms(terms: &[String]) -> Vec<Term> {
+    terms
+        .iter()
+        .filter_map(|t| {
+            let word_only = t.starts_with('=');
+            let norm = normalize_str(t.trim_start_matches('='));
+            (!norm.is_empty()).then(|| Term {
+                written: t.clone(),
+                norm,
+                word_only,
+            })
+        })
+        .collect()
+}
+
+impl CompiledRule {
+    fn new(rule: &Rule) -> CompiledRule {
+        CompiledRule {
+            any: compile_terms(&rule.any),
+            all: compile_terms(&rule.all),
+            none: compile_terms(&rule.none),
+        }
+    }
+
+    /// A rule with no positive term matches nothing (an empty rule would tag the whole corpus).
+    fn matches(&self, m: &IndexedMeasure) -> bool {
+        if self.any.is_empty() && self.all.is_empty() {
+            return false;
+        }
+        (self.any.is_empty() || self.any.iter().any(|t| t.occurs(m)))
+            && self.all.iter().all(|t| t.occurs(m))
+            && !self.none.iter().any(|t| t.occurs(m))
+    }
+
+    fn matched_terms(&self, m: &IndexedMeasure) -> Vec<String> {
+        self.any
+            .iter()
+            .chain(&self.all)
+            .filter(|t| t.occurs(m))
+            .map(|t| t.written.clone())
+            .collect()
+    }
+}
+
+impl Term {
+    fn occurs(&self, m: &IndexedMeasure) -> bool {
+        m.words.contains(&self.norm) || (!self.word_only && m.norm.contains(&self.norm))
+    }
+}
+
+impl CodingIndex {
+    /// Index every measure (preamble included) of `plans`, in parallel.
+    pub fn new(plans: &[Plan]) -> CodingIndex {
+        let tokenizer = Tokenizer::global();
+        let measures: Vec<IndexedMeasure> = plans
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(plan_index, p)| {
+                p.measures()
+                    .into_iter()
+                    .map(|m| IndexedMeasure {
+                        plan_index,
+                        measure_id: m.measure_id.clone(),
+                        words: tokenizer
+                            .words(&m.norm)
+                            .into_iter()
+                            .map(str::to_string)
+                            .collect(),
+                        norm: m.norm.clone(),
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        CodingIndex {
+            plan_ids: plans.iter().map(|p| p.plan_id.clone()).collect(),
+            measures,
+        }
+    }
+
+    /// Number of indexed measures.
+    pub fn measure_count(&self) -> usize {
+        self.measures.len()
+    }
+
+    /// Ids of the measures a rule matches, in corpus order.
+    pub fn rule_matches(&self, rule: &Rule) -> Vec<&str> {
+        let c = CompiledRule::new(rule);
+        self.measures
+            .par_iter()
+            .filter(|m| c.matches(m))
+            .map(|m| m.measure_id.as_str())
+            .collect()
+    }
+
+    /// How many measures a rule matches.
+    pub fn rule_hits(&self, rule: &Rule) -> usize {
+        let c = CompiledRule::new(rule);
+        self.measures.par_iter().filter(|m| c.matches(m)).count()
+    }
+
+    /// How many measures any rule of a theme matches.
+    pub fn theme_hits(&self, theme: &Theme) -> usize {
+        let rules: Vec<CompiledRule> = theme.rules.iter().map(CompiledRule::new).collect();
+        self.measures
+            .par_iter()
+            .filter(|m| rules.iter().any(|r| r.matches(m)))
+            .count()
+    }
+
+    /// Every (theme, measure) the codebook's rules propose, one per pair (the first matching rule
+    /// of the theme), sorted by theme in [`Codebook::depth_first`] order, then plan order, then
+    /// reading order.
+    pub fn propose(&self, codebook: &Codebook) -> Vec<Proposal> {
+        let mut out = Vec::new();
+        for (_, theme) in codebook.depth_first() {
+            let rules: Vec<CompiledRule> = theme.rules.iter().map(CompiledRule::new).collect();
+            if rules.is_empty() {
+                continue;
+            }
+            let found: Vec<Proposal> = self
+                .measures
+                .par_iter()
+                .filter_map(|m| {
+                    let (k, r) = rules.iter().enumerate().find(|(_, r)| r.matches(m))?;
+                    Some(Proposal {
+                        theme_id: theme.theme_id.clone(),
+                        plan_id: self.plan_ids.get(m.plan_index)?.clone(),
+                        measure_id: m.measure_id.clone(),
+                        rule_index: k,
+                        matched_terms: r.matched_terms(m),
+                    })
+                })
+                .collect();
+            out.extend(found);
+        }
+        out
+    }
+}
+
+/// Proposals of a codebook over plans (builds a [`CodingIndex`]; keep one to run rules often).
+pub fn propose(plans: &[Plan], codebook: &Codebook) -> Vec<Proposal> {
+    CodingIndex::new(plans).propose(codebook)
+}
+
+/// Measures of `plans` one rule matches.
+pub fn rule_hits(rule: &Rule, plans: &[Plan]) -> usize {
+    CodingIndex::new(plans).rule_hits(rule)
+}
+
+/// Measures of `plans` a theme's rules match.
+pub fn theme_hits(theme: &Theme, plans: &[Plan]) -> usize {
+    CodingIndex::new(plans).theme_hits(theme)
+}
+
+/// One coded segment for the matrix: a tag or an (accepted or shown) proposal.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CodedSegment {
+    /// The theme.
+    pub theme_id: String,
+    /// The plan.
+    pub plan_id: String,
+    /// The measure, when the segment is one.
+    pub measure_id: Option<String>,
+    /// Byte range in the plan's own text (`plan.original_text()`).
+    pub byte_range: Range<usize>,
+}
+
+impl From<&Proposal> for CodedSegment {
+    fn from(p: &Proposal) -> CodedSegment {
+        CodedSegment {
+            theme_id: p.theme_id.clone(),
+            plan_id: p.plan_id.clone(),
+            measure_id: Some(p.measure_id.clone()),
+            byte_range: 0..0,
+        }
+    }
+}
+
+/// Theme × plan counts.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Matrix {
+    /// Theme ids, rows, in [`Codebook::depth_first`] order.
+    pub themes: Vec<String>,
+    /// Theme names, one per row.
+    pub theme_names: Vec<String>,
+    /// Depth of each row's theme in the tree (0 for roots), for indenting.
+    pub depths: Vec<usize>,
+    /// Plan ids, columns, in the order given.
+    pub plans: Vec<String>,
+    /// Plan names, one per column.
+    pub plan_names: Vec<String>,
+    /// `counts[theme][plan]`: distinct coded segments (a parent: of its whole subtree).
+    pub counts: Vec<Vec<usize>>,
+    /// `shares[theme][plan]`: measures of the plan touched by those segments / measures of the
+    /// plan (0 for a plan without measures).
+    pub shares: Vec<Vec<f32>>,
+}
+
+/// Segment identity for counting: the measure, or the plan range of a free passage.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum SegmentKey {
+    Measure(String),
+    Span(usize, usize),
+}
+
+impl Matrix {
+    /// Count `segments` per theme (rows: every theme of the codebook) and plan (columns: `plans`).
+    /// Segments of unknown themes or plans are ignored. A segment is identified by its measure, or
+    /// by its byte range when it is a free passage; a free passage counts toward the share of
+    /// every measure it overlaps.
+    pub fn build(codebook: &Codebook, plans: &[Plan], segments: &[CodedSegment]) -> Matrix {
+        let rows = codebook.depth_first();
+        let col_of: HashMap<&str, usize> = plans
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.plan_id.as_str(), i))
+            .collect();
+        // Measure spans relative to the plan text, per plan, for passages.
+        let measure_spans: Vec<Vec<(String, Range<usize>)>> = plans
+            .iter()
+            .map(|p| {
+                p.measures()
+                    .into_iter()
+                    .map(|m| {
+                        let s = m.span.start.saturating_sub(p.span.start);
+                        let e = m.span.end.saturating_sub(p.span.start);
+                        (m.measure_id.clone(), s..e)
+                    })
+                    .collect()
+            })
+            .collect();
+        // Own segments per theme and plan.
+        let mut own: HashMap<&str, BTreeMap<usize, BTreeSet<SegmentKey>>> = HashMap::new();
+        for s in segments {
+            let Some(&col) = col_of.get(s.plan_id.as_str()) else {
+                continue;
+            };
+            let key = match &s.measure_id {
+                Some(m) => SegmentKey::Measure(m.clone()),
+                None => SegmentKey::Span(s.byte_range.start, s.byte_range.end),
+            };
+            own.entry(s.theme_id.as_str())
+                .or_default()
+                .entry(col)
+                .or_default()
+                .insert(key);
+        }
+        let mut m = Matrix {
+            plans: plans.iter().map(|p| p.plan_id.clone()).collect(),
+            plan_names: plans.iter().map(|p| p.name.clone()).collect(),
+            ..Matrix::default()
+        };
+        for (depth, theme) in rows {
+            let mut counts = vec![0usize; plans.len()];
+            let mut shares = vec![0f32; plans.len()];
+            for (col, (count, share)) in counts.iter_mut().zip(shares.iter_mut()).enumerate() {
+                let mut keys: BTreeSet<&SegmentKey> = BTreeSet::new();
+                for id in codebook.subtree(&theme.theme_id) {
+                    if let Some(set) = own.get(id).and_then(|by| by.get(&col)) {
+                        keys.extend(set.iter());
+                    }
+                }
+                *count = keys.len();
+                let spans = measure_spans.get(col).map(Vec::as_slice).unwrap_or(&[]);
+                if spans.is_empty() {
+                    continue;
+                }
+                let mut touched: BTreeSet<&str> = BTreeSet::new();
+                for k in keys {
+                    match k {
+                        SegmentKey::Measure(id) => {
+                            touched.insert(id.as_str());
+                        }
+                        SegmentKey::Span(s, e) => touched.extend(
+                            spans
+                                .iter()
+                                .filter(|(_, r)| r.start < *e && *s < r.end)
+                                .map(|(id, _)| id.as_str()),
+                        ),
+                    }
+                }
+                *share = touched.len() as f32 / spans.len() as f32;
+            }
+            m.themes.push(theme.theme_id.clone());
+            m.theme_names.push(theme.name.clone());
+            m.depths.push(depth);
+            m.counts.push(counts);
+            m.shares.push(shares);
+        }
+        m
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn theme(id: &str, parent: Option<&str>, color: [u8; 3]) -> Theme {
+        Theme {
+            theme_id: id.into(),
+            name: id.into(),
+            color,
+            parent: parent.map(str::to_string),
+            ..Theme::default()
+        }
+    }
+
+    #[test]
+    fn colours_read_as_hex_or_tuple_and_write_as_hex() {
+        let t: Theme = ron::from_str(r##"(theme_id: "a", color: "#C0392B")"##).unwrap();
+        assert_eq!(t.color, [192, 57, 43]);
+        let t: Theme = ron::from_str(r#"(theme_id: "a", color: (1, 2, 3))"#).unwrap();
+        assert_eq!(t.color, [1, 2, 3]);
+        assert!(ron::from_str::<Theme>(r##"(color: "#12345")"##).is_err());
+        assert!(ron::to_string(&t).unwrap().contains("\"#010203\""));
+    }
+
+    #[test]
+    fn validation_finds_duplicates_missing_parents_and_cycles() {
+        let book = Codebook {
+            name: "t".into(),
+            themes: vec![
+                theme("a", None, [1, 0, 0]),
+                theme("a", None, [2, 0, 0]),
+                theme("b", Some("nope"), [3, 0, 0]),
+                theme("c", Some("d"), [4, 0, 0]),
+                theme("d", Some("c"), [4, 0, 0]),
+            ],
+        };
+        let p = book.validate();
+        assert!(p.contains(&CodebookProblem::DuplicateThemeId("a".into())));
+        assert!(p.iter().any(
+            |x| matches!(x, CodebookProblem::UnknownParent { parent, .. } if parent == "nope")
+        ));
+        assert!(
+            p.iter()
+                .any(|x| matches!(x, CodebookProblem::Cycle(ids) if ids.len() == 3))
+        );
+        assert!(p.contains(&CodebookProblem::SameColor("c".into(), "d".into())));
+        // Cycle members are still listed for display.
+        assert_eq!(book.depth_first().len(), 5);
+    }
+
+    #[test]
+    fn depth_first_puts_children_under_parents() {
+        let book = Codebook {
+            name: "t".into(),
+            themes: vec![
+                theme("kid", Some("root"), [1, 0, 0]),
+                theme("root", None, [2, 0, 0]),
+                theme("grandkid", Some("kid"), [3, 0, 0]),
+                theme("other", None, [4, 0, 0]),
+            ],
+        };
+        let order: Vec<(usize, &str)> = book
+            .depth_first()
+            .into_iter()
+            .map(|(d, t)| (d, t.theme_id.as_str()))
+            .collect();
+        assert_eq!(
+            order,
+            vec![(0, "root"), (1, "kid"), (2, "grandkid"), (0, "other")]
+        );
+        assert_eq!(book.subtree("root"), vec!["root", "kid", "grandkid"]);
+    }
+
+    #[test]
+    fn merge_keeps_ours_reports_conflicts_and_unites_rules() {
+        let mut a = theme("x", None, [1, 1, 1]);
+        a.rules.push(Rule {
+            any: vec!["宅基地".into()],
+            ..Rule::default()
+        });
+        let mut b = a.clone();
+        b.name = "other".into();
+        b.rules.push(Rule {
+            any: vec!["农房".into()],
+            ..Rule::default()
+        });
+        let ours = Codebook {
+            name: "a".into(),
+            themes: vec![a],
+        };
+        let theirs = Codebook {
+            name: "b".into(),
+            themes: vec![b, theme("y", None, [2, 2, 2])],
+        };
+        let (merged, conflicts) = ours.merge(&theirs);
+        assert_eq!(merged.themes.len(), 2);
+        assert_eq!(merged.themes[0].name, "x");
+        assert_eq!(merged.themes[0].rules.len(), 2);
+        assert_eq!(conflicts.len(), 1);
+        assert_eq!(conflicts[0].field, "name");
+    }
+}
