@@ -367,12 +367,14 @@ fn sample_coding() -> Coding {
             theme_id: "heat".into(),
             plan_id: plan.plan_id.clone(),
             char_range: range.clone(),
+            measure_id: None,
             memo: (k == 0).then(|| "东丽 <与> 中北 “同文”".to_owned()),
         });
         segments.push(CodedSegment {
             theme_id: "smart".into(),
             plan_id: plan.plan_id.clone(),
             char_range: range.start..range.start + 10,
+            measure_id: None,
             memo: None,
         });
     }
@@ -381,6 +383,7 @@ fn sample_coding() -> Coding {
         theme_id: "industry".into(),
         plan_id: first.plan_id.clone(),
         char_range: 0..4,
+        measure_id: None,
         memo: None,
     });
     Coding {
@@ -763,4 +766,161 @@ fn cli_export_writes_refuses_to_overwrite_and_obeys_force() {
     let (ok, _, err) = duizhao(&["export", "--table", "all", "--format", "csv", "-o", out_s]);
     assert!(!ok);
     assert!(err.contains("one table"), "{err}");
+}
+
+/// Selections of a `.qdpx` as (plan name, quote by code points, has a memo).
+fn selections(path: &Path) -> Vec<(String, String, bool)> {
+    let xml = String::from_utf8(zip_entry(path, "project.qde")).unwrap();
+    let mut out = Vec::new();
+    for chunk in xml.split("<TextSource ").skip(1) {
+        let tag = &chunk[..chunk.find('>').unwrap()];
+        let name = attr(tag, "name").to_owned();
+        let file = attr(tag, "plainTextPath")
+            .strip_prefix("internal://")
+            .unwrap();
+        let text = String::from_utf8(zip_entry(path, &format!("sources/{file}"))).unwrap();
+        let chars: Vec<char> = text.chars().collect();
+        let body = &chunk[..chunk.find("</TextSource>").unwrap()];
+        for sel in body.split("<PlainTextSelection ").skip(1) {
+            let tag = &sel[..sel.find('>').unwrap()];
+            let start: usize = attr(tag, "startPosition").parse().unwrap();
+            let end: usize = attr(tag, "endPosition").parse().unwrap();
+            let body = &sel[..sel.find("</PlainTextSelection>").unwrap()];
+            out.push((
+                name.clone(),
+                chars[start..end].iter().collect(),
+                body.contains("<NoteRef "),
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn cli_exports_a_projects_tags_as_qdpx_theme_matrix_and_segments() {
+    use duizhao::project::{Project, Tag};
+    use duizhao::themes::Codebook;
+    let dir = tempfile::tempdir().unwrap();
+    let (corpus, _) = engine();
+    let codebook = Codebook::load_or_bundled("urban_rural_integration").unwrap();
+    let theme = codebook
+        .themes
+        .iter()
+        .find(|t| t.parent.is_some())
+        .unwrap()
+        .clone();
+    let mut project = Project::new(codebook);
+    project.add_document(&common::seed("04_")).unwrap();
+    let mut quotes = Vec::new();
+    for name in [DONGLI, ZHONGBEI] {
+        let plan = &corpus.plans[index_of(name)];
+        let section = plan
+            .all_sections()
+            .into_iter()
+            .find(|s| s.title.contains("推广智慧供暖"))
+            .unwrap();
+        let tag = Tag::for_measure(plan, &section.measures[0], &theme.theme_id).unwrap();
+        quotes.push((name.to_owned(), tag.quote.clone()));
+        let id = project.add_tag(tag);
+        if name == DONGLI {
+            assert!(project.set_memo(id, "两地同文 | 备忘"));
+        }
+    }
+    let pp = dir.path().join("p.duizhao.ron");
+    project.save(&pp).unwrap();
+    let pp_s = pp.to_str().unwrap();
+
+    let qdpx = dir.path().join("p.qdpx");
+    let (ok, _, err) = duizhao(&[
+        "export",
+        "--project",
+        pp_s,
+        "--format",
+        "qdpx",
+        "-o",
+        qdpx.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    let qde = dir.path().join("project.qde");
+    std::fs::write(&qde, zip_entry(&qdpx, "project.qde")).unwrap();
+    validate(&qde, "Project-mrt2019.xsd");
+    let sels = selections(&qdpx);
+    assert_eq!(sels.len(), 2);
+    for ((name, quote), (sel_name, sel_quote, memo)) in quotes.iter().zip(&sels) {
+        assert_eq!(name, sel_name);
+        assert_eq!(quote, sel_quote);
+        assert_eq!(*memo, name == DONGLI);
+    }
+
+    let qdc = dir.path().join("p.qdc");
+    let (ok, _, err) = duizhao(&[
+        "export",
+        "--project",
+        pp_s,
+        "--format",
+        "qdc",
+        "-o",
+        qdc.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    validate(&qdc, "Codebook-mrt2019.xsd");
+
+    let csv_path = dir.path().join("themes.csv");
+    let (ok, _, err) = duizhao(&[
+        "export",
+        "--project",
+        pp_s,
+        "--table",
+        "themes",
+        "--format",
+        "csv",
+        "--plan",
+        DONGLI,
+        "--plan",
+        ZHONGBEI,
+        "-o",
+        csv_path.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    let bytes = std::fs::read(&csv_path).unwrap();
+    let mut r = csv::Reader::from_reader(&bytes[3..]);
+    assert_eq!(
+        r.headers().unwrap(),
+        vec!["theme", DONGLI, ZHONGBEI, "total"]
+    );
+    let row = r
+        .records()
+        .map(Result::unwrap)
+        .find(|rec| rec[0].ends_with(&theme.name))
+        .unwrap();
+    assert_eq!((&row[1], &row[2], &row[3]), ("1", "1", "2"));
+
+    let md = dir.path().join("segments.md");
+    let (ok, _, err) = duizhao(&[
+        "export",
+        "--project",
+        pp_s,
+        "--table",
+        "segments",
+        "--format",
+        "md",
+        "-o",
+        md.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    let text = std::fs::read_to_string(&md).unwrap();
+    assert!(text.contains("两地同文 \\| 备忘"), "{text}");
+    assert!(text.contains("推广智慧供暖"));
+
+    let (ok, _, err) = duizhao(&[
+        "export",
+        "--table",
+        "themes",
+        "--format",
+        "csv",
+        "-o",
+        md.to_str().unwrap(),
+    ]);
+    assert!(!ok);
+    assert!(err.contains("--project"), "{err}");
 }

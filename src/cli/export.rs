@@ -7,8 +7,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::corpus::Corpus;
-use crate::export::{self, Format, Source, TableKind};
+use crate::export::{self, Coding, Format, Source, TableKind};
 use crate::matching::Analysis;
+use crate::project::Project;
 
 /// Which tables `--table` names: one, or `all` (every table that applies: the comparison only
 /// with two or more plans, themes and segments only with a project).
@@ -74,14 +75,18 @@ pub fn export(
     let format = Format::parse(format).ok_or_else(|| {
         anyhow::anyhow!("unknown format '{format}' (csv, xlsx, md, html, qdpx, qdc)")
     })?;
-    if let Some(p) = project {
-        anyhow::bail!(
-            "{}: project files cannot be read by this build yet (themes and coded segments \
-             arrive with the project model)",
-            p.display()
-        );
+    if project.is_some() && !paths.is_empty() {
+        anyhow::bail!("--project reads the project's own documents; do not give paths with it");
     }
-    let kinds = table_kinds(table, format, plans.len(), false)?;
+    let kinds = table_kinds(table, format, plans.len(), project.is_some())?;
+    if project.is_none() {
+        if let Some(k) = kinds.iter().find(|k| k.needs_coding()) {
+            anyhow::bail!("the {} table needs --project", k.name());
+        }
+        if format == Format::Qdc {
+            anyhow::bail!("a codebook export needs --project");
+        }
+    }
     if kinds.contains(&TableKind::Comparison) && plans.len() < 2 {
         anyhow::bail!("the comparison table needs at least two --plan");
     }
@@ -91,7 +96,23 @@ pub fn export(
             path: output.to_path_buf()
         });
     }
-    let corpus = super::load_reporting(paths);
+    let (corpus, coding) = match project {
+        Some(p) => {
+            let mut project = Project::load(p)?;
+            let corpus = super::load_reporting(&project.document_paths());
+            // Tags follow edited documents as the app does; the project file is not written.
+            let report = project.reanchor(&corpus);
+            if !report.orphaned.is_empty() {
+                eprintln!(
+                    "warning: {} tags no longer found in their documents are not exported",
+                    report.orphaned.len()
+                );
+            }
+            let coding = Coding::from_project(&project, &corpus);
+            (corpus, Some(coding))
+        }
+        None => (super::load_reporting(paths), None),
+    };
     if corpus.plans.is_empty() {
         anyhow::bail!("no plans found in {}", super::describe(paths));
     }
@@ -111,7 +132,7 @@ pub fn export(
         corpus: &corpus,
         analysis: &analysis,
         plans: &selected,
-        coding: None,
+        coding: coding.as_ref(),
     };
     export::export(&kinds, format, &source, output, force)?;
     let what = if kinds.is_empty() {

@@ -14,8 +14,9 @@
 //! with version nibble 8, "custom"), so exporting the same project twice gives identical files;
 //! zip entries carry a fixed timestamp for the same reason.
 //!
-//! The themes and segments arrive as a plain [`Coding`] (codebook + segments) so that this
-//! module does not depend on how a project is stored; the project model converts into it.
+//! The themes and segments arrive as a plain [`Coding`] (codebook + segments, code-point
+//! ranges) built from a project with [`Coding::from_project`]: the project's codebook and its
+//! tags that are not orphaned (rule proposals nobody accepted are not exported).
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
@@ -51,6 +52,8 @@ pub struct CodedSegment {
     pub plan_id: String,
     /// Code-point range in [`Plan::original_text`], end exclusive.
     pub char_range: Range<usize>,
+    /// The measure, when the segment is one (counted once per measure in the theme matrix).
+    pub measure_id: Option<String>,
     /// The analyst's memo.
     pub memo: Option<String>,
 }
@@ -65,6 +68,95 @@ pub struct Coding {
 }
 
 impl Coding {
+    /// The codebook and the tags of a project (orphaned tags, and tags of plans not in `corpus`
+    /// or whose range is not on character boundaries, are left out).
+    pub fn from_project(
+        project: &crate::project::Project,
+        corpus: &crate::corpus::Corpus,
+    ) -> Coding {
+        let themes = project
+            .codebook
+            .themes
+            .iter()
+            .map(|t| CodingTheme {
+                theme_id: t.theme_id.clone(),
+                name: t.name.clone(),
+                colour: Some(crate::themes::color_hex(t.color)),
+                parent: t.parent.clone(),
+                description: Some(t.description.clone()).filter(|d| !d.is_empty()),
+            })
+            .collect();
+        let plans: HashMap<&str, &Plan> = corpus
+            .plans
+            .iter()
+            .map(|p| (p.plan_id.as_str(), p))
+            .collect();
+        let mut tags: Vec<&crate::project::Tag> =
+            project.tags.iter().filter(|t| !t.orphaned).collect();
+        tags.sort_by_key(|t| t.tag_id);
+        let segments = tags
+            .into_iter()
+            .filter_map(|t| {
+                let plan = plans.get(t.plan_id.as_str())?;
+                Some(CodedSegment {
+                    theme_id: t.theme_id.clone(),
+                    plan_id: t.plan_id.clone(),
+                    char_range: t.char_range(plan)?,
+                    measure_id: t.measure_id.clone(),
+                    memo: Some(t.memo.clone()).filter(|m| !m.is_empty()),
+                })
+            })
+            .collect();
+        Coding { themes, segments }
+    }
+
+    /// The codebook as the themes module knows it (no rules), for [`crate::themes::Matrix`].
+    pub fn codebook(&self) -> crate::themes::Codebook {
+        crate::themes::Codebook {
+            name: String::new(),
+            themes: self
+                .themes
+                .iter()
+                .map(|t| crate::themes::Theme {
+                    theme_id: t.theme_id.clone(),
+                    name: t.name.clone(),
+                    color: t
+                        .colour
+                        .as_deref()
+                        .and_then(crate::themes::parse_color_hex)
+                        .unwrap_or([0x80, 0x80, 0x80]),
+                    description: t.description.clone().unwrap_or_default(),
+                    parent: t.parent.clone(),
+                    ..crate::themes::Theme::default()
+                })
+                .collect(),
+        }
+    }
+
+    /// The segments of `plans` as [`crate::themes::Matrix`] counts them (byte ranges in the
+    /// plan's text); segments of other plans or outside their plan are left out.
+    pub fn matrix_segments(&self, plans: &[&Plan]) -> Vec<crate::themes::CodedSegment> {
+        let by_id: HashMap<&str, &Plan> = plans.iter().map(|p| (p.plan_id.as_str(), *p)).collect();
+        let mut starts_of: HashMap<&str, Vec<usize>> = HashMap::new();
+        self.segments
+            .iter()
+            .filter_map(|s| {
+                let plan = by_id.get(s.plan_id.as_str())?;
+                let starts = starts_of
+                    .entry(s.plan_id.as_str())
+                    .or_insert_with(|| char_starts(plan.original_text()));
+                let a = *starts.get(s.char_range.start)?;
+                let b = *starts.get(s.char_range.end)?;
+                Some(crate::themes::CodedSegment {
+                    theme_id: s.theme_id.clone(),
+                    plan_id: s.plan_id.clone(),
+                    measure_id: s.measure_id.clone(),
+                    byte_range: a..b,
+                })
+            })
+            .collect()
+    }
+
     /// Theme paths by id: `产业发展 > 智慧供暖`. A theme whose parent is unknown (or a cycle) is
     /// treated as top level.
     pub fn theme_paths(&self) -> HashMap<String, String> {

@@ -321,8 +321,10 @@ pub fn targets(source: &Source) -> Result<Table, ExportError> {
     })
 }
 
-/// Theme × plan matrix: one row per theme (codebook order), one column per selected plan, each
-/// cell the number of segments coded with the theme in that plan, and a total column.
+/// Theme × plan matrix as the app counts it ([`crate::themes::Matrix`]): one row per theme in
+/// tree order (each parent followed by its children, labelled with its path), one column per
+/// selected plan, each cell the number of distinct segments coded with the theme (a parent: with
+/// any theme of its subtree) in that plan; then the row total.
 pub fn themes(source: &Source) -> Result<Table, ExportError> {
     let coding = source.coding.ok_or(ExportError::NeedsCoding("themes"))?;
     let selected = source.selected();
@@ -331,28 +333,21 @@ pub fn themes(source: &Source) -> Result<Table, ExportError> {
         .iter()
         .filter_map(|&p| source.corpus.plans.get(p))
         .collect();
+    let owned: Vec<Plan> = plans.iter().map(|p| (*p).clone()).collect();
+    let matrix =
+        crate::themes::Matrix::build(&coding.codebook(), &owned, &coding.matrix_segments(&plans));
     let mut columns = vec!["theme".to_owned()];
-    columns.extend(plans.iter().map(|p| p.name.clone()));
+    columns.extend(matrix.plan_names.iter().cloned());
     columns.push("total".to_owned());
     let paths = coding.theme_paths();
-    let rows = coding
+    let rows = matrix
         .themes
         .iter()
-        .map(|theme| {
-            let mut row = vec![Cell::text(
-                paths.get(&theme.theme_id).cloned().unwrap_or_default(),
-            )];
-            let mut total = 0usize;
-            for p in &plans {
-                let n = coding
-                    .segments
-                    .iter()
-                    .filter(|s| s.theme_id == theme.theme_id && s.plan_id == p.plan_id)
-                    .count();
-                total += n;
-                row.push(Cell::number(n as f64));
-            }
-            row.push(Cell::number(total as f64));
+        .zip(&matrix.counts)
+        .map(|(theme_id, counts)| {
+            let mut row = vec![Cell::text(paths.get(theme_id).cloned().unwrap_or_default())];
+            row.extend(counts.iter().map(|&n| Cell::number(n as f64)));
+            row.push(Cell::number(counts.iter().sum::<usize>() as f64));
             row
         })
         .collect();
