@@ -72,6 +72,14 @@ pub enum ExportError {
         /// The format's name.
         format: &'static str,
     },
+    /// REFI-QDA writes a project, not tables: use [`export`] or [`qdpx`].
+    #[error("{path}: {format} is a project format, not a table format")]
+    NotATableFormat {
+        /// The target.
+        path: PathBuf,
+        /// The format's name.
+        format: &'static str,
+    },
     /// The table needs coded segments (a project with themes) and none were given.
     #[error("the {0} table needs a project with themes and coded segments (--project)")]
     NeedsCoding(&'static str),
@@ -402,7 +410,7 @@ pub fn write_tables(
                 overwrite,
             )?)
         }
-        Format::Qdpx | Format::Qdc => Err(ExportError::OneTablePerFile {
+        Format::Qdpx | Format::Qdc => Err(ExportError::NotATableFormat {
             path: path.to_path_buf(),
             format: format.name(),
         }),
