@@ -27,6 +27,24 @@ fn main() -> std::process::ExitCode {
         Some(Command::Targets { paths, format }) => {
             duizhao::cli::targets::targets(&paths, &format).map(Some)
         }
+        Some(Command::Export {
+            paths,
+            table,
+            format,
+            plans,
+            project,
+            output,
+            force,
+        }) => duizhao::cli::export::export(
+            &paths,
+            table.as_deref(),
+            &format,
+            &plans,
+            project.as_deref(),
+            &output,
+            force,
+        )
+        .map(Some),
         Some(Command::Code {
             paths,
             project,

@@ -5,6 +5,7 @@
 
 pub mod code;
 pub mod compare;
+pub mod export;
 pub mod targets;
 
 use std::path::PathBuf;
@@ -91,6 +92,31 @@ pub enum Command {
         /// Output format: table, csv or json.
         #[arg(long, default_value = "table")]
         format: String,
+    },
+    /// Export tables (comparison, measures, families, targets, themes, segments) as CSV, XLSX,
+    /// Markdown or HTML, or the plans and coding as a REFI-QDA project.
+    Export {
+        /// Files or folders.
+        paths: Vec<PathBuf>,
+        /// comparison, measures, families, targets, themes, segments, or all (not for csv);
+        /// ignored by qdpx/qdc.
+        #[arg(long)]
+        table: Option<String>,
+        /// csv, xlsx, md, html, qdpx (REFI-QDA project) or qdc (REFI-QDA codebook).
+        #[arg(long)]
+        format: String,
+        /// Plan name or id (the comparison needs two or more; other tables: all plans if none).
+        #[arg(long = "plan")]
+        plans: Vec<String>,
+        /// A duizhao project with themes and coded segments.
+        #[arg(long)]
+        project: Option<PathBuf>,
+        /// Output file.
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+        /// Replace the output file if it exists.
+        #[arg(long)]
+        force: bool,
     },
     /// The theme × plan matrix: a project's tags and open rule proposals, or a codebook's
     /// rules over documents.

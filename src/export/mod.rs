@@ -1,0 +1,445 @@
+//! Export comparison results as tables: CSV, XLSX, Markdown, an HTML report, and REFI-QDA.
+//!
+//! Every export goes through one format-neutral model, [`Table`]: named columns and rows of
+//! [`Cell`]s, where a cell holds text, a number (kept a number so spreadsheets can sum it) or
+//! marked lines (a comparison cell: a section heading and its measures), plus an optional
+//! [`Mark`] the writers turn into colour. The builders in [`tables`] turn the engine's results
+//! into tables; each writer ([`csv`], [`xlsx`], [`markdown`], [`html`]) only lays a table out, so
+//! a new table is one builder and a new format is one writer. REFI-QDA ([`qdpx`]) is not a table
+//! but a project (sources, codebook, coded segments) and has its own entry point.
+//!
+//! # Status markers
+//! Colour never carries meaning alone (red–green colour-blind readers, black-and-white prints,
+//! CSV): every marked measure starts with a text marker, the same in every format:
+//!
+//! | marker     | meaning                                                              |
+//! |------------|----------------------------------------------------------------------|
+//! | `【共=N】` | shared, verbatim: N other plans state it in near-identical wording    |
+//! | `【共≈N】` | shared, paraphrase: N other plans state the same action in other words |
+//! | `【独】`   | unique: no other loaded plan states it                                |
+//! | `【套】`   | boilerplate: generic wording or a formula, never counted as shared    |
+//!
+//! In XLSX and HTML, shared is a blue-leaning green whose fill gets stronger with N (four
+//! steps), a paraphrase is lighter and hatched/dashed, unique is amber, boilerplate is grey text.
+//! Green against amber differs in lightness and in the blue–yellow axis, which red–green
+//! colour-blind readers keep.
+//!
+//! # Safety
+//! Every file is written with [`crate::fsutil::atomic_write`] or
+//! [`crate::fsutil::atomic_write_with`]: a failed export leaves no partial file, and an existing
+//! file is only replaced when the caller allows it.
+
+pub mod csv;
+pub mod html;
+pub mod markdown;
+pub mod qdpx;
+pub mod tables;
+pub mod xlsx;
+
+use std::path::{Path, PathBuf};
+
+use crate::corpus::Corpus;
+use crate::fsutil::WriteError;
+use crate::matching::Analysis;
+
+pub use qdpx::{CodedSegment, Coding, CodingTheme};
+
+/// Why an export failed. Every variant that concerns a file names it.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// The output file could not be written (or exists and may not be replaced).
+    #[error(transparent)]
+    Write(#[from] WriteError),
+    /// The XLSX writer refused the workbook.
+    #[error("{path}: cannot build the workbook: {message}")]
+    Xlsx {
+        /// The target.
+        path: PathBuf,
+        /// What rust_xlsxwriter said.
+        message: String,
+    },
+    /// The comparison table needs two or more plans.
+    #[error("the comparison table needs at least two plans (got {0})")]
+    TooFewPlans(usize),
+    /// A plan index is outside the corpus.
+    #[error("plan index {0} is not in the corpus")]
+    NoSuchPlan(usize),
+    /// The format writes one table per file.
+    #[error("{path}: {format} writes one table per file; choose one --table")]
+    OneTablePerFile {
+        /// The target.
+        path: PathBuf,
+        /// The format's name.
+        format: &'static str,
+    },
+    /// REFI-QDA writes a project, not tables: use [`export`] or [`qdpx`].
+    #[error("{path}: {format} is a project format, not a table format")]
+    NotATableFormat {
+        /// The target.
+        path: PathBuf,
+        /// The format's name.
+        format: &'static str,
+    },
+    /// The table needs coded segments (a project with themes) and none were given.
+    #[error("the {0} table needs a project with themes and coded segments (--project)")]
+    NeedsCoding(&'static str),
+    /// A coded segment points outside its plan's text or at an unknown plan or theme.
+    #[error("segment {index}: {reason}")]
+    BadSegment {
+        /// Index of the segment in [`Coding::segments`].
+        index: usize,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+/// Which table to build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TableKind {
+    /// The aligned comparison: rows are section groups, columns are plans.
+    Comparison,
+    /// One row per measure with status, tier, partners and family.
+    Measures,
+    /// One row per measure family.
+    Families,
+    /// Quantitative targets.
+    Targets,
+    /// Theme × plan matrix of coded segments.
+    Themes,
+    /// Coded segments: theme, plan, section, text, memo.
+    Segments,
+}
+
+impl TableKind {
+    /// Every table, in the order a workbook lists them.
+    pub const ALL: [TableKind; 6] = [
+        TableKind::Comparison,
+        TableKind::Measures,
+        TableKind::Families,
+        TableKind::Targets,
+        TableKind::Themes,
+        TableKind::Segments,
+    ];
+
+    /// The name used on the command line and as file stem / sheet name.
+    pub fn name(self) -> &'static str {
+        match self {
+            TableKind::Comparison => "comparison",
+            TableKind::Measures => "measures",
+            TableKind::Families => "families",
+            TableKind::Targets => "targets",
+            TableKind::Themes => "themes",
+            TableKind::Segments => "segments",
+        }
+    }
+
+    /// Parse a command-line name.
+    pub fn parse(name: &str) -> Option<TableKind> {
+        TableKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// Whether the table needs coded segments.
+    pub fn needs_coding(self) -> bool {
+        matches!(self, TableKind::Themes | TableKind::Segments)
+    }
+}
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// Comma-separated values, UTF-8 with BOM, one table per file.
+    Csv,
+    /// An Excel workbook, one sheet per table plus a legend.
+    Xlsx,
+    /// Markdown pipe tables.
+    Markdown,
+    /// One self-contained HTML report.
+    Html,
+    /// A REFI-QDA project (`.qdpx`): plan texts, codebook, coded segments.
+    Qdpx,
+    /// A REFI-QDA codebook alone (`.qdc`).
+    Qdc,
+}
+
+impl Format {
+    /// Parse a command-line name (`csv`, `xlsx`, `md`/`markdown`, `html`, `qdpx`, `qdc`).
+    pub fn parse(name: &str) -> Option<Format> {
+        Some(match name {
+            "csv" => Format::Csv,
+            "xlsx" => Format::Xlsx,
+            "md" | "markdown" => Format::Markdown,
+            "html" => Format::Html,
+            "qdpx" => Format::Qdpx,
+            "qdc" => Format::Qdc,
+            _ => return None,
+        })
+    }
+
+    /// The name used in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+            Format::Markdown => "md",
+            Format::Html => "html",
+            Format::Qdpx => "qdpx",
+            Format::Qdc => "qdc",
+        }
+    }
+}
+
+/// What a status marker says about a cell or a line: drives colour and the text prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Mark {
+    /// Shared with `plans` other plans; `verbatim` when the closest partner is near-identical.
+    Shared {
+        /// Verbatim (true) or paraphrase (false).
+        verbatim: bool,
+        /// Number of other plans sharing it.
+        plans: usize,
+    },
+    /// No other plan states it.
+    Unique,
+    /// Generic wording or a formula.
+    Boilerplate,
+    /// A section heading (bold, no prefix).
+    Heading,
+}
+
+impl Mark {
+    /// The text marker written before a marked measure (empty for a heading).
+    pub fn prefix(self) -> String {
+        match self {
+            Mark::Shared {
+                verbatim: true,
+                plans,
+            } => format!("【共={plans}】"),
+            Mark::Shared {
+                verbatim: false,
+                plans,
+            } => format!("【共≈{plans}】"),
+            Mark::Unique => "【独】".to_owned(),
+            Mark::Boilerplate => "【套】".to_owned(),
+            Mark::Heading => String::new(),
+        }
+    }
+
+    /// Strength of a shared mark, 1–4 (1: one other plan … 4: ten or more); 0 otherwise.
+    pub fn strength(self) -> usize {
+        match self {
+            Mark::Shared { plans, .. } => match plans {
+                0 | 1 => 1,
+                2..=3 => 2,
+                4..=9 => 3,
+                _ => 4,
+            },
+            _ => 0,
+        }
+    }
+}
+
+/// One marked line of a cell: a heading or a measure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    /// How it is marked.
+    pub mark: Mark,
+    /// Its text, without the marker.
+    pub text: String,
+}
+
+impl Line {
+    /// The line as plain text: marker + text.
+    pub fn plain(&self) -> String {
+        format!("{}{}", self.mark.prefix(), self.text)
+    }
+}
+
+/// The content of a cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CellValue {
+    /// Nothing (a plan without a counterpart section, a target without a year).
+    Empty,
+    /// Text.
+    Text(String),
+    /// A number, written as a number where the format has them.
+    Number(f64),
+    /// Marked lines (a comparison cell).
+    Lines(Vec<Line>),
+}
+
+/// One cell: a value and an optional mark for colouring.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    /// The content.
+    pub value: CellValue,
+    /// How the whole cell is marked, if at all.
+    pub mark: Option<Mark>,
+}
+
+impl Cell {
+    /// An empty cell.
+    pub fn empty() -> Cell {
+        Cell {
+            value: CellValue::Empty,
+            mark: None,
+        }
+    }
+
+    /// A text cell.
+    pub fn text(s: impl Into<String>) -> Cell {
+        Cell {
+            value: CellValue::Text(s.into()),
+            mark: None,
+        }
+    }
+
+    /// A number cell.
+    pub fn number(n: f64) -> Cell {
+        Cell {
+            value: CellValue::Number(n),
+            mark: None,
+        }
+    }
+
+    /// The same cell with a mark.
+    pub fn marked(mut self, mark: Mark) -> Cell {
+        self.mark = Some(mark);
+        self
+    }
+
+    /// The cell as plain text: numbers without a trailing `.0`, lines joined by `\n` with their
+    /// markers.
+    pub fn plain(&self) -> String {
+        match &self.value {
+            CellValue::Empty => String::new(),
+            CellValue::Text(s) => s.clone(),
+            CellValue::Number(n) => format!("{n}"),
+            CellValue::Lines(lines) => lines.iter().map(Line::plain).collect::<Vec<_>>().join("\n"),
+        }
+    }
+}
+
+/// A format-neutral table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// Short ASCII name: file stem, sheet name (`comparison`, `measures`, …).
+    pub name: String,
+    /// Human title (Chinese), shown above the table where the format has room.
+    pub title: String,
+    /// Column headers.
+    pub columns: Vec<String>,
+    /// Rows, each as long as `columns`.
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// What the table builders read.
+#[derive(Debug, Clone, Copy)]
+pub struct Source<'a> {
+    /// The loaded plans.
+    pub corpus: &'a Corpus,
+    /// The engine's analysis of `corpus.plans`.
+    pub analysis: &'a Analysis,
+    /// Selected plans (corpus indexes, in column order); empty = all plans (not for the
+    /// comparison, which needs two or more).
+    pub plans: &'a [usize],
+    /// Themes and coded segments, when a project is open.
+    pub coding: Option<&'a Coding>,
+}
+
+impl Source<'_> {
+    /// The selected plans, or every plan when none is selected.
+    pub fn selected(&self) -> Vec<usize> {
+        if self.plans.is_empty() {
+            (0..self.corpus.plans.len()).collect()
+        } else {
+            self.plans.to_vec()
+        }
+    }
+}
+
+/// Build one table.
+pub fn build(kind: TableKind, source: &Source) -> Result<Table, ExportError> {
+    match kind {
+        TableKind::Comparison => tables::comparison(source),
+        TableKind::Measures => tables::measures(source),
+        TableKind::Families => tables::families(source),
+        TableKind::Targets => tables::targets(source),
+        TableKind::Themes => tables::themes(source),
+        TableKind::Segments => tables::segments(source),
+    }
+}
+
+/// Build several tables, in the order given.
+pub fn build_all(kinds: &[TableKind], source: &Source) -> Result<Vec<Table>, ExportError> {
+    kinds.iter().map(|&k| build(k, source)).collect()
+}
+
+/// Write tables in a table format (CSV, XLSX, Markdown, HTML) to `path`.
+///
+/// CSV takes exactly one table; the others take any number (one sheet / section each). With
+/// `overwrite` false an existing `path` is an error and nothing is written. REFI-QDA is written by
+/// [`qdpx::write_qdpx`] / [`qdpx::write_qdc`] instead (it is a project, not a table).
+pub fn write_tables(
+    tables: &[Table],
+    format: Format,
+    path: &Path,
+    overwrite: bool,
+) -> Result<(), ExportError> {
+    match format {
+        Format::Csv => match tables {
+            [table] => csv::write(table, path, overwrite),
+            _ => Err(ExportError::OneTablePerFile {
+                path: path.to_path_buf(),
+                format: "csv",
+            }),
+        },
+        Format::Xlsx => xlsx::write(tables, path, overwrite),
+        Format::Markdown => {
+            let text = markdown::render(tables);
+            Ok(crate::fsutil::atomic_write(
+                path,
+                text.as_bytes(),
+                overwrite,
+            )?)
+        }
+        Format::Html => {
+            let text = html::render(tables);
+            Ok(crate::fsutil::atomic_write(
+                path,
+                text.as_bytes(),
+                overwrite,
+            )?)
+        }
+        Format::Qdpx | Format::Qdc => Err(ExportError::NotATableFormat {
+            path: path.to_path_buf(),
+            format: format.name(),
+        }),
+    }
+}
+
+/// Build `kinds` from `source` and write them as `format` to `path`: the one call the UI and the
+/// CLI make. For [`Format::Qdpx`] and [`Format::Qdc`] `kinds` is ignored and the selected plans
+/// and `source.coding` are written as a REFI-QDA project or codebook.
+pub fn export(
+    kinds: &[TableKind],
+    format: Format,
+    source: &Source,
+    path: &Path,
+    overwrite: bool,
+) -> Result<(), ExportError> {
+    match format {
+        Format::Qdpx => qdpx::write_qdpx(source, path, overwrite),
+        Format::Qdc => qdpx::write_qdc(source.coding, path, overwrite),
+        _ => {
+            let tables = build_all(kinds, source)?;
+            write_tables(&tables, format, path, overwrite)
+        }
+    }
+}
+
+/// Width of text in monospace cells: CJK and full-width characters count two.
+pub fn display_width(s: &str) -> usize {
+    s.chars()
+        .map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 })
+        .sum()
+}

@@ -1,0 +1,447 @@
+//! Table builders: the engine's results (comparison, measures, families, targets, coded
+//! segments) as format-neutral [`Table`]s.
+//!
+//! Data tables (measures, families, targets, themes, segments) have short English snake_case
+//! column names so they load cleanly into R, Stata or pandas; statuses are the same words the CLI
+//! prints (`shared`, `unique`, `boilerplate`; `verbatim`, `paraphrase`). The comparison table is
+//! for reading: its columns are the plans' names and its cells are marked lines (see
+//! [`super::Mark`]). Rows come in corpus order, then reading order, so output is deterministic.
+
+use std::collections::HashMap;
+
+use super::{Cell, CellValue, ExportError, Line, Mark, Source, Table};
+use crate::comparison::{CellMeasure, Comparison, join_label};
+use crate::matching::{Analysis, Status, Tier};
+use crate::outline::Section;
+use crate::plan::Plan;
+
+/// Section path shown for measures of the preamble.
+pub const PREAMBLE_PATH: &str = "（序言）";
+/// Separator between the headings of a section path.
+pub const PATH_SEPARATOR: &str = " > ";
+/// Separator between plan names in one cell.
+pub const NAME_SEPARATOR: &str = "、";
+
+/// The name of a status, as the CLI prints it.
+pub fn status_name(status: Status) -> &'static str {
+    match status {
+        Status::Shared => "shared",
+        Status::Unique => "unique",
+        Status::Boilerplate => "boilerplate",
+    }
+}
+
+/// The name of a tier, as the CLI prints it.
+pub fn tier_name(tier: Tier) -> &'static str {
+    match tier {
+        Tier::Verbatim => "verbatim",
+        Tier::Paraphrase => "paraphrase",
+    }
+}
+
+/// The mark of a measure with this status, closest tier and number of other plans sharing it.
+pub fn mark_of(status: Status, tier: Option<Tier>, plans_sharing: usize) -> Mark {
+    match status {
+        Status::Shared => Mark::Shared {
+            verbatim: tier == Some(Tier::Verbatim),
+            plans: plans_sharing,
+        },
+        Status::Unique => Mark::Unique,
+        Status::Boilerplate => Mark::Boilerplate,
+    }
+}
+
+fn check_plans(source: &Source, plans: &[usize]) -> Result<(), ExportError> {
+    match plans.iter().find(|&&p| p >= source.corpus.plans.len()) {
+        Some(&p) => Err(ExportError::NoSuchPlan(p)),
+        None => Ok(()),
+    }
+}
+
+/// The aligned comparison: first column the row's kind (目标, 任务, …), then one column per
+/// compared plan; a cell is its section's heading followed by its measures, each marked.
+pub fn comparison(source: &Source) -> Result<Table, ExportError> {
+    if source.plans.len() < 2 {
+        return Err(ExportError::TooFewPlans(source.plans.len()));
+    }
+    check_plans(source, source.plans)?;
+    let cmp = Comparison::build(source.corpus, source.analysis, source.plans);
+    let mut columns = vec!["类别".to_owned()];
+    columns.extend(cmp.columns.iter().map(|c| c.name.clone()));
+    let rows = cmp
+        .rows
+        .iter()
+        .map(|row| {
+            let mut cells = vec![Cell::text(row.kind.label())];
+            cells.extend(row.cells.iter().map(|cell| match cell {
+                None => Cell::empty(),
+                Some(c) => {
+                    let mut lines = vec![Line {
+                        mark: Mark::Heading,
+                        text: c.heading.clone(),
+                    }];
+                    lines.extend(c.measures.iter().map(measure_line));
+                    Cell {
+                        value: CellValue::Lines(lines),
+                        mark: None,
+                    }
+                }
+            }));
+            cells
+        })
+        .collect();
+    let names: Vec<&str> = cmp.columns.iter().map(|c| c.name.as_str()).collect();
+    Ok(Table {
+        name: "comparison".into(),
+        title: format!("对照：{}", names.join(" / ")),
+        columns,
+        rows,
+    })
+}
+
+fn measure_line(m: &CellMeasure) -> Line {
+    Line {
+        mark: mark_of(m.status, m.tier, m.plans_sharing),
+        text: m.text.clone(),
+    }
+}
+
+/// Heading path of every section of a plan: `二、主要任务 > （三）推广智慧供暖`.
+pub fn section_paths(plan: &Plan) -> HashMap<usize, String> {
+    fn walk(s: &Section, prefix: &str, out: &mut HashMap<usize, String>) {
+        let own = join_label(&s.label, &s.title);
+        let path = if prefix.is_empty() {
+            own
+        } else {
+            format!("{prefix}{PATH_SEPARATOR}{own}")
+        };
+        for c in &s.children {
+            walk(c, &path, out);
+        }
+        out.insert(s.section_id, path);
+    }
+    let mut out = HashMap::new();
+    for s in &plan.sections {
+        walk(s, "", &mut out);
+    }
+    out
+}
+
+/// Plans (corpus indexes, sorted, without `plan`) sharing the measure at `flat`, and its closest
+/// tier.
+pub fn partners(analysis: &Analysis, flat: usize, plan: usize) -> (Vec<usize>, Option<Tier>) {
+    let links = analysis.shared_links(flat);
+    let mut plans: Vec<usize> = links
+        .iter()
+        .filter_map(|l| analysis.measures.get(l.other).map(|o| o.plan))
+        .filter(|&p| p != plan)
+        .collect();
+    plans.sort_unstable();
+    plans.dedup();
+    (plans, links.iter().map(|l| l.tier).min())
+}
+
+/// Column names of the measures table.
+pub const MEASURE_COLUMNS: [&str; 10] = [
+    "plan",
+    "measure_id",
+    "section",
+    "text",
+    "status",
+    "tier",
+    "shared_with",
+    "shared_plans",
+    "family",
+    "family_plans",
+];
+
+/// One row per measure of the selected plans: plan, measure id, section path, text, status,
+/// closest tier, names of the plans sharing it, their number, family id and the number of plans
+/// in the family.
+pub fn measures(source: &Source) -> Result<Table, ExportError> {
+    let selected = source.selected();
+    check_plans(source, &selected)?;
+    let (corpus, analysis) = (source.corpus, source.analysis);
+    let mut rows = Vec::new();
+    for &pi in &selected {
+        let Some(plan) = corpus.plans.get(pi) else {
+            continue;
+        };
+        let paths = section_paths(plan);
+        for m in plan.measures() {
+            let flat = analysis.flat_index(pi, m.index);
+            let status = flat
+                .and_then(|f| analysis.status.get(f).copied())
+                .unwrap_or(Status::Unique);
+            let (others, tier) = flat.map(|f| partners(analysis, f, pi)).unwrap_or_default();
+            let mark = mark_of(status, tier, others.len());
+            let family = flat.and_then(|f| analysis.family_of.get(f).copied().flatten());
+            let family_plans = family
+                .and_then(|id| analysis.families.get(id))
+                .map(|f| f.plans.len());
+            let names: Vec<&str> = others
+                .iter()
+                .filter_map(|&p| corpus.plans.get(p).map(|q| q.name.as_str()))
+                .collect();
+            let section = match m.section_id {
+                None => PREAMBLE_PATH.to_owned(),
+                Some(sid) => paths.get(&sid).cloned().unwrap_or_default(),
+            };
+            rows.push(vec![
+                Cell::text(&plan.name),
+                Cell::text(&m.measure_id),
+                Cell::text(section),
+                Cell::text(&m.text).marked(mark),
+                Cell::text(status_name(status)).marked(mark),
+                tier.filter(|_| status == Status::Shared)
+                    .map_or_else(Cell::empty, |t| Cell::text(tier_name(t))),
+                Cell::text(names.join(NAME_SEPARATOR)),
+                Cell::number(others.len() as f64),
+                family.map_or_else(Cell::empty, |f| Cell::number(f as f64)),
+                family_plans.map_or_else(Cell::empty, |n| Cell::number(n as f64)),
+            ]);
+        }
+    }
+    Ok(Table {
+        name: "measures".into(),
+        title: "措施".into(),
+        columns: MEASURE_COLUMNS.iter().map(|s| (*s).to_owned()).collect(),
+        rows,
+    })
+}
+
+/// Column names of the families table.
+pub const FAMILY_COLUMNS: [&str; 5] = [
+    "family",
+    "plan_count",
+    "measures",
+    "representative",
+    "plans",
+];
+
+/// One row per measure family (most widely adopted first) that reaches a selected plan:
+/// family id, number of plans adopting it, number of member measures, the representative
+/// measure's text, and the adopting plans' names.
+pub fn families(source: &Source) -> Result<Table, ExportError> {
+    let selected = source.selected();
+    check_plans(source, &selected)?;
+    let all = source.plans.is_empty();
+    let (corpus, analysis) = (source.corpus, source.analysis);
+    let text_of = |flat: usize| {
+        analysis
+            .measures
+            .get(flat)
+            .and_then(|m| {
+                corpus
+                    .plans
+                    .get(m.plan)
+                    .and_then(|p| p.measures().get(m.index).map(|x| x.text.clone()))
+            })
+            .unwrap_or_default()
+    };
+    let rows = analysis
+        .families
+        .iter()
+        .filter(|f| all || f.plans.iter().any(|p| selected.contains(p)))
+        .map(|f| {
+            let names: Vec<&str> = f
+                .plans
+                .iter()
+                .filter_map(|&p| corpus.plans.get(p).map(|q| q.name.as_str()))
+                .collect();
+            // Verbatim when any two members are near-identical.
+            let verbatim = f.members.iter().any(|&m| {
+                analysis
+                    .shared_links(m)
+                    .iter()
+                    .any(|l| l.tier == Tier::Verbatim)
+            });
+            let mark = Mark::Shared {
+                verbatim,
+                plans: f.plans.len().saturating_sub(1),
+            };
+            vec![
+                Cell::number(f.family_id as f64),
+                Cell::number(f.plans.len() as f64).marked(mark),
+                Cell::number(f.members.len() as f64),
+                Cell::text(text_of(f.representative)),
+                Cell::text(names.join(NAME_SEPARATOR)),
+            ]
+        })
+        .collect();
+    Ok(Table {
+        name: "families".into(),
+        title: "措施家族".into(),
+        columns: FAMILY_COLUMNS.iter().map(|s| (*s).to_owned()).collect(),
+        rows,
+    })
+}
+
+/// Column names of the targets table.
+pub const TARGET_COLUMNS: [&str; 9] = [
+    "plan",
+    "indicator",
+    "year",
+    "value",
+    "unit",
+    "comparator",
+    "value_text",
+    "measure_id",
+    "sentence",
+];
+
+/// Quantitative targets of the selected plans, as [`crate::targets::extract_targets`] finds them.
+pub fn targets(source: &Source) -> Result<Table, ExportError> {
+    let selected = source.selected();
+    check_plans(source, &selected)?;
+    let rows = selected
+        .iter()
+        .filter_map(|&pi| source.corpus.plans.get(pi))
+        .flat_map(crate::targets::extract_targets)
+        .map(|t| {
+            vec![
+                Cell::text(t.plan),
+                Cell::text(t.indicator),
+                t.year
+                    .map_or_else(Cell::empty, |y| Cell::number(f64::from(y))),
+                Cell::number(t.value),
+                Cell::text(t.unit),
+                Cell::text(t.comparator),
+                Cell::text(t.value_text),
+                Cell::text(t.measure_id),
+                Cell::text(t.sentence),
+            ]
+        })
+        .collect();
+    Ok(Table {
+        name: "targets".into(),
+        title: "量化目标".into(),
+        columns: TARGET_COLUMNS.iter().map(|s| (*s).to_owned()).collect(),
+        rows,
+    })
+}
+
+/// Theme × plan matrix as the app counts it ([`crate::themes::Matrix`]): one row per theme in
+/// tree order (each parent followed by its children, labelled with its path), one column per
+/// selected plan, each cell the number of distinct segments coded with the theme (a parent: with
+/// any theme of its subtree) in that plan; then the row total.
+pub fn themes(source: &Source) -> Result<Table, ExportError> {
+    let coding = source.coding.ok_or(ExportError::NeedsCoding("themes"))?;
+    let selected = source.selected();
+    check_plans(source, &selected)?;
+    let plans: Vec<&Plan> = selected
+        .iter()
+        .filter_map(|&p| source.corpus.plans.get(p))
+        .collect();
+    let owned: Vec<Plan> = plans.iter().map(|p| (*p).clone()).collect();
+    let matrix =
+        crate::themes::Matrix::build(&coding.codebook(), &owned, &coding.matrix_segments(&plans));
+    let mut columns = vec!["theme".to_owned()];
+    columns.extend(matrix.plan_names.iter().cloned());
+    columns.push("total".to_owned());
+    let paths = coding.theme_paths();
+    let rows = matrix
+        .themes
+        .iter()
+        .zip(&matrix.counts)
+        .map(|(theme_id, counts)| {
+            let mut row = vec![Cell::text(paths.get(theme_id).cloned().unwrap_or_default())];
+            row.extend(counts.iter().map(|&n| Cell::number(n as f64)));
+            row.push(Cell::number(counts.iter().sum::<usize>() as f64));
+            row
+        })
+        .collect();
+    Ok(Table {
+        name: "themes".into(),
+        title: "主题 × 规划".into(),
+        columns,
+        rows,
+    })
+}
+
+/// Column names of the segments table.
+pub const SEGMENT_COLUMNS: [&str; 7] = ["theme", "plan", "section", "start", "end", "text", "memo"];
+
+/// Coded segments of the selected plans: theme path, plan, section path, code-point range in
+/// the plan's text, the quoted text and the memo. Ordered by plan (corpus order) then position.
+pub fn segments(source: &Source) -> Result<Table, ExportError> {
+    let coding = source.coding.ok_or(ExportError::NeedsCoding("segments"))?;
+    let selected = source.selected();
+    check_plans(source, &selected)?;
+    let theme_paths = coding.theme_paths();
+    let mut rows = Vec::new();
+    for &pi in &selected {
+        let Some(plan) = source.corpus.plans.get(pi) else {
+            continue;
+        };
+        let text = plan.original_text();
+        let starts = char_starts(text);
+        let paths = section_paths(plan);
+        let mut segs: Vec<(usize, &super::CodedSegment)> = coding
+            .segments
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.plan_id == plan.plan_id)
+            .collect();
+        segs.sort_by_key(|(i, s)| (s.char_range.start, s.char_range.end, *i));
+        for (index, seg) in segs {
+            let quote = slice_chars(text, &starts, seg.char_range.clone()).ok_or_else(|| {
+                ExportError::BadSegment {
+                    index,
+                    reason: format!(
+                        "characters {}..{} are outside {} ({} characters)",
+                        seg.char_range.start,
+                        seg.char_range.end,
+                        plan.name,
+                        starts.len().saturating_sub(1)
+                    ),
+                }
+            })?;
+            let byte_start = starts
+                .get(seg.char_range.start)
+                .map_or(0, |b| b + plan.span.start);
+            let section = plan
+                .all_sections()
+                .into_iter()
+                .filter(|s| s.span.contains(&byte_start))
+                .max_by_key(|s| s.level)
+                .and_then(|s| paths.get(&s.section_id).cloned())
+                .unwrap_or_else(|| PREAMBLE_PATH.to_owned());
+            rows.push(vec![
+                Cell::text(theme_paths.get(&seg.theme_id).cloned().unwrap_or_default()),
+                Cell::text(&plan.name),
+                Cell::text(section),
+                Cell::number(seg.char_range.start as f64),
+                Cell::number(seg.char_range.end as f64),
+                Cell::text(quote),
+                Cell::text(seg.memo.clone().unwrap_or_default()),
+            ]);
+        }
+    }
+    Ok(Table {
+        name: "segments".into(),
+        title: "编码片段".into(),
+        columns: SEGMENT_COLUMNS.iter().map(|s| (*s).to_owned()).collect(),
+        rows,
+    })
+}
+
+/// Byte offset of every character of `text`, plus `text.len()` at the end.
+pub fn char_starts(text: &str) -> Vec<usize> {
+    let mut out: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+    out.push(text.len());
+    out
+}
+
+/// The characters `range` (code points) of `text`, given its [`char_starts`].
+pub fn slice_chars<'a>(
+    text: &'a str,
+    starts: &[usize],
+    range: std::ops::Range<usize>,
+) -> Option<&'a str> {
+    if range.start > range.end {
+        return None;
+    }
+    let (a, b) = (*starts.get(range.start)?, *starts.get(range.end)?);
+    text.get(a..b)
+}
