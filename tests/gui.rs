@@ -982,3 +982,56 @@ fn tagging_a_measure_from_its_menu_survives_save_and_reopen() {
         Some(&path)
     );
 }
+
+#[test]
+fn ctrl_e_exports_the_comparison_and_asks_before_overwriting() {
+    let mut harness = compare_two_tianjin_plans();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
+    harness.run();
+    assert!(harness.state_mut().export_dialog_mut().open);
+    harness
+        .get_by_role_and_label(Role::RadioButton, "HTML 报告")
+        .click();
+    harness.run();
+    // The save dialog is native; a test sets the path as it would.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("tianjin.html");
+    harness
+        .state_mut()
+        .export_dialog_mut()
+        .set_path(path.clone());
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, "导出").click();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while harness.state_mut().export_dialog_mut().is_running() || !path.exists() {
+        assert!(Instant::now() < deadline, "the export did not finish");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    harness.run();
+    let html = std::fs::read_to_string(&path).expect("the report");
+    for name in [DONGLI, ZHONGBEI, "推广智慧供暖"] {
+        assert!(html.contains(name), "{name} missing from the report");
+    }
+    harness.get_by_label_contains("已写入");
+    // Again: the file exists, so the dialog asks first and leaves it as it is.
+    std::fs::write(&path, "old").expect("write");
+    harness.get_by_role_and_label(Role::Button, "导出").click();
+    harness.run();
+    harness.get_by_label("文件已存在。覆盖它吗？");
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), "old");
+    harness
+        .get_by_role_and_label(Role::Button, "覆盖并导出")
+        .click();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while std::fs::read_to_string(&path).expect("read") == "old" {
+        assert!(Instant::now() < deadline, "the export did not overwrite");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(
+        std::fs::read_to_string(&path)
+            .expect("read")
+            .contains(DONGLI)
+    );
+}

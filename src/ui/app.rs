@@ -16,6 +16,7 @@ use crate::plan::Plan;
 
 use super::compare_view::CompareView;
 use super::doc_view::DocView;
+use super::export_dialog::{ExportDialog, ExportRequest};
 use super::families_view::FamiliesView;
 use super::library_panel::Library;
 use super::overview::OverviewView;
@@ -159,6 +160,8 @@ enum Dialog {
     OpenProject,
     /// Save the project under a new name.
     SaveProjectAs,
+    /// Where to write an export (with a suggested file name).
+    ExportTo,
 }
 
 /// What the loader thread sends: the corpus first, then its analysis.
@@ -218,6 +221,10 @@ pub struct DuizhaoApp {
     picked: Option<(Dialog, Receiver<Vec<PathBuf>>)>,
     /// The project: codebook, tags, where it is saved.
     proj: ProjectState,
+    /// The export dialog (Ctrl+E).
+    export: ExportDialog,
+    /// File name the export's save dialog suggests.
+    export_name: String,
     /// Import problems of the last load, shown in a closable window until dismissed.
     notices: Vec<String>,
     /// Commands from the views, applied after drawing.
@@ -254,6 +261,8 @@ impl DuizhaoApp {
             styled_for: None,
             picked: None,
             proj: ProjectState::default(),
+            export: ExportDialog::default(),
+            export_name: String::new(),
             notices: Vec::new(),
             commands: Vec::new(),
             compare_on_load: Vec::new(),
@@ -318,6 +327,7 @@ impl DuizhaoApp {
             .as_deref()
             .and_then(|p| p.parent())
             .map(|p| p.to_path_buf());
+        let suggested = self.export_name.clone();
         let spawned = std::thread::Builder::new()
             .name("duizhao-dialog".into())
             .spawn(move || {
@@ -337,6 +347,10 @@ impl DuizhaoApp {
                     Dialog::SaveProjectAs => dialog
                         .add_filter("duizhao 项目 project", &["ron"])
                         .set_file_name("project.duizhao.ron")
+                        .save_file()
+                        .map(|p| vec![p]),
+                    Dialog::ExportTo => dialog
+                        .set_file_name(&suggested)
                         .save_file()
                         .map(|p| vec![p]),
                 };
@@ -366,6 +380,7 @@ impl DuizhaoApp {
                         let p = p.clone();
                         self.open_project(ctx, &p);
                     }
+                    (Dialog::ExportTo, Some(p)) => self.export.set_path(p.clone()),
                     (Dialog::SaveProjectAs, Some(p)) => {
                         let mut p = p.clone();
                         if !p
@@ -798,6 +813,7 @@ impl DuizhaoApp {
         egui::CentralPanel::default().show(ui, |ui| self.central_panel(ui));
         self.notices_window(ui.ctx());
         self.recovery_window(ui.ctx());
+        self.export_window(ui.ctx());
         self.run_commands(ui.ctx());
         let now = ui.input(|i| i.time);
         if let Some(e) = self.proj.autosave(now, false) {
@@ -823,6 +839,36 @@ impl DuizhaoApp {
     /// Time from creating the app to the first frame that showed the loaded plans.
     pub fn first_content_frame(&self) -> Option<Duration> {
         self.first_content_frame
+    }
+
+    /// The export dialog, when open.
+    fn export_window(&mut self, ctx: &egui::Context) {
+        let Some(corpus) = self.corpus.clone() else {
+            return;
+        };
+        let compared: Vec<usize> = self
+            .settings
+            .compared_plans
+            .iter()
+            .filter_map(|id| corpus.plans.iter().position(|p| p.plan_id == *id))
+            .collect();
+        let request = self.export.show(
+            ctx,
+            &corpus,
+            self.analysis.as_ref(),
+            &self.proj.project,
+            &compared,
+            self.settings.language,
+        );
+        if let Some(ExportRequest::ChoosePath(name)) = request {
+            self.export_name = name;
+            self.open_dialog(ctx, Dialog::ExportTo);
+        }
+    }
+
+    /// The export dialog (to drive it in tests: choose a path, read the outcome).
+    pub fn export_dialog_mut(&mut self) -> &mut ExportDialog {
+        &mut self.export
     }
 
     /// Offer the recovery file found at start: restore it or discard it.
@@ -905,13 +951,17 @@ impl DuizhaoApp {
 
     /// Up and down arrows move the selection through the listed plans (unless typing).
     fn keyboard(&mut self, ctx: &egui::Context) {
-        let (open, find, save) = ctx.input_mut(|i| {
+        let (open, find, save, export) = ctx.input_mut(|i| {
             (
                 i.consume_key(egui::Modifiers::COMMAND, egui::Key::O),
                 i.consume_key(egui::Modifiers::COMMAND, egui::Key::F),
                 i.consume_key(egui::Modifiers::COMMAND, egui::Key::S),
+                i.consume_key(egui::Modifiers::COMMAND, egui::Key::E),
             )
         });
+        if export {
+            self.export.show_dialog();
+        }
         if open {
             self.open_dialog(ctx, Dialog::AddFiles);
         }
@@ -1010,6 +1060,14 @@ impl DuizhaoApp {
             }
             if ui.button(lang.pick("添加文件夹…", "Add folder…")).clicked() {
                 self.open_dialog(ui.ctx(), Dialog::AddFolder);
+                ui.close();
+            }
+            ui.separator();
+            if ui
+                .add(egui::Button::new(lang.pick("导出…", "Export…")).shortcut_text("Ctrl+E"))
+                .clicked()
+            {
+                self.export.show_dialog();
                 ui.close();
             }
         });

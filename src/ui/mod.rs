@@ -19,6 +19,7 @@
 pub mod app;
 pub mod compare_view;
 pub mod doc_view;
+pub mod export_dialog;
 pub mod families_view;
 pub mod library_panel;
 pub mod overview;
