@@ -1035,3 +1035,51 @@ fn ctrl_e_exports_the_comparison_and_asks_before_overwriting() {
             .contains(DONGLI)
     );
 }
+
+#[test]
+fn number_keys_tag_the_focused_measure_and_its_memo_is_edited_in_the_detail_bar() {
+    let mut harness = compare_two_tianjin_plans();
+    let comparison = harness.state().comparison().expect("a comparison").clone();
+    let m = comparison
+        .row_with_heading("推广智慧供暖")
+        .and_then(|r| r.cells[0].clone())
+        .expect("东丽区's 推广智慧供暖 cell")
+        .measures[0]
+        .clone();
+    harness
+        .query_all_by_label(&format!("共有：{}", m.text))
+        .next()
+        .expect("the measure is shown")
+        .click();
+    harness.run_steps(3);
+    let second =
+        duizhao::ui::tagging::CodingView::build(harness.state().project(), Language::Chinese)
+            .themes[1]
+            .clone();
+    harness.key_press(egui::Key::Num2);
+    harness.run_steps(3);
+    let tags = harness.state().project().tags.clone();
+    assert_eq!(tags.len(), 1);
+    assert_eq!(tags[0].theme_id, second.theme_id);
+    // The detail bar lists the tag with a memo box.
+    // (The library's filter is the other text box; the detail bar is drawn after it.)
+    harness
+        .query_all_by_role(Role::TextInput)
+        .last()
+        .expect("the memo box")
+        .click();
+    harness.run_steps(2);
+    harness
+        .query_all_by_role(Role::TextInput)
+        .last()
+        .expect("the memo box")
+        .type_text("试点共性做法");
+    harness.run_steps(2);
+    harness.key_press(egui::Key::Tab);
+    harness.run_steps(3);
+    assert_eq!(harness.state().project().tags[0].memo, "试点共性做法");
+    // The same key removes it.
+    harness.key_press(egui::Key::Num2);
+    harness.run_steps(3);
+    assert!(harness.state().project().tags.is_empty());
+}

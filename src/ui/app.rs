@@ -557,6 +557,11 @@ impl DuizhaoApp {
                         self.notices.push(e);
                     }
                 }
+                UiCommand::SetMemo { tag_id, memo } => {
+                    if self.proj.project.set_memo(tag_id, &memo) {
+                        self.proj.touch();
+                    }
+                }
                 UiCommand::UntagMeasure {
                     plan_id,
                     measure_index,

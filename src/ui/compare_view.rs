@@ -125,6 +125,8 @@ pub struct CompareView {
     visible: Option<Range<f32>>,
     /// Commands for the app (tagging from the measure menu), taken by [`Self::take_commands`].
     commands: Vec<UiCommand>,
+    /// Memos being edited in the detail bar, by tag id.
+    memo_drafts: std::collections::HashMap<u64, String>,
 }
 
 /// What a measure is drawn with.
@@ -338,7 +340,8 @@ impl CompareView {
                 return;
             }
         }
-        self.detail_bar(ui, corpus, lang);
+        self.detail_bar(ui, corpus, analysis, lang, coding);
+        self.tag_keys(ui, corpus, analysis, coding);
         let action = self.show_table(ui, corpus, analysis, settings, hits, coding);
         let plan_of = |c: usize| {
             let col = self.comparison.as_ref()?.columns.get(c)?;
@@ -374,8 +377,75 @@ impl CompareView {
         }
     }
 
-    /// The focused measure's full text, selectable, with its plan and status.
-    fn detail_bar(&self, ui: &mut egui::Ui, corpus: &Corpus, lang: Language) {
+    /// Keys 1–9 toggle the focused measure's tag with the 1st–9th theme of the codebook (as the
+    /// detail bar numbers them).
+    fn tag_keys(
+        &mut self,
+        ui: &egui::Ui,
+        corpus: &Corpus,
+        analysis: &Analysis,
+        coding: &CodingView,
+    ) {
+        if ui.ctx().text_edit_focused() {
+            return;
+        }
+        let Some((plan_id, measure_index, measure_id)) = self.focused_ids(corpus, analysis) else {
+            return;
+        };
+        const DIGITS: [egui::Key; 9] = [
+            egui::Key::Num1,
+            egui::Key::Num2,
+            egui::Key::Num3,
+            egui::Key::Num4,
+            egui::Key::Num5,
+            egui::Key::Num6,
+            egui::Key::Num7,
+            egui::Key::Num8,
+            egui::Key::Num9,
+        ];
+        let pressed = ui.input(|i| DIGITS.iter().position(|k| i.key_pressed(*k)));
+        let Some(k) = pressed else { return };
+        let Some(theme) = coding.themes.get(k) else {
+            return;
+        };
+        let carried = coding.themes_of(&measure_id).contains(&k);
+        self.commands.push(if carried {
+            UiCommand::UntagMeasure {
+                plan_id,
+                measure_index,
+                theme_id: theme.theme_id.clone(),
+            }
+        } else {
+            UiCommand::TagMeasure {
+                plan_id,
+                measure_index,
+                theme_id: theme.theme_id.clone(),
+            }
+        });
+    }
+
+    /// Plan id, measure index and measure id of the focused measure.
+    fn focused_ids(&self, corpus: &Corpus, analysis: &Analysis) -> Option<(String, usize, String)> {
+        let pos = self.cursor?;
+        let table = self.comparison.as_ref()?;
+        let m = table.measure(pos)?;
+        let col = table.columns.get(pos.col)?;
+        let plan = corpus.plans.get(col.plan_index)?;
+        let measure_id = analysis.measures.get(m.flat?)?.measure_id.clone();
+        Some((plan.plan_id.clone(), m.measure_index, measure_id))
+    }
+
+    /// The focused measure's full text, selectable, with its plan and status, its tags (memo
+    /// editable, removable) and the tag menu.
+    fn detail_bar(
+        &mut self,
+        ui: &mut egui::Ui,
+        corpus: &Corpus,
+        analysis: &Analysis,
+        lang: Language,
+        coding: &CodingView,
+    ) {
+        let ids = self.focused_ids(corpus, analysis);
         let Some((pos, table)) = self.cursor.zip(self.comparison.as_ref()) else {
             return;
         };
@@ -406,11 +476,67 @@ impl CompareView {
                         ui.ctx().copy_text(m.text.clone());
                     }
                 });
+                let mut commands = Vec::new();
+                if let Some((plan_id, measure_index, measure_id)) = &ids {
+                    ui.horizontal_wrapped(|ui| {
+                        if let Some(c) =
+                            tag_menu_ui(ui, coding, plan_id, *measure_index, measure_id, lang)
+                        {
+                            commands.push(c);
+                        }
+                        ui.label(
+                            egui::RichText::new(lang.pick(
+                                "数字键 1–9：切换菜单中前九个主题",
+                                "Keys 1–9: toggle the first nine themes of the menu",
+                            ))
+                            .small()
+                            .weak(),
+                        );
+                    });
+                    for (tag_id, k, memo) in coding.tags_of(measure_id) {
+                        let Some(theme) = coding.themes.get(*k) else {
+                            continue;
+                        };
+                        ui.horizontal(|ui| {
+                            let (rect, _) =
+                                ui.allocate_exact_size(egui::vec2(10.0, 10.0), Sense::hover());
+                            ui.painter().rect_filled(rect, 2.0, theme.color);
+                            ui.label(&theme.name);
+                            let draft = self
+                                .memo_drafts
+                                .entry(*tag_id)
+                                .or_insert_with(|| memo.clone());
+                            let edit = ui.add(
+                                egui::TextEdit::singleline(draft)
+                                    .hint_text(lang.pick("备注…", "Memo…"))
+                                    .desired_width(260.0),
+                            );
+                            if edit.lost_focus() && *draft != *memo {
+                                commands.push(UiCommand::SetMemo {
+                                    tag_id: *tag_id,
+                                    memo: draft.clone(),
+                                });
+                            }
+                            if ui
+                                .small_button("×")
+                                .on_hover_text(lang.pick("删除这个标注", "Remove this tag"))
+                                .clicked()
+                            {
+                                commands.push(UiCommand::UntagMeasure {
+                                    plan_id: plan_id.clone(),
+                                    measure_index: *measure_index,
+                                    theme_id: theme.theme_id.clone(),
+                                });
+                            }
+                        });
+                    }
+                }
                 egui::ScrollArea::vertical()
                     .id_salt("compare_detail_text")
                     .show(ui, |ui| {
                         ui.add(egui::Label::new(m.text.as_str()).selectable(true).wrap());
                     });
+                self.commands.extend(commands);
             });
     }
 

@@ -58,6 +58,13 @@ pub enum UiCommand {
         /// The theme.
         theme_id: String,
     },
+    /// Set the memo of a tag.
+    SetMemo {
+        /// The tag.
+        tag_id: u64,
+        /// The new memo.
+        memo: String,
+    },
     /// Remove a theme's tags from a measure.
     UntagMeasure {
         /// The plan's id.

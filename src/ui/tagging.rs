@@ -35,6 +35,8 @@ pub struct CodingView {
     pub themes: Vec<ThemeChoice>,
     /// For each tagged measure id, indexes into `themes` (sorted, unique).
     by_measure: HashMap<String, Vec<usize>>,
+    /// For each tagged measure id, its tags: tag id, index into `themes`, memo.
+    tags_by_measure: HashMap<String, Vec<(u64, usize, String)>>,
 }
 
 impl CodingView {
@@ -60,18 +62,34 @@ impl CodingView {
             .map(|(k, t)| (t.theme_id.as_str(), k))
             .collect();
         let mut by_measure: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut tags_by_measure: HashMap<String, Vec<(u64, usize, String)>> = HashMap::new();
         for tag in project.tags.iter().filter(|t| !t.orphaned) {
             let (Some(measure_id), Some(&k)) = (&tag.measure_id, index.get(tag.theme_id.as_str()))
             else {
                 continue;
             };
             by_measure.entry(measure_id.clone()).or_default().push(k);
+            tags_by_measure
+                .entry(measure_id.clone())
+                .or_default()
+                .push((tag.tag_id, k, tag.memo.clone()));
         }
         for v in by_measure.values_mut() {
             v.sort_unstable();
             v.dedup();
         }
-        CodingView { themes, by_measure }
+        CodingView {
+            themes,
+            by_measure,
+            tags_by_measure,
+        }
+    }
+
+    /// The tags of a measure: tag id, index into `themes`, memo.
+    pub fn tags_of(&self, measure_id: &str) -> &[(u64, usize, String)] {
+        self.tags_by_measure
+            .get(measure_id)
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The themes (indexes into `themes`) the measure carries.
