@@ -394,9 +394,10 @@ impl ThemesPanel {
     ) {
         let bundled = bundled_codebooks();
         ui.horizontal_wrapped(|ui| {
-            ui.label(lang.pick("码本", "Codebook"));
+            let label = ui.label(lang.pick("码本", "Codebook"));
             if ui
                 .text_edit_singleline(&mut project.codebook.name)
+                .labelled_by(label.id)
                 .changed()
             {
                 out.changed = true;
@@ -405,7 +406,7 @@ impl ThemesPanel {
             let picked = bundled
                 .get(self.bundled_pick)
                 .map_or("", |(_, b)| b.name.as_str());
-            egui::ComboBox::from_id_salt("bundled_codebook")
+            egui::ComboBox::new("bundled_codebook", lang.pick("内置码本", "Bundled"))
                 .selected_text(picked)
                 .show_ui(ui, |ui| {
                     for (k, (_, book)) in bundled.iter().enumerate() {
@@ -579,24 +580,27 @@ impl ThemesPanel {
             .num_columns(2)
             .spacing([8.0, 6.0])
             .show(ui, |ui| {
-                ui.label(lang.pick("名称", "Name"));
-                ui.text_edit_singleline(&mut theme.name);
+                let l = ui.label(lang.pick("名称", "Name"));
+                ui.text_edit_singleline(&mut theme.name).labelled_by(l.id);
                 ui.end_row();
-                ui.label(lang.pick("英文名", "English name"));
-                ui.text_edit_singleline(&mut theme.name_en);
+                let l = ui.label(lang.pick("英文名", "English name"));
+                ui.text_edit_singleline(&mut theme.name_en)
+                    .labelled_by(l.id);
                 ui.end_row();
-                ui.label(lang.pick("颜色", "Colour"));
-                ui.color_edit_button_srgb(&mut theme.color);
+                let l = ui.label(lang.pick("颜色", "Colour"));
+                ui.color_edit_button_srgb(&mut theme.color)
+                    .labelled_by(l.id);
                 ui.end_row();
-                ui.label(lang.pick("说明", "Description"));
+                let l = ui.label(lang.pick("说明", "Description"));
                 ui.add(
                     egui::TextEdit::multiline(&mut theme.description)
                         .desired_rows(2)
                         .desired_width(f32::INFINITY),
-                );
+                )
+                .labelled_by(l.id);
                 ui.end_row();
-                ui.label(lang.pick("上级主题", "Parent"));
-                self.parent_combo_ui(ui, &project.codebook, &mut theme, lang);
+                let l = ui.label(lang.pick("上级主题", "Parent"));
+                self.parent_combo_ui(ui, &project.codebook, &mut theme, lang, l.id);
                 ui.end_row();
             });
 
@@ -716,6 +720,7 @@ impl ThemesPanel {
         codebook: &Codebook,
         theme: &mut Theme,
         lang: Language,
+        label: egui::Id,
     ) {
         let none = lang.pick("（无）", "(none)");
         let current = theme
@@ -741,7 +746,9 @@ impl ThemesPanel {
                         pick = Some(Some(t.theme_id.clone()));
                     }
                 }
-            });
+            })
+            .response
+            .labelled_by(label);
         if let Some(parent) = pick {
             if would_cycle(codebook, &theme.theme_id, parent.as_deref()) {
                 self.message = Some(
