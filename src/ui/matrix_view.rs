@@ -223,9 +223,7 @@ impl MatrixView {
         lang: Language,
     ) -> Option<UiCommand> {
         self.update(project, corpus);
-        let Some(matrix) = self.matrix.take() else {
-            return None;
-        };
+        let matrix = self.matrix.take()?;
         let command = self.show_matrix(ui, &matrix, project, corpus, lang);
         self.matrix = Some(matrix);
         command
