@@ -243,3 +243,48 @@ fn a_child_theme_is_added_under_the_selected_one_and_deleted_after_a_confirm() {
     assert!(harness.state().project.codebook.theme(&child).is_none());
     assert_eq!(harness.state().panel.selected(), None);
 }
+
+#[test]
+fn every_matrix_cell_lists_as_many_segments_as_it_counts() {
+    use duizhao::themes::Matrix;
+    use duizhao::ui::matrix_view::cell_segments;
+    let (corpus, index) = setup();
+    let mut project = Project::new(urban_rural());
+    let proposals = index.propose(&project.codebook);
+    for id in ["zhaijidi", "huji_qianxi", "shiyanqu"] {
+        project.accept_all(id, &proposals, corpus);
+    }
+    assert!(!project.tags.is_empty());
+    let m = Matrix::build(&project.codebook, &corpus.plans, &project.segments());
+    for (r, theme_id) in m.themes.iter().enumerate() {
+        for (c, plan_id) in m.plans.iter().enumerate() {
+            let rows = cell_segments(&project, corpus, theme_id, plan_id, Language::Chinese);
+            assert_eq!(rows.len(), m.counts[r][c], "{theme_id} × {plan_id}");
+            assert!(rows.iter().all(|s| s.measure_index.is_some()));
+        }
+    }
+}
+
+#[test]
+fn in_english_the_tree_shows_english_names() {
+    let corpus = setup().0.clone();
+    let book = urban_rural();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 1000.0))
+        .with_context_setup(theme::install_bundled_fonts)
+        .build_ui_state(
+            move |ui, (panel, project): &mut (ThemesPanel, Project)| {
+                panel.show(ui, project, &corpus, Language::English);
+            },
+            (ThemesPanel::new(), Project::new(book.clone())),
+        );
+    harness.run();
+    for t in &book.themes {
+        assert!(!t.name_en.is_empty());
+        assert!(
+            harness.query_by_label(&t.name_en).is_some(),
+            "{}",
+            t.name_en
+        );
+    }
+}
