@@ -14,6 +14,8 @@
 //!   words that differ marked.
 //! - [`overview`]: heatmap of shared measures between every two plans, similar plans clustered.
 //! - [`targets_view`]: quantitative targets as an indicator × plan grid.
+//! - [`themes_panel`]: the codebook tree and theme editor, rule hit counts, proposal review.
+//! - [`matrix_view`]: the theme × plan matrix of coded segments as a heatmap, one theme's bars.
 //! - [`theme`]: CJK fonts, text sizes, colours.
 
 pub mod app;
@@ -22,12 +24,14 @@ pub mod doc_view;
 pub mod export_dialog;
 pub mod families_view;
 pub mod library_panel;
+pub mod matrix_view;
 pub mod overview;
 pub mod project_state;
 pub mod search_panel;
 pub mod tagging;
 pub mod targets_view;
 pub mod theme;
+pub mod themes_panel;
 
 use std::path::PathBuf;
 
