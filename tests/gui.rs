@@ -961,6 +961,17 @@ fn tagging_a_measure_from_its_menu_survives_save_and_reopen() {
     assert!(tags[0].measure_id.is_some());
     assert!(harness.state().project_dirty());
 
+    // The theme × plan matrix counts it: one segment in 东丽区's cell of that theme.
+    harness
+        .get_by_role_and_label(Role::Button, "主题矩阵")
+        .click();
+    harness.run();
+    harness.get_by_label_contains(&format!("{} × {DONGLI}：1 段", theme.name));
+    harness
+        .get_by_role_and_label(Role::Button, "方案对照 (2)")
+        .click();
+    harness.run();
+
     // Save, start a new project, reopen: the tag is back, with the same quote.
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("tianjin.duizhao.ron");

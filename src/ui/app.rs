@@ -19,10 +19,12 @@ use super::doc_view::DocView;
 use super::export_dialog::{ExportDialog, ExportRequest};
 use super::families_view::FamiliesView;
 use super::library_panel::Library;
+use super::matrix_view::MatrixView;
 use super::overview::OverviewView;
 use super::project_state::{ProjectState, remember_recent};
 use super::search_panel::SearchPanel;
 use super::targets_view::TargetsView;
+use super::themes_panel::{LoadMode, ThemesPanel, ThemesRequest};
 use super::{UiCommand, theme};
 use crate::comparison::Comparison;
 
@@ -60,6 +62,10 @@ pub enum View {
     Overview,
     /// The targets of the compared plans (all plans when none is compared).
     Targets,
+    /// The codebook, its rules and their proposals.
+    Themes,
+    /// The theme × plan matrix of tagged segments.
+    Matrix,
 }
 
 /// What the app remembers between runs (eframe persistence, key [`eframe::APP_KEY`]).
@@ -144,6 +150,8 @@ impl View {
             "families" => Some(View::Families),
             "overview" => Some(View::Overview),
             "targets" => Some(View::Targets),
+            "themes" => Some(View::Themes),
+            "matrix" => Some(View::Matrix),
             _ => None,
         }
     }
@@ -162,6 +170,10 @@ enum Dialog {
     SaveProjectAs,
     /// Where to write an export (with a suggested file name).
     ExportTo,
+    /// A codebook to import into the project.
+    ImportCodebook(LoadMode),
+    /// Where to save the project's codebook.
+    ExportCodebook,
 }
 
 /// What the loader thread sends: the corpus first, then its analysis.
@@ -223,6 +235,10 @@ pub struct DuizhaoApp {
     proj: ProjectState,
     /// The export dialog (Ctrl+E).
     export: ExportDialog,
+    /// The codebook editor and rule proposals.
+    themes: ThemesPanel,
+    /// The theme × plan matrix.
+    matrix: MatrixView,
     /// File name the export's save dialog suggests.
     export_name: String,
     /// Import problems of the last load, shown in a closable window until dismissed.
@@ -262,6 +278,8 @@ impl DuizhaoApp {
             picked: None,
             proj: ProjectState::default(),
             export: ExportDialog::default(),
+            themes: ThemesPanel::new(),
+            matrix: MatrixView::new(),
             export_name: String::new(),
             notices: Vec::new(),
             commands: Vec::new(),
@@ -353,6 +371,15 @@ impl DuizhaoApp {
                         .set_file_name(&suggested)
                         .save_file()
                         .map(|p| vec![p]),
+                    Dialog::ImportCodebook(_) => dialog
+                        .add_filter("编码本 codebook", &["ron"])
+                        .pick_file()
+                        .map(|p| vec![p]),
+                    Dialog::ExportCodebook => dialog
+                        .add_filter("编码本 codebook", &["ron"])
+                        .set_file_name("codebook.ron")
+                        .save_file()
+                        .map(|p| vec![p]),
                 };
                 let _ = tx.send(picked.unwrap_or_default());
                 repaint.request_repaint();
@@ -381,6 +408,21 @@ impl DuizhaoApp {
                         self.open_project(ctx, &p);
                     }
                     (Dialog::ExportTo, Some(p)) => self.export.set_path(p.clone()),
+                    (Dialog::ImportCodebook(mode), Some(p)) => {
+                        match crate::themes::Codebook::load(p) {
+                            Ok(book) => {
+                                self.themes
+                                    .load_codebook(&mut self.proj.project, book, mode);
+                                self.proj.touch();
+                            }
+                            Err(e) => self.notices.push(e.to_string()),
+                        }
+                    }
+                    (Dialog::ExportCodebook, Some(p)) => {
+                        if let Err(e) = self.proj.project.codebook.save(p, true) {
+                            self.notices.push(e.to_string());
+                        }
+                    }
                     (Dialog::SaveProjectAs, Some(p)) => {
                         let mut p = p.clone();
                         if !p
@@ -1145,6 +1187,24 @@ impl DuizhaoApp {
                 View::Targets,
                 lang.pick("目标指标", "Targets"),
             );
+            ui.selectable_value(
+                &mut self.settings.view,
+                View::Themes,
+                lang.pick("主题编码", "Themes"),
+            )
+            .on_hover_text(lang.pick(
+                "编码本、自动编码规则与待确认的建议",
+                "Codebook, auto-coding rules and their proposals",
+            ));
+            ui.selectable_value(
+                &mut self.settings.view,
+                View::Matrix,
+                lang.pick("主题矩阵", "Matrix"),
+            )
+            .on_hover_text(lang.pick(
+                "主题 × 方案：已编码片段的数量",
+                "Theme × plan: counts of coded segments",
+            ));
             if ui
                 .selectable_label(self.search_open, lang.pick("查找", "Find"))
                 .on_hover_text("Ctrl+F")
@@ -1428,6 +1488,31 @@ impl DuizhaoApp {
                         .collect();
                     self.targets
                         .show(ui, corpus, &compared, self.settings.language)
+                }
+                View::Themes => {
+                    let outcome = self.themes.show(
+                        ui,
+                        &mut self.proj.project,
+                        corpus,
+                        self.settings.language,
+                    );
+                    if outcome.changed {
+                        self.proj.touch();
+                    }
+                    match outcome.request {
+                        Some(ThemesRequest::ImportCodebook(mode)) => {
+                            self.open_dialog(ui.ctx(), Dialog::ImportCodebook(mode))
+                        }
+                        Some(ThemesRequest::ExportCodebook) => {
+                            self.open_dialog(ui.ctx(), Dialog::ExportCodebook)
+                        }
+                        None => {}
+                    }
+                    outcome.command
+                }
+                View::Matrix => {
+                    self.matrix
+                        .show(ui, &self.proj.project, corpus, self.settings.language)
                 }
                 View::Plan => None,
             };
