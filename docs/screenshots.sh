@@ -22,3 +22,6 @@ shot screenshot --view plan --light
 shot compare --compare 天津市东丽区 --compare 天津市中北镇 --light
 shot compare-dark --compare 天津市东丽区 --compare 天津市中北镇 --dark
 shot compare-four --compare 淄博市 --compare 济南市市中区 --compare 天津市东丽区 --compare 西咸新区 --light
+shot overview --view overview --light
+shot families --view families --light
+shot themes --view themes --light

@@ -157,6 +157,45 @@ impl View {
     }
 }
 
+/// The title-bar tabs after 单个方案 and 方案对照: view, label (zh, en), tooltip (zh, en).
+const VIEW_TABS: [(View, &str, &str, &str, &str); 5] = [
+    (
+        View::Families,
+        "措施家族",
+        "Families",
+        "多个方案共有的措施，采用最广的在前",
+        "Measures shared across plans, most widely adopted first",
+    ),
+    (
+        View::Overview,
+        "相似总览",
+        "Overview",
+        "方案 × 方案 共有措施热图",
+        "Plan × plan heatmap of shared measures",
+    ),
+    (
+        View::Targets,
+        "目标指标",
+        "Targets",
+        "各方案的量化目标：指标 × 方案",
+        "Quantitative targets: indicator × plan",
+    ),
+    (
+        View::Themes,
+        "主题编码",
+        "Themes",
+        "编码本、自动编码规则与待确认的建议",
+        "Codebook, auto-coding rules and their proposals",
+    ),
+    (
+        View::Matrix,
+        "主题矩阵",
+        "Matrix",
+        "主题 × 方案：已编码片段的数量",
+        "Theme × plan: counts of coded segments",
+    ),
+];
+
 /// What a file dialog is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Dialog {
@@ -1164,47 +1203,10 @@ impl DuizhaoApp {
                     "在左侧勾选要对照的方案",
                     "Tick the plans to compare in the library",
                 ));
-            ui.selectable_value(
-                &mut self.settings.view,
-                View::Families,
-                lang.pick("措施家族", "Families"),
-            )
-            .on_hover_text(lang.pick(
-                "多个方案共有的措施，采用最广的在前",
-                "Measures shared across plans, most widely adopted first",
-            ));
-            ui.selectable_value(
-                &mut self.settings.view,
-                View::Overview,
-                lang.pick("相似总览", "Overview"),
-            )
-            .on_hover_text(lang.pick(
-                "方案 × 方案 共有措施热图",
-                "Plan × plan heatmap of shared measures",
-            ));
-            ui.selectable_value(
-                &mut self.settings.view,
-                View::Targets,
-                lang.pick("目标指标", "Targets"),
-            );
-            ui.selectable_value(
-                &mut self.settings.view,
-                View::Themes,
-                lang.pick("主题编码", "Themes"),
-            )
-            .on_hover_text(lang.pick(
-                "编码本、自动编码规则与待确认的建议",
-                "Codebook, auto-coding rules and their proposals",
-            ));
-            ui.selectable_value(
-                &mut self.settings.view,
-                View::Matrix,
-                lang.pick("主题矩阵", "Matrix"),
-            )
-            .on_hover_text(lang.pick(
-                "主题 × 方案：已编码片段的数量",
-                "Theme × plan: counts of coded segments",
-            ));
+            for (view, zh, en, tip_zh, tip_en) in VIEW_TABS {
+                ui.selectable_value(&mut self.settings.view, view, lang.pick(zh, en))
+                    .on_hover_text(lang.pick(tip_zh, tip_en));
+            }
             if ui
                 .selectable_label(self.search_open, lang.pick("查找", "Find"))
                 .on_hover_text("Ctrl+F")

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use egui::text::{LayoutJob, TextWrapping};
 use egui::{Color32, FontId, Galley, Rect, Role, Sense, TextFormat, TextStyle, WidgetInfo};
 
+use crate::comparison::join_label;
 use crate::outline::{Section, SectionKind};
 use crate::plan::Plan;
 
@@ -284,19 +285,6 @@ fn row_name(row: &Row) -> String {
     match &row.kind {
         RowKind::Heading { label, .. } => join_label(label, &row.text),
         RowKind::Measure { .. } => row.text.clone(),
-    }
-}
-
-/// `一、` + `指导思想` → `一、指导思想`; `1.` + `强化…` → `1. 强化…`.
-fn join_label(label: &str, title: &str) -> String {
-    if label.is_empty() {
-        title.to_owned()
-    } else if title.is_empty() {
-        label.to_owned()
-    } else if label.ends_with(|c: char| c.is_ascii_punctuation()) {
-        format!("{label} {title}")
-    } else {
-        format!("{label}{title}")
     }
 }
 
