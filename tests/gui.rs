@@ -1094,3 +1094,47 @@ fn number_keys_tag_the_focused_measure_and_its_memo_is_edited_in_the_detail_bar(
     harness.run_steps(3);
     assert!(harness.state().project().tags.is_empty());
 }
+
+#[test]
+fn a_whole_section_is_tagged_from_its_heading_menu() {
+    let mut harness = compare_two_tianjin_plans();
+    let theme = harness.state().project().codebook.themes[1].clone();
+    harness
+        .query_all_by_label("（三）推广智慧供暖")
+        .next()
+        .expect("the heading is shown")
+        .click_secondary();
+    harness.run();
+    harness.get_by_label("为整节标注主题").click();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::CheckBox, &theme.name)
+        .click();
+    harness.run_steps(3);
+    let tags = harness.state().project().tags.clone();
+    assert_eq!(tags.len(), 1, "{tags:?}");
+    let tag = &tags[0];
+    assert_eq!(tag.theme_id, theme.theme_id);
+    assert_eq!(tag.measure_id, None);
+    // The passage is the whole section: its heading and every measure under it.
+    let corpus = harness.state().corpus().expect("loaded");
+    let plan = corpus
+        .plans
+        .iter()
+        .find(|p| p.plan_id == tag.plan_id)
+        .expect("the plan");
+    let section = plan
+        .all_sections()
+        .into_iter()
+        .find(|s| s.title.contains("推广智慧供暖"))
+        .expect("the section");
+    assert_eq!(
+        tag.byte_range,
+        section.span.start - plan.span.start..section.span.end - plan.span.start
+    );
+    assert!(tag.quote.contains("推广智慧供暖"));
+    for m in section.walk().iter().flat_map(|s| s.measures.iter()) {
+        let head: String = m.text.chars().take(6).collect();
+        assert!(tag.quote.contains(&head), "{head}");
+    }
+}

@@ -638,6 +638,20 @@ impl DuizhaoApp {
                         self.notices.push(e);
                     }
                 }
+                UiCommand::TagSpan {
+                    plan_id,
+                    byte_range,
+                    theme_id,
+                    remove,
+                } => {
+                    if let Some(corpus) = &self.corpus
+                        && let Err(e) = self
+                            .proj
+                            .tag_span(corpus, &plan_id, byte_range, &theme_id, remove)
+                    {
+                        self.notices.push(e);
+                    }
+                }
                 UiCommand::SetMemo { tag_id, memo } => {
                     if self.proj.project.set_memo(tag_id, &memo) {
                         self.proj.touch();

@@ -27,7 +27,7 @@ use crate::matching::{Analysis, Status, Tier};
 
 use super::UiCommand;
 use super::app::{Language, Settings, View};
-use super::tagging::{CodingView, paint_marks, tag_menu_ui};
+use super::tagging::{CodingView, paint_marks, span_menu_ui, tag_menu_ui};
 
 /// Width of the column at the left holding each row's kind tag.
 const GUTTER: f32 = 60.0;
@@ -531,11 +531,34 @@ impl CompareView {
                         });
                     }
                 }
+                let mut selected: Option<String> = None;
                 egui::ScrollArea::vertical()
                     .id_salt("compare_detail_text")
                     .show(ui, |ui| {
-                        ui.add(egui::Label::new(m.text.as_str()).selectable(true).wrap());
+                        // A read-only text box: select with the mouse or Shift+arrows, copy with
+                        // Ctrl+C, tag the selection with the menu below.
+                        let mut text: &str = m.text.as_str();
+                        let out = egui::TextEdit::multiline(&mut text)
+                            .desired_width(f32::INFINITY)
+                            .desired_rows(1)
+                            .frame(egui::Frame::NONE)
+                            .show(ui);
+                        if let Some(range) = out.cursor_range {
+                            let r = range.as_sorted_char_range();
+                            let (a, b) = (r.start.0, r.end.0);
+                            if a < b {
+                                selected = Some(m.text.chars().skip(a).take(b - a).collect());
+                            }
+                        }
                     });
+                if let (Some(sel), Some((plan_id, measure_index, _))) = (&selected, &ids)
+                    && let Some(range) = selection_in_plan(corpus, plan_id, *measure_index, sel)
+                {
+                    let title = lang.pick("为选中文字标注主题", "Tag the selected text");
+                    if let Some(c) = span_menu_ui(ui, coding, title, plan_id, range, lang) {
+                        commands.push(c);
+                    }
+                }
                 self.commands.extend(commands);
             });
     }
@@ -1051,8 +1074,33 @@ fn paint_cell(
     let heading = heading_galley(ui, &cell.heading, heading_wrap(rect.width()));
     let heading_rect = Rect::from_min_size(rect.min + egui::vec2(PAD, PAD), heading.size());
     let visible = Rect::from_x_y_ranges(rect.x_range(), cx.body_top..=f32::INFINITY);
-    let response = ui.interact(heading_rect.intersect(visible), heading_id, Sense::hover());
+    let response = ui.interact(heading_rect.intersect(visible), heading_id, Sense::click());
     response.widget_info(|| WidgetInfo::labeled(Role::Label, true, &cell.heading));
+    // The section as a passage of its plan's text, for tagging the whole section.
+    let section_range = cx.corpus.plans.get(cx.plan_index).and_then(|plan| {
+        let s = plan
+            .all_sections()
+            .into_iter()
+            .find(|s| s.section_id == cell.section_id)?;
+        Some(s.span.start.checked_sub(plan.span.start)?..s.span.end.checked_sub(plan.span.start)?)
+    });
+    if let Some(range) = &section_range {
+        let carried = cx.coding.themes_of_span(cx.plan_id, range);
+        if !carried.is_empty() {
+            let marks = Rect::from_min_max(
+                egui::pos2(rect.left(), rect.top() - 8.0),
+                egui::pos2(rect.right() - PAD, rect.top() + 40.0),
+            );
+            paint_marks(ui.painter(), cx.coding, carried, marks);
+        }
+        response.context_menu(|ui| {
+            let title = cx.lang.pick("为整节标注主题", "Tag the whole section");
+            if let Some(c) = span_menu_ui(ui, cx.coding, title, cx.plan_id, range.clone(), cx.lang)
+            {
+                commands.push(c);
+            }
+        });
+    }
     let mut y = heading_rect.bottom() + 2.0;
     ui.painter()
         .galley(heading_rect.min, heading, ui.visuals().strong_text_color());
@@ -1178,6 +1226,25 @@ fn paint_cell(
             response.on_hover_ui(|ui| measure_tooltip(ui, cx, m));
         }
     }
+}
+
+/// Where `selected` (text selected in a measure's display text) stands in its plan's own text:
+/// searched in the measure's original passage, so a selection that crosses a removed pinyin note or
+/// a re-joined line break (absent from the original as displayed) is not offered for tagging.
+fn selection_in_plan(
+    corpus: &Corpus,
+    plan_id: &str,
+    measure_index: usize,
+    selected: &str,
+) -> Option<Range<usize>> {
+    let plan = corpus.plans.iter().find(|p| p.plan_id == plan_id)?;
+    let measures = plan.measures();
+    let m = measures.get(measure_index)?;
+    let start = m.span.start.checked_sub(plan.span.start)?;
+    let end = m.span.end.checked_sub(plan.span.start)?;
+    let passage = plan.original_text().get(start..end)?;
+    let at = passage.find(selected)?;
+    Some(start + at..start + at + selected.len())
 }
 
 /// The plans and sentences a measure is shared with, compared plans first.

@@ -62,6 +62,17 @@ pub enum UiCommand {
         /// The theme.
         theme_id: String,
     },
+    /// Tag (or untag) a passage of a plan: a section, or text selected in the detail bar.
+    TagSpan {
+        /// The plan's id.
+        plan_id: String,
+        /// Byte range in the plan's own text (`Plan::original_text`).
+        byte_range: std::ops::Range<usize>,
+        /// The theme.
+        theme_id: String,
+        /// Remove the tag instead of adding it.
+        remove: bool,
+    },
     /// Set the memo of a tag.
     SetMemo {
         /// The tag.

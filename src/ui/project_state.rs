@@ -118,6 +118,39 @@ impl ProjectState {
         Ok(id)
     }
 
+    /// Tag (or untag, with `remove`) the passage `byte_range` of plan `plan_id`'s own text.
+    pub fn tag_span(
+        &mut self,
+        corpus: &Corpus,
+        plan_id: &str,
+        byte_range: std::ops::Range<usize>,
+        theme_id: &str,
+        remove: bool,
+    ) -> Result<(), String> {
+        if remove {
+            let before = self.project.tags.len();
+            self.project.tags.retain(|t| {
+                !(t.plan_id == plan_id
+                    && t.theme_id == theme_id
+                    && t.measure_id.is_none()
+                    && t.byte_range == byte_range)
+            });
+            if self.project.tags.len() != before {
+                self.touch();
+            }
+            return Ok(());
+        }
+        let plan = corpus
+            .plans
+            .iter()
+            .find(|p| p.plan_id == plan_id)
+            .ok_or_else(|| format!("no plan {plan_id}"))?;
+        let tag = Tag::for_span(plan, byte_range, theme_id).map_err(|e| e.to_string())?;
+        self.project.add_tag(tag);
+        self.touch();
+        Ok(())
+    }
+
     /// Remove the `theme_id` tags of a measure; returns how many were removed.
     pub fn untag_measure(
         &mut self,

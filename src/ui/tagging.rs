@@ -37,6 +37,9 @@ pub struct CodingView {
     by_measure: HashMap<String, Vec<usize>>,
     /// For each tagged measure id, its tags: tag id, index into `themes`, memo.
     tags_by_measure: HashMap<String, Vec<(u64, usize, String)>>,
+    /// Passages tagged without a measure (sections, selections): plan id and byte range in the
+    /// plan's text → indexes into `themes`.
+    by_span: HashMap<(String, usize, usize), Vec<usize>>,
 }
 
 impl CodingView {
@@ -63,9 +66,20 @@ impl CodingView {
             .collect();
         let mut by_measure: HashMap<String, Vec<usize>> = HashMap::new();
         let mut tags_by_measure: HashMap<String, Vec<(u64, usize, String)>> = HashMap::new();
+        let mut by_span: HashMap<(String, usize, usize), Vec<usize>> = HashMap::new();
         for tag in project.tags.iter().filter(|t| !t.orphaned) {
-            let (Some(measure_id), Some(&k)) = (&tag.measure_id, index.get(tag.theme_id.as_str()))
-            else {
+            let Some(&k) = index.get(tag.theme_id.as_str()) else {
+                continue;
+            };
+            let Some(measure_id) = &tag.measure_id else {
+                by_span
+                    .entry((
+                        tag.plan_id.clone(),
+                        tag.byte_range.start,
+                        tag.byte_range.end,
+                    ))
+                    .or_default()
+                    .push(k);
                 continue;
             };
             by_measure.entry(measure_id.clone()).or_default().push(k);
@@ -82,7 +96,15 @@ impl CodingView {
             themes,
             by_measure,
             tags_by_measure,
+            by_span,
         }
+    }
+
+    /// The themes (indexes into `themes`) of a passage tagged without a measure.
+    pub fn themes_of_span(&self, plan_id: &str, byte_range: &std::ops::Range<usize>) -> &[usize] {
+        self.by_span
+            .get(&(plan_id.to_owned(), byte_range.start, byte_range.end))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The tags of a measure: tag id, index into `themes`, memo.
@@ -103,8 +125,44 @@ impl CodingView {
     }
 }
 
-/// The menu entries to tag a measure with a theme or untag it (a checkbox per theme, indented by
-/// depth). Returns the command for the entry clicked.
+/// A checkbox per theme (indented by depth, with its colour), ticked for `carried`; returns the
+/// theme clicked and whether it is now ticked.
+fn theme_checklist_ui(
+    ui: &mut egui::Ui,
+    coding: &CodingView,
+    carried: &[usize],
+    lang: Language,
+) -> Option<(usize, bool)> {
+    if coding.themes.is_empty() {
+        ui.label(lang.pick(
+            "编码本是空的：先在“主题编码”视图里载入或新建主题",
+            "The codebook is empty: load or add themes in the Themes view",
+        ));
+        return None;
+    }
+    let mut clicked = None;
+    egui::ScrollArea::vertical()
+        .max_height(480.0)
+        .show(ui, |ui| {
+            for (k, theme) in coding.themes.iter().enumerate() {
+                let mut on = carried.contains(&k);
+                let response = ui.horizontal(|ui| {
+                    ui.add_space(14.0 * theme.depth as f32);
+                    let (rect, _) =
+                        ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+                    ui.painter().rect_filled(rect, 2.0, theme.color);
+                    ui.checkbox(&mut on, theme.name.as_str())
+                });
+                if response.inner.changed() {
+                    clicked = Some((k, on));
+                }
+            }
+        });
+    clicked
+}
+
+/// The menu entries to tag a measure with a theme or untag it. Returns the command for the entry
+/// clicked.
 pub fn tag_menu_ui(
     ui: &mut egui::Ui,
     coding: &CodingView,
@@ -115,45 +173,55 @@ pub fn tag_menu_ui(
 ) -> Option<UiCommand> {
     let mut command = None;
     ui.menu_button(lang.pick("标注主题", "Tag with theme"), |ui| {
-        if coding.themes.is_empty() {
-            ui.label(lang.pick(
-                "编码本是空的：先在“主题”视图里载入或新建主题",
-                "The codebook is empty: load or add themes in the Themes view",
-            ));
-            return;
-        }
         let carried = coding.themes_of(measure_id);
-        egui::ScrollArea::vertical()
-            .max_height(480.0)
-            .show(ui, |ui| {
-                for (k, theme) in coding.themes.iter().enumerate() {
-                    let mut on = carried.contains(&k);
-                    let label = theme.name.clone();
-                    let response = ui.horizontal(|ui| {
-                        ui.add_space(14.0 * theme.depth as f32);
-                        let (rect, _) =
-                            ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
-                        ui.painter().rect_filled(rect, 2.0, theme.color);
-                        ui.checkbox(&mut on, label)
-                    });
-                    if response.inner.changed() {
-                        command = Some(if on {
-                            UiCommand::TagMeasure {
-                                plan_id: plan_id.to_owned(),
-                                measure_index,
-                                theme_id: theme.theme_id.clone(),
-                            }
-                        } else {
-                            UiCommand::UntagMeasure {
-                                plan_id: plan_id.to_owned(),
-                                measure_index,
-                                theme_id: theme.theme_id.clone(),
-                            }
-                        });
-                        ui.close();
-                    }
+        if let Some((k, on)) = theme_checklist_ui(ui, coding, carried, lang)
+            && let Some(theme) = coding.themes.get(k)
+        {
+            let plan_id = plan_id.to_owned();
+            let theme_id = theme.theme_id.clone();
+            command = Some(if on {
+                UiCommand::TagMeasure {
+                    plan_id,
+                    measure_index,
+                    theme_id,
+                }
+            } else {
+                UiCommand::UntagMeasure {
+                    plan_id,
+                    measure_index,
+                    theme_id,
                 }
             });
+            ui.close();
+        }
+    });
+    command
+}
+
+/// The menu entries to tag a passage (a section, a selection) of plan `plan_id` — `byte_range`
+/// in the plan's own text — with a theme or untag it; `title` names the menu.
+pub fn span_menu_ui(
+    ui: &mut egui::Ui,
+    coding: &CodingView,
+    title: &str,
+    plan_id: &str,
+    byte_range: std::ops::Range<usize>,
+    lang: Language,
+) -> Option<UiCommand> {
+    let mut command = None;
+    ui.menu_button(title, |ui| {
+        let carried = coding.themes_of_span(plan_id, &byte_range);
+        if let Some((k, on)) = theme_checklist_ui(ui, coding, carried, lang)
+            && let Some(theme) = coding.themes.get(k)
+        {
+            command = Some(UiCommand::TagSpan {
+                plan_id: plan_id.to_owned(),
+                byte_range: byte_range.clone(),
+                theme_id: theme.theme_id.clone(),
+                remove: !on,
+            });
+            ui.close();
+        }
     });
     command
 }
