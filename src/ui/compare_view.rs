@@ -32,7 +32,7 @@ use super::tagging::{CodingView, paint_marks, span_menu_ui, tag_menu_ui};
 /// Width of the column at the left holding each row's kind tag.
 const GUTTER: f32 = 60.0;
 /// Narrowest column; more columns than fit scroll sideways.
-const MIN_COLUMN: f32 = 300.0;
+const MIN_COLUMN: f32 = 260.0;
 /// Padding inside a cell.
 const PAD: f32 = 8.0;
 /// Width of a measure's status bar.
