@@ -111,6 +111,9 @@ pub struct Cell {
     pub section_id: usize,
     /// Numbering label and title (`（三）推广智慧供暖`).
     pub heading: String,
+    /// The whole section as a byte range of its plan's own text (`Plan::original_text`), for
+    /// tagging the section.
+    pub passage: Option<Range<usize>>,
     /// Its measures, as [`cell_measures`] gives them.
     pub measures: Vec<CellMeasure>,
 }
@@ -377,12 +380,16 @@ fn build_cell(
     analysis: &Analysis,
     compared: &[usize],
 ) -> Cell {
-    let heading = plan
+    let section = plan
         .all_sections()
         .into_iter()
-        .find(|s| s.section_id == section_id)
+        .find(|s| s.section_id == section_id);
+    let heading = section
         .map(|s| join_label(&s.label, &s.title))
         .unwrap_or_default();
+    let passage = section.and_then(|s| {
+        Some(s.span.start.checked_sub(plan.span.start)?..s.span.end.checked_sub(plan.span.start)?)
+    });
     let measures = cell_measures(plan, section_id)
         .into_iter()
         .map(|m| {
@@ -415,6 +422,7 @@ fn build_cell(
     Cell {
         section_id,
         heading,
+        passage,
         measures,
     }
 }

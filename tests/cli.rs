@@ -1,22 +1,11 @@
 //! The CLI as a user runs it: the real binary, default seeds, JSON shapes and error messages.
 #![allow(clippy::unwrap_used)] // test helpers fail loudly by design
 
-use std::process::Command;
+mod common;
+
+use common::duizhao;
 
 use serde_json::Value;
-
-fn duizhao(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_duizhao"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
 
 #[test]
 fn plans_json_lists_every_seed_plan_with_its_fields() {

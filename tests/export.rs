@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)] // tests fail loudly by design
 
 mod common;
+use common::duizhao;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -703,19 +704,6 @@ fn the_comparison_needs_two_plans() {
     let one = vec![index_of(DONGLI)];
     let err = export::build(TableKind::Comparison, &source(&one, None)).unwrap_err();
     assert!(matches!(err, ExportError::TooFewPlans(1)));
-}
-
-fn duizhao(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_duizhao"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
 }
 
 #[test]

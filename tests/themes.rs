@@ -4,10 +4,10 @@
 #![allow(clippy::unwrap_used)] // tests fail loudly by design
 
 mod common;
+use common::duizhao;
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::Command;
 use std::sync::OnceLock;
 
 use duizhao::corpus::{Corpus, load_paths};
@@ -255,19 +255,6 @@ fn a_codebook_saved_and_loaded_is_equal() {
     });
     book.save(&p, false).unwrap();
     assert_eq!(Codebook::load(&p).unwrap(), book);
-}
-
-fn duizhao(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_duizhao"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
 }
 
 #[test]

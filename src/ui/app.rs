@@ -1420,14 +1420,7 @@ impl DuizhaoApp {
                     _ => 0.0,
                 };
                 ui.centered_and_justified(|ui| {
-                    ui.vertical_centered(|ui| {
-                        ui.add_space(ui.available_height() / 3.0);
-                        ui.add(egui::Spinner::new().size(36.0));
-                        ui.label(lang.pick("正在载入方案…", "Loading plans…"));
-                        if waited > 2.0 {
-                            ui.label(egui::RichText::new(format!("{waited:.0} s")).weak());
-                        }
-                    });
+                    waiting_ui(ui, lang.pick("正在载入方案…", "Loading plans…"), waited);
                 });
                 return;
             }
@@ -1454,14 +1447,7 @@ impl DuizhaoApp {
                 AnalysisState::Ready { .. } => self.analysis.as_deref(),
                 AnalysisState::Pending { started } => {
                     let waited = started.elapsed().as_secs_f32();
-                    ui.vertical_centered(|ui| {
-                        ui.add_space(ui.available_height() / 3.0);
-                        ui.add(egui::Spinner::new().size(36.0));
-                        ui.label(lang.pick("分析中…", "Analysing…"));
-                        if waited > 2.0 {
-                            ui.label(egui::RichText::new(format!("{waited:.0} s")).weak());
-                        }
-                    });
+                    waiting_ui(ui, lang.pick("分析中…", "Analysing…"), waited);
                     return;
                 }
                 AnalysisState::Failed(e) => {
@@ -1550,6 +1536,18 @@ impl DuizhaoApp {
             }
         }
     }
+}
+
+/// A centred spinner with `label`, and the seconds waited once that exceeds two.
+fn waiting_ui(ui: &mut egui::Ui, label: &str, waited: f32) {
+    ui.vertical_centered(|ui| {
+        ui.add_space(ui.available_height() / 3.0);
+        ui.add(egui::Spinner::new().size(36.0));
+        ui.label(label);
+        if waited > 2.0 {
+            ui.label(egui::RichText::new(format!("{waited:.0} s")).weak());
+        }
+    });
 }
 
 impl eframe::App for DuizhaoApp {

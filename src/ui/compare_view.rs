@@ -1076,15 +1076,7 @@ fn paint_cell(
     let visible = Rect::from_x_y_ranges(rect.x_range(), cx.body_top..=f32::INFINITY);
     let response = ui.interact(heading_rect.intersect(visible), heading_id, Sense::click());
     response.widget_info(|| WidgetInfo::labeled(Role::Label, true, &cell.heading));
-    // The section as a passage of its plan's text, for tagging the whole section.
-    let section_range = cx.corpus.plans.get(cx.plan_index).and_then(|plan| {
-        let s = plan
-            .all_sections()
-            .into_iter()
-            .find(|s| s.section_id == cell.section_id)?;
-        Some(s.span.start.checked_sub(plan.span.start)?..s.span.end.checked_sub(plan.span.start)?)
-    });
-    if let Some(range) = &section_range {
+    if let Some(range) = &cell.passage {
         let carried = cx.coding.themes_of_span(cx.plan_id, range);
         if !carried.is_empty() {
             let marks = Rect::from_min_max(

@@ -25,3 +25,17 @@ pub fn seed(prefix: &str) -> PathBuf {
 pub fn seed_text(prefix: &str) -> String {
     std::fs::read_to_string(seed(prefix)).unwrap()
 }
+
+/// Run the real `duizhao` binary in the crate folder: (success, stdout, stderr).
+pub fn duizhao(args: &[&str]) -> (bool, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_duizhao"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
