@@ -421,14 +421,18 @@ fn xsd(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// Validate with xmllint; a missing xmllint fails the test (install libxml2-utils).
+/// Validate with xmllint. Without xmllint the validation is skipped with a printed reason (the
+/// rest of the test still runs), or fails when `DUIZHAO_REQUIRE_TOOLS=1` (CI).
 fn validate(xml: &Path, schema: &str) {
+    if !common::require_tool("xmllint", "libxml2-utils") {
+        return;
+    }
     let out = Command::new("xmllint")
         .args(["--noout", "--schema"])
         .arg(xsd(schema))
         .arg(xml)
         .output()
-        .expect("xmllint is required for this test: apt-get install libxml2-utils");
+        .expect("xmllint is on PATH but could not be run");
     assert!(
         out.status.success(),
         "{} does not validate against {schema}:\n{}",

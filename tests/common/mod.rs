@@ -39,3 +39,47 @@ pub fn duizhao(args: &[&str]) -> (bool, String, String) {
         String::from_utf8(out.stderr).unwrap(),
     )
 }
+
+/// Whether the outside program `tool` (e.g. `xmllint`) can be run, for tests that need it.
+///
+/// A missing tool skips the part of the test that needs it: the reason is written straight to
+/// stderr (past the test harness's capture, so `cargo test` shows it) and this returns `false`.
+/// With `DUIZHAO_REQUIRE_TOOLS=1` (set by `.ci/run`, which installs the tools) a missing tool
+/// fails the test instead, so CI can never pass by skipping.
+pub fn require_tool(tool: &str, apt_package: &str) -> bool {
+    if tool_on_path(tool) {
+        return true;
+    }
+    let missing = format!("`{tool}` is not installed (apt-get install {apt_package})");
+    if std::env::var("DUIZHAO_REQUIRE_TOOLS").is_ok_and(|v| v == "1") {
+        panic!("DUIZHAO_REQUIRE_TOOLS=1 and {missing}");
+    }
+    let reason = format!("{missing}; the check that needs it is skipped");
+    use std::io::Write;
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("a test")
+        .to_string();
+    let _ = writeln!(std::io::stderr(), "SKIPPED in {test}: {reason}");
+    false
+}
+
+/// Is there an executable file called `tool` in a folder of `PATH`?
+fn tool_on_path(tool: &str) -> bool {
+    let Some(path) = std::env::var_os("PATH") else {
+        return false;
+    };
+    std::env::split_paths(&path).any(|dir| {
+        let candidate = dir.join(tool);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::metadata(&candidate)
+                .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        }
+        #[cfg(not(unix))]
+        {
+            candidate.is_file() || candidate.with_extension("exe").is_file()
+        }
+    })
+}
