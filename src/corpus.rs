@@ -8,8 +8,10 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::formats::{SUPPORTED_EXTENSIONS, read_any};
-use crate::import::ImportError;
+use std::collections::HashSet;
+
+use crate::formats::SUPPORTED_EXTENSIONS;
+use crate::import::{ImportError, ImportWarning, read_document};
 use crate::plan::{Plan, parse_document};
 
 /// Plans loaded from a set of files and folders.
@@ -19,6 +21,9 @@ pub struct Corpus {
     pub plans: Vec<Plan>,
     /// Files that could not be imported, with the reason.
     pub errors: Vec<String>,
+    /// Files that loaded with something doubtful (replaced bytes, a guessed or overridden
+    /// encoding), in file order: show them next to the errors.
+    pub warnings: Vec<ImportWarning>,
 }
 
 /// The bundled seed folder: `$DUIZHAO_SEEDS`, `./seeds`, or the crate's own `seeds/`.
@@ -35,46 +40,115 @@ pub fn default_seed_dir() -> PathBuf {
 
 /// Expand folders (recursively) into the supported files in them, sorted; files given by name are
 /// kept whatever their extension, so that an unsupported file gets its clear error.
+///
+/// Symbolic links are followed, but every folder is entered at most once (by its canonical path)
+/// and every file is listed once, so a link to a parent folder or two links to each other cannot
+/// loop or load a file twice.
 pub fn expand_paths(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
+    let mut walk = Walk::default();
     for p in paths {
         if p.is_dir() {
-            collect_dir(p, &mut files, &mut errors);
+            walk.dir(p);
         } else {
-            files.push(p.clone());
+            walk.file(p);
         }
     }
-    (files, errors)
+    (walk.files, walk.errors)
 }
 
-fn collect_dir(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<String>) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => {
-            errors.push(format!("{}: cannot read folder: {e}", dir.display()));
-            return;
+/// Folder-walking state: what was entered or listed already, by canonical path.
+#[derive(Default)]
+struct Walk {
+    files: Vec<PathBuf>,
+    errors: Vec<String>,
+    seen_dirs: HashSet<PathBuf>,
+    seen_files: HashSet<PathBuf>,
+}
+
+impl Walk {
+    fn file(&mut self, p: &Path) {
+        // A path that cannot be resolved is kept: reading it gives the clear error.
+        let key = std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+        if self.seen_files.insert(key) {
+            self.files.push(p.to_path_buf());
         }
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for p in paths {
-        if p.is_dir() {
-            collect_dir(&p, files, errors);
-        } else if p
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| SUPPORTED_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
-        {
-            files.push(p);
+    }
+
+    /// Walk a folder tree with an explicit stack (no recursion over user-controlled depth), in
+    /// sorted order: each entry in name order, a subfolder's files where the subfolder sorts.
+    fn dir(&mut self, root: &Path) {
+        let mut stack: Vec<std::vec::IntoIter<PathBuf>> = Vec::new();
+        if let Some(entries) = self.enter(root) {
+            stack.push(entries);
+        }
+        while let Some(top) = stack.last_mut() {
+            let Some(p) = top.next() else {
+                stack.pop();
+                continue;
+            };
+            if p.is_dir() {
+                if let Some(entries) = self.enter(&p) {
+                    stack.push(entries);
+                }
+            } else if p
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| SUPPORTED_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+            {
+                self.file(&p);
+            }
+        }
+    }
+
+    /// The sorted entries of a folder not entered before (by canonical path).
+    fn enter(&mut self, dir: &Path) -> Option<std::vec::IntoIter<PathBuf>> {
+        let cannot = |e: std::io::Error| format!("{}: cannot read folder: {e}", dir.display());
+        let key = match std::fs::canonicalize(dir) {
+            Ok(k) => k,
+            Err(e) => {
+                self.errors.push(cannot(e));
+                return None;
+            }
+        };
+        if !self.seen_dirs.insert(key) {
+            return None; // entered already through another path or a link
+        }
+        match std::fs::read_dir(dir) {
+            Ok(entries) => {
+                let mut paths: Vec<PathBuf> =
+                    entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+                paths.sort();
+                Some(paths.into_iter())
+            }
+            Err(e) => {
+                self.errors.push(cannot(e));
+                None
+            }
         }
     }
 }
 
 /// Import one file into its plans.
 pub fn load_file(path: &Path) -> Result<Vec<Plan>, ImportError> {
-    let file = read_any(path)?;
-    Ok(parse_document(&file))
+    load_file_checked(path).map(|f| f.plans)
+}
+
+/// One imported file: its plans and what was doubtful about reading it.
+#[derive(Debug, Clone, Default)]
+pub struct LoadedFile {
+    /// The plans found in the file.
+    pub plans: Vec<Plan>,
+    /// Warnings (the file loaded, but e.g. bad bytes were replaced or an encoding was guessed).
+    pub warnings: Vec<ImportWarning>,
+}
+
+/// Import one file into its plans, with its warnings.
+pub fn load_file_checked(path: &Path) -> Result<LoadedFile, ImportError> {
+    let imported = read_document(path)?;
+    Ok(LoadedFile {
+        plans: parse_document(&imported.file),
+        warnings: imported.warnings,
+    })
 }
 
 /// Load files and folders; an empty list loads the bundled seeds.
@@ -94,23 +168,31 @@ pub fn load_paths_with_progress(
     };
     let (files, mut errors) = expand_paths(&paths);
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<Result<Vec<Plan>, ImportError>> = files
+    let results: Vec<Result<LoadedFile, ImportError>> = files
         .par_iter()
         .map(|f| {
-            let r = load_file(f);
+            let r = load_file_checked(f);
             let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             progress(n, files.len(), f);
             r
         })
         .collect();
     let mut plans = Vec::new();
+    let mut warnings = Vec::new();
     for r in results {
         match r {
-            Ok(p) => plans.extend(p),
+            Ok(f) => {
+                plans.extend(f.plans);
+                warnings.extend(f.warnings);
+            }
             Err(e) => errors.push(e.to_string()),
         }
     }
-    Corpus { plans, errors }
+    Corpus {
+        plans,
+        errors,
+        warnings,
+    }
 }
 
 impl Corpus {

@@ -76,6 +76,142 @@ pub struct TextFile {
 /// File extensions read as plain text.
 pub const TEXT_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "text"];
 
+/// A file read into text, with what was doubtful about reading it.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    /// The text.
+    pub file: TextFile,
+    /// What the user should know (replaced bytes, a doubtful or overridden encoding).
+    pub warnings: Vec<ImportWarning>,
+}
+
+impl Imported {
+    fn clean(file: TextFile) -> Imported {
+        Imported {
+            file,
+            warnings: Vec::new(),
+        }
+    }
+}
+
+/// Read any supported file (importer chosen by extension, as [`crate::formats::read_any`]) and
+/// say what was doubtful: plain text and web pages are decoded here with warnings
+/// ([`decode_bytes_checked`], [`read_html_checked`]); DOCX and PDF carry their own encodings.
+pub fn read_document(path: &Path) -> Result<Imported, ImportError> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    match ext.as_str() {
+        "html" | "htm" => read_html_checked(path),
+        "docx" | "pdf" => crate::formats::read_any(path).map(Imported::clean),
+        _ => read_text_file_checked(path),
+    }
+}
+
+/// Read a web page, decoding it here so that a wrong declared charset is overridden with a
+/// warning rather than silently producing mojibake; the page is then parsed by
+/// [`crate::formats::html`] from the decoded text.
+///
+/// The declared charset (`<meta charset>`) is kept when it decodes cleanly and plausibly. It is
+/// overridden when its decoding has errors, when it names a legacy encoding but the bytes are
+/// valid UTF-8 with non-ASCII text (a UTF-8 page declaring `gb2312`: legacy Chinese text is
+/// practically never valid UTF-8), when a Chinese legacy encoding yields mostly rare characters,
+/// or when a single-byte (Western) charset is declared for bytes that read as Chinese.
+pub fn read_html_checked(path: &Path) -> Result<Imported, ImportError> {
+    let bytes = read_bounded(path)?;
+    if bytes.is_empty() || Encoding::for_bom(&bytes).is_some() {
+        return crate::formats::html::read_bytes(path, &bytes).map(Imported::clean);
+    }
+    let declared = crate::formats::html::declared_charset(&bytes);
+    let (detected, mut detect_warnings) = match declared {
+        Some(enc) => {
+            let Some(reason) = reject_declared(enc, &bytes) else {
+                return crate::formats::html::read_bytes(path, &bytes).map(Imported::clean);
+            };
+            let (file, w) = decode_bytes_checked(path, &bytes)?;
+            let mut warnings = Vec::new();
+            if file.encoding != enc.name() {
+                warnings.push(ImportWarning {
+                    path: path.to_path_buf(),
+                    kind: WarningKind::CharsetOverridden {
+                        declared: enc.name(),
+                        used: file.encoding,
+                        reason,
+                    },
+                });
+            }
+            // Same encoding after all (a UTF-8 page with a few bad bytes): its own warnings.
+            warnings.extend(w);
+            (file, warnings)
+        }
+        None => decode_bytes_checked(path, &bytes)?,
+    };
+    let mut utf8 = b"\xEF\xBB\xBF".to_vec();
+    utf8.extend_from_slice(detected.text.as_bytes());
+    let mut file = crate::formats::html::read_bytes(path, &utf8)?;
+    file.encoding = detected.encoding;
+    Ok(Imported {
+        file,
+        warnings: std::mem::take(&mut detect_warnings),
+    })
+}
+
+/// Why a page's declared charset does not fit its bytes, if it does not.
+fn reject_declared(enc: &'static Encoding, bytes: &[u8]) -> Option<String> {
+    let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+    if had_errors {
+        let bad = text.chars().filter(|c| *c == '\u{FFFD}').count();
+        return Some(format!(
+            "{bad} byte sequence(s) are not valid {}",
+            enc.name()
+        ));
+    }
+    let non_ascii = !bytes.is_ascii();
+    if enc != UTF_8 && non_ascii && std::str::from_utf8(bytes).is_ok() {
+        return Some("its bytes are valid UTF-8, which legacy Chinese text never is".into());
+    }
+    if (enc == GBK || enc == GB18030 || enc == BIG5)
+        && let Some(percent) = implausible_legacy(enc, bytes)
+    {
+        return Some(format!(
+            "only {percent}% of the characters it gives are common ones (mojibake)"
+        ));
+    }
+    if enc.is_single_byte() && non_ascii {
+        let detected = guess_legacy(bytes);
+        if implausible_legacy(detected, bytes).is_none() {
+            let (alt, alt_errors) = detected.decode_without_bom_handling(bytes);
+            if !alt_errors && alt.chars().any(is_han) {
+                return Some(format!(
+                    "its bytes read as Chinese text in {}",
+                    detected.name()
+                ));
+            }
+        }
+    }
+    None
+}
+
+/// [`read_text_file`] with its warnings.
+pub fn read_text_file_checked(path: &Path) -> Result<Imported, ImportError> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    if let Some(hint) = unsupported_hint(&ext) {
+        return Err(ImportError::Unsupported {
+            path: path.to_path_buf(),
+            kind: ext,
+            hint: hint.to_string(),
+        });
+    }
+    let (file, warnings) = decode_bytes_checked(path, &read_bounded(path)?)?;
+    Ok(Imported { file, warnings })
+}
+
 /// Read and decode one plain-text file.
 pub fn read_text_file(path: &Path) -> Result<TextFile, ImportError> {
     let ext = path
@@ -129,8 +265,24 @@ fn unsupported_hint(ext: &str) -> Option<&'static str> {
     })
 }
 
-/// Decode bytes already in memory. `path` is only used in error messages.
+/// Decode bytes already in memory. `path` is only used in error messages; what
+/// [`decode_bytes_checked`] would warn about is dropped (use that to tell the user).
 pub fn decode_bytes(path: &Path, bytes: &[u8]) -> Result<TextFile, ImportError> {
+    decode_bytes_checked(path, bytes).map(|(file, _)| file)
+}
+
+/// Decode bytes already in memory, saying what was doubtful.
+///
+/// Strict UTF-8 (or a BOM) first. Bytes that are mostly valid UTF-8 with a few bad bytes (a stray
+/// `\xff`, a truncated character, one GBK paragraph pasted in) stay UTF-8: the bad bytes become
+/// U+FFFD and a [`WarningKind::InvalidUtf8`] names how many and where the first is, instead of
+/// the whole file being read as GB18030. Only bytes that are not mostly UTF-8 get a legacy
+/// encoding guess, and a guess whose text is implausible (few of the common characters a real
+/// Chinese text is made of) is warned about ([`WarningKind::DoubtfulEncoding`]).
+pub fn decode_bytes_checked(
+    path: &Path,
+    bytes: &[u8],
+) -> Result<(TextFile, Vec<ImportWarning>), ImportError> {
     let not_text = |reason: &str| ImportError::NotText {
         path: path.to_path_buf(),
         reason: reason.to_string(),
@@ -140,6 +292,7 @@ pub fn decode_bytes(path: &Path, bytes: &[u8]) -> Result<TextFile, ImportError> 
             path: path.to_path_buf(),
         });
     }
+    let mut warnings = Vec::new();
     let (encoding, body): (&'static Encoding, &[u8]) =
         if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
             (UTF_8, rest)
@@ -147,16 +300,18 @@ pub fn decode_bytes(path: &Path, bytes: &[u8]) -> Result<TextFile, ImportError> 
             (UTF_16LE, rest)
         } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
             (UTF_16BE, rest)
-        } else if std::str::from_utf8(bytes).is_ok() {
-            (UTF_8, bytes)
         } else {
-            (guess_legacy(bytes), bytes)
+            (choose_encoding(path, bytes, &mut warnings), bytes)
         };
     let is_utf16 = encoding == UTF_16LE || encoding == UTF_16BE;
     if !is_utf16 && bytes.contains(&0) {
         return Err(not_text(
             "contains NUL bytes: binary data, or UTF-16 without a byte-order mark",
         ));
+    }
+    if encoding == UTF_8 && body.len() != bytes.len() && std::str::from_utf8(body).is_err() {
+        // A UTF-8 BOM with invalid bytes after it: the BOM wins, but say so.
+        warnings.push(Utf8Stats::of(body).warning(path, true));
     }
     let (decoded, had_errors) = encoding.decode_without_bom_handling(body);
     let total = decoded.chars().count();
@@ -187,11 +342,209 @@ pub fn decode_bytes(path: &Path, bytes: &[u8]) -> Result<TextFile, ImportError> 
     if letters == 0 {
         return Err(not_text("no letters or characters in it"));
     }
-    Ok(TextFile {
-        path: path.to_path_buf(),
-        encoding: encoding.name(),
-        text: normalize_newlines(&decoded),
-    })
+    Ok((
+        TextFile {
+            path: path.to_path_buf(),
+            encoding: encoding.name(),
+            text: normalize_newlines(&decoded),
+        },
+        warnings,
+    ))
+}
+
+/// Something doubtful the importer did; the file still loaded. Shown on stderr by the CLI and
+/// kept in [`crate::corpus::Corpus::warnings`] for the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportWarning {
+    /// The file.
+    pub path: PathBuf,
+    /// What happened.
+    pub kind: WarningKind,
+}
+
+/// What an [`ImportWarning`] is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WarningKind {
+    /// Mostly valid UTF-8 with some invalid byte sequences, each replaced by U+FFFD.
+    InvalidUtf8 {
+        /// Invalid byte sequences replaced.
+        sequences: usize,
+        /// Invalid bytes in them.
+        bytes: usize,
+        /// Byte offset of the first invalid byte in the file.
+        first_byte: usize,
+    },
+    /// Read with a guessed legacy encoding, but the text does not look like Chinese written in it.
+    DoubtfulEncoding {
+        /// The encoding used.
+        encoding: &'static str,
+        /// Share (0–100) of the double-byte characters that are common characters.
+        common_percent: usize,
+    },
+    /// A web page declares a charset its bytes are not in; another was used.
+    CharsetOverridden {
+        /// What the page declares.
+        declared: &'static str,
+        /// What was used instead.
+        used: &'static str,
+        /// Why the declared one was rejected.
+        reason: String,
+    },
+}
+
+impl std::fmt::Display for ImportWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let path = self.path.display();
+        match &self.kind {
+            WarningKind::InvalidUtf8 {
+                sequences,
+                bytes,
+                first_byte,
+            } => write!(
+                f,
+                "{path}: {sequences} invalid UTF-8 sequence(s) ({bytes} bytes, the first at byte \
+                 {first_byte}) replaced by \u{FFFD}; the rest of the file is UTF-8"
+            ),
+            WarningKind::DoubtfulEncoding {
+                encoding,
+                common_percent,
+            } => write!(
+                f,
+                "{path}: read as {encoding} (not UTF-8), but only {common_percent}% of its \
+                 characters are common ones: the text may be garbled (mojibake); check the \
+                 file's encoding"
+            ),
+            WarningKind::CharsetOverridden {
+                declared,
+                used,
+                reason,
+            } => write!(
+                f,
+                "{path}: the page declares charset {declared} but {reason}; read as {used}"
+            ),
+        }
+    }
+}
+
+/// How a byte string fares as UTF-8.
+#[derive(Debug, Clone, Copy, Default)]
+struct Utf8Stats {
+    /// Valid characters outside ASCII.
+    valid_non_ascii: usize,
+    /// Invalid sequences (each becomes one U+FFFD).
+    invalid_sequences: usize,
+    /// Bytes in them.
+    invalid_bytes: usize,
+    /// Offset of the first invalid byte.
+    first_invalid: Option<usize>,
+}
+
+impl Utf8Stats {
+    fn of(bytes: &[u8]) -> Utf8Stats {
+        let mut s = Utf8Stats::default();
+        let mut at = 0usize;
+        for chunk in bytes.utf8_chunks() {
+            s.valid_non_ascii += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+            at += chunk.valid().len();
+            if !chunk.invalid().is_empty() {
+                s.first_invalid.get_or_insert(at);
+                s.invalid_sequences += 1;
+                s.invalid_bytes += chunk.invalid().len();
+                at += chunk.invalid().len();
+            }
+        }
+        s
+    }
+
+    /// Mostly UTF-8: its non-ASCII text is at least four fifths valid UTF-8 characters, or the
+    /// file is ASCII but for a stray byte or two (which a legacy encoding would silently merge
+    /// with the next letter into a wrong character).
+    fn mostly_utf8(&self) -> bool {
+        (self.valid_non_ascii > 0 && self.valid_non_ascii >= 4 * self.invalid_sequences)
+            || (self.valid_non_ascii == 0 && self.invalid_sequences <= 2)
+    }
+
+    fn warning(&self, path: &Path, bom: bool) -> ImportWarning {
+        ImportWarning {
+            path: path.to_path_buf(),
+            kind: WarningKind::InvalidUtf8 {
+                sequences: self.invalid_sequences,
+                bytes: self.invalid_bytes,
+                first_byte: self.first_invalid.unwrap_or(0) + if bom { 3 } else { 0 },
+            },
+        }
+    }
+}
+
+/// The encoding of bytes without a BOM: UTF-8 when they are (mostly) UTF-8, else a legacy guess;
+/// warnings for replaced bytes and doubtful guesses go to `warnings`.
+fn choose_encoding(
+    path: &Path,
+    bytes: &[u8],
+    warnings: &mut Vec<ImportWarning>,
+) -> &'static Encoding {
+    if std::str::from_utf8(bytes).is_ok() {
+        return UTF_8;
+    }
+    let stats = Utf8Stats::of(bytes);
+    if stats.mostly_utf8() {
+        warnings.push(stats.warning(path, false));
+        return UTF_8;
+    }
+    let legacy = guess_legacy(bytes);
+    if let Some(common_percent) = implausible_legacy(legacy, bytes) {
+        warnings.push(ImportWarning {
+            path: path.to_path_buf(),
+            kind: WarningKind::DoubtfulEncoding {
+                encoding: legacy.name(),
+                common_percent,
+            },
+        });
+    }
+    legacy
+}
+
+/// For bytes read as GB18030/GBK or Big5: the share (in %) of double-byte characters that are in
+/// the encoding's common-character block, when that share is too low for real Chinese text.
+///
+/// Real text is made mostly of common characters: GB2312 level 1 (the 3,755 most frequent,
+/// lead bytes B0–D7) covers well over 90 % of the characters of a plan in GBK, Big5's frequent
+/// block (A440–C67E) likewise in Big5. A wrong guess (UTF-8, Big5 or Shift_JIS bytes read as
+/// GBK) lands mostly on rare characters, the mojibake look (`娣勬斂瀛椼€`).
+fn implausible_legacy(encoding: &'static Encoding, bytes: &[u8]) -> Option<usize> {
+    let big5 = encoding == BIG5;
+    let (mut pairs, mut common) = (0usize, 0usize);
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b < 0x80 {
+            i += 1;
+            continue;
+        }
+        let Some(&t) = bytes.get(i + 1) else { break };
+        if !big5 && (0x30..=0x39).contains(&t) {
+            // A GB18030 four-byte character: rare by construction.
+            pairs += 1;
+            i += 4;
+            continue;
+        }
+        pairs += 1;
+        let is_common = if big5 {
+            (0xA4..=0xC6).contains(&b) && (t >= 0x40)
+        } else {
+            (0xB0..=0xD7).contains(&b) && (0xA1..=0xFE).contains(&t)
+        };
+        // Full-width punctuation and digits (GB2312 row A1–A3, Big5 A1–A3) are common too.
+        let is_punct = (0xA1..=0xA3).contains(&b);
+        if is_common || is_punct {
+            common += 1;
+        }
+        i += 2;
+    }
+    if pairs < 8 {
+        return None;
+    }
+    let percent = common * 100 / pairs;
+    (percent < 60).then_some(percent)
 }
 
 /// Pick among the Chinese legacy encodings for bytes that are not UTF-8.

@@ -94,7 +94,10 @@ fn main() -> std::process::ExitCode {
         }
         Ok(None) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            // Each cause once (an OS error is often both in the message and its source), and
+            // control characters in file names escaped.
+            let root: &(dyn std::error::Error + 'static) = e.as_ref();
+            eprintln!("error: {}", duizhao::fsutil::error_chain(root));
             std::process::ExitCode::FAILURE
         }
     }

@@ -17,7 +17,7 @@
 //! other plans of a compilation growing; [`Tag::char_range`] gives code-point offsets for
 //! exporters such as REFI-QDA.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -249,6 +249,12 @@ impl Tag {
         Some(start..start + body.chars().count())
     }
 
+    /// Whether the tag covers no text (an empty range or quote): such tags are refused by
+    /// [`Project::add_tag`] and reported by [`Project::problems`].
+    pub fn is_empty(&self) -> bool {
+        self.byte_range.is_empty() || self.quote.is_empty()
+    }
+
     /// The tag as a matrix segment.
     pub fn segment(&self) -> CodedSegment {
         CodedSegment {
@@ -308,6 +314,14 @@ pub enum ProjectError {
         found: u32,
         /// The newest this duizhao reads ([`SCHEMA_VERSION`]).
         supported: u32,
+    },
+    /// The project's codebook has a parent cycle or is nested too deep.
+    #[error("{path}: the project's codebook is invalid: {}", problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    BadCodebook {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        problems: Vec<crate::themes::CodebookProblem>,
     },
     /// Writing failed.
     #[error("{path}: cannot save project: {message}")]
@@ -519,7 +533,6 @@ impl Project {
             path: path.to_path_buf(),
             message: e.to_string(),
         })?;
-        remove_stale_temps(path);
         crate::fsutil::atomic_write(path, text.as_bytes(), true).map_err(|e| ProjectError::Write {
             path: path.to_path_buf(),
             message: e.to_string(),
@@ -528,6 +541,8 @@ impl Project {
 
     /// Parse project text; `path` names it in errors and is the base of relative document paths.
     pub fn from_ron_str(text: &str, path: &Path) -> Result<Project, ProjectError> {
+        // A byte-order mark (Notepad saves one) is not part of the RON.
+        let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
         if text.trim().is_empty() {
             return Err(ProjectError::Corrupt {
                 path: path.to_path_buf(),
@@ -555,6 +570,15 @@ impl Project {
             }
         };
         project.schema_version = SCHEMA_VERSION;
+        // A parent cycle or a chain deeper than MAX_THEME_DEPTH would make every tree walk and
+        // export of the codebook misbehave; refuse it here, naming the file (which is unchanged).
+        let structure = project.codebook.structure_problems();
+        if !structure.is_empty() {
+            return Err(ProjectError::BadCodebook {
+                path: path.to_path_buf(),
+                problems: structure,
+            });
+        }
         let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
         if let Some(base) = abs.parent() {
             for d in &mut project.documents {
@@ -608,8 +632,25 @@ impl Project {
     }
 
     /// Add a tag and return its id; a tag with the same theme, plan and range is not added twice
-    /// (the existing id is returned).
-    pub fn add_tag(&mut self, mut tag: Tag) -> u64 {
+    /// (the existing id is returned). A tag that covers no text is refused: nothing is added and
+    /// 0 (never a tag id) is returned; [`Project::try_add_tag`] says why.
+    pub fn add_tag(&mut self, tag: Tag) -> u64 {
+        self.try_add_tag(tag).unwrap_or(0)
+    }
+
+    /// [`Project::add_tag`], with an error for a tag that covers no text.
+    pub fn try_add_tag(&mut self, tag: Tag) -> Result<u64, TagError> {
+        if tag.is_empty() {
+            return Err(TagError::BadRange {
+                plan_id: tag.plan_id.clone(),
+                start: tag.byte_range.start,
+                end: tag.byte_range.end,
+            });
+        }
+        Ok(self.insert_tag(tag))
+    }
+
+    fn insert_tag(&mut self, mut tag: Tag) -> u64 {
         if let Some(t) = self.tags.iter().find(|t| {
             t.theme_id == tag.theme_id && t.plan_id == tag.plan_id && t.byte_range == tag.byte_range
         }) {
@@ -676,7 +717,7 @@ impl Project {
         tag.origin = TagOrigin::Rule;
         self.rejected
             .retain(|r| !(r.theme_id == proposal.theme_id && r.measure_id == proposal.measure_id));
-        Ok(self.add_tag(tag))
+        self.try_add_tag(tag)
     }
 
     /// Accept every open proposal of one theme; returns how many tags were added.
@@ -709,7 +750,7 @@ impl Project {
     pub fn segments(&self) -> Vec<CodedSegment> {
         self.tags
             .iter()
-            .filter(|t| !t.orphaned)
+            .filter(|t| !t.orphaned && !t.is_empty())
             .map(Tag::segment)
             .collect()
     }
@@ -735,41 +776,93 @@ impl Project {
     /// characters only), and the tag moves there; else it is flagged
     /// `orphaned` and kept. Measure ids are refreshed. Also reports documents
     /// that changed or went missing since they were hashed.
+    ///
+    /// Linear: plans are found by id through a map, every plan's text (and its normalised form)
+    /// is scanned once for all the quotes looked for in it (Aho–Corasick), and measures are found
+    /// by span through a map, so 100,000 orphaned tags cost one pass per plan, not one per tag.
     pub fn reanchor(&mut self, corpus: &Corpus) -> ReanchorReport {
         let mut report = ReanchorReport::default();
         let (changed, missing) = self.check_documents();
         report.changed_documents = changed;
         report.missing_documents = missing;
-        for tag in &mut self.tags {
-            let own = corpus.plans.iter().find(|p| p.plan_id == tag.plan_id);
-            if let Some(plan) = own
+        let plans = &corpus.plans;
+        let by_id: HashMap<&str, usize> = plans
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.plan_id.as_str(), i))
+            .collect();
+        let mut by_stem: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, p) in plans.iter().enumerate() {
+            by_stem.entry(file_stem_of(&p.plan_id)).or_default().push(i);
+        }
+        let mut measures = MeasureSpans::new(plans.len());
+        // Pass 1: tags still where they were.
+        let mut pending: Vec<usize> = Vec::new();
+        for (ti, tag) in self.tags.iter_mut().enumerate() {
+            let own = by_id.get(tag.plan_id.as_str()).copied();
+            if let Some(pi) = own
+                && let Some(plan) = plans.get(pi)
                 && plan.original_text().get(tag.byte_range.clone()) == Some(tag.quote.as_str())
             {
                 tag.orphaned = false;
-                refresh_measure(tag, plan);
+                tag.measure_id = measures.at(plans, pi, &tag.byte_range);
                 report.ok += 1;
                 continue;
             }
-            // Its own plan first; then the other plans of the same file, in case the plans of a
-            // compilation were renumbered or the passage moved to a neighbouring plan.
-            // Only a quote long enough not to recur by chance may jump to another plan.
-            let stem = file_stem_of(&tag.plan_id);
-            let may_jump = tag.quote.chars().count() >= MIN_JUMP_QUOTE_CHARS;
-            let candidates = own.into_iter().chain(corpus.plans.iter().filter(|p| {
-                may_jump && p.plan_id != tag.plan_id && file_stem_of(&p.plan_id) == stem
-            }));
-            let mut found = None;
-            for plan in candidates {
-                let text = plan.original_text();
-                let hit = find_exact(text, &tag.quote, tag.byte_range.start)
-                    .or_else(|| find_normalized(text, &tag.quote, tag.byte_range.start));
-                if let Some(new) = hit {
-                    found = Some((plan, new));
-                    break;
+            pending.push(ti);
+        }
+        // Candidate plans of each pending tag, in order: its own plan, then (long quotes only)
+        // the other plans of the same file in corpus order.
+        let mut candidates: Vec<Vec<usize>> = Vec::with_capacity(pending.len());
+        let mut wanted: Vec<Vec<usize>> = vec![Vec::new(); plans.len()];
+        for (k, &ti) in pending.iter().enumerate() {
+            let Some(tag) = self.tags.get(ti) else {
+                candidates.push(Vec::new());
+                continue;
+            };
+            let own = by_id.get(tag.plan_id.as_str()).copied();
+            let mut list: Vec<usize> = own.into_iter().collect();
+            if tag.quote.chars().count() >= MIN_JUMP_QUOTE_CHARS
+                && let Some(same_file) = by_stem.get(file_stem_of(&tag.plan_id))
+            {
+                list.extend(same_file.iter().copied().filter(|&pi| Some(pi) != own));
+            }
+            for &pi in &list {
+                if let Some(w) = wanted.get_mut(pi) {
+                    w.push(k);
                 }
             }
-            match found {
-                Some((plan, new)) => {
+            candidates.push(list);
+        }
+        // One scan per plan for all the quotes looked for in it.
+        let mut hits: HashMap<(usize, usize), Range<usize>> = HashMap::new();
+        for (pi, ks) in wanted.iter().enumerate() {
+            let Some(plan) = plans.get(pi).filter(|_| !ks.is_empty()) else {
+                continue;
+            };
+            let queries: Vec<(&str, usize)> = ks
+                .iter()
+                .filter_map(|&k| {
+                    let tag = self.tags.get(*pending.get(k)?)?;
+                    Some((tag.quote.as_str(), tag.byte_range.start))
+                })
+                .collect();
+            for (k, hit) in ks.iter().zip(find_quotes(plan.original_text(), &queries)) {
+                if let Some(r) = hit {
+                    hits.insert((*k, pi), r);
+                }
+            }
+        }
+        for (k, &ti) in pending.iter().enumerate() {
+            let found = candidates.get(k).and_then(|list| {
+                list.iter()
+                    .find_map(|&pi| Some((pi, hits.get(&(k, pi))?.clone())))
+            });
+            let Some(tag) = self.tags.get_mut(ti) else {
+                continue;
+            };
+            match found.and_then(|(pi, r)| Some((plans.get(pi)?, pi, r))) {
+                Some((plan, pi, new)) => {
                     let old = std::mem::replace(&mut tag.byte_range, new.clone());
                     let old_plan_id = (plan.plan_id != tag.plan_id)
                         .then(|| std::mem::replace(&mut tag.plan_id, plan.plan_id.clone()));
@@ -779,7 +872,7 @@ impl Project {
                         .unwrap_or_default()
                         .to_string();
                     tag.orphaned = false;
-                    refresh_measure(tag, plan);
+                    tag.measure_id = measures.at(plans, pi, &tag.byte_range);
                     report.moved.push(MovedTag {
                         tag_id: tag.tag_id,
                         old,
@@ -797,55 +890,240 @@ impl Project {
         report.orphaned.sort_unstable();
         report
     }
-}
 
-/// Remove temporary files that an earlier save of `path` left when its process was killed
-/// mid-write (named `.NAME.PID.N.tmp` by [`crate::fsutil::atomic_write`]): those of processes
-/// that are gone (Linux: no `/proc/PID`; elsewhere: older than an hour). Best effort.
-fn remove_stale_temps(path: &Path) {
-    let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
-        return;
-    };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let prefix = format!(".{name}.");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let file = e.file_name().to_string_lossy().into_owned();
-        let Some(middle) = file
-            .strip_prefix(&prefix)
-            .and_then(|r| r.strip_suffix(".tmp"))
-        else {
-            continue;
-        };
-        let Some(pid) = middle
-            .split_once('.')
-            .and_then(|(pid, n)| n.parse::<u64>().ok().and(pid.parse::<u32>().ok()))
-        else {
-            continue;
-        };
-        if pid != std::process::id() && !process_alive(pid, &e.path()) {
-            let _ = std::fs::remove_file(e.path());
+    /// Theme ids that tags use but the codebook does not define, sorted, with how many tags
+    /// use each.
+    pub fn unknown_themes(&self) -> Vec<(String, usize)> {
+        let known: HashSet<&str> = self
+            .codebook
+            .themes
+            .iter()
+            .map(|t| t.theme_id.as_str())
+            .collect();
+        let mut unknown: std::collections::BTreeMap<&str, usize> = Default::default();
+        for t in &self.tags {
+            if !known.contains(t.theme_id.as_str()) {
+                *unknown.entry(t.theme_id.as_str()).or_default() += 1;
+            }
         }
+        unknown
+            .into_iter()
+            .map(|(k, n)| (k.to_string(), n))
+            .collect()
+    }
+
+    /// The codebook plus one theme per unknown theme id its tags use (named
+    /// `未知主题 unknown theme: ID`, grey, top level), so that those tags are counted and
+    /// exported instead of blocking an export or being silently ignored.
+    pub fn codebook_with_unknown_themes(&self) -> Codebook {
+        let mut book = self.codebook.clone();
+        for (theme_id, _) in self.unknown_themes() {
+            book.themes.push(crate::themes::Theme {
+                name: format!("{UNKNOWN_THEME_NAME}: {theme_id}"),
+                name_en: format!("unknown theme: {theme_id}"),
+                color: [0x80, 0x80, 0x80],
+                description: "A theme the project's tags use but its codebook does not define."
+                    .into(),
+                theme_id,
+                ..crate::themes::Theme::default()
+            });
+        }
+        book
+    }
+
+    /// What is wrong in the project but does not stop it from opening: tags of themes the
+    /// codebook lacks, empty tags. Report them to the user after [`Project::load`].
+    pub fn problems(&self) -> Vec<ProjectProblem> {
+        let mut out: Vec<ProjectProblem> = self
+            .unknown_themes()
+            .into_iter()
+            .map(|(theme_id, tags)| ProjectProblem::UnknownTheme { theme_id, tags })
+            .collect();
+        let empty: Vec<u64> = self
+            .tags
+            .iter()
+            .filter(|t| t.is_empty())
+            .map(|t| t.tag_id)
+            .collect();
+        if !empty.is_empty() {
+            out.push(ProjectProblem::EmptyTags(empty));
+        }
+        out
+    }
+
+    /// Documents that lie outside the project file's folder and outside every folder in
+    /// `allowed` (folders the user chose). A project file may name any path (`/etc/passwd`); the
+    /// CLI lists these before reading them, and the app should ask. Paths are compared after
+    /// resolving `..` and symbolic links where the file exists.
+    pub fn documents_outside(&self, project_path: &Path, allowed: &[PathBuf]) -> Vec<PathBuf> {
+        let resolve = |p: &Path| {
+            std::fs::canonicalize(p)
+                .or_else(|_| std::path::absolute(p))
+                .unwrap_or_else(|_| p.to_path_buf())
+        };
+        let abs = resolve(project_path);
+        let mut roots: Vec<PathBuf> = abs.parent().map(Path::to_path_buf).into_iter().collect();
+        roots.extend(allowed.iter().map(|a| resolve(a)));
+        self.documents
+            .iter()
+            .filter(|d| {
+                let real = resolve(&d.path);
+                !roots.iter().any(|r| real.starts_with(r))
+            })
+            .map(|d| d.path.clone())
+            .collect()
     }
 }
 
-#[cfg(target_os = "linux")]
-fn process_alive(pid: u32, _temp: &Path) -> bool {
-    Path::new("/proc").join(pid.to_string()).exists()
+/// Name of the stand-in theme for a theme id the codebook lacks (see
+/// [`Project::codebook_with_unknown_themes`]).
+pub const UNKNOWN_THEME_NAME: &str = "未知主题 unknown theme";
+
+/// Something wrong in a loaded project that does not stop it from opening.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProjectProblem {
+    /// Tags use a theme the codebook does not define; they are kept and exported under a
+    /// stand-in "unknown theme" code.
+    #[error(
+        "{tags} tag(s) use theme {theme_id:?}, which the codebook does not define (kept; counted and exported as \"{UNKNOWN_THEME_NAME}: {theme_id}\")"
+    )]
+    UnknownTheme {
+        /// The theme id.
+        theme_id: String,
+        /// Tags using it.
+        tags: usize,
+    },
+    /// Tags that cover no text (kept in the file, left out of exports and counts).
+    #[error("{} tag(s) cover no text and are left out of exports: ids {:?}", .0.len(), .0)]
+    EmptyTags(Vec<u64>),
 }
 
-#[cfg(not(target_os = "linux"))]
-fn process_alive(_pid: u32, temp: &Path) -> bool {
-    let age = std::fs::metadata(temp)
-        .and_then(|m| m.modified())
-        .ok()
-        .and_then(|t| t.elapsed().ok());
-    age.is_none_or(|a| a < std::time::Duration::from_secs(3600))
+/// Measure ids by span, per plan, built the first time a plan is asked about.
+struct MeasureSpans {
+    maps: Vec<Option<HashMap<(usize, usize), String>>>,
+}
+
+impl MeasureSpans {
+    fn new(plans: usize) -> MeasureSpans {
+        MeasureSpans {
+            maps: vec![None; plans],
+        }
+    }
+
+    /// The measure whose span is exactly `range` (relative to the plan's text), if any.
+    fn at(&mut self, plans: &[Plan], pi: usize, range: &Range<usize>) -> Option<String> {
+        let plan = plans.get(pi)?;
+        let slot = self.maps.get_mut(pi)?;
+        let map = slot.get_or_insert_with(|| {
+            let base = plan.span.start;
+            let mut m = HashMap::new();
+            for ms in plan.measures() {
+                if let (Some(s), Some(e)) = (
+                    ms.span.start.checked_sub(base),
+                    ms.span.end.checked_sub(base),
+                ) {
+                    m.entry((s, e)).or_insert_with(|| ms.measure_id.clone());
+                }
+            }
+            m
+        });
+        map.get(&(range.start, range.end)).cloned()
+    }
+}
+
+/// For each `(quote, old_start)`: the occurrence of the quote in `text` nearest `old_start`,
+/// exact text first, else with both sides normalised (script, width, line breaks, pinyin
+/// notes) and mapped back to the original text. One Aho–Corasick scan of `text` (and, if any
+/// quote needs it, one normalisation and scan of the normalised text) for all quotes.
+fn find_quotes(text: &str, queries: &[(&str, usize)]) -> Vec<Option<Range<usize>>> {
+    let exact = nearest_occurrences(text, queries, |start, len| Some(start..start + len));
+    let missing: Vec<usize> = (0..queries.len())
+        .filter(|&i| exact.get(i).is_none_or(Option::is_none))
+        .collect();
+    if missing.is_empty() {
+        return exact;
+    }
+    let mut hay = Normalized::default();
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        hay.append(&normalize_line(line.trim_end_matches(['\n', '\r']), at));
+        at += line.len();
+    }
+    let needles: Vec<String> = missing
+        .iter()
+        .map(|&i| {
+            queries
+                .get(i)
+                .map(|(q, _)| crate::normalize::normalize_str(q))
+                .unwrap_or_default()
+        })
+        .collect();
+    let norm_queries: Vec<(&str, usize)> = missing
+        .iter()
+        .zip(&needles)
+        .map(|(&i, n)| (n.as_str(), queries.get(i).map_or(0, |q| q.1)))
+        .collect();
+    let normal = nearest_occurrences(&hay.text, &norm_queries, |start, len| {
+        Some(hay.orig_range(start..start + len))
+    });
+    let mut out = exact;
+    for (&i, hit) in missing.iter().zip(normal) {
+        let hit = hit.filter(|r| text.get(r.clone()).is_some_and(|s| !s.is_empty()));
+        if let Some(slot) = out.get_mut(i) {
+            *slot = hit;
+        }
+    }
+    out
+}
+
+/// For each `(needle, old)`: among the places `needle` occurs in `hay` (all of them, overlapping
+/// ones too), mapped to ranges by `map(start, len)`, the one whose start is nearest `old` (the
+/// earlier on a tie).
+fn nearest_occurrences(
+    hay: &str,
+    queries: &[(&str, usize)],
+    map: impl Fn(usize, usize) -> Option<Range<usize>>,
+) -> Vec<Option<Range<usize>>> {
+    let mut pattern_of: HashMap<&str, usize> = HashMap::new();
+    let mut patterns: Vec<&str> = Vec::new();
+    for (q, _) in queries {
+        if !q.is_empty() && !pattern_of.contains_key(q) {
+            pattern_of.insert(q, patterns.len());
+            patterns.push(q);
+        }
+    }
+    let mut starts: Vec<Vec<usize>> = vec![Vec::new(); patterns.len()];
+    if let Ok(ac) = aho_corasick::AhoCorasick::new(&patterns) {
+        for m in ac.find_overlapping_iter(hay) {
+            if let Some(list) = starts.get_mut(m.pattern().as_usize()) {
+                list.push(m.start());
+            }
+        }
+    }
+    // Each pattern's occurrences mapped once and sorted by start; each query is then a binary
+    // search (many tags often share one quote).
+    let ranges: Vec<Vec<Range<usize>>> = starts
+        .iter()
+        .zip(&patterns)
+        .map(|(list, p)| {
+            let mut r: Vec<Range<usize>> = list.iter().filter_map(|&s| map(s, p.len())).collect();
+            r.sort_by_key(|r| r.start);
+            r
+        })
+        .collect();
+    queries
+        .iter()
+        .map(|(q, old)| {
+            let list = ranges.get(*pattern_of.get(q)?)?;
+            let i = list.partition_point(|r| r.start < *old);
+            let before = i.checked_sub(1).and_then(|j| list.get(j));
+            match (before, list.get(i)) {
+                (Some(b), Some(a)) if a.start - old < old - b.start => Some(a.clone()),
+                (Some(b), _) => Some(b.clone()),
+                (None, a) => a.cloned(),
+            }
+        })
+        .collect()
 }
 
 /// Fewest characters a quote has for its tag to be re-anchored in another plan of its file.
@@ -854,53 +1132,6 @@ pub const MIN_JUMP_QUOTE_CHARS: usize = 12;
 /// `<file stem>` of a `<file stem>#<n>` plan id.
 fn file_stem_of(plan_id: &str) -> &str {
     plan_id.rsplit_once('#').map_or(plan_id, |(stem, _)| stem)
-}
-
-/// The measure whose span is exactly the tag's range, if any.
-fn refresh_measure(tag: &mut Tag, plan: &Plan) {
-    let base = plan.span.start;
-    tag.measure_id = plan
-        .measures()
-        .into_iter()
-        .find(|m| {
-            m.span.start.checked_sub(base) == Some(tag.byte_range.start)
-                && m.span.end.checked_sub(base) == Some(tag.byte_range.end)
-        })
-        .map(|m| m.measure_id.clone());
-}
-
-fn nearest(starts: impl Iterator<Item = usize>, old: usize) -> Option<usize> {
-    starts.min_by_key(|s| s.abs_diff(old))
-}
-
-fn find_exact(text: &str, quote: &str, old: usize) -> Option<Range<usize>> {
-    if quote.is_empty() {
-        return None;
-    }
-    let start = nearest(text.match_indices(quote).map(|(i, _)| i), old)?;
-    Some(start..start + quote.len())
-}
-
-/// Look for the quote with both sides normalised (script, width, line breaks, pinyin notes), and
-/// map the hit back to the original text.
-fn find_normalized(text: &str, quote: &str, old: usize) -> Option<Range<usize>> {
-    let needle = crate::normalize::normalize_str(quote);
-    if needle.is_empty() {
-        return None;
-    }
-    let mut hay = Normalized::default();
-    let mut at = 0;
-    for line in text.split_inclusive('\n') {
-        hay.append(&normalize_line(line.trim_end_matches(['\n', '\r']), at));
-        at += line.len();
-    }
-    let hits = hay
-        .text
-        .match_indices(&needle)
-        .map(|(i, _)| hay.orig_range(i..i + needle.len()));
-    let best = hits.min_by_key(|r| r.start.abs_diff(old))?;
-    text.get(best.clone()).filter(|s| !s.is_empty())?;
-    Some(best)
 }
 
 #[cfg(test)]
@@ -920,10 +1151,14 @@ mod tests {
     fn a_quote_is_found_again_nearest_its_old_place() {
         let text = "推进宅基地改革。其他。推进宅基地改革。";
         let second = text.rfind("推进").unwrap();
-        let r = find_exact(text, "推进宅基地改革", second + 3).unwrap();
+        let r = find_quotes(text, &[("推进宅基地改革", second + 3)])[0]
+            .clone()
+            .unwrap();
         assert_eq!(r.start, second);
         // Traditional text finds the simplified quote.
-        let r = find_normalized("前言。推進宅基地改革。", "推进宅基地改革", 0).unwrap();
+        let r = find_quotes("前言。推進宅基地改革。", &[("推进宅基地改革", 0)])[0]
+            .clone()
+            .unwrap();
         assert_eq!(&"前言。推進宅基地改革。"[r], "推進宅基地改革");
     }
 }

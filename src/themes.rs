@@ -28,6 +28,11 @@ use crate::normalize::normalize_str;
 use crate::plan::Plan;
 use crate::tokenize::Tokenizer;
 
+/// Deepest nesting of themes a codebook may have (0 is a top-level theme). Real codebooks have
+/// three or four levels; the limit keeps a crafted parent chain from making every tree walk,
+/// export and path string grow with its length.
+pub const MAX_THEME_DEPTH: usize = 32;
+
 /// A named set of themes.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -195,6 +200,17 @@ pub enum CodebookProblem {
     /// Themes whose parents form a loop.
     #[error("themes {} form a parent cycle", .0.join(" → "))]
     Cycle(Vec<String>),
+    /// A theme nested deeper than [`MAX_THEME_DEPTH`] levels.
+    #[error(
+        "theme {theme_id:?} is nested {depth} levels deep (at most {} allowed)",
+        MAX_THEME_DEPTH
+    )]
+    TooDeep {
+        /// The first theme found below the limit.
+        theme_id: String,
+        /// Its depth (0 for a top-level theme).
+        depth: usize,
+    },
     /// Two themes with one colour (a warning: highlights could not be told apart).
     #[error("themes {0:?} and {1:?} have the same colour")]
     SameColor(String, String),
@@ -258,7 +274,7 @@ impl Codebook {
             path: path.to_path_buf(),
             source,
         })?;
-        Codebook::from_ron_str(&text, path)
+        Codebook::from_ron_str(text.strip_prefix('\u{FEFF}').unwrap_or(&text), path)
     }
 
     /// A codebook file, or the name of a bundled one (`urban_rural_integration`, with or without
@@ -338,31 +354,7 @@ impl Codebook {
                 });
             }
         }
-        // Cycles: follow parents from each theme; a walk that revisits a theme is a loop.
-        let parent_of: HashMap<&str, &str> = self
-            .themes
-            .iter()
-            .filter_map(|t| Some((t.theme_id.as_str(), t.parent.as_deref()?)))
-            .collect();
-        let mut in_cycle: HashSet<&str> = HashSet::new();
-        for t in &self.themes {
-            let mut path: Vec<&str> = vec![t.theme_id.as_str()];
-            let mut at = t.theme_id.as_str();
-            while let Some(&p) = parent_of.get(at) {
-                if let Some(k) = path.iter().position(|x| *x == p) {
-                    let cycle: Vec<&str> = path[k..].to_vec();
-                    if cycle.iter().all(|c| !in_cycle.contains(c)) {
-                        in_cycle.extend(cycle.iter().copied());
-                        let mut ids: Vec<String> = cycle.iter().map(|s| s.to_string()).collect();
-                        ids.push(p.to_string());
-                        out.push(CodebookProblem::Cycle(ids));
-                    }
-                    break;
-                }
-                path.push(p);
-                at = p;
-            }
-        }
+        out.extend(self.structure_problems());
         let mut colors: HashMap<[u8; 3], &str> = HashMap::new();
         for t in &self.themes {
             if let Some(other) = colors.insert(t.color, &t.theme_id) {
@@ -383,6 +375,116 @@ impl Codebook {
             }
         }
         out
+    }
+
+    /// Parent cycles and themes nested deeper than [`MAX_THEME_DEPTH`], in linear time: each
+    /// theme's depth is computed once (walking up to the first theme already known, with an
+    /// explicit stack, never recursion).
+    pub fn structure_problems(&self) -> Vec<CodebookProblem> {
+        let index: HashMap<&str, usize> = self
+            .themes
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.theme_id.as_str(), i))
+            .collect();
+        let parent_of = |i: usize| -> Option<usize> {
+            let p = self.themes.get(i)?.parent.as_deref()?;
+            index.get(p).copied()
+        };
+        // State per theme: None = not seen; Some(Ok(depth)) = done; Some(Err(())) = on a cycle
+        // or below one.
+        const VISITING: usize = usize::MAX;
+        let mut depth: Vec<Option<usize>> = vec![None; self.themes.len()];
+        let mut in_cycle = vec![false; self.themes.len()];
+        let mut out = Vec::new();
+        let mut too_deep_reported = false;
+        for start in 0..self.themes.len() {
+            if depth.get(start).copied().flatten().is_some() {
+                continue;
+            }
+            // Walk up until a theme with a known depth, a root, or a theme on this walk.
+            let mut path: Vec<usize> = Vec::new();
+            let mut cur = start;
+            let base = loop {
+                match depth.get(cur).copied().flatten() {
+                    Some(VISITING) => {
+                        // A cycle: the part of the path from `cur` on.
+                        let k = path.iter().position(|&x| x == cur).unwrap_or(0);
+                        let cycle: Vec<usize> = path.get(k..).unwrap_or(&[]).to_vec();
+                        let mut ids: Vec<String> = cycle
+                            .iter()
+                            .filter_map(|&i| self.themes.get(i).map(|t| t.theme_id.clone()))
+                            .collect();
+                        if let Some(first) = ids.first().cloned() {
+                            ids.push(first);
+                        }
+                        for &i in &cycle {
+                            if let Some(c) = in_cycle.get_mut(i) {
+                                *c = true;
+                            }
+                        }
+                        out.push(CodebookProblem::Cycle(ids));
+                        break None;
+                    }
+                    Some(d) => break (!in_cycle.get(cur).copied().unwrap_or(false)).then_some(d),
+                    None => {}
+                }
+                if let Some(slot) = depth.get_mut(cur) {
+                    *slot = Some(VISITING);
+                }
+                path.push(cur);
+                match parent_of(cur) {
+                    Some(p) => cur = p,
+                    None => break Some(usize::MAX), // a root: depth 0 for the last on the path
+                }
+            };
+            // Assign depths down the path (from the top), or mark it as hanging off a cycle.
+            let mut d = match base {
+                Some(usize::MAX) => None, // the last element is a root
+                Some(d) => Some(d),
+                None => {
+                    for &i in &path {
+                        if let Some(slot) = depth.get_mut(i) {
+                            *slot = Some(0);
+                        }
+                        if let Some(c) = in_cycle.get_mut(i) {
+                            *c = true;
+                        }
+                    }
+                    continue;
+                }
+            };
+            for &i in path.iter().rev() {
+                let here = d.map_or(0, |d| d + 1);
+                d = Some(here);
+                if let Some(slot) = depth.get_mut(i) {
+                    *slot = Some(here);
+                }
+                if here > MAX_THEME_DEPTH && !too_deep_reported {
+                    too_deep_reported = true;
+                    out.push(CodebookProblem::TooDeep {
+                        theme_id: self
+                            .themes
+                            .get(i)
+                            .map(|t| t.theme_id.clone())
+                            .unwrap_or_default(),
+                        depth: here,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// Indexes of each theme's direct children, in codebook order (one pass).
+    fn child_index(&self) -> HashMap<&str, Vec<usize>> {
+        let mut kids: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, t) in self.themes.iter().enumerate() {
+            if let Some(p) = t.parent.as_deref() {
+                kids.entry(p).or_default().push(i);
+            }
+        }
+        kids
     }
 
     /// Merge `other` into a copy of `self` by `theme_id`: themes only in `other` are appended in
@@ -444,52 +546,67 @@ impl Codebook {
 
     /// A theme and everything below it (ids), the theme first, depth-first.
     pub fn subtree(&self, theme_id: &str) -> Vec<&str> {
+        self.subtree_with(theme_id, &self.child_index())
+    }
+
+    fn subtree_with<'a>(
+        &'a self,
+        theme_id: &str,
+        kids: &HashMap<&str, Vec<usize>>,
+    ) -> Vec<&'a str> {
         let mut out = Vec::new();
-        let mut stack = vec![theme_id];
+        let Some(first) = self.themes.iter().position(|t| t.theme_id == theme_id) else {
+            return out;
+        };
+        let mut stack = vec![first];
         let mut seen = HashSet::new();
-        while let Some(id) = stack.pop() {
-            if !seen.insert(id) {
+        while let Some(i) = stack.pop() {
+            if !seen.insert(i) {
                 continue; // a cycle; validate reports it
             }
-            let Some(t) = self.theme(id) else { continue };
+            let Some(t) = self.themes.get(i) else {
+                continue;
+            };
             out.push(t.theme_id.as_str());
-            let kids = self.children(id);
-            stack.extend(kids.iter().rev().map(|k| k.theme_id.as_str()));
+            if let Some(k) = kids.get(t.theme_id.as_str()) {
+                stack.extend(k.iter().rev());
+            }
         }
         out
     }
 
     /// Themes in display order with their depth (0 for roots): each root, then its subtree,
     /// children in codebook order. Themes whose parent is missing count as roots; themes caught
-    /// in a parent cycle come last at depth 0, so no theme is ever hidden.
+    /// in a parent cycle come last at depth 0, so no theme is ever hidden. Linear time, no
+    /// recursion.
     pub fn depth_first(&self) -> Vec<(usize, &Theme)> {
         let ids: HashSet<&str> = self.themes.iter().map(|t| t.theme_id.as_str()).collect();
+        let kids = self.child_index();
         let mut out: Vec<(usize, &Theme)> = Vec::new();
-        let mut placed: HashSet<*const Theme> = HashSet::new();
-        fn walk<'a>(
-            book: &'a Codebook,
-            t: &'a Theme,
-            depth: usize,
-            out: &mut Vec<(usize, &'a Theme)>,
-            placed: &mut HashSet<*const Theme>,
-        ) {
-            if !placed.insert(t as *const Theme) {
-                return;
-            }
-            out.push((depth, t));
-            for c in book.children(&t.theme_id) {
-                walk(book, c, depth + 1, out, placed);
-            }
-        }
-        for t in &self.themes {
-            let root = t.parent.as_deref().is_none_or(|p| !ids.contains(p));
-            if root {
-                walk(self, t, 0, &mut out, &mut placed);
-            }
-        }
-        for t in &self.themes {
-            if !placed.contains(&(t as *const Theme)) {
-                walk(self, t, 0, &mut out, &mut placed);
+        let mut placed = vec![false; self.themes.len()];
+        // Roots first (in codebook order), then whatever a cycle kept unplaced.
+        let starts = self
+            .themes
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.parent.as_deref().is_none_or(|p| !ids.contains(p)))
+            .map(|(i, _)| i)
+            .chain(0..self.themes.len());
+        let mut stack: Vec<(usize, usize)> = Vec::new();
+        for start in starts {
+            stack.push((start, 0));
+            while let Some((i, depth)) = stack.pop() {
+                let Some(t) = self.themes.get(i) else {
+                    continue;
+                };
+                match placed.get_mut(i) {
+                    Some(p) if !*p => *p = true,
+                    _ => continue,
+                }
+                out.push((depth, t));
+                if let Some(k) = kids.get(t.theme_id.as_str()) {
+                    stack.extend(k.iter().rev().map(|&c| (c, depth + 1)));
+                }
             }
         }
         out
@@ -828,12 +945,19 @@ impl Matrix {
             plan_names: plans.iter().map(|p| p.name.clone()).collect(),
             ..Matrix::default()
         };
+        let kids = codebook.child_index();
         for (depth, theme) in rows {
             let mut counts = vec![0usize; plans.len()];
             let mut shares = vec![0f32; plans.len()];
+            // Only themes with segments matter; the subtree is walked once per theme.
+            let subtree: Vec<&str> = codebook
+                .subtree_with(&theme.theme_id, &kids)
+                .into_iter()
+                .filter(|id| own.contains_key(id))
+                .collect();
             for (col, (count, share)) in counts.iter_mut().zip(shares.iter_mut()).enumerate() {
                 let mut keys: BTreeSet<&SegmentKey> = BTreeSet::new();
-                for id in codebook.subtree(&theme.theme_id) {
+                for &id in &subtree {
                     if let Some(set) = own.get(id).and_then(|by| by.get(&col)) {
                         keys.extend(set.iter());
                     }

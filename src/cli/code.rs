@@ -24,31 +24,7 @@ pub fn code(
                     "--project reads the project's own documents; do not give paths with it"
                 );
             }
-            let mut project = Project::load(p)?;
-            let corpus = super::load_reporting(&project.document_paths());
-            let report = project.reanchor(&corpus);
-            for d in &report.changed_documents {
-                eprintln!(
-                    "warning: {}: changed since it was added to the project",
-                    d.display()
-                );
-            }
-            for d in &report.missing_documents {
-                eprintln!("warning: {}: missing", d.display());
-            }
-            if !report.moved.is_empty() {
-                eprintln!(
-                    "note: {} tags found again at a new place in their plan",
-                    report.moved.len()
-                );
-            }
-            if !report.orphaned.is_empty() {
-                eprintln!(
-                    "warning: {} tags no longer found in their documents (kept, flagged orphaned): {:?}",
-                    report.orphaned.len(),
-                    report.orphaned
-                );
-            }
+            let (project, corpus) = super::load_project(p)?;
             let proposals = CodingIndex::new(&corpus.plans).propose(&project.codebook);
             let mut segments = project.segments();
             segments.extend(
@@ -57,7 +33,8 @@ pub fn code(
                     .iter()
                     .map(CodedSegment::from),
             );
-            (project.codebook, corpus, segments)
+            // Tags of themes the codebook lacks count under a stand-in "unknown theme" row.
+            (project.codebook_with_unknown_themes(), corpus, segments)
         }
         (None, Some(name)) => {
             let book = Codebook::load_or_bundled(name)?;

@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 use crate::corpus::Corpus;
 use crate::export::{self, Coding, Format, Source, TableKind};
 use crate::matching::Analysis;
-use crate::project::Project;
 
 /// Which tables `--table` names: one, or `all` (every table that applies: the comparison only
 /// with two or more plans, themes and segments only with a project).
@@ -90,24 +89,12 @@ pub fn export(
     if kinds.contains(&TableKind::Comparison) && plans.len() < 2 {
         anyhow::bail!("the comparison table needs at least two --plan");
     }
-    // Refuse before the (slower) analysis when the output exists.
-    if !force && output.exists() {
-        anyhow::bail!(crate::fsutil::WriteError::Exists {
-            path: output.to_path_buf()
-        });
-    }
+    // Refuse before the (slower) analysis when the output exists, is a folder or is not a
+    // regular file; the write itself checks again and creates without clobbering.
+    crate::fsutil::check_target(output, force)?;
     let (corpus, coding) = match project {
         Some(p) => {
-            let mut project = Project::load(p)?;
-            let corpus = super::load_reporting(&project.document_paths());
-            // Tags follow edited documents as the app does; the project file is not written.
-            let report = project.reanchor(&corpus);
-            if !report.orphaned.is_empty() {
-                eprintln!(
-                    "warning: {} tags no longer found in their documents are not exported",
-                    report.orphaned.len()
-                );
-            }
+            let (project, corpus) = super::load_project(p)?;
             let coding = Coding::from_project(&project, &corpus);
             (corpus, Some(coding))
         }
@@ -144,5 +131,8 @@ pub fn export(
             .collect::<Vec<_>>()
             .join(", ")
     };
-    Ok(format!("wrote {} ({what})", output.display()))
+    Ok(format!(
+        "wrote {} ({what})",
+        crate::fsutil::escape_controls(&output.display().to_string())
+    ))
 }

@@ -194,9 +194,91 @@ pub fn load_reporting(paths: &[PathBuf]) -> Corpus {
         }
     });
     for e in &corpus.errors {
-        eprintln!("warning: {e}");
+        eprintln!("warning: {}", crate::fsutil::escape_controls(e));
+    }
+    for w in &corpus.warnings {
+        eprintln!(
+            "warning: {}",
+            crate::fsutil::escape_controls(&w.to_string())
+        );
     }
     corpus
+}
+
+/// Open a project for a subcommand, telling the user on stderr what is wrong before and after
+/// reading its documents: problems of the project file (tags of unknown themes, empty tags);
+/// documents outside the project's folder, listed *before* they are read (a project file can
+/// name any path); unreadable and changed documents; tags moved or orphaned by re-anchoring.
+/// When no document can be read the error names them all.
+pub fn load_project(path: &std::path::Path) -> anyhow::Result<(crate::project::Project, Corpus)> {
+    use crate::fsutil::escape_controls;
+    let mut project = crate::project::Project::load(path)?;
+    let name = |p: &std::path::Path| escape_controls(&p.display().to_string()).into_owned();
+    for problem in project.problems() {
+        eprintln!(
+            "warning: {}: {}",
+            name(path),
+            escape_controls(&problem.to_string())
+        );
+    }
+    let outside = project.documents_outside(path, &[]);
+    if !outside.is_empty() {
+        eprintln!(
+            "warning: {}: {} document(s) outside the project's folder will be read:",
+            name(path),
+            outside.len()
+        );
+        for d in &outside {
+            eprintln!("  {}", name(d));
+        }
+    }
+    let corpus = load_reporting(&project.document_paths());
+    let report = project.reanchor(&corpus);
+    for d in &report.changed_documents {
+        eprintln!(
+            "warning: {}: changed since it was added to the project",
+            name(d)
+        );
+    }
+    if !report.moved.is_empty() {
+        eprintln!(
+            "note: {} tags found again at a new place in their plan",
+            report.moved.len()
+        );
+    }
+    if !report.orphaned.is_empty() {
+        eprintln!(
+            "warning: {} tags no longer found in their documents (kept, flagged orphaned, not exported): {:?}",
+            report.orphaned.len(),
+            report.orphaned
+        );
+    }
+    if corpus.plans.is_empty() {
+        let docs: Vec<String> = project.documents.iter().map(|d| name(&d.path)).collect();
+        if docs.is_empty() {
+            anyhow::bail!("{}: the project has no documents", name(path));
+        }
+        let missing = if report.missing_documents.is_empty() {
+            "none of them holds a plan".to_string()
+        } else {
+            format!(
+                "missing or unreadable: {}",
+                report
+                    .missing_documents
+                    .iter()
+                    .map(|d| name(d))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        anyhow::bail!(
+            "{}: no plans loaded from the project's {} document(s) ({}); {missing}",
+            name(path),
+            docs.len(),
+            docs.join(", ")
+        );
+    }
+    Ok((project, corpus))
 }
 
 /// `duizhao plans`.

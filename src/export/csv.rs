@@ -4,6 +4,13 @@
 //!
 //! A comparison cell becomes its lines joined by `\n`, each measure with its status marker
 //! (`【共=2】…`, see [`super::Mark`]); numbers are written without a trailing `.0`.
+//!
+//! Formula injection: a spreadsheet opening the CSV would run a text cell starting with `=`,
+//! `+`, `-` or `@` (or a tab or carriage return before one) as a formula — a measure quoted from
+//! a web page such as `=HYPERLINK("http://x","y")推进。` would become a live link. Such text cells
+//! (and headers) get a leading `'`, as OWASP and the spreadsheet makers recommend: the cell shows
+//! the text as written, and a reader of the raw CSV sees the one added character. Number cells
+//! are numbers and stay as they are (`-3` is a number, not a formula).
 
 use std::path::Path;
 
@@ -21,13 +28,26 @@ pub fn render(table: &Table) -> Vec<u8> {
             .quote_style(::csv::QuoteStyle::Necessary)
             .from_writer(&mut out);
         // Writing to a Vec cannot fail; a failure would only drop a record, never panic.
-        let _ = w.write_record(&table.columns);
+        let _ = w.write_record(table.columns.iter().map(|c| neutralise(c).into_owned()));
         for row in &table.rows {
-            let _ = w.write_record(row.iter().map(super::Cell::plain));
+            let _ = w.write_record(row.iter().map(|cell| match cell.value {
+                super::CellValue::Number(_) => cell.plain(),
+                _ => neutralise(&cell.plain()).into_owned(),
+            }));
         }
         let _ = w.flush();
     }
     out
+}
+
+/// A text cell as a spreadsheet will not run it: a leading `'` before `=`, `+`, `-`, `@`, tab or
+/// carriage return.
+pub fn neutralise(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
 }
 
 /// Write the table as CSV to `path` (atomically; an existing file only with `overwrite`).

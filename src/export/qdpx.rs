@@ -74,8 +74,10 @@ impl Coding {
         project: &crate::project::Project,
         corpus: &crate::corpus::Corpus,
     ) -> Coding {
+        // Tags of themes the codebook lacks are exported under a stand-in "unknown theme" code
+        // rather than blocking the export (the CLI reports them: Project::problems).
         let themes = project
-            .codebook
+            .codebook_with_unknown_themes()
             .themes
             .iter()
             .map(|t| CodingTheme {
@@ -91,8 +93,11 @@ impl Coding {
             .iter()
             .map(|p| (p.plan_id.as_str(), p))
             .collect();
-        let mut tags: Vec<&crate::project::Tag> =
-            project.tags.iter().filter(|t| !t.orphaned).collect();
+        let mut tags: Vec<&crate::project::Tag> = project
+            .tags
+            .iter()
+            .filter(|t| !t.orphaned && !t.is_empty())
+            .collect();
         tags.sort_by_key(|t| t.tag_id);
         let segments = tags
             .into_iter()
@@ -202,20 +207,39 @@ impl Coding {
                 .and_then(|t| t.parent.as_deref())
                 .and_then(|p| index.get(p).copied())
         };
+        // Whether each theme's chain of parents ends at a root (true) or in a cycle (false),
+        // each theme walked once: linear in the number of themes, whatever the depth.
+        let n = self.themes.len();
+        let mut acyclic: Vec<Option<bool>> = vec![None; n];
+        let mut on_path = vec![false; n];
+        for start in 0..n {
+            let mut path = Vec::new();
+            let mut cur = Some(start);
+            let result = loop {
+                let Some(c) = cur else { break true };
+                if let Some(known) = acyclic.get(c).copied().flatten() {
+                    break known;
+                }
+                if on_path.get(c).copied().unwrap_or(true) {
+                    break false;
+                }
+                if let Some(x) = on_path.get_mut(c) {
+                    *x = true;
+                }
+                path.push(c);
+                cur = parent_of(c);
+            };
+            for i in path {
+                if let Some(x) = acyclic.get_mut(i) {
+                    *x = Some(result);
+                }
+            }
+        }
         let mut roots = Vec::new();
         let mut children: HashMap<usize, Vec<usize>> = HashMap::new();
-        for i in 0..self.themes.len() {
-            // Walk up: a cycle (or a self-parent) makes the theme a root.
-            let mut seen = HashSet::from([i]);
-            let mut cur = i;
-            let mut cyclic = false;
-            while let Some(p) = parent_of(cur) {
-                if !seen.insert(p) {
-                    cyclic = true;
-                    break;
-                }
-                cur = p;
-            }
+        for i in 0..n {
+            // A cycle (or a self-parent) makes the theme a root.
+            let cyclic = acyclic.get(i).copied().flatten() != Some(true);
             match parent_of(i) {
                 Some(p) if !cyclic => children.entry(p).or_default().push(i),
                 _ => roots.push(i),
@@ -284,20 +308,29 @@ fn valid_colour(c: &str) -> Option<String> {
 
 fn write_codes(out: &mut String, coding: &Coding) {
     let (roots, children) = coding.tree();
-    fn code(
-        out: &mut String,
-        coding: &Coding,
-        i: usize,
-        children: &HashMap<usize, Vec<usize>>,
-        depth: usize,
-    ) {
-        let Some(t) = coding.themes.get(i) else {
-            return;
+    // An explicit stack (no recursion over user-controlled depth); indentation stops growing
+    // after a few levels so that a deep tree cannot make the file grow with depth².
+    enum Step {
+        Open(usize, usize),
+        Close(usize),
+    }
+    let pad = |depth: usize| "  ".repeat(depth.min(12));
+    let mut stack: Vec<Step> = roots.iter().rev().map(|&r| Step::Open(r, 3)).collect();
+    while let Some(step) = stack.pop() {
+        let (i, depth) = match step {
+            Step::Close(depth) => {
+                let _ = writeln!(out, "{}</Code>", pad(depth));
+                continue;
+            }
+            Step::Open(i, depth) => (i, depth),
         };
-        let pad = "  ".repeat(depth);
+        let Some(t) = coding.themes.get(i) else {
+            continue;
+        };
+        let p = pad(depth);
         let _ = write!(
             out,
-            "{pad}<Code guid=\"{}\" name=\"{}\" isCodable=\"true\"",
+            "{p}<Code guid=\"{}\" name=\"{}\" isCodable=\"true\"",
             guid("theme", &t.theme_id),
             xml_escape(&t.name)
         );
@@ -308,19 +341,14 @@ fn write_codes(out: &mut String, coding: &Coding) {
         let description = t.description.as_deref().filter(|d| !d.is_empty());
         if kids.is_empty() && description.is_none() {
             out.push_str("/>\n");
-            return;
+            continue;
         }
         out.push_str(">\n");
         if let Some(d) = description {
-            let _ = writeln!(out, "{pad}  <Description>{}</Description>", xml_escape(d));
+            let _ = writeln!(out, "{p}  <Description>{}</Description>", xml_escape(d));
         }
-        for &k in kids {
-            code(out, coding, k, children, depth + 1);
-        }
-        let _ = writeln!(out, "{pad}</Code>");
-    }
-    for &r in &roots {
-        code(out, coding, r, &children, 3);
+        stack.push(Step::Close(depth));
+        stack.extend(kids.iter().rev().map(|&k| Step::Open(k, depth + 1)));
     }
 }
 

@@ -78,7 +78,7 @@ fn decode_html(path: &Path, bytes: &[u8]) -> Result<(&'static str, String), Impo
 }
 
 /// The charset a `<meta>` in the first few KiB declares.
-fn declared_charset(bytes: &[u8]) -> Option<&'static Encoding> {
+pub fn declared_charset(bytes: &[u8]) -> Option<&'static Encoding> {
     let head = &bytes[..bytes.len().min(8192)];
     let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
     let mut from = 0;
