@@ -84,7 +84,10 @@ fn main() -> std::process::ExitCode {
             use std::io::Write;
             // A closed pipe (`duizhao measures | head`) is not an error worth a panic.
             let mut out = std::io::stdout().lock();
-            match writeln!(out, "{}", text.trim_end()) {
+            // Control characters (a terminal escape sequence in a file name that became a plan
+            // id) are shown escaped, never sent to the terminal raw.
+            let text = duizhao::fsutil::escape_controls(text.trim_end());
+            match writeln!(out, "{text}") {
                 Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
                     eprintln!("error: cannot write output: {e}");
                     std::process::ExitCode::FAILURE

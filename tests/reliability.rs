@@ -783,10 +783,63 @@ fn thousands_of_orphans_are_found_again_or_flagged_in_one_pass() {
 #[cfg(unix)]
 #[test]
 fn control_characters_in_file_names_are_escaped_in_messages() {
-    let dir = folder_with(&[("evil\u{1b}[31mred\u{7}.txt", b"")]);
+    let seed = std::fs::read(common::seed("05_")).unwrap();
+    let dir = folder_with(&[
+        ("evil\u{1b}[31mred\u{7}.txt", &b""[..]),
+        ("plan\u{1b}]0;title\u{7}.txt", &seed[..]),
+    ]);
     let (ok, out, err) = duizhao(&["plans", dir.path().to_str().unwrap()]);
     assert!(ok, "the good file still loads: {err}");
     assert!(out.contains("济南市市中区"), "{out}");
     assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
+    assert!(!out.contains('\u{1b}'), "{out:?}");
+    assert!(out.contains("plan\\u{1b}]0;title\\u{7}#1"), "{out}");
     assert!(err.contains("\\u{1b}[31mred\\u{7}.txt"), "{err}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Property tests for decoding (a bounded fuzz run on every `cargo test`).
+
+mod decoding_properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Arbitrary bytes never panic: they decode, or give an error naming the file.
+        #[test]
+        fn any_bytes_decode_or_give_a_named_error(bytes in proptest::collection::vec(any::<u8>(), 0..3000)) {
+            match decode_bytes_checked(Path::new("fuzz.txt"), &bytes) {
+                Ok((file, warnings)) => {
+                    prop_assert!(!file.text.contains('\r'));
+                    prop_assert!(warnings.iter().all(|w| w.to_string().contains("fuzz.txt")));
+                }
+                Err(e) => prop_assert!(e.to_string().contains("fuzz.txt")),
+            }
+        }
+
+        /// Chinese UTF-8 text with one bad byte stays UTF-8: the rest of the text is intact and
+        /// the warning gives the bad byte's position.
+        #[test]
+        fn one_bad_byte_in_utf8_is_replaced_and_located(
+            text in "[\u{4e00}-\u{9fa5}，。：\n]{40,300}",
+            at in any::<proptest::sample::Index>(),
+            bad in 0x80u8..=0xFF,
+        ) {
+            let boundaries: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+            let pos = boundaries[at.index(boundaries.len())];
+            let mut bytes = text.as_bytes().to_vec();
+            bytes.insert(pos, bad);
+            let (file, warnings) = decode_bytes_checked(Path::new("p.txt"), &bytes).unwrap();
+            prop_assert_eq!(file.encoding, "UTF-8");
+            prop_assert_eq!(file.text.replacen('\u{FFFD}', "", 1), text);
+            prop_assert_eq!(warnings.len(), 1);
+            let located = matches!(
+                warnings[0].kind,
+                WarningKind::InvalidUtf8 { sequences: 1, first_byte, .. } if first_byte == pos
+            );
+            prop_assert!(located, "{:?}", warnings);
+        }
+    }
 }
