@@ -843,3 +843,20 @@ mod decoding_properties {
         }
     }
 }
+
+#[test]
+fn traditional_text_in_big5_or_gbk_reads_without_a_mojibake_warning() {
+    let text = "以習近平新時代中國特色社會主義思想為指導，深入貫徹落實黨中央、國務院關於城鄉融合發展的決策部署和省委、省政府工作要求，堅持城鄉融合發展正確方向，堅持農業農村優先發展。\n".repeat(5);
+    for enc in [encoding_rs::BIG5, encoding_rs::GBK] {
+        let (bytes, _, unmappable) = enc.encode(&text);
+        assert!(!unmappable);
+        let (file, warnings) = decode_bytes_checked(Path::new("trad.txt"), &bytes).unwrap();
+        eprintln!(
+            "{}: read as {} with {warnings:?}",
+            enc.name(),
+            file.encoding
+        );
+        assert_eq!(file.text, text, "{}", enc.name());
+        assert!(warnings.is_empty(), "{}: {warnings:?}", enc.name());
+    }
+}
