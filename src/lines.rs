@@ -24,6 +24,10 @@ pub enum LineKind {
     Toc,
     /// A short line repeated on many pages (running header or footer).
     RunningHeader,
+    /// Page chrome or metadata outside the document: front matter, a database export header, a
+    /// portal's metadata table, menus before the title, a web page's footer
+    /// (see [`crate::document::header`]).
+    Chrome,
     /// Anything else.
     Text,
 }
