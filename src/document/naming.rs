@@ -70,6 +70,7 @@ pub fn place_in_title(title_norm: &str) -> Option<String> {
         let head = &name[..first_unit];
         let n = head.chars().count();
         (2..=8).contains(&n)
+            && head.chars().all(crate::import::is_han)
             && !["关于", "推进", "加快", "支持", "建设", "实施", "印发", "进一步", "全面", "深化"]
                 .iter()
                 .any(|w| head.contains(w))

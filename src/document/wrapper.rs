@@ -112,7 +112,10 @@ pub fn ends_in_doc_type(t: &str) -> bool {
 
 fn title_like(t: &str) -> bool {
     let n = t.chars().count();
+    // A page title joins the document title with the site's sections (`…--学习专栏-某中学`).
+    let page_title = ["--", "|", "_", "－"].iter().any(|s| t.contains(s));
     (2..=90).contains(&n)
+        && !page_title
         && !t.contains(['。', ';', '!', '?', ':'])
         && !t.ends_with([',', '、'])
         && !t.starts_with('(')

@@ -11,6 +11,9 @@ struct Draft {
 
 pub(super) fn build_sections(ctx: &DocCtx, paras: &[Para]) -> Vec<Section> {
     let mut styles: Vec<NumberStyle> = Vec::new();
+    // Each style's last value and the chain of styles it sat in, for lists numbered straight
+    // through their parents (`22.` right under `三、` after `21.` under `（七）`).
+    let mut last_seen: Vec<(NumberStyle, u32, Vec<NumberStyle>)> = Vec::new();
     let mut flat: Vec<Draft> = Vec::new();
     let mut body_norm: Vec<Vec<String>> = Vec::new();
     let mut body_disp: Vec<Vec<String>> = Vec::new();
@@ -54,16 +57,40 @@ pub(super) fn build_sections(ctx: &DocCtx, paras: &[Para]) -> Vec<Section> {
             continue;
         }
         if let Some(n) = &p.numbering {
+            let continued = last_seen
+                .iter()
+                .find(|(st, _, _)| *st == n.style)
+                .filter(|(_, last, chain)| {
+                    n.value > 1
+                        && n.value == last + 1
+                        && chain.len() > styles.len() + 1
+                        && chain.starts_with(&styles)
+                })
+                .map(|(_, _, chain)| chain.clone());
             let level = match styles.iter().position(|s| *s == n.style) {
                 Some(k) => {
                     styles.truncate(k + 1);
                     k + 1
                 }
-                None => {
-                    styles.push(n.style);
-                    styles.len()
-                }
+                None => match continued {
+                    // Numbered straight through: the item keeps the depth of its list.
+                    Some(chain) => {
+                        styles = chain;
+                        styles.len()
+                    }
+                    None => {
+                        styles.push(n.style);
+                        styles.len()
+                    }
+                },
             };
+            match last_seen.iter_mut().find(|(st, _, _)| *st == n.style) {
+                Some(slot) => {
+                    slot.1 = n.value;
+                    slot.2 = styles.clone();
+                }
+                None => last_seen.push((n.style, n.value, styles.clone())),
+            }
             let (title_r, body_start) = split_title(&p.norm.text, n.rest);
             let title_norm = p.norm.text[title_r.clone()]
                 .trim_end_matches(['。', ':', ';', ' '])
@@ -164,7 +191,9 @@ fn nest(flat: Vec<Draft>) -> Vec<Section> {
             close(&mut stack, &mut roots);
         }
         let mut s = d.section;
-        s.level = stack.len() + 1;
+        // A list numbered straight through its parents keeps its depth under a parent that has
+        // no middle level (`三、` → `22.` stays at level 3).
+        s.level = (stack.len() + 1).max(d.level);
         stack.push(s);
     }
     while !stack.is_empty() {
