@@ -158,7 +158,8 @@ pub fn normalize_line(line: &str, base: usize) -> Normalized {
 /// (`年`, `月`, `日`). A digit next to a letter or another digit (`A0 1版`) starts no run.
 fn spaced_digit_runs(kept: &[(char, usize, usize)]) -> Vec<bool> {
     let mut out = vec![false; kept.len()];
-    let ascii_alnum = |k: Option<&(char, usize, usize)>| k.is_some_and(|t| t.0.is_ascii_alphanumeric());
+    let ascii_alnum =
+        |k: Option<&(char, usize, usize)>| k.is_some_and(|t| t.0.is_ascii_alphanumeric());
     let mut i = 0;
     while i < kept.len() {
         let starts = kept[i].0.is_ascii_digit() && !(i > 0 && ascii_alnum(kept.get(i - 1)));

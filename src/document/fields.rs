@@ -136,7 +136,6 @@ pub fn find_period(t: &str) -> Option<String> {
     None
 }
 
-
 /// The period of a five-year plan named by its ordinal: `第十个五年计划` or `“十四五”` →
 /// `2001-2005`, `2021-2025`. The 3rd plan began in 1966 after a three-year gap, each later one
 /// five years after the previous.
@@ -153,7 +152,10 @@ pub fn five_year_period(t: &str) -> Option<String> {
                 .iter()
                 .take_while(|c| "一二三四五六七八九十".contains(**c))
                 .collect();
-            let rest: String = chars[i + 1 + num.chars().count()..].iter().take(3).collect();
+            let rest: String = chars[i + 1 + num.chars().count()..]
+                .iter()
+                .take(3)
+                .collect();
             if !num.is_empty()
                 && rest.starts_with("个五年")
                 && let Some(n) = ordinal(&num)

@@ -104,11 +104,62 @@ pub fn gazetteer() -> &'static Gazetteer {
 
 /// The 55 ethnic minorities' names as autonomous units write them (without 族).
 const ETHNIC: &[&str] = &[
-    "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白", "土家",
-    "哈尼", "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇",
-    "柯尔克孜", "土", "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米",
-    "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔", "独龙",
-    "鄂伦春", "赫哲", "门巴", "珞巴", "基诺", "各族",
+    "蒙古",
+    "回",
+    "藏",
+    "维吾尔",
+    "苗",
+    "彝",
+    "壮",
+    "布依",
+    "朝鲜",
+    "满",
+    "侗",
+    "瑶",
+    "白",
+    "土家",
+    "哈尼",
+    "哈萨克",
+    "傣",
+    "黎",
+    "傈僳",
+    "佤",
+    "畲",
+    "高山",
+    "拉祜",
+    "水",
+    "东乡",
+    "纳西",
+    "景颇",
+    "柯尔克孜",
+    "土",
+    "达斡尔",
+    "仫佬",
+    "羌",
+    "布朗",
+    "撒拉",
+    "毛南",
+    "仡佬",
+    "锡伯",
+    "阿昌",
+    "普米",
+    "塔吉克",
+    "怒",
+    "乌孜别克",
+    "俄罗斯",
+    "鄂温克",
+    "德昂",
+    "保安",
+    "裕固",
+    "京",
+    "塔塔尔",
+    "独龙",
+    "鄂伦春",
+    "赫哲",
+    "门巴",
+    "珞巴",
+    "基诺",
+    "各族",
 ];
 
 /// Short form of a full name, if it has a usable one (two chars or more).
@@ -127,7 +178,18 @@ pub fn short_form(name: &str) -> Option<String> {
             return (s.chars().count() >= 2).then(|| s.to_string());
         }
     }
-    for suffix in ["特别行政区", "地区", "新区", "林区", "省", "市", "盟", "县", "区", "旗"] {
+    for suffix in [
+        "特别行政区",
+        "地区",
+        "新区",
+        "林区",
+        "省",
+        "市",
+        "盟",
+        "县",
+        "区",
+        "旗",
+    ] {
         if let Some(s) = name.strip_suffix(suffix)
             && s.chars().count() >= 2
         {
@@ -226,7 +288,10 @@ impl Gazetteer {
     }
 
     /// Candidate names starting at the start of `text`, longest first.
-    fn prefixes<'a>(&'a self, text: &'a str) -> impl Iterator<Item = (usize, &'a [(usize, NameForm)])> {
+    fn prefixes<'a>(
+        &'a self,
+        text: &'a str,
+    ) -> impl Iterator<Item = (usize, &'a [(usize, NameForm)])> {
         let ends: Vec<usize> = text
             .char_indices()
             .map(|(i, c)| i + c.len_utf8())
@@ -251,7 +316,9 @@ impl Gazetteer {
             let found = self.prefixes(rest).find_map(|(len, cands)| {
                 let mut best: Option<PlaceMatch> = None;
                 for &(k, form) in cands {
-                    let Some(d) = self.divisions.get(k) else { continue };
+                    let Some(d) = self.divisions.get(k) else {
+                        continue;
+                    };
                     if let Some(p) = parent {
                         // A chained name must lie inside the previous one.
                         let inside = d.level > p.level
@@ -271,7 +338,8 @@ impl Gazetteer {
                         form,
                     };
                     let better = best.as_ref().is_none_or(|b| {
-                        (m.form, self.divisions[k].level) < (b.form, self.divisions[b.division].level)
+                        (m.form, self.divisions[k].level)
+                            < (b.form, self.divisions[b.division].level)
                     });
                     if better {
                         best = Some(m);
@@ -309,9 +377,9 @@ impl Gazetteer {
                 let pick = cands
                     .iter()
                     .filter(|(k, f)| {
-                        self.divisions
-                            .get(*k)
-                            .is_some_and(|d| *f != NameForm::Short || d.level != DivisionLevel::County)
+                        self.divisions.get(*k).is_some_and(|d| {
+                            *f != NameForm::Short || d.level != DivisionLevel::County
+                        })
                     })
                     .min_by_key(|(k, f)| (*f, self.divisions.get(*k).map(|d| d.level)));
                 if let Some(&(k, _)) = pick {
@@ -322,8 +390,10 @@ impl Gazetteer {
             }
             i += step;
         }
-        let mut v: Vec<(usize, usize, usize)> =
-            counts.into_iter().map(|(k, (n, first))| (k, n, first)).collect();
+        let mut v: Vec<(usize, usize, usize)> = counts
+            .into_iter()
+            .map(|(k, (n, first))| (k, n, first))
+            .collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)));
         v.into_iter().map(|(k, n, _)| (k, n)).collect()
     }
@@ -374,11 +444,17 @@ mod tests {
         };
         assert_eq!(
             names("济南市市中区国家城乡融合发展试验区"),
-            Some((vec!["济南市".into(), "市中区".into()], "济南市市中区".into()))
+            Some((
+                vec!["济南市".into(), "市中区".into()],
+                "济南市市中区".into()
+            ))
         );
         assert_eq!(
             names("上海市奉贤区柘林镇人民政府"),
-            Some((vec!["上海市".into(), "奉贤区".into()], "上海市奉贤区".into()))
+            Some((
+                vec!["上海市".into(), "奉贤区".into()],
+                "上海市奉贤区".into()
+            ))
         );
         assert_eq!(names("关于推进"), None);
         // 市中 alone is not 市中区.

@@ -162,8 +162,8 @@ pub fn scan(original: &str, lines: &mut [Line]) -> Header {
     };
     // YAML front matter.
     if lines[first].norm.text.trim() == "---"
-        && let Some(close) = (first + 1..lines.len().min(first + 80))
-            .find(|&k| lines[k].norm.text.trim() == "---")
+        && let Some(close) =
+            (first + 1..lines.len().min(first + 80)).find(|&k| lines[k].norm.text.trim() == "---")
     {
         for k in first..=close {
             if let Some((key, value)) = raw(original, &lines[k]).split_once([':', '：'])
@@ -296,9 +296,11 @@ fn mark_footer(lines: &mut [Line]) {
 /// `附件1：….pdf`: a link to an attached file, not text.
 pub fn is_file_link(t: &str) -> bool {
     let lower = t.trim().to_ascii_lowercase();
-    [".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".zip", ".rar", ".ofd"]
-        .iter()
-        .any(|e| lower.ends_with(e))
+    [
+        ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".zip", ".rar", ".ofd",
+    ]
+    .iter()
+    .any(|e| lower.ends_with(e))
         && t.chars().count() <= 120
 }
 
@@ -315,7 +317,8 @@ mod tests {
 
     #[test]
     fn yaml_front_matter_is_fields() {
-        let text = "---\n标题: 关于印发《规划》的通知\n文号: 奉柘府〔2023〕21号\n---\n\n# 标题\n正文。";
+        let text =
+            "---\n标题: 关于印发《规划》的通知\n文号: 奉柘府〔2023〕21号\n---\n\n# 标题\n正文。";
         let (k, h) = kinds(text);
         assert!(k[..4].iter().all(|k| *k == LineKind::Chrome));
         assert_eq!(h.get(&["文号"]), Some("奉柘府〔2023〕21号"));

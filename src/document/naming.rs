@@ -11,7 +11,14 @@ use super::gazetteer::{DivisionLevel, gazetteer};
 use super::places::{ORG_ENDINGS, title_norm_place};
 
 /// Central organs whose names do not end in an organisation word.
-const CENTRAL: &[&str] = &["中共中央", "国务院", "党中央", "全国人大", "中央军委", "国务院办公厅"];
+const CENTRAL: &[&str] = &[
+    "中共中央",
+    "国务院",
+    "党中央",
+    "全国人大",
+    "中央军委",
+    "国务院办公厅",
+];
 
 /// Does a title prefix read as issuing bodies (`中共中央 国务院`, `安徽省人民政府办公厅`)?
 fn is_issuer(prefix: &str) -> bool {
@@ -71,9 +78,20 @@ pub fn place_in_title(title_norm: &str) -> Option<String> {
         let n = head.chars().count();
         (2..=8).contains(&n)
             && head.chars().all(crate::import::is_han)
-            && !["关于", "推进", "加快", "支持", "建设", "实施", "印发", "进一步", "全面", "深化"]
-                .iter()
-                .any(|w| head.contains(w))
+            && ![
+                "关于",
+                "推进",
+                "加快",
+                "支持",
+                "建设",
+                "实施",
+                "印发",
+                "进一步",
+                "全面",
+                "深化",
+            ]
+            .iter()
+            .any(|w| head.contains(w))
     };
     (known || head_ok).then_some(name)
 }
@@ -92,8 +110,9 @@ pub fn most_named_place(text: &str) -> Option<String> {
     if top_div.level == DivisionLevel::Province
         && let Some(&(k, _)) = rest.iter().find(|(k, m)| {
             *m * 2 >= n
-                && g.get(*k)
-                    .is_some_and(|d| d.level != DivisionLevel::Province && d.province == top_div.province)
+                && g.get(*k).is_some_and(|d| {
+                    d.level != DivisionLevel::Province && d.province == top_div.province
+                })
         })
     {
         return g.get(k).map(|d| d.name.clone());
@@ -116,7 +135,8 @@ pub fn place_of(title_norm: Option<&str>, issuer: Option<&str>) -> Option<String
     title_norm
         .and_then(|t| {
             let t = super::wrapper::compact(t);
-            let t = issuer_of_title(&t).map_or(t.clone(), |i| t[i.replace(' ', "").len()..].to_string());
+            let t = issuer_of_title(&t)
+                .map_or(t.clone(), |i| t[i.replace(' ', "").len()..].to_string());
             from(&t)
         })
         .or_else(|| issuer.and_then(from))
@@ -129,15 +149,21 @@ mod tests {
     #[test]
     fn issuers_and_short_titles() {
         assert_eq!(
-            issuer_of_title("中共中央 国务院关于支持浙江高质量发展建设共同富裕示范区的意见").as_deref(),
+            issuer_of_title("中共中央 国务院关于支持浙江高质量发展建设共同富裕示范区的意见")
+                .as_deref(),
             Some("中共中央 国务院")
         );
         assert_eq!(
-            issuer_of_title("北京市经济和信息化局印发《关于推进北京市数据专区建设的指导意见》的通知")
-                .as_deref(),
+            issuer_of_title(
+                "北京市经济和信息化局印发《关于推进北京市数据专区建设的指导意见》的通知"
+            )
+            .as_deref(),
             Some("北京市经济和信息化局")
         );
-        assert_eq!(issuer_of_title("关于推进北京市数据专区建设的指导意见"), None);
+        assert_eq!(
+            issuer_of_title("关于推进北京市数据专区建设的指导意见"),
+            None
+        );
         assert_eq!(
             short_title("中共中央 国务院关于支持浙江高质量发展建设共同富裕示范区的意见"),
             "支持浙江高质量发展建设共同富裕示范区的意见"
@@ -150,8 +176,14 @@ mod tests {
 
     #[test]
     fn places_in_titles() {
-        assert_eq!(place_in_title("包头市2022年数字政府建设考评办法").as_deref(), Some("包头市"));
-        assert_eq!(place_in_title("柘林镇文物保护规划").as_deref(), Some("柘林镇"));
+        assert_eq!(
+            place_in_title("包头市2022年数字政府建设考评办法").as_deref(),
+            Some("包头市")
+        );
+        assert_eq!(
+            place_in_title("柘林镇文物保护规划").as_deref(),
+            Some("柘林镇")
+        );
         assert_eq!(place_in_title("关于推进北京市数据专区建设的指导意见"), None);
         assert_eq!(place_in_title("“无废城市”建设试点工作方案"), None);
         assert_eq!(place_in_title("支持工业互联网发展若干政策"), None);

@@ -45,7 +45,11 @@ pub fn title_norm_place(title: &str) -> Option<String> {
     let mut i = 0;
     while i < chars.len() && i < 24 {
         let rest: String = chars[i..].iter().collect();
-        if let Some(len) = unit_at(&rest) {
+        // A unit character that starts a word (`乡村`, `市场`, `区域`, `县域`) is no unit.
+        let word = chars
+            .get(i + unit_at(&rest).unwrap_or(0))
+            .is_some_and(|c| "村场域级内外民".contains(*c));
+        if let Some(len) = unit_at(&rest).filter(|_| !word) {
             let candidate = i + len;
             // The first unit must start the name; later ones chain (济南市 + 市中区) only if short.
             let piece: String = chars[end..candidate].iter().collect();
@@ -206,6 +210,10 @@ mod tests {
             Some("淄博市")
         );
         assert_eq!(
+            title_norm_place("湖州市数字乡村建设实施方案").as_deref(),
+            Some("湖州市")
+        );
+        assert_eq!(
             admin_level("上海市浦东新区（临港地区）").as_deref(),
             Some("新区")
         );
@@ -217,7 +225,10 @@ mod tests {
             province_by_gazetteer("济南市市中区").as_deref(),
             Some("山东省")
         );
-        assert_eq!(province_by_gazetteer("包头市").as_deref(), Some("内蒙古自治区"));
+        assert_eq!(
+            province_by_gazetteer("包头市").as_deref(),
+            Some("内蒙古自治区")
+        );
         assert_eq!(province_by_gazetteer("某某市"), None);
     }
 }

@@ -14,8 +14,8 @@
 //! are page chrome (menus, page titles) unless they carry metadata. If that document is a notice,
 //! each later title block that matches a name the notice issues starts an issued document; if no
 //! name matches, the first title block after the notice's date does. An attachment becomes a part
-//! of its own only if it has an outline (two or more top-level headings); a list of names stays
-//! in its document.
+//! of its own if it has an outline (two or more top-level headings) or follows one that has; a
+//! list of names right after its document stays in it.
 
 use std::ops::Range;
 
@@ -205,10 +205,8 @@ fn body_after(lines: &[Line], text: &[usize], end: usize, title: &str) -> Option
             continue;
         }
         let addressee = t.ends_with(':') && t.chars().count() <= 100;
-        let body = addressee
-            || parse_number(t).is_some()
-            || t.contains('。')
-            || t.chars().count() >= 40;
+        let body =
+            addressee || parse_number(t).is_some() || t.contains('。') || t.chars().count() >= 40;
         return body.then_some(p);
     }
     None
@@ -324,7 +322,10 @@ pub fn split(lines: &mut [Line]) -> Segmentation {
         }
     }
     let line_range = |r: Range<usize>| -> Range<usize> {
-        match (text.get(r.start), r.end.checked_sub(1).and_then(|e| text.get(e))) {
+        match (
+            text.get(r.start),
+            r.end.checked_sub(1).and_then(|e| text.get(e)),
+        ) {
             (Some(&a), Some(&b)) => a..b + 1,
             _ => 0..0,
         }
@@ -332,7 +333,9 @@ pub fn split(lines: &mut [Line]) -> Segmentation {
     let t0_text = block_text(lines, &text, t0..t0_end);
     let is_notice = ends_in_doc_type(&t0_text)
         && strip_trailing_parens(&t0_text).ends_with("通知")
-        && ["印发", "转发", "发布", "颁布"].iter().any(|v| t0_text.contains(v));
+        && ["印发", "转发", "发布", "颁布"]
+            .iter()
+            .any(|v| t0_text.contains(v));
     if !is_notice {
         return Segmentation {
             notice: None,
@@ -351,9 +354,9 @@ pub fn split(lines: &mut [Line]) -> Segmentation {
     let mut used: Vec<String> = Vec::new();
     for &(s, e) in &later {
         let key = title_key(&block_text(lines, &text, s..e));
-        let hit = names
-            .iter()
-            .find(|n| !used.contains(n) && (**n == key || strip_key_period(n) == strip_key_period(&key)));
+        let hit = names.iter().find(|n| {
+            !used.contains(n) && (**n == key || strip_key_period(n) == strip_key_period(&key))
+        });
         if let Some(n) = hit {
             used.push(n.clone());
             starts.push((s, e));
@@ -361,8 +364,9 @@ pub fn split(lines: &mut [Line]) -> Segmentation {
     }
     if starts.is_empty() {
         // No name matched: the first title block after the notice's date.
-        let date_at = (t0_end..text.len().min(t0_end + 30))
-            .find(|&p| find_date(norm(lines, text[p])).is_some() && is_meta_line(norm(lines, text[p])));
+        let date_at = (t0_end..text.len().min(t0_end + 30)).find(|&p| {
+            find_date(norm(lines, text[p])).is_some() && is_meta_line(norm(lines, text[p]))
+        });
         if let Some(d) = date_at
             && let Some(&(s, e)) = later.iter().find(|(s, _)| *s > d)
         {
@@ -475,7 +479,10 @@ fn attachment_marker(t: &str) -> Option<String> {
 
 /// Split attachments with an outline of their own off a document part.
 fn attachments(lines: &[Line], part: DocPart) -> Vec<DocPart> {
-    let text = text_lines(lines, part.title_lines.end.max(part.lines.start)..part.lines.end);
+    let text = text_lines(
+        lines,
+        part.title_lines.end.max(part.lines.start)..part.lines.end,
+    );
     let mut cuts: Vec<(usize, Range<usize>, String)> = Vec::new();
     let mut p = 0;
     while p < text.len() {
@@ -505,7 +512,9 @@ fn attachments(lines: &[Line], part: DocPart) -> Vec<DocPart> {
                 ) && n.value <= 2
             })
             .count();
-        if heads >= 2 {
+        // An attachment without an outline (a list of names) stays in its document, unless an
+        // attachment with an outline came before it: then it ends that one.
+        if heads >= 2 || !cuts.is_empty() {
             let title_lines = text[p + 1]..text[end - 1] + 1;
             cuts.push((text[p], title_lines, label));
         }

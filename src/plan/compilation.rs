@@ -248,4 +248,3 @@ fn repeated_titles(original: &str, lines: &[Line]) -> Option<Vec<PilotStart>> {
     let distinct: std::collections::BTreeSet<&String> = starts.iter().map(|s| &s.name).collect();
     (distinct.len() >= 3).then_some(starts)
 }
-

@@ -378,7 +378,6 @@ fn is_date_line(t: &str) -> bool {
             || t.ends_with("印发"))
 }
 
-
 fn is_meta_line(t: &str) -> bool {
     let n = t.chars().count();
     if is_date_line(t) || find_doc_number(t).is_some() && n <= 24 {
@@ -456,9 +455,7 @@ fn title_display(raw: &str) -> String {
     let compact: String = raw.split_whitespace().collect();
     match naming::issuer_of_title(raw) {
         Some(issuer) if issuer.contains(' ') => {
-            let rest = compact
-                .get(issuer.replace(' ', "").len()..)
-                .unwrap_or("");
+            let rest = compact.get(issuer.replace(' ', "").len()..).unwrap_or("");
             format!("{issuer}{rest}")
         }
         _ => compact,
@@ -655,7 +652,13 @@ fn build_plan(
                 .find(org_line)
                 .map(str::to_string)
         })
-        .or_else(|| pre_title.iter().copied().find(|t| org_line(&t)).map(str::to_string))
+        .or_else(|| {
+            pre_title
+                .iter()
+                .copied()
+                .find(|t| org_line(&t))
+                .map(str::to_string)
+        })
         .or_else(|| title.as_deref().and_then(naming::issuer_of_title))
         .or_else(|| issuer_in_title(&title_norm))
         .or_else(|| field(&["发文机关", "制发机关", "发布机构", "发布单位", "发布部门"]));
@@ -703,9 +706,19 @@ fn build_plan(
             .iter()
             .find(|t| ORG_ENDINGS.iter().any(|e| t.ends_with(e)) && t.chars().count() <= 40)
             .map(|t| t.to_string())
-            .or_else(|| front_texts.iter().chain(&pre_title).find_map(|t| adopted_by(t)));
+            .or_else(|| {
+                front_texts
+                    .iter()
+                    .chain(&pre_title)
+                    .find_map(|t| adopted_by(t))
+            });
     }
-    meta.place = naming::place_of(Some(&title_norm).filter(|t| !t.is_empty()).map(|t| t.as_str()), meta.issuer.as_deref());
+    meta.place = naming::place_of(
+        Some(&title_norm)
+            .filter(|t| !t.is_empty())
+            .map(|t| t.as_str()),
+        meta.issuer.as_deref(),
+    );
     let body = &body[..body_end];
     let paras_body = build_paragraphs(body);
     let mut sections = build_sections(ctx, &paras_body);
@@ -780,4 +793,3 @@ fn measures_of(
         })
         .collect()
 }
-

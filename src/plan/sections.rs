@@ -235,11 +235,27 @@ pub(super) fn untitled_section(ctx: &DocCtx, paras: &[Para], title: Option<Strin
 pub(super) fn assign_kinds(sections: &mut [Section]) {
     let mut after_safeguards = false;
     for s in sections.iter_mut() {
-        let kind = SectionKind::from_title(&s.title_norm).unwrap_or(if after_safeguards {
-            SectionKind::Other
-        } else {
-            SectionKind::Tasks
-        });
+        // By the heading's meaning first, then by its content: a top-level section most of whose
+        // sub-headings are safeguards (加强组织领导, 强化资金保障) is one; then by its place.
+        let by_children = || {
+            let kinds: Vec<Option<SectionKind>> = s
+                .children
+                .iter()
+                .map(|c| SectionKind::from_title(&c.title_norm))
+                .collect();
+            let safe = kinds
+                .iter()
+                .filter(|k| **k == Some(SectionKind::Safeguards))
+                .count();
+            (kinds.len() >= 2 && safe * 3 >= kinds.len() * 2).then_some(SectionKind::Safeguards)
+        };
+        let kind = SectionKind::from_title(&s.title_norm)
+            .or_else(by_children)
+            .unwrap_or(if after_safeguards {
+                SectionKind::Other
+            } else {
+                SectionKind::Tasks
+            });
         after_safeguards |= kind == SectionKind::Safeguards;
         s.kind = kind;
         inherit_kinds(s);
@@ -272,4 +288,3 @@ pub(super) fn renumber(sections: &mut [Section], next: &mut usize) {
         renumber(&mut s.children, next);
     }
 }
-
