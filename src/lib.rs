@@ -10,6 +10,7 @@ pub mod cli;
 pub mod collate;
 pub mod comparison;
 pub mod corpus;
+pub mod document;
 pub mod export;
 pub mod formats;
 pub mod fsutil;

@@ -24,6 +24,10 @@ pub enum LineKind {
     Toc,
     /// A short line repeated on many pages (running header or footer).
     RunningHeader,
+    /// Page chrome or metadata outside the document: front matter, a database export header, a
+    /// portal's metadata table, menus before the title, a web page's footer
+    /// (see [`crate::document::header`]).
+    Chrome,
     /// Anything else.
     Text,
 }
@@ -49,22 +53,123 @@ impl Line {
 }
 
 /// Split the original text into lines and classify them.
+///
+/// Headings run into each other on one line (`第三篇推进改革开放第十三章深化各项改革`, a
+/// regulation's `第一章 总则第一条 为了…`) are split into lines of their own, so `line_no` is the
+/// index in the returned vector, not always the file's line number.
 pub fn classify_lines(original: &str) -> Vec<Line> {
-    let mut lines = Vec::new();
+    let mut lines: Vec<Line> = Vec::new();
     let mut start = 0;
-    for (line_no, raw) in original.split('\n').enumerate() {
+    for raw in original.split('\n') {
         let norm = normalize_line(raw, start);
-        let kind = classify_one(&norm.text);
-        lines.push(Line {
-            line_no,
-            orig_range: start..start + raw.len(),
-            norm,
-            kind,
-        });
+        let cuts = run_in_heading_cuts(&norm.text);
+        if cuts.is_empty() {
+            let kind = classify_one(&norm.text);
+            lines.push(Line {
+                line_no: lines.len(),
+                orig_range: start..start + raw.len(),
+                norm,
+                kind,
+            });
+        } else {
+            let mut bounds: Vec<usize> = vec![start];
+            bounds.extend(cuts.iter().map(|&c| norm.to_orig(c)));
+            bounds.push(start + raw.len());
+            for w in bounds.windows(2) {
+                let (a, b) = (w[0], w[1]);
+                let piece = original.get(a..b).unwrap_or("");
+                let norm = normalize_line(piece, a);
+                let kind = classify_one(&norm.text);
+                lines.push(Line {
+                    line_no: lines.len(),
+                    orig_range: a..b,
+                    norm,
+                    kind,
+                });
+            }
+        }
         start += raw.len() + 1;
     }
+    mark_toc_block(&mut lines);
     mark_running_headers(&mut lines);
     lines
+}
+
+/// Where a line that starts with a 第X篇/章/节 heading has another 第X篇/章/节/条 heading run into
+/// it with no sentence end before it: byte offsets of the later headings in the normalised line.
+fn run_in_heading_cuts(t: &str) -> Vec<usize> {
+    use crate::outline::NumberStyle;
+    let big = |style: NumberStyle| {
+        matches!(
+            style,
+            NumberStyle::Division | NumberStyle::Chapter | NumberStyle::Part
+        )
+    };
+    if !t.starts_with('第') || !parse_number(t).is_some_and(|n| big(n.style)) {
+        return Vec::new();
+    }
+    let mut cuts = Vec::new();
+    let mut from = 0;
+    for (i, c) in t.char_indices().skip(1) {
+        if c != '第' {
+            continue;
+        }
+        let head = &t[from..i];
+        if head.contains(['。', ';', '!', '?']) || head.chars().count() > 40 {
+            break;
+        }
+        let Some(n) = parse_number(&t[i..]) else {
+            continue;
+        };
+        if (big(n.style) || n.style == NumberStyle::Article) && head.chars().count() >= 3 {
+            cuts.push(i);
+            from = i;
+            if n.style == NumberStyle::Article {
+                break;
+            }
+        }
+    }
+    cuts
+}
+
+/// Lines after a `目录` line (alone or run into the first entry: `目录序言`) that start with a
+/// heading number and hold no sentence are the table of contents, up to the first other line or
+/// the first heading that repeats the first entry (the body starting again).
+fn mark_toc_block(lines: &mut [Line]) {
+    let mut k = 0;
+    while k < lines.len() {
+        let compact: String = lines[k].norm.text.split_whitespace().collect();
+        let opens = matches!(lines[k].kind, LineKind::Text | LineKind::Toc)
+            && (compact.starts_with("目录") || compact.starts_with("目次"))
+            && compact.chars().count() <= 12;
+        if !opens {
+            k += 1;
+            continue;
+        }
+        lines[k].kind = LineKind::Toc;
+        let mut first: Option<(crate::outline::NumberStyle, u32)> = None;
+        let mut j = k + 1;
+        while j < lines.len() {
+            let l = &lines[j];
+            if l.kind == LineKind::Blank || l.kind == LineKind::Toc {
+                j += 1;
+                continue;
+            }
+            let t = &l.norm.text;
+            let Some(n) = parse_number(t) else { break };
+            if l.kind != LineKind::Text || t.contains(['。', ';']) || t.chars().count() > 60 {
+                break;
+            }
+            match first {
+                None => first = Some((n.style, n.value)),
+                Some(f) if f == (n.style, n.value) => break,
+                Some(_) => {}
+            }
+            lines[j].kind = LineKind::Toc;
+            j += 1;
+        }
+        k = j;
+    }
 }
 
 fn classify_one(t: &str) -> LineKind {
@@ -182,6 +287,34 @@ fn mark_running_headers(lines: &mut [Line]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn headings_run_together_are_split() {
+        let text = "第三篇推进改革开放第十三章深化各项改革\n第一节推进国有企业改革\n第一章 总则第一条 为了规范管理，制定本办法。";
+        let lines = classify_lines(text);
+        let texts: Vec<&str> = lines.iter().map(|l| l.norm.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "第三篇推进改革开放",
+                "第十三章深化各项改革",
+                "第一节推进国有企业改革",
+                "第一章总则",
+                "第一条为了规范管理,制定本办法。"
+            ]
+        );
+        assert_eq!(&text[lines[1].orig_range.clone()], "第十三章深化各项改革");
+        assert!(lines.iter().enumerate().all(|(k, l)| l.line_no == k));
+    }
+
+    #[test]
+    fn a_run_together_table_of_contents_is_toc() {
+        let text = "目录序言\n第一篇指导思想\n第一章指导思想第二章主要目标第二篇调整结构\n序言正文没有句号\n第一篇指导思想\n第一章指导思想";
+        let lines = classify_lines(text);
+        let kinds: Vec<LineKind> = lines.iter().map(|l| l.kind).collect();
+        assert!(kinds[..6].iter().all(|k| *k == LineKind::Toc), "{kinds:?}");
+        assert!(kinds[6..].iter().all(|k| *k == LineKind::Text), "{kinds:?}");
+    }
 
     #[test]
     fn debris_is_recognised() {

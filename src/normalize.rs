@@ -109,9 +109,14 @@ pub fn normalize_line(line: &str, base: usize) -> Normalized {
         kept.push((fold_char(c), base + at, base + end));
         i += 1;
     }
-    // Drop whitespace except a single space between ASCII alphanumerics.
+    // Drop whitespace except a single space between ASCII alphanumerics; spaces inside a run of
+    // single digits (a newspaper archive's `2 0 0 1年2月1 6日`) go too.
+    let in_digit_run = spaced_digit_runs(&kept);
     let mut spaced: Vec<(char, usize, usize)> = Vec::with_capacity(kept.len());
     for (idx, &(c, s, e)) in kept.iter().enumerate() {
+        if c.is_whitespace() && in_digit_run.get(idx).copied().unwrap_or(false) {
+            continue;
+        }
         if c.is_whitespace() {
             let prev = spaced.last().map(|t| t.0);
             let next = kept[idx + 1..]
@@ -144,6 +149,46 @@ pub fn normalize_line(line: &str, base: usize) -> Normalized {
     }
     if out.text.is_empty() {
         out.orig_end = base + line.len();
+    }
+    out
+}
+
+/// Which whitespace chars lie inside a run of single digits separated by single spaces
+/// (`2 0 0 1`, `1 6日`): runs of three or more digits, or of two followed by a non-ASCII char
+/// (`年`, `月`, `日`). A digit next to a letter or another digit (`A0 1版`) starts no run.
+fn spaced_digit_runs(kept: &[(char, usize, usize)]) -> Vec<bool> {
+    let mut out = vec![false; kept.len()];
+    let ascii_alnum =
+        |k: Option<&(char, usize, usize)>| k.is_some_and(|t| t.0.is_ascii_alphanumeric());
+    let mut i = 0;
+    while i < kept.len() {
+        let starts = kept[i].0.is_ascii_digit() && !(i > 0 && ascii_alnum(kept.get(i - 1)));
+        if !starts {
+            i += 1;
+            continue;
+        }
+        // Extend: digit (space digit)*, each digit alone.
+        let mut end = i + 1;
+        let mut digits = 1;
+        while end + 1 < kept.len()
+            && kept[end].0 == ' '
+            && kept[end + 1].0.is_ascii_digit()
+            && !ascii_alnum(kept.get(end + 2))
+        {
+            end += 2;
+            digits += 1;
+        }
+        let after = kept.get(end).map(|t| t.0);
+        let lone = !ascii_alnum(kept.get(end));
+        let ok = lone && (digits >= 3 || (digits == 2 && after.is_some_and(|c| !c.is_ascii())));
+        if ok {
+            for (k, t) in kept.iter().enumerate().take(end).skip(i) {
+                if t.0 == ' ' {
+                    out[k] = true;
+                }
+            }
+        }
+        i = end.max(i + 1);
     }
     out
 }
@@ -286,6 +331,17 @@ mod tests {
             0,
         );
         assert_eq!(n.text, "各区县经济资(入股)村(居)(1)方案(2020-2025年)");
+    }
+
+    #[test]
+    fn spaced_newspaper_digits_close_up() {
+        assert_eq!(
+            normalize_line("(2 0 0 1年2月1 6日云南省)", 0).text,
+            "(2001年2月16日云南省)"
+        );
+        assert_eq!(normalize_line("第 A0 1版", 0).text, "第A0 1版");
+        assert_eq!(normalize_line("BH6 6", 0).text, "BH6 6");
+        assert_eq!(normalize_line("到 2020 年", 0).text, "到2020年");
     }
 
     #[test]

@@ -252,19 +252,20 @@ impl SectionKind {
     /// Kind named by a heading's (simplified) title alone, if it names one.
     pub fn from_title(title: &str) -> Option<SectionKind> {
         let has = |keys: &[&str]| keys.iter().any(|k| title.contains(k));
-        if has(&[
-            "保障",
-            "组织实施",
-            "组织领导",
-            "实施步骤",
-            "工作要求",
-            "推进机制",
-            "工作机制",
-            "督导",
-            "考核",
-            "监测评估",
-            "宣传引导",
-        ]) {
+        if safeguard_title(title)
+            || has(&[
+                "组织实施",
+                "组织领导",
+                "实施步骤",
+                "工作要求",
+                "推进机制",
+                "工作机制",
+                "督导",
+                "考核",
+                "监测评估",
+                "宣传引导",
+            ])
+        {
             return Some(SectionKind::Safeguards);
         }
         if has(&[
@@ -311,6 +312,26 @@ impl SectionKind {
         }
         None
     }
+}
+
+/// Does a heading name safeguards (`保障措施`, `（五）强化用地保障`) rather than a task that
+/// mentions 保障 (`持续增强粮食等重要农产品供给保障能力`, `完善社会保障体系`)? 保障 must be the
+/// heading's head noun: the end of the heading (before `措施`/`机制`/`体系`), in a short heading
+/// whose object is not a policy area of its own (社会保障, 住房保障 are tasks).
+pub fn safeguard_title(title: &str) -> bool {
+    let t = title.trim_end_matches(['。', ':', ' ']);
+    let core = ["措施", "机制", "工作"]
+        .iter()
+        .find_map(|s| t.strip_suffix(s))
+        .unwrap_or(t);
+    let Some(head) = core.strip_suffix("保障") else {
+        return false;
+    };
+    const AREAS: &[&str] = &[
+        "社会", "住房", "医疗", "养老", "民生", "生活", "就业", "粮食", "供给", "安全", "基本",
+        "社保", "权益", "供应",
+    ];
+    core.chars().count() <= 10 && !AREAS.iter().any(|a| head.ends_with(a))
 }
 
 /// One section of a plan's outline.
@@ -578,6 +599,30 @@ mod tests {
         assert!(
             title.is_empty(),
             "a long first sentence is an untitled item"
+        );
+    }
+
+    #[test]
+    fn safeguards_by_meaning_not_by_substring() {
+        assert_eq!(
+            SectionKind::from_title("保障措施"),
+            Some(SectionKind::Safeguards)
+        );
+        assert_eq!(
+            SectionKind::from_title("强化用地保障"),
+            Some(SectionKind::Safeguards)
+        );
+        assert_eq!(
+            SectionKind::from_title("组织保障"),
+            Some(SectionKind::Safeguards)
+        );
+        assert_ne!(
+            SectionKind::from_title("持续增强粮食等重要农产品供给保障能力"),
+            Some(SectionKind::Safeguards)
+        );
+        assert_ne!(
+            SectionKind::from_title("完善社会保障体系"),
+            Some(SectionKind::Safeguards)
         );
     }
 

@@ -332,6 +332,10 @@ pub fn plan_json(p: &Plan) -> Value {
         "issuer": p.meta.issuer,
         "date": p.meta.date,
         "period": p.meta.period,
+        "place": p.meta.place,
+        "notice_title": p.meta.notice_title,
+        "attachment": p.meta.attachment,
+        "attached_to": p.meta.attached_to,
         "sections": p.section_count(),
         "measures": p.measures().len(),
     })
