@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use duizhao::align::align;
+use duizhao::align::{Params, align};
 use duizhao::align_eval::{Labels, evaluate};
 use duizhao::comparison::Comparison;
 use duizhao::corpus::{default_seed_dir, load_paths};
@@ -75,9 +75,33 @@ fn main() {
         eight.len(),
         start.elapsed().as_secs_f64() * 1000.0 / runs as f64
     );
+    // The engine_seeds workload (benches/engine.rs): analysis, units of every plan, every pair.
+    let seeds = load_paths(&[default_seed_dir()]);
+    let start = Instant::now();
+    let seed_analysis = Analysis::build(&seeds.plans);
+    let analysis_ms = start.elapsed().as_secs_f64() * 1000.0;
+    let start = Instant::now();
+    let units: Vec<Vec<duizhao::align::Unit>> = seeds
+        .plans
+        .iter()
+        .enumerate()
+        .map(|(i, p)| duizhao::align::units(p, i, &seed_analysis))
+        .collect();
+    let mut rows = 0;
+    let mut pairs = 0;
+    for i in 0..units.len() {
+        for j in i + 1..units.len() {
+            rows += duizhao::align::align_units(&[&units[i], &units[j]], &[]).len();
+            pairs += 1;
+        }
+    }
+    println!(
+        "engine_seeds (one run, dev profile): analysis {analysis_ms:.1} ms, units + {pairs} pair alignments {:.1} ms ({rows} rows)",
+        start.elapsed().as_secs_f64() * 1000.0
+    );
     match Labels::load(&dir) {
         Ok(labels) => {
-            let (splits, pairs) = evaluate(&corpus, &analysis, &labels);
+            let (splits, pairs) = evaluate(&corpus, &analysis, &labels, &Params::default());
             for (split, s) in &splits {
                 println!(
                     "{split}: {} pairs, P={:.3} R={:.3} F1={:.3} (predicted {}, gold {}, correct {}, unmatched sections {})",
@@ -107,4 +131,75 @@ fn main() {
         }
         Err(e) => println!("no labels: {e}"),
     }
+    if args.iter().any(|a| a == "--grid")
+        && let Ok(labels) = Labels::load(&dir)
+    {
+        grid(&corpus, &analysis, &labels, &four);
+    }
+}
+
+/// Search the constants on the TUNE pairs only; print the best settings with their four-plan
+/// figures.
+fn grid(
+    corpus: &duizhao::corpus::Corpus,
+    analysis: &Analysis,
+    labels: &Labels,
+    four: &[usize],
+) {
+    let tune = Labels {
+        pairs: labels
+            .pairs
+            .iter()
+            .filter(|p| p.split == "tune")
+            .cloned()
+            .collect(),
+        sections: labels.sections.clone(),
+    };
+    let mut results = Vec::new();
+    for min_affinity in [0.05, 0.08] {
+        for min_group in [0.04, 0.06, 0.08] {
+            for w_link in [0.8, 1.5] {
+                for link_any in [0.15, 0.3] {
+                    for attach in [0.06, 0.1] {
+                        for max_cell_units in [2, 3] {
+                            let params = Params {
+                                min_affinity,
+                                min_group,
+                                w_link,
+                                link_any,
+                                attach,
+                                max_cell_units,
+                                ..Params::default()
+                            };
+                            let (splits, _) = evaluate(corpus, analysis, &tune, &params);
+                            if let Some((_, s)) = splits.first() {
+                                results.push((s.f1(), s.precision(), s.recall(), params));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    results.sort_by(|a, b| b.0.total_cmp(&a.0));
+    for (f1, p, r, params) in results.iter().take(15) {
+        let rows = align_with_params(corpus, analysis, four, params);
+        println!("tune F1={f1:.3} P={p:.3} R={r:.3} four-plan {rows}  {params:?}");
+    }
+}
+
+fn align_with_params(
+    corpus: &duizhao::corpus::Corpus,
+    analysis: &Analysis,
+    four: &[usize],
+    params: &Params,
+) -> String {
+    let rows = duizhao::align::align_with(&corpus.plans, four, analysis, &[], params);
+    let cells: usize = rows.len() * four.len();
+    let filled: usize = rows.iter().map(|r| r.filled()).sum();
+    format!(
+        "{} rows, {:.1} % empty (without the preamble row)",
+        rows.len(),
+        100.0 * (cells - filled) as f64 / cells.max(1) as f64
+    )
 }

@@ -58,17 +58,17 @@ use crate::plan::Plan;
 use crate::tokenize::Tokenizer;
 
 /// Lowest affinity of a pair of units considered for a merge.
-pub const MIN_AFFINITY: f32 = 0.12;
+pub const MIN_AFFINITY: f32 = 0.08;
 /// Lowest average affinity between two groups for them to merge.
-pub const MIN_GROUP_AFFINITY: f32 = 0.12;
+pub const MIN_GROUP_AFFINITY: f32 = 0.08;
 /// Extra average affinity needed when a plan appears in both groups (many-to-one).
-pub const MERGE_EXTRA: f32 = 0.06;
+pub const MERGE_EXTRA: f32 = 0.0;
 /// Most units of one plan in one cell.
-pub const MAX_CELL_UNITS: usize = 3;
+pub const MAX_CELL_UNITS: usize = 2;
 /// Average affinity lost per reading-order crossing a merge creates.
-pub const CROSS_PENALTY: f32 = 0.04;
+pub const CROSS_PENALTY: f32 = 0.05;
 /// Lowest average affinity for a lone unit to join its neighbour's group.
-pub const ATTACH_AFFINITY: f32 = 0.06;
+pub const ATTACH_AFFINITY: f32 = 0.1;
 /// Weight of the title cosine.
 pub const W_TITLE: f32 = 0.3;
 /// Weight of the shared-measure cover.
@@ -77,6 +77,48 @@ pub const W_LINK: f32 = 0.8;
 pub const LINK_ANY: f32 = 0.15;
 /// Factor when the two units' kinds disagree (neither is 其他).
 pub const KIND_MISMATCH: f32 = 0.35;
+
+/// The solver's constants, to evaluate other settings (the defaults are the constants above).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// [`MIN_AFFINITY`].
+    pub min_affinity: f32,
+    /// [`MIN_GROUP_AFFINITY`].
+    pub min_group: f32,
+    /// [`MERGE_EXTRA`].
+    pub merge_extra: f32,
+    /// [`MAX_CELL_UNITS`].
+    pub max_cell_units: usize,
+    /// [`CROSS_PENALTY`].
+    pub cross_penalty: f32,
+    /// [`ATTACH_AFFINITY`].
+    pub attach: f32,
+    /// [`W_TITLE`].
+    pub w_title: f32,
+    /// [`W_LINK`].
+    pub w_link: f32,
+    /// [`LINK_ANY`].
+    pub link_any: f32,
+    /// [`KIND_MISMATCH`].
+    pub kind_mismatch: f32,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            min_affinity: MIN_AFFINITY,
+            min_group: MIN_GROUP_AFFINITY,
+            merge_extra: MERGE_EXTRA,
+            max_cell_units: MAX_CELL_UNITS,
+            cross_penalty: CROSS_PENALTY,
+            attach: ATTACH_AFFINITY,
+            w_title: W_TITLE,
+            w_link: W_LINK,
+            link_any: LINK_ANY,
+            kind_mismatch: KIND_MISMATCH,
+        }
+    }
+}
 
 /// Kept for callers of the first alignment: the lowest affinity at which two units share a row.
 pub const MIN_SIMILARITY: f32 = MIN_AFFINITY;
@@ -226,11 +268,11 @@ fn unit_of(plan_index: usize, parts: &[(&Section, bool)], analysis: &Analysis) -
     }
 }
 
-fn kind_factor(a: SectionKind, b: SectionKind) -> f32 {
+fn kind_factor(a: SectionKind, b: SectionKind, params: &Params) -> f32 {
     if a == b || a == SectionKind::Other || b == SectionKind::Other {
         1.0
     } else {
-        KIND_MISMATCH
+        params.kind_mismatch
     }
 }
 
@@ -255,12 +297,34 @@ pub fn align(
     align_units(&refs, pins)
 }
 
+/// [`align`] with other constants.
+pub fn align_with(
+    corpus_plans: &[Plan],
+    compared: &[usize],
+    analysis: &Analysis,
+    pins: &[Pin],
+    params: &Params,
+) -> Vec<Row> {
+    let plan_units: Vec<Vec<Unit>> = compared
+        .iter()
+        .map(|&pi| {
+            corpus_plans
+                .get(pi)
+                .map(|p| units(p, pi, analysis))
+                .unwrap_or_default()
+        })
+        .collect();
+    let refs: Vec<&[Unit]> = plan_units.iter().map(Vec::as_slice).collect();
+    align_units_with(&refs, pins, params)
+}
+
 /// A unit by (plan, index in the plan's units).
 type Id = (usize, usize);
 
 /// The working state of the solver.
 struct Solver<'a> {
     plan_units: &'a [&'a [Unit]],
+    params: &'a Params,
     /// Global index of each plan's first unit.
     offsets: Vec<usize>,
     /// Affinity between units (global indexes), symmetric, dense.
@@ -270,6 +334,8 @@ struct Solver<'a> {
     group_of: Vec<usize>,
     /// Members of each group (empty once merged away).
     groups: Vec<Vec<Id>>,
+    /// Per group, per plan: its first unit there (see [`Solver::positions`]).
+    first: Vec<Vec<Option<usize>>>,
 }
 
 impl Solver<'_> {
@@ -307,7 +373,7 @@ impl Solver<'_> {
         }
         per.values_mut().all(|us| {
             us.sort_unstable();
-            us.len() <= MAX_CELL_UNITS && us.windows(2).all(|w| w[1] == w[0] + 1)
+            us.len() <= self.params.max_cell_units && us.windows(2).all(|w| w[1] == w[0] + 1)
         })
     }
 
@@ -325,9 +391,14 @@ impl Solver<'_> {
     /// groups: for each such group and each pair of plans in both, one crossing when the two plans
     /// order them differently.
     fn crossings(&self, x: usize, y: usize) -> usize {
-        let mut members = self.groups[x].clone();
-        members.extend_from_slice(&self.groups[y]);
-        let pos = self.positions(&members);
+        let pos: Vec<Option<usize>> = self.first[x]
+            .iter()
+            .zip(&self.first[y])
+            .map(|(a, b)| match (a, b) {
+                (Some(a), Some(b)) => Some(*a.min(b)),
+                _ => a.or(*b),
+            })
+            .collect();
         let plans: Vec<usize> = (0..pos.len()).filter(|&p| pos[p].is_some()).collect();
         if plans.len() < 2 {
             return 0;
@@ -337,7 +408,7 @@ impl Solver<'_> {
             if g == x || g == y || others.len() < 2 {
                 continue;
             }
-            let other = self.positions(others);
+            let other = &self.first[g];
             let mut before = false;
             let mut after = false;
             for &p in &plans {
@@ -363,12 +434,14 @@ impl Solver<'_> {
             self.group_of[g] = x;
         }
         self.groups[x].extend(moved);
+        self.first[x] = self.positions(&self.groups[x]);
+        self.first[y].iter_mut().for_each(|p| *p = None);
     }
 }
 
 /// Affinity of two units of different plans, given the number of measures of each with a shared
 /// partner in the other.
-fn affinity(a: &Unit, b: &Unit, linked_a: usize, linked_b: usize) -> f32 {
+fn affinity(a: &Unit, b: &Unit, linked_a: usize, linked_b: usize, params: &Params) -> f32 {
     let content = cosine(&a.vector, &b.vector);
     let title = cosine(&a.title, &b.title);
     let total = a.measures.len() + b.measures.len();
@@ -378,16 +451,21 @@ fn affinity(a: &Unit, b: &Unit, linked_a: usize, linked_b: usize) -> f32 {
         (linked_a + linked_b) as f32 / total as f32
     };
     let link = if cover > 0.0 {
-        W_LINK * cover + LINK_ANY
+        params.w_link * cover + params.link_any
     } else {
         0.0
     };
-    kind_factor(a.kind, b.kind) * (content + W_TITLE * title + link)
+    kind_factor(a.kind, b.kind, params) * (content + params.w_title * title + link)
 }
 
 /// Align precomputed units (one slice per compared plan, see [`units`]); use this to align many
 /// pairs of plans without recomputing their units.
 pub fn align_units(plan_units: &[&[Unit]], pins: &[Pin]) -> Vec<Row> {
+    align_units_with(plan_units, pins, &Params::default())
+}
+
+/// [`align_units`] with other constants.
+pub fn align_units_with(plan_units: &[&[Unit]], pins: &[Pin], params: &Params) -> Vec<Row> {
     let n = plan_units.len();
     let mut offsets = Vec::with_capacity(n);
     let mut total = 0;
@@ -438,10 +516,11 @@ pub fn align_units(plan_units: &[&[Unit]], pins: &[Pin]) -> Vec<Row> {
                 &plan_units[ib.0][ib.1],
                 linked[a * total + b] as usize,
                 linked[b * total + a] as usize,
+                params,
             );
             affinity_m[a * total + b] = s;
             affinity_m[b * total + a] = s;
-            if s >= MIN_AFFINITY {
+            if s >= params.min_affinity {
                 candidates.push((s, a, b));
             }
         }
@@ -449,11 +528,20 @@ pub fn align_units(plan_units: &[&[Unit]], pins: &[Pin]) -> Vec<Row> {
     candidates.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
     let mut solver = Solver {
         plan_units,
+        params,
         offsets,
         affinity: affinity_m,
         total,
         group_of: (0..total).collect(),
         groups: ids.iter().map(|&id| vec![id]).collect(),
+        first: ids
+            .iter()
+            .map(|&(p, u)| {
+                let mut v = vec![None; n];
+                v[p] = Some(u);
+                v
+            })
+            .collect(),
     };
     let find = |plan: usize, sid: usize| -> Option<usize> {
         let units = plan_units.get(plan)?;
@@ -478,7 +566,7 @@ pub fn align_units(plan_units: &[&[Unit]], pins: &[Pin]) -> Vec<Row> {
             continue;
         }
         let (avg, overlap) = solver.linkage(x, y);
-        let bar = MIN_GROUP_AFFINITY + if overlap { MERGE_EXTRA } else { 0.0 };
+        let bar = params.min_group + if overlap { params.merge_extra } else { 0.0 };
         if avg < bar {
             continue;
         }
@@ -486,7 +574,7 @@ pub fn align_units(plan_units: &[&[Unit]], pins: &[Pin]) -> Vec<Row> {
             continue;
         }
         let crossings = solver.crossings(x, y);
-        if avg - CROSS_PENALTY * crossings as f32 >= bar {
+        if avg - params.cross_penalty * crossings as f32 >= bar {
             solver.merge(x, y);
         }
     }
@@ -506,7 +594,7 @@ pub fn align_units(plan_units: &[&[Unit]], pins: &[Pin]) -> Vec<Row> {
                 continue;
             }
             let (avg, _) = solver.linkage(g, h);
-            if avg >= ATTACH_AFFINITY && best.is_none_or(|(s, _)| avg > s) {
+            if avg >= params.attach && best.is_none_or(|(s, _)| avg > s) {
                 best = Some((avg, h));
             }
         }

@@ -13,7 +13,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use crate::align::{Row, align};
+use crate::align::{Params, Row, align_with};
 use crate::corpus::Corpus;
 use crate::matching::Analysis;
 use crate::plan::Plan;
@@ -39,7 +39,7 @@ pub struct LabelledSection {
     pub pair_id: String,
     /// The plan's name.
     pub plan: String,
-    /// Its number (`（三）`), or [`PREAMBLE`].
+    /// Its outline path (`二/一/3`), or [`PREAMBLE`].
     pub number: String,
     /// Its title.
     pub title: String,
@@ -198,20 +198,23 @@ fn rows_of(plan: &Plan, rows: &[Row], k: usize) -> HashMap<usize, usize> {
     out
 }
 
-/// The section of `plan` a label names: by span start, else by number and title.
+/// The section of `plan` a label names: by span start (the labels copy the outline's spans),
+/// else by title (the last part of the number path and the title).
 fn find_section(plan: &Plan, l: &LabelledSection) -> Option<usize> {
     let all = plan.all_sections();
     if let Some(start) = l.span_start
-        && let Some(s) = all
-            .iter()
-            .find(|s| s.span.start == start && s.label.trim() == l.number.trim())
+        && let Some(s) = all.iter().find(|s| s.span.start == start)
     {
         return Some(s.section_id);
     }
-    let same = |s: &&&crate::outline::Section| {
-        s.label.trim() == l.number.trim() && s.title.trim() == l.title.trim()
-    };
-    all.iter().find(same).map(|s| s.section_id)
+    let same: Vec<&&crate::outline::Section> = all
+        .iter()
+        .filter(|s| s.title.trim() == l.title.trim())
+        .collect();
+    match same[..] {
+        [one] => Some(one.section_id),
+        _ => None,
+    }
 }
 
 /// Score one labelled pair on a corpus holding both plans.
@@ -220,6 +223,7 @@ pub fn score_pair(
     analysis: &Analysis,
     labels: &Labels,
     pair: &LabelledPair,
+    params: &Params,
 ) -> Result<Score, String> {
     let idx: Vec<usize> = pair
         .plans
@@ -232,7 +236,7 @@ pub fn score_pair(
                 .ok_or_else(|| format!("pair {}: no plan named {n}", pair.pair_id))
         })
         .collect::<Result<_, _>>()?;
-    let rows = align(&corpus.plans, &idx, analysis, &[]);
+    let rows = align_with(&corpus.plans, &idx, analysis, &[], params);
     let mut score = Score {
         pairs: 1,
         ..Score::default()
@@ -281,11 +285,12 @@ pub fn evaluate(
     corpus: &Corpus,
     analysis: &Analysis,
     labels: &Labels,
+    params: &Params,
 ) -> (Vec<(String, Score)>, Vec<(String, String, Score)>) {
     let mut splits: Vec<(String, Score)> = Vec::new();
     let mut per_pair = Vec::new();
     for pair in &labels.pairs {
-        let Ok(s) = score_pair(corpus, analysis, labels, pair) else {
+        let Ok(s) = score_pair(corpus, analysis, labels, pair, params) else {
             continue;
         };
         match splits.iter_mut().find(|(n, _)| *n == pair.split) {

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use duizhao::align::{Pin, align};
+use duizhao::align::{Params, Pin, align};
 use duizhao::align_eval::{Labels, evaluate};
 use duizhao::comparison::{Comparison, Options, RowMode, Scope};
 use duizhao::corpus::{Corpus, load_paths};
@@ -268,7 +268,7 @@ fn by_theme_rows_gather_homestead_measures_of_zibo_and_jinan() {
 fn labelled_test_split_floors() {
     let (corpus, analysis) = setup();
     let labels = Labels::load(&fixtures()).unwrap();
-    let (splits, _) = evaluate(corpus, analysis, &labels);
+    let (splits, _) = evaluate(corpus, analysis, &labels, &Params::default());
     for (split, s) in &splits {
         eprintln!(
             "{split}: {} pairs P={:.3} R={:.3} F1={:.3} unmatched {}",

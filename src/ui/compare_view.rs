@@ -26,7 +26,7 @@ use crate::comparison::{
     norm_range_in_text,
 };
 use crate::corpus::Corpus;
-use crate::matching::{Analysis, Status, Tier};
+use crate::matching::{Analysis, Tier};
 
 use super::UiCommand;
 use crate::project::SavedPin;
