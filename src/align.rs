@@ -1,16 +1,52 @@
-//! Lining up comparable sections of several plans in rows.
+//! Lining up comparable passages of several plans in rows.
 //!
-//! Units: a top-level section without sub-sections is a unit; one with sub-sections contributes
-//! each sub-section (with everything under it) as a unit, and itself only if it has measures of its
-//! own. So the nine 主要任务 of a pilot and the eight （一）…（八） of a city plan meet as units.
+//! A row is a *group of comparable passages*: one cell per compared plan, and a cell may hold
+//! several consecutive units of its plan (one plan's section often covers what another splits in
+//! two or three). The alignment is N-way and global: every unit of every compared plan is placed
+//! at once, from the strongest evidence down, not plan by plan and row by row.
 //!
-//! Each unit is a TF-IDF vector (the weights of its measures from [`crate::matching::Analysis`]
-//! plus its title's terms, title counted twice). The first plan's units are the first rows; each
-//! further plan is assigned to the rows one to one, greedily by descending cosine with the row's
-//! centroid, only between units of the same kind (其他 matches any kind), and only above
-//! [`MIN_SIMILARITY`]. Pinned pairs are assigned first, whatever their score. A unit left over
-//! opens a new row right after the row of its plan's previous unit, so every column keeps its
-//! reading order.
+//! # Units
+//! A top-level section without sub-sections is a unit; one with sub-sections contributes each
+//! sub-section (with everything under it) as a unit. Its own lead-in measures (`二、主要任务` and
+//! the sentence before `（一）`) travel with its first sub-section: one unit holding both sections,
+//! so a lead-in never takes a row of its own opposite another plan's first task.
+//!
+//! # Evidence
+//! For two units `u`, `v` of different plans the affinity is
+//!
+//! ```text
+//! a(u, v) = kind(u, v) · ( cos(u, v)                      TF-IDF of measures + title
+//!                         + W_TITLE · cos_title(u, v)      titles alone
+//!                         + W_LINK  · cover(u, v)          measures linked as shared
+//!                         + LINK_ANY · [cover > 0] )
+//! ```
+//!
+//! `cover` is the share of the two units' measures that have a shared partner ([`crate::matching`])
+//! in the other unit: the strongest evidence, since the matcher has already decided that those
+//! sentences state the same measure. `kind` is 1 when the kinds agree or either is 其他,
+//! [`KIND_MISMATCH`] otherwise (a 目标 section rarely belongs beside a 保障 section).
+//!
+//! # Solving
+//! 1. **Pins** first: each pinned pair is merged, whatever its affinity or the order it breaks.
+//! 2. **Agglomeration with an order penalty.** Every cross-plan pair with affinity at least
+//!    [`MIN_AFFINITY`] is a candidate, strongest first. Merging the groups of `u` and `v` is
+//!    accepted when the *average* affinity between the two groups' units (of different plans) minus
+//!    [`CROSS_PENALTY`] per crossing it creates (two plans ordering it and another group
+//!    differently) stays at least [`MIN_GROUP_AFFINITY`]. Average linkage keeps a group from
+//!    chaining through one shared word. A plan may appear in both groups only when its units in the
+//!    union are consecutive in its reading order and at most [`MAX_CELL_UNITS`] (a many-to-one
+//!    merge), and then the bar is raised by [`MERGE_EXTRA`].
+//! 3. **Adjacent attachment.** A unit still alone joins the group of its preceding (or following)
+//!    unit in its plan when its average affinity with that group's other plans is at least
+//!    [`ATTACH_AFFINITY`]: a short section beside its neighbour reads better than opposite empty
+//!    cells.
+//! 4. **Row order.** Groups are inserted, largest first, at the position that contradicts the
+//!    fewest plans' reading orders (ties: earliest). So each column keeps its document order
+//!    wherever the groups allow; a unit that had to leave its place is reported by
+//!    [`Row::moved`].
+//!
+//! Constants were tuned on the tuning split of `tests/fixtures/alignment/` only; the test split is
+//! reported in `docs/benchmarks.md` and asserted in `tests/alignment.rs`.
 
 use std::collections::HashMap;
 
@@ -21,18 +57,90 @@ use crate::outline::{Section, SectionKind};
 use crate::plan::Plan;
 use crate::tokenize::Tokenizer;
 
-/// Lowest cosine at which two units share a row.
-pub const MIN_SIMILARITY: f32 = 0.08;
+/// Lowest affinity of a pair of units considered for a merge.
+pub const MIN_AFFINITY: f32 = 0.08;
+/// Lowest average affinity between two groups for them to merge.
+pub const MIN_GROUP_AFFINITY: f32 = 0.08;
+/// Extra average affinity needed when a plan appears in both groups (many-to-one).
+pub const MERGE_EXTRA: f32 = 0.0;
+/// Most units of one plan in one cell.
+pub const MAX_CELL_UNITS: usize = 2;
+/// Average affinity lost per reading-order crossing a merge creates.
+pub const CROSS_PENALTY: f32 = 0.05;
+/// Lowest average affinity for a lone unit to join its neighbour's group.
+pub const ATTACH_AFFINITY: f32 = 0.1;
+/// Weight of the title cosine.
+pub const W_TITLE: f32 = 0.3;
+/// Weight of the shared-measure cover.
+pub const W_LINK: f32 = 0.8;
+/// Bonus when at least one measure pair is linked as shared.
+pub const LINK_ANY: f32 = 0.15;
+/// Factor when the two units' kinds disagree (neither is 其他).
+pub const KIND_MISMATCH: f32 = 0.35;
+
+/// The solver's constants, to evaluate other settings (the defaults are the constants above).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// [`MIN_AFFINITY`].
+    pub min_affinity: f32,
+    /// [`MIN_GROUP_AFFINITY`].
+    pub min_group: f32,
+    /// [`MERGE_EXTRA`].
+    pub merge_extra: f32,
+    /// [`MAX_CELL_UNITS`].
+    pub max_cell_units: usize,
+    /// [`CROSS_PENALTY`].
+    pub cross_penalty: f32,
+    /// [`ATTACH_AFFINITY`].
+    pub attach: f32,
+    /// [`W_TITLE`].
+    pub w_title: f32,
+    /// [`W_LINK`].
+    pub w_link: f32,
+    /// [`LINK_ANY`].
+    pub link_any: f32,
+    /// [`KIND_MISMATCH`].
+    pub kind_mismatch: f32,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            min_affinity: MIN_AFFINITY,
+            min_group: MIN_GROUP_AFFINITY,
+            merge_extra: MERGE_EXTRA,
+            max_cell_units: MAX_CELL_UNITS,
+            cross_penalty: CROSS_PENALTY,
+            attach: ATTACH_AFFINITY,
+            w_title: W_TITLE,
+            w_link: W_LINK,
+            link_any: LINK_ANY,
+            kind_mismatch: KIND_MISMATCH,
+        }
+    }
+}
+
+/// Kept for callers of the first alignment: the lowest affinity at which two units share a row.
+pub const MIN_SIMILARITY: f32 = MIN_AFFINITY;
 
 /// One comparable unit of a plan.
 #[derive(Debug, Clone)]
 pub struct Unit {
-    /// Section id within the plan.
+    /// Section id of its main section (the sub-section when a lead-in travels with it).
     pub section_id: usize,
-    /// Kind of the section.
+    /// Every section of the unit, in reading order (a parent's lead-in, then its first child).
+    pub sections: Vec<usize>,
+    /// Kind of the main section.
     pub kind: SectionKind,
-    /// Unit-norm TF-IDF vector.
+    /// Unit-norm TF-IDF vector of its measures and title (title counted twice).
     pub vector: Vec<(u32, f32)>,
+    /// Unit-norm IDF vector of its title alone.
+    pub title: Vec<(u32, f32)>,
+    /// Flat indexes (in the analysis) of its measures, sorted.
+    pub measures: Vec<usize>,
+    /// For each of its measures with shared partners: (its flat index, the partners' flat
+    /// indexes).
+    pub links: Vec<(usize, Vec<usize>)>,
 }
 
 /// A pinned pair: section `a` of plan `plan_a` goes in the same row as section `b` of `plan_b`
@@ -52,12 +160,26 @@ pub struct Pin {
 /// One row of the aligned table.
 #[derive(Debug, Clone, Serialize)]
 pub struct Row {
-    /// Kind of the row (of its first section).
+    /// Kind of the row (the commonest kind of its units, 其他 last).
     pub kind: SectionKind,
-    /// Section id per compared plan, `None` where that plan has no counterpart.
-    pub cells: Vec<Option<usize>>,
-    /// Similarity of each cell to the row when it was assigned (1 for the founding cell).
+    /// Section ids per compared plan, in reading order; empty where that plan has no counterpart.
+    pub cells: Vec<Vec<usize>>,
+    /// Average affinity of each cell's units with the rest of the row (0 for a lone cell).
     pub scores: Vec<f32>,
+    /// Per cell: whether its units had to leave the column's reading order.
+    pub moved: Vec<bool>,
+}
+
+impl Row {
+    /// The first section of plan `k`'s cell.
+    pub fn first(&self, k: usize) -> Option<usize> {
+        self.cells.get(k).and_then(|c| c.first().copied())
+    }
+
+    /// Number of filled cells.
+    pub fn filled(&self) -> usize {
+        self.cells.iter().filter(|c| !c.is_empty()).count()
+    }
 }
 
 /// The units of a plan, in reading order.
@@ -65,70 +187,93 @@ pub fn units(plan: &Plan, plan_index: usize, analysis: &Analysis) -> Vec<Unit> {
     let mut out = Vec::new();
     for top in &plan.sections {
         if top.children.is_empty() {
-            out.push(unit_of(plan_index, top, true, analysis));
+            out.push(unit_of(plan_index, &[(top, true)], analysis));
             continue;
         }
-        if !top.measures.is_empty() {
-            out.push(unit_of(plan_index, top, false, analysis));
-        }
-        for child in &top.children {
-            out.push(unit_of(plan_index, child, true, analysis));
+        for (i, child) in top.children.iter().enumerate() {
+            if i == 0 && !top.measures.is_empty() {
+                out.push(unit_of(plan_index, &[(top, false), (child, true)], analysis));
+            } else {
+                out.push(unit_of(plan_index, &[(child, true)], analysis));
+            }
         }
     }
     out
 }
 
-fn unit_of(plan_index: usize, section: &Section, subtree: bool, analysis: &Analysis) -> Unit {
-    let mut acc: HashMap<u32, f32> = HashMap::new();
-    let sections: Vec<&Section> = if subtree {
-        section.walk()
-    } else {
-        vec![section]
-    };
-    for s in &sections {
-        for m in &s.measures {
-            if let Some(flat) = analysis.flat_index(plan_index, m.index) {
-                for (t, w) in &analysis.measures[flat].weights {
-                    *acc.entry(*t).or_default() += w;
-                }
-            }
-        }
-    }
-    for word in Tokenizer::global().terms(&section.title_norm) {
-        if let Some(t) = analysis.term_id(word) {
-            *acc.entry(t).or_default() +=
-                2.0 * analysis.idf.get(t as usize).copied().unwrap_or(1.0);
-        }
-    }
+fn normalise(acc: HashMap<u32, f32>) -> Vec<(u32, f32)> {
     let mut vector: Vec<(u32, f32)> = acc.into_iter().collect();
     vector.sort_unstable_by_key(|p| p.0);
     let norm = vector.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
     if norm > 0.0 {
         vector.iter_mut().for_each(|(_, w)| *w /= norm);
     }
+    vector
+}
+
+/// A unit made of `parts` (section, whether its whole subtree counts); the last part is the main
+/// section.
+fn unit_of(plan_index: usize, parts: &[(&Section, bool)], analysis: &Analysis) -> Unit {
+    let mut acc: HashMap<u32, f32> = HashMap::new();
+    let mut title_acc: HashMap<u32, f32> = HashMap::new();
+    let mut measures = Vec::new();
+    let mut links = Vec::new();
+    for (section, subtree) in parts {
+        let sections: Vec<&Section> = if *subtree {
+            section.walk()
+        } else {
+            vec![section]
+        };
+        for s in &sections {
+            for m in &s.measures {
+                let Some(flat) = analysis.flat_index(plan_index, m.index) else {
+                    continue;
+                };
+                measures.push(flat);
+                if let Some(entry) = analysis.measures.get(flat) {
+                    for (t, w) in &entry.weights {
+                        *acc.entry(*t).or_default() += w;
+                    }
+                }
+                let partners: Vec<usize> = analysis
+                    .shared_links(flat)
+                    .iter()
+                    .map(|l| l.other)
+                    .collect();
+                if !partners.is_empty() {
+                    links.push((flat, partners));
+                }
+            }
+        }
+    }
+    let main = parts.last().map(|p| p.0);
+    for (section, _) in parts {
+        for word in Tokenizer::global().terms(&section.title_norm) {
+            if let Some(t) = analysis.term_id(word) {
+                let idf = analysis.idf.get(t as usize).copied().unwrap_or(1.0);
+                *acc.entry(t).or_default() += 2.0 * idf;
+                *title_acc.entry(t).or_default() += idf;
+            }
+        }
+    }
+    measures.sort_unstable();
     Unit {
-        section_id: section.section_id,
-        kind: section.kind,
-        vector,
+        section_id: main.map_or(0, |s| s.section_id),
+        sections: parts.iter().map(|p| p.0.section_id).collect(),
+        kind: main.map_or(SectionKind::Other, |s| s.kind),
+        vector: normalise(acc),
+        title: normalise(title_acc),
+        measures,
+        links,
     }
 }
 
-fn kinds_match(a: SectionKind, b: SectionKind) -> bool {
-    a == b || a == SectionKind::Other || b == SectionKind::Other
-}
-
-fn add_into(centroid: &mut Vec<(u32, f32)>, v: &[(u32, f32)]) {
-    let mut map: HashMap<u32, f32> = centroid.iter().copied().collect();
-    for (t, w) in v {
-        *map.entry(*t).or_default() += w;
+fn kind_factor(a: SectionKind, b: SectionKind, params: &Params) -> f32 {
+    if a == b || a == SectionKind::Other || b == SectionKind::Other {
+        1.0
+    } else {
+        params.kind_mismatch
     }
-    let mut out: Vec<(u32, f32)> = map.into_iter().collect();
-    out.sort_unstable_by_key(|p| p.0);
-    let norm = out.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
-    if norm > 0.0 {
-        out.iter_mut().for_each(|(_, w)| *w /= norm);
-    }
-    *centroid = out;
 }
 
 /// Align the units of `compared` (indexes into `corpus_plans`, the corpus the analysis was built
@@ -152,112 +297,456 @@ pub fn align(
     align_units(&refs, pins)
 }
 
+/// [`align`] with other constants.
+pub fn align_with(
+    corpus_plans: &[Plan],
+    compared: &[usize],
+    analysis: &Analysis,
+    pins: &[Pin],
+    params: &Params,
+) -> Vec<Row> {
+    let plan_units: Vec<Vec<Unit>> = compared
+        .iter()
+        .map(|&pi| {
+            corpus_plans
+                .get(pi)
+                .map(|p| units(p, pi, analysis))
+                .unwrap_or_default()
+        })
+        .collect();
+    let refs: Vec<&[Unit]> = plan_units.iter().map(Vec::as_slice).collect();
+    align_units_with(&refs, pins, params)
+}
+
+/// A unit by (plan, index in the plan's units).
+type Id = (usize, usize);
+
+/// The working state of the solver.
+struct Solver<'a> {
+    plan_units: &'a [&'a [Unit]],
+    params: &'a Params,
+    /// Global index of each plan's first unit.
+    offsets: Vec<usize>,
+    /// Affinity between units (global indexes), symmetric, dense.
+    affinity: Vec<f32>,
+    total: usize,
+    /// Group of each unit (global index) – an index into `groups`.
+    group_of: Vec<usize>,
+    /// Members of each group (empty once merged away).
+    groups: Vec<Vec<Id>>,
+    /// Per group, per plan: its first unit there (see [`Solver::positions`]).
+    first: Vec<Vec<Option<usize>>>,
+}
+
+impl Solver<'_> {
+    fn global(&self, id: Id) -> usize {
+        self.offsets[id.0] + id.1
+    }
+
+    fn aff(&self, a: Id, b: Id) -> f32 {
+        self.affinity[self.global(a) * self.total + self.global(b)]
+    }
+
+    /// Average affinity between the members of groups `x` and `y` of different plans, and
+    /// whether some plan is in both.
+    fn linkage(&self, x: usize, y: usize) -> (f32, bool) {
+        let (mut sum, mut n, mut overlap) = (0.0, 0usize, false);
+        for &a in &self.groups[x] {
+            for &b in &self.groups[y] {
+                if a.0 == b.0 {
+                    overlap = true;
+                    continue;
+                }
+                sum += self.aff(a, b);
+                n += 1;
+            }
+        }
+        (if n == 0 { 0.0 } else { sum / n as f32 }, overlap)
+    }
+
+    /// Whether the union of groups `x` and `y` keeps each plan's units consecutive and at most
+    /// [`MAX_CELL_UNITS`].
+    fn union_is_contiguous(&self, x: usize, y: usize) -> bool {
+        let mut per: HashMap<usize, Vec<usize>> = HashMap::new();
+        for &(p, u) in self.groups[x].iter().chain(&self.groups[y]) {
+            per.entry(p).or_default().push(u);
+        }
+        per.values_mut().all(|us| {
+            us.sort_unstable();
+            us.len() <= self.params.max_cell_units && us.windows(2).all(|w| w[1] == w[0] + 1)
+        })
+    }
+
+    /// Per plan, the first unit index of a set of members.
+    fn positions(&self, members: &[Id]) -> Vec<Option<usize>> {
+        let mut pos = vec![None; self.plan_units.len()];
+        for &(p, u) in members {
+            let e: &mut Option<usize> = &mut pos[p];
+            *e = Some(e.map_or(u, |v: usize| v.min(u)));
+        }
+        pos
+    }
+
+    /// Reading-order crossings the union of `x` and `y` would have with the other multi-plan
+    /// groups: for each such group and each pair of plans in both, one crossing when the two plans
+    /// order them differently.
+    fn crossings(&self, x: usize, y: usize) -> usize {
+        let pos: Vec<Option<usize>> = self.first[x]
+            .iter()
+            .zip(&self.first[y])
+            .map(|(a, b)| match (a, b) {
+                (Some(a), Some(b)) => Some(*a.min(b)),
+                _ => a.or(*b),
+            })
+            .collect();
+        let plans: Vec<usize> = (0..pos.len()).filter(|&p| pos[p].is_some()).collect();
+        if plans.len() < 2 {
+            return 0;
+        }
+        let mut n = 0;
+        for (g, others) in self.groups.iter().enumerate() {
+            if g == x || g == y || others.len() < 2 {
+                continue;
+            }
+            let other = &self.first[g];
+            let mut before = false;
+            let mut after = false;
+            for &p in &plans {
+                if let (Some(a), Some(b)) = (pos[p], other[p]) {
+                    if a < b {
+                        before = true;
+                    } else {
+                        after = true;
+                    }
+                }
+            }
+            if before && after {
+                n += 1;
+            }
+        }
+        n
+    }
+
+    fn merge(&mut self, x: usize, y: usize) {
+        let moved = std::mem::take(&mut self.groups[y]);
+        for &id in &moved {
+            let g = self.global(id);
+            self.group_of[g] = x;
+        }
+        self.groups[x].extend(moved);
+        self.first[x] = self.positions(&self.groups[x]);
+        self.first[y].iter_mut().for_each(|p| *p = None);
+    }
+}
+
+/// Affinity of two units of different plans, given the number of measures of each with a shared
+/// partner in the other.
+fn affinity(a: &Unit, b: &Unit, linked_a: usize, linked_b: usize, params: &Params) -> f32 {
+    let content = cosine(&a.vector, &b.vector);
+    let title = cosine(&a.title, &b.title);
+    let total = a.measures.len() + b.measures.len();
+    let cover = if total == 0 {
+        0.0
+    } else {
+        (linked_a + linked_b) as f32 / total as f32
+    };
+    let link = if cover > 0.0 {
+        params.w_link * cover + params.link_any
+    } else {
+        0.0
+    };
+    kind_factor(a.kind, b.kind, params) * (content + params.w_title * title + link)
+}
+
 /// Align precomputed units (one slice per compared plan, see [`units`]); use this to align many
 /// pairs of plans without recomputing their units.
 pub fn align_units(plan_units: &[&[Unit]], pins: &[Pin]) -> Vec<Row> {
+    align_units_with(plan_units, pins, &Params::default())
+}
+
+/// [`align_units`] with other constants.
+pub fn align_units_with(plan_units: &[&[Unit]], pins: &[Pin], params: &Params) -> Vec<Row> {
     let n = plan_units.len();
-    let mut rows: Vec<Row> = Vec::new();
-    let mut centroids: Vec<Vec<(u32, f32)>> = Vec::new();
-    let mut where_is: Vec<HashMap<usize, usize>> = vec![HashMap::new(); n];
-    for (k, units) in plan_units.iter().enumerate() {
-        // Pairs (unit, row, score): pins first, then by similarity.
-        let mut taken_rows = vec![false; rows.len()];
-        let mut placed: Vec<Option<usize>> = vec![None; units.len()];
-        let mut score_of: Vec<f32> = vec![1.0; units.len()];
-        for pin in pins {
-            let (other_plan, other_section, mine) = if pin.plan_b == k && pin.plan_a < k {
-                (pin.plan_a, pin.section_a, pin.section_b)
-            } else if pin.plan_a == k && pin.plan_b < k {
-                (pin.plan_b, pin.section_b, pin.section_a)
-            } else {
-                continue;
-            };
-            let Some(&row) = where_is[other_plan].get(&other_section) else {
-                continue;
-            };
-            let Some(u) = units.iter().position(|u| u.section_id == mine) else {
-                continue;
-            };
-            if placed[u].is_none() && !taken_rows[row] {
-                placed[u] = Some(row);
-                taken_rows[row] = true;
-            }
-        }
-        let mut pairs: Vec<(f32, usize, usize)> = Vec::new();
+    let mut offsets = Vec::with_capacity(n);
+    let mut total = 0;
+    for units in plan_units {
+        offsets.push(total);
+        total += units.len();
+    }
+    // Which unit holds each measure, to count shared links between units.
+    let mut unit_of_measure: HashMap<usize, usize> = HashMap::new();
+    for (p, units) in plan_units.iter().enumerate() {
         for (u, unit) in units.iter().enumerate() {
-            if placed[u].is_some() {
-                continue;
-            }
-            for (r, row) in rows.iter().enumerate() {
-                if taken_rows[r] || !kinds_match(unit.kind, row.kind) {
-                    continue;
-                }
-                let s = cosine(&unit.vector, &centroids[r]);
-                if s >= MIN_SIMILARITY {
-                    pairs.push((s, u, r));
-                }
+            for &m in &unit.measures {
+                unit_of_measure.insert(m, offsets[p] + u);
             }
         }
-        pairs.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-        for (s, u, r) in pairs {
-            if placed[u].is_none() && !taken_rows[r] {
-                placed[u] = Some(r);
-                taken_rows[r] = true;
-                score_of[u] = s;
-            }
-        }
-        // Write assignments; open new rows for the rest after the previous unit's row.
-        let mut insert_after: Option<usize> = None;
-        let mut new_rows: Vec<(Option<usize>, usize)> = Vec::new();
+    }
+    // linked[a * total + b]: measures of unit a with a shared partner in unit b.
+    let mut linked = vec![0u16; total * total];
+    for (p, units) in plan_units.iter().enumerate() {
         for (u, unit) in units.iter().enumerate() {
-            match placed[u] {
-                Some(r) => {
-                    rows[r].cells[k] = Some(unit.section_id);
-                    rows[r].scores[k] = score_of[u];
-                    insert_after = Some(r);
-                }
-                None => new_rows.push((insert_after, u)),
-            }
-        }
-        for (u, unit) in units.iter().enumerate() {
-            if let Some(r) = placed[u] {
-                add_into(&mut centroids[r], &unit.vector);
-            }
-        }
-        // Insert from the back so earlier positions stay valid; keep order within one anchor.
-        let mut grouped: Vec<(Option<usize>, Vec<usize>)> = Vec::new();
-        for (anchor, u) in new_rows {
-            match grouped.last_mut() {
-                Some((a, us)) if *a == anchor => us.push(u),
-                _ => grouped.push((anchor, vec![u])),
-            }
-        }
-        for (anchor, us) in grouped.into_iter().rev() {
-            let at = anchor.map_or(0, |a| a + 1);
-            for (offset, u) in us.into_iter().enumerate() {
-                let mut cells = vec![None; n];
-                cells[k] = Some(units[u].section_id);
-                let mut scores = vec![0.0; n];
-                scores[k] = 1.0;
-                rows.insert(
-                    at + offset,
-                    Row {
-                        kind: units[u].kind,
-                        cells,
-                        scores,
-                    },
-                );
-                centroids.insert(at + offset, units[u].vector.clone());
-            }
-        }
-        for (plan_k, map) in where_is.iter_mut().enumerate() {
-            map.clear();
-            for (r, row) in rows.iter().enumerate() {
-                if let Some(s) = row.cells[plan_k] {
-                    map.insert(s, r);
+            let a = offsets[p] + u;
+            for (_, partners) in &unit.links {
+                let mut seen: Vec<usize> = partners
+                    .iter()
+                    .filter_map(|o| unit_of_measure.get(o).copied())
+                    .filter(|&b| b != a)
+                    .collect();
+                seen.sort_unstable();
+                seen.dedup();
+                for b in seen {
+                    linked[a * total + b] = linked[a * total + b].saturating_add(1);
                 }
             }
         }
     }
+    let ids: Vec<Id> = (0..n)
+        .flat_map(|p| (0..plan_units[p].len()).map(move |u| (p, u)))
+        .collect();
+    let mut affinity_m = vec![0.0f32; total * total];
+    let mut candidates: Vec<(f32, usize, usize)> = Vec::new();
+    for (a, &ia) in ids.iter().enumerate() {
+        for (b, &ib) in ids.iter().enumerate().skip(a + 1) {
+            if ia.0 == ib.0 {
+                continue;
+            }
+            let s = affinity(
+                &plan_units[ia.0][ia.1],
+                &plan_units[ib.0][ib.1],
+                linked[a * total + b] as usize,
+                linked[b * total + a] as usize,
+                params,
+            );
+            affinity_m[a * total + b] = s;
+            affinity_m[b * total + a] = s;
+            if s >= params.min_affinity {
+                candidates.push((s, a, b));
+            }
+        }
+    }
+    candidates.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+    let mut solver = Solver {
+        plan_units,
+        params,
+        offsets,
+        affinity: affinity_m,
+        total,
+        group_of: (0..total).collect(),
+        groups: ids.iter().map(|&id| vec![id]).collect(),
+        first: ids
+            .iter()
+            .map(|&(p, u)| {
+                let mut v = vec![None; n];
+                v[p] = Some(u);
+                v
+            })
+            .collect(),
+    };
+    let find = |plan: usize, sid: usize| -> Option<usize> {
+        let units = plan_units.get(plan)?;
+        let u = units.iter().position(|u| u.sections.contains(&sid))?;
+        Some(solver_offset(plan_units, plan) + u)
+    };
+    // 1. Pins.
+    for pin in pins {
+        let (Some(a), Some(b)) = (find(pin.plan_a, pin.section_a), find(pin.plan_b, pin.section_b))
+        else {
+            continue;
+        };
+        let (x, y) = (solver.group_of[a], solver.group_of[b]);
+        if x != y {
+            solver.merge(x, y);
+        }
+    }
+    // 2. Agglomeration, strongest pairs first.
+    for (_, a, b) in candidates {
+        let (x, y) = (solver.group_of[a], solver.group_of[b]);
+        if x == y {
+            continue;
+        }
+        let (avg, overlap) = solver.linkage(x, y);
+        let bar = params.min_group + if overlap { params.merge_extra } else { 0.0 };
+        if avg < bar {
+            continue;
+        }
+        if overlap && !solver.union_is_contiguous(x, y) {
+            continue;
+        }
+        let crossings = solver.crossings(x, y);
+        if avg - params.cross_penalty * crossings as f32 >= bar {
+            solver.merge(x, y);
+        }
+    }
+    // 3. Lone units join a neighbour's group.
+    for &(p, u) in &ids {
+        let g = solver.group_of[solver.global((p, u))];
+        if solver.groups[g].len() != 1 {
+            continue;
+        }
+        let mut best: Option<(f32, usize)> = None;
+        for nb in [u.checked_sub(1), Some(u + 1)].into_iter().flatten() {
+            if nb >= plan_units[p].len() {
+                continue;
+            }
+            let h = solver.group_of[solver.global((p, nb))];
+            if solver.groups[h].iter().all(|m| m.0 == p) || !solver.union_is_contiguous(g, h) {
+                continue;
+            }
+            let (avg, _) = solver.linkage(g, h);
+            if avg >= params.attach && best.is_none_or(|(s, _)| avg > s) {
+                best = Some((avg, h));
+            }
+        }
+        if let Some((_, h)) = best {
+            solver.merge(h, g);
+        }
+    }
+    order_rows(&solver)
+}
+
+fn solver_offset(plan_units: &[&[Unit]], plan: usize) -> usize {
+    plan_units.iter().take(plan).map(|u| u.len()).sum()
+}
+
+/// Put the groups in the order that contradicts the fewest plans' reading orders, and build rows.
+fn order_rows(solver: &Solver<'_>) -> Vec<Row> {
+    let n = solver.plan_units.len();
+    let groups: Vec<&Vec<Id>> = solver.groups.iter().filter(|g| !g.is_empty()).collect();
+    let positions: Vec<Vec<Option<usize>>> = groups.iter().map(|g| solver.positions(g)).collect();
+    // Mean relative position, to order the insertions deterministically.
+    let mean_pos = |pos: &[Option<usize>]| {
+        let (sum, k) = pos
+            .iter()
+            .enumerate()
+            .filter_map(|(p, x)| x.map(|x| x as f32 / solver.plan_units[p].len().max(1) as f32))
+            .fold((0.0, 0usize), |(s, k), x| (s + x, k + 1));
+        sum / k.max(1) as f32
+    };
+    let mut insertion: Vec<usize> = (0..groups.len()).collect();
+    insertion.sort_by(|&a, &b| {
+        let pa = positions[a].iter().flatten().count();
+        let pb = positions[b].iter().flatten().count();
+        pb.cmp(&pa)
+            .then(mean_pos(&positions[a]).total_cmp(&mean_pos(&positions[b])))
+            .then(a.cmp(&b))
+    });
+    // votes(x before y): plans placing x before y.
+    let before = |x: usize, y: usize| {
+        (0..n)
+            .filter(|&p| matches!((positions[x][p], positions[y][p]), (Some(a), Some(b)) if a < b))
+            .count()
+    };
+    let mut order: Vec<usize> = Vec::with_capacity(groups.len());
+    for g in insertion {
+        // cost(t) = plans contradicted by putting g at position t.
+        // = sum over placed y before t of before(g, y) + sum over y at/after t of before(y, g).
+        let after_votes: Vec<usize> = order.iter().map(|&y| before(y, g)).collect();
+        let before_votes: Vec<usize> = order.iter().map(|&y| before(g, y)).collect();
+        let mut cost: usize = after_votes.iter().sum();
+        let mut best = (cost, 0);
+        for t in 0..order.len() {
+            cost = cost - after_votes[t] + before_votes[t];
+            if cost < best.0 {
+                best = (cost, t + 1);
+            }
+        }
+        order.insert(best.1, g);
+    }
+    let mut rows: Vec<Row> = order
+        .iter()
+        .map(|&g| {
+            let mut cells: Vec<Vec<usize>> = vec![Vec::new(); n];
+            let mut members = groups[g].clone();
+            members.sort_unstable();
+            let mut kinds: HashMap<SectionKind, usize> = HashMap::new();
+            for &(p, u) in &members {
+                let unit = &solver.plan_units[p][u];
+                cells[p].extend_from_slice(&unit.sections);
+                *kinds.entry(unit.kind).or_default() += 1;
+            }
+            let kind = kinds
+                .into_iter()
+                .max_by_key(|&(k, c)| (c, k != SectionKind::Other, std::cmp::Reverse(k)))
+                .map_or(SectionKind::Other, |(k, _)| k);
+            let scores = (0..n)
+                .map(|p| {
+                    let mine: Vec<Id> = members.iter().copied().filter(|m| m.0 == p).collect();
+                    let (mut sum, mut k) = (0.0, 0);
+                    for &a in &mine {
+                        for &b in members.iter().filter(|m| m.0 != p) {
+                            sum += solver.aff(a, b);
+                            k += 1;
+                        }
+                    }
+                    if k == 0 { 0.0 } else { sum / k as f32 }
+                })
+                .collect();
+            Row {
+                kind,
+                cells,
+                scores,
+                moved: vec![false; n],
+            }
+        })
+        .collect();
+    // A cell is moved when its unit is not on the longest run of the column that keeps reading
+    // order (its longest increasing subsequence).
+    for p in 0..n {
+        let col: Vec<(usize, usize)> = order
+            .iter()
+            .enumerate()
+            .filter_map(|(r, &g)| positions[g][p].map(|pos| (r, pos)))
+            .collect();
+        for r in out_of_order(&col) {
+            rows[r].moved[p] = true;
+        }
+    }
     rows
+}
+
+/// The rows (first of each pair) not on a longest increasing run of the positions (second).
+fn out_of_order(col: &[(usize, usize)]) -> Vec<usize> {
+    let m = col.len();
+    let mut len = vec![1usize; m];
+    let mut prev = vec![usize::MAX; m];
+    for i in 0..m {
+        for j in 0..i {
+            if col[j].1 < col[i].1 && len[j] + 1 > len[i] {
+                len[i] = len[j] + 1;
+                prev[i] = j;
+            }
+        }
+    }
+    let Some(mut i) = (0..m).max_by_key(|&i| (len[i], std::cmp::Reverse(i))) else {
+        return Vec::new();
+    };
+    let mut keep = vec![false; m];
+    loop {
+        keep[i] = true;
+        if prev[i] == usize::MAX {
+            break;
+        }
+        i = prev[i];
+    }
+    (0..m).filter(|&i| !keep[i]).map(|i| col[i].0).collect()
+}
+
+/// Co-row section pairs of an alignment, for evaluation: every pair of sections of different
+/// plans (compared-list index, section id) that share a row, each pair once with the lower plan
+/// index first.
+pub fn co_row_pairs(rows: &[Row]) -> Vec<((usize, usize), (usize, usize))> {
+    let mut out = Vec::new();
+    for row in rows {
+        for (p, a_cell) in row.cells.iter().enumerate() {
+            for (q, b_cell) in row.cells.iter().enumerate().skip(p + 1) {
+                for &a in a_cell {
+                    for &b in b_cell {
+                        out.push(((p, a), (q, b)));
+                    }
+                }
+            }
+        }
+    }
+    out
 }

@@ -1,6 +1,19 @@
 //! The aligned comparison as a table: one column per compared plan, one row per group of
-//! comparable sections as [`crate::align::align`] lines them up, each cell holding its section's
-//! heading and measures with their status in the corpus (shared, unique, boilerplate).
+//! comparable passages, each cell holding one or more sections of its plan (each with its
+//! heading) and their measures with their *scope in the comparison*.
+//!
+//! Two row modes:
+//! - **by structure** ([`RowMode::Structure`], the default): row 0 is the plans' preambles
+//!   (概况/序言, when any has one), then the rows of [`crate::align::align`]; every measure of
+//!   every compared plan is in exactly one cell, so header counts equal what the table shows;
+//! - **by theme** ([`RowMode::Theme`], 按主题对照): one row per theme of a codebook, each cell
+//!   listing the plan's measures the codebook's rules propose (or the researcher tagged) for the
+//!   theme, under their section headings.
+//!
+//! A measure's [`Scope`] is counted within the comparison: shared with a compared plan, shared
+//! only with plans outside it, unique in the loaded corpus, or boilerplate. Partners are listed
+//! compared plans first (in column order), then the others by score: app, CLI and exports all
+//! use [`measure_partners`] and [`scope_of`], so they agree.
 //!
 //! This is the view-model the compare view paints and the exporters write; it holds plain data
 //! and no drawing.
@@ -8,21 +21,26 @@
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
-use crate::align::align;
+use serde::Serialize;
+
+use crate::align::{Pin, align};
 use crate::corpus::Corpus;
 use crate::matching::{Analysis, Status, Tier};
 use crate::measure::Measure;
 use crate::outline::SectionKind;
 use crate::plan::Plan;
+use crate::themes::{Codebook, CodingIndex};
 use crate::tokenize::Tokenizer;
 
-/// Measures shown in a cell: a top-level section that was split into its sub-sections shows only
-/// its own measures; any other section shows everything under it.
+/// Title of the preamble's cell section.
+pub const PREAMBLE_TITLE: &str = "序言";
+
+/// Measures shown for a section in a cell: a top-level section with sub-sections shows only its
+/// own measures (its sub-sections are units of their own, see [`crate::align::units`]); any other
+/// section shows everything under it.
 pub fn cell_measures(plan: &Plan, section_id: usize) -> Vec<&Measure> {
     for top in &plan.sections {
         if top.section_id == section_id {
-            // A top-level section's cell holds its own measures: its sub-sections, if any, are
-            // cells of their own (see `align::units`).
             return top.measures.iter().collect();
         }
         for s in top.walk() {
@@ -38,6 +56,114 @@ pub fn cell_measures(plan: &Plan, section_id: usize) -> Vec<&Measure> {
     Vec::new()
 }
 
+/// A measure's status within a comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// Shared with another compared plan.
+    Compared,
+    /// Shared, but only with plans outside the comparison.
+    Elsewhere,
+    /// No plan of the loaded corpus states it.
+    Unique,
+    /// Generic wording or a formula (its partners are still listed).
+    Boilerplate,
+}
+
+impl Scope {
+    /// The word the CLI and exports print.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scope::Compared => "compared",
+            Scope::Elsewhere => "elsewhere",
+            Scope::Unique => "unique",
+            Scope::Boilerplate => "boilerplate",
+        }
+    }
+
+    /// Chinese label.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Scope::Compared => "对照内共有",
+            Scope::Elsewhere => "仅与对照外共有",
+            Scope::Unique => "独有",
+            Scope::Boilerplate => "套话",
+        }
+    }
+}
+
+/// A partner of a measure in another plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Partner {
+    /// Corpus index of its plan.
+    pub plan: usize,
+    /// Its flat index in the analysis.
+    pub flat: usize,
+    /// Its measure id.
+    pub measure_id: String,
+    /// Tier of the link.
+    pub tier: Tier,
+    /// Score of the link.
+    pub score: f32,
+    /// Column of its plan when it is compared.
+    pub column: Option<usize>,
+}
+
+/// Partners of the measure at `flat`: compared plans first (in column order, best score first),
+/// then the others by descending score. A shared measure lists its shared links; a boilerplate
+/// measure lists all its links (the formula is common); a unique one none.
+pub fn measure_partners(analysis: &Analysis, flat: usize, compared: &[usize]) -> Vec<Partner> {
+    let links = match analysis.status.get(flat) {
+        Some(Status::Shared) => analysis.shared_links(flat),
+        Some(Status::Boilerplate) => analysis.links.get(flat).cloned().unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let own = analysis.measures.get(flat).map(|m| m.plan);
+    let mut out: Vec<Partner> = links
+        .iter()
+        .filter_map(|l| {
+            let other = analysis.measures.get(l.other)?;
+            (Some(other.plan) != own).then(|| Partner {
+                plan: other.plan,
+                flat: l.other,
+                measure_id: other.measure_id.clone(),
+                tier: l.tier,
+                score: l.score,
+                column: compared.iter().position(|&p| p == other.plan),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        (a.column.is_none(), a.column)
+            .cmp(&(b.column.is_none(), b.column))
+            .then(b.score.total_cmp(&a.score))
+            .then(a.flat.cmp(&b.flat))
+    });
+    out
+}
+
+/// The scope of the measure at `flat` in a comparison of `compared` (corpus indexes).
+pub fn scope_of(analysis: &Analysis, flat: usize, compared: &[usize]) -> Scope {
+    match analysis.status.get(flat) {
+        Some(Status::Boilerplate) => Scope::Boilerplate,
+        Some(Status::Shared) => {
+            let own = analysis.measures.get(flat).map(|m| m.plan);
+            let in_comparison = analysis.shared_links(flat).iter().any(|l| {
+                analysis
+                    .measures
+                    .get(l.other)
+                    .is_some_and(|o| Some(o.plan) != own && compared.contains(&o.plan))
+            });
+            if in_comparison {
+                Scope::Compared
+            } else {
+                Scope::Elsewhere
+            }
+        }
+        _ => Scope::Unique,
+    }
+}
+
 /// One compared plan: a column.
 #[derive(Debug, Clone)]
 pub struct Column {
@@ -47,12 +173,16 @@ pub struct Column {
     pub name: String,
     /// Province · level, whichever are known.
     pub place: String,
-    /// Its shared measures (in the whole plan).
+    /// Its measures shared with another compared plan.
     pub shared: usize,
+    /// Its measures shared only with plans outside the comparison.
+    pub elsewhere: usize,
     /// Its unique measures.
     pub unique: usize,
     /// Its boilerplate measures.
     pub boilerplate: usize,
+    /// Per column: how many of its measures have a partner in that column's plan (0 for itself).
+    pub shared_with: Vec<usize>,
 }
 
 /// A measure in a cell.
@@ -62,6 +192,8 @@ pub struct CellMeasure {
     pub number: usize,
     /// Its index within its plan's `measures()`.
     pub measure_index: usize,
+    /// Its measure id.
+    pub measure_id: String,
     /// Its text (original script).
     pub text: String,
     /// Its normalised text (simplified, half-width).
@@ -71,14 +203,20 @@ pub struct CellMeasure {
     pub terms: Vec<(Range<usize>, TermMark)>,
     /// Its flat index in the analysis.
     pub flat: Option<usize>,
-    /// Shared, unique or boilerplate.
+    /// Shared, unique or boilerplate in the loaded corpus.
     pub status: Status,
+    /// Its scope in this comparison.
+    pub scope: Scope,
     /// The closest tier of its shared partners (`None` unless shared).
     pub tier: Option<Tier>,
     /// Number of other plans sharing it.
     pub plans_sharing: usize,
-    /// Whether another compared plan shares it.
+    /// Whether another compared plan shares it (`scope == Scope::Compared`).
     pub shared_in_comparison: bool,
+    /// Its partners, compared plans first ([`measure_partners`]).
+    pub partners: Vec<Partner>,
+    /// Index of its section in the cell's `sections`.
+    pub section: usize,
 }
 
 /// The key terms of one measure: byte range in its norm and term id.
@@ -104,18 +242,49 @@ pub struct MeasurePos {
     pub k: usize,
 }
 
-/// One plan's section in a row.
+/// One section of a plan inside a cell.
+#[derive(Debug, Clone)]
+pub struct CellSection {
+    /// Section id in its plan; `None` for the preamble.
+    pub section_id: Option<usize>,
+    /// Its numbering label (`（三）`).
+    pub number: String,
+    /// Its title.
+    pub title: String,
+    /// Label and title (`（三）推广智慧供暖`).
+    pub heading: String,
+    /// The heading of its top-level section when it is a sub-section (`二、主要任务`).
+    pub parent: Option<String>,
+    /// Its text as a byte range of its plan's own text (`Plan::original_text`).
+    pub passage: Option<Range<usize>>,
+    /// It had to leave its column's reading order to sit in this row.
+    pub moved: bool,
+}
+
+/// One plan's cell in a row.
 #[derive(Debug, Clone)]
 pub struct Cell {
-    /// Section id in its plan.
-    pub section_id: usize,
-    /// Numbering label and title (`（三）推广智慧供暖`).
+    /// Section id of its first section (`None` for the preamble or a by-theme cell).
+    pub section_id: Option<usize>,
+    /// Heading of its first section, with ` +N` when it holds more (by theme: the theme's name).
     pub heading: String,
-    /// The whole section as a byte range of its plan's own text (`Plan::original_text`), for
-    /// tagging the section.
+    /// The first section's passage, for tagging it.
     pub passage: Option<Range<usize>>,
-    /// Its measures, as [`cell_measures`] gives them.
+    /// Every section of the cell, in order.
+    pub sections: Vec<CellSection>,
+    /// Its measures, section by section.
     pub measures: Vec<CellMeasure>,
+}
+
+/// The theme of a by-theme row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowTheme {
+    /// Theme id in its codebook.
+    pub theme_id: String,
+    /// Its name.
+    pub name: String,
+    /// Depth in the codebook (0 = top level).
+    pub depth: usize,
 }
 
 /// One aligned row.
@@ -123,8 +292,44 @@ pub struct Cell {
 pub struct CompareRow {
     /// Kind of the row.
     pub kind: SectionKind,
+    /// The theme, in by-theme mode.
+    pub theme: Option<RowTheme>,
     /// One cell per column; `None` where the plan has no counterpart.
     pub cells: Vec<Option<Cell>>,
+}
+
+impl CompareRow {
+    /// The row's tag: its theme's name, or its kind's label.
+    pub fn label(&self) -> &str {
+        self.theme
+            .as_ref()
+            .map_or(self.kind.label(), |t| t.name.as_str())
+    }
+}
+
+/// How the rows are made.
+#[derive(Debug, Clone, Default)]
+pub enum RowMode {
+    /// Groups of comparable sections (the default).
+    #[default]
+    Structure,
+    /// One row per theme of the codebook; `tags` are (theme id, plan id, measure id) the
+    /// researcher tagged, shown with the rules' proposals.
+    Theme {
+        /// The codebook.
+        codebook: Codebook,
+        /// Extra (theme id, plan id, measure id) to list.
+        tags: Vec<(String, String, String)>,
+    },
+}
+
+/// What to build.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Row mode.
+    pub mode: RowMode,
+    /// Pinned section pairs (by-structure mode).
+    pub pins: Vec<Pin>,
 }
 
 /// The aligned table of the compared plans.
@@ -134,35 +339,45 @@ pub struct Comparison {
     pub columns: Vec<Column>,
     /// The rows.
     pub rows: Vec<CompareRow>,
-    /// Where each measure (by flat index) is shown.
+    /// Whether rows are themes.
+    pub by_theme: bool,
+    /// Where each measure (by flat index) is shown (its first place).
     positions: HashMap<usize, MeasurePos>,
 }
 
 impl Comparison {
-    /// Align the plans `compared` (corpus indexes) and gather each cell's measures and statuses.
+    /// Align the plans `compared` (corpus indexes) by structure and gather each cell's measures
+    /// and scopes.
     pub fn build(corpus: &Corpus, analysis: &Analysis, compared: &[usize]) -> Self {
+        Self::build_with(corpus, analysis, compared, &Options::default())
+    }
+
+    /// Build with a row mode and pins.
+    pub fn build_with(
+        corpus: &Corpus,
+        analysis: &Analysis,
+        compared: &[usize],
+        options: &Options,
+    ) -> Self {
+        let compared: Vec<usize> = compared
+            .iter()
+            .copied()
+            .filter(|&pi| pi < corpus.plans.len())
+            .collect();
         let columns = compared
             .iter()
-            .filter_map(|&pi| corpus.plans.get(pi).map(|p| column(p, pi, analysis)))
+            .map(|&pi| column(&corpus.plans[pi], pi, analysis, &compared))
             .collect();
-        let rows = align(&corpus.plans, compared, analysis, &[])
-            .into_iter()
-            .map(|row| CompareRow {
-                kind: row.kind,
-                cells: row
-                    .cells
-                    .iter()
-                    .zip(compared)
-                    .map(|(cell, &pi)| {
-                        let plan = corpus.plans.get(pi)?;
-                        cell.map(|sid| build_cell(plan, pi, sid, analysis, compared))
-                    })
-                    .collect(),
-            })
-            .collect();
+        let rows = match &options.mode {
+            RowMode::Structure => structure_rows(corpus, analysis, &compared, &options.pins),
+            RowMode::Theme { codebook, tags } => {
+                theme_rows(corpus, analysis, &compared, codebook, tags)
+            }
+        };
         let mut table = Comparison {
             columns,
             rows,
+            by_theme: matches!(options.mode, RowMode::Theme { .. }),
             positions: HashMap::new(),
         };
         table.mark_terms(analysis);
@@ -170,12 +385,47 @@ impl Comparison {
             for (c, cell) in row.cells.iter().enumerate() {
                 for (k, m) in cell.iter().flat_map(|x| x.measures.iter()).enumerate() {
                     if let Some(f) = m.flat {
-                        table.positions.insert(f, MeasurePos { row: r, col: c, k });
+                        table
+                            .positions
+                            .entry(f)
+                            .or_insert(MeasurePos { row: r, col: c, k });
                     }
                 }
             }
         }
         table
+    }
+
+    /// Share of empty cells (0–1).
+    pub fn empty_share(&self) -> f64 {
+        let total: usize = self.rows.iter().map(|r| r.cells.len()).sum();
+        let empty: usize = self
+            .rows
+            .iter()
+            .map(|r| r.cells.iter().filter(|c| c.is_none()).count())
+            .sum();
+        empty as f64 / total.max(1) as f64
+    }
+
+    /// Per column: (measures shared with another compared plan, how many of those have a partner
+    /// in their own row).
+    pub fn partners_in_row(&self, analysis: &Analysis) -> Vec<(usize, usize)> {
+        let mut out = vec![(0, 0); self.columns.len()];
+        for (r, row) in self.rows.iter().enumerate() {
+            for (c, cell) in row.cells.iter().enumerate() {
+                for (k, m) in cell.iter().flat_map(|x| x.measures.iter()).enumerate() {
+                    if m.scope != Scope::Compared {
+                        continue;
+                    }
+                    out[c].0 += 1;
+                    let pos = MeasurePos { row: r, col: c, k };
+                    if self.partners(analysis, pos).iter().any(|p| p.row == r) {
+                        out[c].1 += 1;
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// Mark each measure's key terms: shared with another cell of its row, or distinctive (only
@@ -283,12 +533,12 @@ impl Comparison {
     }
 
     /// The next (or previous) measure after `from` in reading order (row by row, then column by
-    /// column, then within the cell) whose status is `status`; from the start (or end) if `from`
+    /// column, then within the cell) whose scope is `scope`; from the start (or end) if `from`
     /// is `None`. Does not wrap around.
     pub fn step(
         &self,
         from: Option<MeasurePos>,
-        status: Status,
+        scope: Scope,
         forward: bool,
     ) -> Option<MeasurePos> {
         let all = self.rows.iter().enumerate().flat_map(|(r, row)| {
@@ -296,10 +546,10 @@ impl Comparison {
                 cell.iter()
                     .flat_map(|x| x.measures.iter())
                     .enumerate()
-                    .map(move |(k, m)| (MeasurePos { row: r, col: c, k }, m.status))
+                    .map(move |(k, m)| (MeasurePos { row: r, col: c, k }, m.scope))
             })
         });
-        let hits = all.filter(|(_, s)| *s == status).map(|(p, _)| p);
+        let hits = all.filter(|(_, s)| *s == scope).map(|(p, _)| p);
         if forward {
             hits.into_iter().find(|p| from.is_none_or(|f| *p > f))
         } else {
@@ -313,7 +563,12 @@ impl Comparison {
     pub fn row_with_heading(&self, text: &str) -> Option<&CompareRow> {
         self.rows
             .iter()
-            .find(|r| r.cells.iter().flatten().any(|c| c.heading.contains(text)))
+            .find(|r| {
+                r.cells
+                    .iter()
+                    .flatten()
+                    .any(|c| c.sections.iter().any(|s| s.heading.contains(text)))
+            })
     }
 }
 
@@ -343,88 +598,311 @@ pub fn norm_range_in_text(
     Some(start..end)
 }
 
-fn column(plan: &Plan, plan_index: usize, analysis: &Analysis) -> Column {
-    let mut counts = [0usize; 3];
+fn column(plan: &Plan, plan_index: usize, analysis: &Analysis, compared: &[usize]) -> Column {
+    let mut out = Column {
+        plan_index,
+        name: plan.name.clone(),
+        place: [plan.province.as_deref(), plan.level.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" · "),
+        shared: 0,
+        elsewhere: 0,
+        unique: 0,
+        boilerplate: 0,
+        shared_with: vec![0; compared.len()],
+    };
     let start = analysis.plan_offsets.get(plan_index).copied().unwrap_or(0);
     let end = analysis
         .plan_offsets
         .get(plan_index + 1)
         .copied()
         .unwrap_or(start);
-    for status in analysis.status.get(start..end).unwrap_or(&[]) {
-        let k = match status {
-            Status::Shared => 0,
-            Status::Unique => 1,
-            Status::Boilerplate => 2,
-        };
-        counts[k] += 1;
+    for flat in start..end {
+        match scope_of(analysis, flat, compared) {
+            Scope::Compared => out.shared += 1,
+            Scope::Elsewhere => out.elsewhere += 1,
+            Scope::Unique => out.unique += 1,
+            Scope::Boilerplate => out.boilerplate += 1,
+        }
+        if analysis.status.get(flat) == Some(&Status::Shared) {
+            let mut cols: Vec<usize> = analysis
+                .shared_links(flat)
+                .iter()
+                .filter_map(|l| analysis.measures.get(l.other))
+                .filter(|o| o.plan != plan_index)
+                .filter_map(|o| compared.iter().position(|&p| p == o.plan))
+                .collect();
+            cols.sort_unstable();
+            cols.dedup();
+            for c in cols {
+                out.shared_with[c] += 1;
+            }
+        }
     }
-    let place: Vec<&str> = [plan.province.as_deref(), plan.level.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect();
-    Column {
-        plan_index,
-        name: plan.name.clone(),
-        place: place.join(" · "),
-        shared: counts[0],
-        unique: counts[1],
-        boilerplate: counts[2],
+    out
+}
+
+fn cell_measure(
+    m: &Measure,
+    plan_index: usize,
+    analysis: &Analysis,
+    compared: &[usize],
+    section: usize,
+) -> CellMeasure {
+    let flat = analysis.flat_index(plan_index, m.index);
+    let status = flat
+        .and_then(|f| analysis.status.get(f).copied())
+        .unwrap_or(Status::Unique);
+    let scope = flat.map_or(Scope::Unique, |f| scope_of(analysis, f, compared));
+    let partners = flat.map_or_else(Vec::new, |f| measure_partners(analysis, f, compared));
+    let mut plans: Vec<usize> = if status == Status::Shared {
+        partners.iter().map(|p| p.plan).collect()
+    } else {
+        Vec::new()
+    };
+    plans.sort_unstable();
+    plans.dedup();
+    CellMeasure {
+        number: m.index + 1,
+        measure_index: m.index,
+        measure_id: m.measure_id.clone(),
+        text: m.text.clone(),
+        norm: m.norm.clone(),
+        terms: Vec::new(),
+        flat,
+        status,
+        scope,
+        tier: if status == Status::Shared {
+            partners.iter().map(|p| p.tier).min()
+        } else {
+            None
+        },
+        plans_sharing: plans.len(),
+        shared_in_comparison: scope == Scope::Compared,
+        partners,
+        section,
     }
 }
 
-fn build_cell(
+/// Heading of the top-level section above each sub-section of a plan.
+fn parents(plan: &Plan) -> HashMap<usize, String> {
+    let mut out = HashMap::new();
+    for top in &plan.sections {
+        let heading = join_label(&top.label, &top.title);
+        for s in top.walk().into_iter().skip(1) {
+            out.insert(s.section_id, heading.clone());
+        }
+    }
+    out
+}
+
+fn cell_section(
     plan: &Plan,
-    plan_index: usize,
-    section_id: usize,
-    analysis: &Analysis,
-    compared: &[usize],
-) -> Cell {
+    section_id: Option<usize>,
+    parents: &HashMap<usize, String>,
+) -> CellSection {
+    let Some(sid) = section_id else {
+        return CellSection {
+            section_id: None,
+            number: String::new(),
+            title: PREAMBLE_TITLE.to_owned(),
+            heading: PREAMBLE_TITLE.to_owned(),
+            parent: None,
+            passage: None,
+            moved: false,
+        };
+    };
     let section = plan
         .all_sections()
         .into_iter()
-        .find(|s| s.section_id == section_id);
-    let heading = section
-        .map(|s| join_label(&s.label, &s.title))
-        .unwrap_or_default();
-    let passage = section.and_then(|s| {
-        Some(s.span.start.checked_sub(plan.span.start)?..s.span.end.checked_sub(plan.span.start)?)
-    });
-    let measures = cell_measures(plan, section_id)
-        .into_iter()
-        .map(|m| {
-            let flat = analysis.flat_index(plan_index, m.index);
-            let status = flat
-                .and_then(|f| analysis.status.get(f).copied())
-                .unwrap_or(Status::Unique);
-            let links = flat.map(|f| analysis.shared_links(f)).unwrap_or_default();
-            let mut plans: Vec<usize> = links
-                .iter()
-                .filter_map(|l| analysis.measures.get(l.other).map(|o| o.plan))
-                .filter(|&p| p != plan_index)
-                .collect();
-            plans.sort_unstable();
-            plans.dedup();
-            CellMeasure {
-                number: m.index + 1,
-                measure_index: m.index,
-                text: m.text.clone(),
-                norm: m.norm.clone(),
-                terms: Vec::new(),
-                flat,
-                status,
-                tier: links.iter().map(|l| l.tier).min(),
-                plans_sharing: plans.len(),
-                shared_in_comparison: plans.iter().any(|p| compared.contains(p)),
-            }
-        })
-        .collect();
+        .find(|s| s.section_id == sid);
+    CellSection {
+        section_id: Some(sid),
+        number: section.map(|s| s.label.clone()).unwrap_or_default(),
+        title: section.map(|s| s.title.clone()).unwrap_or_default(),
+        heading: section
+            .map(|s| join_label(&s.label, &s.title))
+            .unwrap_or_default(),
+        parent: parents.get(&sid).cloned(),
+        passage: section.and_then(|s| {
+            Some(
+                s.span.start.checked_sub(plan.span.start)?
+                    ..s.span.end.checked_sub(plan.span.start)?,
+            )
+        }),
+        moved: false,
+    }
+}
+
+fn make_cell(sections: Vec<CellSection>, measures: Vec<CellMeasure>, heading: String) -> Cell {
     Cell {
-        section_id,
+        section_id: sections.first().and_then(|s| s.section_id),
+        passage: sections.first().and_then(|s| s.passage.clone()),
         heading,
-        passage,
+        sections,
         measures,
     }
+}
+
+fn cell_heading(sections: &[CellSection]) -> String {
+    match sections {
+        [] => String::new(),
+        [one] => one.heading.clone(),
+        [first, rest @ ..] => format!("{} +{}", first.heading, rest.len()),
+    }
+}
+
+fn structure_rows(
+    corpus: &Corpus,
+    analysis: &Analysis,
+    compared: &[usize],
+    pins: &[Pin],
+) -> Vec<CompareRow> {
+    let parent_maps: Vec<HashMap<usize, String>> = compared
+        .iter()
+        .map(|&pi| parents(&corpus.plans[pi]))
+        .collect();
+    let mut rows = Vec::new();
+    if compared
+        .iter()
+        .any(|&pi| !corpus.plans[pi].preamble.measures.is_empty())
+    {
+        rows.push(CompareRow {
+            kind: SectionKind::Profile,
+            theme: None,
+            cells: compared
+                .iter()
+                .enumerate()
+                .map(|(c, &pi)| {
+                    let plan = &corpus.plans[pi];
+                    if plan.preamble.measures.is_empty() {
+                        return None;
+                    }
+                    let sections = vec![cell_section(plan, None, &parent_maps[c])];
+                    let measures = plan
+                        .preamble
+                        .measures
+                        .iter()
+                        .map(|m| cell_measure(m, pi, analysis, compared, 0))
+                        .collect();
+                    Some(make_cell(sections, measures, PREAMBLE_TITLE.to_owned()))
+                })
+                .collect(),
+        });
+    }
+    for row in align(&corpus.plans, compared, analysis, pins) {
+        let cells = row
+            .cells
+            .iter()
+            .zip(compared)
+            .enumerate()
+            .map(|(c, (sids, &pi))| {
+                if sids.is_empty() {
+                    return None;
+                }
+                let plan = &corpus.plans[pi];
+                let mut sections = Vec::new();
+                let mut measures = Vec::new();
+                for &sid in sids {
+                    let mut section = cell_section(plan, Some(sid), &parent_maps[c]);
+                    section.moved = row.moved.get(c).copied().unwrap_or(false);
+                    let k = sections.len();
+                    sections.push(section);
+                    measures.extend(
+                        cell_measures(plan, sid)
+                            .into_iter()
+                            .map(|m| cell_measure(m, pi, analysis, compared, k)),
+                    );
+                }
+                let heading = cell_heading(&sections);
+                Some(make_cell(sections, measures, heading))
+            })
+            .collect();
+        rows.push(CompareRow {
+            kind: row.kind,
+            theme: None,
+            cells,
+        });
+    }
+    rows
+}
+
+fn theme_rows(
+    corpus: &Corpus,
+    analysis: &Analysis,
+    compared: &[usize],
+    codebook: &Codebook,
+    tags: &[(String, String, String)],
+) -> Vec<CompareRow> {
+    let plans: Vec<Plan> = compared.iter().map(|&pi| corpus.plans[pi].clone()).collect();
+    let proposals = CodingIndex::new(&plans).propose(codebook);
+    // theme id -> plan id -> measure ids.
+    let mut wanted: HashMap<&str, HashMap<&str, HashSet<&str>>> = HashMap::new();
+    for p in &proposals {
+        wanted
+            .entry(p.theme_id.as_str())
+            .or_default()
+            .entry(p.plan_id.as_str())
+            .or_default()
+            .insert(p.measure_id.as_str());
+    }
+    for (theme, plan, measure) in tags {
+        wanted
+            .entry(theme.as_str())
+            .or_default()
+            .entry(plan.as_str())
+            .or_default()
+            .insert(measure.as_str());
+    }
+    let parent_maps: Vec<HashMap<usize, String>> = plans.iter().map(parents).collect();
+    let mut rows = Vec::new();
+    for (depth, theme) in codebook.depth_first() {
+        let Some(by_plan) = wanted.get(theme.theme_id.as_str()) else {
+            continue;
+        };
+        let cells: Vec<Option<Cell>> = plans
+            .iter()
+            .zip(compared)
+            .enumerate()
+            .map(|(c, (plan, &pi))| {
+                let ids = by_plan.get(plan.plan_id.as_str())?;
+                let mut sections: Vec<CellSection> = Vec::new();
+                let mut measures = Vec::new();
+                for m in plan.measures() {
+                    if !ids.contains(m.measure_id.as_str()) {
+                        continue;
+                    }
+                    let k = match sections.iter().position(|s| s.section_id == m.section_id) {
+                        Some(k) => k,
+                        None => {
+                            sections.push(cell_section(plan, m.section_id, &parent_maps[c]));
+                            sections.len() - 1
+                        }
+                    };
+                    measures.push(cell_measure(m, pi, analysis, compared, k));
+                }
+                if measures.is_empty() {
+                    return None;
+                }
+                Some(make_cell(sections, measures, theme.name.clone()))
+            })
+            .collect();
+        if cells.iter().all(Option::is_none) {
+            continue;
+        }
+        rows.push(CompareRow {
+            kind: SectionKind::Tasks,
+            theme: Some(RowTheme {
+                theme_id: theme.theme_id.clone(),
+                name: theme.name.clone(),
+                depth,
+            }),
+            cells,
+        });
+    }
+    rows
 }
 
 /// `一、` + `指导思想` → `一、指导思想`; `1.` + `强化…` → `1. 强化…`.

@@ -6,6 +6,7 @@
 //! terminal; the `ui` module (feature `gui`) only draws what the core returns.
 
 pub mod align;
+pub mod align_eval;
 pub mod cli;
 pub mod collate;
 pub mod comparison;

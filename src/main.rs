@@ -14,7 +14,9 @@ fn main() -> std::process::ExitCode {
             paths,
             plans,
             format,
-        }) => duizhao::cli::compare::compare(&paths, &plans, &format).map(Some),
+            rows,
+            codebook,
+        }) => duizhao::cli::compare::compare(&paths, &plans, &format, &rows, &codebook).map(Some),
         Some(Command::Measures { paths, plans, json }) => {
             duizhao::cli::compare::measures(&paths, &plans, json).map(Some)
         }

@@ -146,6 +146,90 @@ fn compare_json_has_rows_cells_and_partners() {
 }
 
 #[test]
+fn compare_json_counts_scopes_within_the_comparison_and_rows_by_theme() {
+    let (ok, out, err) = duizhao(&[
+        "compare",
+        "--plan",
+        "天津市东丽区",
+        "--plan",
+        "天津市中北镇",
+        "--format",
+        "json",
+    ]);
+    assert!(ok, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let mut scopes = std::collections::HashMap::new();
+    for row in v["rows"].as_array().unwrap() {
+        for cell in row["cells"].as_array().unwrap() {
+            let sections = cell["sections"].as_array().unwrap();
+            // `section` stays the first of `sections`.
+            assert_eq!(cell["section"], sections.first().cloned().unwrap_or(Value::Null));
+            for m in cell["measures"].as_array().unwrap() {
+                let scope = m["scope"].as_str().unwrap();
+                *scopes.entry(scope.to_owned()).or_insert(0) += 1;
+                let partners = m["shared_with"].as_array().unwrap();
+                match scope {
+                    "compared" => assert_eq!(partners[0]["compared"], true),
+                    "elsewhere" => assert!(partners.iter().all(|p| p["compared"] == false)),
+                    "unique" => assert!(partners.is_empty()),
+                    "boilerplate" => {}
+                    other => panic!("scope {other}"),
+                }
+                assert!((m["section"].as_u64().unwrap() as usize) < sections.len());
+            }
+        }
+    }
+    assert!(scopes["compared"] > 0 && scopes["elsewhere"] > 0 && scopes["unique"] > 0);
+    assert_eq!(v["columns"][0]["compared"], scopes_of(&v, 0, "compared"));
+
+    let (ok, out, err) = duizhao(&[
+        "compare",
+        "--plan",
+        "淄博市",
+        "--plan",
+        "济南市市中区",
+        "--rows",
+        "theme",
+        "--format",
+        "json",
+    ]);
+    assert!(ok, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let row = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["theme"]["id"] == "zhaijidi")
+        .expect("a 宅基地 row");
+    for cell in row["cells"].as_array().unwrap() {
+        assert!(
+            cell["measures"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|m| m["text"].as_str().unwrap().contains("宅基地"))
+        );
+    }
+    let (ok, _, err) = duizhao(&[
+        "compare", "--plan", "淄博市", "--plan", "济南市市中区", "--rows", "colour",
+    ]);
+    assert!(!ok);
+    assert!(err.contains("colour"), "{err}");
+}
+
+/// Measures of column `c` with this scope, counted over the rows.
+fn scopes_of(v: &Value, c: usize, scope: &str) -> Value {
+    let n = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["cells"][c]["measures"].as_array().unwrap().iter())
+        .filter(|m| m["scope"] == scope)
+        .count();
+    Value::from(n)
+}
+
+#[test]
 fn measures_targets_and_terms_commands_answer() {
     let (ok, out, err) = duizhao(&["measures", "--json"]);
     assert!(ok, "{err}");

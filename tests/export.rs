@@ -122,7 +122,10 @@ fn xlsx_workbook_holds_every_table_with_the_engines_values() {
     // Comparison: the plans are the columns, and the 推广智慧供暖 row shares measures verbatim.
     let cmp = sheet(&mut wb, "comparison");
     let header: Vec<String> = cmp[0].iter().map(data_text).collect();
-    assert_eq!(header, ["类别", DONGLI, ZHONGBEI]);
+    assert_eq!(
+        header,
+        ["类别", DONGLI, ZHONGBEI, duizhao::export::tables::COMPARED_PARTNERS_COLUMN]
+    );
     let heating = cmp
         .iter()
         .find(|r| data_text(&r[1]).contains("推广智慧供暖"))
@@ -257,14 +260,16 @@ fn comparison_csv_cells_list_measures_with_status_markers() {
         .iter()
         .find(|r| r[1].contains("推广智慧供暖"))
         .unwrap();
-    // Heading first, then one line per measure, each with a marker.
+    // Heading first, then one line per measure, each with a marker; the last column names the
+    // partners within the comparison.
+    assert!(heating[3].contains("↔"), "{:?}", &heating[3]);
     let lines: Vec<&str> = heating[1].split('\n').collect();
     assert!(lines[0].contains("推广智慧供暖"));
     assert!(lines.len() > 1);
     assert!(
         lines[1..]
             .iter()
-            .all(|l| ["【共=", "【共≈", "【独】", "【套】"]
+            .all(|l| ["【共=", "【共≈", "【外】", "【独】", "【套】"]
                 .iter()
                 .any(|m| l.starts_with(m))),
         "{lines:?}"

@@ -451,7 +451,7 @@ fn ticked_plans_are_compared_with_shared_measures_marked() {
     assert_eq!(harness.query_all_by_label("（三）推广智慧供暖").count(), 2);
     for text in &texts {
         let expected = texts.iter().filter(|t| *t == text).count();
-        let shown = harness.query_all_by_label(&format!("共有：{text}")).count();
+        let shown = harness.query_all_by_label(&format!("对照内共有：{text}")).count();
         assert_eq!(shown, expected, "{text}");
     }
     // Hovering a measure lists the plans sharing it, the compared plan first (the harness's
@@ -460,7 +460,7 @@ fn ticked_plans_are_compared_with_shared_measures_marked() {
         .ctx
         .all_styles_mut(|s| s.interaction.tooltip_delay = 0.0);
     harness
-        .query_all_by_label(&format!("共有：{}", texts[0]))
+        .query_all_by_label(&format!("对照内共有：{}", texts[0]))
         .next()
         .expect("the measure is shown")
         .hover();
@@ -470,7 +470,13 @@ fn ticked_plans_are_compared_with_shared_measures_marked() {
     // Column headers and the legend.
     harness.get_by_role_and_label(Role::ColumnHeader, DONGLI);
     harness.get_by_role_and_label(Role::ColumnHeader, ZHONGBEI);
-    for label in ["共有·原文相同", "共有·意思相近", "独有", "套话"] {
+    for label in [
+        "对照内共有·原文相同",
+        "对照内共有·意思相近",
+        "仅与对照外方案共有",
+        "独有",
+        "套话",
+    ] {
         harness.get_by_label(label);
     }
 
@@ -481,7 +487,7 @@ fn ticked_plans_are_compared_with_shared_measures_marked() {
     harness.run();
     assert!(harness.state().settings().collapse_rows);
     for text in &texts {
-        assert!(harness.query_by_label(&format!("共有：{text}")).is_none());
+        assert!(harness.query_by_label(&format!("对照内共有：{text}")).is_none());
     }
     assert_eq!(harness.query_all_by_label("（三）推广智慧供暖").count(), 2);
 
@@ -491,8 +497,9 @@ fn ticked_plans_are_compared_with_shared_measures_marked() {
         .click();
     harness.run();
     for label in [
-        "Shared, verbatim",
-        "Shared, paraphrase",
+        "Shared in the comparison, verbatim",
+        "Shared in the comparison, paraphrase",
+        "Shared only outside the comparison",
         "Unique",
         "Boilerplate",
     ] {
@@ -621,7 +628,7 @@ fn clicking_a_shared_measure_focuses_its_partner_in_the_other_column() {
     assert_eq!(m.tier, Some(duizhao::matching::Tier::Verbatim));
     // The same text appears in both columns: click the left one (東丽 comes first in the tree).
     harness
-        .query_all_by_label(&format!("共有：{}", m.text))
+        .query_all_by_label(&format!("对照内共有：{}", m.text))
         .next()
         .expect("the measure is shown")
         .click();
@@ -937,7 +944,7 @@ fn tagging_a_measure_from_its_menu_survives_save_and_reopen() {
         .clone();
     // Right-click the measure, open 标注主题, tick the theme.
     harness
-        .query_all_by_label(&format!("共有：{}", m.text))
+        .query_all_by_label(&format!("对照内共有：{}", m.text))
         .next()
         .expect("the measure is shown")
         .click_secondary();
@@ -1058,7 +1065,7 @@ fn number_keys_tag_the_focused_measure_and_its_memo_is_edited_in_the_detail_bar(
         .measures[0]
         .clone();
     harness
-        .query_all_by_label(&format!("共有：{}", m.text))
+        .query_all_by_label(&format!("对照内共有：{}", m.text))
         .next()
         .expect("the measure is shown")
         .click();

@@ -4,11 +4,11 @@ use std::path::PathBuf;
 
 use serde_json::{Value, json};
 
-use crate::align::{Row, align};
-use crate::comparison::cell_measures;
+use crate::align::align;
+use crate::comparison::{CellMeasure, CellSection, Comparison, Options, RowMode};
 use crate::corpus::Corpus;
 use crate::matching::{Analysis, Status, Tier};
-use crate::measure::Measure;
+use crate::themes::Codebook;
 
 /// Load the corpus while jieba builds its dictionary on another thread (~100 ms saved).
 fn load_for_analysis(paths: &[PathBuf]) -> Corpus {
@@ -50,76 +50,102 @@ fn status_name(s: Status) -> &'static str {
     }
 }
 
-/// JSON of one measure with its status and partners (compared plans first).
-fn measure_json(
-    corpus: &Corpus,
-    analysis: &Analysis,
-    plan_index: usize,
-    m: &Measure,
-    compared: &[usize],
-) -> Value {
-    let flat = analysis.flat_index(plan_index, m.index);
-    let status = flat
-        .and_then(|f| analysis.status.get(f).copied())
-        .unwrap_or(Status::Unique);
-    let mut links = flat.map(|f| analysis.shared_links(f)).unwrap_or_default();
-    links.sort_by_key(|l| !compared.contains(&analysis.measures[l.other].plan));
-    let shared_with: Vec<Value> = links
+/// JSON of one measure with its status, scope and partners (compared plans first).
+fn measure_json(corpus: &Corpus, analysis: &Analysis, m: &CellMeasure) -> Value {
+    let shared_with: Vec<Value> = m
+        .partners
         .iter()
-        .map(|l| {
-            let other = &analysis.measures[l.other];
+        .map(|p| {
             json!({
-                "plan": corpus.plans[other.plan].name,
-                "measure": other.measure_id,
-                "tier": tier_name(l.tier),
-                "score": (l.score * 1000.0).round() / 1000.0,
+                "plan": corpus.plans.get(p.plan).map(|x| x.name.as_str()).unwrap_or(""),
+                "measure": p.measure_id,
+                "tier": tier_name(p.tier),
+                "score": (p.score * 1000.0).round() / 1000.0,
+                "compared": p.column.is_some(),
             })
         })
         .collect();
     json!({
         "id": m.measure_id,
         "text": m.text,
-        "status": status_name(status),
-        "family": flat.and_then(|f| analysis.family_of[f]),
+        "status": status_name(m.status),
+        "scope": m.scope.name(),
+        "section": m.section,
+        "family": m.flat.and_then(|f| analysis.family_of.get(f).copied().flatten()),
         "shared_with": shared_with,
     })
 }
 
-/// The aligned comparison as JSON.
-pub fn comparison_json(
-    corpus: &Corpus,
-    analysis: &Analysis,
-    compared: &[usize],
-    rows: &[Row],
-) -> Value {
-    let rows_json: Vec<Value> = rows
+fn section_json(s: &CellSection) -> Value {
+    json!({
+        "id": s.section_id,
+        "section_id": s.section_id,
+        "number": s.number,
+        "title": s.title,
+        "parent": s.parent,
+        "moved": s.moved,
+    })
+}
+
+/// The comparison as JSON: `plans`, `columns` (counts within the comparison) and `rows`, each
+/// with `kind` (and `theme` by theme) and one cell per plan: `plan`, `section` (the first),
+/// `sections` (all, in order), `measures`.
+pub fn comparison_json(corpus: &Corpus, analysis: &Analysis, table: &Comparison) -> Value {
+    let rows_json: Vec<Value> = table
+        .rows
         .iter()
         .map(|row| {
             let cells: Vec<Value> = row
                 .cells
                 .iter()
-                .zip(compared)
-                .map(|(cell, &pi)| {
-                    let plan = &corpus.plans[pi];
-                    let section = cell.and_then(|sid| plan.all_sections().into_iter().find(|s| s.section_id == sid));
+                .zip(&table.columns)
+                .map(|(cell, col)| {
+                    let sections: Vec<Value> = cell
+                        .iter()
+                        .flat_map(|c| c.sections.iter())
+                        .map(section_json)
+                        .collect();
                     let measures: Vec<Value> = cell
-                        .map(|sid| cell_measures(plan, sid))
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(|m| measure_json(corpus, analysis, pi, m, compared))
+                        .iter()
+                        .flat_map(|c| c.measures.iter())
+                        .map(|m| measure_json(corpus, analysis, m))
                         .collect();
                     json!({
-                        "plan": plan.name,
-                        "section": section.map(|s| json!({"number": s.label, "title": s.title, "section_id": s.section_id})),
+                        "plan": col.name,
+                        "section": sections.first(),
+                        "sections": sections,
                         "measures": measures,
                     })
                 })
                 .collect();
-            json!({"kind": row.kind.label(), "cells": cells})
+            let mut v = json!({"kind": row.kind.label(), "cells": cells});
+            if let Some(t) = &row.theme {
+                v["theme"] = json!({"id": t.theme_id, "name": t.name, "depth": t.depth});
+            }
+            v
+        })
+        .collect();
+    let columns: Vec<Value> = table
+        .columns
+        .iter()
+        .map(|c| {
+            json!({
+                "plan": c.name,
+                "compared": c.shared,
+                "elsewhere": c.elsewhere,
+                "unique": c.unique,
+                "boilerplate": c.boilerplate,
+                "shared_with": table.columns.iter().zip(&c.shared_with)
+                    .filter(|(o, _)| o.plan_index != c.plan_index)
+                    .map(|(o, n)| json!({"plan": o.name, "measures": n}))
+                    .collect::<Vec<_>>(),
+            })
         })
         .collect();
     json!({
-        "plans": compared.iter().map(|&i| corpus.plans[i].name.clone()).collect::<Vec<_>>(),
+        "plans": table.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>(),
+        "rows_mode": if table.by_theme { "theme" } else { "structure" },
+        "columns": columns,
         "rows": rows_json,
     })
 }
@@ -132,45 +158,96 @@ fn csv_field(s: &str) -> String {
     }
 }
 
+/// The row mode of `--rows` (`structure` or `theme`) with `--codebook`.
+pub fn row_mode(rows: &str, codebook: &str) -> anyhow::Result<RowMode> {
+    match rows {
+        "structure" | "sections" => Ok(RowMode::Structure),
+        "theme" | "themes" => Ok(RowMode::Theme {
+            codebook: Codebook::load_or_bundled(codebook)?,
+            tags: Vec::new(),
+        }),
+        other => anyhow::bail!("unknown --rows '{other}' (structure or theme)"),
+    }
+}
+
 /// `duizhao compare`.
-pub fn compare(paths: &[PathBuf], plans: &[String], format: &str) -> anyhow::Result<String> {
+pub fn compare(
+    paths: &[PathBuf],
+    plans: &[String],
+    format: &str,
+    rows: &str,
+    codebook: &str,
+) -> anyhow::Result<String> {
     if plans.len() < 2 {
         anyhow::bail!("compare needs at least two --plan");
     }
+    let mode = row_mode(rows, codebook)?;
     let corpus = load_for_analysis(paths);
     let compared = resolve(&corpus, plans)?;
     let analysis = Analysis::build(&corpus.plans);
-    let rows = align(&corpus.plans, &compared, &analysis, &[]);
-    let v = comparison_json(&corpus, &analysis, &compared, &rows);
+    let table = Comparison::build_with(
+        &corpus,
+        &analysis,
+        &compared,
+        &Options {
+            mode,
+            pins: Vec::new(),
+        },
+    );
+    let v = comparison_json(&corpus, &analysis, &table);
+    let section_text = |s: &Value| {
+        format!(
+            "{}{}",
+            s["number"].as_str().unwrap_or(""),
+            s["title"].as_str().unwrap_or("")
+        )
+    };
+    let row_label = |row: &Value| {
+        row["theme"]["name"]
+            .as_str()
+            .or(row["kind"].as_str())
+            .unwrap_or("")
+            .to_string()
+    };
     match format {
         "json" => Ok(serde_json::to_string_pretty(&v)?),
         "csv" => {
-            let mut out =
-                String::from("row,kind,plan,section,measure_id,status,shared_with,text\n");
+            let mut out = String::from(
+                "row,kind,plan,section,measure_id,status,shared_with,text,scope,compared_partners\n",
+            );
             for (r, row) in v["rows"].as_array().into_iter().flatten().enumerate() {
                 for cell in row["cells"].as_array().into_iter().flatten() {
-                    let section = cell["section"]
-                        .as_object()
-                        .map(|s| {
-                            format!(
-                                "{}{}",
-                                s["number"].as_str().unwrap_or(""),
-                                s["title"].as_str().unwrap_or("")
-                            )
-                        })
-                        .unwrap_or_default();
+                    let sections = cell["sections"].as_array().cloned().unwrap_or_default();
                     for m in cell["measures"].as_array().into_iter().flatten() {
-                        let partners = m["shared_with"].as_array().map_or(0, Vec::len);
+                        let partners = m["shared_with"].as_array().cloned().unwrap_or_default();
+                        let section = m["section"]
+                            .as_u64()
+                            .and_then(|k| sections.get(k as usize))
+                            .map(section_text)
+                            .unwrap_or_default();
+                        let in_cmp: Vec<String> = partners
+                            .iter()
+                            .filter(|p| p["compared"] == true)
+                            .map(|p| {
+                                format!(
+                                    "{} {}",
+                                    p["plan"].as_str().unwrap_or(""),
+                                    p["measure"].as_str().unwrap_or("")
+                                )
+                            })
+                            .collect();
                         out.push_str(&format!(
-                            "{},{},{},{},{},{},{},{}\n",
+                            "{},{},{},{},{},{},{},{},{},{}\n",
                             r + 1,
-                            csv_field(row["kind"].as_str().unwrap_or("")),
+                            csv_field(&row_label(row)),
                             csv_field(cell["plan"].as_str().unwrap_or("")),
                             csv_field(&section),
                             csv_field(m["id"].as_str().unwrap_or("")),
                             m["status"].as_str().unwrap_or(""),
-                            partners,
+                            partners.len(),
                             csv_field(m["text"].as_str().unwrap_or("")),
+                            m["scope"].as_str().unwrap_or(""),
+                            csv_field(&in_cmp.join("; ")),
                         ));
                     }
                 }
@@ -178,12 +255,10 @@ pub fn compare(paths: &[PathBuf], plans: &[String], format: &str) -> anyhow::Res
             Ok(out)
         }
         "md" | "markdown" => {
-            let names: Vec<String> = compared
-                .iter()
-                .map(|&i| corpus.plans[i].name.clone())
-                .collect();
+            let names: Vec<String> = table.columns.iter().map(|c| c.name.clone()).collect();
+            let first = if table.by_theme { "主题" } else { "类别" };
             let mut out = format!(
-                "| 类别 | {} |\n|---|{}\n",
+                "| {first} | {} |\n|---|{}\n",
                 names.join(" | "),
                 "---|".repeat(names.len())
             );
@@ -193,24 +268,29 @@ pub fn compare(paths: &[PathBuf], plans: &[String], format: &str) -> anyhow::Res
                     .into_iter()
                     .flatten()
                     .map(|cell| {
-                        let Some(s) = cell["section"].as_object() else {
+                        let sections = cell["sections"].as_array().cloned().unwrap_or_default();
+                        if sections.is_empty() {
                             return "—".to_string();
-                        };
+                        }
                         let ms = cell["measures"].as_array().cloned().unwrap_or_default();
-                        let count = |st: &str| ms.iter().filter(|m| m["status"] == st).count();
+                        let count = |st: &str| ms.iter().filter(|m| m["scope"] == st).count();
+                        let heads: Vec<String> = sections
+                            .iter()
+                            .map(|s| section_text(s).replace('|', "/"))
+                            .collect();
                         format!(
-                            "{}{} ({} 条: 共有 {}, 独有 {})",
-                            s["number"].as_str().unwrap_or(""),
-                            s["title"].as_str().unwrap_or("").replace('|', "/"),
+                            "{} ({} 条: 对照内共有 {}, 对照外共有 {}, 独有 {})",
+                            heads.join("<br>"),
                             ms.len(),
-                            count("shared"),
+                            count("compared"),
+                            count("elsewhere"),
                             count("unique")
                         )
                     })
                     .collect();
                 out.push_str(&format!(
                     "| {} | {} |\n",
-                    row["kind"].as_str().unwrap_or(""),
+                    row_label(row).replace('|', "/"),
                     cells.join(" | ")
                 ));
             }
@@ -338,7 +418,7 @@ pub fn terms(
     let rows = align(&corpus.plans, &idx, &analysis, &[]);
     let mut pairs = Vec::new();
     for row in &rows {
-        let (Some(a), Some(b)) = (row.cells[0], row.cells[1]) else {
+        let (Some(a), Some(b)) = (row.first(0), row.first(1)) else {
             continue;
         };
         let (Some(sa), Some(sb)) = (find(idx[0], a), find(idx[1], b)) else {

@@ -58,6 +58,13 @@ pub enum Command {
         /// Output format: md, csv or json.
         #[arg(long, default_value = "md")]
         format: String,
+        /// Rows: `structure` (groups of comparable sections) or `theme` (one row per codebook
+        /// theme, 按主题对照).
+        #[arg(long, default_value = "structure")]
+        rows: String,
+        /// Codebook for `--rows theme`: a RON file or a bundled name.
+        #[arg(long, default_value = "urban_rural_integration")]
+        codebook: String,
     },
     /// Measure families (measures shared across plans), most widely adopted first.
     Measures {

@@ -36,6 +36,7 @@ pub fn class_of(mark: Mark) -> String {
             mark.strength(),
             if verbatim { "verbatim" } else { "paraphrase" }
         ),
+        Mark::Elsewhere => "m elsewhere".to_owned(),
         Mark::Unique => "m unique".to_owned(),
         Mark::Boilerplate => "m boilerplate".to_owned(),
         Mark::Heading => "heading".to_owned(),
@@ -60,6 +61,7 @@ td.num { text-align: right; white-space: nowrap; }
 .shared.verbatim { border-left: 4px solid #0b6e4f; }
 .shared.paraphrase { border-left: 4px dashed #0b6e4f; font-style: italic; background-image: repeating-linear-gradient(135deg, rgba(255,255,255,.55) 0 4px, transparent 4px 8px); }
 .shared .marker { color: #0b6e4f; }
+.elsewhere { font-style: italic; border-left: 4px dashed #7fb08a; }
 .unique { background: #ffd98a; border-left: 4px dotted #9a5b00; }
 .unique .marker { color: #9a5b00; }
 .boilerplate { color: #808080; }

@@ -198,6 +198,8 @@ pub enum Mark {
         /// Number of other plans sharing it.
         plans: usize,
     },
+    /// Shared only with plans outside the comparison (comparison table).
+    Elsewhere,
     /// No other plan states it.
     Unique,
     /// Generic wording or a formula.
@@ -218,6 +220,7 @@ impl Mark {
                 verbatim: false,
                 plans,
             } => format!("【共≈{plans}】"),
+            Mark::Elsewhere => "【外】".to_owned(),
             Mark::Unique => "【独】".to_owned(),
             Mark::Boilerplate => "【套】".to_owned(),
             Mark::Heading => String::new(),

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 
 use super::{Cell, CellValue, ExportError, Line, Mark, Source, Table};
-use crate::comparison::{CellMeasure, Comparison, join_label};
+use crate::comparison::{CellMeasure, Comparison, Options, Scope, join_label};
 use crate::matching::{Analysis, Status, Tier};
 use crate::outline::Section;
 use crate::plan::Plan;
@@ -58,50 +58,122 @@ fn check_plans(source: &Source, plans: &[usize]) -> Result<(), ExportError> {
     }
 }
 
-/// The aligned comparison: first column the row's kind (目标, 任务, …), then one column per
-/// compared plan; a cell is its section's heading followed by its measures, each marked.
+/// The aligned comparison, the rows the compare view shows: first column the row's kind (目标,
+/// 任务, …) or theme, then one column per compared plan, then the partners within the comparison.
+/// A cell lists each of its sections' headings followed by its measures, each marked by its
+/// scope in the comparison (shared with a compared plan, shared only outside it, unique,
+/// boilerplate); the last column names, for each measure of the row shared with a compared plan,
+/// its partners there (`东丽区 M3 ↔ 中北镇 M5`).
 pub fn comparison(source: &Source) -> Result<Table, ExportError> {
+    comparison_with(source, &Options::default())
+}
+
+/// [`comparison`] with a row mode (by structure or by theme) and pins.
+pub fn comparison_with(source: &Source, options: &Options) -> Result<Table, ExportError> {
     if source.plans.len() < 2 {
         return Err(ExportError::TooFewPlans(source.plans.len()));
     }
     check_plans(source, source.plans)?;
-    let cmp = Comparison::build(source.corpus, source.analysis, source.plans);
-    let mut columns = vec!["类别".to_owned()];
+    let cmp = Comparison::build_with(source.corpus, source.analysis, source.plans, options);
+    let mut columns = vec![if cmp.by_theme { "主题" } else { "类别" }.to_owned()];
     columns.extend(cmp.columns.iter().map(|c| c.name.clone()));
+    columns.push(COMPARED_PARTNERS_COLUMN.to_owned());
     let rows = cmp
         .rows
         .iter()
         .map(|row| {
-            let mut cells = vec![Cell::text(row.kind.label())];
-            cells.extend(row.cells.iter().map(|cell| match cell {
-                None => Cell::empty(),
-                Some(c) => {
-                    let mut lines = vec![Line {
+            let mut cells = vec![Cell::text(row.label())];
+            let mut partners: Vec<String> = Vec::new();
+            for (col, cell) in cmp.columns.iter().zip(&row.cells) {
+                let Some(c) = cell else {
+                    cells.push(Cell::empty());
+                    continue;
+                };
+                let mut lines = Vec::new();
+                for (k, section) in c.sections.iter().enumerate() {
+                    let mut heading = section.heading.clone();
+                    if section.moved
+                        && let Some(parent) = &section.parent
+                    {
+                        heading = format!("{heading}（{parent}）");
+                    }
+                    lines.push(Line {
                         mark: Mark::Heading,
-                        text: c.heading.clone(),
-                    }];
-                    lines.extend(c.measures.iter().map(measure_line));
-                    Cell {
-                        value: CellValue::Lines(lines),
-                        mark: None,
+                        text: heading,
+                    });
+                    for m in c.measures.iter().filter(|m| m.section == k) {
+                        lines.push(measure_line(m));
+                        let others: Vec<String> = m
+                            .partners
+                            .iter()
+                            .filter_map(|p| {
+                                let name = &cmp.columns.get(p.column?)?.name;
+                                Some(format!("{name} {}", p.measure_id))
+                            })
+                            .collect();
+                        if !others.is_empty() {
+                            partners.push(format!(
+                                "{} {} ↔ {}",
+                                col.name,
+                                m.measure_id,
+                                others.join(NAME_SEPARATOR)
+                            ));
+                        }
                     }
                 }
-            }));
+                cells.push(Cell {
+                    value: CellValue::Lines(lines),
+                    mark: None,
+                });
+            }
+            cells.push(if partners.is_empty() {
+                Cell::empty()
+            } else {
+                Cell::text(partners.join("\n"))
+            });
             cells
         })
         .collect();
     let names: Vec<&str> = cmp.columns.iter().map(|c| c.name.as_str()).collect();
     Ok(Table {
         name: "comparison".into(),
-        title: format!("对照：{}", names.join(" / ")),
+        title: format!(
+            "{}：{}",
+            if cmp.by_theme { "按主题对照" } else { "对照" },
+            names.join(" / ")
+        ),
         columns,
         rows,
     })
 }
 
+/// Name of the comparison table's last column.
+pub const COMPARED_PARTNERS_COLUMN: &str = "对照内共有 compared partners";
+
+/// The mark of a measure in a comparison: by its scope there.
+pub fn scope_mark(m: &CellMeasure) -> Mark {
+    match m.scope {
+        Scope::Compared => Mark::Shared {
+            verbatim: m
+                .partners
+                .iter()
+                .filter(|p| p.column.is_some())
+                .any(|p| p.tier == Tier::Verbatim),
+            plans: {
+                let mut cols: Vec<usize> = m.partners.iter().filter_map(|p| p.column).collect();
+                cols.dedup();
+                cols.len()
+            },
+        },
+        Scope::Elsewhere => Mark::Elsewhere,
+        Scope::Unique => Mark::Unique,
+        Scope::Boilerplate => Mark::Boilerplate,
+    }
+}
+
 fn measure_line(m: &CellMeasure) -> Line {
     Line {
-        mark: mark_of(m.status, m.tier, m.plans_sharing),
+        mark: scope_mark(m),
         text: m.text.clone(),
     }
 }

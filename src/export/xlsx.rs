@@ -70,6 +70,7 @@ pub fn mark_format(mark: Option<Mark>) -> Format {
                     .set_italic()
             }
         }
+        Some(Mark::Elsewhere) => base().set_italic(),
         Some(Mark::Unique) => base().set_background_color(Color::RGB(UNIQUE_FILL)),
         Some(Mark::Boilerplate) => base().set_font_color(Color::RGB(BOILERPLATE_TEXT)),
         Some(Mark::Heading) => base().set_bold(),
@@ -86,6 +87,9 @@ fn marker_run(mark: Mark) -> Format {
                 .set_font_color(Color::RGB(SHARED_TEXT));
             if verbatim { f } else { f.set_italic() }
         }
+        Mark::Elsewhere => Format::new()
+            .set_italic()
+            .set_font_color(Color::RGB(SHARED_TEXT)),
         Mark::Unique => Format::new()
             .set_bold()
             .set_font_color(Color::RGB(UNIQUE_TEXT)),
@@ -257,6 +261,10 @@ pub fn legend_rows() -> Vec<(Mark, &'static str)> {
                 plans: 2,
             },
             "共有（意思相同）：同一举措，措辞不同；斜体、斜纹 / shared paraphrase (italic, hatched)",
+        ),
+        (
+            Mark::Elsewhere,
+            "对照外共有：仅与未对照的规划共有（对照表）/ shared only outside the comparison",
         ),
         (Mark::Unique, "独有：其他规划均无 / unique"),
         (

@@ -1468,9 +1468,16 @@ impl DuizhaoApp {
                         } else {
                             None
                         };
+                    // The project's codebook (by-theme rows) and pins (saved with it).
+                    self.compare.set_codebook(&self.proj.project.codebook);
+                    self.compare.set_pins(self.proj.project.pins.clone());
                     let coding = self.proj.coding(self.settings.language);
                     self.compare
                         .show(ui, corpus, analysis, &mut self.settings, hits, coding);
+                    if let Some(pins) = self.compare.take_changed_pins() {
+                        self.proj.project.pins = pins;
+                        self.proj.touch();
+                    }
                     let tagged = self.compare.take_commands();
                     self.commands.extend(tagged);
                     None

@@ -21,11 +21,16 @@ use egui::{Color32, FontId, Galley, Rect, Role, Sense, Stroke, TextFormat, TextS
 
 use std::ops::Range;
 
-use crate::comparison::{Cell, CellMeasure, Comparison, MeasurePos, TermMark, norm_range_in_text};
+use crate::comparison::{
+    Cell, CellMeasure, CellSection, Comparison, MeasurePos, Options, RowMode, Scope, TermMark,
+    norm_range_in_text,
+};
 use crate::corpus::Corpus;
-use crate::matching::{Analysis, Status, Tier};
+use crate::matching::{Analysis, Tier};
 
 use super::UiCommand;
+use crate::project::SavedPin;
+use crate::themes::Codebook;
 use super::app::{Language, Settings, View};
 use super::tagging::{CodingView, paint_marks, span_menu_ui, tag_menu_ui};
 
@@ -44,7 +49,9 @@ const MEASURE_PAD: f32 = 3.0;
 /// Space between two measures.
 const MEASURE_GAP: f32 = 3.0;
 /// Height of the sticky column headers.
-const HEADER_HEIGHT: f32 = 64.0;
+const HEADER_HEIGHT: f32 = 82.0;
+/// Space above a sub-heading inside a cell.
+const SUB_GAP: f32 = 6.0;
 /// Partners listed in a measure's tooltip before "+N more".
 const MAX_TOOLTIP_LINKS: usize = 8;
 /// Plans sharing a measure at which its colour is strongest.
@@ -54,6 +61,8 @@ const FULL_STRENGTH_PLANS: usize = 6;
 const FLASH_SECONDS: f64 = 1.6;
 /// Default column width when the user has not set one.
 const DEFAULT_FIT: f32 = 0.0;
+/// The codebook of the by-theme rows until the app sets the project's.
+const DEFAULT_CODEBOOK: &str = "urban_rural_integration";
 
 /// What the row heights depend on.
 #[derive(Debug, Clone, PartialEq)]
@@ -127,6 +136,23 @@ pub struct CompareView {
     commands: Vec<UiCommand>,
     /// Memos being edited in the detail bar, by tag id.
     memo_drafts: std::collections::HashMap<u64, String>,
+    /// Plan ids of the compared plans, in column order.
+    compared_ids: Vec<String>,
+    /// Rows by theme (按主题对照) instead of by structure.
+    by_theme: bool,
+    /// The codebook of the by-theme rows (the project's, once the app sets it; the bundled
+    /// pilot-task codebook before).
+    codebook: Option<Codebook>,
+    /// Pinned section pairs, by plan id.
+    pins: Vec<SavedPin>,
+    /// Pins changed since the app last took them ([`Self::take_changed_pins`]).
+    pins_changed: bool,
+    /// Rebuild the table on the next frame.
+    stale: bool,
+    /// Places left by jumps (content y at the top of the view, focused measure), newest last.
+    back: Vec<(f32, Option<MeasurePos>)>,
+    /// Places left by going back, newest last.
+    forward: Vec<(f32, Option<MeasurePos>)>,
 }
 
 /// What a measure is drawn with.
@@ -138,6 +164,125 @@ struct Look {
 }
 
 impl CompareView {
+    /// Use `codebook` for the by-theme rows (the project's codebook).
+    pub fn set_codebook(&mut self, codebook: &Codebook) {
+        if self.codebook.as_ref() != Some(codebook) {
+            self.codebook = Some(codebook.clone());
+            self.stale |= self.by_theme;
+        }
+    }
+
+    /// Rows by theme (`true`) or by structure.
+    pub fn set_by_theme(&mut self, by_theme: bool) {
+        if self.by_theme != by_theme {
+            self.by_theme = by_theme;
+            self.stale = true;
+        }
+    }
+
+    /// Whether the rows are themes.
+    pub fn by_theme(&self) -> bool {
+        self.by_theme
+    }
+
+    /// The pinned section pairs (by plan id), to save in the project.
+    pub fn pins(&self) -> &[SavedPin] {
+        &self.pins
+    }
+
+    /// Restore pins (from the project).
+    pub fn set_pins(&mut self, pins: Vec<SavedPin>) {
+        if self.pins != pins {
+            self.pins = pins;
+            self.stale = true;
+        }
+    }
+
+    /// The pins, if the user changed them since the last call (to save them in the project).
+    pub fn take_changed_pins(&mut self) -> Option<Vec<SavedPin>> {
+        std::mem::take(&mut self.pins_changed).then(|| self.pins.clone())
+    }
+
+    /// Pin two sections (column, section id) so they share a row.
+    pub fn pin(&mut self, a: (usize, usize), b: (usize, usize)) {
+        let (Some(pa), Some(pb)) = (self.compared_ids.get(a.0), self.compared_ids.get(b.0)) else {
+            return;
+        };
+        if a.0 == b.0 {
+            return;
+        }
+        self.pins.push(SavedPin {
+            plan_ids: [pa.clone(), pb.clone()],
+            section_ids: [a.1, b.1],
+        });
+        self.pins_changed = true;
+        self.stale = true;
+    }
+
+    /// Drop the pins of section `section` of column `col`.
+    pub fn unpin(&mut self, col: usize, section: usize) {
+        let Some(id) = self.compared_ids.get(col).cloned() else {
+            return;
+        };
+        let before = self.pins.len();
+        self.pins.retain(|p| {
+            !(0..2).any(|k| p.plan_ids[k] == id && p.section_ids[k] == section)
+        });
+        if self.pins.len() != before {
+            self.pins_changed = true;
+            self.stale = true;
+        }
+    }
+
+    /// (column, section id) of every pinned section end in the current comparison.
+    fn pinned_ends(&self) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        for p in &self.pins {
+            for k in 0..2 {
+                if let Some(c) = self.compared_ids.iter().position(|id| *id == p.plan_ids[k]) {
+                    out.push((c, p.section_ids[k]));
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether there is a place to go back to (after a jump).
+    pub fn can_go_back(&self) -> bool {
+        !self.back.is_empty()
+    }
+
+    /// Return to where the view was before the last jump (Alt+←).
+    pub fn go_back(&mut self) {
+        if let Some((y, cursor)) = self.back.pop() {
+            self.forward.push(self.here());
+            self.scroll_to = Some(y);
+            self.cursor = cursor;
+        }
+    }
+
+    /// Undo a [`Self::go_back`] (Alt+→).
+    pub fn go_forward(&mut self) {
+        if let Some((y, cursor)) = self.forward.pop() {
+            self.back.push(self.here());
+            self.scroll_to = Some(y);
+            self.cursor = cursor;
+        }
+    }
+
+    /// The current place: content y at the top of the view and the focused measure.
+    fn here(&self) -> (f32, Option<MeasurePos>) {
+        (
+            self.visible.as_ref().map_or(0.0, |v| v.start.max(0.0)),
+            self.cursor,
+        )
+    }
+
+    /// Content y at the top of the view last frame.
+    pub fn scroll_offset(&self) -> f32 {
+        self.visible.as_ref().map_or(0.0, |v| v.start.max(0.0))
+    }
+
     /// The table last shown.
     pub fn comparison(&self) -> Option<&Comparison> {
         self.comparison.as_ref()
@@ -176,6 +321,7 @@ impl CompareView {
             return;
         };
         let partners = table.partners(analysis, pos);
+        let previous = self.cursor;
         self.cursor = Some(pos);
         self.flash = std::iter::once(pos)
             .chain(partners.iter().copied())
@@ -193,6 +339,12 @@ impl CompareView {
                 .visible
                 .as_ref()
                 .map_or(80.0, |v| (v.end - v.start) / 4.0);
+            // A jump: remember where the view was, for Alt+← (the cursor before the jump).
+            self.back.push((
+                self.visible.as_ref().map_or(0.0, |v| v.start.max(0.0)),
+                previous,
+            ));
+            self.forward.clear();
             self.scroll_to = Some((t - margin).max(0.0));
         }
     }
@@ -203,9 +355,23 @@ impl CompareView {
         let Some(pos) = self.comparison.as_ref().and_then(|t| t.position(flat)) else {
             return false;
         };
+        // Always scroll to it (the view may be about to change); Alt+← returns here.
+        let from = self.here();
+        let had_view = self.visible.is_some();
         self.cursor = None;
         self.visible = None;
+        let depth = self.back.len();
         self.focus(analysis, pos, now, false);
+        if self.back.len() > depth
+            && let Some(last) = self.back.last_mut()
+        {
+            if had_view {
+                *last = from;
+            } else {
+                // Nothing was shown before (the view was just opened): nothing to go back to.
+                self.back.pop();
+            }
+        }
         true
     }
 
@@ -222,6 +388,18 @@ impl CompareView {
         if ui.ctx().text_edit_focused() || self.comparison.is_none() {
             return;
         }
+        let (back, forward) = ui.input(|i| {
+            (
+                i.modifiers.alt && i.key_pressed(egui::Key::ArrowLeft),
+                i.modifiers.alt && i.key_pressed(egui::Key::ArrowRight),
+            )
+        });
+        if back {
+            self.go_back();
+        }
+        if forward {
+            self.go_forward();
+        }
         let (n, u, shift, esc, now) = ui.input(|i| {
             (
                 i.key_pressed(egui::Key::N),
@@ -235,17 +413,18 @@ impl CompareView {
             self.cursor = None;
             self.flash.clear();
         }
-        let status = if n {
-            Status::Shared
+        // N: next measure shared with another compared plan; U: next unique one.
+        let scope = if n {
+            Scope::Compared
         } else if u {
-            Status::Unique
+            Scope::Unique
         } else {
             return;
         };
         let next = self
             .comparison
             .as_ref()
-            .and_then(|t| t.step(self.cursor, status, !shift));
+            .and_then(|t| t.step(self.cursor, scope, !shift));
         if let Some(pos) = next {
             self.focus(analysis, pos, now, false);
         }
@@ -268,12 +447,43 @@ impl CompareView {
             .iter()
             .filter_map(|id| corpus.plans.iter().position(|p| p.plan_id == *id))
             .collect();
-        if self.comparison.is_none() || compared != self.compared {
-            self.comparison = Some(Comparison::build(corpus, analysis, &compared));
+        let new_set = compared != self.compared;
+        if self.comparison.is_none() || new_set || self.stale {
+            self.compared_ids = compared
+                .iter()
+                .map(|&pi| corpus.plans[pi].plan_id.clone())
+                .collect();
+            let mode = if self.by_theme {
+                let codebook = self.codebook.clone().unwrap_or_else(|| {
+                    Codebook::load_or_bundled(DEFAULT_CODEBOOK).unwrap_or_default()
+                });
+                RowMode::Theme {
+                    codebook,
+                    tags: Vec::new(),
+                }
+            } else {
+                RowMode::Structure
+            };
+            let pins = self
+                .pins
+                .iter()
+                .filter_map(|p| p.to_pin(&self.compared_ids))
+                .collect();
+            self.comparison = Some(Comparison::build_with(
+                corpus,
+                analysis,
+                &compared,
+                &Options { mode, pins },
+            ));
             self.compared = compared;
             self.layout = Layout::default();
             self.cursor = None;
             self.flash.clear();
+            self.stale = false;
+            // A new comparison (or another row mode) opens at its top.
+            self.scroll_to = Some(0.0);
+            self.back.clear();
+            self.forward.clear();
         }
         self.keyboard(ui, analysis);
         ui.add_space(4.0);
@@ -283,7 +493,35 @@ impl CompareView {
                 Language::English => format!("Comparing {} plans", self.compared.len()),
             };
             ui.label(egui::RichText::new(title).strong());
-            ui.add_space(12.0);
+            ui.add_space(8.0);
+            let mut by_theme = self.by_theme;
+            ui.selectable_value(&mut by_theme, false, lang.pick("按结构", "By structure"))
+                .on_hover_text(lang.pick(
+                    "每行是各方案可比的章节",
+                    "Each row: the plans' comparable sections",
+                ));
+            ui.selectable_value(&mut by_theme, true, lang.pick("按主题", "By theme"))
+                .on_hover_text(lang.pick(
+                    "每行是编码表的一个主题，列出各方案归入该主题的措施",
+                    "Each row: a codebook theme, with each plan's measures for it",
+                ));
+            self.set_by_theme(by_theme);
+            ui.add_space(8.0);
+            if ui
+                .add_enabled(!self.back.is_empty(), egui::Button::new("⏴"))
+                .on_hover_text(lang.pick("后退（Alt+←）", "Back (Alt+←)"))
+                .clicked()
+            {
+                self.go_back();
+            }
+            if ui
+                .add_enabled(!self.forward.is_empty(), egui::Button::new("⏵"))
+                .on_hover_text(lang.pick("前进（Alt+→）", "Forward (Alt+→)"))
+                .clicked()
+            {
+                self.go_forward();
+            }
+            ui.add_space(8.0);
             ui.checkbox(
                 &mut settings.collapse_rows,
                 lang.pick("只显示标题", "Collapse rows to headings"),
@@ -319,8 +557,8 @@ impl CompareView {
             }
             ui.label(
                 egui::RichText::new(lang.pick(
-                    "N/Shift+N 下/上一条共有 · U/Shift+U 独有",
-                    "N/Shift+N next/previous shared · U/Shift+U unique",
+                    "N/Shift+N 下/上一条对照内共有 · U/Shift+U 独有 · Alt+←/→ 后退/前进",
+                    "N/Shift+N next/previous shared here · U/Shift+U unique · Alt+←/→ back/forward",
                 ))
                 .small()
                 .weak(),
@@ -465,7 +703,7 @@ impl CompareView {
                             "{} {} · {}",
                             lang.pick("第", "No."),
                             m.number,
-                            status_name(m.status, lang)
+                            status_name(m.scope, lang)
                         ))
                         .weak(),
                     );
@@ -608,6 +846,8 @@ impl CompareView {
         };
         let mut clicked: Option<MeasurePos> = None;
         let mut commands: Vec<UiCommand> = Vec::new();
+        let pinned = self.pinned_ends();
+        let pin_actions = std::cell::RefCell::new(Vec::new());
         let mut visible = None;
         let mut area = egui::ScrollArea::both()
             .id_salt("compare_table")
@@ -644,14 +884,29 @@ impl CompareView {
                         ui.visuals().widgets.noninteractive.bg_stroke,
                     );
                     let left_top = egui::pos2(row_rect.left() + 4.0, row_rect.top() + PAD);
-                    super::doc_view::paint_kind_tag(
-                        ui,
-                        row.kind,
-                        dark,
-                        lang,
-                        GUTTER - 20.0,
-                        |_| left_top,
-                    );
+                    if let Some(theme) = &row.theme {
+                        let mut job = LayoutJob::single_section(
+                            theme.name.clone(),
+                            TextFormat {
+                                font_id: TextStyle::Small.resolve(ui.style()),
+                                color: ui.visuals().strong_text_color(),
+                                ..Default::default()
+                            },
+                        );
+                        job.wrap = TextWrapping::wrap_at_width(GUTTER - 8.0);
+                        let galley = ui.fonts_mut(|f| f.layout_job(job));
+                        ui.painter()
+                            .galley(left_top, galley, ui.visuals().strong_text_color());
+                    } else {
+                        super::doc_view::paint_kind_tag(
+                            ui,
+                            row.kind,
+                            dark,
+                            lang,
+                            GUTTER - 20.0,
+                            |_| left_top,
+                        );
+                    }
                     for (c, cell) in row.cells.iter().enumerate() {
                         let cell_rect = Rect::from_min_size(
                             row_rect.min + egui::vec2(GUTTER + column_width * c as f32, 0.0),
@@ -690,6 +945,9 @@ impl CompareView {
                                     flash_phase: ((self.flash_until - now) / FLASH_SECONDS) as f32,
                                     body_top,
                                     id: (k, c),
+                                    by_theme: table.by_theme,
+                                    pinned: &pinned,
+                                    pin_actions: &pin_actions,
                                 },
                                 cell,
                                 cell_rect,
@@ -717,6 +975,17 @@ impl CompareView {
             .inner;
         self.visible = visible;
         self.commands.extend(commands);
+        for action in pin_actions.into_inner() {
+            match action {
+                PinAction::Pin {
+                    col_a,
+                    section_a,
+                    col_b,
+                    section_b,
+                } => self.pin((col_a, section_a), (col_b, section_b)),
+                PinAction::Unpin { col, section } => self.unpin(col, section),
+            }
+        }
         if let Some(pos) = clicked {
             self.focus(analysis, pos, now, true);
         }
@@ -754,6 +1023,26 @@ struct CellContext<'a> {
     body_top: f32,
     /// Row and column, for widget ids.
     id: (usize, usize),
+    /// Rows are themes (no pinning).
+    by_theme: bool,
+    /// Pinned (column, section id) pairs' ends.
+    pinned: &'a [(usize, usize)],
+    /// Pin and unpin requests from the section menus.
+    pin_actions: &'a std::cell::RefCell<Vec<PinAction>>,
+}
+
+/// A pin or unpin asked for in a section heading's menu.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PinAction {
+    /// Section `section_a` of column `col_a` shares a row with `section_b` of `col_b`.
+    Pin {
+        col_a: usize,
+        section_a: usize,
+        col_b: usize,
+        section_b: usize,
+    },
+    /// Drop the pins of this section.
+    Unpin { col: usize, section: usize },
 }
 
 /// Width available to a cell's heading.
@@ -781,23 +1070,19 @@ fn heading_galley(ui: &egui::Ui, text: &str, wrap: f32) -> Arc<Galley> {
 }
 
 fn summary_text(cell: &Cell, lang: Language) -> String {
-    let shared = cell
-        .measures
-        .iter()
-        .filter(|m| m.status == Status::Shared)
-        .count();
-    let unique = cell
-        .measures
-        .iter()
-        .filter(|m| m.status == Status::Unique)
-        .count();
+    let count = |scope: Scope| cell.measures.iter().filter(|m| m.scope == scope).count();
+    let (shared, elsewhere, unique) = (
+        count(Scope::Compared),
+        count(Scope::Elsewhere),
+        count(Scope::Unique),
+    );
     match lang {
         Language::Chinese => format!(
-            "{} 条措施 · 共有 {shared} · 独有 {unique}",
+            "{} 条措施 · 对照内共有 {shared} · 对照外共有 {elsewhere} · 独有 {unique}",
             cell.measures.len()
         ),
         Language::English => format!(
-            "{} measures · {shared} shared · {unique} unique",
+            "{} measures · {shared} shared here · {elsewhere} elsewhere · {unique} unique",
             cell.measures.len()
         ),
     }
@@ -929,25 +1214,81 @@ fn small_row_height(ui: &egui::Ui) -> f32 {
     ui.fonts_mut(|f| f.row_height(&small))
 }
 
-/// Height of a cell's content.
+/// What a cell draws below its heading and summary, in order: the headings of its further
+/// sections and its measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Item {
+    /// The heading of section `i` of the cell (`i > 0`: the first is the cell's heading).
+    Sub(usize),
+    /// Measure `k` of the cell.
+    Measure(usize),
+}
+
+fn cell_items(cell: &Cell, collapsed: bool) -> Vec<Item> {
+    let mut out = Vec::new();
+    let mut next_section = 1;
+    for (k, m) in cell.measures.iter().enumerate() {
+        while next_section <= m.section && next_section < cell.sections.len() {
+            out.push(Item::Sub(next_section));
+            next_section += 1;
+        }
+        if !collapsed {
+            out.push(Item::Measure(k));
+        }
+    }
+    out.extend((next_section..cell.sections.len()).map(Item::Sub));
+    out
+}
+
+/// A section's heading as a cell shows it: with its parent when it had to leave its column's
+/// reading order.
+fn section_heading(cell: &Cell, i: usize, lang: Language) -> String {
+    let Some(s) = cell.sections.get(i) else {
+        return cell.heading.clone();
+    };
+    match (&s.parent, s.moved) {
+        (Some(parent), true) => match lang {
+            Language::Chinese => format!("{}（移自 {parent}）", s.heading),
+            Language::English => format!("{} (moved, from {parent})", s.heading),
+        },
+        (None, true) => match lang {
+            Language::Chinese => format!("{}（不在原顺序）", s.heading),
+            Language::English => format!("{} (out of reading order)", s.heading),
+        },
+        _ => s.heading.clone(),
+    }
+}
+
 /// Height of a cell's content, and each measure's top relative to the cell's top.
 fn cell_height(ui: &egui::Ui, cell: &Cell, key: &LayoutKey) -> (f32, Vec<f32>) {
+    let wrap_h = heading_wrap(key.column_width);
     let mut h = PAD
-        + heading_galley(ui, &cell.heading, heading_wrap(key.column_width))
+        + heading_galley(ui, &section_heading(cell, 0, key.language), wrap_h)
             .size()
             .y;
     h += 2.0 + small_row_height(ui) + 4.0;
-    let mut tops = Vec::with_capacity(cell.measures.len());
-    if !key.collapsed {
-        let (_, wrap) = measure_span(key.column_width);
-        for m in &cell.measures {
-            tops.push(h);
-            let text = shown_text(m, key.normalized);
-            h += measure_galley(ui, text, &[], wrap, Color32::PLACEHOLDER)
-                .size()
-                .y
-                + 2.0 * MEASURE_PAD
-                + MEASURE_GAP;
+    let mut tops = vec![0.0; cell.measures.len()];
+    let (_, wrap) = measure_span(key.column_width);
+    for item in cell_items(cell, key.collapsed) {
+        match item {
+            Item::Sub(i) => {
+                h += SUB_GAP
+                    + heading_galley(ui, &section_heading(cell, i, key.language), wrap_h)
+                        .size()
+                        .y
+                    + 2.0;
+            }
+            Item::Measure(k) => {
+                if let Some(m) = cell.measures.get(k) {
+                    tops[k] = h;
+                    let text = shown_text(m, key.normalized);
+                    h += measure_galley(ui, text, &[], wrap, Color32::PLACEHOLDER)
+                        .size()
+                        .y
+                        + 2.0 * MEASURE_PAD
+                        + MEASURE_GAP;
+                }
+            }
         }
     }
     (h + PAD, tops)
@@ -981,35 +1322,52 @@ fn layout_rows(ui: &egui::Ui, table: &Comparison, key: LayoutKey) -> Layout {
     layout
 }
 
-/// Colours of a measure by status, tier and how many plans share it.
-fn look(ui: &egui::Ui, status: Status, tier: Option<Tier>, plans: usize, dark: bool) -> Look {
+/// Colours of a measure by its scope in the comparison, tier and how many compared plans share
+/// it: shared with a compared plan green (darker with more plans; dashed bar for a paraphrase),
+/// shared only outside the comparison a pale green with a dashed grey-green bar, unique amber,
+/// boilerplate muted text.
+fn look(ui: &egui::Ui, scope: Scope, tier: Option<Tier>, plans: usize, dark: bool) -> Look {
     let text = ui.visuals().text_color();
-    match status {
-        Status::Shared => {
+    match scope {
+        Scope::Compared => {
             let base = shared_color(dark);
             let strength = plans.clamp(1, FULL_STRENGTH_PLANS) as f32 / FULL_STRENGTH_PLANS as f32;
             let verbatim = tier == Some(Tier::Verbatim);
-            let alpha = 0.10 + 0.32 * strength;
+            let alpha = 0.16 + 0.30 * strength;
             Look {
-                fill: base.gamma_multiply(if verbatim { alpha } else { alpha * 0.5 }),
+                fill: base.gamma_multiply(if verbatim { alpha } else { alpha * 0.6 }),
                 bar: base,
                 dashed: !verbatim,
                 text,
             }
         }
-        Status::Unique => Look {
+        Scope::Elsewhere => Look {
+            fill: shared_color(dark).gamma_multiply(0.06),
+            bar: shared_color(dark).gamma_multiply(0.45),
+            dashed: true,
+            text,
+        },
+        Scope::Unique => Look {
             fill: unique_color(dark).gamma_multiply(0.14),
             bar: unique_color(dark),
             dashed: false,
             text,
         },
-        Status::Boilerplate => Look {
+        Scope::Boilerplate => Look {
             fill: Color32::TRANSPARENT,
             bar: ui.visuals().weak_text_color().gamma_multiply(0.5),
             dashed: false,
             text: ui.visuals().weak_text_color(),
         },
     }
+}
+
+/// Number of compared plans (columns) sharing a measure.
+fn compared_plans(m: &CellMeasure) -> usize {
+    let mut cols: Vec<usize> = m.partners.iter().filter_map(|p| p.column).collect();
+    cols.sort_unstable();
+    cols.dedup();
+    cols.len()
 }
 
 /// Outline of the focused measure and its flashing partners (blue: apart from the status hues).
@@ -1053,12 +1411,13 @@ fn paint_look(painter: &egui::Painter, rect: Rect, look: &Look) {
     }
 }
 
-/// The status name read out for a measure.
-fn status_name(status: Status, lang: Language) -> &'static str {
-    match status {
-        Status::Shared => lang.pick("共有", "Shared"),
-        Status::Unique => lang.pick("独有", "Unique"),
-        Status::Boilerplate => lang.pick("套话", "Boilerplate"),
+/// The scope name read out for a measure.
+fn status_name(scope: Scope, lang: Language) -> &'static str {
+    match scope {
+        Scope::Compared => lang.pick("对照内共有", "Shared in the comparison"),
+        Scope::Elsewhere => lang.pick("仅与对照外共有", "Shared only outside the comparison"),
+        Scope::Unique => lang.pick("独有", "Unique"),
+        Scope::Boilerplate => lang.pick("套话", "Boilerplate"),
     }
 }
 
@@ -1071,11 +1430,12 @@ fn paint_cell(
     commands: &mut Vec<UiCommand>,
 ) {
     let heading_id = ui.scope_id().with(("compare_heading", cx.id));
-    let heading = heading_galley(ui, &cell.heading, heading_wrap(rect.width()));
+    let first_heading = section_heading(cell, 0, cx.lang);
+    let heading = heading_galley(ui, &first_heading, heading_wrap(rect.width()));
     let heading_rect = Rect::from_min_size(rect.min + egui::vec2(PAD, PAD), heading.size());
     let visible = Rect::from_x_y_ranges(rect.x_range(), cx.body_top..=f32::INFINITY);
     let response = ui.interact(heading_rect.intersect(visible), heading_id, Sense::click());
-    response.widget_info(|| WidgetInfo::labeled(Role::Label, true, &cell.heading));
+    response.widget_info(|| WidgetInfo::labeled(Role::Label, true, &first_heading));
     if let Some(range) = &cell.passage {
         let carried = cx.coding.themes_of_span(cx.plan_id, range);
         if !carried.is_empty() {
@@ -1085,13 +1445,9 @@ fn paint_cell(
             );
             paint_marks(ui.painter(), cx.coding, carried, marks);
         }
-        response.context_menu(|ui| {
-            let title = cx.lang.pick("为整节标注主题", "Tag the whole section");
-            if let Some(c) = span_menu_ui(ui, cx.coding, title, cx.plan_id, range.clone(), cx.lang)
-            {
-                commands.push(c);
-            }
-        });
+    }
+    if let Some(section) = cell.sections.first() {
+        section_menu(&response, cx, section, commands);
     }
     let mut y = heading_rect.bottom() + 2.0;
     ui.painter()
@@ -1104,13 +1460,46 @@ fn paint_cell(
         ui.visuals().weak_text_color(),
     );
     y += small_row_height(ui) + 4.0;
-    if cx.collapsed {
-        return;
-    }
     let (left, wrap) = measure_span(rect.width());
     let small = TextStyle::Small.resolve(ui.style());
-    for (k, m) in cell.measures.iter().enumerate() {
-        let look = look(ui, m.status, m.tier, m.plans_sharing, cx.dark);
+    // The heading of the section the view's top is in, kept visible over a tall cell.
+    let mut sticky = first_heading.clone();
+    for item in cell_items(cell, cx.collapsed) {
+        let k = match item {
+            Item::Sub(i) => {
+                y += SUB_GAP;
+                let text = section_heading(cell, i, cx.lang);
+                if y < cx.body_top {
+                    sticky = text.clone();
+                }
+                let galley = heading_galley(ui, &text, heading_wrap(rect.width()));
+                let at = egui::pos2(rect.left() + PAD, y);
+                y += galley.size().y + 2.0;
+                let sub_rect = Rect::from_min_size(at, galley.size());
+                ui.painter().hline(
+                    (rect.left() + PAD)..=(rect.right() - PAD),
+                    at.y - SUB_GAP / 2.0,
+                    ui.visuals().widgets.noninteractive.bg_stroke,
+                );
+                ui.painter()
+                    .galley(at, galley, ui.visuals().strong_text_color());
+                let sub = ui.interact(
+                    sub_rect.intersect(visible),
+                    ui.scope_id().with(("compare_sub", cx.id, i)),
+                    Sense::click(),
+                );
+                sub.widget_info(|| WidgetInfo::labeled(Role::Label, true, &text));
+                if let Some(section) = cell.sections.get(i) {
+                    section_menu(&sub, cx, section, commands);
+                }
+                continue;
+            }
+            Item::Measure(k) => k,
+        };
+        let Some(m) = cell.measures.get(k) else {
+            continue;
+        };
+        let look = look(ui, m.scope, m.tier, compared_plans(m), cx.dark);
         let marks = text_marks(cx, m);
         let galley = measure_galley(ui, shown_text(m, cx.normalized), &marks, wrap, look.text);
         let h = galley.size().y + 2.0 * MEASURE_PAD;
@@ -1160,13 +1549,6 @@ fn paint_cell(
             small.clone(),
             ui.visuals().weak_text_color(),
         );
-        if m.shared_in_comparison {
-            ui.painter().circle_filled(
-                egui::pos2(box_rect.right() - 5.0, box_rect.top() + 5.0),
-                3.0,
-                shared_color(cx.dark),
-            );
-        }
         ui.painter().galley(
             egui::pos2(rect.left() + left, box_rect.top() + MEASURE_PAD),
             galley,
@@ -1174,7 +1556,7 @@ fn paint_cell(
         );
         let id = ui.scope_id().with(("compare_measure", cx.id, k));
         let response = ui.interact(box_rect.intersect(visible), id, Sense::click());
-        let name = format!("{}：{}", status_name(m.status, cx.lang), m.text);
+        let name = format!("{}：{}", status_name(m.scope, cx.lang), m.text);
         response.widget_info(|| WidgetInfo::labeled(Role::Button, true, &name));
         if response.clicked() {
             *clicked = Some(pos);
@@ -1214,10 +1596,96 @@ fn paint_cell(
                 ui.close();
             }
         });
-        if m.status != Status::Unique {
+        if m.scope != Scope::Unique {
             response.on_hover_ui(|ui| measure_tooltip(ui, cx, m));
         }
     }
+    // A cell taller than what is left of it in view keeps its heading at the top of the view.
+    let band_height = small_row_height(ui) + 6.0;
+    if rect.top() < cx.body_top && rect.bottom() > cx.body_top + 3.0 * band_height {
+        let band = Rect::from_min_max(
+            egui::pos2(rect.left() + 1.0, cx.body_top),
+            egui::pos2(rect.right() - 1.0, cx.body_top + band_height),
+        );
+        ui.painter()
+            .rect_filled(band, 0.0, ui.visuals().panel_fill.gamma_multiply(0.96));
+        ui.painter().hline(
+            band.x_range(),
+            band.bottom(),
+            ui.visuals().widgets.noninteractive.bg_stroke,
+        );
+        paint_line(
+            ui,
+            &sticky,
+            small.clone(),
+            ui.visuals().strong_text_color(),
+            band.shrink2(egui::vec2(PAD, 0.0)),
+            band.top() + 3.0,
+        );
+    }
+}
+
+/// A section heading's menu: tag the whole section; pin it with a section of another compared
+/// plan (the two then always share a row); unpin it.
+fn section_menu(
+    response: &egui::Response,
+    cx: &CellContext<'_>,
+    section: &CellSection,
+    commands: &mut Vec<UiCommand>,
+) {
+    response.context_menu(|ui| {
+        if let Some(range) = &section.passage {
+            let title = cx.lang.pick("为整节标注主题", "Tag the whole section");
+            if let Some(c) = span_menu_ui(ui, cx.coding, title, cx.plan_id, range.clone(), cx.lang)
+            {
+                commands.push(c);
+            }
+        }
+        let Some(sid) = section.section_id else {
+            return;
+        };
+        if cx.by_theme {
+            return;
+        }
+        ui.separator();
+        let col = cx.id.1;
+        ui.menu_button(cx.lang.pick("与…对齐（固定同行）", "Pin with…"), |ui| {
+            egui::ScrollArea::vertical()
+                .max_height(420.0)
+                .show(ui, |ui| {
+                    for (other, &pi) in cx.compared.iter().enumerate() {
+                        if other == col {
+                            continue;
+                        }
+                        let Some(plan) = cx.corpus.plans.get(pi) else {
+                            continue;
+                        };
+                        ui.label(egui::RichText::new(&plan.name).strong());
+                        for s in plan.all_sections().into_iter().filter(|s| s.level <= 2) {
+                            let label = crate::comparison::join_label(&s.label, &s.title);
+                            let indent = if s.level > 1 { "    " } else { "" };
+                            if ui.button(format!("{indent}{label}")).clicked() {
+                                cx.pin_actions.borrow_mut().push(PinAction::Pin {
+                                    col_a: col,
+                                    section_a: sid,
+                                    col_b: other,
+                                    section_b: s.section_id,
+                                });
+                                ui.close();
+                            }
+                        }
+                    }
+                });
+        });
+        if cx.pinned.iter().any(|&(c, s)| c == col && s == sid)
+            && ui.button(cx.lang.pick("取消固定", "Unpin")).clicked()
+        {
+            cx.pin_actions
+                .borrow_mut()
+                .push(PinAction::Unpin { col, section: sid });
+            ui.close();
+        }
+    });
 }
 
 /// Where `selected` (text selected in a measure's display text) stands in its plan's own text:
@@ -1243,63 +1711,56 @@ fn selection_in_plan(
 fn measure_tooltip(ui: &mut egui::Ui, cx: &CellContext<'_>, m: &CellMeasure) {
     let lang = cx.lang;
     ui.set_max_width(460.0);
-    let Some(flat) = m.flat else { return };
-    if m.status == Status::Boilerplate {
+    if m.scope == Scope::Boilerplate {
         ui.label(lang.pick(
             "套话：泛泛的提法或目标公式，不计为共有措施。",
             "Boilerplate: generic wording or a target formula, never counted as shared.",
         ));
-        return;
+        if m.partners.is_empty() {
+            return;
+        }
     }
-    let mut links = cx.analysis.shared_links(flat);
-    links.sort_by(|a, b| {
-        let in_a = cx
-            .analysis
-            .measures
-            .get(a.other)
-            .is_some_and(|o| cx.compared.contains(&o.plan));
-        let in_b = cx
-            .analysis
-            .measures
-            .get(b.other)
-            .is_some_and(|o| cx.compared.contains(&o.plan));
-        in_b.cmp(&in_a).then(b.score.total_cmp(&a.score))
-    });
+    let in_cmp = m.partners.iter().filter(|p| p.column.is_some()).count();
     let title = match lang {
-        Language::Chinese => format!("与 {} 个方案共有（{} 处）", m.plans_sharing, links.len()),
-        Language::English => format!(
-            "Shared with {} plans ({} sentences)",
+        Language::Chinese => format!(
+            "与 {} 个方案共有（{} 处，对照内 {in_cmp} 处）",
             m.plans_sharing,
-            links.len()
+            m.partners.len()
+        ),
+        Language::English => format!(
+            "Shared with {} plans ({} sentences, {in_cmp} in the comparison)",
+            m.plans_sharing,
+            m.partners.len()
         ),
     };
     ui.label(egui::RichText::new(title).strong());
-    for link in links.iter().take(MAX_TOOLTIP_LINKS) {
-        let Some(other) = cx.analysis.measures.get(link.other) else {
+    for partner in m.partners.iter().take(MAX_TOOLTIP_LINKS) {
+        let Some(plan) = cx.corpus.plans.get(partner.plan) else {
             continue;
         };
-        let Some(plan) = cx.corpus.plans.get(other.plan) else {
-            continue;
-        };
-        let text = plan
-            .measures()
-            .get(other.index)
-            .map(|x| x.text.clone())
+        let text = cx
+            .analysis
+            .measures
+            .get(partner.flat)
+            .and_then(|o| plan.measures().get(o.index).map(|x| x.text.clone()))
             .unwrap_or_default();
-        let tier = match link.tier {
+        let tier = match partner.tier {
             Tier::Verbatim => lang.pick("原文相同", "verbatim"),
             Tier::Paraphrase => lang.pick("意思相近", "paraphrase"),
         };
-        let marker = if cx.compared.contains(&other.plan) {
+        let marker = if partner.column.is_some() {
             lang.pick("【对照中】", "[compared] ")
         } else {
             ""
         };
         ui.add_space(3.0);
         ui.label(
-            egui::RichText::new(format!("{marker}{} · {tier} {:.2}", plan.name, link.score))
-                .small()
-                .strong(),
+            egui::RichText::new(format!(
+                "{marker}{} {} · {tier} {:.2}",
+                plan.name, partner.measure_id, partner.score
+            ))
+            .small()
+            .strong(),
         );
         if text == m.text {
             ui.label(
@@ -1311,8 +1772,8 @@ fn measure_tooltip(ui: &mut egui::Ui, cx: &CellContext<'_>, m: &CellMeasure) {
             ui.label(egui::RichText::new(text).small());
         }
     }
-    if links.len() > MAX_TOOLTIP_LINKS {
-        let more = links.len() - MAX_TOOLTIP_LINKS;
+    if m.partners.len() > MAX_TOOLTIP_LINKS {
+        let more = m.partners.len() - MAX_TOOLTIP_LINKS;
         ui.label(
             egui::RichText::new(match lang {
                 Language::Chinese => format!("另有 {more} 处"),
@@ -1438,10 +1899,34 @@ fn paint_headers(
             col.place.as_str()
         };
         y += paint_line(ui, place, small.clone(), visuals.weak_text_color(), cell, y);
+        // Within the comparison: shared with each other compared plan, then the plan's totals.
+        let with: Vec<String> = table
+            .columns
+            .iter()
+            .zip(&col.shared_with)
+            .enumerate()
+            .filter(|(o, _)| *o != c)
+            .map(|(_, (other, n))| match lang {
+                Language::Chinese => format!("与{}共有 {n}", other.name),
+                Language::English => format!("{n} shared with {}", other.name),
+            })
+            .collect();
+        y += paint_line(
+            ui,
+            &with.join(" · "),
+            small.clone(),
+            shared_color(dark),
+            cell,
+            y + 1.0,
+        );
         let counts = [
             (
-                format!("{} {}", lang.pick("共有", "shared"), col.shared),
+                format!("{} {}", lang.pick("对照内共有", "shared here"), col.shared),
                 shared_color(dark),
+            ),
+            (
+                format!("{} {}", lang.pick("对照外", "elsewhere"), col.elsewhere),
+                visuals.text_color(),
             ),
             (
                 format!("{} {}", lang.pick("独有", "unique"), col.unique),
@@ -1455,13 +1940,13 @@ fn paint_headers(
         let mut x = cell.left();
         for (text, color) in counts {
             let r = ui.painter().text(
-                egui::pos2(x, y + 1.0),
+                egui::pos2(x, y + 2.0),
                 egui::Align2::LEFT_TOP,
                 text,
                 small.clone(),
                 color,
             );
-            x = r.right() + 10.0;
+            x = r.right() + 8.0;
         }
     }
     clicked
@@ -1478,43 +1963,40 @@ fn paint_line(ui: &egui::Ui, text: &str, font: FontId, color: Color32, rect: Rec
     h
 }
 
-/// The colour key: a swatch and a label per status.
+/// The colour key: a swatch and a label per scope.
 fn legend(ui: &mut egui::Ui, lang: Language) {
     let dark = ui.visuals().dark_mode;
     ui.horizontal_wrapped(|ui| {
         let items = [
             (
-                Status::Shared,
+                Scope::Compared,
                 Some(Tier::Verbatim),
-                lang.pick("共有·原文相同", "Shared, verbatim"),
+                lang.pick("对照内共有·原文相同", "Shared in the comparison, verbatim"),
             ),
             (
-                Status::Shared,
+                Scope::Compared,
                 Some(Tier::Paraphrase),
-                lang.pick("共有·意思相近", "Shared, paraphrase"),
+                lang.pick("对照内共有·意思相近", "Shared in the comparison, paraphrase"),
             ),
-            (Status::Unique, None, lang.pick("独有", "Unique")),
-            (Status::Boilerplate, None, lang.pick("套话", "Boilerplate")),
+            (
+                Scope::Elsewhere,
+                None,
+                lang.pick("仅与对照外方案共有", "Shared only outside the comparison"),
+            ),
+            (Scope::Unique, None, lang.pick("独有", "Unique")),
+            (Scope::Boilerplate, None, lang.pick("套话", "Boilerplate")),
         ];
-        for (status, tier, label) in items {
+        for (scope, tier, label) in items {
             let (rect, _) = ui.allocate_exact_size(egui::vec2(22.0, 16.0), Sense::hover());
-            let look = look(ui, status, tier, 3, dark);
+            let look = look(ui, scope, tier, 2, dark);
             paint_look(ui.painter(), rect, &look);
             ui.label(egui::RichText::new(label).small().color(look.text));
             ui.add_space(6.0);
         }
-        let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 16.0), Sense::hover());
-        ui.painter()
-            .circle_filled(rect.center(), 3.0, shared_color(dark));
-        ui.label(
-            egui::RichText::new(lang.pick("与对照中的方案共有", "Shared with a compared plan"))
-                .small(),
-        );
-        ui.add_space(6.0);
         ui.label(
             egui::RichText::new(lang.pick(
-                "颜色越深，共有的方案越多；悬停查看出处",
-                "Darker: shared by more plans; hover for the sources",
+                "颜色越深，对照中共有的方案越多；悬停查看出处",
+                "Darker: shared by more compared plans; hover for the sources",
             ))
             .small()
             .weak(),

@@ -1,0 +1,205 @@
+//! Alignment quality on the labelled sections: precision / recall / F1 of co-row section pairs
+//! per split, and the four-plan and Tianjin figures of issue 12.
+//!
+//! `cargo run --release --no-default-features --example align_eval -- [LABEL_DIR] [--pairs]`
+//! (default `tests/fixtures/alignment`; `--pairs`: one line per labelled pair too). Plans are
+//! looked up in the seeds and in `LABEL_DIR/docs/` when it exists.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use duizhao::align::{Params, align};
+use duizhao::align_eval::{Labels, evaluate};
+use duizhao::comparison::Comparison;
+use duizhao::corpus::{default_seed_dir, load_paths};
+use duizhao::matching::Analysis;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let dir = args
+        .iter()
+        .find(|a| !a.starts_with("--"))
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/alignment"));
+    let mut paths = vec![default_seed_dir()];
+    if dir.join("docs").is_dir() {
+        paths.push(dir.join("docs"));
+    }
+    let corpus = load_paths(&paths);
+    let analysis = Analysis::build(&corpus.plans);
+    let index = |name: &str| corpus.plans.iter().position(|p| p.name == name);
+    let four: Vec<usize> = ["淄博市", "济南市市中区", "西咸新区", "四川省"]
+        .iter()
+        .filter_map(|n| index(n))
+        .collect();
+    if four.len() == 4 {
+        let table = Comparison::build(&corpus, &analysis, &four);
+        let per = table.partners_in_row(&analysis);
+        let (all, inrow) = per.iter().fold((0, 0), |(a, b), (x, y)| (a + x, b + y));
+        println!(
+            "four-plan view: {} rows, {:.1} % empty cells, partners in own row {}/{} = {:.1} %",
+            table.rows.len(),
+            100.0 * table.empty_share(),
+            inrow,
+            all,
+            100.0 * inrow as f64 / all.max(1) as f64
+        );
+        for (c, (a, b)) in table.columns.iter().zip(&per) {
+            println!("  {}: {b}/{a}", c.name);
+        }
+    }
+    if let (Some(a), Some(b)) = (index("天津市东丽区"), index("天津市中北镇")) {
+        let table = Comparison::build(&corpus, &analysis, &[a, b]);
+        let per = table.partners_in_row(&analysis);
+        let both = table.rows.iter().filter(|r| r.cells.iter().all(Option::is_some)).count();
+        println!(
+            "Tianjin pair: {} rows, {} filled on both sides, {:.1} % empty, partners in row {:?}",
+            table.rows.len(),
+            both,
+            100.0 * table.empty_share(),
+            per
+        );
+    }
+    // Eight plans: the seeds' first eight distinct plans with sections.
+    let eight: Vec<usize> = (0..corpus.plans.len())
+        .filter(|&i| corpus.plans[i].sections.len() >= 3)
+        .take(8)
+        .collect();
+    let start = Instant::now();
+    let runs = 20;
+    for _ in 0..runs {
+        std::hint::black_box(align(&corpus.plans, &eight, &analysis, &[]));
+    }
+    println!(
+        "aligning {} plans: {:.2} ms",
+        eight.len(),
+        start.elapsed().as_secs_f64() * 1000.0 / runs as f64
+    );
+    // The engine_seeds workload (benches/engine.rs): analysis, units of every plan, every pair.
+    let seeds = load_paths(&[default_seed_dir()]);
+    let start = Instant::now();
+    let seed_analysis = Analysis::build(&seeds.plans);
+    let analysis_ms = start.elapsed().as_secs_f64() * 1000.0;
+    let start = Instant::now();
+    let units: Vec<Vec<duizhao::align::Unit>> = seeds
+        .plans
+        .iter()
+        .enumerate()
+        .map(|(i, p)| duizhao::align::units(p, i, &seed_analysis))
+        .collect();
+    let mut rows = 0;
+    let mut pairs = 0;
+    for i in 0..units.len() {
+        for j in i + 1..units.len() {
+            rows += duizhao::align::align_units(&[&units[i], &units[j]], &[]).len();
+            pairs += 1;
+        }
+    }
+    println!(
+        "engine_seeds (one run, dev profile): analysis {analysis_ms:.1} ms, units + {pairs} pair alignments {:.1} ms ({rows} rows)",
+        start.elapsed().as_secs_f64() * 1000.0
+    );
+    match Labels::load(&dir) {
+        Ok(labels) => {
+            let (splits, pairs) = evaluate(&corpus, &analysis, &labels, &Params::default());
+            for (split, s) in &splits {
+                println!(
+                    "{split}: {} pairs, P={:.3} R={:.3} F1={:.3} (predicted {}, gold {}, correct {}, unmatched sections {})",
+                    s.pairs,
+                    s.precision(),
+                    s.recall(),
+                    s.f1(),
+                    s.predicted,
+                    s.gold,
+                    s.correct,
+                    s.unmatched
+                );
+            }
+            if args.iter().any(|a| a == "--pairs") {
+                for (id, split, s) in &pairs {
+                    println!(
+                        "  {id} [{split}] P={:.3} R={:.3} F1={:.3} (pred {}, gold {}, unmatched {})",
+                        s.precision(),
+                        s.recall(),
+                        s.f1(),
+                        s.predicted,
+                        s.gold,
+                        s.unmatched
+                    );
+                }
+            }
+        }
+        Err(e) => println!("no labels: {e}"),
+    }
+    if args.iter().any(|a| a == "--grid")
+        && let Ok(labels) = Labels::load(&dir)
+    {
+        grid(&corpus, &analysis, &labels, &four);
+    }
+}
+
+/// Search the constants on the TUNE pairs only; print the best settings with their four-plan
+/// figures.
+fn grid(
+    corpus: &duizhao::corpus::Corpus,
+    analysis: &Analysis,
+    labels: &Labels,
+    four: &[usize],
+) {
+    let tune = Labels {
+        pairs: labels
+            .pairs
+            .iter()
+            .filter(|p| p.split == "tune")
+            .cloned()
+            .collect(),
+        sections: labels.sections.clone(),
+    };
+    let mut results = Vec::new();
+    for min_affinity in [0.05, 0.08] {
+        for min_group in [0.04, 0.06, 0.08] {
+            for w_link in [0.8, 1.5] {
+                for link_any in [0.15, 0.3] {
+                    for attach in [0.06, 0.1] {
+                        for max_cell_units in [2, 3] {
+                            let params = Params {
+                                min_affinity,
+                                min_group,
+                                w_link,
+                                link_any,
+                                attach,
+                                max_cell_units,
+                                ..Params::default()
+                            };
+                            let (splits, _) = evaluate(corpus, analysis, &tune, &params);
+                            if let Some((_, s)) = splits.first() {
+                                results.push((s.f1(), s.precision(), s.recall(), params));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    results.sort_by(|a, b| b.0.total_cmp(&a.0));
+    for (f1, p, r, params) in results.iter().take(15) {
+        let rows = align_with_params(corpus, analysis, four, params);
+        println!("tune F1={f1:.3} P={p:.3} R={r:.3} four-plan {rows}  {params:?}");
+    }
+}
+
+fn align_with_params(
+    corpus: &duizhao::corpus::Corpus,
+    analysis: &Analysis,
+    four: &[usize],
+    params: &Params,
+) -> String {
+    let rows = duizhao::align::align_with(&corpus.plans, four, analysis, &[], params);
+    let cells: usize = rows.len() * four.len();
+    let filled: usize = rows.iter().map(|r| r.filled()).sum();
+    format!(
+        "{} rows, {:.1} % empty (without the preamble row)",
+        rows.len(),
+        100.0 * (cells - filled) as f64 / cells.max(1) as f64
+    )
+}
