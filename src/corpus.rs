@@ -71,10 +71,26 @@ fn collect_dir(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<String>) {
     }
 }
 
-/// Import one file into its plans.
+/// Import one file into its plans. A panic in a parser is caught here and becomes this file's
+/// error, so one bad file never stops the others.
 pub fn load_file(path: &Path) -> Result<Vec<Plan>, ImportError> {
-    let file = read_any(path)?;
-    Ok(parse_document(&file))
+    let run = || -> Result<Vec<Plan>, ImportError> {
+        let file = read_any(path)?;
+        Ok(parse_document(&file))
+    };
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(ImportError::NotText {
+            path: path.to_path_buf(),
+            reason: format!(
+                "internal error while reading it ({what}); the other files are not affected, please report this file"
+            ),
+        })
+    })
 }
 
 /// Load files and folders; an empty list loads the bundled seeds.
