@@ -810,7 +810,25 @@ fn find_gutter(runs: &[Run], page: &PageBox) -> Option<f32> {
         ys.len()
     };
     let enough = |side: &[&Run]| share(side) * 100 >= total * 15 && baselines(side) >= 5;
-    (enough(&left) && enough(&right)).then_some(c)
+    if !(enough(&left) && enough(&right)) {
+        return None;
+    }
+    // Where a line has text on both sides, the two must be a column gap apart, not the
+    // boundary between two runs of one line.
+    let lines = group_lines(runs.to_vec());
+    let mut two_sided = 0usize;
+    let mut apart = 0usize;
+    for line in &lines {
+        let l = line.runs.iter().filter(|r| r.end_x <= c).map(|r| r.end_x).fold(f32::MIN, f32::max);
+        let r = line.runs.iter().filter(|r| r.x >= c).map(|r| r.x).fold(f32::MAX, f32::min);
+        if l > f32::MIN && r < f32::MAX {
+            two_sided += 1;
+            if r - l >= 1.5 * line.size {
+                apart += 1;
+            }
+        }
+    }
+    (apart * 10 >= two_sided * 9).then_some(c)
 }
 
 /// Group a page's runs into text lines in reading order: margin furniture dropped; a page set
@@ -822,7 +840,14 @@ fn layout_page(mut runs: Vec<Run>, page: &PageBox) -> Vec<String> {
         return Vec::new();
     }
     drop_margin_furniture(&mut runs, page);
-    let Some(g) = find_gutter(&runs, page) else {
+    let gutter = find_gutter(&runs, page);
+    if std::env::var_os("DUIZHAO_PDF_DEBUG").is_some() {
+        eprintln!("page {}x{} gutter {gutter:?}", page.width(), page.height());
+        for r in &runs {
+            eprintln!("  run x {:.1}..{:.1} y {:.1} size {:.1} {:?}", r.x, r.end_x, r.y, r.size, r.text);
+        }
+    }
+    let Some(g) = gutter else {
         return with_paragraph_gaps(&group_lines(runs));
     };
     let (span, rest): (Vec<Run>, Vec<Run>) = runs.into_iter().partition(|r| r.x < g && r.end_x > g);
@@ -864,10 +889,17 @@ fn with_paragraph_gaps(lines: &[Line]) -> Vec<String> {
         .collect();
     gaps.sort_by(f32::total_cmp);
     let usual = gaps.get(gaps.len() / 10).copied();
-    let right = lines
+    // The right text margin: the furthest point at least three lines reach (within a font
+    // size); a single overlong line does not move it, and a page of one or two lines has none.
+    let mut ends: Vec<(f32, f32)> = lines
         .iter()
-        .filter_map(|l| l.runs.last().map(|r| r.end_x))
-        .fold(f32::MIN, f32::max);
+        .filter_map(|l| l.runs.last().map(|r| (r.end_x, l.size)))
+        .collect();
+    ends.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let right = ends
+        .windows(3)
+        .find(|w| w[0].0 - w[2].0 <= w[0].1)
+        .map_or(f32::MAX, |w| w[0].0);
     let mut out: Vec<String> = Vec::with_capacity(lines.len());
     let mut continues = false;
     for (i, line) in lines.iter().enumerate() {
@@ -899,7 +931,7 @@ fn with_paragraph_gaps(lines: &[Line]) -> Vec<String> {
         continues = line
             .runs
             .last()
-            .is_some_and(|r| r.end_x >= right - line.size && !r.text.ends_with(['。', '：', ':']));
+            .is_some_and(|r| r.end_x >= right - 2.0 * line.size && !r.text.ends_with(['。', '：', ':']));
     }
     out
 }

@@ -404,6 +404,12 @@ impl Font {
 
     /// A code's advance in text space units per unit of font size.
     pub fn advance(&self, code: u32) -> f32 {
+        // Codes of a predefined CMap are not CIDs, so `/W` (keyed by CID) does not apply:
+        // ideographs and full-width forms are one em, the rest about half.
+        if self.predefined != Predefined::None {
+            let wide = code >= 0x2E80 || (self.split != Split::TwoByte && code >= 0x8000);
+            return if wide { self.default_width * self.width_scale } else { 0.5 };
+        }
         let w = self
             .widths
             .get(&code)
