@@ -14,7 +14,11 @@ fn main() {
         let start = std::time::Instant::now();
         match duizhao::formats::read_any(&path) {
             Ok(file) => {
-                eprintln!("{arg}: ok, {} bytes, {:?}", file.text.len(), start.elapsed());
+                eprintln!(
+                    "{arg}: ok, {} bytes, {:?}",
+                    file.text.len(),
+                    start.elapsed()
+                );
                 if write {
                     let out = format!("{arg}.duizhao.txt");
                     if let Err(e) = std::fs::write(&out, &file.text) {

@@ -93,7 +93,10 @@ fn drop_title_mark(lines: &mut [Line]) {
     let Some(top) = lines.iter().filter_map(|l| l.mark).min() else {
         return;
     };
-    let mut tops = lines.iter().enumerate().filter(|(_, l)| l.mark == Some(top));
+    let mut tops = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.mark == Some(top));
     let (Some((first, _)), None) = (tops.next(), tops.next()) else {
         return;
     };
@@ -126,7 +129,8 @@ fn is_page_number(t: &str) -> bool {
     // 3/12, 3 / 12 (page of pages, as browsers and office suites print it)
     if let Some((a, b)) = core.split_once('/') {
         let (a, b) = (a.trim(), b.trim());
-        let digits = |s: &str| !s.is_empty() && s.len() <= 3 && s.chars().all(|c| c.is_ascii_digit());
+        let digits =
+            |s: &str| !s.is_empty() && s.len() <= 3 && s.chars().all(|c| c.is_ascii_digit());
         if digits(a) && digits(b) && a.parse::<u32>().ok() <= b.parse::<u32>().ok() {
             return true;
         }

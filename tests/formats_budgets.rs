@@ -21,7 +21,12 @@ fn folder_still_loads(bad_name: &str, bad: &[u8], expect: &str) {
     std::fs::write(dir.path().join(bad_name), bad).unwrap();
     std::fs::write(dir.path().join("good.txt"), PLAN).unwrap();
     let corpus = load_paths(&[dir.path().to_path_buf()]);
-    assert_eq!(corpus.plans.len(), 1, "good plan loads: {:?}", corpus.errors);
+    assert_eq!(
+        corpus.plans.len(),
+        1,
+        "good plan loads: {:?}",
+        corpus.errors
+    );
     assert_eq!(corpus.errors.len(), 1, "{:?}", corpus.errors);
     assert!(corpus.errors[0].contains(bad_name), "{}", corpus.errors[0]);
     assert!(corpus.errors[0].contains(expect), "{}", corpus.errors[0]);
@@ -124,7 +129,10 @@ fn docx_text_is_capped() {
     let msg = docx::read_bytes(Path::new("label_bomb.docx"), &bytes)
         .unwrap_err()
         .to_string();
-    assert!(msg.contains("label_bomb.docx") && msg.contains("too much text"), "{msg}");
+    assert!(
+        msg.contains("label_bomb.docx") && msg.contains("too much text"),
+        "{msg}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -152,7 +160,9 @@ fn pdf_with(
     });
     doc.objects.insert(
         pages_id,
-        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 }),
+        Object::Dictionary(
+            dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 },
+        ),
     );
     let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
     doc.trailer.set("Root", catalog);
@@ -187,7 +197,11 @@ const GOOD_CMAP: &[u8] = b"1 begincodespacerange <0000> <FFFF> endcodespacerange
 fn pdf_err(name: &str, bytes: &[u8]) -> String {
     let t = Instant::now();
     let r = pdf::read_bytes(Path::new(name), bytes);
-    assert!(t.elapsed().as_secs() < 10, "{name}: answered in {:?}", t.elapsed());
+    assert!(
+        t.elapsed().as_secs() < 10,
+        "{name}: answered in {:?}",
+        t.elapsed()
+    );
     match r {
         Ok(f) => panic!("{name}: read {} bytes of text", f.text.len()),
         Err(e) => e.to_string(),
@@ -199,7 +213,9 @@ fn a_cmap_that_expands_past_its_budget_is_a_damaged_font_map() {
     let mut cmap = b"1 begincodespacerange <00000000> <FFFFFFFF> endcodespacerange\n".to_vec();
     // 100,000 full ranges of 65,536 codes: more than 6 billion entries if expanded.
     for k in 0..100_000u32 {
-        cmap.extend(format!("1 beginbfrange <{k:04X}0000> <{k:04X}FFFF> <0041> endbfrange\n").bytes());
+        cmap.extend(
+            format!("1 beginbfrange <{k:04X}0000> <{k:04X}FFFF> <0041> endbfrange\n").bytes(),
+        );
     }
     let bytes = pdf_with(
         |d| type0_font(d, &cmap),
@@ -207,7 +223,10 @@ fn a_cmap_that_expands_past_its_budget_is_a_damaged_font_map() {
         |_| None,
     );
     let msg = pdf_err("cmap_bomb.pdf", &bytes);
-    assert!(msg.contains("cmap_bomb.pdf") && msg.contains("damaged font map"), "{msg}");
+    assert!(
+        msg.contains("cmap_bomb.pdf") && msg.contains("damaged font map"),
+        "{msg}"
+    );
     assert!(msg.contains("ToUnicode CMap defines more than"), "{msg}");
     assert!(!msg.contains("no text layer"), "{msg}");
     folder_still_loads("cmap_bomb.pdf", &bytes, "damaged font map");
@@ -237,7 +256,10 @@ fn a_form_that_draws_itself_over_and_over_stops_at_the_work_budget() {
         },
     );
     let msg = pdf_err("form_loop.pdf", &bytes);
-    assert!(msg.contains("form_loop.pdf") && msg.contains("too much drawing work"), "{msg}");
+    assert!(
+        msg.contains("form_loop.pdf") && msg.contains("too much drawing work"),
+        "{msg}"
+    );
     folder_still_loads("form_loop.pdf", &bytes, "too much drawing work");
 }
 
@@ -245,7 +267,8 @@ fn a_form_that_draws_itself_over_and_over_stops_at_the_work_budget() {
 fn text_produced_past_the_budget_is_refused() {
     // One code stands for 4,000 characters; the page shows it 10,000 times (120 MB of text from
     // a few KB).
-    let mut cmap = b"1 begincodespacerange <0000> <FFFF> endcodespacerange\n1 beginbfchar <0001> <".to_vec();
+    let mut cmap =
+        b"1 begincodespacerange <0000> <FFFF> endcodespacerange\n1 beginbfchar <0001> <".to_vec();
     cmap.extend("4E00".repeat(4000).bytes());
     cmap.extend(b"> endbfchar\n");
     let mut content = b"BT /F1 12 Tf 72 700 Td ".to_vec();
@@ -255,7 +278,10 @@ fn text_produced_past_the_budget_is_refused() {
     content.extend_from_slice(b"ET");
     let bytes = pdf_with(|d| type0_font(d, &cmap), &content, |_| None);
     let msg = pdf_err("text_bomb.pdf", &bytes);
-    assert!(msg.contains("text_bomb.pdf") && msg.contains("too much text"), "{msg}");
+    assert!(
+        msg.contains("text_bomb.pdf") && msg.contains("too much text"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -278,7 +304,8 @@ fn truncated_and_font_less_pdfs_get_their_own_errors() {
     // numbers. Not "no text layer", and not WinAnsi junk.
     let no_map = pdf_with(
         |doc| {
-            let program = doc.add_object(Stream::new(dictionary! {}, b"not really a font".to_vec()));
+            let program =
+                doc.add_object(Stream::new(dictionary! {}, b"not really a font".to_vec()));
             let desc = doc.add_object(dictionary! {
                 "Type" => "FontDescriptor", "FontName" => "ABCDEF+SimSun", "Flags" => 4,
                 "FontFile2" => program,
@@ -312,7 +339,11 @@ fn truncated_and_font_less_pdfs_get_their_own_errors() {
 // Structure-aware fuzzing: generated documents from each format's grammar, bounded in size and
 // count; no panic, an error names the file, text within its budget.
 
-fn check_result(name: &str, input_len: usize, r: Result<duizhao::import::TextFile, duizhao::import::ImportError>) {
+fn check_result(
+    name: &str,
+    input_len: usize,
+    r: Result<duizhao::import::TextFile, duizhao::import::ImportError>,
+) {
     match r {
         Ok(f) => assert!(f.text.len() <= duizhao::formats::text_budget(input_len)),
         Err(e) => assert!(e.to_string().contains(name), "{e}"),
@@ -335,7 +366,11 @@ fn html_node() -> impl Strategy<Value = String> {
             any::<bool>(),
         )
             .prop_map(|(tag, kids, close)| {
-                let end = if close { format!("</{tag}>") } else { String::new() };
+                let end = if close {
+                    format!("</{tag}>")
+                } else {
+                    String::new()
+                };
                 format!("<{tag} class=\"content\">{}{end}", kids.concat())
             })
     })
@@ -412,11 +447,10 @@ fn pdf_op() -> impl Strategy<Value = String> {
             let hex: String = codes.iter().map(|c| format!("{c:04X}")).collect();
             format!("<{hex}> Tj")
         }),
-        (prop::collection::vec(0u16..6, 0..4), -2000i32..2000)
-            .prop_map(|(codes, n)| {
-                let hex: String = codes.iter().map(|c| format!("{c:04X}")).collect();
-                format!("[<{hex}> {n} <0001>] TJ")
-            }),
+        (prop::collection::vec(0u16..6, 0..4), -2000i32..2000).prop_map(|(codes, n)| {
+            let hex: String = codes.iter().map(|c| format!("{c:04X}")).collect();
+            format!("[<{hex}> {n} <0001>] TJ")
+        }),
         Just("T*".to_string()),
         Just("/X1 Do".to_string()),
         (0.0f32..50.0).prop_map(|l| format!("{l} TL")),

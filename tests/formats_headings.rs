@@ -53,9 +53,14 @@ fn docx_heading_styles_without_numbers_give_the_seed_outline() {
         );
     }
     // The text marks them as Markdown headings would.
-    let text = docx::read(&fixture("xixian_heading_styles.docx")).unwrap().text;
+    let text = docx::read(&fixture("xixian_heading_styles.docx"))
+        .unwrap()
+        .text;
     assert!(text.contains("\n# 指导思想\n"), "{text}");
-    assert!(text.contains("\n## 加快培育城乡融合发展的创新动能\n"), "{text}");
+    assert!(
+        text.contains("\n## 加快培育城乡融合发展的创新动能\n"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -19,7 +19,9 @@ use duizhao::plan::Plan;
 fn producers_dir() -> PathBuf {
     match std::env::var_os("DUIZHAO_PDF_PRODUCERS") {
         Some(d) => PathBuf::from(d),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats/pdf/producers"),
+        None => {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats/pdf/producers")
+        }
     }
 }
 
@@ -40,7 +42,11 @@ fn recall(reference: &str, got: &str) -> f64 {
             hit += 1;
         }
     }
-    if total == 0 { 0.0 } else { hit as f64 / total as f64 }
+    if total == 0 {
+        0.0
+    } else {
+        hit as f64 / total as f64
+    }
 }
 
 fn require_tools() -> bool {
@@ -66,7 +72,9 @@ fn pdftotext(path: &Path) -> Option<String> {
                 !require_tools(),
                 "pdftotext (poppler-utils) is required (DUIZHAO_REQUIRE_TOOLS=1): {e}"
             );
-            eprintln!("SKIP pdftotext comparison: pdftotext not found ({e}); apt-get install poppler-utils");
+            eprintln!(
+                "SKIP pdftotext comparison: pdftotext not found ({e}); apt-get install poppler-utils"
+            );
             None
         }
     }
@@ -134,7 +142,10 @@ fn every_producer_reads_like_its_source_text() {
                 .all(|(p, t)| titles(p, 1) == titles(t, 1) && titles(p, 2) == titles(t, 2));
         // The name comes from the front matter's line structure (plan metadata, reworked
         // elsewhere); reported, not asserted.
-        let same_name = from_pdf.iter().zip(&from_txt).all(|(p, t)| p.name == t.name);
+        let same_name = from_pdf
+            .iter()
+            .zip(&from_txt)
+            .all(|(p, t)| p.name == t.name);
         eprintln!(
             "{name:<48} {vs_source:>9.4} {vs_poppler:>11.4} {poppler_vs_source:>9.4}  {} {}",
             if same_outline { "same" } else { "DIFFERENT" },
@@ -179,6 +190,9 @@ fn identity_h_without_to_unicode_reads_through_the_font_program() {
     assert!(recall(&source, &text) >= 0.98);
     assert!(text.contains("一、试验基础"), "{text}");
     if let Some(p) = pdftotext(&path) {
-        assert!(recall(&source, &p) < 0.5, "poppler now reads it too: update the doc");
+        assert!(
+            recall(&source, &p) < 0.5,
+            "poppler now reads it too: update the doc"
+        );
     }
 }

@@ -297,7 +297,10 @@ struct Style {
 
 /// Is a `w:b`-like toggle element on (`<w:b/>`, `w:val="true"`)?
 fn toggle_on(e: &BytesStart<'_>) -> bool {
-    !matches!(attr(e, b"val").as_deref(), Some("0" | "false" | "off" | "none"))
+    !matches!(
+        attr(e, b"val").as_deref(),
+        Some("0" | "false" | "off" | "none")
+    )
 }
 
 fn parse_styles(xml: &str) -> HashMap<String, Style> {
@@ -742,49 +745,49 @@ fn document_lines(
                            tables: &mut Vec<Table>,
                            lines: &mut Vec<(String, Hint)>,
                            paras: &mut Vec<Para>| {
-            let (mut num_id, mut ilvl) = (p.num_id, p.ilvl);
-            if num_id.is_none()
-                && let Some(s) = p.style.as_deref()
-            {
-                let (n, l) = style_numbering(styles, s);
-                num_id = n;
-                ilvl = ilvl.or(l);
-            }
-            let mut line = String::new();
-            if let Some(n) = num_id.filter(|n| *n != 0)
-                && let Some(label) = counters.next(n, ilvl.unwrap_or(0))
-            {
-                line.push_str(&label);
-            }
-            if let Some(e) = counters.error.take() {
-                failed.borrow_mut().get_or_insert(e);
-            }
-            line.push_str(&p.text);
-            produced.set(produced.get() + line.len() + 1);
-            let (style_outline, _) = p
-                .style
-                .as_deref()
-                .map_or((None, None), |s| style_heading(styles, s));
-            let hint = match p.outline.or(style_outline) {
-                Some(l) if l < 9 => Hint::Outline(l),
-                _ if p.bold_chars > 0 && p.plain_chars == 0 && !p.centered => Hint::Bold,
-                _ => Hint::None,
-            };
-            if !paras.is_empty() {
-                // A text box's paragraph inside another paragraph: its own line.
-                lines.push((line, Hint::None));
-            } else if let Some(cell) = tables.last_mut().and_then(|t| t.cell.as_mut()) {
-                let line = line.trim();
-                if !line.is_empty() {
-                    if !cell.is_empty() {
-                        cell.push(' ');
-                    }
-                    cell.push_str(line);
-                }
-            } else {
-                lines.push((line, hint));
-            }
+        let (mut num_id, mut ilvl) = (p.num_id, p.ilvl);
+        if num_id.is_none()
+            && let Some(s) = p.style.as_deref()
+        {
+            let (n, l) = style_numbering(styles, s);
+            num_id = n;
+            ilvl = ilvl.or(l);
+        }
+        let mut line = String::new();
+        if let Some(n) = num_id.filter(|n| *n != 0)
+            && let Some(label) = counters.next(n, ilvl.unwrap_or(0))
+        {
+            line.push_str(&label);
+        }
+        if let Some(e) = counters.error.take() {
+            failed.borrow_mut().get_or_insert(e);
+        }
+        line.push_str(&p.text);
+        produced.set(produced.get() + line.len() + 1);
+        let (style_outline, _) = p
+            .style
+            .as_deref()
+            .map_or((None, None), |s| style_heading(styles, s));
+        let hint = match p.outline.or(style_outline) {
+            Some(l) if l < 9 => Hint::Outline(l),
+            _ if p.bold_chars > 0 && p.plain_chars == 0 && !p.centered => Hint::Bold,
+            _ => Hint::None,
         };
+        if !paras.is_empty() {
+            // A text box's paragraph inside another paragraph: its own line.
+            lines.push((line, Hint::None));
+        } else if let Some(cell) = tables.last_mut().and_then(|t| t.cell.as_mut()) {
+            let line = line.trim();
+            if !line.is_empty() {
+                if !cell.is_empty() {
+                    cell.push(' ');
+                }
+                cell.push_str(line);
+            }
+        } else {
+            lines.push((line, hint));
+        }
+    };
 
     loop {
         if produced.get() > budget {
@@ -931,12 +934,26 @@ fn document_lines(
             }
             Event::Text(t) if in_t && skip == 0 => {
                 let s = t.decode().map_err(quick_xml::Error::from)?;
-                count_weight(&mut paras, styles, hidden, run_bold, run_style.as_deref(), &s);
+                count_weight(
+                    &mut paras,
+                    styles,
+                    hidden,
+                    run_bold,
+                    run_style.as_deref(),
+                    &s,
+                );
                 push_text(&mut paras, hidden, &s);
             }
             Event::CData(t) if in_t && skip == 0 => {
                 let s = t.decode().map_err(quick_xml::Error::from)?;
-                count_weight(&mut paras, styles, hidden, run_bold, run_style.as_deref(), &s);
+                count_weight(
+                    &mut paras,
+                    styles,
+                    hidden,
+                    run_bold,
+                    run_style.as_deref(),
+                    &s,
+                );
                 push_text(&mut paras, hidden, &s);
             }
             Event::GeneralRef(r) if in_t && skip == 0 => {
@@ -977,9 +994,7 @@ fn join_lines(lines: Vec<(String, Hint)>, budget: usize) -> String {
     let deepest = lines
         .iter()
         .filter_map(|(l, h)| match h {
-            Hint::Outline(o) if !l.trim().is_empty() => {
-                Some(*o)
-            }
+            Hint::Outline(o) if !l.trim().is_empty() => Some(*o),
             _ => None,
         })
         .max();
@@ -1039,7 +1054,11 @@ fn count_weight(
     }
     let bold = run_bold
         .or_else(|| run_style.and_then(|r| style_heading(styles, r).1))
-        .or_else(|| p.style.as_deref().and_then(|st| style_heading(styles, st).1))
+        .or_else(|| {
+            p.style
+                .as_deref()
+                .and_then(|st| style_heading(styles, st).1)
+        })
         .unwrap_or(false);
     if bold {
         p.bold_chars += n;

@@ -12,8 +12,8 @@
 
 use std::path::Path;
 
-use encoding_rs::Encoding;
 use ego_tree::iter::Edge;
+use encoding_rs::Encoding;
 use scraper::{ElementRef, Html, Node};
 
 use crate::import::{ImportError, TextFile, decode_bytes};
@@ -368,11 +368,10 @@ impl Renderer {
                             let name = c.value().name();
                             match name {
                                 "br" => self.break_line(),
-                                "td" | "th" => {
-                                    if !self.cur.trim_matches(is_space).is_empty() {
-                                        self.cur.push('\t');
-                                    }
+                                "td" | "th" if !self.cur.trim_matches(is_space).is_empty() => {
+                                    self.cur.push('\t');
                                 }
+                                "td" | "th" => {}
                                 _ if BLOCK_TAGS.contains(&name) => {
                                     self.break_line();
                                     if name == "pre" {

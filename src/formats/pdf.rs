@@ -679,10 +679,9 @@ impl<'a> Walker<'a> {
         if undecoded > 0 && !in_actual {
             self.tally.undecoded += undecoded;
             if self.tally.bad_fonts.len() < 8 {
-                let why = font
-                    .broken
-                    .clone()
-                    .unwrap_or_else(|| "no ToUnicode map, and its glyphs name no characters".into());
+                let why = font.broken.clone().unwrap_or_else(|| {
+                    "no ToUnicode map, and its glyphs name no characters".into()
+                });
                 self.tally.bad_fonts.insert(format!("{}: {why}", font.name));
             }
         }
@@ -819,8 +818,18 @@ fn find_gutter(runs: &[Run], page: &PageBox) -> Option<f32> {
     let mut two_sided = 0usize;
     let mut apart = 0usize;
     for line in &lines {
-        let l = line.runs.iter().filter(|r| r.end_x <= c).map(|r| r.end_x).fold(f32::MIN, f32::max);
-        let r = line.runs.iter().filter(|r| r.x >= c).map(|r| r.x).fold(f32::MAX, f32::min);
+        let l = line
+            .runs
+            .iter()
+            .filter(|r| r.end_x <= c)
+            .map(|r| r.end_x)
+            .fold(f32::MIN, f32::max);
+        let r = line
+            .runs
+            .iter()
+            .filter(|r| r.x >= c)
+            .map(|r| r.x)
+            .fold(f32::MAX, f32::min);
         if l > f32::MIN && r < f32::MAX {
             two_sided += 1;
             if r - l >= 1.5 * line.size {
@@ -844,7 +853,10 @@ fn layout_page(mut runs: Vec<Run>, page: &PageBox) -> Vec<String> {
     if std::env::var_os("DUIZHAO_PDF_DEBUG").is_some() {
         eprintln!("page {}x{} gutter {gutter:?}", page.width(), page.height());
         for r in &runs {
-            eprintln!("  run x {:.1}..{:.1} y {:.1} size {:.1} {:?}", r.x, r.end_x, r.y, r.size, r.text);
+            eprintln!(
+                "  run x {:.1}..{:.1} y {:.1} size {:.1} {:?}",
+                r.x, r.end_x, r.y, r.size, r.text
+            );
         }
     }
     let Some(g) = gutter else {
@@ -852,9 +864,13 @@ fn layout_page(mut runs: Vec<Run>, page: &PageBox) -> Vec<String> {
     };
     let (span, rest): (Vec<Run>, Vec<Run>) = runs.into_iter().partition(|r| r.x < g && r.end_x > g);
     let span_lines = group_lines(span);
-    let mut segments: Vec<(Vec<Run>, Vec<Run>)> = (0..=span_lines.len()).map(|_| Default::default()).collect();
+    let mut segments: Vec<(Vec<Run>, Vec<Run>)> =
+        (0..=span_lines.len()).map(|_| Default::default()).collect();
     for r in rest {
-        let seg = span_lines.iter().filter(|l| l.y > r.y + 0.5 * l.size).count();
+        let seg = span_lines
+            .iter()
+            .filter(|l| l.y > r.y + 0.5 * l.size)
+            .count();
         if r.end_x <= g {
             segments[seg].0.push(r);
         } else {
@@ -928,10 +944,9 @@ fn with_paragraph_gaps(lines: &[Line]) -> Vec<String> {
                 out.push(text);
             }
         }
-        continues = line
-            .runs
-            .last()
-            .is_some_and(|r| r.end_x >= right - 2.0 * line.size && !r.text.ends_with(['。', '：', ':']));
+        continues = line.runs.last().is_some_and(|r| {
+            r.end_x >= right - 2.0 * line.size && !r.text.ends_with(['。', '：', ':'])
+        });
     }
     out
 }

@@ -132,7 +132,11 @@ impl Font {
         let type3 = subtype == b"Type3";
         let mut font = Font {
             name,
-            split: if type0 { Split::TwoByte } else { Split::OneByte },
+            split: if type0 {
+                Split::TwoByte
+            } else {
+                Split::OneByte
+            },
             predefined: Predefined::None,
             type3,
             to_unicode: HashMap::new(),
@@ -408,7 +412,11 @@ impl Font {
         // ideographs and full-width forms are one em, the rest about half.
         if self.predefined != Predefined::None {
             let wide = code >= 0x2E80 || (self.split != Split::TwoByte && code >= 0x8000);
-            return if wide { self.default_width * self.width_scale } else { 0.5 };
+            return if wide {
+                self.default_width * self.width_scale
+            } else {
+                0.5
+            };
         }
         let w = self
             .widths
@@ -449,13 +457,12 @@ fn symbol_or_mac(cmap: &read_fonts::tables::cmap::Cmap<'_>, code: u32) -> Option
     for record in cmap.encoding_records() {
         let (p, e) = (record.platform_id() as u16, record.encoding_id());
         // Windows symbol (3,0) and Macintosh Roman (1,0).
-        if (p, e) == (3, 0) || (p, e) == (1, 0) {
-            if let Ok(sub) = record.subtable(cmap.offset_data())
-                && let Some(g) = sub.map_codepoint(code)
-                && g.to_u32() != 0
-            {
-                return Some(g.to_u32());
-            }
+        if ((p, e) == (3, 0) || (p, e) == (1, 0))
+            && let Ok(sub) = record.subtable(cmap.offset_data())
+            && let Some(g) = sub.map_codepoint(code)
+            && g.to_u32() != 0
+        {
+            return Some(g.to_u32());
         }
     }
     None
@@ -773,7 +780,13 @@ mod tests {
         // Many full ranges: refused, not expanded.
         let mut big = Vec::new();
         for k in 0..64u32 {
-            big.extend(format!("1 beginbfrange <{:04X}0000> <{:04X}FFFF> <0041> endbfrange\n", k, k).bytes());
+            big.extend(
+                format!(
+                    "1 beginbfrange <{:04X}0000> <{:04X}FFFF> <0041> endbfrange\n",
+                    k, k
+                )
+                .bytes(),
+            );
         }
         let err = parse_cmap(&big).unwrap_err();
         assert!(err.contains("ToUnicode CMap"), "{err}");
