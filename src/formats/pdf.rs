@@ -929,7 +929,15 @@ fn with_paragraph_gaps(lines: &[Line]) -> Vec<String> {
             };
         }
         match out.last_mut() {
-            Some(prev) if continues && !wide => {
+            // A wrapped line never starts with a heading number of its own (`1.强化…`).
+            Some(prev)
+                if continues
+                    && !wide
+                    && crate::outline::parse_number(
+                        &crate::normalize::normalize_line(&text, 0).text,
+                    )
+                    .is_none() =>
+            {
                 let ascii = prev.ends_with(|c: char| c.is_ascii_alphanumeric())
                     && text.starts_with(|c: char| c.is_ascii_alphanumeric());
                 if ascii {
