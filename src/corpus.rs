@@ -142,12 +142,28 @@ pub struct LoadedFile {
     pub warnings: Vec<ImportWarning>,
 }
 
-/// Import one file into its plans, with its warnings.
+/// Import one file into its plans, with its warnings. A panic in a parser is caught here and
+/// becomes this file's error, so one bad file never stops the others.
 pub fn load_file_checked(path: &Path) -> Result<LoadedFile, ImportError> {
-    let imported = read_document(path)?;
-    Ok(LoadedFile {
-        plans: parse_document(&imported.file),
-        warnings: imported.warnings,
+    let run = || -> Result<LoadedFile, ImportError> {
+        let imported = read_document(path)?;
+        Ok(LoadedFile {
+            plans: parse_document(&imported.file),
+            warnings: imported.warnings,
+        })
+    };
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(ImportError::NotText {
+            path: path.to_path_buf(),
+            reason: format!(
+                "internal error while reading it ({what}); the other files are not affected, please report this file"
+            ),
+        })
     })
 }
 

@@ -43,6 +43,11 @@ pub struct Line {
     pub norm: Normalized,
     /// What it is.
     pub kind: LineKind,
+    /// The level of an unnumbered heading the line is marked as (`## 标题` → 2): a Markdown
+    /// heading, or the mark an importer gives a DOCX heading style or outline level, a bold
+    /// paragraph standing alone, or an HTML `h1`–`h4`. A level used by one line only, before
+    /// every other mark, is the document's title and is not a mark.
+    pub mark: Option<u8>,
 }
 
 impl Line {
@@ -65,11 +70,13 @@ pub fn classify_lines(original: &str) -> Vec<Line> {
         let cuts = run_in_heading_cuts(&norm.text);
         if cuts.is_empty() {
             let kind = classify_one(&norm.text);
+            let mark = heading_mark(raw).filter(|_| kind == LineKind::Text);
             lines.push(Line {
                 line_no: lines.len(),
                 orig_range: start..start + raw.len(),
                 norm,
                 kind,
+                mark,
             });
         } else {
             let mut bounds: Vec<usize> = vec![start];
@@ -85,6 +92,7 @@ pub fn classify_lines(original: &str) -> Vec<Line> {
                     orig_range: a..b,
                     norm,
                     kind,
+                    mark: None,
                 });
             }
         }
@@ -92,6 +100,7 @@ pub fn classify_lines(original: &str) -> Vec<Line> {
     }
     mark_toc_block(&mut lines);
     mark_running_headers(&mut lines);
+    drop_title_mark(&mut lines);
     lines
 }
 
@@ -169,6 +178,34 @@ fn mark_toc_block(lines: &mut [Line]) {
             j += 1;
         }
         k = j;
+
+/// The level of a Markdown heading line (`## 标题`): 1–6 `#`, then a space, then text.
+fn heading_mark(raw: &str) -> Option<u8> {
+    let t = raw.trim_start_matches([' ', '\t']);
+    let hashes = t.bytes().take_while(|&b| b == b'#').count();
+    if !(1..=6).contains(&hashes) {
+        return None;
+    }
+    let rest = &t[hashes..];
+    let text = rest.strip_prefix([' ', '\u{3000}'])?;
+    (!text.trim().is_empty()).then_some(hashes as u8)
+}
+
+/// The highest mark level, used by one line that comes before every other marked line, is the
+/// document's title (`# 关于…的通知` over `##` sections), not a section.
+fn drop_title_mark(lines: &mut [Line]) {
+    let Some(top) = lines.iter().filter_map(|l| l.mark).min() else {
+        return;
+    };
+    let mut tops = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.mark == Some(top));
+    let (Some((first, _)), None) = (tops.next(), tops.next()) else {
+        return;
+    };
+    if lines[..first].iter().all(|l| l.mark.is_none()) {
+        lines[first].mark = None;
     }
 }
 
@@ -192,6 +229,15 @@ fn is_page_number(t: &str) -> bool {
     let core = t.trim_matches(|c: char| matches!(c, '-' | '—' | '–' | '·' | ' ' | '_'));
     if !core.is_empty() && core.len() <= 4 && core.chars().all(|c| c.is_ascii_digit()) {
         return true;
+    }
+    // 3/12, 3 / 12 (page of pages, as browsers and office suites print it)
+    if let Some((a, b)) = core.split_once('/') {
+        let (a, b) = (a.trim(), b.trim());
+        let digits =
+            |s: &str| !s.is_empty() && s.len() <= 3 && s.chars().all(|c| c.is_ascii_digit());
+        if digits(a) && digits(b) && a.parse::<u32>().ok() <= b.parse::<u32>().ok() {
+            return true;
+        }
     }
     // 第 3 页 / 第3页共20页 / Page 3 of 20
     let t2 = t.replace(' ', "");
@@ -319,6 +365,9 @@ mod tests {
     #[test]
     fn debris_is_recognised() {
         assert_eq!(classify_one("- 12 -"), LineKind::PageNumber);
+        assert_eq!(classify_one("3/12"), LineKind::PageNumber);
+        assert_eq!(classify_one("3 / 12"), LineKind::PageNumber);
+        assert_eq!(classify_one("2020/2025"), LineKind::Text);
         assert_eq!(
             classify_one("|北京市房山区试点工作方案要点.....|1|"),
             LineKind::Toc
@@ -330,5 +379,14 @@ mod tests {
         );
         assert_eq!(classify_one("一、总体要求"), LineKind::Text);
         assert_eq!(classify_one("到2020年,城镇化率达到75%。"), LineKind::Text);
+    }
+
+    #[test]
+    fn heading_marks_and_the_title() {
+        let lines = classify_lines("# 某某规划\n\n## 总体要求\n正文。\n## 保障措施\n#5号线\n");
+        let marks: Vec<Option<u8>> = lines.iter().map(|l| l.mark).collect();
+        assert_eq!(marks, [None, None, Some(2), None, Some(2), None, None]);
+        let lines = classify_lines("# 总体要求\n正文。\n# 保障措施\n");
+        assert_eq!(lines[0].mark, Some(1));
     }
 }

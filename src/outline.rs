@@ -42,6 +42,10 @@ pub enum NumberStyle {
     Circled,
     /// An unnumbered lead-in line (`实施途径：`) whose list restarts a numbering already in use.
     LeadIn,
+    /// An unnumbered heading the document marks as one, at its own level: a Markdown `#` line,
+    /// a DOCX heading style, outline level or bold paragraph standing alone, an HTML `h1`–`h4`
+    /// (the importers write these as `## 标题`; see [`Line::mark`]).
+    Marked(u8),
 }
 
 /// A heading number found at the start of a normalised line.
@@ -450,9 +454,13 @@ pub fn build_paragraphs(lines: &[Line]) -> Vec<Para> {
         let open = paras
             .last()
             .is_some_and(|p| !ends_sentence(&p.norm.text) && !is_bare_heading(p));
-        let numbering = parse_number(t).filter(|n| state.accepts(n, open));
+        let numbering = parse_number(t)
+            .filter(|n| state.accepts(n, open))
+            .or_else(|| line.mark.map(marked));
         if let Some(n) = numbering {
-            state.record(&n);
+            if !matches!(n.style, NumberStyle::Marked(_)) {
+                state.record(&n);
+            }
             paras.push(Para {
                 norm: line.norm.clone(),
                 lines: line.line_no..line.line_no + 1,
@@ -477,6 +485,17 @@ pub fn build_paragraphs(lines: &[Line]) -> Vec<Para> {
         });
     }
     paras
+}
+
+/// The heading of a line marked as an unnumbered heading of `level`.
+fn marked(level: u8) -> Numbering {
+    Numbering {
+        style: NumberStyle::Marked(level),
+        value: 0,
+        numeral: String::new(),
+        start: 0,
+        rest: 0,
+    }
 }
 
 /// A heading paragraph with no sentence in it (`一、指导思想`).

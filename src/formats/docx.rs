@@ -69,8 +69,13 @@ pub fn read_bytes(path: &Path, bytes: &[u8]) -> Result<TextFile, ImportError> {
         Some(xml) => parse_styles(&xml),
         None => HashMap::new(),
     };
-    let text = document_text(&main_part, &numbering, &styles)
-        .map_err(|e| not_docx(format!("not a valid DOCX file: word/document.xml: {e}")))?;
+    let text = document_text(
+        &main_part,
+        &numbering,
+        &styles,
+        crate::formats::text_budget(bytes.len()),
+    )
+    .map_err(not_docx)?;
     if text.trim().is_empty() {
         return Err(ImportError::Empty {
             path: path.to_path_buf(),
@@ -279,12 +284,23 @@ fn parse_numbering(xml: &str) -> Numbering {
     n
 }
 
-/// A paragraph style: its parent and its own numbering (numId, ilvl).
+/// A style: its parent, its own numbering (numId, ilvl), its outline level (0-based, from
+/// `w:outlineLvl` or a `heading N` name) and whether it makes text bold.
 #[derive(Debug, Default, Clone)]
 struct Style {
     based_on: Option<String>,
     num_id: Option<u32>,
     ilvl: Option<u32>,
+    outline: Option<u32>,
+    bold: Option<bool>,
+}
+
+/// Is a `w:b`-like toggle element on (`<w:b/>`, `w:val="true"`)?
+fn toggle_on(e: &BytesStart<'_>) -> bool {
+    !matches!(
+        attr(e, b"val").as_deref(),
+        Some("0" | "false" | "off" | "none")
+    )
 }
 
 fn parse_styles(xml: &str) -> HashMap<String, Style> {
@@ -292,13 +308,38 @@ fn parse_styles(xml: &str) -> HashMap<String, Style> {
     let mut reader = Reader::from_str(xml);
     let mut cur: Option<(String, Style)> = None;
     let mut in_ppr = 0usize;
+    let mut in_rpr = 0usize;
     while let Ok(ev) = reader.read_event() {
+        let empty = matches!(ev, Event::Empty(_));
         match ev {
             Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
                 b"style" => {
                     cur = attr(&e, b"styleId").map(|id| (id, Style::default()));
                 }
-                b"pPr" => in_ppr += 1,
+                b"pPr" if !empty => in_ppr += 1,
+                b"rPr" if !empty => in_rpr += 1,
+                b"name" => {
+                    if let Some((_, s)) = cur.as_mut()
+                        && let Some(n) = attr(&e, b"val")
+                        && let Some(level) = n
+                            .to_ascii_lowercase()
+                            .strip_prefix("heading ")
+                            .and_then(|l| l.trim().parse::<u32>().ok())
+                        && (1..=9).contains(&level)
+                    {
+                        s.outline = s.outline.or(Some(level - 1));
+                    }
+                }
+                b"outlineLvl" if in_ppr > 0 => {
+                    if let Some((_, s)) = cur.as_mut() {
+                        s.outline = attr_u32(&e, b"val");
+                    }
+                }
+                b"b" if in_rpr > 0 => {
+                    if let Some((_, s)) = cur.as_mut() {
+                        s.bold = Some(toggle_on(&e));
+                    }
+                }
                 b"basedOn" => {
                     if let Some((_, s)) = cur.as_mut() {
                         s.based_on = attr(&e, b"val");
@@ -318,11 +359,13 @@ fn parse_styles(xml: &str) -> HashMap<String, Style> {
             },
             Event::End(e) => match e.local_name().as_ref() {
                 b"pPr" => in_ppr = in_ppr.saturating_sub(1),
+                b"rPr" => in_rpr = in_rpr.saturating_sub(1),
                 b"style" => {
                     if let Some((id, s)) = cur.take() {
                         styles.insert(id, s);
                     }
                     in_ppr = 0;
+                    in_rpr = 0;
                 }
                 _ => {}
             },
@@ -352,11 +395,33 @@ fn style_numbering(styles: &HashMap<String, Style>, id: &str) -> (Option<u32>, O
     (num_id, ilvl)
 }
 
+/// A style's outline level and boldness, following `basedOn` (a few steps, no cycles).
+fn style_heading(styles: &HashMap<String, Style>, id: &str) -> (Option<u32>, Option<bool>) {
+    let mut outline = None;
+    let mut bold = None;
+    let mut cur = Some(id.to_string());
+    for _ in 0..16 {
+        let Some(s) = cur.as_deref().and_then(|c| styles.get(c)) else {
+            break;
+        };
+        outline = outline.or(s.outline);
+        bold = bold.or(s.bold);
+        cur = s.based_on.clone();
+    }
+    (outline, bold)
+}
+
+/// Largest list counter value: Word's own limit. A larger start or override is a damaged or
+/// crafted file (a letter label for 4294967295 would be 165 million characters long).
+pub const MAX_NUMBER_VALUE: u32 = 32_767;
+
 /// Counters of the lists met so far.
 struct Counters<'a> {
     defs: &'a Numbering,
     /// numId → counter per level (`None`: not started or restarted).
     state: HashMap<u32, [Option<u32>; 9]>,
+    /// The first counter value past [`MAX_NUMBER_VALUE`], if one was met.
+    error: Option<String>,
 }
 
 impl Counters<'_> {
@@ -382,6 +447,14 @@ impl Counters<'_> {
         for c in counters.iter_mut().skip(i + 1) {
             *c = None;
         }
+        if let Some(v) = counters[i].filter(|v| *v > MAX_NUMBER_VALUE) {
+            self.error.get_or_insert_with(|| {
+                format!(
+                    "numbering value {v} (list {num_id}, level {ilvl}) is past Word's limit of {MAX_NUMBER_VALUE} (damaged or crafted numbering.xml)"
+                )
+            });
+            return None;
+        }
         if lvl.fmt == "bullet" || lvl.fmt == "none" && !lvl.text.contains('%') {
             return (lvl.fmt == "none" && !lvl.text.is_empty()).then(|| lvl.text.clone());
         }
@@ -394,7 +467,9 @@ impl Counters<'_> {
             {
                 chars.next();
                 let k = d - 1;
-                let value = counters[k as usize].unwrap_or_else(|| start_of(k));
+                let value = counters[k as usize]
+                    .unwrap_or_else(|| start_of(k))
+                    .min(MAX_NUMBER_VALUE);
                 let fmt = levels.get(&k).map(|l| l.fmt.as_str()).unwrap_or("decimal");
                 let fmt = if lvl.legal { "decimal" } else { fmt };
                 out.push_str(&format_number(value, fmt));
@@ -577,20 +652,82 @@ struct Para {
     style: Option<String>,
     num_id: Option<u32>,
     ilvl: Option<u32>,
+    /// `w:outlineLvl` of the paragraph itself (0-based; 9 is body text).
+    outline: Option<u32>,
+    centered: bool,
+    /// Visible characters in bold runs and in other runs.
+    bold_chars: usize,
+    plain_chars: usize,
 }
 
-/// The text of `word/document.xml`, one paragraph a line.
+/// What makes a paragraph a heading without a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Hint {
+    None,
+    /// An outline level (0-based) from the paragraph or its style (`heading N`, `w:outlineLvl`).
+    Outline(u32),
+    /// A short bold paragraph standing alone (not centred: that is a title).
+    Bold,
+}
+
+/// Most bytes of text one DOCX may produce (see [`crate::formats::text_budget`]).
+fn too_much_text(budget: usize) -> String {
+    format!(
+        "too much text: more than {} MB (limit: ten times the file, at most {} MB; crafted numbering?)",
+        budget / (1024 * 1024),
+        crate::formats::MAX_TEXT_BYTES / (1024 * 1024)
+    )
+}
+
+/// The text of `word/document.xml`, one paragraph a line; unnumbered headings (heading styles,
+/// outline levels, short bold paragraphs standing alone) are marked `## 标题`.
 fn document_text(
     xml: &str,
     numbering: &Numbering,
     styles: &HashMap<String, Style>,
-) -> Result<String, quick_xml::Error> {
+    budget: usize,
+) -> Result<String, String> {
+    document_lines(xml, numbering, styles, budget)
+        .map_err(|e| match e {
+            DocError::Xml(e) => format!("not a valid DOCX file: word/document.xml: {e}"),
+            DocError::Budget(e) => e,
+        })
+        .map(|lines| join_lines(lines, budget))
+}
+
+enum DocError {
+    Xml(quick_xml::Error),
+    Budget(String),
+}
+
+impl From<quick_xml::Error> for DocError {
+    fn from(e: quick_xml::Error) -> Self {
+        DocError::Xml(e)
+    }
+}
+
+impl From<quick_xml::encoding::EncodingError> for DocError {
+    fn from(e: quick_xml::encoding::EncodingError) -> Self {
+        DocError::Xml(e.into())
+    }
+}
+
+fn document_lines(
+    xml: &str,
+    numbering: &Numbering,
+    styles: &HashMap<String, Style>,
+    budget: usize,
+) -> Result<Vec<(String, Hint)>, DocError> {
     let mut reader = Reader::from_str(xml);
     let mut counters = Counters {
         defs: numbering,
         state: HashMap::new(),
+        error: None,
     };
-    let mut lines: Vec<String> = Vec::new();
+    let mut lines: Vec<(String, Hint)> = Vec::new();
+    // Bytes of text produced so far, and the first numbering error (shared with the closure).
+    let produced = std::cell::Cell::new(0usize);
+    let failed: std::cell::RefCell<Option<String>> = std::cell::RefCell::new(None);
     let mut paras: Vec<Para> = Vec::new();
     let mut tables: Vec<Table> = Vec::new();
     // Depth inside parts whose content is not shown (fallbacks, tracked-change records).
@@ -600,41 +737,65 @@ fn document_text(
     let mut in_ppr = false;
     let mut hidden = false;
     let mut in_rpr = false;
+    // The current run's own bold toggle and character style.
+    let mut run_bold: Option<bool> = None;
+    let mut run_style: Option<String> = None;
 
-    let mut finish_para =
-        |p: Para, tables: &mut Vec<Table>, lines: &mut Vec<String>, paras: &mut Vec<Para>| {
-            let (mut num_id, mut ilvl) = (p.num_id, p.ilvl);
-            if num_id.is_none()
-                && let Some(s) = p.style.as_deref()
-            {
-                let (n, l) = style_numbering(styles, s);
-                num_id = n;
-                ilvl = ilvl.or(l);
-            }
-            let mut line = String::new();
-            if let Some(n) = num_id.filter(|n| *n != 0)
-                && let Some(label) = counters.next(n, ilvl.unwrap_or(0))
-            {
-                line.push_str(&label);
-            }
-            line.push_str(&p.text);
-            if !paras.is_empty() {
-                // A text box's paragraph inside another paragraph: its own line.
-                lines.push(line);
-            } else if let Some(cell) = tables.last_mut().and_then(|t| t.cell.as_mut()) {
-                let line = line.trim();
-                if !line.is_empty() {
-                    if !cell.is_empty() {
-                        cell.push(' ');
-                    }
-                    cell.push_str(line);
-                }
-            } else {
-                lines.push(line);
-            }
+    let mut finish_para = |p: Para,
+                           tables: &mut Vec<Table>,
+                           lines: &mut Vec<(String, Hint)>,
+                           paras: &mut Vec<Para>| {
+        let (mut num_id, mut ilvl) = (p.num_id, p.ilvl);
+        if num_id.is_none()
+            && let Some(s) = p.style.as_deref()
+        {
+            let (n, l) = style_numbering(styles, s);
+            num_id = n;
+            ilvl = ilvl.or(l);
+        }
+        let mut line = String::new();
+        if let Some(n) = num_id.filter(|n| *n != 0)
+            && let Some(label) = counters.next(n, ilvl.unwrap_or(0))
+        {
+            line.push_str(&label);
+        }
+        if let Some(e) = counters.error.take() {
+            failed.borrow_mut().get_or_insert(e);
+        }
+        line.push_str(&p.text);
+        produced.set(produced.get() + line.len() + 1);
+        let (style_outline, _) = p
+            .style
+            .as_deref()
+            .map_or((None, None), |s| style_heading(styles, s));
+        let hint = match p.outline.or(style_outline) {
+            Some(l) if l < 9 => Hint::Outline(l),
+            _ if p.bold_chars > 0 && p.plain_chars == 0 && !p.centered => Hint::Bold,
+            _ => Hint::None,
         };
+        if !paras.is_empty() {
+            // A text box's paragraph inside another paragraph: its own line.
+            lines.push((line, Hint::None));
+        } else if let Some(cell) = tables.last_mut().and_then(|t| t.cell.as_mut()) {
+            let line = line.trim();
+            if !line.is_empty() {
+                if !cell.is_empty() {
+                    cell.push(' ');
+                }
+                cell.push_str(line);
+            }
+        } else {
+            lines.push((line, hint));
+        }
+    };
 
     loop {
+        if produced.get() > budget {
+            return Err(DocError::Budget(too_much_text(budget)));
+        }
+        if let Some(e) = failed.borrow_mut().take() {
+            return Err(DocError::Budget(e));
+        }
         let ev = reader.read_event()?;
         let empty = matches!(ev, Event::Empty(_));
         match ev {
@@ -679,11 +840,25 @@ fn document_text(
                             p.ilvl = attr_u32(&e, b"val");
                         }
                     }
+                    b"outlineLvl" if in_ppr => {
+                        if let Some(p) = paras.last_mut() {
+                            p.outline = attr_u32(&e, b"val");
+                        }
+                    }
+                    b"jc" if in_ppr && !in_run => {
+                        if let Some(p) = paras.last_mut() {
+                            p.centered = attr(&e, b"val").as_deref() == Some("center");
+                        }
+                    }
                     b"r" if !empty => {
                         in_run = true;
                         hidden = false;
+                        run_bold = None;
+                        run_style = None;
                     }
                     b"rPr" if in_run && !empty => in_rpr = true,
+                    b"b" if in_run && in_rpr => run_bold = Some(toggle_on(&e)),
+                    b"rStyle" if in_run && in_rpr => run_style = attr(&e, b"val"),
                     b"vanish" if in_run && in_rpr => {
                         hidden =
                             !matches!(attr(&e, b"val").as_deref(), Some("0" | "false" | "off"));
@@ -746,7 +921,8 @@ fn document_text(
                                     cell.push_str(&line);
                                 }
                             } else if !line.trim().is_empty() {
-                                lines.push(line);
+                                produced.set(produced.get() + line.len() + 1);
+                                lines.push((line, Hint::None));
                             }
                         }
                     }
@@ -758,10 +934,26 @@ fn document_text(
             }
             Event::Text(t) if in_t && skip == 0 => {
                 let s = t.decode().map_err(quick_xml::Error::from)?;
+                count_weight(
+                    &mut paras,
+                    styles,
+                    hidden,
+                    run_bold,
+                    run_style.as_deref(),
+                    &s,
+                );
                 push_text(&mut paras, hidden, &s);
             }
             Event::CData(t) if in_t && skip == 0 => {
                 let s = t.decode().map_err(quick_xml::Error::from)?;
+                count_weight(
+                    &mut paras,
+                    styles,
+                    hidden,
+                    run_bold,
+                    run_style.as_deref(),
+                    &s,
+                );
                 push_text(&mut paras, hidden, &s);
             }
             Event::GeneralRef(r) if in_t && skip == 0 => {
@@ -786,9 +978,30 @@ fn document_text(
     while let Some(p) = paras.pop() {
         finish_para(p, &mut tables, &mut lines, &mut paras);
     }
-    let mut out = String::new();
+    if let Some(e) = failed.borrow_mut().take() {
+        return Err(DocError::Budget(e));
+    }
+    if produced.get() > budget {
+        return Err(DocError::Budget(too_much_text(budget)));
+    }
+    Ok(lines)
+}
+
+/// The lines as text: runs of blank lines collapsed, unnumbered headings marked `## 标题`.
+/// Outline levels keep their depth (heading 1 → `#`); bold paragraphs sit one level below the
+/// deepest outline level the document uses.
+fn join_lines(lines: Vec<(String, Hint)>, budget: usize) -> String {
+    let deepest = lines
+        .iter()
+        .filter_map(|(l, h)| match h {
+            Hint::Outline(o) if !l.trim().is_empty() => Some(*o),
+            _ => None,
+        })
+        .max();
+    let bold_level = deepest.map_or(1, |d| d + 2).min(6);
+    let mut out = String::with_capacity(budget.min(1 << 20));
     let mut blank = 0usize;
-    for line in lines {
+    for (line, hint) in lines {
         let line = line.replace('\r', "");
         let line = line.trim_end();
         if line.trim().is_empty() {
@@ -799,10 +1012,59 @@ fn document_text(
         } else {
             blank = 0;
         }
-        out.push_str(line);
+        let level = match hint {
+            Hint::Outline(o) => Some((o + 1).min(6)),
+            Hint::Bold => Some(bold_level),
+            Hint::None => None,
+        };
+        if let Some(level) = level
+            && !line.contains(['\n', '\t'])
+            && super::is_unnumbered_heading(line)
+        {
+            for _ in 0..level {
+                out.push('#');
+            }
+            out.push(' ');
+            out.push_str(line.trim_start());
+        } else {
+            out.push_str(line);
+        }
         out.push('\n');
     }
-    Ok(out)
+    out
+}
+
+/// Count a piece of run text as bold or not (the run's own `w:b`, else its character style's,
+/// else its paragraph style's).
+fn count_weight(
+    paras: &mut [Para],
+    styles: &HashMap<String, Style>,
+    hidden: bool,
+    run_bold: Option<bool>,
+    run_style: Option<&str>,
+    s: &str,
+) {
+    if hidden {
+        return;
+    }
+    let Some(p) = paras.last_mut() else { return };
+    let n = s.chars().filter(|c| !c.is_whitespace()).count();
+    if n == 0 {
+        return;
+    }
+    let bold = run_bold
+        .or_else(|| run_style.and_then(|r| style_heading(styles, r).1))
+        .or_else(|| {
+            p.style
+                .as_deref()
+                .and_then(|st| style_heading(styles, st).1)
+        })
+        .unwrap_or(false);
+    if bold {
+        p.bold_chars += n;
+    } else {
+        p.plain_chars += n;
+    }
 }
 
 fn push_text(paras: &mut [Para], hidden: bool, s: &str) {

@@ -12,6 +12,7 @@
 
 use std::path::Path;
 
+use ego_tree::iter::Edge;
 use encoding_rs::Encoding;
 use scraper::{ElementRef, Html, Node};
 
@@ -205,37 +206,49 @@ fn is_cjk(c: char) -> bool {
 }
 
 /// Chinese characters outside links and inside links under `el`, furniture left out.
-fn weigh(el: ElementRef<'_>, in_link: bool) -> (usize, usize) {
+/// Iterative: pages nest elements tens of thousands deep.
+fn weigh(el: ElementRef<'_>) -> (usize, usize) {
     let mut text = 0;
     let mut link = 0;
-    for child in el.children() {
-        match child.value() {
-            Node::Text(t) => {
-                let n = t.chars().filter(|c| is_cjk(*c)).count();
-                if in_link {
-                    link += n;
-                } else {
-                    text += n;
-                }
-            }
-            Node::Element(_) => {
-                if let Some(c) = ElementRef::wrap(child) {
-                    if is_noise(&c) {
-                        continue;
+    // Depth inside a dropped element, and inside links.
+    let mut skip = 0usize;
+    let mut links = 0usize;
+    for edge in el.traverse().skip(1) {
+        match edge {
+            Edge::Open(node) => {
+                if let Some(c) = ElementRef::wrap(node) {
+                    if skip > 0 || is_noise(&c) {
+                        skip += 1;
+                    } else if c.value().name() == "a" {
+                        links += 1;
                     }
-                    let (t, l) = weigh(c, in_link || c.value().name() == "a");
-                    text += t;
-                    link += l;
+                } else if skip == 0
+                    && let Node::Text(t) = node.value()
+                {
+                    let n = t.chars().filter(|c| is_cjk(*c)).count();
+                    if links > 0 {
+                        link += n;
+                    } else {
+                        text += n;
+                    }
                 }
             }
-            _ => {}
+            Edge::Close(node) => {
+                if let Some(c) = ElementRef::wrap(node) {
+                    if skip > 0 {
+                        skip -= 1;
+                    } else if c.value().name() == "a" {
+                        links = links.saturating_sub(1);
+                    }
+                }
+            }
         }
     }
     (text, link)
 }
 
 fn score(el: ElementRef<'_>) -> usize {
-    let (text, link) = weigh(el, false);
+    let (text, link) = weigh(el);
     text.saturating_sub(link)
 }
 
@@ -326,37 +339,105 @@ impl Renderer {
         }
     }
 
+    /// Render `el`'s content. Iterative: pages nest elements tens of thousands deep.
     fn walk(&mut self, el: ElementRef<'_>, pre: bool) {
-        for child in el.children() {
-            match child.value() {
-                Node::Text(t) => self.push_text(t, pre),
-                Node::Element(_) => {
-                    let Some(c) = ElementRef::wrap(child) else {
+        // Depth inside a dropped element; depth inside `<pre>`.
+        let mut skip = 0usize;
+        let mut pres = usize::from(pre);
+        // Heading elements open, with the line index where each began.
+        let mut headings: Vec<(usize, u8)> = Vec::new();
+        for edge in el.traverse().skip(1) {
+            match edge {
+                Edge::Open(node) => {
+                    if skip > 0 {
+                        if node.value().is_element() {
+                            skip += 1;
+                        }
+                        continue;
+                    }
+                    match node.value() {
+                        Node::Text(t) => self.push_text(t, pres > 0),
+                        Node::Element(_) => {
+                            let Some(c) = ElementRef::wrap(node) else {
+                                continue;
+                            };
+                            if is_noise(&c) {
+                                skip = 1;
+                                continue;
+                            }
+                            let name = c.value().name();
+                            match name {
+                                "br" => self.break_line(),
+                                "td" | "th" if !self.cur.trim_matches(is_space).is_empty() => {
+                                    self.cur.push('\t');
+                                }
+                                "td" | "th" => {}
+                                _ if BLOCK_TAGS.contains(&name) => {
+                                    self.break_line();
+                                    if name == "pre" {
+                                        pres += 1;
+                                    }
+                                    if let Some(level) = heading_level(name) {
+                                        headings.push((self.lines.len(), level));
+                                    }
+                                }
+                                _ => {}
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                Edge::Close(node) => {
+                    let Some(c) = ElementRef::wrap(node) else {
                         continue;
                     };
-                    if is_noise(&c) {
+                    if skip > 0 {
+                        skip -= 1;
                         continue;
                     }
                     let name = c.value().name();
-                    match name {
-                        "br" => self.break_line(),
-                        "td" | "th" => {
-                            if !self.cur.trim_matches(is_space).is_empty() {
-                                self.cur.push('\t');
-                            }
-                            self.walk(c, pre);
+                    if BLOCK_TAGS.contains(&name) {
+                        self.break_line();
+                        if name == "pre" {
+                            pres = pres.saturating_sub(1);
                         }
-                        _ if BLOCK_TAGS.contains(&name) => {
-                            self.break_line();
-                            self.walk(c, pre || name == "pre");
-                            self.break_line();
+                        if heading_level(name).is_some()
+                            && let Some((first, level)) = headings.pop()
+                        {
+                            self.mark_heading(first, level);
                         }
-                        _ => self.walk(c, pre),
                     }
                 }
-                _ => {}
             }
         }
+    }
+
+    /// Mark the lines from `first` (one heading element's text) as an unnumbered heading of
+    /// `level` (`## 标题`), unless the heading carries a visible number of its own.
+    fn mark_heading(&mut self, first: usize, level: u8) {
+        let Some(k) = self.lines[first.min(self.lines.len())..]
+            .iter()
+            .position(|l| !l.trim_matches(is_space).is_empty())
+            .map(|p| first + p)
+        else {
+            return;
+        };
+        let text = self.lines[k].trim_matches(is_space).to_string();
+        if !super::is_unnumbered_heading(&text) {
+            return;
+        }
+        self.lines[k] = format!("{} {text}", "#".repeat(usize::from(level)));
+    }
+}
+
+/// `h1`–`h4` are headings; `h5`/`h6` are usually run-in labels and stay text.
+fn heading_level(name: &str) -> Option<u8> {
+    match name {
+        "h1" => Some(1),
+        "h2" => Some(2),
+        "h3" => Some(3),
+        "h4" => Some(4),
+        _ => None,
     }
 }
 
@@ -451,23 +532,37 @@ fn page_title(root: ElementRef<'_>, block: ElementRef<'_>) -> Option<String> {
 }
 
 fn find_titles(el: ElementRef<'_>, h1: &mut Option<String>, title: &mut Option<String>) {
-    for c in el.children().filter_map(ElementRef::wrap) {
+    let mut skip = 0usize;
+    for edge in el.traverse().skip(1) {
+        let (open, node) = match edge {
+            Edge::Open(n) => (true, n),
+            Edge::Close(n) => (false, n),
+        };
+        let Some(c) = ElementRef::wrap(node) else {
+            continue;
+        };
+        if !open {
+            skip = skip.saturating_sub(1);
+            continue;
+        }
+        if skip > 0 {
+            skip += 1;
+            continue;
+        }
         let name = c.value().name();
         if name == "title" && title.is_none() {
             let t = element_text(c);
             if !t.is_empty() {
                 *title = Some(t);
             }
-        } else if name == "h1" && h1.is_none() {
-            if is_noise(&c) {
-                continue;
-            }
+        } else if name == "h1" && h1.is_none() && !is_noise(&c) {
             let t = element_text(c);
             if !t.is_empty() {
                 *h1 = Some(t);
             }
-        } else if name == "head" || !is_noise(&c) {
-            find_titles(c, h1, title);
+        }
+        if name != "head" && is_noise(&c) {
+            skip = 1;
         }
         if h1.is_some() && title.is_some() {
             return;

@@ -2,25 +2,39 @@
 //!
 //! The document is parsed with `lopdf`; the text is extracted here by walking each page's content
 //! stream (`BT`/`ET`, `Tf`, `Td`/`TD`/`Tm`/`T*`, `Tj`/`TJ`/`'`/`"`, `cm`, `q`/`Q`, and form
-//! XObjects), decoding strings through the font's `ToUnicode` CMap (2-byte codes for Type0 fonts,
-//! 1-byte otherwise, WinAnsi as the fallback for simple fonts), and tracking the text matrix to
-//! place each run of glyphs. Runs are grouped into lines by their baseline (within half the font
-//! size), lines sorted top to bottom and runs left to right; a space is inserted only between
-//! Latin letters or digits that are visibly apart. A page set in two columns (most lines split by
-//! a wide gap across the page's middle) is read left column first.
+//! XObjects), decoding strings through the font ([`pdf_font`](super::pdf_font): `ToUnicode`,
+//! predefined Unicode and GBK/Big5 CMaps, the embedded TrueType/OpenType program's own cmap,
+//! glyph names, WinAnsi), and tracking the text matrix to place each run of glyphs. Runs are
+//! grouped into lines by their baseline (within half the font size), lines sorted top to bottom
+//! and runs left to right; a space is inserted only between Latin letters or digits that are
+//! visibly apart. A page set in two columns (most lines split by a wide gap across the page's
+//! middle) is read left column first.
+//!
+//! Why a hand-written walker and not a PDF text crate: measured on the producer PDFs of
+//! `tests/formats_pdf_producers.rs` (LibreOffice, Chromium, Ghostscript, reportlab, qpdf, fonts
+//! stripped of `ToUnicode`), `pdf-extract` 0.12 reads the same text where `ToUnicode` exists but
+//! splits Chinese lines into one glyph a line or fails on fonts without it, and has no way to
+//! count work; see `docs/benchmarks.md`.
 //!
 //! Page headers, footers and page numbers come out as lines of their own; the plan parser's line
-//! classifier drops page numbers and repeated running heads. A PDF with no text layer (a scan) is
-//! rejected with an error saying to run OCR first; an encrypted PDF that does not open with the
-//! empty password is rejected too. Any panic in the parser is caught and reported as an error.
+//! classifier drops page numbers and repeated running heads.
+//!
+//! Errors say what is wrong: a PDF with no text at all (a scan) asks for OCR; a truncated file
+//! (no end-of-file marker) asks for the whole file; a PDF whose text is drawn in fonts with no
+//! usable Unicode map says so and names the fonts; an encrypted PDF that does not open with the
+//! empty password is refused. Work is budgeted — content-stream operators, form XObject draws and
+//! depth, CMap size, produced text — so a crafted file fails fast with a clear error. Any panic
+//! in the parser is caught and reported as an error.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
+use std::rc::Rc;
 
 use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Object};
 
+use super::pdf_font::{Font, num};
 use crate::import::{ImportError, TextFile};
 
 /// Most pages read from one PDF.
@@ -33,7 +47,17 @@ pub const MAX_PAGE_CONTENT_BYTES: usize = 32 * 1024 * 1024;
 pub const MAX_TOTAL_CONTENT_BYTES: usize = 512 * 1024 * 1024;
 
 /// Deepest nesting of form XObjects followed.
-const MAX_FORM_DEPTH: usize = 8;
+pub const MAX_FORM_DEPTH: usize = 8;
+
+/// Most form XObjects drawn in the whole document (a form that draws itself many times per
+/// level would otherwise take exponential time).
+pub const MAX_FORM_DRAWS: usize = 20_000;
+
+/// Most content-stream operators executed in the whole document, forms included.
+pub const MAX_OPERATORS: usize = 20_000_000;
+
+/// Share of shown glyphs (in thousandths) that may be undecodable before the text is refused.
+const MAX_UNDECODED_PER_MILLE: usize = 100;
 
 /// Read a PDF file into text.
 pub fn read(path: &Path) -> Result<TextFile, ImportError> {
@@ -57,7 +81,15 @@ pub fn read_bytes(path: &Path, bytes: &[u8]) -> Result<TextFile, ImportError> {
             "not a PDF: no %PDF- header (is it another kind of file named .pdf?)".to_string(),
         ));
     }
-    let text = match catch_unwind(AssertUnwindSafe(|| extract_text(bytes))) {
+    if !bytes.windows(5).rev().any(|w| w == b"%%EOF") {
+        return Err(not_text(format!(
+            "truncated PDF: the file ends after {} bytes without the end-of-file marker %%EOF \
+             (an interrupted download or copy?); get the whole file again",
+            bytes.len()
+        )));
+    }
+    let budget = super::text_budget(bytes.len());
+    let text = match catch_unwind(AssertUnwindSafe(|| extract_text(bytes, budget))) {
         Ok(Ok(text)) => text,
         Ok(Err(reason)) => return Err(not_text(reason)),
         Err(_) => {
@@ -66,11 +98,6 @@ pub fn read_bytes(path: &Path, bytes: &[u8]) -> Result<TextFile, ImportError> {
             ));
         }
     };
-    if !text.chars().any(char::is_alphanumeric) {
-        return Err(not_text(
-            "no text layer: scanned PDF? run OCR first".to_string(),
-        ));
-    }
     Ok(TextFile {
         path: path.to_path_buf(),
         encoding: "PDF",
@@ -78,8 +105,38 @@ pub fn read_bytes(path: &Path, bytes: &[u8]) -> Result<TextFile, ImportError> {
     })
 }
 
+/// Work done and glyphs decoded across a document.
+#[derive(Default)]
+struct Tally {
+    operators: usize,
+    form_draws: usize,
+    /// Glyphs shown.
+    glyphs: usize,
+    /// Glyphs no font map could decode.
+    undecoded: usize,
+    /// Fonts with undecodable glyphs, and why.
+    bad_fonts: BTreeSet<String>,
+    /// Content streams that could not be parsed.
+    bad_streams: usize,
+    /// Bytes of text decoded so far, and the most allowed.
+    text_bytes: usize,
+    text_budget: usize,
+    input_len: usize,
+    /// The first error that stops the walk (a budget exceeded).
+    stop: Option<String>,
+}
+
+fn too_much_text(budget: usize, input: usize) -> String {
+    format!(
+        "too much text: more than {} MB from a {} KB file (limit: ten times the file, at least 16 MB, at most {} MB)",
+        budget / (1024 * 1024),
+        input / 1024,
+        super::MAX_TEXT_BYTES / (1024 * 1024)
+    )
+}
+
 /// The whole document's text, or why it has none.
-fn extract_text(bytes: &[u8]) -> Result<String, String> {
+fn extract_text(bytes: &[u8], text_budget: usize) -> Result<String, String> {
     let doc = Document::load_mem(bytes).map_err(|e| {
         let msg = e.to_string();
         if msg.to_ascii_lowercase().contains("decrypt") || msg.contains("encrypt") {
@@ -105,12 +162,29 @@ fn extract_text(bytes: &[u8]) -> Result<String, String> {
         ));
     }
     let mut fonts = FontCache::default();
+    let mut tally = Tally {
+        text_budget,
+        input_len: bytes.len(),
+        ..Tally::default()
+    };
     let mut out = String::new();
     let mut total = 0usize;
-    for &page_id in pages.values() {
-        let content = doc
-            .get_page_content_with_limit(page_id, MAX_PAGE_CONTENT_BYTES)
-            .map_err(|e| format!("page content too large or damaged: {e}"))?;
+    let mut missing_pages = Vec::new();
+    for (&page_no, &page_id) in &pages {
+        let content = match doc.get_page_content_with_limit(page_id, MAX_PAGE_CONTENT_BYTES) {
+            Ok(c) => c,
+            Err(e) => {
+                let msg = e.to_string();
+                if msg.contains("limit") || msg.contains("exceed") {
+                    return Err(format!(
+                        "page {page_no}: content too large (over {} MB decompressed): {msg}",
+                        MAX_PAGE_CONTENT_BYTES / (1024 * 1024)
+                    ));
+                }
+                missing_pages.push(page_no);
+                continue;
+            }
+        };
         total += content.len();
         if total > MAX_TOTAL_CONTENT_BYTES {
             return Err(format!(
@@ -122,17 +196,21 @@ fn extract_text(bytes: &[u8]) -> Result<String, String> {
         let mut walker = Walker {
             doc: &doc,
             fonts: &mut fonts,
+            tally: &mut tally,
             runs: Vec::new(),
             state: GState::default(),
             stack: Vec::new(),
             font: None,
             tm: IDENTITY,
             tlm: IDENTITY,
+            marked: Vec::new(),
         };
         walker.walk(&content, &resources, 0);
         let runs = walker.runs;
-        let page_width = page_width(&doc, page_id);
-        let lines = layout_page(runs, page_width);
+        if let Some(stop) = tally.stop.take() {
+            return Err(stop);
+        }
+        let lines = layout_page(runs, &page_box(&doc, page_id));
         if !out.is_empty() {
             out.push('\n');
         }
@@ -140,8 +218,53 @@ fn extract_text(bytes: &[u8]) -> Result<String, String> {
             out.push_str(&line);
             out.push('\n');
         }
+        if out.len() > text_budget {
+            return Err(too_much_text(text_budget, bytes.len()));
+        }
+    }
+    let has_text = out.chars().any(char::is_alphanumeric);
+    if tally.glyphs > 0 && tally.undecoded * 1000 > tally.glyphs * MAX_UNDECODED_PER_MILLE {
+        let fonts: Vec<&str> = tally.bad_fonts.iter().map(String::as_str).collect();
+        return Err(format!(
+            "damaged font map: {} of {} characters are drawn in fonts without a usable Unicode map \
+             ({}), so the text cannot be read reliably; run OCR on the pages, or get a better copy",
+            tally.undecoded,
+            tally.glyphs,
+            fonts.join("; ")
+        ));
+    }
+    if !has_text {
+        if !missing_pages.is_empty() {
+            return Err(format!(
+                "damaged PDF: the content of {} of {} pages is missing (first: page {}); the file is truncated or broken",
+                missing_pages.len(),
+                pages.len(),
+                missing_pages[0]
+            ));
+        }
+        if tally.bad_streams > 0 {
+            return Err(format!(
+                "damaged PDF: {} page content streams cannot be parsed",
+                tally.bad_streams
+            ));
+        }
+        return Err("no text layer: scanned PDF? run OCR first".to_string());
+    }
+    if !missing_pages.is_empty() {
+        return Err(format!(
+            "damaged PDF: the content of {} of {} pages is missing (first: page {}); the rest has text, but importing it would silently lose pages",
+            missing_pages.len(),
+            pages.len(),
+            missing_pages[0]
+        ));
     }
     Ok(out)
+}
+
+/// Decoded fonts, keyed by the address of their dictionary in the parsed document.
+#[derive(Default)]
+struct FontCache {
+    fonts: HashMap<usize, Rc<Font>>,
 }
 
 /// The page's resource dictionaries, nearest first (the page's own, then inherited ones).
@@ -154,15 +277,37 @@ fn page_resources(doc: &Document, page_id: lopdf::ObjectId) -> Vec<&Dictionary> 
     dicts
 }
 
-/// The page's width from its MediaBox (inherited), or A4's.
-fn page_width(doc: &Document, page_id: lopdf::ObjectId) -> f32 {
+/// A page's MediaBox.
+struct PageBox {
+    x0: f32,
+    y0: f32,
+    x1: f32,
+    y1: f32,
+}
+
+impl PageBox {
+    fn width(&self) -> f32 {
+        self.x1 - self.x0
+    }
+    fn height(&self) -> f32 {
+        self.y1 - self.y0
+    }
+}
+
+/// The page's MediaBox (inherited), or A4's.
+fn page_box(doc: &Document, page_id: lopdf::ObjectId) -> PageBox {
     let mut node = doc.get_dictionary(page_id).ok();
     for _ in 0..32 {
         let Some(dict) = node else { break };
         if let Ok(Object::Array(b)) = dict.get_deref(b"MediaBox", doc) {
             let n: Vec<f32> = b.iter().filter_map(|o| num(doc, o)).collect();
-            if n.len() == 4 {
-                return (n[2] - n[0]).abs();
+            if n.len() == 4 && n.iter().all(|v| v.is_finite()) && n[0] != n[2] && n[1] != n[3] {
+                return PageBox {
+                    x0: n[0].min(n[2]),
+                    y0: n[1].min(n[3]),
+                    x1: n[0].max(n[2]),
+                    y1: n[1].max(n[3]),
+                };
             }
         }
         node = dict
@@ -171,20 +316,11 @@ fn page_width(doc: &Document, page_id: lopdf::ObjectId) -> f32 {
             .and_then(|id| doc.get_dictionary(id))
             .ok();
     }
-    595.0
-}
-
-/// A number operand or object (following references).
-fn num(doc: &Document, o: &Object) -> Option<f32> {
-    match o {
-        Object::Integer(i) => Some(*i as f32),
-        Object::Real(r) => Some(*r),
-        Object::Reference(id) => match doc.get_object(*id).ok()? {
-            Object::Integer(i) => Some(*i as f32),
-            Object::Real(r) => Some(*r),
-            _ => None,
-        },
-        _ => None,
+    PageBox {
+        x0: 0.0,
+        y0: 0.0,
+        x1: 595.0,
+        y1: 842.0,
     }
 }
 
@@ -245,381 +381,65 @@ struct Run {
     text: String,
 }
 
-/// Decoded fonts, keyed by the address of their dictionary in the parsed document.
-#[derive(Default)]
-struct FontCache {
-    fonts: HashMap<usize, std::rc::Rc<Font>>,
-}
-
-/// What decoding a font's strings needs.
-#[derive(Default)]
-struct Font {
-    two_byte: bool,
-    /// Code → text from the `ToUnicode` CMap.
-    to_unicode: HashMap<u32, String>,
-    /// Strings are UTF-16BE (a `Uni…-UCS2`/`UTF16` CMap without `ToUnicode`).
-    utf16: bool,
-    /// Single-byte code → char from `/Differences` glyph names.
-    differences: HashMap<u32, char>,
-    /// Code → glyph width in text-space thousandths.
-    widths: HashMap<u32, f32>,
-    default_width: f32,
-}
-
-impl Font {
-    fn load(doc: &Document, dict: &Dictionary) -> Font {
-        let subtype = dict
-            .get(b"Subtype")
-            .and_then(Object::as_name)
-            .unwrap_or_default();
-        let two_byte = subtype == b"Type0";
-        let mut font = Font {
-            two_byte,
-            default_width: if two_byte { 1000.0 } else { 500.0 },
-            ..Font::default()
-        };
-        if let Ok(stream) = dict
-            .get_deref(b"ToUnicode", doc)
-            .and_then(Object::as_stream)
-            && let Ok(data) = stream.decompressed_content_with_limit(16 * 1024 * 1024)
-        {
-            font.to_unicode = parse_cmap(&data);
-        }
-        if two_byte {
-            let enc = dict
-                .get_deref(b"Encoding", doc)
-                .and_then(Object::as_name)
-                .unwrap_or_default();
-            font.utf16 = enc.windows(4).any(|w| w == b"UCS2" || w == b"UTF1");
-            let desc = dict
-                .get_deref(b"DescendantFonts", doc)
-                .and_then(Object::as_array)
-                .ok()
-                .and_then(|a| a.first())
-                .and_then(|o| match o {
-                    Object::Reference(id) => doc.get_dictionary(*id).ok(),
-                    Object::Dictionary(d) => Some(d),
-                    _ => None,
-                });
-            if let Some(desc) = desc {
-                if let Some(dw) = desc.get(b"DW").ok().and_then(|o| num(doc, o)) {
-                    font.default_width = dw;
-                }
-                if let Ok(w) = desc.get_deref(b"W", doc).and_then(Object::as_array) {
-                    font.widths = parse_cid_widths(doc, w);
-                }
-            }
-        } else {
-            let first = dict
-                .get(b"FirstChar")
-                .ok()
-                .and_then(|o| num(doc, o))
-                .unwrap_or(0.0) as u32;
-            if let Ok(w) = dict.get_deref(b"Widths", doc).and_then(Object::as_array) {
-                for (i, o) in w.iter().take(256).enumerate() {
-                    if let Some(v) = num(doc, o) {
-                        font.widths.insert(first + i as u32, v);
-                    }
-                }
-            }
-            if let Ok(Object::Dictionary(enc)) = dict.get_deref(b"Encoding", doc)
-                && let Ok(diffs) = enc
-                    .get_deref(b"Differences", doc)
-                    .and_then(Object::as_array)
-            {
-                let mut code = 0u32;
-                for o in diffs {
-                    match o {
-                        Object::Integer(i) => code = (*i).clamp(0, 255) as u32,
-                        Object::Name(n) => {
-                            if let Some(c) = glyph_name_char(n) {
-                                font.differences.insert(code, c);
-                            }
-                            code += 1;
-                        }
-                        _ => {}
-                    }
-                }
-            }
-        }
-        font
-    }
-
-    /// Split a string's bytes into character codes.
-    fn codes(&self, bytes: &[u8]) -> Vec<u32> {
-        if self.two_byte {
-            bytes
-                .chunks(2)
-                .map(|c| {
-                    if c.len() == 2 {
-                        u32::from(c[0]) << 8 | u32::from(c[1])
-                    } else {
-                        u32::from(c[0])
-                    }
-                })
-                .collect()
-        } else {
-            bytes.iter().map(|&b| u32::from(b)).collect()
-        }
-    }
-
-    /// The text one code stands for.
-    fn push_text(&self, code: u32, out: &mut String) {
-        if let Some(s) = self.to_unicode.get(&code) {
-            out.extend(s.chars().filter(|c| !c.is_control() || *c == '\t'));
-        } else if self.two_byte {
-            if self.utf16
-                && let Some(c) = char::from_u32(code)
-            {
-                out.push(c);
-            }
-        } else if let Some(&c) = self.differences.get(&code) {
-            out.push(c);
-        } else if let Ok(b) = u8::try_from(code) {
-            // WinAnsi; for the ASCII range also the standard encoding.
-            let byte = [b];
-            let (s, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&byte);
-            out.extend(s.chars().filter(|c| !c.is_control()));
-        }
-    }
-
-    fn width(&self, code: u32) -> f32 {
-        self.widths
-            .get(&code)
-            .copied()
-            .unwrap_or(self.default_width)
-    }
-}
-
-/// A glyph name's character: `uniXXXX`, `uXXXX`, one-letter names and the common punctuation.
-fn glyph_name_char(name: &[u8]) -> Option<char> {
-    let s = std::str::from_utf8(name).ok()?;
-    if let Some(hex) = s.strip_prefix("uni").or_else(|| s.strip_prefix('u'))
-        && (4..=6).contains(&hex.len())
-        && let Ok(v) = u32::from_str_radix(hex, 16)
-    {
-        return char::from_u32(v);
-    }
-    let mut chars = s.chars();
-    if let (Some(c), None) = (chars.next(), chars.next()) {
-        return Some(c);
-    }
-    Some(match s {
-        "space" => ' ',
-        "period" => '.',
-        "comma" => ',',
-        "colon" => ':',
-        "semicolon" => ';',
-        "hyphen" | "minus" => '-',
-        "parenleft" => '(',
-        "parenright" => ')',
-        "percent" => '%',
-        "slash" => '/',
-        "zero" => '0',
-        "one" => '1',
-        "two" => '2',
-        "three" => '3',
-        "four" => '4',
-        "five" => '5',
-        "six" => '6',
-        "seven" => '7',
-        "eight" => '8',
-        "nine" => '9',
-        _ => return None,
-    })
-}
-
-/// A CID font's `/W` array: `c [w1 w2 …]` and `c1 c2 w` entries.
-fn parse_cid_widths(doc: &Document, w: &[Object]) -> HashMap<u32, f32> {
-    let mut out = HashMap::new();
-    let mut i = 0;
-    while i < w.len() && out.len() < 200_000 {
-        let Some(first) = num(doc, &w[i]) else {
-            i += 1;
-            continue;
-        };
-        let first = first.max(0.0) as u32;
-        match w.get(i + 1) {
-            Some(Object::Array(list)) => {
-                for (k, o) in list.iter().enumerate() {
-                    if let Some(v) = num(doc, o) {
-                        out.insert(first + k as u32, v);
-                    }
-                }
-                i += 2;
-            }
-            Some(o) => {
-                let last = num(doc, o).unwrap_or(0.0).max(0.0) as u32;
-                let v = w.get(i + 2).and_then(|o| num(doc, o)).unwrap_or(1000.0);
-                for c in first..=last.min(first.saturating_add(65_536)) {
-                    out.insert(c, v);
-                }
-                i += 3;
-            }
-            None => break,
-        }
-    }
-    out
-}
-
-/// Parse the `bfchar` and `bfrange` sections of a `ToUnicode` CMap.
-fn parse_cmap(data: &[u8]) -> HashMap<u32, String> {
-    let tokens = cmap_tokens(data);
-    let mut map = HashMap::new();
-    let mut i = 0;
-    let mut mode = 0u8; // 1 = bfchar, 2 = bfrange
-    while i < tokens.len() {
-        match &tokens[i] {
-            Tok::Word(w) if w == b"beginbfchar" => mode = 1,
-            Tok::Word(w) if w == b"beginbfrange" => mode = 2,
-            Tok::Word(w) if w == b"endbfchar" || w == b"endbfrange" => mode = 0,
-            Tok::Hex(src) if mode == 1 => {
-                if let Some(Tok::Hex(dst)) = tokens.get(i + 1) {
-                    map.insert(code_of(src), utf16_text(dst));
-                    i += 1;
-                }
-            }
-            Tok::Hex(lo) if mode == 2 => {
-                let (lo, hi) = match tokens.get(i + 1) {
-                    Some(Tok::Hex(hi)) => (code_of(lo), code_of(hi)),
-                    _ => {
-                        i += 1;
-                        continue;
-                    }
-                };
-                let hi = hi.min(lo.saturating_add(65_535));
-                match tokens.get(i + 2) {
-                    Some(Tok::Hex(dst)) => {
-                        let mut units = utf16_units(dst);
-                        for code in lo..=hi {
-                            map.insert(code, String::from_utf16_lossy(&units));
-                            if let Some(last) = units.last_mut() {
-                                *last = last.wrapping_add(1);
-                            }
-                        }
-                    }
-                    Some(Tok::Array(list)) => {
-                        for (k, dst) in list.iter().enumerate() {
-                            let code = lo + k as u32;
-                            if code > hi {
-                                break;
-                            }
-                            map.insert(code, utf16_text(dst));
-                        }
-                    }
-                    _ => {}
-                }
-                i += 2;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    map
-}
-
-/// CMap tokens: hex strings, arrays of hex strings, and bare words.
-enum Tok {
-    Hex(Vec<u8>),
-    Array(Vec<Vec<u8>>),
-    Word(Vec<u8>),
-}
-
-fn cmap_tokens(data: &[u8]) -> Vec<Tok> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    let mut array: Option<Vec<Vec<u8>>> = None;
-    while i < data.len() {
-        let b = data[i];
-        match b {
-            b'<' if data.get(i + 1) != Some(&b'<') => {
-                let start = i + 1;
-                let end = data[start..]
-                    .iter()
-                    .position(|&c| c == b'>')
-                    .map_or(data.len(), |p| start + p);
-                let hex = hex_bytes(&data[start..end]);
-                match array.as_mut() {
-                    Some(a) => a.push(hex),
-                    None => out.push(Tok::Hex(hex)),
-                }
-                i = end + 1;
-            }
-            b'[' => {
-                array = Some(Vec::new());
-                i += 1;
-            }
-            b']' => {
-                if let Some(a) = array.take() {
-                    out.push(Tok::Array(a));
-                }
-                i += 1;
-            }
-            b'%' => {
-                while i < data.len() && data[i] != b'\n' && data[i] != b'\r' {
-                    i += 1;
-                }
-            }
-            c if c.is_ascii_alphabetic() => {
-                let start = i;
-                while i < data.len() && data[i].is_ascii_alphanumeric() {
-                    i += 1;
-                }
-                out.push(Tok::Word(data[start..i].to_vec()));
-            }
-            _ => i += 1,
-        }
-    }
-    out
-}
-
-fn hex_bytes(hex: &[u8]) -> Vec<u8> {
-    let digits: Vec<u8> = hex
-        .iter()
-        .filter_map(|&c| (c as char).to_digit(16).map(|d| d as u8))
-        .collect();
-    digits
-        .chunks(2)
-        .map(|p| p[0] << 4 | p.get(1).copied().unwrap_or(0))
-        .collect()
-}
-
-fn code_of(bytes: &[u8]) -> u32 {
-    bytes
-        .iter()
-        .take(4)
-        .fold(0u32, |acc, &b| acc << 8 | u32::from(b))
-}
-
-fn utf16_units(bytes: &[u8]) -> Vec<u16> {
-    bytes
-        .chunks(2)
-        .map(|c| u16::from(c[0]) << 8 | u16::from(c.get(1).copied().unwrap_or(0)))
-        .collect()
-}
-
-fn utf16_text(bytes: &[u8]) -> String {
-    String::from_utf16_lossy(&utf16_units(bytes))
-}
-
 /// Walks a content stream, collecting placed text runs.
 struct Walker<'a> {
     doc: &'a Document,
     fonts: &'a mut FontCache,
+    tally: &'a mut Tally,
     runs: Vec<Run>,
     state: GState,
     stack: Vec<GState>,
-    font: Option<std::rc::Rc<Font>>,
+    font: Option<Rc<Font>>,
     tm: Matrix,
     tlm: Matrix,
+    /// Open marked-content sequences: `Some` for a `/Span` with `/ActualText` (the text, and
+    /// where its first glyph was drawn), whose glyphs are replaced by that text.
+    marked: Vec<Option<Actual>>,
+}
+
+/// Replacement text of a marked-content sequence (`/Span <</ActualText (…)>> BDC … EMC`).
+struct Actual {
+    text: String,
+    at: Option<(f32, f32, f32)>,
+    end_x: f32,
+}
+
+/// A PDF text string: UTF-16BE with a byte-order mark, else PDFDocEncoding (Latin-1 here).
+fn text_string(bytes: &[u8]) -> String {
+    match bytes.strip_prefix(b"\xFE\xFF") {
+        Some(rest) => {
+            let units: Vec<u16> = rest
+                .chunks(2)
+                .map(|c| u16::from(c[0]) << 8 | u16::from(c.get(1).copied().unwrap_or(0)))
+                .collect();
+            String::from_utf16_lossy(&units)
+        }
+        None => bytes.iter().map(|&b| char::from(b)).collect(),
+    }
 }
 
 impl<'a> Walker<'a> {
     fn walk(&mut self, content: &[u8], resources: &[&'a Dictionary], depth: usize) {
+        if self.tally.stop.is_some() {
+            return;
+        }
         let Ok(content) = Content::decode(content) else {
+            self.tally.bad_streams += 1;
             return;
         };
         for op in &content.operations {
+            self.tally.operators += 1;
+            if self.tally.operators > MAX_OPERATORS {
+                self.tally.stop = Some(format!(
+                    "too much drawing work: more than {} million content-stream operators \
+                     (a crafted or broken PDF?)",
+                    MAX_OPERATORS / 1_000_000
+                ));
+                return;
+            }
+            if self.tally.stop.is_some() {
+                return;
+            }
             let f = |i: usize| -> f32 {
                 match op.operands.get(i) {
                     Some(Object::Integer(v)) => *v as f32,
@@ -693,6 +513,38 @@ impl<'a> Walker<'a> {
                         self.form(n, resources, depth);
                     }
                 }
+                "BMC" if self.marked.len() < 256 => self.marked.push(None),
+                "BDC" if self.marked.len() < 256 => {
+                    let actual = match op.operands.get(1) {
+                        Some(Object::Dictionary(d)) => match d.get(b"ActualText") {
+                            Ok(Object::String(t, _)) => Some(text_string(t)),
+                            _ => None,
+                        },
+                        _ => None,
+                    };
+                    self.marked.push(actual.map(|text| Actual {
+                        text,
+                        at: None,
+                        end_x: 0.0,
+                    }));
+                }
+                "EMC" => {
+                    if let Some(Some(a)) = self.marked.pop()
+                        && let Some((x, y, size)) = a.at
+                    {
+                        let text: String = a.text.chars().filter(|c| !c.is_control()).collect();
+                        self.tally.text_bytes += text.len();
+                        if !text.is_empty() {
+                            self.runs.push(Run {
+                                x,
+                                y,
+                                end_x: a.end_x,
+                                size,
+                                text,
+                            });
+                        }
+                    }
+                }
                 _ => {}
             }
         }
@@ -710,6 +562,14 @@ impl<'a> Walker<'a> {
         });
         let Some(stream) = stream else { return };
         if stream.dict.get(b"Subtype").and_then(Object::as_name).ok() != Some(b"Form") {
+            return;
+        }
+        self.tally.form_draws += 1;
+        if self.tally.form_draws > MAX_FORM_DRAWS {
+            self.tally.stop = Some(format!(
+                "too much drawing work: more than {MAX_FORM_DRAWS} form XObjects drawn \
+                 (a form that draws itself over and over?)"
+            ));
             return;
         }
         let Ok(data) = stream.decompressed_content_with_limit(MAX_PAGE_CONTENT_BYTES) else {
@@ -738,7 +598,7 @@ impl<'a> Walker<'a> {
         (self.state, self.tm, self.tlm, self.font) = saved;
     }
 
-    fn lookup_font(&mut self, resources: &[&'a Dictionary]) -> Option<std::rc::Rc<Font>> {
+    fn lookup_font(&mut self, resources: &[&'a Dictionary]) -> Option<Rc<Font>> {
         let doc = self.doc;
         let name = &self.state.font_name;
         let dict = resources.iter().find_map(|r| {
@@ -753,7 +613,7 @@ impl<'a> Walker<'a> {
             .fonts
             .fonts
             .entry(key)
-            .or_insert_with(|| std::rc::Rc::new(Font::load(doc, dict)));
+            .or_insert_with(|| Rc::new(Font::load(doc, dict)));
         Some(font.clone())
     }
 
@@ -771,13 +631,18 @@ impl<'a> Walker<'a> {
         let start = mul(&self.tm, &st.ctm);
         let mut text = String::new();
         let mut advance = 0.0f32;
+        let mut shown = 0usize;
+        let mut undecoded = 0usize;
         for item in items {
             match item {
                 Object::String(bytes, _) => {
-                    for code in font.codes(bytes) {
-                        font.push_text(code, &mut text);
-                        let mut w = font.width(code) / 1000.0 * st.size + st.char_spacing;
-                        if !font.two_byte && code == 32 {
+                    for (code, len) in font.codes(bytes) {
+                        shown += 1;
+                        if !font.push_text(code, len, &mut text) {
+                            undecoded += 1;
+                        }
+                        let mut w = font.advance(code) * st.size + st.char_spacing;
+                        if font.is_space(code, len) {
                             w += st.word_spacing;
                         }
                         advance += w * st.hscale;
@@ -804,19 +669,44 @@ impl<'a> Walker<'a> {
                 _ => {}
             }
         }
+        self.tally.glyphs += shown;
+        self.tally.text_bytes += text.len();
+        if self.tally.text_bytes > self.tally.text_budget {
+            self.tally.stop = Some(too_much_text(self.tally.text_budget, self.tally.input_len));
+            return;
+        }
+        let in_actual = self.marked.iter().any(Option::is_some);
+        if undecoded > 0 && !in_actual {
+            self.tally.undecoded += undecoded;
+            if self.tally.bad_fonts.len() < 8 {
+                let why = font.broken.clone().unwrap_or_else(|| {
+                    "no ToUnicode map, and its glyphs name no characters".into()
+                });
+                self.tally.bad_fonts.insert(format!("{}: {why}", font.name));
+            }
+        }
         self.tm = mul(&translate(advance, 0.0), &self.tm);
         let end = mul(&self.tm, &st.ctm);
         let size = st.size * (start[2] * start[2] + start[3] * start[3]).sqrt();
+        let size = if size.is_finite() && size > 0.0 {
+            size
+        } else {
+            10.0
+        };
+        // Inside `/ActualText`, the span's text stands for these glyphs.
+        if let Some(a) = self.marked.iter_mut().rev().find_map(Option::as_mut) {
+            if a.at.is_none() && start[4].is_finite() && start[5].is_finite() {
+                a.at = Some((start[4], start[5], size));
+            }
+            a.end_x = end[4];
+            return;
+        }
         if !text.is_empty() && start[4].is_finite() && start[5].is_finite() {
             self.runs.push(Run {
                 x: start[4],
                 y: start[5],
                 end_x: end[4],
-                size: if size.is_finite() && size > 0.0 {
-                    size
-                } else {
-                    10.0
-                },
+                size,
                 text,
             });
         }
@@ -830,9 +720,9 @@ struct Line {
     runs: Vec<Run>,
 }
 
-/// Group a page's runs into text lines in reading order.
-fn layout_page(mut runs: Vec<Run>, page_width: f32) -> Vec<String> {
-    runs.retain(|r| !r.text.trim().is_empty());
+/// Group runs into lines by baseline (within half the larger font size), top to bottom, each
+/// line's runs left to right.
+fn group_lines(mut runs: Vec<Run>) -> Vec<Line> {
     runs.sort_by(|a, b| b.y.total_cmp(&a.y));
     let mut lines: Vec<Line> = Vec::new();
     for run in runs {
@@ -851,30 +741,155 @@ fn layout_page(mut runs: Vec<Run>, page_width: f32) -> Vec<String> {
     for line in &mut lines {
         line.runs.sort_by(|a, b| a.x.total_cmp(&b.x));
     }
-    let mid = page_width / 2.0;
-    let splits = |line: &Line| {
-        line.runs
-            .windows(2)
-            .any(|w| w[0].end_x < mid && w[1].x > mid && w[1].x - w[0].end_x > 1.5 * line.size)
+    lines
+}
+
+/// The font size most of the page's characters are set in.
+fn body_size(runs: &[Run]) -> f32 {
+    let mut sizes: Vec<(f32, usize)> = runs
+        .iter()
+        .map(|r| (r.size, r.text.chars().count()))
+        .collect();
+    sizes.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let total: usize = sizes.iter().map(|s| s.1).sum();
+    let mut acc = 0;
+    for (size, n) in &sizes {
+        acc += n;
+        if acc * 2 >= total {
+            return *size;
+        }
+    }
+    10.0
+}
+
+/// Drop running heads and feet a browser or office suite prints in the page margins (date,
+/// title, URL, `3/12`): text clearly smaller than the body, in the top or bottom 7 % of the page.
+fn drop_margin_furniture(runs: &mut Vec<Run>, page: &PageBox) {
+    let body = body_size(runs);
+    let top = page.y1 - 0.07 * page.height();
+    let bottom = page.y0 + 0.07 * page.height();
+    runs.retain(|r| !(r.size < 0.8 * body && (r.y > top || r.y < bottom)));
+}
+
+/// The x of a gutter between two columns of text: a vertical band, wider than the body text
+/// size, that (almost) no run crosses, with a good share of the text on either side.
+fn find_gutter(runs: &[Run], page: &PageBox) -> Option<f32> {
+    let body = body_size(runs);
+    let half = 0.6 * body;
+    let chars = |r: &Run| r.text.chars().count();
+    let total: usize = runs.iter().map(chars).sum();
+    if total < 40 {
+        return None;
+    }
+    let mut best: Option<(usize, f32)> = None;
+    let (from, to) = (page.x0 + 0.3 * page.width(), page.x0 + 0.7 * page.width());
+    let mut c = from;
+    while c <= to {
+        let crossing: usize = runs
+            .iter()
+            .filter(|r| r.x < c + half && r.end_x > c - half)
+            .map(chars)
+            .sum();
+        if best.is_none_or(|(n, _)| crossing < n) {
+            best = Some((crossing, c));
+        }
+        c += 2.0;
+    }
+    let (crossing, c) = best?;
+    if crossing * 10 > total {
+        return None;
+    }
+    let left: Vec<&Run> = runs.iter().filter(|r| r.end_x <= c).collect();
+    let right: Vec<&Run> = runs.iter().filter(|r| r.x >= c).collect();
+    let share = |side: &[&Run]| side.iter().map(|r| chars(r)).sum::<usize>();
+    let baselines = |side: &[&Run]| {
+        let mut ys: Vec<i64> = side.iter().map(|r| (r.y / body.max(1.0)) as i64).collect();
+        ys.sort_unstable();
+        ys.dedup();
+        ys.len()
     };
-    let split_count = lines.iter().filter(|l| splits(l)).count();
-    let two_columns = split_count >= 5 && split_count * 5 >= lines.len() * 2;
-    if !two_columns {
-        return with_paragraph_gaps(&lines);
+    let enough = |side: &[&Run]| share(side) * 100 >= total * 15 && baselines(side) >= 5;
+    if !(enough(&left) && enough(&right)) {
+        return None;
     }
-    let mut left = Vec::new();
-    let mut right = Vec::new();
+    // Where a line has text on both sides, the two must be a column gap apart, not the
+    // boundary between two runs of one line.
+    let lines = group_lines(runs.to_vec());
+    let mut two_sided = 0usize;
+    let mut apart = 0usize;
     for line in &lines {
-        let (l, r): (Vec<Run>, Vec<Run>) = line.runs.iter().cloned().partition(|r| r.x < mid);
-        if !l.is_empty() {
-            left.push(join_runs(&l));
-        }
-        if !r.is_empty() {
-            right.push(join_runs(&r));
+        let l = line
+            .runs
+            .iter()
+            .filter(|r| r.end_x <= c)
+            .map(|r| r.end_x)
+            .fold(f32::MIN, f32::max);
+        let r = line
+            .runs
+            .iter()
+            .filter(|r| r.x >= c)
+            .map(|r| r.x)
+            .fold(f32::MAX, f32::min);
+        if l > f32::MIN && r < f32::MAX {
+            two_sided += 1;
+            if r - l >= 1.5 * line.size {
+                apart += 1;
+            }
         }
     }
-    left.extend(right);
-    left
+    (apart * 10 >= two_sided * 9).then_some(c)
+}
+
+/// Group a page's runs into text lines in reading order: margin furniture dropped; a page set
+/// in two columns read column by column, lines that span both columns (a title above them)
+/// keeping their place.
+fn layout_page(mut runs: Vec<Run>, page: &PageBox) -> Vec<String> {
+    runs.retain(|r| !r.text.trim().is_empty());
+    if runs.is_empty() {
+        return Vec::new();
+    }
+    drop_margin_furniture(&mut runs, page);
+    let gutter = find_gutter(&runs, page);
+    if std::env::var_os("DUIZHAO_PDF_DEBUG").is_some() {
+        eprintln!("page {}x{} gutter {gutter:?}", page.width(), page.height());
+        for r in &runs {
+            eprintln!(
+                "  run x {:.1}..{:.1} y {:.1} size {:.1} {:?}",
+                r.x, r.end_x, r.y, r.size, r.text
+            );
+        }
+    }
+    let Some(g) = gutter else {
+        return with_paragraph_gaps(&group_lines(runs));
+    };
+    let (span, rest): (Vec<Run>, Vec<Run>) = runs.into_iter().partition(|r| r.x < g && r.end_x > g);
+    let span_lines = group_lines(span);
+    let mut segments: Vec<(Vec<Run>, Vec<Run>)> =
+        (0..=span_lines.len()).map(|_| Default::default()).collect();
+    for r in rest {
+        let seg = span_lines
+            .iter()
+            .filter(|l| l.y > r.y + 0.5 * l.size)
+            .count();
+        if r.end_x <= g {
+            segments[seg].0.push(r);
+        } else {
+            segments[seg].1.push(r);
+        }
+    }
+    let mut out = Vec::new();
+    let mut span_lines = span_lines.into_iter();
+    for (left, right) in segments {
+        for side in [left, right] {
+            if !side.is_empty() {
+                out.extend(with_paragraph_gaps(&group_lines(side)));
+            }
+        }
+        if let Some(line) = span_lines.next() {
+            out.extend(with_paragraph_gaps(&[line]));
+        }
+    }
+    out
 }
 
 /// The lines' text, with a blank line where the vertical gap is clearly wider than the page's
@@ -890,10 +905,17 @@ fn with_paragraph_gaps(lines: &[Line]) -> Vec<String> {
         .collect();
     gaps.sort_by(f32::total_cmp);
     let usual = gaps.get(gaps.len() / 10).copied();
-    let right = lines
+    // The right text margin: the furthest point at least three lines reach (within a font
+    // size); a single overlong line does not move it, and a page of one or two lines has none.
+    let mut ends: Vec<(f32, f32)> = lines
         .iter()
-        .filter_map(|l| l.runs.last().map(|r| r.end_x))
-        .fold(f32::MIN, f32::max);
+        .filter_map(|l| l.runs.last().map(|r| (r.end_x, l.size)))
+        .collect();
+    ends.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let right = ends
+        .windows(3)
+        .find(|w| w[0].0 - w[2].0 <= w[0].1)
+        .map_or(f32::MAX, |w| w[0].0);
     let mut out: Vec<String> = Vec::with_capacity(lines.len());
     let mut continues = false;
     for (i, line) in lines.iter().enumerate() {
@@ -907,7 +929,15 @@ fn with_paragraph_gaps(lines: &[Line]) -> Vec<String> {
             };
         }
         match out.last_mut() {
-            Some(prev) if continues && !wide => {
+            // A wrapped line never starts with a heading number of its own (`1.强化…`).
+            Some(prev)
+                if continues
+                    && !wide
+                    && crate::outline::parse_number(
+                        &crate::normalize::normalize_line(&text, 0).text,
+                    )
+                    .is_none() =>
+            {
                 let ascii = prev.ends_with(|c: char| c.is_ascii_alphanumeric())
                     && text.starts_with(|c: char| c.is_ascii_alphanumeric());
                 if ascii {
@@ -922,10 +952,9 @@ fn with_paragraph_gaps(lines: &[Line]) -> Vec<String> {
                 out.push(text);
             }
         }
-        continues = line
-            .runs
-            .last()
-            .is_some_and(|r| r.end_x >= right - line.size && !r.text.ends_with(['。', '：', ':']));
+        continues = line.runs.last().is_some_and(|r| {
+            r.end_x >= right - 2.0 * line.size && !r.text.ends_with(['。', '：', ':'])
+        });
     }
     out
 }

@@ -477,11 +477,12 @@ fn build_plan(
         None => all_lines,
     };
     // The first heading: the first numbered line whose number is 1 (a numbered line after the
-    // title block in a file with no 1 is accepted too).
+    // title block in a file with no 1 is accepted too), or the first marked heading line.
     let first_heading = lines
         .iter()
         .position(|l| {
-            l.kind == LineKind::Text && parse_number(&l.norm.text).is_some_and(|n| n.value == 1)
+            l.kind == LineKind::Text
+                && (l.mark.is_some() || parse_number(&l.norm.text).is_some_and(|n| n.value == 1))
         })
         .unwrap_or(lines.len());
     let (front, body) = lines.split_at(first_heading);
