@@ -166,6 +166,31 @@ pub struct MatrixView {
     bar_theme: Option<String>,
     /// Segments of the cell clicked, listed below.
     segments: Vec<SegmentRow>,
+    /// Show every loaded plan, not only the compared ones.
+    pub all_plans: bool,
+}
+
+/// `m` with only the columns of `plans` (in that order).
+pub fn only_columns(m: &Matrix, plans: &[String]) -> Matrix {
+    let cols: Vec<usize> = plans
+        .iter()
+        .filter_map(|id| m.plans.iter().position(|p| p == id))
+        .collect();
+    let pick = |row: &Vec<usize>| cols.iter().map(|&c| row.get(c).copied().unwrap_or(0)).collect();
+    let pick_f =
+        |row: &Vec<f32>| cols.iter().map(|&c| row.get(c).copied().unwrap_or(0.0)).collect();
+    Matrix {
+        themes: m.themes.clone(),
+        theme_names: m.theme_names.clone(),
+        depths: m.depths.clone(),
+        plans: cols.iter().filter_map(|&c| m.plans.get(c).cloned()).collect(),
+        plan_names: cols
+            .iter()
+            .filter_map(|&c| m.plan_names.get(c).cloned())
+            .collect(),
+        counts: m.counts.iter().map(pick).collect(),
+        shares: m.shares.iter().map(pick_f).collect(),
+    }
 }
 
 impl MatrixView {
@@ -215,16 +240,39 @@ impl MatrixView {
 
     /// Draw the matrix, the bars of the selected theme and the segments of the clicked cell;
     /// returns what a click on a segment asks the app to do.
+    /// `compared`: the compared plans' ids; the columns are those (unless there are none, or
+    /// the user asked for all plans).
     pub fn show(
         &mut self,
         ui: &mut egui::Ui,
         project: &Project,
         corpus: &Corpus,
+        compared: &[String],
         lang: Language,
     ) -> Option<UiCommand> {
         self.update(project, corpus);
         let matrix = self.matrix.take()?;
-        let command = self.show_matrix(ui, &matrix, project, corpus, lang);
+        ui.horizontal(|ui| {
+            ui.label(egui::RichText::new(lang.pick("列", "Columns")).small().weak());
+            let label = match lang {
+                Language::Chinese => format!("对照中的 {} 个方案", compared.len()),
+                Language::English => format!("the {} compared plans", compared.len()),
+            };
+            ui.add_enabled_ui(!compared.is_empty(), |ui| {
+                ui.radio_value(&mut self.all_plans, false, label);
+            });
+            let all = match lang {
+                Language::Chinese => format!("全部 {} 个方案", matrix.plans.len()),
+                Language::English => format!("all {} plans", matrix.plans.len()),
+            };
+            ui.radio_value(&mut self.all_plans, true, all);
+        });
+        let command = if self.all_plans || compared.is_empty() {
+            self.show_matrix(ui, &matrix, project, corpus, lang)
+        } else {
+            let narrowed = only_columns(&matrix, compared);
+            self.show_matrix(ui, &narrowed, project, corpus, lang)
+        };
         self.matrix = Some(matrix);
         command
     }
