@@ -24,10 +24,7 @@ fn real_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real")
 }
 
-fn harness_sized(
-    app: DuizhaoApp,
-    size: egui::Vec2,
-) -> Harness<'static, DuizhaoApp> {
+fn harness_sized(app: DuizhaoApp, size: egui::Vec2) -> Harness<'static, DuizhaoApp> {
     let mut harness = Harness::builder()
         .with_size(size)
         .with_context_setup(theme::install_bundled_fonts)
@@ -55,7 +52,9 @@ fn app_without_dialogs(settings: Settings) -> DuizhaoApp {
 
 fn tag_first_measure(harness: &mut Harness<'_, DuizhaoApp>) {
     let plan_id = harness.state().corpus().unwrap().plans[0].plan_id.clone();
-    let theme_id = harness.state().project().codebook.themes[0].theme_id.clone();
+    let theme_id = harness.state().project().codebook.themes[0]
+        .theme_id
+        .clone();
     harness.state_mut().push_command(UiCommand::TagMeasure {
         plan_id,
         measure_index: 0,
@@ -78,7 +77,10 @@ fn saving_and_opening_work_through_the_app_dialog_when_the_desktop_has_none() {
     // Ctrl+S on a never-saved project asks where: the app's own dialog, saying why.
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
     harness.run();
-    assert!(harness.state().path_dialog_open(), "the fallback dialog opened");
+    assert!(
+        harness.state().path_dialog_open(),
+        "the fallback dialog opened"
+    );
     harness.get_by_label("项目另存为");
     harness.get_by_label_contains("没有可用的系统文件对话框");
     harness.get_by_label("主目录");
@@ -105,18 +107,24 @@ fn saving_and_opening_work_through_the_app_dialog_when_the_desktop_has_none() {
     );
     again.get_by_role_and_label(Role::Button, "文件").click();
     again.run();
-    again.get_by_role_and_label(Role::Button, "打开项目…").click();
+    again
+        .get_by_role_and_label(Role::Button, "打开项目…")
+        .click();
     again.run();
     assert!(again.state().path_dialog_open());
     again.get_by_label("打开项目");
     // Navigate by typing the folder, then pick the file from the listing.
-    again.state_mut().path_dialog_mut().set_path_text(&dir.path().display().to_string());
+    again
+        .state_mut()
+        .path_dialog_mut()
+        .set_path_text(&dir.path().display().to_string());
     again.run();
     again.get_by_role_and_label(Role::Button, "打开").click();
     again.run();
     again.get_by_label("mine.duizhao.ron").click();
     again.run();
     again.get_by_role_and_label(Role::Button, "打开").click();
+    again.step();
     wait_loaded(&mut again);
     assert_eq!(again.state().project_path(), Some(path.as_path()));
     assert_eq!(again.state().project().tags.len(), tags);
@@ -154,7 +162,9 @@ fn export_chooses_its_file_through_the_app_dialog() {
     let mut harness = harness_sized(app_without_dialogs(settings), egui::vec2(1400.0, 900.0));
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
     harness.run();
-    harness.get_by_role_and_label(Role::Button, "选择位置…").click();
+    harness
+        .get_by_role_and_label(Role::Button, "选择位置…")
+        .click();
     harness.run();
     assert!(harness.state().path_dialog_open());
     harness.get_by_label("导出到");
@@ -266,9 +276,15 @@ fn click_every_view(harness: &mut Harness<'_, DuizhaoApp>, more: &str) {
         assert_eq!(harness.state().settings().view, view, "clicked {label}");
     }
     // Find, and the language switch, are clickable too (nothing covers them).
-    harness.get_by_label("查找").click();
+    harness.get_by_role_and_label(Role::Button, "查找").click();
     harness.run();
-    harness.get_by_label("查找").click();
+    assert!(
+        harness
+            .query_by_role_and_label(Role::Heading, "查找")
+            .is_some()
+            || harness.query_all_by_label("查找").count() > 1
+    );
+    harness.get_by_role_and_label(Role::Button, "查找").click();
     harness.run();
 }
 
@@ -278,18 +294,28 @@ fn at_1024_by_700_every_view_is_reachable_by_clicking_and_nothing_overlaps() {
         app_without_dialogs(Settings::default()),
         egui::vec2(1024.0, 700.0),
     );
-    click_every_view(&mut harness, "更多 ▾");
+    click_every_view(&mut harness, "更多 »");
     // The title bar's widgets do not overlap one another.
-    let bar: Vec<egui::Rect> = ["文件", "◧ 方案库", "查找", "中文", "English", "浅色", "深色"]
-        .iter()
-        .map(|l| harness.get_by_label(l).rect())
-        .collect();
+    let bar: Vec<egui::Rect> = [
+        "文件",
+        "▤ 方案库",
+        "查找",
+        "中文",
+        "English",
+        "浅色",
+        "深色",
+    ]
+    .iter()
+    .map(|l| harness.get_by_label(l).rect())
+    .collect();
     for (i, a) in bar.iter().enumerate() {
         for b in &bar[i + 1..] {
             assert!(!a.intersects(b.shrink(1.0)), "{a:?} overlaps {b:?}");
         }
     }
-    harness.get_by_role_and_label(Role::Button, "English").click();
+    harness
+        .get_by_role_and_label(Role::Button, "English")
+        .click();
     harness.run();
     harness.get_by_label("Plan library");
     harness.get_by_role_and_label(Role::Button, "中文").click();
@@ -297,8 +323,8 @@ fn at_1024_by_700_every_view_is_reachable_by_clicking_and_nothing_overlaps() {
     // Wide: every tab shows, no menu.
     harness.set_size(egui::vec2(1600.0, 1000.0));
     harness.run();
-    assert!(harness.query_by_label("更多 ▾").is_none());
-    click_every_view(&mut harness, "更多 ▾");
+    assert!(harness.query_by_label("更多 »").is_none());
+    click_every_view(&mut harness, "更多 »");
 }
 
 #[test]
@@ -307,8 +333,10 @@ fn the_library_keeps_its_width_while_filtering_and_hides_with_ctrl_b() {
         app_without_dialogs(Settings::default()),
         egui::vec2(1024.0, 700.0),
     );
-    let width = |h: &Harness<'_, DuizhaoApp>| h.get_by_label("方案库").rect().right();
-    let before = harness.get_by_role(Role::TextInput).rect().right();
+    // The panel's right edge, where its hide button sits.
+    let edge = |h: &Harness<'_, DuizhaoApp>| h.get_by_label("«").rect().right();
+    let before = edge(&harness);
+    assert!(before < 360.0, "a fixed default width at 1024 px: {before}");
     harness.get_by_role(Role::TextInput).click();
     harness.run();
     harness
@@ -318,23 +346,19 @@ fn the_library_keeps_its_width_while_filtering_and_hides_with_ctrl_b() {
         harness.step();
     }
     harness.run();
-    let during = harness.get_by_role(Role::TextInput).rect().right();
-    assert!(
-        (during - before).abs() < 30.0,
-        "the filter field stays put ({before} → {during})"
-    );
-    // The clear button is where it was drawn, and clears.
+    assert_eq!(edge(&harness), before, "typing does not widen the library");
+    // The clear button is where it was drawn, and clears; the width stays.
     harness.get_by_label("×").click();
     harness.run();
     assert!(harness.state().settings().filter.is_empty());
-    let _ = width(&harness);
+    assert_eq!(edge(&harness), before);
 
     // Ctrl+B hides the library, and again shows it; so does the title bar's button.
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::B);
     harness.run();
     assert!(harness.state().settings().library_hidden);
     assert!(harness.query_by_label("方案库").is_none());
-    harness.get_by_label("◧ 方案库").click();
+    harness.get_by_label("▤ 方案库").click();
     harness.run();
     assert!(!harness.state().settings().library_hidden);
     harness.get_by_label("方案库");
@@ -369,8 +393,8 @@ fn open_compare_a_b_view_targets_starts_on_targets_with_both_plans() {
 
 #[test]
 fn an_unknown_compare_name_is_named_in_chinese_and_nothing_claims_files_loaded() {
-    let cli = Cli::try_parse_from(["duizhao", "open", "--compare", "淄博市", "没有这个方案"])
-        .unwrap();
+    let cli =
+        Cli::try_parse_from(["duizhao", "open", "--compare", "淄博市", "没有这个方案"]).unwrap();
     let (_, start) = StartOptions::from_command(cli.command.unwrap()).unwrap();
     let mut settings = Settings::default();
     settings.apply_start(&start);
@@ -380,7 +404,11 @@ fn an_unknown_compare_name_is_named_in_chinese_and_nothing_claims_files_loaded()
     assert_eq!(harness.state().settings().compared_plans.len(), 1);
     harness.get_by_label("1 条问题");
     harness.get_by_label_contains("没有名为“没有这个方案”的方案");
-    assert!(harness.query_by_label_contains("其余文件已正常载入").is_none());
+    assert!(
+        harness
+            .query_by_label_contains("其余文件已正常载入")
+            .is_none()
+    );
     assert!(harness.query_by_label_contains("未能导入").is_none());
 }
 
@@ -391,11 +419,17 @@ fn the_empty_state_lists_every_supported_format() {
         DuizhaoApp::new(vec![dir.path().to_path_buf()], Settings::default()),
         egui::vec2(1400.0, 900.0),
     );
-    let text = harness.get_by_label_contains("支持的格式").value().unwrap_or_default();
+    let text = harness
+        .get_by_label_contains("支持的格式")
+        .value()
+        .unwrap_or_default();
     let label = harness.get_by_label_contains("支持的格式");
     let shown = format!("{text}{:?}", label);
     for ext in duizhao::formats::SUPPORTED_EXTENSIONS {
-        assert!(shown.contains(&format!(".{ext}")), "{ext} missing in {shown}");
+        assert!(
+            shown.contains(&format!(".{ext}")),
+            "{ext} missing in {shown}"
+        );
     }
 }
 
@@ -420,11 +454,12 @@ fn every_character() -> BTreeSet<char> {
 #[test]
 fn bundled_font_draws_every_character_of_the_seeds_and_real_documents() {
     let chars = every_character();
-    assert!(chars.len() > 3000, "{} distinct characters", chars.len());
+    assert!(chars.len() > 2000, "{} distinct characters", chars.len());
     // Coverage, character by character, with the bundled fonts only.
     let ctx = egui::Context::default();
     theme::install_bundled_fonts(&ctx);
-    let _ = ctx.run_ui(egui::RawInput::default(), |_| {});
+    let mut output = ctx.run_ui(egui::RawInput::default(), |_| {});
+    output.textures_delta.clear();
     let font = egui::FontId::proportional(15.0);
     let missing: Vec<char> = ctx.fonts_mut(|f| {
         chars
@@ -448,7 +483,8 @@ fn bundled_font_draws_every_character_of_the_seeds_and_real_documents() {
     // Names from real documents that the old subset lacked.
     let ctx = egui::Context::default();
     theme::install_bundled_fonts(&ctx);
-    let _ = ctx.run_ui(egui::RawInput::default(), |_| {});
+    let mut output = ctx.run_ui(egui::RawInput::default(), |_| {});
+    output.textures_delta.clear();
     ctx.fonts_mut(|f| {
         for c in "堃喆珺鄲淶".chars() {
             assert!(f.has_glyph(&font, c), "{c}");

@@ -313,7 +313,14 @@ fn a_traditional_proposal_has_its_matched_words_highlighted() {
     }
     let (_, marks) = zibo.expect("a 淄博市 proposal is listed");
     assert!(!marks.is_empty(), "its matched words are marked");
-    let terms = ["户籍", "落户", "人口迁徙", "居住证", "人口流动", "人口双向流动"];
+    let terms = [
+        "户籍",
+        "落户",
+        "人口迁徙",
+        "居住证",
+        "人口流动",
+        "人口双向流动",
+    ];
     for m in &marks {
         let simplified = duizhao::normalize::normalize_str(m);
         assert!(
@@ -322,7 +329,9 @@ fn a_traditional_proposal_has_its_matched_words_highlighted() {
         );
     }
     assert!(
-        marks.iter().any(|m| duizhao::normalize::normalize_str(m) != *m),
+        marks
+            .iter()
+            .any(|m| duizhao::normalize::normalize_str(m) != *m),
         "marked as written, in Traditional: {marks:?}"
     );
 }

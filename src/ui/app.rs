@@ -18,18 +18,18 @@ use crate::plan::Plan;
 use super::compare_view::CompareView;
 use super::doc_view::DocView;
 use super::export_dialog::{ExportDialog, ExportRequest};
+use super::families_view::FamiliesView;
 use super::file_dialog::{
     PathDialog, PickMode, PickOutcome, home_dir, native_backend_likely, remember_dir,
 };
-use super::families_view::FamiliesView;
 use super::library_panel::Library;
 use super::matrix_view::MatrixView;
+use super::messages::localize;
 use super::overview::OverviewView;
 use super::project_state::{ProjectState, remember_recent};
 use super::search_panel::SearchPanel;
 use super::targets_view::TargetsView;
 use super::themes_panel::{LoadMode, ThemesPanel, ThemesRequest};
-use super::messages::localize;
 use super::{UiCommand, theme};
 use crate::comparison::Comparison;
 
@@ -664,10 +664,15 @@ impl DuizhaoApp {
             add("项目所在", "Project folder", p.to_path_buf());
         }
         for d in &self.settings.recent_dirs {
-            let name = d
-                .file_name()
-                .map_or_else(|| d.display().to_string(), |n| n.to_string_lossy().into_owned());
-            add(&format!("最近：{name}"), &format!("Recent: {name}"), d.clone());
+            let name = d.file_name().map_or_else(
+                || d.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            add(
+                &format!("最近：{name}"),
+                &format!("Recent: {name}"),
+                d.clone(),
+            );
         }
         add("示例方案", "Bundled seeds", default_seed_dir());
         add("根目录 /", "Root /", PathBuf::from("/"));
@@ -725,7 +730,8 @@ impl DuizhaoApp {
             (Dialog::ExportTo, Some(p)) => self.export.set_path(p.clone()),
             (Dialog::ImportCodebook(mode), Some(p)) => match crate::themes::Codebook::load(p) {
                 Ok(book) => {
-                    self.themes.load_codebook(&mut self.proj.project, book, mode);
+                    self.themes
+                        .load_codebook(&mut self.proj.project, book, mode);
                     self.proj.touch();
                 }
                 Err(e) => self.notices.push(e.to_string()),
@@ -813,7 +819,10 @@ impl DuizhaoApp {
                 if ui.button(save).clicked() {
                     choice = Some(0);
                 }
-                if ui.button(lang.pick("不保存，退出", "Discard and quit")).clicked() {
+                if ui
+                    .button(lang.pick("不保存，退出", "Discard and quit"))
+                    .clicked()
+                {
                     choice = Some(1);
                 }
                 if ui.button(lang.pick("取消", "Cancel")).clicked() {
@@ -1449,15 +1458,12 @@ impl DuizhaoApp {
         }
         let lang = self.settings.language;
         let mut open = true;
-        let (import_errors, loaded_plans) = self
-            .corpus
-            .as_ref()
-            .map_or((0, 0), |c| {
-                (
-                    self.notices.iter().filter(|n| c.errors.contains(n)).count(),
-                    c.plans.len(),
-                )
-            });
+        let (import_errors, loaded_plans) = self.corpus.as_ref().map_or((0, 0), |c| {
+            (
+                self.notices.iter().filter(|n| c.errors.contains(n)).count(),
+                c.plans.len(),
+            )
+        });
         let title = if import_errors == self.notices.len() {
             match lang {
                 Language::Chinese => format!("{} 个文件未能导入", self.notices.len()),
@@ -1699,7 +1705,10 @@ impl DuizhaoApp {
             (
                 View::Plan,
                 lang.pick("单个方案", "Plan").to_owned(),
-                lang.pick("选中方案的提纲与措施", "The selected plan's outline and measures"),
+                lang.pick(
+                    "选中方案的提纲与措施",
+                    "The selected plan's outline and measures",
+                ),
             ),
             (
                 View::Compare,
@@ -1714,7 +1723,11 @@ impl DuizhaoApp {
             ),
         ];
         for (view, zh, en, tip_zh, tip_en) in VIEW_TABS {
-            tabs.push((view, lang.pick(zh, en).to_owned(), lang.pick(tip_zh, tip_en)));
+            tabs.push((
+                view,
+                lang.pick(zh, en).to_owned(),
+                lang.pick(tip_zh, tip_en),
+            ));
         }
         tabs
     }
@@ -1733,9 +1746,9 @@ impl DuizhaoApp {
         let total = ui.available_width();
         let tabs = self.view_tabs();
         let find_label = lang.pick("查找", "Find");
-        let more_label = lang.pick("更多 ▾", "More ▾");
-        let tabs_width: f32 = tabs.iter().map(|t| width_of(ui, &t.1)).sum::<f32>()
-            + width_of(ui, find_label);
+        let more_label = lang.pick("更多 »", "More »");
+        let tabs_width: f32 =
+            tabs.iter().map(|t| width_of(ui, &t.1)).sum::<f32>() + width_of(ui, find_label);
         let brand_width = width_of(ui, "对照 duizhao") + 24.0;
         let name = self
             .proj
@@ -1745,7 +1758,7 @@ impl DuizhaoApp {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| lang.pick("未保存的项目", "unsaved project").to_owned());
         let marker = if self.proj.dirty { " ●" } else { "" };
-        let library_label = lang.pick("◧ 方案库", "◧ Library");
+        let library_label = lang.pick("▤ 方案库", "▤ Library");
         let fixed = width_of(ui, lang.pick("文件", "File"))
             + width_of(ui, library_label)
             + 3.0 * ui.spacing().item_spacing.x
@@ -2193,15 +2206,13 @@ impl DuizhaoApp {
                     }
                     outcome.command
                 }
-                View::Matrix => {
-                    self.matrix.show(
-                        ui,
-                        &self.proj.project,
-                        corpus,
-                        &self.settings.compared_plans,
-                        self.settings.language,
-                    )
-                }
+                View::Matrix => self.matrix.show(
+                    ui,
+                    &self.proj.project,
+                    corpus,
+                    &self.settings.compared_plans,
+                    self.settings.language,
+                ),
                 View::Plan => None,
             };
             self.commands.extend(command);

@@ -115,6 +115,16 @@ impl PathDialog {
         &self.dir
     }
 
+    /// What is wrong with the path typed, as shown (zh, en).
+    pub fn problem(&self) -> Option<&(String, String)> {
+        self.problem.as_ref()
+    }
+
+    /// The text of the path field.
+    pub fn path_text(&self) -> &str {
+        &self.path_text
+    }
+
     /// Type `text` into the path field (tests, scripts).
     pub fn set_path_text(&mut self, text: &str) {
         self.path_text = text.to_owned();
@@ -183,11 +193,7 @@ impl PathDialog {
             .map(|s| {
                 let s = s.trim_matches('"');
                 let p = expand_home(s);
-                if p.is_absolute() {
-                    p
-                } else {
-                    self.dir.join(p)
-                }
+                if p.is_absolute() { p } else { self.dir.join(p) }
             })
             .collect()
     }
@@ -293,7 +299,10 @@ impl PathDialog {
             ui.horizontal(|ui| {
                 let up = self.dir.parent().map(Path::to_path_buf);
                 if ui
-                    .add_enabled(up.is_some(), egui::Button::new(lang.pick("↑ 上一级", "↑ Up")))
+                    .add_enabled(
+                        up.is_some(),
+                        egui::Button::new(lang.pick("↑ 上一级", "↑ Up")),
+                    )
                     .on_hover_text(lang.pick("上一级文件夹", "Parent folder"))
                     .clicked()
                     && let Some(up) = up
@@ -309,6 +318,8 @@ impl PathDialog {
             ui.separator();
             let list_height = (height - 180.0).max(120.0);
             ui.horizontal_top(|ui| {
+                // (A vertical separator would otherwise take the whole height of the screen.)
+                ui.set_max_height(list_height + 24.0);
                 ui.vertical(|ui| {
                     ui.set_width(150.0);
                     ui.label(egui::RichText::new(lang.pick("位置", "Places")).strong());
@@ -380,16 +391,17 @@ impl PathDialog {
             }
             ui.horizontal(|ui| {
                 if !self.extensions.is_empty() {
-                    ui.checkbox(&mut self.show_all, lang.pick("显示所有文件", "Show all files"));
+                    ui.checkbox(
+                        &mut self.show_all,
+                        lang.pick("显示所有文件", "Show all files"),
+                    );
                 }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     if ui.button(lang.pick("取消", "Cancel")).clicked() {
                         outcome = Some(PickOutcome::Cancelled);
                     }
                     let ok = match mode {
-                        PickMode::Save if self.confirm_overwrite => {
-                            lang.pick("覆盖", "Overwrite")
-                        }
+                        PickMode::Save if self.confirm_overwrite => lang.pick("覆盖", "Overwrite"),
                         PickMode::Save => lang.pick("保存", "Save"),
                         PickMode::OpenFolder => lang.pick("选择此文件夹", "Choose folder"),
                         _ => lang.pick("打开", "Open"),
@@ -421,7 +433,10 @@ impl PathDialog {
         if let Some(e) = &self.list_error {
             ui.colored_label(
                 ui.visuals().error_fg_color,
-                format!("{} {e}", lang.pick("无法列出此文件夹：", "Cannot list this folder:")),
+                format!(
+                    "{} {e}",
+                    lang.pick("无法列出此文件夹：", "Cannot list this folder:")
+                ),
             );
             return;
         }
@@ -523,9 +538,8 @@ pub fn native_backend_likely() -> bool {
 }
 
 fn on_path(program: &str) -> bool {
-    std::env::var_os("PATH").is_some_and(|paths| {
-        std::env::split_paths(&paths).any(|dir| dir.join(program).is_file())
-    })
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
 }
 
 /// Add `dir` to the front of the recent folders.
@@ -560,7 +574,11 @@ mod tests {
         assert_eq!(d.confirm(), Some(vec![existing]));
         d.set_path_text(&dir.path().join("missing/b.ron").display().to_string());
         assert_eq!(d.confirm(), None);
-        assert!(d.problem.as_ref().is_some_and(|p| p.1.contains("does not exist")));
+        assert!(
+            d.problem
+                .as_ref()
+                .is_some_and(|p| p.1.contains("does not exist"))
+        );
         d.set_path_text("c.ron");
         assert_eq!(d.confirm(), Some(vec![dir.path().join("c.ron")]));
     }
@@ -587,7 +605,10 @@ mod tests {
         assert_eq!(d.confirm(), None);
         assert_eq!(d.dir(), sub.as_path());
         d.set_path_text("x.txt; y.txt");
-        assert_eq!(d.confirm(), Some(vec![sub.join("x.txt"), sub.join("y.txt")]));
+        assert_eq!(
+            d.confirm(),
+            Some(vec![sub.join("x.txt"), sub.join("y.txt")])
+        );
         d.set_path_text("z.txt");
         assert_eq!(d.confirm(), None);
     }

@@ -176,14 +176,24 @@ pub fn only_columns(m: &Matrix, plans: &[String]) -> Matrix {
         .iter()
         .filter_map(|id| m.plans.iter().position(|p| p == id))
         .collect();
-    let pick = |row: &Vec<usize>| cols.iter().map(|&c| row.get(c).copied().unwrap_or(0)).collect();
-    let pick_f =
-        |row: &Vec<f32>| cols.iter().map(|&c| row.get(c).copied().unwrap_or(0.0)).collect();
+    let pick = |row: &Vec<usize>| {
+        cols.iter()
+            .map(|&c| row.get(c).copied().unwrap_or(0))
+            .collect()
+    };
+    let pick_f = |row: &Vec<f32>| {
+        cols.iter()
+            .map(|&c| row.get(c).copied().unwrap_or(0.0))
+            .collect()
+    };
     Matrix {
         themes: m.themes.clone(),
         theme_names: m.theme_names.clone(),
         depths: m.depths.clone(),
-        plans: cols.iter().filter_map(|&c| m.plans.get(c).cloned()).collect(),
+        plans: cols
+            .iter()
+            .filter_map(|&c| m.plans.get(c).cloned())
+            .collect(),
         plan_names: cols
             .iter()
             .filter_map(|&c| m.plan_names.get(c).cloned())
@@ -253,7 +263,11 @@ impl MatrixView {
         self.update(project, corpus);
         let matrix = self.matrix.take()?;
         ui.horizontal(|ui| {
-            ui.label(egui::RichText::new(lang.pick("列", "Columns")).small().weak());
+            ui.label(
+                egui::RichText::new(lang.pick("列", "Columns"))
+                    .small()
+                    .weak(),
+            );
             let label = match lang {
                 Language::Chinese => format!("对照中的 {} 个方案", compared.len()),
                 Language::English => format!("the {} compared plans", compared.len()),

@@ -27,7 +27,10 @@ const PHRASES: &[(&str, &str)] = &[
     ),
     (r": no such project file$", "：项目文件不存在"),
     (r": cannot read project: ", "：无法读取项目："),
-    (r": not a duizhao project \((.*)\)$", "：不是 duizhao 项目（$1）"),
+    (
+        r": not a duizhao project \((.*)\)$",
+        "：不是 duizhao 项目（$1）",
+    ),
     (r": the project file is damaged: ", "：项目文件已损坏："),
     (r": cannot save project: ", "：无法保存项目："),
     (r": cannot read codebook: ", "：无法读取编码本："),
@@ -64,8 +67,14 @@ const PHRASES: &[(&str, &str)] = &[
         r"^unsaved changes of the previous project were kept in ",
         "上一个项目未保存的修改已保存在 ",
     ),
-    (r"^the loader stopped without a result$", "载入线程没有结果就停止了"),
-    (r"^the analysis stopped without a result$", "分析线程没有结果就停止了"),
+    (
+        r"^the loader stopped without a result$",
+        "载入线程没有结果就停止了",
+    ),
+    (
+        r"^the analysis stopped without a result$",
+        "分析线程没有结果就停止了",
+    ),
     (r"^cannot start the loader thread: ", "无法启动载入线程："),
     (r"^loading was cancelled$", "载入已取消"),
     (r"No such file or directory", "文件或文件夹不存在"),
@@ -117,7 +126,10 @@ mod tests {
             "没有名为“B”的方案（已载入 63 个方案）"
         );
         assert_eq!(
-            localize("x.bin: unsupported file type 'bin' (not a plan)", Language::Chinese),
+            localize(
+                "x.bin: unsupported file type 'bin' (not a plan)",
+                Language::Chinese
+            ),
             "x.bin：不支持的文件类型“bin”（not a plan）"
         );
     }

@@ -173,7 +173,11 @@ impl SearchPanel {
             response.request_focus();
         }
         ui.horizontal(|ui| {
-            ui.label(egui::RichText::new(lang.pick("范围", "Scope")).small().weak());
+            ui.label(
+                egui::RichText::new(lang.pick("范围", "Scope"))
+                    .small()
+                    .weak(),
+            );
             let compared_label = match lang {
                 Language::Chinese => format!("对照中的 {} 个方案", compared.len()),
                 Language::English => format!("the {} compared plans", compared.len()),

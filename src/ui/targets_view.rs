@@ -223,7 +223,12 @@ impl TargetsView {
                     };
                     let indicator = table.indicators.get(r).map_or("", String::as_str);
                     row.col(|ui| {
-                        let job = two_lines(indicator, body_font.clone(), ui.visuals().text_color(), ui.available_width());
+                        let job = two_lines(
+                            indicator,
+                            body_font.clone(),
+                            ui.visuals().text_color(),
+                            ui.available_width(),
+                        );
                         ui.add(egui::Label::new(job).show_tooltip_when_elided(false))
                             .on_hover_text(indicator);
                     });
@@ -269,7 +274,15 @@ fn two_lines(
 /// a level: its indicator or the words just before its value say so.
 pub fn is_rate(t: &TargetCell) -> bool {
     const WORDS: [&str; 9] = [
-        "增长", "增速", "增幅", "年均", "提高", "下降", "降低", "减少", "百分点",
+        "增长",
+        "增速",
+        "增幅",
+        "年均",
+        "提高",
+        "下降",
+        "降低",
+        "减少",
+        "百分点",
     ];
     let before = t
         .sentence
@@ -277,7 +290,9 @@ pub fn is_rate(t: &TargetCell) -> bool {
         .and_then(|at| t.sentence.get(..at))
         .map(|s| {
             let chars: Vec<char> = s.chars().collect();
-            chars[chars.len().saturating_sub(8)..].iter().collect::<String>()
+            chars[chars.len().saturating_sub(8)..]
+                .iter()
+                .collect::<String>()
         })
         .unwrap_or_default();
     WORDS
