@@ -410,13 +410,13 @@ fn find_narrows_to_the_compared_plans_with_its_scope_switch() {
     let xixian = corpus.plans.iter().position(|p| p.name == "西咸新区").unwrap();
     let compared = vec![zibo, xixian];
     let mut panel = SearchPanel::new();
-    panel.query = "户籍".into();
+    panel.query = "落户".into();
     let mut harness = harness(panel, egui::vec2(900.0, 1400.0), move |panel, ui| {
         panel.show(ui, &corpus, &compared, Language::Chinese)
     });
     harness.run();
     let all = harness.state().panel.result().hits_by_plan.len();
-    assert!(all > 2, "户籍 occurs in {all} plans");
+    assert!(all > 2, "落户 occurs in {all} plans");
     harness
         .get_by_role_and_label(Role::RadioButton, "对照中的 2 个方案")
         .click();
@@ -431,7 +431,7 @@ fn find_narrows_to_the_compared_plans_with_its_scope_switch() {
         .collect();
     assert!(!narrowed.is_empty());
     assert!(narrowed.iter().all(|k| *k == zibo || *k == xixian), "{narrowed:?}");
-    // Traditional 戶籍 in 淄博市 is found too.
+    // Traditional 落戶 in 淄博市 is found too.
     assert!(narrowed.contains(&zibo));
     harness
         .get_by_role_and_label(Role::RadioButton, "全部方案")
