@@ -491,3 +491,34 @@ fn bundled_font_draws_every_character_of_the_seeds_and_real_documents() {
         }
     });
 }
+
+#[test]
+fn a_load_can_be_cancelled_and_the_plans_loaded_before_stay() {
+    let mut harness = harness_sized(
+        app_without_dialogs(Settings::default()),
+        egui::vec2(1400.0, 900.0),
+    );
+    let ctx = harness.ctx.clone();
+    harness.state_mut().add_paths(&ctx, vec![real_dir()]);
+    assert!(harness.state().is_loading());
+    assert_eq!(harness.state().paths().len(), 2);
+    harness.state_mut().cancel_loading();
+    assert!(!harness.state().is_loading());
+    assert_eq!(harness.state().paths(), [seeds()], "the added folder is forgotten");
+    assert_eq!(harness.state().corpus().map(|c| c.plans.len()), Some(63));
+    // The loader's late result is dropped: after a while the seeds are still what is shown.
+    std::thread::sleep(Duration::from_millis(1500));
+    harness.run();
+    assert_eq!(harness.state().corpus().map(|c| c.plans.len()), Some(63));
+    harness.get_by_label_contains("63 个方案 · 5 个文件");
+
+    // While loading, the status bar says how far it is and offers to cancel.
+    harness.state_mut().add_paths(&ctx, vec![real_dir()]);
+    harness.step();
+    if harness.state().is_loading() {
+        harness.get_by_role_and_label(Role::Button, "取消").click();
+        harness.step();
+        assert!(!harness.state().is_loading());
+        assert_eq!(harness.state().corpus().map(|c| c.plans.len()), Some(63));
+    }
+}
