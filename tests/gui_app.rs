@@ -504,7 +504,11 @@ fn a_load_can_be_cancelled_and_the_plans_loaded_before_stay() {
     assert_eq!(harness.state().paths().len(), 2);
     harness.state_mut().cancel_loading();
     assert!(!harness.state().is_loading());
-    assert_eq!(harness.state().paths(), [seeds()], "the added folder is forgotten");
+    assert_eq!(
+        harness.state().paths(),
+        [seeds()],
+        "the added folder is forgotten"
+    );
     assert_eq!(harness.state().corpus().map(|c| c.plans.len()), Some(63));
     // The loader's late result is dropped: after a while the seeds are still what is shown.
     std::thread::sleep(Duration::from_millis(1500));

@@ -406,8 +406,16 @@ fn an_overview_of_500_plans_draws_a_frame_quickly() {
 #[test]
 fn find_narrows_to_the_compared_plans_with_its_scope_switch() {
     let corpus = setup().0.clone();
-    let zibo = corpus.plans.iter().position(|p| p.name == "淄博市").unwrap();
-    let xixian = corpus.plans.iter().position(|p| p.name == "西咸新区").unwrap();
+    let zibo = corpus
+        .plans
+        .iter()
+        .position(|p| p.name == "淄博市")
+        .unwrap();
+    let xixian = corpus
+        .plans
+        .iter()
+        .position(|p| p.name == "西咸新区")
+        .unwrap();
     let compared = vec![zibo, xixian];
     let mut panel = SearchPanel::new();
     panel.query = "落户".into();
@@ -430,7 +438,10 @@ fn find_narrows_to_the_compared_plans_with_its_scope_switch() {
         .map(|p| p.plan_index)
         .collect();
     assert!(!narrowed.is_empty());
-    assert!(narrowed.iter().all(|k| *k == zibo || *k == xixian), "{narrowed:?}");
+    assert!(
+        narrowed.iter().all(|k| *k == zibo || *k == xixian),
+        "{narrowed:?}"
+    );
     // Traditional 落戶 in 淄博市 is found too.
     assert!(narrowed.contains(&zibo));
     harness

@@ -254,4 +254,3 @@ pub fn paint_marks(painter: &egui::Painter, coding: &CodingView, themes: &[usize
         painter.rect_filled(bar, 1.0, theme.color);
     }
 }
-}
