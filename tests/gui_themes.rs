@@ -335,3 +335,47 @@ fn a_traditional_proposal_has_its_matched_words_highlighted() {
         "marked as written, in Traditional: {marks:?}"
     );
 }
+
+#[test]
+fn the_matrix_shows_the_compared_plans_and_all_plans_on_request() {
+    let corpus = setup().0.clone();
+    let mut harness = zhaijidi_selected();
+    harness.get_by_label("全部接受").click();
+    harness.run();
+    let project = harness.state().project.clone();
+    let tagged: std::collections::BTreeSet<String> =
+        project.tags.iter().map(|t| t.plan_id.clone()).collect();
+    assert!(
+        tagged.len() > 2,
+        "宅基地 is tagged in {} plans",
+        tagged.len()
+    );
+    let zibo = corpus.plans.iter().find(|p| p.name == "淄博市").unwrap();
+    let compared = vec![zibo.plan_id.clone()];
+    let matrix_corpus = corpus.clone();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 1000.0))
+        .with_context_setup(theme::install_bundled_fonts)
+        .build_ui_state(
+            move |ui, view: &mut MatrixView| {
+                view.show(ui, &project, &matrix_corpus, &compared, Language::Chinese);
+            },
+            MatrixView::new(),
+        );
+    harness.run();
+    let cells = |h: &Harness<'_, MatrixView>| {
+        h.query_all(
+            egui_kittest::kittest::by()
+                .role(Role::Cell)
+                .label_contains(&format!("{ZHAIJIDI} × ")),
+        )
+        .count()
+    };
+    assert_eq!(cells(&harness), 1, "only the compared plan's column");
+    harness.get_by_label_contains(&format!("{ZHAIJIDI} × 淄博市"));
+    harness
+        .get_by_role_and_label(Role::RadioButton, "全部 63 个方案")
+        .click();
+    harness.run();
+    assert!(cells(&harness) > 1, "every tagged plan's cell");
+}

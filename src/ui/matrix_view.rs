@@ -3,8 +3,9 @@
 //! as horizontal bars.
 //!
 //! - Rows are the codebook's themes in [`Codebook::depth_first`](crate::themes::Codebook) order,
-//!   indented by depth with their colour swatch; a parent row aggregates its subtree (see
-//!   [`Matrix`]). Columns are the plans in corpus order.
+//!   indented by depth with their colour swatch, staying in view when the cells scroll
+//!   sideways; a parent row aggregates its subtree (see [`Matrix`]). Columns are the compared
+//!   plans (all plans on request, or when none is compared), in their order.
 //! - Cells show counts or shares ([`CellValue`]) on the single-hue ramp of the overview
 //!   ([`super::overview::ramp_color`]), empty cells left blank; only cells in view are painted.
 //! - The matrix is rebuilt only when the tags, the codebook tree or the corpus change (a hash of
@@ -411,19 +412,29 @@ impl MatrixView {
                         clicked_cell = Some((r, c));
                     }
                 }
-                // Row names: swatch and name, indented by depth.
+                // Row names: swatch and name, indented by depth; they stay at the left edge of
+                // the view when the cells scroll sideways (on a background hiding the cells).
+                let left = view.min.x.max(top_left.x);
+                if left > top_left.x {
+                    painter.rect_filled(
+                        Rect::from_min_max(
+                            Pos2::new(left, view.min.y.max(origin.y)),
+                            Pos2::new(left + ROW_AXIS, view.max.y),
+                        ),
+                        0.0,
+                        ui.visuals().panel_fill,
+                    );
+                }
                 for r in first_row..last_row {
                     let y = origin.y + r as f32 * CELL_H;
                     let depth = m.depths.get(r).copied().unwrap_or(0) as f32;
-                    let row_rect = Rect::from_min_size(
-                        Pos2::new(top_left.x, y),
-                        egui::vec2(ROW_AXIS - 4.0, CELL_H),
-                    );
+                    let row_rect =
+                        Rect::from_min_size(Pos2::new(left, y), egui::vec2(ROW_AXIS - 4.0, CELL_H));
                     let theme_id = m.themes.get(r).map_or("", String::as_str);
                     let color = project.codebook.theme(theme_id).map_or(Color32::GRAY, |t| {
                         Color32::from_rgb(t.color[0], t.color[1], t.color[2])
                     });
-                    let x = top_left.x + 4.0 + depth * 12.0;
+                    let x = left + 4.0 + depth * 12.0;
                     painter.rect_filled(
                         Rect::from_min_size(Pos2::new(x, y + 4.0), egui::vec2(10.0, 10.0)),
                         2.0,
