@@ -389,6 +389,14 @@ fn open_compare_a_b_view_targets_starts_on_targets_with_both_plans() {
     assert_eq!(app.settings().compared_plans.len(), 2);
     assert!(app.notices().is_empty(), "{:?}", app.notices());
     harness.get_by_label("方案对照 (2)");
+    // Both plans are columns; a growth rate is marked as one, not shown as a level.
+    assert!(
+        harness
+            .query_all_by_label_contains("天津市中北镇 · ")
+            .count()
+            > 1
+    );
+    harness.get_by_label_contains("天津市东丽区 · 城乡居民人均收入：增速");
 }
 
 #[test]
