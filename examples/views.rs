@@ -56,7 +56,7 @@ fn main() -> eframe::Result {
                     "families" | "family" => families.show(ui, &corpus, &analysis, lang),
                     "overview" => overview.show(ui, &corpus, &analysis, lang),
                     "targets" => targets.show(ui, &corpus, &[], lang),
-                    _ => search.show(ui, &corpus, lang),
+                    _ => search.show(ui, &corpus, &[], lang),
                 };
                 if let Some(c) = command {
                     println!("{c:?}");

@@ -57,26 +57,17 @@ fn main() -> std::process::ExitCode {
         Some(Command::DebugSaveLoop { project, tags }) => {
             duizhao::cli::code::debug_save_loop(&project, tags).map(Some)
         }
-        Some(Command::Open {
-            paths,
-            compare,
-            view,
-            dark,
-            light,
-            english,
-        }) => {
-            let start = duizhao::cli::StartOptions {
-                compare,
-                view,
-                dark: if dark {
-                    Some(true)
-                } else if light {
-                    Some(false)
-                } else {
-                    None
-                },
-                english,
+        Some(open @ Command::Open { .. }) => {
+            let Some((paths, start)) = duizhao::cli::StartOptions::from_command(open) else {
+                return std::process::ExitCode::FAILURE;
             };
+            if let Some(missing) = paths.iter().find(|p| !p.exists()) {
+                eprintln!(
+                    "error: open: {}: no such file or folder (plan names go after --compare)",
+                    missing.display()
+                );
+                return std::process::ExitCode::FAILURE;
+            }
             run_gui(paths, start).map(|()| None)
         }
         None => run_gui(Vec::new(), Default::default()).map(|()| None),

@@ -257,3 +257,48 @@ fn measures_targets_and_terms_commands_answer() {
     assert!(!ok);
     assert!(err.contains("不存在的地方"));
 }
+
+#[test]
+fn open_help_lists_every_view_and_an_unknown_view_is_named() {
+    let (ok, out, _) = duizhao(&["open", "--help"]);
+    assert!(ok);
+    for view in [
+        "plan", "compare", "families", "overview", "targets", "themes", "matrix",
+    ] {
+        assert!(out.contains(view), "--help lists {view}: {out}");
+    }
+    let (ok, _, err) = duizhao(&["open", "--view", "bogus"]);
+    assert!(!ok);
+    assert!(err.contains("bogus") && err.contains("matrix"), "{err}");
+}
+
+#[test]
+fn open_with_a_missing_path_names_it_before_any_window_opens() {
+    let (ok, _, err) = duizhao(&["open", "/nonexistent/duizhao-plans"]);
+    assert!(!ok);
+    assert!(err.contains("/nonexistent/duizhao-plans"), "{err}");
+    assert!(err.contains("no such file or folder"), "{err}");
+}
+
+#[test]
+fn open_compare_takes_several_names_and_paths_after_them_stay_paths() {
+    use clap::Parser;
+    let cli = duizhao::cli::Cli::try_parse_from([
+        "duizhao",
+        "open",
+        "--compare",
+        "淄博市",
+        "西咸新区",
+        "seeds/02_zibo_urban_rural_integration_action_plan_2020-2025.txt",
+    ])
+    .unwrap();
+    let (paths, start) = duizhao::cli::StartOptions::from_command(cli.command.unwrap()).unwrap();
+    assert_eq!(start.compare, ["淄博市", "西咸新区"]);
+    // Tests run in the crate folder, where the seed exists: it is a path, not a plan name.
+    assert_eq!(
+        paths,
+        [std::path::PathBuf::from(
+            "seeds/02_zibo_urban_rural_integration_action_plan_2020-2025.txt"
+        )]
+    );
+}

@@ -256,7 +256,12 @@ fn import_errors_are_listed_without_blocking() {
     let corpus = harness.state().corpus().expect("loaded");
     assert_eq!(corpus.plans.len(), 63);
     assert_eq!(corpus.errors.len(), 1);
-    let error = corpus.errors[0].clone();
+    // Shown in the UI language, the file named.
+    let error = duizhao::ui::messages::localize(&corpus.errors[0], Language::Chinese);
+    assert!(
+        error.contains("duizhao-missing-plan.txt：无法读取文件"),
+        "{error}"
+    );
     // A window lists the problem until dismissed (Esc or its button); nothing blocks.
     harness.get_by_label(&error);
     harness.key_press(egui::Key::Escape);
@@ -787,7 +792,9 @@ fn a_bad_file_added_later_shows_its_error_and_the_plans_stay() {
     // A closable window lists it; the library still works behind it.
     assert_eq!(harness.state().notices().len(), 1);
     assert!(harness.query_all_by_label("1 个文件未能导入").count() >= 1);
-    harness.get_by_label(&corpus.errors[0].clone());
+    let shown = duizhao::ui::messages::localize(&corpus.errors[0], Language::Chinese);
+    assert!(shown.contains("不是可读的文本文件"), "{shown}");
+    harness.get_by_label(&shown);
     harness.get_by_role_and_label(Role::ListItem, "淄博市");
     harness
         .get_by_role_and_label(Role::Button, "知道了")

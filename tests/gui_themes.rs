@@ -167,7 +167,7 @@ fn accepting_all_zhaijidi_proposals_tags_each_and_the_matrix_lists_zibo_segments
             move |ui, state: &mut (MatrixView, Option<UiCommand>)| {
                 if let Some(c) = state
                     .0
-                    .show(ui, &project, &matrix_corpus, Language::Chinese)
+                    .show(ui, &project, &matrix_corpus, &[], Language::Chinese)
                 {
                     state.1 = Some(c);
                 }
@@ -287,4 +287,95 @@ fn in_english_the_tree_shows_english_names() {
             t.name_en
         );
     }
+}
+
+#[test]
+fn a_traditional_proposal_has_its_matched_words_highlighted() {
+    let mut harness = themes_harness(Project::new(urban_rural()));
+    harness.run();
+    harness.get_by_label("城乡人口迁徙与户籍制度").click();
+    harness.run();
+    // Reject proposals from the top until one of 淄博市 (the Traditional seed) is drawn.
+    let mut zibo = None;
+    for _ in 0..200 {
+        zibo = harness
+            .state()
+            .panel
+            .drawn_marks()
+            .iter()
+            .find(|(plan, _)| plan == "淄博市")
+            .cloned();
+        if zibo.is_some() {
+            break;
+        }
+        harness.query_all_by_label("拒绝").next().unwrap().click();
+        harness.run();
+    }
+    let (_, marks) = zibo.expect("a 淄博市 proposal is listed");
+    assert!(!marks.is_empty(), "its matched words are marked");
+    let terms = [
+        "户籍",
+        "落户",
+        "人口迁徙",
+        "居住证",
+        "人口流动",
+        "人口双向流动",
+    ];
+    for m in &marks {
+        let simplified = duizhao::normalize::normalize_str(m);
+        assert!(
+            terms.iter().any(|t| simplified.contains(t)),
+            "{m} is one of the rule's words"
+        );
+    }
+    assert!(
+        marks
+            .iter()
+            .any(|m| duizhao::normalize::normalize_str(m) != *m),
+        "marked as written, in Traditional: {marks:?}"
+    );
+}
+
+#[test]
+fn the_matrix_shows_the_compared_plans_and_all_plans_on_request() {
+    let corpus = setup().0.clone();
+    let mut harness = zhaijidi_selected();
+    harness.get_by_label("全部接受").click();
+    harness.run();
+    let project = harness.state().project.clone();
+    let tagged: std::collections::BTreeSet<String> =
+        project.tags.iter().map(|t| t.plan_id.clone()).collect();
+    assert!(
+        tagged.len() > 2,
+        "宅基地 is tagged in {} plans",
+        tagged.len()
+    );
+    let zibo = corpus.plans.iter().find(|p| p.name == "淄博市").unwrap();
+    let compared = vec![zibo.plan_id.clone()];
+    let matrix_corpus = corpus.clone();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 1000.0))
+        .with_context_setup(theme::install_bundled_fonts)
+        .build_ui_state(
+            move |ui, view: &mut MatrixView| {
+                view.show(ui, &project, &matrix_corpus, &compared, Language::Chinese);
+            },
+            MatrixView::new(),
+        );
+    harness.run();
+    let cells = |h: &Harness<'_, MatrixView>| {
+        h.query_all(
+            egui_kittest::kittest::by()
+                .role(Role::Cell)
+                .label_contains(&format!("{ZHAIJIDI} × ")),
+        )
+        .count()
+    };
+    assert_eq!(cells(&harness), 1, "only the compared plan's column");
+    harness.get_by_label_contains(&format!("{ZHAIJIDI} × 淄博市"));
+    harness
+        .get_by_role_and_label(Role::RadioButton, "全部 63 个方案")
+        .click();
+    harness.run();
+    assert!(cells(&harness) > 1, "every tagged plan's cell");
 }

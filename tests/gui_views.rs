@@ -73,7 +73,7 @@ fn typing_a_query_lists_hits_and_a_click_focuses_the_measure() {
     let mut harness = harness(
         SearchPanel::new(),
         egui::vec2(900.0, 1400.0),
-        move |panel, ui| panel.show(ui, &corpus, Language::Chinese),
+        move |panel, ui| panel.show(ui, &corpus, &[], Language::Chinese),
     );
     harness.run();
     harness.get_by_label("输入词语开始搜索");
@@ -121,7 +121,7 @@ fn enter_in_the_search_box_goes_to_the_first_hit() {
     let mut harness = harness(
         SearchPanel::new(),
         egui::vec2(900.0, 1400.0),
-        move |panel, ui| panel.show(ui, &corpus, Language::Chinese),
+        move |panel, ui| panel.show(ui, &corpus, &[], Language::Chinese),
     );
     harness.run();
     harness.get_by_role(Role::TextInput).type_text("宅基地");
@@ -140,7 +140,7 @@ fn a_traditional_query_lists_the_simplified_plans_in_english_too() {
     let mut harness = harness(
         SearchPanel::new(),
         egui::vec2(900.0, 1400.0),
-        move |panel, ui| panel.show(ui, &corpus, Language::English),
+        move |panel, ui| panel.show(ui, &corpus, &[], Language::English),
     );
     harness.run();
     harness.get_by_role(Role::TextInput).type_text("戶籍");
@@ -401,4 +401,52 @@ fn an_overview_of_500_plans_draws_a_frame_quickly() {
         times[10]
     );
     assert!(times[10] < std::time::Duration::from_millis(100));
+}
+
+#[test]
+fn find_narrows_to_the_compared_plans_with_its_scope_switch() {
+    let corpus = setup().0.clone();
+    let zibo = corpus
+        .plans
+        .iter()
+        .position(|p| p.name == "淄博市")
+        .unwrap();
+    let xixian = corpus
+        .plans
+        .iter()
+        .position(|p| p.name == "西咸新区")
+        .unwrap();
+    let compared = vec![zibo, xixian];
+    let mut panel = SearchPanel::new();
+    panel.query = "落户".into();
+    let mut harness = harness(panel, egui::vec2(900.0, 1400.0), move |panel, ui| {
+        panel.show(ui, &corpus, &compared, Language::Chinese)
+    });
+    harness.run();
+    let all = harness.state().panel.result().hits_by_plan.len();
+    assert!(all > 2, "落户 occurs in {all} plans");
+    harness
+        .get_by_role_and_label(Role::RadioButton, "对照中的 2 个方案")
+        .click();
+    harness.run();
+    let narrowed: Vec<usize> = harness
+        .state()
+        .panel
+        .result()
+        .hits_by_plan
+        .iter()
+        .map(|p| p.plan_index)
+        .collect();
+    assert!(!narrowed.is_empty());
+    assert!(
+        narrowed.iter().all(|k| *k == zibo || *k == xixian),
+        "{narrowed:?}"
+    );
+    // Traditional 落戶 in 淄博市 is found too.
+    assert!(narrowed.contains(&zibo));
+    harness
+        .get_by_role_and_label(Role::RadioButton, "全部方案")
+        .click();
+    harness.run();
+    assert_eq!(harness.state().panel.result().hits_by_plan.len(), all);
 }

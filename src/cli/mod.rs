@@ -155,12 +155,13 @@ pub enum Command {
     Open {
         /// Files or folders (default: the bundled seeds).
         paths: Vec<PathBuf>,
-        /// Start comparing these plans (name or id; repeat the option).
-        #[arg(long = "compare")]
+        /// Start comparing these plans (names or ids: `--compare A B C`, or repeat the
+        /// option). Put files and folders before it, or after `--`.
+        #[arg(long = "compare", num_args = 1.., value_name = "PLAN")]
         compare: Vec<String>,
-        /// Start on this view: plan, compare, families, overview or targets.
-        #[arg(long)]
-        view: Option<String>,
+        /// Start on this view (default: compare with --compare, else the one last used).
+        #[arg(long, value_enum)]
+        view: Option<ViewArg>,
         /// Dark theme.
         #[arg(long, conflicts_with = "light")]
         dark: bool,
@@ -173,6 +174,25 @@ pub enum Command {
     },
 }
 
+/// The views `duizhao open --view` can start on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ViewArg {
+    /// One plan's outline and measures.
+    Plan,
+    /// The compared plans side by side.
+    Compare,
+    /// Measure families, most widely adopted first.
+    Families,
+    /// The plan × plan heatmap of shared measures.
+    Overview,
+    /// Quantitative targets: indicator × plan.
+    Targets,
+    /// The codebook, its rules and their proposals.
+    Themes,
+    /// The theme × plan matrix of coded segments.
+    Matrix,
+}
+
 /// How the app should start, from `duizhao open`'s options; each set option overrides the
 /// remembered setting.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -180,11 +200,73 @@ pub struct StartOptions {
     /// Plans to compare (names or ids, resolved once the corpus is loaded).
     pub compare: Vec<String>,
     /// The view to start on.
-    pub view: Option<String>,
+    pub view: Option<ViewArg>,
     /// `Some(true)`: dark theme; `Some(false)`: light.
     pub dark: Option<bool>,
     /// English interface.
     pub english: bool,
+}
+
+/// `duizhao open`'s paths and `--compare` names: `--compare` takes every value after it, so
+/// `open --compare A B plans/` would read the folder as a plan name; a value that names an
+/// existing file or folder (it has a path separator or a plan file's extension) is taken as a
+/// path instead.
+pub fn split_open_args(
+    mut paths: Vec<PathBuf>,
+    compare: Vec<String>,
+) -> (Vec<PathBuf>, Vec<String>) {
+    let mut names = Vec::new();
+    for value in compare {
+        let path = PathBuf::from(&value);
+        let looks_like_path = value.contains('/')
+            || value.contains(std::path::MAIN_SEPARATOR)
+            || path.extension().is_some_and(|e| {
+                crate::formats::SUPPORTED_EXTENSIONS
+                    .iter()
+                    .any(|x| e.eq_ignore_ascii_case(x))
+            });
+        if looks_like_path && path.exists() {
+            paths.push(path);
+        } else {
+            names.push(value);
+        }
+    }
+    (paths, names)
+}
+
+impl StartOptions {
+    /// The start options of a parsed `duizhao open` (None for another subcommand), with its
+    /// files and folders.
+    pub fn from_command(command: Command) -> Option<(Vec<PathBuf>, StartOptions)> {
+        let Command::Open {
+            paths,
+            compare,
+            view,
+            dark,
+            light,
+            english,
+        } = command
+        else {
+            return None;
+        };
+        let (paths, compare) = split_open_args(paths, compare);
+        let dark = if dark {
+            Some(true)
+        } else if light {
+            Some(false)
+        } else {
+            None
+        };
+        Some((
+            paths,
+            StartOptions {
+                compare,
+                view,
+                dark,
+                english,
+            },
+        ))
+    }
 }
 
 /// Load a corpus and report unreadable files on stderr (once each).

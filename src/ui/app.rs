@@ -5,12 +5,13 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-use crate::corpus::{Corpus, default_seed_dir, load_paths};
+use crate::corpus::{Corpus, default_seed_dir, load_paths_with_progress};
 use crate::matching::Analysis;
 use crate::plan::Plan;
 
@@ -18,8 +19,12 @@ use super::compare_view::CompareView;
 use super::doc_view::DocView;
 use super::export_dialog::{ExportDialog, ExportRequest};
 use super::families_view::FamiliesView;
+use super::file_dialog::{
+    PathDialog, PickMode, PickOutcome, home_dir, native_backend_likely, remember_dir,
+};
 use super::library_panel::Library;
 use super::matrix_view::MatrixView;
+use super::messages::localize;
 use super::overview::OverviewView;
 use super::project_state::{ProjectState, remember_recent};
 use super::search_panel::SearchPanel;
@@ -41,6 +46,14 @@ pub enum Language {
 impl Language {
     /// The string for this language.
     pub fn pick(self, zh: &'static str, en: &'static str) -> &'static str {
+        match self {
+            Language::Chinese => zh,
+            Language::English => en,
+        }
+    }
+
+    /// The string for this language, of any lifetime.
+    pub fn pick_str<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
         match self {
             Language::Chinese => zh,
             Language::English => en,
@@ -100,6 +113,12 @@ pub struct Settings {
     pub recent_projects: Vec<PathBuf>,
     /// The project open when the app was last closed.
     pub last_project: Option<PathBuf>,
+    /// Always use the app's own file dialog, never the desktop's.
+    pub builtin_file_dialog: bool,
+    /// Folders recently used in a file dialog, newest first.
+    pub recent_dirs: Vec<PathBuf>,
+    /// The library panel is hidden (Ctrl+B, or its button in the title bar).
+    pub library_hidden: bool,
 }
 
 impl Default for Settings {
@@ -119,6 +138,9 @@ impl Default for Settings {
             group_by_province: false,
             recent_projects: Vec::new(),
             last_project: None,
+            builtin_file_dialog: false,
+            recent_dirs: Vec::new(),
+            library_hidden: false,
         }
     }
 }
@@ -132,16 +154,31 @@ impl Settings {
         if start.english {
             self.language = Language::English;
         }
-        if let Some(view) = start.view.as_deref().and_then(View::parse) {
-            self.view = view;
-        }
         if !start.compare.is_empty() {
             self.view = View::Compare;
+        }
+        // An explicit --view wins over the Compare that --compare implies.
+        if let Some(view) = start.view {
+            self.view = View::from_arg(view);
         }
     }
 }
 
 impl View {
+    /// The view `duizhao open --view` names.
+    pub fn from_arg(view: crate::cli::ViewArg) -> View {
+        use crate::cli::ViewArg;
+        match view {
+            ViewArg::Plan => View::Plan,
+            ViewArg::Compare => View::Compare,
+            ViewArg::Families => View::Families,
+            ViewArg::Overview => View::Overview,
+            ViewArg::Targets => View::Targets,
+            ViewArg::Themes => View::Themes,
+            ViewArg::Matrix => View::Matrix,
+        }
+    }
+
     /// The view named `name` (`plan`, `compare`, …), as `duizhao open --view` takes it.
     pub fn parse(name: &str) -> Option<View> {
         match name {
@@ -215,6 +252,32 @@ enum Dialog {
     ExportCodebook,
 }
 
+/// Where quitting stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuitState {
+    /// Not quitting.
+    Running,
+    /// The window was asked to close with unsaved changes: asking save / discard / cancel.
+    Asking,
+    /// Save as… was chosen in the quit prompt: close once the project is saved.
+    SavingToQuit,
+    /// Closing (saved, or the changes discarded).
+    Closing,
+}
+
+/// How far the loader thread is (shared with it).
+#[derive(Debug, Default)]
+pub struct LoadProgress {
+    /// Files read.
+    pub done: AtomicUsize,
+    /// Files to read (0 until the folders are listed).
+    pub total: AtomicUsize,
+    /// The user cancelled: the thread's results are dropped.
+    pub cancelled: AtomicBool,
+    /// The file last read.
+    pub current: std::sync::Mutex<String>,
+}
+
 /// What the loader thread sends: the corpus first, then its analysis.
 enum Loaded {
     /// The plans are read.
@@ -257,6 +320,10 @@ pub struct DuizhaoApp {
     analysis_state: AnalysisState,
     analysis: Option<Arc<Analysis>>,
     rx: Option<Receiver<Loaded>>,
+    /// Files read / files to read by the loader thread, and the file being read.
+    progress: Arc<LoadProgress>,
+    /// The paths loaded before the current load (a cancelled load goes back to them).
+    previous_paths: Option<Vec<PathBuf>>,
     library: Library,
     doc: DocView,
     compare: CompareView,
@@ -268,8 +335,16 @@ pub struct DuizhaoApp {
     search_open: bool,
     /// Whether the style (theme, text sizes) has been applied for the current settings.
     styled_for: Option<bool>,
-    /// Paths picked in a file dialog, sent by its thread, and what they are for.
-    picked: Option<(Dialog, Receiver<Vec<PathBuf>>)>,
+    /// Paths picked in a native file dialog, sent by its thread, what they are for, and when
+    /// the dialog was asked for.
+    picked: Option<(Dialog, Receiver<Vec<PathBuf>>, Instant)>,
+    /// The app's own file dialog and what it is for (when the desktop has none, or by setting).
+    path_dialog: PathDialog,
+    path_dialog_kind: Option<Dialog>,
+    /// Whether a native file dialog can be tried (probed at start; tests turn it off).
+    native_dialogs: bool,
+    /// Asking whether to save before quitting, or quitting is decided.
+    quit: QuitState,
     /// The project: codebook, tags, where it is saved.
     proj: ProjectState,
     /// The export dialog (Ctrl+E).
@@ -305,6 +380,8 @@ impl DuizhaoApp {
             },
             analysis: None,
             rx: None,
+            progress: Arc::new(LoadProgress::default()),
+            previous_paths: None,
             library: Library::default(),
             doc: DocView::default(),
             compare: CompareView::default(),
@@ -315,6 +392,10 @@ impl DuizhaoApp {
             search_open: false,
             styled_for: None,
             picked: None,
+            path_dialog: PathDialog::default(),
+            path_dialog_kind: None,
+            native_dialogs: native_backend_likely(),
+            quit: QuitState::Running,
             proj: ProjectState::default(),
             export: ExportDialog::default(),
             themes: ThemesPanel::new(),
@@ -338,6 +419,9 @@ impl DuizhaoApp {
         if self.paths.is_empty() {
             // The bundled seeds were loaded implicitly: keep them.
             self.paths.push(default_seed_dir());
+        }
+        if self.corpus.is_some() {
+            self.previous_paths = Some(self.paths.clone());
         }
         for p in paths {
             if !self.paths.contains(&p) {
@@ -370,28 +454,53 @@ impl DuizhaoApp {
         self.commands.push(command);
     }
 
-    /// Open a native file dialog on its own thread (it must not block the UI thread); the
-    /// picked paths arrive in [`Self::poll_picked`].
+    /// Whether the app tries the desktop's file dialog (false: always its own; tests use this
+    /// to act as a desktop without a dialog backend).
+    pub fn set_native_dialogs(&mut self, on: bool) {
+        self.native_dialogs = on;
+    }
+
+    /// The app's own file dialog (to drive it in tests).
+    pub fn path_dialog_mut(&mut self) -> &mut PathDialog {
+        &mut self.path_dialog
+    }
+
+    /// Whether the app's own file dialog is showing.
+    pub fn path_dialog_open(&self) -> bool {
+        self.path_dialog.is_open()
+    }
+
+    /// Ask for a path: the desktop's dialog on its own thread (it must not block the UI thread;
+    /// the picked paths arrive in [`Self::poll_picked`]), or the app's own dialog when the
+    /// desktop has none or the user prefers it.
     fn open_dialog(&mut self, ctx: &egui::Context, kind: Dialog) {
-        if self.picked.is_some() {
+        if self.picked.is_some() || self.path_dialog.is_open() {
+            return;
+        }
+        if self.settings.builtin_file_dialog {
+            self.open_builtin_dialog(kind, None);
+            return;
+        }
+        if !self.native_dialogs {
+            self.open_builtin_dialog(
+                kind,
+                Some((
+                    "没有可用的系统文件对话框（需要 xdg-desktop-portal 或 zenity），请在此选择路径。",
+                    "No desktop file dialog is available (it needs xdg-desktop-portal or zenity): choose the path here.",
+                )),
+            );
             return;
         }
         let (tx, rx) = mpsc::channel();
         let repaint = ctx.clone();
-        let start_dir = self
-            .proj
-            .path
-            .as_deref()
-            .and_then(|p| p.parent())
-            .map(|p| p.to_path_buf());
+        let start_dir = self.start_dir();
         let suggested = self.export_name.clone();
         let spawned = std::thread::Builder::new()
             .name("duizhao-dialog".into())
             .spawn(move || {
-                let mut dialog = rfd::FileDialog::new().set_title("对照 duizhao");
-                if let Some(dir) = start_dir {
-                    dialog = dialog.set_directory(dir);
-                }
+                let mut dialog = rfd::FileDialog::new()
+                    .set_title("对照 duizhao")
+                    .set_directory(start_dir);
                 let picked = match kind {
                     Dialog::AddFolder => dialog.pick_folder().map(|p| vec![p]),
                     Dialog::AddFiles => dialog
@@ -406,10 +515,10 @@ impl DuizhaoApp {
                         .set_file_name("project.duizhao.ron")
                         .save_file()
                         .map(|p| vec![p]),
-                    Dialog::ExportTo => dialog
-                        .set_file_name(&suggested)
-                        .save_file()
-                        .map(|p| vec![p]),
+                    Dialog::ExportTo => {
+                        dialog = dialog.set_file_name(&suggested);
+                        dialog.save_file().map(|p| vec![p])
+                    }
                     Dialog::ImportCodebook(_) => dialog
                         .add_filter("编码本 codebook", &["ron"])
                         .pick_file()
@@ -424,63 +533,339 @@ impl DuizhaoApp {
                 repaint.request_repaint();
             });
         match spawned {
-            Ok(_) => self.picked = Some((kind, rx)),
-            Err(e) => self
-                .notices
-                .push(format!("cannot open the file dialog: {e}")),
+            Ok(_) => self.picked = Some((kind, rx, Instant::now())),
+            Err(_) => self.open_builtin_dialog(
+                kind,
+                Some((
+                    "系统文件对话框无法打开，请在此选择路径。",
+                    "The desktop file dialog could not open: choose the path here.",
+                )),
+            ),
         }
     }
 
-    /// Take the paths picked in the dialog, if it has closed.
+    /// The folder a file dialog starts in: the project's, the last one used, the home folder.
+    fn start_dir(&self) -> PathBuf {
+        self.proj
+            .path
+            .as_deref()
+            .and_then(|p| p.parent())
+            .filter(|p| p.is_dir())
+            .map(|p| p.to_path_buf())
+            .or_else(|| {
+                self.settings
+                    .recent_dirs
+                    .iter()
+                    .find(|d| d.is_dir())
+                    .cloned()
+            })
+            .or_else(home_dir)
+            .or_else(|| std::env::current_dir().ok())
+            .unwrap_or_else(|| PathBuf::from("/"))
+    }
+
+    /// Open the app's own file dialog for `kind`, with a note saying why (if it is a fallback).
+    fn open_builtin_dialog(&mut self, kind: Dialog, note: Option<(&str, &str)>) {
+        let (mode, title, extensions, name, caller_confirms): (
+            PickMode,
+            (&str, &str),
+            &[&str],
+            String,
+            bool,
+        ) = match kind {
+            Dialog::AddFiles => (
+                PickMode::OpenFiles,
+                ("添加方案文件", "Add plan files"),
+                crate::formats::SUPPORTED_EXTENSIONS,
+                String::new(),
+                false,
+            ),
+            Dialog::AddFolder => (
+                PickMode::OpenFolder,
+                ("添加文件夹", "Add a folder"),
+                &[],
+                String::new(),
+                false,
+            ),
+            Dialog::OpenProject => (
+                PickMode::OpenFile,
+                ("打开项目", "Open project"),
+                &["ron"],
+                String::new(),
+                false,
+            ),
+            Dialog::SaveProjectAs => (
+                PickMode::Save,
+                ("项目另存为", "Save project as"),
+                &["ron"],
+                self.proj
+                    .path
+                    .as_deref()
+                    .and_then(|p| p.file_name())
+                    .map_or_else(
+                        || "project.duizhao.ron".to_owned(),
+                        |n| n.to_string_lossy().into_owned(),
+                    ),
+                false,
+            ),
+            Dialog::ExportTo => (
+                PickMode::Save,
+                ("导出到", "Export to"),
+                &[],
+                self.export_name.clone(),
+                true,
+            ),
+            Dialog::ImportCodebook(_) => (
+                PickMode::OpenFile,
+                ("导入编码本", "Import a codebook"),
+                &["ron"],
+                String::new(),
+                false,
+            ),
+            Dialog::ExportCodebook => (
+                PickMode::Save,
+                ("导出编码本", "Export the codebook"),
+                &["ron"],
+                "codebook.ron".to_owned(),
+                false,
+            ),
+        };
+        let start = self.start_dir();
+        let places = self.places();
+        self.path_dialog.open(
+            mode,
+            title,
+            extensions,
+            &start,
+            &name,
+            places,
+            caller_confirms,
+            note,
+        );
+        self.path_dialog_kind = Some(kind);
+    }
+
+    /// The places the app's own file dialog offers: home, the working folder, the project's
+    /// folder, recent folders, the bundled seeds, the file system root.
+    fn places(&self) -> Vec<(String, String, PathBuf)> {
+        let mut places: Vec<(String, String, PathBuf)> = Vec::new();
+        let mut add = |zh: &str, en: &str, p: PathBuf| {
+            if p.is_dir() && !places.iter().any(|(_, _, q)| *q == p) {
+                places.push((zh.to_owned(), en.to_owned(), p));
+            }
+        };
+        if let Some(h) = home_dir() {
+            add("主目录", "Home", h);
+        }
+        if let Ok(cwd) = std::env::current_dir() {
+            add("当前目录", "Working folder", cwd);
+        }
+        if let Some(p) = self.proj.path.as_deref().and_then(|p| p.parent()) {
+            add("项目所在", "Project folder", p.to_path_buf());
+        }
+        for d in &self.settings.recent_dirs {
+            let name = d.file_name().map_or_else(
+                || d.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            add(
+                &format!("最近：{name}"),
+                &format!("Recent: {name}"),
+                d.clone(),
+            );
+        }
+        add("示例方案", "Bundled seeds", default_seed_dir());
+        add("根目录 /", "Root /", PathBuf::from("/"));
+        places
+    }
+
+    /// Take the paths picked in a native dialog, if it has closed; one that came back at once
+    /// with nothing could not open: the app's own dialog takes over.
     fn poll_picked(&mut self, ctx: &egui::Context) {
-        let Some((kind, rx)) = &self.picked else {
+        let Some((kind, rx, asked)) = &self.picked else {
             return;
         };
-        let kind = *kind;
+        let (kind, asked) = (*kind, *asked);
         match rx.try_recv() {
             Ok(paths) => {
                 self.picked = None;
-                match (kind, paths.first()) {
-                    (Dialog::AddFiles | Dialog::AddFolder, _) => self.add_paths(ctx, paths),
-                    (Dialog::OpenProject, Some(p)) => {
-                        let p = p.clone();
-                        self.open_project(ctx, &p);
-                    }
-                    (Dialog::ExportTo, Some(p)) => self.export.set_path(p.clone()),
-                    (Dialog::ImportCodebook(mode), Some(p)) => {
-                        match crate::themes::Codebook::load(p) {
-                            Ok(book) => {
-                                self.themes
-                                    .load_codebook(&mut self.proj.project, book, mode);
-                                self.proj.touch();
-                            }
-                            Err(e) => self.notices.push(e.to_string()),
-                        }
-                    }
-                    (Dialog::ExportCodebook, Some(p)) => {
-                        if let Err(e) = self.proj.project.codebook.save(p, true) {
-                            self.notices.push(e.to_string());
-                        }
-                    }
-                    (Dialog::SaveProjectAs, Some(p)) => {
-                        let mut p = p.clone();
-                        if !p
-                            .to_string_lossy()
-                            .ends_with(crate::project::PROJECT_EXTENSION)
-                        {
-                            let name = p
-                                .file_name()
-                                .map(|n| n.to_string_lossy().trim_end_matches(".ron").to_owned())
-                                .unwrap_or_else(|| "project".into());
-                            p.set_file_name(format!("{name}{}", crate::project::PROJECT_EXTENSION));
-                        }
-                        self.save_project_to(&p);
-                    }
-                    _ => {}
+                if paths.is_empty() && asked.elapsed() < Duration::from_millis(700) {
+                    self.open_builtin_dialog(
+                        kind,
+                        Some((
+                            "系统文件对话框无法打开（没有 xdg-desktop-portal 或 zenity？），请在此选择路径。",
+                            "The desktop file dialog could not open (no xdg-desktop-portal or zenity?): choose the path here.",
+                        )),
+                    );
+                    return;
                 }
+                self.handle_picked(ctx, kind, paths);
             }
             Err(TryRecvError::Empty) => {}
             Err(TryRecvError::Disconnected) => self.picked = None,
+        }
+    }
+
+    /// Do what a file dialog was opened for with the paths picked (none: cancelled).
+    fn handle_picked(&mut self, ctx: &egui::Context, kind: Dialog, paths: Vec<PathBuf>) {
+        if let Some(dir) = paths.first().and_then(|p| {
+            if p.is_dir() {
+                Some(p.as_path())
+            } else {
+                p.parent()
+            }
+        }) {
+            remember_dir(&mut self.settings.recent_dirs, dir);
+        }
+        if paths.is_empty() && self.quit == QuitState::SavingToQuit {
+            // Save as was cancelled: back to the question.
+            self.quit = QuitState::Asking;
+        }
+        match (kind, paths.first()) {
+            (Dialog::AddFiles | Dialog::AddFolder, _) => self.add_paths(ctx, paths),
+            (Dialog::OpenProject, Some(p)) => {
+                let p = p.clone();
+                self.open_project(ctx, &p);
+            }
+            (Dialog::ExportTo, Some(p)) => self.export.set_path(p.clone()),
+            (Dialog::ImportCodebook(mode), Some(p)) => match crate::themes::Codebook::load(p) {
+                Ok(book) => {
+                    self.themes
+                        .load_codebook(&mut self.proj.project, book, mode);
+                    self.proj.touch();
+                }
+                Err(e) => self.notices.push(e.to_string()),
+            },
+            (Dialog::ExportCodebook, Some(p)) => {
+                if let Err(e) = self.proj.project.codebook.save(p, true) {
+                    self.notices.push(e.to_string());
+                }
+            }
+            (Dialog::SaveProjectAs, Some(p)) => {
+                let mut p = p.clone();
+                if !p
+                    .to_string_lossy()
+                    .ends_with(crate::project::PROJECT_EXTENSION)
+                {
+                    let name = p
+                        .file_name()
+                        .map(|n| n.to_string_lossy().trim_end_matches(".ron").to_owned())
+                        .unwrap_or_else(|| "project".into());
+                    p.set_file_name(format!("{name}{}", crate::project::PROJECT_EXTENSION));
+                }
+                self.save_project_to(&p);
+                if self.quit == QuitState::SavingToQuit {
+                    self.quit = if self.proj.dirty {
+                        QuitState::Asking
+                    } else {
+                        ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                        QuitState::Closing
+                    };
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Where quitting stands (the quit prompt).
+    pub fn quit_state(&self) -> QuitState {
+        self.quit
+    }
+
+    /// Close requested: with unsaved changes, cancel the close and ask save / discard / cancel.
+    fn check_close(&mut self, ctx: &egui::Context) {
+        if !ctx.input(|i| i.viewport().close_requested()) {
+            return;
+        }
+        if self.quit == QuitState::Closing || !self.proj.dirty {
+            self.quit = QuitState::Closing;
+            return;
+        }
+        ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+        if self.quit == QuitState::Running {
+            self.quit = QuitState::Asking;
+        }
+    }
+
+    /// The quit prompt: save, discard or cancel.
+    fn quit_window(&mut self, ctx: &egui::Context) {
+        if self.quit != QuitState::Asking {
+            return;
+        }
+        let lang = self.settings.language;
+        let mut choice = None;
+        egui::Modal::new(egui::Id::unique("duizhao_quit_prompt")).show(ctx, |ui| {
+            ui.set_max_width(440.0);
+            ui.heading(lang.pick("保存修改吗？", "Save your changes?"));
+            let name = self
+                .proj
+                .path
+                .as_deref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| lang.pick("未保存的项目", "the unsaved project").to_owned());
+            ui.label(match lang {
+                Language::Chinese => format!("{name} 有未保存的编码工作。退出前保存吗？"),
+                Language::English => {
+                    format!("{name} has unsaved coding work. Save it before quitting?")
+                }
+            });
+            ui.add_space(6.0);
+            ui.horizontal(|ui| {
+                let save = if self.proj.path.is_some() {
+                    lang.pick("保存并退出", "Save and quit")
+                } else {
+                    lang.pick("另存为…并退出", "Save as… and quit")
+                };
+                if ui.button(save).clicked() {
+                    choice = Some(0);
+                }
+                if ui
+                    .button(lang.pick("不保存，退出", "Discard and quit"))
+                    .clicked()
+                {
+                    choice = Some(1);
+                }
+                if ui.button(lang.pick("取消", "Cancel")).clicked() {
+                    choice = Some(2);
+                }
+            });
+        });
+        if choice.is_none() && ctx.input(|i| i.key_pressed(egui::Key::Escape)) {
+            choice = Some(2);
+        }
+        match choice {
+            Some(0) => match self.proj.path.clone() {
+                Some(p) => {
+                    self.save_project_to(&p);
+                    if !self.proj.dirty {
+                        self.quit = QuitState::Closing;
+                        ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                    }
+                }
+                None => {
+                    self.quit = QuitState::SavingToQuit;
+                    self.open_dialog(ctx, Dialog::SaveProjectAs);
+                }
+            },
+            Some(1) => {
+                // Discarded on purpose: no recovery file to offer next time.
+                self.proj.dirty = false;
+                let _ = crate::project::discard_recovery(self.proj.path.as_deref());
+                self.quit = QuitState::Closing;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+            Some(2) => self.quit = QuitState::Running,
+            _ => {}
+        }
+    }
+
+    /// Ask to quit, as the window's close button does (File ▸ Quit, Ctrl+Q).
+    fn request_quit(&mut self, ctx: &egui::Context) {
+        if self.proj.dirty {
+            self.quit = QuitState::Asking;
+        } else {
+            self.quit = QuitState::Closing;
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
     }
 
@@ -709,11 +1094,27 @@ impl DuizhaoApp {
         let (tx, rx) = mpsc::channel();
         let paths = self.paths.clone();
         let repaint = ctx.clone();
+        let progress = Arc::new(LoadProgress::default());
+        self.progress = Arc::clone(&progress);
         let spawned = std::thread::Builder::new()
             .name("duizhao-load".into())
             .spawn(move || {
                 let started = Instant::now();
-                let corpus = Arc::new(load_paths(&paths));
+                let report = |done: usize, total: usize, file: &std::path::Path| {
+                    progress.done.store(done, Ordering::Relaxed);
+                    progress.total.store(total, Ordering::Relaxed);
+                    if let Ok(mut current) = progress.current.lock() {
+                        *current = file
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default();
+                    }
+                    repaint.request_repaint();
+                };
+                let corpus = Arc::new(load_paths_with_progress(&paths, &report));
+                if progress.cancelled.load(Ordering::Relaxed) {
+                    return;
+                }
                 // The receiver is gone only if the app was closed meanwhile.
                 let sent = tx.send(Loaded::Corpus {
                     corpus: Arc::clone(&corpus),
@@ -725,6 +1126,9 @@ impl DuizhaoApp {
                 }
                 let started = Instant::now();
                 let analysis = Arc::new(Analysis::build(&corpus.plans));
+                if progress.cancelled.load(Ordering::Relaxed) {
+                    return;
+                }
                 let _ = tx.send(Loaded::Analysis {
                     analysis,
                     took: started.elapsed(),
@@ -740,6 +1144,30 @@ impl DuizhaoApp {
             }
             Err(e) => LoadState::Failed(format!("cannot start the loader thread: {e}")),
         };
+    }
+
+    /// Cancel the load under way: its result is dropped and the plans loaded before (if any)
+    /// stay; the files just added are forgotten.
+    pub fn cancel_loading(&mut self) {
+        if !self.is_loading() {
+            return;
+        }
+        self.progress.cancelled.store(true, Ordering::Relaxed);
+        self.rx = None;
+        if let Some(previous) = self.previous_paths.take() {
+            self.paths = previous;
+        }
+        self.load = match &self.corpus {
+            Some(_) => LoadState::Ready {
+                took: Duration::ZERO,
+            },
+            None => LoadState::Failed("loading was cancelled".into()),
+        };
+        if self.corpus.is_some() && self.analysis.is_some() {
+            self.analysis_state = AnalysisState::Ready {
+                took: Duration::ZERO,
+            };
+        }
     }
 
     /// Whether the corpus is still being loaded.
@@ -894,15 +1322,20 @@ impl DuizhaoApp {
         self.poll_loader();
         self.poll_picked(ui.ctx());
         self.take_dropped(ui.ctx());
+        self.check_close(ui.ctx());
         self.keyboard(ui.ctx());
 
         egui::Panel::top("title_bar").show(ui, |ui| self.title_bar(ui));
         egui::Panel::bottom("status_bar").show(ui, |ui| self.status_bar(ui));
-        egui::Panel::left("library")
-            .resizable(true)
-            .default_size(340.0)
-            .size_range(240.0..=640.0)
-            .show(ui, |ui| self.library_panel(ui));
+        if !self.settings.library_hidden {
+            // A fixed default width and a drag handle; the content never widens the panel.
+            let max = (ui.available_width() * 0.45).max(240.0);
+            egui::Panel::left("library")
+                .resizable(true)
+                .default_size(300.0)
+                .size_range(220.0..=max.min(560.0))
+                .show(ui, |ui| self.library_panel(ui));
+        }
         if self.search_open {
             egui::Panel::right("search")
                 .resizable(true)
@@ -914,6 +1347,17 @@ impl DuizhaoApp {
         self.notices_window(ui.ctx());
         self.recovery_window(ui.ctx());
         self.export_window(ui.ctx());
+        let lang = self.settings.language;
+        if let Some(outcome) = self.path_dialog.show(ui.ctx(), lang)
+            && let Some(kind) = self.path_dialog_kind.take()
+        {
+            let paths = match outcome {
+                PickOutcome::Picked(p) => p,
+                PickOutcome::Cancelled => Vec::new(),
+            };
+            self.handle_picked(ui.ctx(), kind, paths);
+        }
+        self.quit_window(ui.ctx());
         self.run_commands(ui.ctx());
         let now = ui.input(|i| i.time);
         if let Some(e) = self.proj.autosave(now, false) {
@@ -1014,9 +1458,22 @@ impl DuizhaoApp {
         }
         let lang = self.settings.language;
         let mut open = true;
-        let title = match lang {
-            Language::Chinese => format!("{} 个文件未能导入", self.notices.len()),
-            Language::English => format!("{} files could not be imported", self.notices.len()),
+        let (import_errors, loaded_plans) = self.corpus.as_ref().map_or((0, 0), |c| {
+            (
+                self.notices.iter().filter(|n| c.errors.contains(n)).count(),
+                c.plans.len(),
+            )
+        });
+        let title = if import_errors == self.notices.len() {
+            match lang {
+                Language::Chinese => format!("{} 个文件未能导入", self.notices.len()),
+                Language::English => format!("{} files could not be imported", self.notices.len()),
+            }
+        } else {
+            match lang {
+                Language::Chinese => format!("{} 条问题", self.notices.len()),
+                Language::English => format!("{} problems", self.notices.len()),
+            }
         };
         egui::Window::new(title)
             .id(egui::Id::unique("import_notices"))
@@ -1026,14 +1483,26 @@ impl DuizhaoApp {
             .default_width(520.0)
             .anchor(egui::Align2::RIGHT_BOTTOM, egui::vec2(-16.0, -40.0))
             .show(ctx, |ui| {
-                ui.label(lang.pick("其余文件已正常载入。", "The other files were loaded."));
+                if import_errors > 0 && loaded_plans > 0 {
+                    ui.label(match lang {
+                        Language::Chinese => {
+                            format!("其余文件已正常载入（{loaded_plans} 个方案）。")
+                        }
+                        Language::English => {
+                            format!("The other files were loaded ({loaded_plans} plans).")
+                        }
+                    });
+                } else if import_errors > 0 {
+                    ui.label(lang.pick("没有载入任何方案。", "No plan was loaded."));
+                }
                 egui::ScrollArea::vertical()
                     .max_height(200.0)
                     .show(ui, |ui| {
                         for n in &self.notices {
                             ui.add(
                                 egui::Label::new(
-                                    egui::RichText::new(n).color(ui.visuals().warn_fg_color),
+                                    egui::RichText::new(localize(n, lang))
+                                        .color(ui.visuals().warn_fg_color),
                                 )
                                 .selectable(true),
                             );
@@ -1051,14 +1520,25 @@ impl DuizhaoApp {
 
     /// Up and down arrows move the selection through the listed plans (unless typing).
     fn keyboard(&mut self, ctx: &egui::Context) {
-        let (open, find, save, export) = ctx.input_mut(|i| {
+        if self.path_dialog.is_open() || self.quit == QuitState::Asking {
+            return;
+        }
+        let (open, find, save, export, library, quit) = ctx.input_mut(|i| {
             (
                 i.consume_key(egui::Modifiers::COMMAND, egui::Key::O),
                 i.consume_key(egui::Modifiers::COMMAND, egui::Key::F),
                 i.consume_key(egui::Modifiers::COMMAND, egui::Key::S),
                 i.consume_key(egui::Modifiers::COMMAND, egui::Key::E),
+                i.consume_key(egui::Modifiers::COMMAND, egui::Key::B),
+                i.consume_key(egui::Modifiers::COMMAND, egui::Key::Q),
             )
         });
+        if library {
+            self.settings.library_hidden = !self.settings.library_hidden;
+        }
+        if quit {
+            self.request_quit(ctx);
+        }
         if export {
             self.export.show_dialog();
         }
@@ -1170,67 +1650,31 @@ impl DuizhaoApp {
                 self.export.show_dialog();
                 ui.close();
             }
+            ui.separator();
+            ui.checkbox(
+                &mut self.settings.builtin_file_dialog,
+                lang.pick("使用内置文件对话框", "Use the built-in file dialog"),
+            )
+            .on_hover_text(lang.pick(
+                "不用系统的文件对话框，改用应用自带的（路径输入、文件夹列表、最近位置）。系统对话框无法打开时总是使用它。",
+                "Use the app's own file dialog (path field, folder listing, recent places) instead of the desktop's. It is used anyway when the desktop's cannot open.",
+            ));
+            ui.separator();
+            if ui
+                .add(egui::Button::new(lang.pick("退出", "Quit")).shortcut_text("Ctrl+Q"))
+                .clicked()
+            {
+                self.request_quit(ui.ctx());
+                ui.close();
+            }
         });
     }
 
     fn title_bar(&mut self, ui: &mut egui::Ui) {
         let lang = self.settings.language;
         ui.horizontal(|ui| {
-            ui.label(egui::RichText::new("对照").heading().strong());
-            ui.label(egui::RichText::new("duizhao").weak());
-            ui.separator();
-            self.file_menu(ui);
-            let name = self
-                .proj
-                .path
-                .as_deref()
-                .and_then(|p| p.file_name())
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| lang.pick("未保存的项目", "unsaved project").to_owned());
-            let marker = if self.proj.dirty { " ●" } else { "" };
-            ui.label(
-                egui::RichText::new(format!("{name}{marker}"))
-                    .small()
-                    .weak(),
-            )
-            .on_hover_text(lang.pick(
-                "● 表示有未保存的修改（每 60 秒自动保存到恢复文件）",
-                "● unsaved changes (autosaved to a recovery file every 60 s)",
-            ));
-            ui.separator();
-            ui.label(lang.pick(
-                "政府方案对照审阅",
-                "Review Chinese government plans side by side",
-            ));
-            ui.separator();
-            ui.selectable_value(
-                &mut self.settings.view,
-                View::Plan,
-                lang.pick("单个方案", "Plan"),
-            );
-            let compare_label = match lang {
-                Language::Chinese => format!("方案对照 ({})", self.settings.compared_plans.len()),
-                Language::English => format!("Compare ({})", self.settings.compared_plans.len()),
-            };
-            ui.selectable_value(&mut self.settings.view, View::Compare, compare_label)
-                .on_hover_text(lang.pick(
-                    "在左侧勾选要对照的方案",
-                    "Tick the plans to compare in the library",
-                ));
-            for (view, zh, en, tip_zh, tip_en) in VIEW_TABS {
-                ui.selectable_value(&mut self.settings.view, view, lang.pick(zh, en))
-                    .on_hover_text(lang.pick(tip_zh, tip_en));
-            }
-            if ui
-                .selectable_label(self.search_open, lang.pick("查找", "Find"))
-                .on_hover_text("Ctrl+F")
-                .clicked()
-            {
-                self.search_open = !self.search_open;
-                if self.search_open {
-                    self.search.request_focus();
-                }
-            }
+            // The language and theme switches first, from the right, so they always have room;
+            // the rest fills what is left, and the view tabs that do not fit go into a menu.
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 ui.selectable_value(
                     &mut self.settings.dark_mode,
@@ -1242,29 +1686,229 @@ impl DuizhaoApp {
                     false,
                     lang.pick("浅色", "Light"),
                 );
-                ui.label(
-                    egui::RichText::new(lang.pick("主题", "Theme"))
-                        .small()
-                        .weak(),
-                );
                 ui.separator();
                 ui.selectable_value(&mut self.settings.language, Language::English, "English");
                 ui.selectable_value(&mut self.settings.language, Language::Chinese, "中文");
+                ui.separator();
+                ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                    self.title_bar_left(ui);
+                });
             });
         });
     }
 
+    /// The views of the title bar: view, label, tooltip.
+    fn view_tabs(&self) -> Vec<(View, String, &'static str)> {
+        let lang = self.settings.language;
+        let n = self.settings.compared_plans.len();
+        let mut tabs = vec![
+            (
+                View::Plan,
+                lang.pick("单个方案", "Plan").to_owned(),
+                lang.pick(
+                    "选中方案的提纲与措施",
+                    "The selected plan's outline and measures",
+                ),
+            ),
+            (
+                View::Compare,
+                match lang {
+                    Language::Chinese => format!("方案对照 ({n})"),
+                    Language::English => format!("Compare ({n})"),
+                },
+                lang.pick(
+                    "在左侧勾选要对照的方案",
+                    "Tick the plans to compare in the library",
+                ),
+            ),
+        ];
+        for (view, zh, en, tip_zh, tip_en) in VIEW_TABS {
+            tabs.push((
+                view,
+                lang.pick(zh, en).to_owned(),
+                lang.pick(tip_zh, tip_en),
+            ));
+        }
+        tabs
+    }
+
+    fn title_bar_left(&mut self, ui: &mut egui::Ui) {
+        let lang = self.settings.language;
+        let font = egui::TextStyle::Button.resolve(ui.style());
+        let pad = 2.0 * ui.spacing().button_padding.x + ui.spacing().item_spacing.x;
+        let width_of = |ui: &egui::Ui, text: &str| {
+            ui.ctx().fonts_mut(|f| {
+                f.layout_no_wrap(text.to_owned(), font.clone(), egui::Color32::WHITE)
+                    .size()
+                    .x
+            }) + pad
+        };
+        let total = ui.available_width();
+        let tabs = self.view_tabs();
+        let find_label = lang.pick("查找", "Find");
+        let more_label = lang.pick("更多 »", "More »");
+        let tabs_width: f32 =
+            tabs.iter().map(|t| width_of(ui, &t.1)).sum::<f32>() + width_of(ui, find_label);
+        let brand_width = width_of(ui, "对照 duizhao") + 24.0;
+        let name = self
+            .proj
+            .path
+            .as_deref()
+            .and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| lang.pick("未保存的项目", "unsaved project").to_owned());
+        let marker = if self.proj.dirty { " ●" } else { "" };
+        let library_label = lang.pick("▤ 方案库", "▤ Library");
+        let fixed = width_of(ui, lang.pick("文件", "File"))
+            + width_of(ui, library_label)
+            + 3.0 * ui.spacing().item_spacing.x
+            + 12.0;
+        let subtitle = lang.pick(
+            "政府方案对照审阅",
+            "Review Chinese government plans side by side",
+        );
+        let name_width = width_of(ui, &format!("{name}{marker}")).min(180.0);
+        let room = total - fixed;
+        let show_brand = room - tabs_width - name_width > brand_width;
+        let show_subtitle =
+            room - tabs_width - name_width - brand_width > width_of(ui, subtitle) + 16.0;
+
+        if show_brand {
+            ui.label(egui::RichText::new("对照").heading().strong());
+            ui.label(egui::RichText::new("duizhao").weak());
+            ui.separator();
+        }
+        self.file_menu(ui);
+        if ui
+            .selectable_label(!self.settings.library_hidden, library_label)
+            .on_hover_text(lang.pick(
+                "显示或隐藏方案库（Ctrl+B）",
+                "Show or hide the plan library (Ctrl+B)",
+            ))
+            .clicked()
+        {
+            self.settings.library_hidden = !self.settings.library_hidden;
+        }
+        ui.add(
+            egui::Label::new(
+                egui::RichText::new(format!("{name}{marker}"))
+                    .small()
+                    .weak(),
+            )
+            .truncate(),
+        )
+        .on_hover_text(lang.pick(
+            "● 表示有未保存的修改（每 60 秒自动保存到恢复文件）",
+            "● unsaved changes (autosaved to a recovery file every 60 s)",
+        ));
+        ui.separator();
+        if show_subtitle {
+            ui.label(subtitle);
+            ui.separator();
+        }
+        // As many tabs as fit, in order; the selected one always shows; the rest in a menu.
+        let more_width = width_of(ui, more_label);
+        let mut left = ui.available_width() - width_of(ui, find_label) - 4.0;
+        let all_fit = tabs_width - width_of(ui, find_label) <= left;
+        if !all_fit {
+            left -= more_width;
+            if let Some(sel) = tabs.iter().find(|t| t.0 == self.settings.view) {
+                left -= width_of(ui, &sel.1);
+            }
+        }
+        let mut overflow = Vec::new();
+        for (view, label, tip) in &tabs {
+            let selected = *view == self.settings.view;
+            let w = width_of(ui, label);
+            if all_fit || selected || w <= left {
+                if !all_fit && !selected {
+                    left -= w;
+                }
+                if ui
+                    .selectable_label(selected, label.as_str())
+                    .on_hover_text(*tip)
+                    .clicked()
+                {
+                    self.settings.view = *view;
+                }
+            } else {
+                left = -1.0; // keep the order: everything after goes to the menu too
+                overflow.push((*view, label.clone(), *tip));
+            }
+        }
+        if !overflow.is_empty() {
+            ui.menu_button(more_label, |ui| {
+                for (view, label, tip) in overflow {
+                    if ui
+                        .selectable_label(self.settings.view == view, label)
+                        .on_hover_text(tip)
+                        .clicked()
+                    {
+                        self.settings.view = view;
+                        ui.close();
+                    }
+                }
+            })
+            .response
+            .on_hover_text(lang.pick("其余视图", "The other views"));
+        }
+        if ui
+            .selectable_label(self.search_open, find_label)
+            .on_hover_text("Ctrl+F")
+            .clicked()
+        {
+            self.search_open = !self.search_open;
+            if self.search_open {
+                self.search.request_focus();
+            }
+        }
+    }
+
     fn status_bar(&mut self, ui: &mut egui::Ui) {
         let lang = self.settings.language;
+        let mut cancel = false;
         ui.horizontal(|ui| match &self.load {
             LoadState::Idle | LoadState::Loading { .. } => {
                 ui.spinner();
-                ui.label(lang.pick("正在载入方案…", "Loading plans…"));
+                let done = self.progress.done.load(Ordering::Relaxed);
+                let total = self.progress.total.load(Ordering::Relaxed);
+                if total == 0 {
+                    ui.label(lang.pick("正在查找文件…", "Finding files…"));
+                } else {
+                    ui.label(match lang {
+                        Language::Chinese => format!("正在读取文件 {done}/{total}"),
+                        Language::English => format!("Reading files {done}/{total}"),
+                    });
+                    ui.add(
+                        egui::ProgressBar::new(done as f32 / total.max(1) as f32)
+                            .desired_width(160.0),
+                    );
+                    if let Ok(current) = self.progress.current.lock() {
+                        ui.add(
+                            egui::Label::new(egui::RichText::new(current.as_str()).small().weak())
+                                .truncate(),
+                        );
+                    }
+                }
+                if ui
+                    .button(lang.pick("取消", "Cancel"))
+                    .on_hover_text(lang.pick(
+                        "停止载入；已载入的方案保留",
+                        "Stop loading; the plans loaded before stay",
+                    ))
+                    .clicked()
+                {
+                    cancel = true;
+                }
             }
             LoadState::Failed(e) => {
                 ui.colored_label(
                     ui.visuals().error_fg_color,
-                    format!("{} {e}", lang.pick("载入失败：", "Loading failed:")),
+                    format!(
+                        "{} {}",
+                        lang.pick("载入失败：", "Loading failed:"),
+                        localize(e, lang)
+                    ),
                 );
             }
             LoadState::Ready { took } => {
@@ -1292,8 +1936,17 @@ impl DuizhaoApp {
                 }
                 ui.separator();
                 match &self.analysis_state {
-                    AnalysisState::Pending { .. } => {
-                        ui.label(lang.pick("分析中…", "Analysing…"));
+                    AnalysisState::Pending { started } => {
+                        ui.spinner();
+                        let secs = started.elapsed().as_secs();
+                        ui.label(match lang {
+                            Language::Chinese => {
+                                format!("分析中：对齐章节、找出共有与独有措施… {secs} 秒")
+                            }
+                            Language::English => format!(
+                                "Analysing: aligning sections, finding shared and unique measures… {secs} s"
+                            ),
+                        });
                     }
                     AnalysisState::Ready { took } => {
                         let ms = took.as_millis();
@@ -1305,7 +1958,11 @@ impl DuizhaoApp {
                     AnalysisState::Failed(e) => {
                         ui.colored_label(
                             ui.visuals().error_fg_color,
-                            format!("{} {e}", lang.pick("分析失败：", "Analysis failed:")),
+                            format!(
+                                "{} {}",
+                                lang.pick("分析失败：", "Analysis failed:"),
+                                localize(e, lang)
+                            ),
                         );
                     }
                 }
@@ -1328,10 +1985,13 @@ impl DuizhaoApp {
                     .max_height(140.0)
                     .show(ui, |ui| {
                         for e in &c.errors {
-                            ui.label(egui::RichText::new(e).small());
+                            ui.label(egui::RichText::new(localize(e, lang)).small());
                         }
                     });
             });
+        }
+        if cancel {
+            self.cancel_loading();
         }
     }
 
@@ -1352,7 +2012,13 @@ impl DuizhaoApp {
             });
         });
         let Some(corpus) = &self.corpus else { return };
-        if let Some(command) = self.search.show(ui, corpus, lang) {
+        let compared: Vec<usize> = self
+            .settings
+            .compared_plans
+            .iter()
+            .filter_map(|id| corpus.plans.iter().position(|p| p.plan_id == *id))
+            .collect();
+        if let Some(command) = self.search.show(ui, corpus, &compared, lang) {
             self.commands.push(command);
         }
     }
@@ -1360,40 +2026,52 @@ impl DuizhaoApp {
     fn library_panel(&mut self, ui: &mut egui::Ui) {
         let lang = self.settings.language;
         // The panel keeps the width its content took: take all of it, or it shrinks to the
-        // content of the first frame.
+        // content of the first frame (nothing inside asks for more than this).
         ui.set_min_width(ui.available_width());
         ui.add_space(4.0);
         ui.horizontal(|ui| {
             ui.heading(lang.pick("方案库", "Plan library"));
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                let waiting = self.picked.is_some();
                 if ui
-                    .add_enabled(
-                        !waiting,
-                        egui::Button::new(lang.pick("添加文件夹", "Add folder")),
-                    )
+                    .small_button("«")
                     .on_hover_text(lang.pick(
-                        "载入一个文件夹里的所有方案（含子文件夹）",
-                        "Load every plan in a folder and its subfolders",
+                        "隐藏方案库（Ctrl+B；标题栏的“方案库”再显示）",
+                        "Hide the library (Ctrl+B; “Library” in the title bar shows it again)",
                     ))
                     .clicked()
                 {
-                    self.open_dialog(ui.ctx(), Dialog::AddFolder);
-                }
-                if ui
-                    .add_enabled(
-                        !waiting,
-                        egui::Button::new(lang.pick("添加文件", "Add files")),
-                    )
-                    .on_hover_text(lang.pick(
-                        "Ctrl+O · 也可以把文件拖到窗口里：TXT、MD、DOCX、HTML、PDF",
-                        "Ctrl+O · or drop files on the window: TXT, MD, DOCX, HTML, PDF",
-                    ))
-                    .clicked()
-                {
-                    self.open_dialog(ui.ctx(), Dialog::AddFiles);
+                    self.settings.library_hidden = true;
                 }
             });
+        });
+        ui.horizontal_wrapped(|ui| {
+            let waiting = self.picked.is_some() || self.path_dialog.is_open();
+            if ui
+                .add_enabled(
+                    !waiting,
+                    egui::Button::new(lang.pick("添加文件…", "Add files…")),
+                )
+                .on_hover_text(lang.pick(
+                    "Ctrl+O · 也可以把文件拖到窗口里：TXT、MD、DOCX、HTML、PDF",
+                    "Ctrl+O · or drop files on the window: TXT, MD, DOCX, HTML, PDF",
+                ))
+                .clicked()
+            {
+                self.open_dialog(ui.ctx(), Dialog::AddFiles);
+            }
+            if ui
+                .add_enabled(
+                    !waiting,
+                    egui::Button::new(lang.pick("添加文件夹…", "Add folder…")),
+                )
+                .on_hover_text(lang.pick(
+                    "载入一个文件夹里的所有方案（含子文件夹）",
+                    "Load every plan in a folder and its subfolders",
+                ))
+                .clicked()
+            {
+                self.open_dialog(ui.ctx(), Dialog::AddFolder);
+            }
         });
         ui.add_space(2.0);
         let Some(corpus) = &self.corpus else {
@@ -1425,7 +2103,7 @@ impl DuizhaoApp {
                 return;
             }
             LoadState::Failed(e) => {
-                ui.colored_label(ui.visuals().error_fg_color, e);
+                ui.colored_label(ui.visuals().error_fg_color, localize(e, lang));
                 return;
             }
             LoadState::Ready { .. } => {}
@@ -1436,9 +2114,25 @@ impl DuizhaoApp {
                 ui.add_space(ui.available_height() / 3.0);
                 ui.heading(lang.pick("没有找到方案", "No plans found"));
                 ui.label(lang.pick(
-                    "所给的文件或文件夹里没有可读的方案（.txt / .md）。",
-                    "The files or folders given hold no readable plan (.txt / .md).",
+                    "所给的文件或文件夹里没有可读的方案。",
+                    "The files or folders given hold no readable plan.",
                 ));
+                let formats = crate::formats::SUPPORTED_EXTENSIONS
+                    .iter()
+                    .map(|e| format!(".{e}"))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                ui.label(match lang {
+                    Language::Chinese => format!("支持的格式：{formats}"),
+                    Language::English => format!("Supported formats: {formats}"),
+                });
+                ui.label(
+                    egui::RichText::new(lang.pick(
+                        "用“添加文件…”或“添加文件夹…”载入方案，也可以把文件拖到窗口里。",
+                        "Load plans with “Add files…” or “Add folder…”, or drop files on the window.",
+                    ))
+                    .weak(),
+                );
             });
             return;
         }
@@ -1519,10 +2213,13 @@ impl DuizhaoApp {
                     }
                     outcome.command
                 }
-                View::Matrix => {
-                    self.matrix
-                        .show(ui, &self.proj.project, corpus, self.settings.language)
-                }
+                View::Matrix => self.matrix.show(
+                    ui,
+                    &self.proj.project,
+                    corpus,
+                    &self.settings.compared_plans,
+                    self.settings.language,
+                ),
                 View::Plan => None,
             };
             self.commands.extend(command);

@@ -155,25 +155,24 @@ impl Library {
         settings: &mut Settings,
     ) -> Option<String> {
         let lang = settings.language;
+        // The clear button first, from the right, then the field in what is left: the row
+        // never asks for more than the panel's width, whatever is typed.
         ui.horizontal(|ui| {
-            let clear_width = if settings.filter.is_empty() {
-                0.0
-            } else {
-                28.0
-            };
-            ui.add(
-                egui::TextEdit::singleline(&mut settings.filter)
-                    .hint_text(lang.pick("按名称筛选…", "Filter by name…"))
-                    .desired_width(ui.available_width() - clear_width),
-            );
-            if !settings.filter.is_empty()
-                && ui
-                    .small_button("×")
-                    .on_hover_text(lang.pick("清除筛选", "Clear the filter"))
-                    .clicked()
-            {
-                settings.filter.clear();
-            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if !settings.filter.is_empty()
+                    && ui
+                        .small_button("×")
+                        .on_hover_text(lang.pick("清除筛选", "Clear the filter"))
+                        .clicked()
+                {
+                    settings.filter.clear();
+                }
+                ui.add(
+                    egui::TextEdit::singleline(&mut settings.filter)
+                        .hint_text(lang.pick("按名称筛选…", "Filter by name…"))
+                        .desired_width(ui.available_width()),
+                );
+            });
         });
         let matching = self.matching(&settings.filter, settings.group_by_province);
         let filtering = !settings.filter.trim().is_empty();

@@ -3,8 +3,9 @@
 //! as horizontal bars.
 //!
 //! - Rows are the codebook's themes in [`Codebook::depth_first`](crate::themes::Codebook) order,
-//!   indented by depth with their colour swatch; a parent row aggregates its subtree (see
-//!   [`Matrix`]). Columns are the plans in corpus order.
+//!   indented by depth with their colour swatch, staying in view when the cells scroll
+//!   sideways; a parent row aggregates its subtree (see [`Matrix`]). Columns are the compared
+//!   plans (all plans on request, or when none is compared), in their order.
 //! - Cells show counts or shares ([`CellValue`]) on the single-hue ramp of the overview
 //!   ([`super::overview::ramp_color`]), empty cells left blank; only cells in view are painted.
 //! - The matrix is rebuilt only when the tags, the codebook tree or the corpus change (a hash of
@@ -166,6 +167,41 @@ pub struct MatrixView {
     bar_theme: Option<String>,
     /// Segments of the cell clicked, listed below.
     segments: Vec<SegmentRow>,
+    /// Show every loaded plan, not only the compared ones.
+    pub all_plans: bool,
+}
+
+/// `m` with only the columns of `plans` (in that order).
+pub fn only_columns(m: &Matrix, plans: &[String]) -> Matrix {
+    let cols: Vec<usize> = plans
+        .iter()
+        .filter_map(|id| m.plans.iter().position(|p| p == id))
+        .collect();
+    let pick = |row: &Vec<usize>| {
+        cols.iter()
+            .map(|&c| row.get(c).copied().unwrap_or(0))
+            .collect()
+    };
+    let pick_f = |row: &Vec<f32>| {
+        cols.iter()
+            .map(|&c| row.get(c).copied().unwrap_or(0.0))
+            .collect()
+    };
+    Matrix {
+        themes: m.themes.clone(),
+        theme_names: m.theme_names.clone(),
+        depths: m.depths.clone(),
+        plans: cols
+            .iter()
+            .filter_map(|&c| m.plans.get(c).cloned())
+            .collect(),
+        plan_names: cols
+            .iter()
+            .filter_map(|&c| m.plan_names.get(c).cloned())
+            .collect(),
+        counts: m.counts.iter().map(pick).collect(),
+        shares: m.shares.iter().map(pick_f).collect(),
+    }
 }
 
 impl MatrixView {
@@ -215,16 +251,43 @@ impl MatrixView {
 
     /// Draw the matrix, the bars of the selected theme and the segments of the clicked cell;
     /// returns what a click on a segment asks the app to do.
+    /// `compared`: the compared plans' ids; the columns are those (unless there are none, or
+    /// the user asked for all plans).
     pub fn show(
         &mut self,
         ui: &mut egui::Ui,
         project: &Project,
         corpus: &Corpus,
+        compared: &[String],
         lang: Language,
     ) -> Option<UiCommand> {
         self.update(project, corpus);
         let matrix = self.matrix.take()?;
-        let command = self.show_matrix(ui, &matrix, project, corpus, lang);
+        ui.horizontal(|ui| {
+            ui.label(
+                egui::RichText::new(lang.pick("列", "Columns"))
+                    .small()
+                    .weak(),
+            );
+            let label = match lang {
+                Language::Chinese => format!("对照中的 {} 个方案", compared.len()),
+                Language::English => format!("the {} compared plans", compared.len()),
+            };
+            ui.add_enabled_ui(!compared.is_empty(), |ui| {
+                ui.radio_value(&mut self.all_plans, false, label);
+            });
+            let all = match lang {
+                Language::Chinese => format!("全部 {} 个方案", matrix.plans.len()),
+                Language::English => format!("all {} plans", matrix.plans.len()),
+            };
+            ui.radio_value(&mut self.all_plans, true, all);
+        });
+        let command = if self.all_plans || compared.is_empty() {
+            self.show_matrix(ui, &matrix, project, corpus, lang)
+        } else {
+            let narrowed = only_columns(&matrix, compared);
+            self.show_matrix(ui, &narrowed, project, corpus, lang)
+        };
         self.matrix = Some(matrix);
         command
     }
@@ -349,19 +412,29 @@ impl MatrixView {
                         clicked_cell = Some((r, c));
                     }
                 }
-                // Row names: swatch and name, indented by depth.
+                // Row names: swatch and name, indented by depth; they stay at the left edge of
+                // the view when the cells scroll sideways (on a background hiding the cells).
+                let left = view.min.x.max(top_left.x);
+                if left > top_left.x {
+                    painter.rect_filled(
+                        Rect::from_min_max(
+                            Pos2::new(left, view.min.y.max(origin.y)),
+                            Pos2::new(left + ROW_AXIS, view.max.y),
+                        ),
+                        0.0,
+                        ui.visuals().panel_fill,
+                    );
+                }
                 for r in first_row..last_row {
                     let y = origin.y + r as f32 * CELL_H;
                     let depth = m.depths.get(r).copied().unwrap_or(0) as f32;
-                    let row_rect = Rect::from_min_size(
-                        Pos2::new(top_left.x, y),
-                        egui::vec2(ROW_AXIS - 4.0, CELL_H),
-                    );
+                    let row_rect =
+                        Rect::from_min_size(Pos2::new(left, y), egui::vec2(ROW_AXIS - 4.0, CELL_H));
                     let theme_id = m.themes.get(r).map_or("", String::as_str);
                     let color = project.codebook.theme(theme_id).map_or(Color32::GRAY, |t| {
                         Color32::from_rgb(t.color[0], t.color[1], t.color[2])
                     });
-                    let x = top_left.x + 4.0 + depth * 12.0;
+                    let x = left + 4.0 + depth * 12.0;
                     painter.rect_filled(
                         Rect::from_min_size(Pos2::new(x, y + 4.0), egui::vec2(10.0, 10.0)),
                         2.0,

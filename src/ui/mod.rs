@@ -16,6 +16,8 @@
 //! - [`targets_view`]: quantitative targets as an indicator × plan grid.
 //! - [`themes_panel`]: the codebook tree and theme editor, rule hit counts, proposal review.
 //! - [`matrix_view`]: the theme × plan matrix of coded segments as a heatmap, one theme's bars.
+//! - [`file_dialog`]: the app's own file dialog, used when the desktop has none.
+//! - [`messages`]: error texts in the interface language.
 //! - [`theme`]: CJK fonts, text sizes, colours.
 
 pub mod app;
@@ -23,8 +25,10 @@ pub mod compare_view;
 pub mod doc_view;
 pub mod export_dialog;
 pub mod families_view;
+pub mod file_dialog;
 pub mod library_panel;
 pub mod matrix_view;
+pub mod messages;
 pub mod overview;
 pub mod project_state;
 pub mod search_panel;
@@ -35,7 +39,7 @@ pub mod themes_panel;
 
 use std::path::PathBuf;
 
-pub use app::{DuizhaoApp, Language, Settings, View};
+pub use app::{DuizhaoApp, Language, QuitState, Settings, View};
 
 /// What a view asks the app to do; views return these and the app applies them once per frame,
 /// after drawing (so no view mutates another's state while it is being drawn).

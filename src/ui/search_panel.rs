@@ -29,6 +29,8 @@ struct ResultKey {
     query: String,
     plans_ptr: usize,
     plans_len: usize,
+    /// The plans searched when narrowed to the compared ones (corpus indices).
+    scope: Option<Vec<usize>>,
 }
 
 /// The search panel's state: the query, its result and the highlight ranges of its hits.
@@ -38,6 +40,8 @@ pub struct SearchPanel {
     pub query: String,
     /// Hits kept at most.
     pub limit: usize,
+    /// Search only the compared plans (when there are any).
+    pub compared_only: bool,
     result: SearchResult,
     key: Option<ResultKey>,
     focus_requested: bool,
@@ -49,6 +53,7 @@ impl Default for SearchPanel {
         SearchPanel {
             query: String::new(),
             limit: DEFAULT_LIMIT,
+            compared_only: false,
             result: SearchResult::default(),
             key: None,
             focus_requested: true,
@@ -104,17 +109,35 @@ impl SearchPanel {
         })
     }
 
-    /// Search again if the query or the corpus changed since the last search.
-    pub fn update(&mut self, corpus: &Corpus) {
+    /// Search again if the query, the scope or the corpus changed since the last search;
+    /// `compared` are the compared plans' corpus indices.
+    pub fn update(&mut self, corpus: &Corpus, compared: &[usize]) {
+        let scope = (self.compared_only && !compared.is_empty()).then(|| compared.to_vec());
         let key = ResultKey {
             query: self.query.trim().to_owned(),
             plans_ptr: corpus.plans.as_ptr() as usize,
             plans_len: corpus.plans.len(),
+            scope,
         };
         if self.key.as_ref() == Some(&key) {
             return;
         }
-        self.result = search(&corpus.plans, &key.query, self.limit);
+        self.result = match &key.scope {
+            None => search(&corpus.plans, &key.query, self.limit),
+            Some(plans) => {
+                // Every hit, then only the compared plans' (kept up to the limit).
+                let mut all = search(&corpus.plans, &key.query, usize::MAX);
+                all.hits_by_plan.retain(|p| plans.contains(&p.plan_index));
+                all.total = all.hits_by_plan.iter().map(|p| p.total).sum();
+                let mut room = self.limit;
+                for p in &mut all.hits_by_plan {
+                    p.hits.truncate(room);
+                    room -= p.hits.len();
+                }
+                all.shown = all.hits_by_plan.iter().map(|p| p.hits.len()).sum();
+                all
+            }
+        };
         self.highlights = self
             .result
             .hits_by_plan
@@ -136,6 +159,7 @@ impl SearchPanel {
         &mut self,
         ui: &mut egui::Ui,
         corpus: &Corpus,
+        compared: &[usize],
         lang: Language,
     ) -> Option<UiCommand> {
         let edit = egui::TextEdit::singleline(&mut self.query)
@@ -148,7 +172,26 @@ impl SearchPanel {
         if std::mem::take(&mut self.focus_requested) {
             response.request_focus();
         }
-        self.update(corpus);
+        ui.horizontal(|ui| {
+            ui.label(
+                egui::RichText::new(lang.pick("范围", "Scope"))
+                    .small()
+                    .weak(),
+            );
+            let compared_label = match lang {
+                Language::Chinese => format!("对照中的 {} 个方案", compared.len()),
+                Language::English => format!("the {} compared plans", compared.len()),
+            };
+            ui.add_enabled_ui(!compared.is_empty(), |ui| {
+                ui.radio_value(&mut self.compared_only, true, compared_label);
+            });
+            ui.radio_value(
+                &mut self.compared_only,
+                false,
+                lang.pick("全部方案", "all plans"),
+            );
+        });
+        self.update(corpus, compared);
         ui.label(count_text(&self.result, lang));
         ui.separator();
         let mut command = None;

@@ -125,12 +125,14 @@ impl CodingView {
     }
 }
 
-/// A checkbox per theme (indented by depth, with its colour), ticked for `carried`; returns the
-/// theme clicked and whether it is now ticked.
+/// A checkbox per theme (indented by depth, with its colour), ticked for `carried`, with the
+/// digit key (1–9) that toggles it on a focused measure when `show_keys`; returns the theme
+/// clicked and whether it is now ticked.
 fn theme_checklist_ui(
     ui: &mut egui::Ui,
     coding: &CodingView,
     carried: &[usize],
+    show_keys: bool,
     lang: Language,
 ) -> Option<(usize, bool)> {
     if coding.themes.is_empty() {
@@ -151,7 +153,15 @@ fn theme_checklist_ui(
                     let (rect, _) =
                         ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
                     ui.painter().rect_filled(rect, 2.0, theme.color);
-                    ui.checkbox(&mut on, theme.name.as_str())
+                    let checkbox = ui.checkbox(&mut on, theme.name.as_str());
+                    if show_keys && k < 9 {
+                        ui.label(egui::RichText::new(format!("{}", k + 1)).small().weak())
+                            .on_hover_text(lang.pick(
+                                "聚焦措施时按这个数字键切换此主题",
+                                "Press this digit on a focused measure to toggle this theme",
+                            ));
+                    }
+                    checkbox
                 });
                 if response.inner.changed() {
                     clicked = Some((k, on));
@@ -174,7 +184,7 @@ pub fn tag_menu_ui(
     let mut command = None;
     ui.menu_button(lang.pick("标注主题", "Tag with theme"), |ui| {
         let carried = coding.themes_of(measure_id);
-        if let Some((k, on)) = theme_checklist_ui(ui, coding, carried, lang)
+        if let Some((k, on)) = theme_checklist_ui(ui, coding, carried, true, lang)
             && let Some(theme) = coding.themes.get(k)
         {
             let plan_id = plan_id.to_owned();
@@ -211,7 +221,7 @@ pub fn span_menu_ui(
     let mut command = None;
     ui.menu_button(title, |ui| {
         let carried = coding.themes_of_span(plan_id, &byte_range);
-        if let Some((k, on)) = theme_checklist_ui(ui, coding, carried, lang)
+        if let Some((k, on)) = theme_checklist_ui(ui, coding, carried, false, lang)
             && let Some(theme) = coding.themes.get(k)
         {
             command = Some(UiCommand::TagSpan {
@@ -226,22 +236,21 @@ pub fn span_menu_ui(
     command
 }
 
-/// Paint the theme marks of a measure: a small coloured square per theme down the right edge of
-/// `rect` (the margin of the column).
+/// Paint the theme marks of a measure: a thin coloured bar per theme down the right margin of
+/// `rect`, side by side, below the corner where the round "shared with a compared plan" dot sits
+/// (a different shape, so the two never read as one another).
 pub fn paint_marks(painter: &egui::Painter, coding: &CodingView, themes: &[usize], rect: Rect) {
-    const SIZE: f32 = 7.0;
-    for (n, &k) in themes.iter().enumerate() {
+    const WIDTH: f32 = 3.0;
+    const GAP: f32 = 2.0;
+    const MAX_BARS: usize = 6;
+    let top = rect.top() + 12.0;
+    let bottom = (rect.bottom() - 4.0).max(top + 8.0);
+    for (n, &k) in themes.iter().take(MAX_BARS).enumerate() {
         let Some(theme) = coding.themes.get(k) else {
             continue;
         };
-        let top = rect.top() + 12.0 + n as f32 * (SIZE + 2.0);
-        if top + SIZE > rect.bottom() {
-            break;
-        }
-        let mark = Rect::from_min_size(
-            egui::pos2(rect.right() - SIZE - 2.0, top),
-            egui::vec2(SIZE, SIZE),
-        );
-        painter.rect_filled(mark, 1.5, theme.color);
+        let right = rect.right() - 2.0 - n as f32 * (WIDTH + GAP);
+        let bar = Rect::from_min_max(egui::pos2(right - WIDTH, top), egui::pos2(right, bottom));
+        painter.rect_filled(bar, 1.0, theme.color);
     }
 }

@@ -3,8 +3,11 @@
 //! click asks the app to focus the measure.
 //!
 //! It paints a [`TargetTable`] built once per set of plans; the grid is an
-//! `egui_extras::TableBuilder` with a sticky header and resizable columns inside a horizontal
-//! scroll area, and only the rows in view are laid out.
+//! `egui_extras::TableBuilder` with a sticky header, and only the rows in view are laid out. The
+//! indicator column stays put: the plan columns that do not fit are paged through with ◀ ▶
+//! (rather than scrolling the indicators away). Cells wrap to two lines; one tooltip per cell
+//! shows every target with its sentence. A rate of change (增长, 年均, 提高…) is marked as such,
+//! not shown as a level.
 
 use egui::{Role, Sense, WidgetInfo};
 use egui_extras::{Column, TableBuilder};
@@ -33,6 +36,8 @@ pub struct TargetsView {
     table: Option<TargetTable>,
     key: Option<TableKey>,
     shown_columns: Vec<usize>,
+    /// First plan column shown (the columns before it are paged away).
+    first_column: usize,
 }
 
 impl Default for TargetsView {
@@ -43,6 +48,7 @@ impl Default for TargetsView {
             table: None,
             key: None,
             shown_columns: Vec::new(),
+            first_column: 0,
         }
     }
 }
@@ -133,74 +139,165 @@ impl TargetsView {
             })
             .collect();
         let mut command = None;
-        let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
-        egui::ScrollArea::horizontal()
-            .id_salt("targets_h")
+        let line = ui.text_style_height(&egui::TextStyle::Body);
+        let row_height = 2.0 * line + 10.0;
+        // The indicator column is frozen; as many plan columns as fit are shown beside it.
+        let indicator_width = (ui.available_width() * 0.28).clamp(150.0, 280.0);
+        let column_width = 150.0;
+        let room = ui.available_width() - indicator_width - 16.0;
+        let fit = ((room / (column_width + 8.0)).floor() as usize).max(1);
+        let total = columns.len();
+        self.first_column = self.first_column.min(total.saturating_sub(fit));
+        if total > fit {
+            ui.horizontal(|ui| {
+                if ui
+                    .add_enabled(self.first_column > 0, egui::Button::new("◀"))
+                    .on_hover_text(lang.pick("前面的方案", "Previous plans"))
+                    .clicked()
+                {
+                    self.first_column = self.first_column.saturating_sub(fit);
+                }
+                let last = (self.first_column + fit).min(total);
+                ui.label(match lang {
+                    Language::Chinese => {
+                        format!("方案 {}–{} / {total}", self.first_column + 1, last)
+                    }
+                    Language::English => {
+                        format!("plans {}–{} of {total}", self.first_column + 1, last)
+                    }
+                });
+                if ui
+                    .add_enabled(last < total, egui::Button::new("▶"))
+                    .on_hover_text(lang.pick("后面的方案", "Next plans"))
+                    .clicked()
+                {
+                    self.first_column = (self.first_column + fit).min(total.saturating_sub(1));
+                }
+            });
+        }
+        let visible: Vec<usize> = columns
+            .iter()
+            .copied()
+            .skip(self.first_column)
+            .take(fit)
+            .collect();
+        let Some(table) = &self.table else {
+            return None;
+        };
+        let body_font = egui::TextStyle::Body.resolve(ui.style());
+        TableBuilder::new(ui)
+            .id_salt("targets_table")
+            .striped(true)
+            .resizable(false)
             .auto_shrink(false)
-            .show(ui, |ui| {
-                TableBuilder::new(ui)
-                    .id_salt("targets_table")
-                    .striped(true)
-                    .resizable(true)
-                    .auto_shrink(false)
-                    .column(Column::initial(190.0).at_least(80.0).clip(true))
-                    .columns(
-                        Column::initial(120.0).at_least(50.0).clip(true),
-                        columns.len(),
-                    )
-                    .header(row_height + 4.0, |mut header| {
-                        header.col(|ui| {
-                            ui.strong(lang.pick("指标", "Indicator"));
-                        });
-                        for &c in &columns {
-                            let name = table.plans.get(c).map_or("", String::as_str);
-                            header.col(|ui| {
-                                let r = ui
-                                    .add(
-                                        egui::Label::new(egui::RichText::new(name).strong())
-                                            .truncate()
-                                            .sense(Sense::click()),
-                                    )
-                                    .on_hover_text(format!(
-                                        "{name}\n{}",
-                                        lang.pick("点击查看这个方案", "Click to open this plan")
-                                    ));
-                                if r.clicked() {
-                                    command =
-                                        table.plan_ids.get(c).cloned().map(UiCommand::OpenPlan);
-                                }
-                            });
+            .column(Column::exact(indicator_width).clip(true))
+            .columns(Column::exact(column_width).clip(true), visible.len())
+            .header(line + 12.0, |mut header| {
+                header.col(|ui| {
+                    ui.strong(lang.pick("指标", "Indicator"));
+                });
+                for &c in &visible {
+                    let name = table.plans.get(c).map_or("", String::as_str);
+                    header.col(|ui| {
+                        let r = ui
+                            .add(
+                                egui::Label::new(egui::RichText::new(name).strong())
+                                    .truncate()
+                                    .show_tooltip_when_elided(false)
+                                    .sense(Sense::click()),
+                            )
+                            .on_hover_text(format!(
+                                "{name}\n{}",
+                                lang.pick("点击查看这个方案", "Click to open this plan")
+                            ));
+                        if r.clicked() {
+                            command = table.plan_ids.get(c).cloned().map(UiCommand::OpenPlan);
                         }
-                    })
-                    .body(|body| {
-                        body.rows(row_height, rows.len(), |mut row| {
-                            let Some(&r) = rows.get(row.index()) else {
-                                return;
-                            };
-                            let indicator = table.indicators.get(r).map_or("", String::as_str);
-                            row.col(|ui| {
-                                ui.add(egui::Label::new(indicator).truncate());
-                            });
-                            for &c in &columns {
-                                row.col(|ui| {
-                                    let cells = table.cell(r, c);
-                                    let plan = table.plans.get(c).map_or("", String::as_str);
-                                    if let Some(target) = cell_ui(ui, cells, indicator, plan, lang)
-                                        && let Some(measure_index) = target.measure_index
-                                        && let Some(plan_id) = table.plan_ids.get(c)
-                                    {
-                                        command = Some(UiCommand::FocusMeasure {
-                                            plan_id: plan_id.clone(),
-                                            measure_index,
-                                        });
-                                    }
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(row_height, rows.len(), |mut row| {
+                    let Some(&r) = rows.get(row.index()) else {
+                        return;
+                    };
+                    let indicator = table.indicators.get(r).map_or("", String::as_str);
+                    row.col(|ui| {
+                        let job = two_lines(
+                            indicator,
+                            body_font.clone(),
+                            ui.visuals().text_color(),
+                            ui.available_width(),
+                        );
+                        ui.add(egui::Label::new(job).show_tooltip_when_elided(false))
+                            .on_hover_text(indicator);
+                    });
+                    for &c in &visible {
+                        row.col(|ui| {
+                            let cells = table.cell(r, c);
+                            let plan = table.plans.get(c).map_or("", String::as_str);
+                            if let Some(target) = cell_ui(ui, cells, indicator, plan, lang)
+                                && let Some(measure_index) = target.measure_index
+                                && let Some(plan_id) = table.plan_ids.get(c)
+                            {
+                                command = Some(UiCommand::FocusMeasure {
+                                    plan_id: plan_id.clone(),
+                                    measure_index,
                                 });
                             }
                         });
-                    });
+                    }
+                });
             });
         command
     }
+}
+
+/// `text` wrapped to `width` in at most two lines (… when cut).
+fn two_lines(
+    text: &str,
+    font: egui::FontId,
+    color: egui::Color32,
+    width: f32,
+) -> egui::text::LayoutJob {
+    let mut job = egui::text::LayoutJob::simple(text.to_owned(), font, color, width.max(40.0));
+    job.wrap = egui::text::TextWrapping {
+        max_width: width.max(40.0),
+        max_rows: 2,
+        break_anywhere: true,
+        overflow_character: Some('…'),
+    };
+    job
+}
+
+/// Whether a target is a rate of change (growth, a yearly rate, a rise of N points) rather than
+/// a level: its indicator or the words just before its value say so.
+pub fn is_rate(t: &TargetCell) -> bool {
+    const WORDS: [&str; 9] = [
+        "增长",
+        "增速",
+        "增幅",
+        "年均",
+        "提高",
+        "下降",
+        "降低",
+        "减少",
+        "百分点",
+    ];
+    let before = t
+        .sentence
+        .find(&t.value_text)
+        .and_then(|at| t.sentence.get(..at))
+        .map(|s| {
+            let chars: Vec<char> = s.chars().collect();
+            chars[chars.len().saturating_sub(8)..]
+                .iter()
+                .collect::<String>()
+        })
+        .unwrap_or_default();
+    WORDS
+        .iter()
+        .any(|w| t.indicator.contains(w) || before.contains(w) || t.value_text.contains(w))
 }
 
 /// One cell: the first target and `+N` more; the sentences on hover. Returns the target clicked.
@@ -212,20 +309,41 @@ fn cell_ui<'a>(
     lang: Language,
 ) -> Option<&'a TargetCell> {
     let first = cells.first()?;
-    let mut text = first.label();
+    let rate = lang.pick("增速 ", "rate ");
+    let mut text = String::new();
+    if is_rate(first) {
+        text.push_str(rate);
+    }
+    text.push_str(&first.label());
     if cells.len() > 1 {
         text.push_str(&format!(" +{}", cells.len() - 1));
     }
-    let response = ui.add(egui::Label::new(&text).truncate().sense(Sense::click()));
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let job = two_lines(&text, font, ui.visuals().text_color(), ui.available_width());
+    let response = ui.add(
+        egui::Label::new(job)
+            .show_tooltip_when_elided(false)
+            .sense(Sense::click()),
+    );
     let label = format!("{plan} · {indicator}：{text}");
     response.widget_info(|| WidgetInfo::labeled(Role::Button, true, &label));
     let response = response.on_hover_ui(|ui| {
         ui.set_max_width(420.0);
         for t in cells {
+            let kind = if is_rate(t) {
+                lang.pick("（变化率）", " (rate of change)")
+            } else {
+                ""
+            };
             ui.label(
-                egui::RichText::new(format!("{} {} {}", t.indicator, t.comparator, t.label()))
-                    .strong()
-                    .small(),
+                egui::RichText::new(format!(
+                    "{} {} {}{kind}",
+                    t.indicator,
+                    t.comparator,
+                    t.label()
+                ))
+                .strong()
+                .small(),
             );
             ui.label(egui::RichText::new(&t.sentence).small());
             ui.add_space(4.0);

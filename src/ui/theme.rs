@@ -2,8 +2,8 @@
 //!
 //! egui's built-in fonts have no CJK glyphs, so the app always installs a CJK font: the full
 //! Noto Sans CJK SC of the system when one is found at a known path, and in any case the subset of
-//! it bundled in `assets/fonts/` (GB2312, Big5 level 1, and every character of the bundled seeds;
-//! see `assets/fonts/README.md`), which is the fallback for anything the system font lacks and the
+//! it bundled in `assets/fonts/` (GB 18030 levels 1 and 2, all of Big5, and every character of the
+//! seeds and the real test documents; see `assets/fonts/README.md`), which is the fallback for anything the system font lacks and the
 //! only CJK font on machines without one.
 
 use std::sync::Arc;

@@ -24,8 +24,11 @@ use crate::themes::{Codebook, CodebookProblem, CodingIndex, MergeConflict, Propo
 use super::UiCommand;
 use super::app::Language;
 
-/// Height of one proposal row (the list is virtualised, so rows are one line).
-const PROPOSAL_ROW: f32 = 22.0;
+/// Lines of a proposal's text shown (the list is virtualised, so rows have one height; longer
+/// text ends in … and shows whole on hover).
+const PROPOSAL_LINES: usize = 3;
+/// Height of one proposal row: [`PROPOSAL_LINES`] lines of body text and a gap.
+const PROPOSAL_ROW: f32 = 3.0 * 20.0 + 8.0;
 
 /// What the themes panel asks of the app besides a [`UiCommand`]: things that need a file dialog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,6 +84,8 @@ pub struct ThemesPanel {
     theme_hits: HashMap<Vec<Rule>, usize>,
     proposals: Vec<Proposal>,
     proposals_key: Option<u64>,
+    /// The proposals drawn in the last frame: plan name and the marked words as shown.
+    drawn_marks: Vec<(String, Vec<String>)>,
     open: Vec<Proposal>,
     open_key: Option<u64>,
     buffers: RuleBuffers,
@@ -106,14 +111,37 @@ pub fn format_terms(terms: &[String]) -> String {
 
 /// Byte ranges of `text` where any of `terms` occurs (a leading `=` of a whole-word term is
 /// dropped), sorted and merged, for marking the matched terms of a proposal. Terms are looked for
-/// as written, so a Simplified term is not marked in Traditional text.
+/// as written and in the normalised text (Simplified, half-width, pinyin notes dropped), whose
+/// matches are mapped back to the original: a Simplified term marks its Traditional spelling
+/// (`人口迁徙` in `人口遷徙`), as the rules match.
 pub fn term_ranges(text: &str, terms: &[String]) -> Vec<Range<usize>> {
-    let mut ranges: Vec<Range<usize>> = terms
+    let terms: Vec<&str> = terms
         .iter()
         .map(|t| t.trim_start_matches('='))
         .filter(|t| !t.is_empty())
+        .collect();
+    let mut ranges: Vec<Range<usize>> = terms
+        .iter()
         .flat_map(|t| text.match_indices(t).map(|(i, m)| i..i + m.len()))
         .collect();
+    let mut base = 0;
+    for line in text.split_inclusive('\n') {
+        let norm = crate::normalize::normalize_line(line, base);
+        for t in &terms {
+            let t = crate::normalize::normalize_str(t);
+            if t.is_empty() {
+                continue;
+            }
+            for (i, m) in norm.text.match_indices(t.as_str()) {
+                let r = norm.orig_range(i..i + m.len());
+                if r.start < r.end && text.is_char_boundary(r.start) && text.is_char_boundary(r.end)
+                {
+                    ranges.push(r);
+                }
+            }
+        }
+        base += line.len();
+    }
     ranges.sort_by_key(|r| (r.start, r.end));
     let mut out: Vec<Range<usize>> = Vec::new();
     for r in ranges {
@@ -222,6 +250,12 @@ impl ThemesPanel {
     pub fn select(&mut self, theme_id: Option<&str>) {
         self.selected = theme_id.map(str::to_string);
         self.confirm_delete = None;
+    }
+
+    /// The proposals drawn in the last frame: each one's plan name and the words marked in its
+    /// text, as they read there (Traditional in a Traditional plan).
+    pub fn drawn_marks(&self) -> &[(String, Vec<String>)] {
+        &self.drawn_marks
     }
 
     /// Open proposals of the selected theme, as listed in the last frame.
@@ -803,6 +837,8 @@ impl ThemesPanel {
         let mark = ui.visuals().selection.bg_fill;
         let font = egui::TextStyle::Body.resolve(ui.style());
         let mut action: Option<(usize, bool)> = None;
+        self.drawn_marks.clear();
+        let drawn = &mut self.drawn_marks;
         egui::ScrollArea::vertical()
             .id_salt("proposals")
             .auto_shrink(false)
@@ -821,7 +857,7 @@ impl ThemesPanel {
                     let Some(m) = measures.get(measure_index) else {
                         continue;
                     };
-                    ui.horizontal(|ui| {
+                    ui.horizontal_top(|ui| {
                         ui.set_height(PROPOSAL_ROW - 4.0);
                         if ui.small_button(lang.pick("接受", "Accept")).clicked() {
                             action = Some((k, true));
@@ -830,9 +866,17 @@ impl ThemesPanel {
                             action = Some((k, false));
                         }
                         ui.label(egui::RichText::new(&plan.name).weak());
+                        let marks = term_ranges(&m.text, &p.matched_terms);
+                        drawn.push((
+                            plan.name.clone(),
+                            marks
+                                .iter()
+                                .filter_map(|r| m.text.get(r.clone()).map(str::to_owned))
+                                .collect(),
+                        ));
                         let job = marked_job(
                             &m.text,
-                            &term_ranges(&m.text, &p.matched_terms),
+                            &marks,
                             font.clone(),
                             text_color,
                             mark,
@@ -883,7 +927,7 @@ fn swatch_ui(ui: &mut egui::Ui, color: [u8; 3]) {
         .rect_filled(rect, 2.0, Color32::from_rgb(color[0], color[1], color[2]));
 }
 
-/// One line of text, truncated to `width`, with `marks` on a background.
+/// Text wrapped to `width` in at most [`PROPOSAL_LINES`] lines, with `marks` on a background.
 fn marked_job(
     text: &str,
     marks: &[Range<usize>],
@@ -893,7 +937,12 @@ fn marked_job(
     width: f32,
 ) -> LayoutJob {
     let mut job = LayoutJob {
-        wrap: TextWrapping::truncate_at_width(width.max(40.0)),
+        wrap: TextWrapping {
+            max_width: width.max(40.0),
+            max_rows: PROPOSAL_LINES,
+            break_anywhere: true,
+            overflow_character: Some('…'),
+        },
         ..LayoutJob::default()
     };
     let plain = TextFormat::simple(font.clone(), color);
@@ -930,6 +979,19 @@ mod tests {
         );
         assert_eq!(format_terms(&parse_terms("宅基地，农房")), "宅基地 农房");
         assert!(parse_terms(" ，、 ").is_empty());
+    }
+
+    #[test]
+    fn simplified_terms_are_marked_in_traditional_text() {
+        let text = "推動人口遷徙，放寬落戶限制";
+        let r = term_ranges(text, &["人口迁徙".into(), "落户".into()]);
+        let marked: Vec<&str> = r.iter().map(|r| &text[r.clone()]).collect();
+        assert_eq!(marked, ["人口遷徙", "落戶"]);
+        // Pinyin notes inside a match stay inside the marked span.
+        let text = "推進城鄉(xiāng)融合";
+        let r = term_ranges(text, &["城乡融合".into()]);
+        assert_eq!(r.len(), 1);
+        assert_eq!(&text[r[0].clone()], "城鄉(xiāng)融合");
     }
 
     #[test]
