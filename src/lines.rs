@@ -178,6 +178,8 @@ fn mark_toc_block(lines: &mut [Line]) {
             j += 1;
         }
         k = j;
+    }
+}
 
 /// The level of a Markdown heading line (`## 标题`): 1–6 `#`, then a space, then text.
 fn heading_mark(raw: &str) -> Option<u8> {
