@@ -160,8 +160,8 @@ fn grid(
         for min_group in [0.04, 0.06, 0.08] {
             for w_link in [0.8, 1.5] {
                 for link_any in [0.15, 0.3] {
-                    for attach in [0.06, 0.1] {
-                        for max_cell_units in [2, 3] {
+                    for attach in [0.0, 0.06, 0.1] {
+                        for max_cell_units in [2, 3, 5] {
                             let params = Params {
                                 min_affinity,
                                 min_group,

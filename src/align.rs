@@ -58,23 +58,23 @@ use crate::plan::Plan;
 use crate::tokenize::Tokenizer;
 
 /// Lowest affinity of a pair of units considered for a merge.
-pub const MIN_AFFINITY: f32 = 0.08;
+pub const MIN_AFFINITY: f32 = 0.05;
 /// Lowest average affinity between two groups for them to merge.
-pub const MIN_GROUP_AFFINITY: f32 = 0.08;
+pub const MIN_GROUP_AFFINITY: f32 = 0.04;
 /// Extra average affinity needed when a plan appears in both groups (many-to-one).
 pub const MERGE_EXTRA: f32 = 0.0;
 /// Most units of one plan in one cell.
-pub const MAX_CELL_UNITS: usize = 2;
+pub const MAX_CELL_UNITS: usize = 3;
 /// Average affinity lost per reading-order crossing a merge creates.
 pub const CROSS_PENALTY: f32 = 0.05;
 /// Lowest average affinity for a lone unit to join its neighbour's group.
-pub const ATTACH_AFFINITY: f32 = 0.1;
+pub const ATTACH_AFFINITY: f32 = 0.0;
 /// Weight of the title cosine.
 pub const W_TITLE: f32 = 0.3;
 /// Weight of the shared-measure cover.
-pub const W_LINK: f32 = 0.8;
+pub const W_LINK: f32 = 1.5;
 /// Bonus when at least one measure pair is linked as shared.
-pub const LINK_ANY: f32 = 0.15;
+pub const LINK_ANY: f32 = 0.3;
 /// Factor when the two units' kinds disagree (neither is 其他).
 pub const KIND_MISMATCH: f32 = 0.35;
 

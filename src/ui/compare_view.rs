@@ -508,14 +508,14 @@ impl CompareView {
             self.set_by_theme(by_theme);
             ui.add_space(8.0);
             if ui
-                .add_enabled(!self.back.is_empty(), egui::Button::new("⏴"))
+                .add_enabled(!self.back.is_empty(), egui::Button::new(lang.pick("← 后退", "← Back")))
                 .on_hover_text(lang.pick("后退（Alt+←）", "Back (Alt+←)"))
                 .clicked()
             {
                 self.go_back();
             }
             if ui
-                .add_enabled(!self.forward.is_empty(), egui::Button::new("⏵"))
+                .add_enabled(!self.forward.is_empty(), egui::Button::new(lang.pick("前进 →", "Forward →")))
                 .on_hover_text(lang.pick("前进（Alt+→）", "Forward (Alt+→)"))
                 .clicked()
             {
