@@ -143,6 +143,8 @@ pub struct CompareView {
     /// The codebook of the by-theme rows (the project's, once the app sets it; the bundled
     /// pilot-task codebook before).
     codebook: Option<Codebook>,
+    /// By theme: rows from the project's codebook instead of the bundled pilot-task codebook.
+    use_project_codebook: bool,
     /// Pinned section pairs, by plan id.
     pins: Vec<SavedPin>,
     /// Pins changed since the app last took them ([`Self::take_changed_pins`]).
@@ -168,7 +170,7 @@ impl CompareView {
     pub fn set_codebook(&mut self, codebook: &Codebook) {
         if self.codebook.as_ref() != Some(codebook) {
             self.codebook = Some(codebook.clone());
-            self.stale |= self.by_theme;
+            self.stale |= self.by_theme && self.use_project_codebook;
         }
     }
 
@@ -454,7 +456,11 @@ impl CompareView {
                 .map(|&pi| corpus.plans[pi].plan_id.clone())
                 .collect();
             let mode = if self.by_theme {
-                let codebook = self.codebook.clone().unwrap_or_else(|| {
+                let project = self
+                    .codebook
+                    .clone()
+                    .filter(|_| self.use_project_codebook);
+                let codebook = project.unwrap_or_else(|| {
                     Codebook::load_or_bundled(DEFAULT_CODEBOOK).unwrap_or_default()
                 });
                 RowMode::Theme {
@@ -506,6 +512,20 @@ impl CompareView {
                     "Each row: a codebook theme, with each plan's measures for it",
                 ));
             self.set_by_theme(by_theme);
+            if self.by_theme
+                && ui
+                    .checkbox(
+                        &mut self.use_project_codebook,
+                        lang.pick("用项目编码表", "Project's codebook"),
+                    )
+                    .on_hover_text(lang.pick(
+                        "关闭时用内置的城乡融合试点任务编码表",
+                        "Off: the bundled urban–rural pilot-task codebook",
+                    ))
+                    .changed()
+            {
+                self.stale = true;
+            }
             ui.add_space(8.0);
             if ui
                 .add_enabled(!self.back.is_empty(), egui::Button::new(lang.pick("← 后退", "← Back")))
@@ -1911,14 +1931,15 @@ fn paint_headers(
                 Language::English => format!("{n} shared with {}", other.name),
             })
             .collect();
-        y += paint_line(
-            ui,
-            &with.join(" · "),
-            small.clone(),
-            shared_color(dark),
-            cell,
-            y + 1.0,
-        );
+        let with_text = with.join(" · ");
+        let line_h = paint_line(ui, &with_text, small.clone(), shared_color(dark), cell, y + 1.0);
+        ui.interact(
+            Rect::from_min_size(egui::pos2(cell.left(), y + 1.0), egui::vec2(cell.width(), line_h)),
+            ui.scope_id().with(("compare_header_with", c)),
+            Sense::hover(),
+        )
+        .widget_info(|| WidgetInfo::labeled(Role::Label, true, &with_text));
+        y += line_h;
         let counts = [
             (
                 format!("{} {}", lang.pick("对照内共有", "shared here"), col.shared),
@@ -1938,14 +1959,20 @@ fn paint_headers(
             ),
         ];
         let mut x = cell.left();
-        for (text, color) in counts {
+        for (k, (text, color)) in counts.into_iter().enumerate() {
             let r = ui.painter().text(
                 egui::pos2(x, y + 2.0),
                 egui::Align2::LEFT_TOP,
-                text,
+                &text,
                 small.clone(),
                 color,
             );
+            ui.interact(
+                r,
+                ui.scope_id().with(("compare_header_count", c, k)),
+                Sense::hover(),
+            )
+            .widget_info(|| WidgetInfo::labeled(Role::Label, true, &text));
             x = r.right() + 8.0;
         }
     }
