@@ -192,7 +192,11 @@ pub fn units(plan: &Plan, plan_index: usize, analysis: &Analysis) -> Vec<Unit> {
         }
         for (i, child) in top.children.iter().enumerate() {
             if i == 0 && !top.measures.is_empty() {
-                out.push(unit_of(plan_index, &[(top, false), (child, true)], analysis));
+                out.push(unit_of(
+                    plan_index,
+                    &[(top, false), (child, true)],
+                    analysis,
+                ));
             } else {
                 out.push(unit_of(plan_index, &[(child, true)], analysis));
             }
@@ -550,8 +554,10 @@ pub fn align_units_with(plan_units: &[&[Unit]], pins: &[Pin], params: &Params) -
     };
     // 1. Pins.
     for pin in pins {
-        let (Some(a), Some(b)) = (find(pin.plan_a, pin.section_a), find(pin.plan_b, pin.section_b))
-        else {
+        let (Some(a), Some(b)) = (
+            find(pin.plan_a, pin.section_a),
+            find(pin.plan_b, pin.section_b),
+        ) else {
             continue;
         };
         let (x, y) = (solver.group_of[a], solver.group_of[b]);
@@ -692,7 +698,7 @@ fn order_rows(solver: &Solver<'_>) -> Vec<Row> {
         .collect();
     // A cell is moved when its unit is not on the longest run of the column that keeps reading
     // order (its longest increasing subsequence).
-    for p in 0..n {
+    (0..n).for_each(|p| {
         let col: Vec<(usize, usize)> = order
             .iter()
             .enumerate()
@@ -701,7 +707,7 @@ fn order_rows(solver: &Solver<'_>) -> Vec<Row> {
         for r in out_of_order(&col) {
             rows[r].moved[p] = true;
         }
-    }
+    });
     rows
 }
 

@@ -130,9 +130,18 @@ fn every_measure_is_shown_once_and_headers_count_what_is_shown() {
             shown.sort_unstable();
             let all: Vec<usize> = (0..plan.measures().len()).collect();
             assert_eq!(shown, all, "{}: every measure once", plan.name);
-            assert_eq!(by_scope.get(&Scope::Compared).copied().unwrap_or(0), col.shared);
-            assert_eq!(by_scope.get(&Scope::Elsewhere).copied().unwrap_or(0), col.elsewhere);
-            assert_eq!(by_scope.get(&Scope::Unique).copied().unwrap_or(0), col.unique);
+            assert_eq!(
+                by_scope.get(&Scope::Compared).copied().unwrap_or(0),
+                col.shared
+            );
+            assert_eq!(
+                by_scope.get(&Scope::Elsewhere).copied().unwrap_or(0),
+                col.elsewhere
+            );
+            assert_eq!(
+                by_scope.get(&Scope::Unique).copied().unwrap_or(0),
+                col.unique
+            );
             assert_eq!(
                 by_scope.get(&Scope::Boilerplate).copied().unwrap_or(0),
                 col.boilerplate
@@ -189,7 +198,11 @@ fn pins_are_constraints() {
     let (corpus, analysis) = setup();
     let compared = [plan_index(DONGLI), plan_index(ZHONGBEI)];
     let a_sid = corpus.plans[compared[0]].sections[0].section_id;
-    let last = corpus.plans[compared[1]].all_sections().last().unwrap().section_id;
+    let last = corpus.plans[compared[1]]
+        .all_sections()
+        .last()
+        .unwrap()
+        .section_id;
     let pin = Pin {
         plan_a: 0,
         section_a: a_sid,
@@ -207,7 +220,11 @@ fn pins_are_constraints() {
 #[test]
 fn scopes_are_counted_within_the_comparison() {
     let (corpus, analysis) = setup();
-    let table = Comparison::build(corpus, analysis, &[plan_index(DONGLI), plan_index(ZHONGBEI)]);
+    let table = Comparison::build(
+        corpus,
+        analysis,
+        &[plan_index(DONGLI), plan_index(ZHONGBEI)],
+    );
     let dongli = &table.columns[0];
     // 东丽 has more measures shared in the corpus than with 中北.
     assert!(dongli.shared + dongli.elsewhere > dongli.shared_with[1]);
@@ -256,7 +273,9 @@ fn by_theme_rows_gather_homestead_measures_of_zibo_and_jinan() {
         .find(|r| r.theme.as_ref().is_some_and(|t| t.theme_id == "zhaijidi"))
         .expect("a 宅基地 row");
     for c in 0..2 {
-        let cell = row.cells[c].as_ref().expect("both plans have 宅基地 measures");
+        let cell = row.cells[c]
+            .as_ref()
+            .expect("both plans have 宅基地 measures");
         assert!(cell.measures.iter().any(|m| m.norm.contains("宅基地")));
         // Each measure sits under its section's heading.
         for m in &cell.measures {
@@ -286,7 +305,11 @@ fn labelled_test_split_floors() {
         .map(|(_, s)| *s)
         .expect("a test split");
     assert!(test.pairs >= 2, "test pairs: {}", test.pairs);
-    assert!(test.precision() >= FLOOR_P, "test P {:.3}", test.precision());
+    assert!(
+        test.precision() >= FLOOR_P,
+        "test P {:.3}",
+        test.precision()
+    );
     assert!(test.recall() >= FLOOR_R, "test R {:.3}", test.recall());
 }
 

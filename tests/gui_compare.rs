@@ -76,15 +76,13 @@ fn partners_share_a_row_and_a_cell_shows_its_several_sections() {
         .find(|(_, _, m)| m.scope == Scope::Compared)
         .expect("a measure shared within the comparison");
     let other = 1 - c;
-    let partner_row = table.rows[r].cells[other]
-        .as_ref()
-        .is_some_and(|cell| {
-            cell.measures.iter().any(|o| {
-                m.partners
-                    .iter()
-                    .any(|p| p.column == Some(other) && Some(p.flat) == o.flat)
-            })
-        });
+    let partner_row = table.rows[r].cells[other].as_ref().is_some_and(|cell| {
+        cell.measures.iter().any(|o| {
+            m.partners
+                .iter()
+                .any(|p| p.column == Some(other) && Some(p.flat) == o.flat)
+        })
+    });
     assert!(partner_row, "the partner of {} is in row {r}", m.text);
     // Clicking it flashes the partner in the same row.
     harness
@@ -190,7 +188,10 @@ fn back_returns_to_where_the_view_was_after_a_jump() {
             .flatten()
             .next()
             .expect("a filled cell");
-        cell.measures.last().and_then(|m| m.flat).expect("a measure")
+        cell.measures
+            .last()
+            .and_then(|m| m.flat)
+            .expect("a measure")
     };
     {
         let app = harness.state_mut();
@@ -211,5 +212,8 @@ fn back_returns_to_where_the_view_was_after_a_jump() {
     harness.key_press_modifiers(egui::Modifiers::ALT, egui::Key::ArrowRight);
     harness.run();
     let forward = harness.state().compare_view().scroll_offset();
-    assert!((forward - jumped).abs() < 2.0, "forward at {forward}, was {jumped}");
+    assert!(
+        (forward - jumped).abs() < 2.0,
+        "forward at {forward}, was {jumped}"
+    );
 }

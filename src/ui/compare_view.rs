@@ -29,10 +29,10 @@ use crate::corpus::Corpus;
 use crate::matching::{Analysis, Tier};
 
 use super::UiCommand;
-use crate::project::SavedPin;
-use crate::themes::Codebook;
 use super::app::{Language, Settings, View};
 use super::tagging::{CodingView, paint_marks, span_menu_ui, tag_menu_ui};
+use crate::project::SavedPin;
+use crate::themes::Codebook;
 
 /// Width of the column at the left holding each row's kind tag.
 const GUTTER: f32 = 60.0;
@@ -227,9 +227,8 @@ impl CompareView {
             return;
         };
         let before = self.pins.len();
-        self.pins.retain(|p| {
-            !(0..2).any(|k| p.plan_ids[k] == id && p.section_ids[k] == section)
-        });
+        self.pins
+            .retain(|p| !(0..2).any(|k| p.plan_ids[k] == id && p.section_ids[k] == section));
         if self.pins.len() != before {
             self.pins_changed = true;
             self.stale = true;
@@ -456,10 +455,7 @@ impl CompareView {
                 .map(|&pi| corpus.plans[pi].plan_id.clone())
                 .collect();
             let mode = if self.by_theme {
-                let project = self
-                    .codebook
-                    .clone()
-                    .filter(|_| self.use_project_codebook);
+                let project = self.codebook.clone().filter(|_| self.use_project_codebook);
                 let codebook = project.unwrap_or_else(|| {
                     Codebook::load_or_bundled(DEFAULT_CODEBOOK).unwrap_or_default()
                 });
@@ -1669,34 +1665,37 @@ fn section_menu(
         }
         ui.separator();
         let col = cx.id.1;
-        ui.menu_button(cx.lang.pick("与…对齐（固定同行）", "Pin with…"), |ui| {
-            egui::ScrollArea::vertical()
-                .max_height(420.0)
-                .show(ui, |ui| {
-                    for (other, &pi) in cx.compared.iter().enumerate() {
-                        if other == col {
-                            continue;
-                        }
-                        let Some(plan) = cx.corpus.plans.get(pi) else {
-                            continue;
-                        };
-                        ui.label(egui::RichText::new(&plan.name).strong());
-                        for s in plan.all_sections().into_iter().filter(|s| s.level <= 2) {
-                            let label = crate::comparison::join_label(&s.label, &s.title);
-                            let indent = if s.level > 1 { "    " } else { "" };
-                            if ui.button(format!("{indent}{label}")).clicked() {
-                                cx.pin_actions.borrow_mut().push(PinAction::Pin {
-                                    col_a: col,
-                                    section_a: sid,
-                                    col_b: other,
-                                    section_b: s.section_id,
-                                });
-                                ui.close();
+        ui.menu_button(
+            cx.lang.pick("与…对齐（固定同行）", "Pin with…"),
+            |ui| {
+                egui::ScrollArea::vertical()
+                    .max_height(420.0)
+                    .show(ui, |ui| {
+                        for (other, &pi) in cx.compared.iter().enumerate() {
+                            if other == col {
+                                continue;
+                            }
+                            let Some(plan) = cx.corpus.plans.get(pi) else {
+                                continue;
+                            };
+                            ui.label(egui::RichText::new(&plan.name).strong());
+                            for s in plan.all_sections().into_iter().filter(|s| s.level <= 2) {
+                                let label = crate::comparison::join_label(&s.label, &s.title);
+                                let indent = if s.level > 1 { "    " } else { "" };
+                                if ui.button(format!("{indent}{label}")).clicked() {
+                                    cx.pin_actions.borrow_mut().push(PinAction::Pin {
+                                        col_a: col,
+                                        section_a: sid,
+                                        col_b: other,
+                                        section_b: s.section_id,
+                                    });
+                                    ui.close();
+                                }
                             }
                         }
-                    }
-                });
-        });
+                    });
+            },
+        );
         if cx.pinned.iter().any(|&(c, s)| c == col && s == sid)
             && ui.button(cx.lang.pick("取消固定", "Unpin")).clicked()
         {
@@ -1932,9 +1931,19 @@ fn paint_headers(
             })
             .collect();
         let with_text = with.join(" · ");
-        let line_h = paint_line(ui, &with_text, small.clone(), shared_color(dark), cell, y + 1.0);
+        let line_h = paint_line(
+            ui,
+            &with_text,
+            small.clone(),
+            shared_color(dark),
+            cell,
+            y + 1.0,
+        );
         ui.interact(
-            Rect::from_min_size(egui::pos2(cell.left(), y + 1.0), egui::vec2(cell.width(), line_h)),
+            Rect::from_min_size(
+                egui::pos2(cell.left(), y + 1.0),
+                egui::vec2(cell.width(), line_h),
+            ),
             ui.scope_id().with(("compare_header_with", c)),
             Sense::hover(),
         )
@@ -2003,7 +2012,10 @@ fn legend(ui: &mut egui::Ui, lang: Language) {
             (
                 Scope::Compared,
                 Some(Tier::Paraphrase),
-                lang.pick("对照内共有·意思相近", "Shared in the comparison, paraphrase"),
+                lang.pick(
+                    "对照内共有·意思相近",
+                    "Shared in the comparison, paraphrase",
+                ),
             ),
             (
                 Scope::Elsewhere,
