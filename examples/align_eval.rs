@@ -20,7 +20,9 @@ fn main() {
         .iter()
         .find(|a| !a.starts_with("--"))
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/alignment"));
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/alignment")
+        });
     let mut paths = vec![default_seed_dir()];
     if dir.join("docs").is_dir() {
         paths.push(dir.join("docs"));
@@ -51,7 +53,11 @@ fn main() {
     if let (Some(a), Some(b)) = (index("天津市东丽区"), index("天津市中北镇")) {
         let table = Comparison::build(&corpus, &analysis, &[a, b]);
         let per = table.partners_in_row(&analysis);
-        let both = table.rows.iter().filter(|r| r.cells.iter().all(Option::is_some)).count();
+        let both = table
+            .rows
+            .iter()
+            .filter(|r| r.cells.iter().all(Option::is_some))
+            .count();
         println!(
             "Tianjin pair: {} rows, {} filled on both sides, {:.1} % empty, partners in row {:?}",
             table.rows.len(),
@@ -140,12 +146,7 @@ fn main() {
 
 /// Search the constants on the TUNE pairs only; print the best settings with their four-plan
 /// figures.
-fn grid(
-    corpus: &duizhao::corpus::Corpus,
-    analysis: &Analysis,
-    labels: &Labels,
-    four: &[usize],
-) {
+fn grid(corpus: &duizhao::corpus::Corpus, analysis: &Analysis, labels: &Labels, four: &[usize]) {
     let tune = Labels {
         pairs: labels
             .pairs
@@ -160,8 +161,8 @@ fn grid(
         for min_group in [0.04, 0.06, 0.08] {
             for w_link in [0.8, 1.5] {
                 for link_any in [0.15, 0.3] {
-                    for attach in [0.06, 0.1] {
-                        for max_cell_units in [2, 3] {
+                    for attach in [0.0, 0.06, 0.1] {
+                        for max_cell_units in [2, 3, 5] {
                             let params = Params {
                                 min_affinity,
                                 min_group,

@@ -126,9 +126,8 @@ impl Labels {
             std::fs::read_to_string(dir.join(name))
                 .map_err(|e| format!("{}: {e}", dir.join(name).display()))
         };
-        let done: Option<HashSet<String>> = std::fs::read_to_string(dir.join("PROGRESS"))
-            .ok()
-            .map(|t| {
+        let done: Option<HashSet<String>> =
+            std::fs::read_to_string(dir.join("PROGRESS")).ok().map(|t| {
                 t.lines()
                     .filter(|l| {
                         let l = l.to_lowercase();
@@ -280,13 +279,18 @@ pub fn score_pair(
     Ok(score)
 }
 
+/// Scores per split: (split, summed score).
+pub type SplitScores = Vec<(String, Score)>;
+/// Scores per pair: (pair id, split, score).
+pub type PairScores = Vec<(String, String, Score)>;
+
 /// Scores per split (`tune`, `test`), summed over the split's pairs, and per pair.
 pub fn evaluate(
     corpus: &Corpus,
     analysis: &Analysis,
     labels: &Labels,
     params: &Params,
-) -> (Vec<(String, Score)>, Vec<(String, String, Score)>) {
+) -> (SplitScores, PairScores) {
     let mut splits: Vec<(String, Score)> = Vec::new();
     let mut per_pair = Vec::new();
     for pair in &labels.pairs {

@@ -561,14 +561,12 @@ impl Comparison {
 
     /// The first row with a cell whose heading contains `text`.
     pub fn row_with_heading(&self, text: &str) -> Option<&CompareRow> {
-        self.rows
-            .iter()
-            .find(|r| {
-                r.cells
-                    .iter()
-                    .flatten()
-                    .any(|c| c.sections.iter().any(|s| s.heading.contains(text)))
-            })
+        self.rows.iter().find(|r| {
+            r.cells
+                .iter()
+                .flatten()
+                .any(|c| c.sections.iter().any(|s| s.heading.contains(text)))
+        })
     }
 }
 
@@ -836,7 +834,10 @@ fn theme_rows(
     codebook: &Codebook,
     tags: &[(String, String, String)],
 ) -> Vec<CompareRow> {
-    let plans: Vec<Plan> = compared.iter().map(|&pi| corpus.plans[pi].clone()).collect();
+    let plans: Vec<Plan> = compared
+        .iter()
+        .map(|&pi| corpus.plans[pi].clone())
+        .collect();
     let proposals = CodingIndex::new(&plans).propose(codebook);
     // theme id -> plan id -> measure ids.
     let mut wanted: HashMap<&str, HashMap<&str, HashSet<&str>>> = HashMap::new();

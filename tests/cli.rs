@@ -163,7 +163,10 @@ fn compare_json_counts_scopes_within_the_comparison_and_rows_by_theme() {
         for cell in row["cells"].as_array().unwrap() {
             let sections = cell["sections"].as_array().unwrap();
             // `section` stays the first of `sections`.
-            assert_eq!(cell["section"], sections.first().cloned().unwrap_or(Value::Null));
+            assert_eq!(
+                cell["section"],
+                sections.first().cloned().unwrap_or(Value::Null)
+            );
             for m in cell["measures"].as_array().unwrap() {
                 let scope = m["scope"].as_str().unwrap();
                 *scopes.entry(scope.to_owned()).or_insert(0) += 1;
@@ -211,7 +214,13 @@ fn compare_json_counts_scopes_within_the_comparison_and_rows_by_theme() {
         );
     }
     let (ok, _, err) = duizhao(&[
-        "compare", "--plan", "淄博市", "--plan", "济南市市中区", "--rows", "colour",
+        "compare",
+        "--plan",
+        "淄博市",
+        "--plan",
+        "济南市市中区",
+        "--rows",
+        "colour",
     ]);
     assert!(!ok);
     assert!(err.contains("colour"), "{err}");

@@ -124,7 +124,12 @@ fn xlsx_workbook_holds_every_table_with_the_engines_values() {
     let header: Vec<String> = cmp[0].iter().map(data_text).collect();
     assert_eq!(
         header,
-        ["类别", DONGLI, ZHONGBEI, duizhao::export::tables::COMPARED_PARTNERS_COLUMN]
+        [
+            "类别",
+            DONGLI,
+            ZHONGBEI,
+            duizhao::export::tables::COMPARED_PARTNERS_COLUMN
+        ]
     );
     let heating = cmp
         .iter()

@@ -456,7 +456,9 @@ fn ticked_plans_are_compared_with_shared_measures_marked() {
     assert_eq!(harness.query_all_by_label("（三）推广智慧供暖").count(), 2);
     for text in &texts {
         let expected = texts.iter().filter(|t| *t == text).count();
-        let shown = harness.query_all_by_label(&format!("对照内共有：{text}")).count();
+        let shown = harness
+            .query_all_by_label(&format!("对照内共有：{text}"))
+            .count();
         assert_eq!(shown, expected, "{text}");
     }
     // Hovering a measure lists the plans sharing it, the compared plan first (the harness's
@@ -492,7 +494,11 @@ fn ticked_plans_are_compared_with_shared_measures_marked() {
     harness.run();
     assert!(harness.state().settings().collapse_rows);
     for text in &texts {
-        assert!(harness.query_by_label(&format!("对照内共有：{text}")).is_none());
+        assert!(
+            harness
+                .query_by_label(&format!("对照内共有：{text}"))
+                .is_none()
+        );
     }
     assert_eq!(harness.query_all_by_label("（三）推广智慧供暖").count(), 2);
 

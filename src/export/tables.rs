@@ -139,7 +139,11 @@ pub fn comparison_with(source: &Source, options: &Options) -> Result<Table, Expo
         name: "comparison".into(),
         title: format!(
             "{}：{}",
-            if cmp.by_theme { "按主题对照" } else { "对照" },
+            if cmp.by_theme {
+                "按主题对照"
+            } else {
+                "对照"
+            },
             names.join(" / ")
         ),
         columns,

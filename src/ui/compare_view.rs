@@ -29,10 +29,10 @@ use crate::corpus::Corpus;
 use crate::matching::{Analysis, Tier};
 
 use super::UiCommand;
-use crate::project::SavedPin;
-use crate::themes::Codebook;
 use super::app::{Language, Settings, View};
 use super::tagging::{CodingView, paint_marks, span_menu_ui, tag_menu_ui};
+use crate::project::SavedPin;
+use crate::themes::Codebook;
 
 /// Width of the column at the left holding each row's kind tag.
 const GUTTER: f32 = 60.0;
@@ -143,6 +143,8 @@ pub struct CompareView {
     /// The codebook of the by-theme rows (the project's, once the app sets it; the bundled
     /// pilot-task codebook before).
     codebook: Option<Codebook>,
+    /// By theme: rows from the project's codebook instead of the bundled pilot-task codebook.
+    use_project_codebook: bool,
     /// Pinned section pairs, by plan id.
     pins: Vec<SavedPin>,
     /// Pins changed since the app last took them ([`Self::take_changed_pins`]).
@@ -168,7 +170,7 @@ impl CompareView {
     pub fn set_codebook(&mut self, codebook: &Codebook) {
         if self.codebook.as_ref() != Some(codebook) {
             self.codebook = Some(codebook.clone());
-            self.stale |= self.by_theme;
+            self.stale |= self.by_theme && self.use_project_codebook;
         }
     }
 
@@ -225,9 +227,8 @@ impl CompareView {
             return;
         };
         let before = self.pins.len();
-        self.pins.retain(|p| {
-            !(0..2).any(|k| p.plan_ids[k] == id && p.section_ids[k] == section)
-        });
+        self.pins
+            .retain(|p| !(0..2).any(|k| p.plan_ids[k] == id && p.section_ids[k] == section));
         if self.pins.len() != before {
             self.pins_changed = true;
             self.stale = true;
@@ -454,7 +455,8 @@ impl CompareView {
                 .map(|&pi| corpus.plans[pi].plan_id.clone())
                 .collect();
             let mode = if self.by_theme {
-                let codebook = self.codebook.clone().unwrap_or_else(|| {
+                let project = self.codebook.clone().filter(|_| self.use_project_codebook);
+                let codebook = project.unwrap_or_else(|| {
                     Codebook::load_or_bundled(DEFAULT_CODEBOOK).unwrap_or_default()
                 });
                 RowMode::Theme {
@@ -506,16 +508,30 @@ impl CompareView {
                     "Each row: a codebook theme, with each plan's measures for it",
                 ));
             self.set_by_theme(by_theme);
+            if self.by_theme
+                && ui
+                    .checkbox(
+                        &mut self.use_project_codebook,
+                        lang.pick("用项目编码表", "Project's codebook"),
+                    )
+                    .on_hover_text(lang.pick(
+                        "关闭时用内置的城乡融合试点任务编码表",
+                        "Off: the bundled urban–rural pilot-task codebook",
+                    ))
+                    .changed()
+            {
+                self.stale = true;
+            }
             ui.add_space(8.0);
             if ui
-                .add_enabled(!self.back.is_empty(), egui::Button::new("⏴"))
+                .add_enabled(!self.back.is_empty(), egui::Button::new(lang.pick("← 后退", "← Back")))
                 .on_hover_text(lang.pick("后退（Alt+←）", "Back (Alt+←)"))
                 .clicked()
             {
                 self.go_back();
             }
             if ui
-                .add_enabled(!self.forward.is_empty(), egui::Button::new("⏵"))
+                .add_enabled(!self.forward.is_empty(), egui::Button::new(lang.pick("前进 →", "Forward →")))
                 .on_hover_text(lang.pick("前进（Alt+→）", "Forward (Alt+→)"))
                 .clicked()
             {
@@ -1649,34 +1665,37 @@ fn section_menu(
         }
         ui.separator();
         let col = cx.id.1;
-        ui.menu_button(cx.lang.pick("与…对齐（固定同行）", "Pin with…"), |ui| {
-            egui::ScrollArea::vertical()
-                .max_height(420.0)
-                .show(ui, |ui| {
-                    for (other, &pi) in cx.compared.iter().enumerate() {
-                        if other == col {
-                            continue;
-                        }
-                        let Some(plan) = cx.corpus.plans.get(pi) else {
-                            continue;
-                        };
-                        ui.label(egui::RichText::new(&plan.name).strong());
-                        for s in plan.all_sections().into_iter().filter(|s| s.level <= 2) {
-                            let label = crate::comparison::join_label(&s.label, &s.title);
-                            let indent = if s.level > 1 { "    " } else { "" };
-                            if ui.button(format!("{indent}{label}")).clicked() {
-                                cx.pin_actions.borrow_mut().push(PinAction::Pin {
-                                    col_a: col,
-                                    section_a: sid,
-                                    col_b: other,
-                                    section_b: s.section_id,
-                                });
-                                ui.close();
+        ui.menu_button(
+            cx.lang.pick("与…对齐（固定同行）", "Pin with…"),
+            |ui| {
+                egui::ScrollArea::vertical()
+                    .max_height(420.0)
+                    .show(ui, |ui| {
+                        for (other, &pi) in cx.compared.iter().enumerate() {
+                            if other == col {
+                                continue;
+                            }
+                            let Some(plan) = cx.corpus.plans.get(pi) else {
+                                continue;
+                            };
+                            ui.label(egui::RichText::new(&plan.name).strong());
+                            for s in plan.all_sections().into_iter().filter(|s| s.level <= 2) {
+                                let label = crate::comparison::join_label(&s.label, &s.title);
+                                let indent = if s.level > 1 { "    " } else { "" };
+                                if ui.button(format!("{indent}{label}")).clicked() {
+                                    cx.pin_actions.borrow_mut().push(PinAction::Pin {
+                                        col_a: col,
+                                        section_a: sid,
+                                        col_b: other,
+                                        section_b: s.section_id,
+                                    });
+                                    ui.close();
+                                }
                             }
                         }
-                    }
-                });
-        });
+                    });
+            },
+        );
         if cx.pinned.iter().any(|&(c, s)| c == col && s == sid)
             && ui.button(cx.lang.pick("取消固定", "Unpin")).clicked()
         {
@@ -1911,14 +1930,25 @@ fn paint_headers(
                 Language::English => format!("{n} shared with {}", other.name),
             })
             .collect();
-        y += paint_line(
+        let with_text = with.join(" · ");
+        let line_h = paint_line(
             ui,
-            &with.join(" · "),
+            &with_text,
             small.clone(),
             shared_color(dark),
             cell,
             y + 1.0,
         );
+        ui.interact(
+            Rect::from_min_size(
+                egui::pos2(cell.left(), y + 1.0),
+                egui::vec2(cell.width(), line_h),
+            ),
+            ui.scope_id().with(("compare_header_with", c)),
+            Sense::hover(),
+        )
+        .widget_info(|| WidgetInfo::labeled(Role::Label, true, &with_text));
+        y += line_h;
         let counts = [
             (
                 format!("{} {}", lang.pick("对照内共有", "shared here"), col.shared),
@@ -1938,14 +1968,20 @@ fn paint_headers(
             ),
         ];
         let mut x = cell.left();
-        for (text, color) in counts {
+        for (k, (text, color)) in counts.into_iter().enumerate() {
             let r = ui.painter().text(
                 egui::pos2(x, y + 2.0),
                 egui::Align2::LEFT_TOP,
-                text,
+                &text,
                 small.clone(),
                 color,
             );
+            ui.interact(
+                r,
+                ui.scope_id().with(("compare_header_count", c, k)),
+                Sense::hover(),
+            )
+            .widget_info(|| WidgetInfo::labeled(Role::Label, true, &text));
             x = r.right() + 8.0;
         }
     }
@@ -1976,7 +2012,10 @@ fn legend(ui: &mut egui::Ui, lang: Language) {
             (
                 Scope::Compared,
                 Some(Tier::Paraphrase),
-                lang.pick("对照内共有·意思相近", "Shared in the comparison, paraphrase"),
+                lang.pick(
+                    "对照内共有·意思相近",
+                    "Shared in the comparison, paraphrase",
+                ),
             ),
             (
                 Scope::Elsewhere,
