@@ -234,6 +234,13 @@ pub fn scan(original: &str, lines: &mut [Line]) -> Header {
         k += 1;
     }
     mark_footer(lines);
+    // Links to attached files are never text of the document, wherever they stand.
+    for l in lines.iter_mut() {
+        if l.kind == LineKind::Text && l.norm.text.starts_with("附件") && is_file_link(&l.norm.text)
+        {
+            l.kind = LineKind::Chrome;
+        }
+    }
     header
 }
 
@@ -266,10 +273,10 @@ fn mark_footer(lines: &mut [Line]) {
         matches!(l.kind, LineKind::Text | LineKind::WebMeta)
             && l.norm.text.chars().count() <= 80
             && FOOTER_MARKERS.iter().any(|m| l.norm.text.contains(m))
-            // Nothing but short lines may follow.
-            && lines[k..]
-                .iter()
-                .all(|t| t.kind != LineKind::Text || t.norm.text.chars().count() <= 100)
+            // No paragraph of text may follow.
+            && lines[k..].iter().all(|t| {
+                t.kind != LineKind::Text || !(t.norm.text.contains('。') && t.norm.text.chars().count() > 60)
+            })
     }) else {
         return;
     };

@@ -495,7 +495,10 @@ fn attachments(lines: &[Line], part: DocPart) -> Vec<DocPart> {
             continue;
         };
         let title = block_text(lines, &text, p + 1..end);
-        let Some(body) = body_after(lines, &text, end, &title) else {
+        // After an attachment with an outline, any content counts (a list of names).
+        let Some(body) = body_after(lines, &text, end, &title)
+            .or_else(|| (!cuts.is_empty() && end < text.len()).then_some(end))
+        else {
             p += 1;
             continue;
         };
