@@ -165,8 +165,8 @@ pub fn scan(original: &str, lines: &mut [Line]) -> Header {
         && let Some(close) =
             (first + 1..lines.len().min(first + 80)).find(|&k| lines[k].norm.text.trim() == "---")
     {
-        for k in first..=close {
-            if let Some((key, value)) = raw(original, &lines[k]).split_once([':', '：'])
+        for (k, line) in lines.iter_mut().enumerate().take(close + 1).skip(first) {
+            if let Some((key, value)) = raw(original, line).split_once([':', '：'])
                 && k != first
                 && k != close
             {
@@ -176,7 +176,7 @@ pub fn scan(original: &str, lines: &mut [Line]) -> Header {
                     line: k,
                 });
             }
-            lines[k].kind = LineKind::Chrome;
+            line.kind = LineKind::Chrome;
         }
     }
     // Key-value lines before the first numbered heading, with the value on the next line when
