@@ -360,8 +360,8 @@ mod tests {
         let text = "目录序言\n第一篇指导思想\n第一章指导思想第二章主要目标第二篇调整结构\n序言正文没有句号\n第一篇指导思想\n第一章指导思想";
         let lines = classify_lines(text);
         let kinds: Vec<LineKind> = lines.iter().map(|l| l.kind).collect();
-        assert!(kinds[..6].iter().all(|k| *k == LineKind::Toc), "{kinds:?}");
-        assert!(kinds[6..].iter().all(|k| *k == LineKind::Text), "{kinds:?}");
+        assert!(kinds[..5].iter().all(|k| *k == LineKind::Toc), "{kinds:?}");
+        assert!(kinds[5..].iter().all(|k| *k == LineKind::Text), "{kinds:?}");
     }
 
     #[test]

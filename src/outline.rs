@@ -335,7 +335,12 @@ pub fn safeguard_title(title: &str) -> bool {
         "社会", "住房", "医疗", "养老", "民生", "生活", "就业", "粮食", "供给", "安全", "基本",
         "社保", "权益", "供应",
     ];
-    core.chars().count() <= 10 && !AREAS.iter().any(|a| head.ends_with(a))
+    const MEANS: &[&str] = &[
+        "组织", "政策", "要素", "制度", "实施", "工作", "资金", "法治", "人才", "支撑", "服务",
+        "用地", "财政", "金融", "机制",
+    ];
+    MEANS.iter().any(|m| head.ends_with(m))
+        || (core.chars().count() <= 10 && !AREAS.iter().any(|a| head.ends_with(a)))
 }
 
 /// One section of a plan's outline.
@@ -637,6 +642,10 @@ mod tests {
         );
         assert_ne!(
             SectionKind::from_title("持续增强粮食等重要农产品供给保障能力"),
+            Some(SectionKind::Safeguards)
+        );
+        assert_eq!(
+            SectionKind::from_title("强化城乡融合发展组织保障"),
             Some(SectionKind::Safeguards)
         );
         assert_ne!(

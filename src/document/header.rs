@@ -165,8 +165,8 @@ pub fn scan(original: &str, lines: &mut [Line]) -> Header {
         && let Some(close) =
             (first + 1..lines.len().min(first + 80)).find(|&k| lines[k].norm.text.trim() == "---")
     {
-        for k in first..=close {
-            if let Some((key, value)) = raw(original, &lines[k]).split_once([':', '：'])
+        for (k, line) in lines.iter_mut().enumerate().take(close + 1).skip(first) {
+            if let Some((key, value)) = raw(original, line).split_once([':', '：'])
                 && k != first
                 && k != close
             {
@@ -176,7 +176,7 @@ pub fn scan(original: &str, lines: &mut [Line]) -> Header {
                     line: k,
                 });
             }
-            lines[k].kind = LineKind::Chrome;
+            line.kind = LineKind::Chrome;
         }
     }
     // Key-value lines before the first numbered heading, with the value on the next line when
@@ -234,6 +234,13 @@ pub fn scan(original: &str, lines: &mut [Line]) -> Header {
         k += 1;
     }
     mark_footer(lines);
+    // Links to attached files are never text of the document, wherever they stand.
+    for l in lines.iter_mut() {
+        if l.kind == LineKind::Text && l.norm.text.starts_with("附件") && is_file_link(&l.norm.text)
+        {
+            l.kind = LineKind::Chrome;
+        }
+    }
     header
 }
 
@@ -266,10 +273,10 @@ fn mark_footer(lines: &mut [Line]) {
         matches!(l.kind, LineKind::Text | LineKind::WebMeta)
             && l.norm.text.chars().count() <= 80
             && FOOTER_MARKERS.iter().any(|m| l.norm.text.contains(m))
-            // Nothing but short lines may follow.
-            && lines[k..]
-                .iter()
-                .all(|t| t.kind != LineKind::Text || t.norm.text.chars().count() <= 100)
+            // No paragraph of text may follow.
+            && lines[k..].iter().all(|t| {
+                t.kind != LineKind::Text || !(t.norm.text.contains('。') && t.norm.text.chars().count() > 60)
+            })
     }) else {
         return;
     };

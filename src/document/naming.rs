@@ -60,16 +60,17 @@ pub fn short_title(title: &str) -> String {
 /// it does not list (towns, new areas), a short name before its unit that is no phrase.
 pub fn place_in_title(title_norm: &str) -> Option<String> {
     let t: String = title_norm.split_whitespace().collect();
-    let name = title_norm_place(&t)?;
-    let g = gazetteer();
     let stripped = t.strip_prefix("中共").unwrap_or(&t);
-    let known = g.place_at_start(stripped).is_some_and(|(chain, _)| {
+    let g = gazetteer();
+    // The gazetteer's reading: full names and aliases, chained (`济南市市中区`, `湖州市`).
+    let known = g.place_at_start(stripped).and_then(|(chain, end)| {
         chain
-            .first()
-            .is_some_and(|m| m.form != super::gazetteer::NameForm::Short || m.len < name.len())
+            .iter()
+            .all(|m| m.form != super::gazetteer::NameForm::Short)
+            .then(|| stripped[..end].to_string())
     });
-    let head_ok = {
-        // The text before the first unit character: a plain name, not `关于推进`.
+    // The unit-character reading also finds towns and areas the gazetteer does not list.
+    let by_units = title_norm_place(&t).filter(|name| {
         let first_unit = name
             .char_indices()
             .find(|(_, c)| "省市区县州旗镇乡盟".contains(*c))
@@ -92,8 +93,17 @@ pub fn place_in_title(title_norm: &str) -> Option<String> {
             ]
             .iter()
             .any(|w| head.contains(w))
-    };
-    (known || head_ok).then_some(name)
+    });
+    match (known, by_units) {
+        // A town under a known place (`上海市奉贤区柘林镇`) extends it.
+        (Some(k), Some(u))
+            if u.starts_with(&k) && u.len() > k.len() && u.ends_with(['镇', '乡']) =>
+        {
+            Some(u)
+        }
+        (Some(k), _) => Some(k),
+        (None, u) => u,
+    }
 }
 
 /// The place a text names most often (at least three times), preferring the more specific

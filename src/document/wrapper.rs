@@ -163,6 +163,10 @@ fn title_block(lines: &[Line], text: &[usize], p: usize) -> Option<usize> {
     let mut joined = compact(first);
     let mut end = p + 1;
     while !ends_in_doc_type(&joined) {
+        // A title broken over lines starts with a line of some length; menu items are short.
+        if first.chars().count() < 6 {
+            return None;
+        }
         let next = norm(lines, *text.get(end)?);
         if end - p >= 5
             || !title_like(next)
@@ -495,7 +499,10 @@ fn attachments(lines: &[Line], part: DocPart) -> Vec<DocPart> {
             continue;
         };
         let title = block_text(lines, &text, p + 1..end);
-        let Some(body) = body_after(lines, &text, end, &title) else {
+        // After an attachment with an outline, any content counts (a list of names).
+        let Some(body) = body_after(lines, &text, end, &title)
+            .or_else(|| (!cuts.is_empty() && end < text.len()).then_some(end))
+        else {
             p += 1;
             continue;
         };

@@ -657,7 +657,7 @@ fn build_plan(
             pre_title
                 .iter()
                 .copied()
-                .find(|t| org_line(&t))
+                .find(|t| org_line(t))
                 .map(str::to_string)
         })
         .or_else(|| title.as_deref().and_then(naming::issuer_of_title))
