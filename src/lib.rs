@@ -5,6 +5,7 @@
 //! target table — never depends on egui. The `cli` module formats core results for the
 //! terminal; the `ui` module (feature `gui`) only draws what the core returns.
 
+pub mod agreement;
 pub mod align;
 pub mod cli;
 pub mod collate;
@@ -13,10 +14,12 @@ pub mod corpus;
 pub mod export;
 pub mod formats;
 pub mod fsutil;
+pub mod history;
 pub mod import;
 pub mod keyterms;
 pub mod lines;
 pub mod matching;
+pub mod merge;
 pub mod measure;
 pub mod normalize;
 pub mod outline;

@@ -100,6 +100,8 @@ pub struct Settings {
     pub recent_projects: Vec<PathBuf>,
     /// The project open when the app was last closed.
     pub last_project: Option<PathBuf>,
+    /// The coder's name, recorded on every new tag.
+    pub coder: String,
 }
 
 impl Default for Settings {
@@ -119,6 +121,7 @@ impl Default for Settings {
             group_by_province: false,
             recent_projects: Vec::new(),
             last_project: None,
+            coder: String::new(),
         }
     }
 }
@@ -914,7 +917,10 @@ impl DuizhaoApp {
         self.notices_window(ui.ctx());
         self.recovery_window(ui.ctx());
         self.export_window(ui.ctx());
+        let lang = self.settings.language;
+        super::agreement_view::window(ui.ctx(), &mut self.proj, self.corpus.as_ref(), lang, &mut self.commands);
         self.run_commands(ui.ctx());
+        super::project_state::undo_shortcuts(ui.ctx(), &mut self.proj, &self.settings.coder);
         let now = ui.input(|i| i.time);
         if let Some(e) = self.proj.autosave(now, false) {
             self.notices.push(e);
@@ -1136,6 +1142,7 @@ impl DuizhaoApp {
                 self.open_dialog(ui.ctx(), Dialog::SaveProjectAs);
                 ui.close();
             }
+            super::project_state::coding_menu_ui(ui, &mut self.proj, &mut self.settings.coder, lang);
             let recent = self.settings.recent_projects.clone();
             ui.menu_button(lang.pick("最近的项目", "Recent projects"), |ui| {
                 if recent.is_empty() {

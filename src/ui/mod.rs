@@ -18,6 +18,7 @@
 //! - [`matrix_view`]: the theme × plan matrix of coded segments as a heatmap, one theme's bars.
 //! - [`theme`]: CJK fonts, text sizes, colours.
 
+pub mod agreement_view;
 pub mod app;
 pub mod compare_view;
 pub mod doc_view;
