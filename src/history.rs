@@ -88,7 +88,8 @@ impl EditKind {
     /// What changed between two states.
     pub fn between(before: &CodingState, after: &CodingState) -> EditKind {
         let codebook = before.codebook != after.codebook;
-        let rejected = before.rejected != after.rejected && after.rejected.len() > before.rejected.len();
+        let rejected =
+            before.rejected != after.rejected && after.rejected.len() > before.rejected.len();
         let ids = |s: &CodingState| -> Vec<u64> { s.tags.iter().map(|t| t.tag_id).collect() };
         let (old_ids, new_ids) = (ids(before), ids(after));
         let added: Vec<&Tag> = after

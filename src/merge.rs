@@ -124,7 +124,10 @@ impl MergeReport {
             ));
         }
         if !self.conflicts.is_empty() {
-            out.push_str(&format!("\n{} conflicts (ours kept):", self.conflicts.len()));
+            out.push_str(&format!(
+                "\n{} conflicts (ours kept):",
+                self.conflicts.len()
+            ));
             for c in &self.conflicts {
                 out.push_str(&format!("\n  {c}"));
             }
@@ -261,9 +264,10 @@ impl Project {
             let stem = stem_of(&r.measure_id).to_owned();
             let r = Rejection {
                 theme_id: r.theme_id.clone(),
-                measure_id: stem_map
-                    .get(&stem)
-                    .map_or_else(|| r.measure_id.clone(), |to| restem(&r.measure_id, &stem, to)),
+                measure_id: stem_map.get(&stem).map_or_else(
+                    || r.measure_id.clone(),
+                    |to| restem(&r.measure_id, &stem, to),
+                ),
             };
             if !self.rejected.contains(&r) {
                 self.rejected.push(r);

@@ -95,7 +95,10 @@ fn new_tags_carry_the_coder_and_time_and_a_schema_1_file_loads_with_empty_coders
     std::fs::write(&old, v1).unwrap();
     let p = Project::load(&old).unwrap();
     assert_eq!(p.tags.len(), 1);
-    assert_eq!((p.tags[0].coder.as_str(), p.tags[0].tagged_at.as_str()), ("", ""));
+    assert_eq!(
+        (p.tags[0].coder.as_str(), p.tags[0].tagged_at.as_str()),
+        ("", "")
+    );
     assert_eq!(p.tags[0].memo, "旧");
     assert_eq!(std::fs::read_to_string(&old).unwrap(), v1, "loading wrote");
     let again = dir.path().join("v2.duizhao.ron");
@@ -125,10 +128,10 @@ fn two_coders() -> (tempfile::TempDir, PathBuf, PathBuf, Corpus) {
     }
     // The same tag in both (a tag of 李 that 王 also holds, e.g. from an earlier merge) with
     // another memo, and a theme renamed by 李.
-    let shared = tag(pw, 5, "hukou", "李");
+    let shared = tag(pw, 5, "huji_qianxi", "李");
     let id = wang.add_tag(shared);
     wang.set_memo(id, "王的备注");
-    let id = li.add_tag(tag(pl, 5, "hukou", "李"));
+    let id = li.add_tag(tag(pl, 5, "huji_qianxi", "李"));
     li.set_memo(id, "李的备注");
     li.codebook.themes[0].name = "改名".into();
     let p_w = dir.path().join("wang/王.duizhao.ron");
@@ -163,8 +166,16 @@ fn merging_keeps_both_coders_tags_maps_documents_by_content_and_lists_conflicts(
     let ids: BTreeSet<u64> = merged.tags.iter().map(|t| t.tag_id).collect();
     assert_eq!(ids.len(), merged.tags.len());
     // Both memos kept; the theme name difference listed, ours kept.
-    let memo = &merged.tags.iter().find(|t| t.theme_id == "hukou").unwrap().memo;
-    assert!(memo.contains("王的备注") && memo.contains("李的备注"), "{memo}");
+    let memo = &merged
+        .tags
+        .iter()
+        .find(|t| t.theme_id == "huji_qianxi")
+        .unwrap()
+        .memo;
+    assert!(
+        memo.contains("王的备注") && memo.contains("李的备注"),
+        "{memo}"
+    );
     assert!(
         report
             .conflicts
@@ -181,7 +192,11 @@ fn merging_keeps_both_coders_tags_maps_documents_by_content_and_lists_conflicts(
     let r2 = twice.merge_from(&Project::load(&p_l).unwrap(), "李");
     assert_eq!(r2.tags_added, 0);
     assert_eq!(twice.tags, merged.tags);
-    assert_eq!(std::fs::read(&p_l).unwrap(), before, "the colleague's file changed");
+    assert_eq!(
+        std::fs::read(&p_l).unwrap(),
+        before,
+        "the colleague's file changed"
+    );
 }
 
 #[test]
@@ -206,8 +221,12 @@ fn cli_merge_writes_the_union_and_refuses_damaged_or_foreign_files_changing_noth
     let bad = dir.path().join("bad.duizhao.ron");
     let full = std::fs::read_to_string(&p_l).unwrap();
     std::fs::write(&bad, &full[..full.len() / 2]).unwrap();
-    let codebook = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/codebooks/policy_instruments.ron");
-    for (from, what) in [(bad.as_path(), "damaged"), (codebook.as_path(), "not a duizhao project")] {
+    let codebook =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/codebooks/policy_instruments.ron");
+    for (from, what) in [
+        (bad.as_path(), "damaged"),
+        (codebook.as_path(), "not a duizhao project"),
+    ] {
         let (ok, _, stderr) = common::duizhao(&[
             "merge",
             "--project",
@@ -219,7 +238,10 @@ fn cli_merge_writes_the_union_and_refuses_damaged_or_foreign_files_changing_noth
         ]);
         assert!(!ok);
         assert!(stderr.contains(what), "{stderr}");
-        assert!(stderr.contains(from.file_name().unwrap().to_str().unwrap()), "{stderr}");
+        assert!(
+            stderr.contains(from.file_name().unwrap().to_str().unwrap()),
+            "{stderr}"
+        );
         assert_eq!(std::fs::read(&p_w).unwrap(), mine, "the project changed");
     }
     // Into itself: refused.
@@ -244,7 +266,7 @@ fn seed_corpus() -> &'static (tempfile::TempDir, PathBuf, Corpus) {
 }
 
 const CODERS: [&str; 3] = ["王", "李", ""];
-const THEMES: [&str; 3] = ["zhaijidi", "hukou", "tudi"];
+const THEMES: [&str; 3] = ["zhaijidi", "huji_qianxi", "jiti_rushi"];
 
 fn tag_set() -> impl Strategy<Value = Vec<(usize, usize, usize, String)>> {
     prop::collection::vec((0usize..30, 0usize..3, 0usize..3, "[a-z备注]{0,3}"), 0..25)
@@ -256,7 +278,12 @@ fn project_of(tags: &[(usize, usize, usize, String)], coder_of_file: usize) -> P
     let mut p = Project::new(urban_rural());
     p.add_document(doc).unwrap();
     for (m, c, t, memo) in tags {
-        let mut x = tag(plan, m % plan.measures().len(), THEMES[*t], CODERS[(c + coder_of_file) % 3]);
+        let mut x = tag(
+            plan,
+            m % plan.measures().len(),
+            THEMES[*t],
+            CODERS[(c + coder_of_file) % 3],
+        );
         x.memo = memo.clone();
         x.tagged_at = "2026-01-01T00:00:00Z".into();
         let id = p.add_tag(x);
@@ -309,12 +336,66 @@ proptest! {
 fn krippendorff_2011_nominal_example_with_missing_values_gives_0_743() {
     let n = None;
     let rows: [[Option<u32>; 12]; 4] = [
-        [Some(1), Some(2), Some(3), Some(3), Some(2), Some(1), Some(4), Some(1), Some(2), n, n, n],
-        [Some(1), Some(2), Some(3), Some(3), Some(2), Some(2), Some(4), Some(1), Some(2), Some(5), n, Some(3)],
-        [n, Some(3), Some(3), Some(3), Some(2), Some(3), Some(4), Some(2), Some(2), Some(5), Some(1), n],
-        [Some(1), Some(2), Some(3), Some(3), Some(2), Some(4), Some(4), Some(1), Some(2), Some(5), Some(1), n],
+        [
+            Some(1),
+            Some(2),
+            Some(3),
+            Some(3),
+            Some(2),
+            Some(1),
+            Some(4),
+            Some(1),
+            Some(2),
+            n,
+            n,
+            n,
+        ],
+        [
+            Some(1),
+            Some(2),
+            Some(3),
+            Some(3),
+            Some(2),
+            Some(2),
+            Some(4),
+            Some(1),
+            Some(2),
+            Some(5),
+            n,
+            Some(3),
+        ],
+        [
+            n,
+            Some(3),
+            Some(3),
+            Some(3),
+            Some(2),
+            Some(3),
+            Some(4),
+            Some(2),
+            Some(2),
+            Some(5),
+            Some(1),
+            n,
+        ],
+        [
+            Some(1),
+            Some(2),
+            Some(3),
+            Some(3),
+            Some(2),
+            Some(4),
+            Some(4),
+            Some(1),
+            Some(2),
+            Some(5),
+            Some(1),
+            n,
+        ],
     ];
-    let units: Vec<Vec<Option<u32>>> = (0..12).map(|u| rows.iter().map(|r| r[u]).collect()).collect();
+    let units: Vec<Vec<Option<u32>>> = (0..12)
+        .map(|u| rows.iter().map(|r| r[u]).collect())
+        .collect();
     let alpha = krippendorff_alpha(&units).unwrap();
     assert!((alpha - 0.743).abs() < 0.0005, "{alpha}");
     // κ is for two coders only.
@@ -328,7 +409,11 @@ fn krippendorff_2011_nominal_example_with_missing_values_gives_0_743() {
 fn krippendorff_2011_binary_two_observer_example_gives_0_095() {
     let a = [0, 1, 0, 0, 0, 0, 0, 0, 1, 0];
     let b = [1, 1, 1, 0, 0, 1, 0, 0, 0, 0];
-    let units: Vec<Vec<Option<u32>>> = a.iter().zip(&b).map(|(x, y)| vec![Some(*x), Some(*y)]).collect();
+    let units: Vec<Vec<Option<u32>>> = a
+        .iter()
+        .zip(&b)
+        .map(|(x, y)| vec![Some(*x), Some(*y)])
+        .collect();
     assert!((krippendorff_alpha(&units).unwrap() - 0.095).abs() < 0.0005);
     assert!((cohen_kappa(&units).unwrap() - 0.04 / 0.44).abs() < 1e-12);
     assert!((percent_agreement(&units).unwrap() - 0.6).abs() < 1e-12);
@@ -371,26 +456,42 @@ fn undefined_cases_are_none_not_nan() {
 fn agreement_fixture() -> (Corpus, Project) {
     let corpus = load_paths(&[common::seed("05_"), common::seed("02_")]);
     let mut p = Project::new(urban_rural());
-    let sz = corpus.plans.iter().find(|p| p.plan_id.starts_with("05_")).unwrap();
-    let zb = corpus.plans.iter().find(|p| p.plan_id.starts_with("02_")).unwrap();
+    let sz = corpus
+        .plans
+        .iter()
+        .find(|p| p.plan_id.starts_with("05_"))
+        .unwrap();
+    let zb = corpus
+        .plans
+        .iter()
+        .find(|p| p.plan_id.starts_with("02_"))
+        .unwrap();
     for k in [0, 1, 2] {
         p.add_tag(tag(sz, k, "zhaijidi", "王"));
     }
     for k in [1, 2, 3] {
         p.add_tag(tag(sz, k, "zhaijidi", "李"));
     }
-    p.add_tag(tag(zb, 0, "hukou", "张"));
+    p.add_tag(tag(zb, 0, "huji_qianxi", "张"));
     (corpus, p)
 }
 
 #[test]
 fn agreement_on_a_project_equals_the_hand_computation() {
     let (corpus, project) = agreement_fixture();
-    let sz = corpus.plans.iter().find(|p| p.plan_id.starts_with("05_")).unwrap();
+    let sz = corpus
+        .plans
+        .iter()
+        .find(|p| p.plan_id.starts_with("05_"))
+        .unwrap();
     let coded = agreement::from_project(&project, &corpus.plans);
     let r = agreement::agreement(&project.codebook, &corpus.plans, &coded);
     assert_eq!(r.coders, vec!["张", "李", "王"]);
-    let theme = r.figures.iter().find(|f| f.scope == "theme" && f.id == "zhaijidi").unwrap();
+    let theme = r
+        .figures
+        .iter()
+        .find(|f| f.scope == "theme" && f.id == "zhaijidi")
+        .unwrap();
     // Units: the N measures of 市中区 (淄博 has one coder only: not pairable).
     let n = sz.measures().len() as f64;
     assert_eq!(theme.units, sz.measures().len());
@@ -403,20 +504,42 @@ fn agreement_on_a_project_equals_the_hand_computation() {
     // o_00 = 2(N − 4); n_1 = 6, n_0 = 2N − 6, n = 2N;
     // α = 1 − (n − 1)(o_01 + o_10) / (2 n_0 n_1).
     let alpha = 1.0 - (2.0 * n - 1.0) * 4.0 / (2.0 * (2.0 * n - 6.0) * 6.0);
-    assert!((theme.alpha.unwrap() - alpha).abs() < 1e-9, "{:?} vs {alpha}", theme.alpha);
+    assert!(
+        (theme.alpha.unwrap() - alpha).abs() < 1e-9,
+        "{:?} vs {alpha}",
+        theme.alpha
+    );
     // The same data between 王 and 李 alone gives κ: p_o = (N − 2)/N, each says 1 three times,
     // p_e = (3/N)² + ((N − 3)/N)².
     let two: Vec<_> = coded.iter().filter(|c| c.coder != "张").cloned().collect();
     let r2 = agreement::agreement(&project.codebook, &corpus.plans, &two);
-    let t2 = r2.figures.iter().find(|f| f.scope == "theme" && f.id == "zhaijidi").unwrap();
+    let t2 = r2
+        .figures
+        .iter()
+        .find(|f| f.scope == "theme" && f.id == "zhaijidi")
+        .unwrap();
     let (p_o, p_e) = ((n - 2.0) / n, (3.0 / n).powi(2) + ((n - 3.0) / n).powi(2));
     assert!((t2.kappa.unwrap() - (p_o - p_e) / (1.0 - p_e)).abs() < 1e-9);
     // A theme nobody used: agreement 100 %, κ and α undefined (one category only).
-    let unused = r2.figures.iter().find(|f| f.scope == "theme" && f.id == "hukou").unwrap();
+    let unused = r2
+        .figures
+        .iter()
+        .find(|f| f.scope == "theme" && f.id == "huji_qianxi")
+        .unwrap();
     assert_eq!(unused.percent, Some(100.0));
     assert_eq!((unused.kappa, unused.alpha), (None, None));
     // The disagreements name the measures and who said what.
-    let ds: Vec<_> = r.disagreements.iter().map(|d| (d.measure_index, d.with_theme.clone(), d.without_theme.clone())).collect();
+    let ds: Vec<_> = r
+        .disagreements
+        .iter()
+        .map(|d| {
+            (
+                d.measure_index,
+                d.with_theme.clone(),
+                d.without_theme.clone(),
+            )
+        })
+        .collect();
     assert_eq!(
         ds,
         vec![
@@ -425,7 +548,11 @@ fn agreement_on_a_project_equals_the_hand_computation() {
         ]
     );
     // Per plan: 淄博 has no pairable unit.
-    let zb = r.figures.iter().find(|f| f.scope == "plan" && f.id.starts_with("02_")).unwrap();
+    let zb = r
+        .figures
+        .iter()
+        .find(|f| f.scope == "plan" && f.id.starts_with("02_"))
+        .unwrap();
     assert_eq!((zb.units, zb.percent, zb.alpha), (0, None, None));
 }
 
@@ -453,9 +580,24 @@ fn cli_agreement_merges_projects_and_prints_json() {
     assert_eq!(theme["disagreements"], 2);
     assert!(theme["kappa"].as_f64().unwrap() > 0.0);
     // The project files are not written.
-    assert!(Project::load(&p_w).unwrap().tags.iter().all(|t| t.coder == "王" || t.theme_id == "hukou"));
-    let (ok, text, _) = common::duizhao(&["agreement", "--project", p_w.to_str().unwrap(), "--project", p_l.to_str().unwrap()]);
-    assert!(ok && text.contains("kappa") && text.contains("alpha"), "{text}");
+    assert!(
+        Project::load(&p_w)
+            .unwrap()
+            .tags
+            .iter()
+            .all(|t| t.coder == "王" || t.theme_id == "huji_qianxi")
+    );
+    let (ok, text, _) = common::duizhao(&[
+        "agreement",
+        "--project",
+        p_w.to_str().unwrap(),
+        "--project",
+        p_l.to_str().unwrap(),
+    ]);
+    assert!(
+        ok && text.contains("kappa") && text.contains("alpha"),
+        "{text}"
+    );
 }
 
 // ---------------------------------------------------------------- undo / redo
@@ -491,12 +633,26 @@ fn undo_restores_the_exact_project_for_every_coding_action() {
     let mut p = Project::new(book);
     p.coder = "王".into();
     check_undo(&mut p, Edit::Tag(tag(plan, 0, "zhaijidi", "")), &corpus);
-    check_undo(&mut p, Edit::Tag(tag(plan, 4, "hukou", "")), &corpus);
+    check_undo(&mut p, Edit::Tag(tag(plan, 4, "huji_qianxi", "")), &corpus);
     let id = p.tags[0].tag_id;
-    check_undo(&mut p, Edit::Memo { tag_id: id, memo: "备注\n两行".into() }, &corpus);
+    check_undo(
+        &mut p,
+        Edit::Memo {
+            tag_id: id,
+            memo: "备注\n两行".into(),
+        },
+        &corpus,
+    );
     check_undo(&mut p, Edit::Untag(id), &corpus);
     let m = p.tags[0].measure_id.clone().unwrap();
-    check_undo(&mut p, Edit::UntagMeasure { theme_id: "hukou".into(), measure_id: m }, &corpus);
+    check_undo(
+        &mut p,
+        Edit::UntagMeasure {
+            theme_id: "huji_qianxi".into(),
+            measure_id: m,
+        },
+        &corpus,
+    );
     // The two themes with the most proposals.
     let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
     for x in &proposals {
@@ -509,16 +665,38 @@ fn undo_restores_the_exact_project_for_every_coding_action() {
     let open = p.open_proposals(&proposals);
     let one = open.iter().find(|x| x.theme_id == theme).unwrap().clone();
     check_undo(&mut p, Edit::Accept(one), &corpus);
-    let other = open.iter().find(|x| x.theme_id == by_count[1].0).unwrap().clone();
+    let other = open
+        .iter()
+        .find(|x| x.theme_id == by_count[1].0)
+        .unwrap()
+        .clone();
     check_undo(&mut p, Edit::Reject(other.clone()), &corpus);
-    check_undo(&mut p, Edit::AcceptAll { theme_id: theme.clone(), proposals: proposals.clone() }, &corpus);
-    check_undo(&mut p, Edit::RejectAll { theme_id: other.theme_id.clone(), proposals: proposals.clone() }, &corpus);
+    check_undo(
+        &mut p,
+        Edit::AcceptAll {
+            theme_id: theme.clone(),
+            proposals: proposals.clone(),
+        },
+        &corpus,
+    );
+    check_undo(
+        &mut p,
+        Edit::RejectAll {
+            theme_id: other.theme_id.clone(),
+            proposals: proposals.clone(),
+        },
+        &corpus,
+    );
     let mut renamed = p.codebook.themes[1].clone();
     renamed.name = "新名字".into();
     check_undo(&mut p, Edit::PutTheme(renamed), &corpus);
     check_undo(
         &mut p,
-        Edit::PutTheme(Theme { theme_id: "new".into(), name: "新主题".into(), ..Theme::default() }),
+        Edit::PutTheme(Theme {
+            theme_id: "new".into(),
+            name: "新主题".into(),
+            ..Theme::default()
+        }),
         &corpus,
     );
     // Deleting a theme with tags and children: all of it comes back.
@@ -574,9 +752,17 @@ fn engine() -> &'static (Corpus, Analysis, Project) {
 }
 
 fn csv_rows(path: &Path) -> Vec<Vec<String>> {
-    let mut r = csv::ReaderBuilder::new().has_headers(false).from_path(path).unwrap();
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_path(path)
+        .unwrap();
     r.records()
-        .map(|x| x.unwrap().iter().map(|s| s.trim_start_matches('\u{feff}').to_owned()).collect())
+        .map(|x| {
+            x.unwrap()
+                .iter()
+                .map(|s| s.trim_start_matches('\u{feff}').to_owned())
+                .collect()
+        })
         .collect()
 }
 
@@ -609,13 +795,20 @@ fn written(kind: TableKind, source: &Source) -> Vec<Vec<String>> {
     let from_csv = csv_rows(&csv_path);
     let from_xlsx = xlsx_rows(&xlsx_path, kind.name());
     // The XLSX sheet may carry a title row above the header: compare from the header on.
-    let header = from_xlsx.iter().position(|r| r == &from_csv[0]).unwrap_or_else(|| panic!("{:?}\n{:?}", from_xlsx.first(), from_csv[0]));
+    let header = from_xlsx
+        .iter()
+        .position(|r| r == &from_csv[0])
+        .unwrap_or_else(|| panic!("{:?}\n{:?}", from_xlsx.first(), from_csv[0]));
     let xs: Vec<Vec<String>> = from_xlsx[header..].to_vec();
     assert_eq!(xs.len(), from_csv.len(), "{kind:?}");
     for (a, b) in xs.iter().zip(&from_csv) {
         // Text that looks like a formula is neutralised in both; compare without the guard.
         let strip = |s: &String| s.trim_start_matches('\'').to_owned();
-        assert_eq!(a.iter().map(strip).collect::<Vec<_>>(), b.iter().map(strip).collect::<Vec<_>>(), "{kind:?}");
+        assert_eq!(
+            a.iter().map(strip).collect::<Vec<_>>(),
+            b.iter().map(strip).collect::<Vec<_>>(),
+            "{kind:?}"
+        );
     }
     from_csv
 }
@@ -625,12 +818,23 @@ fn theme_by_plan_exports_equal_the_engines_matrix_with_attributes_and_split_path
     let (corpus, analysis, project) = engine();
     let coding = Coding::from_project(project, corpus);
     let plans: Vec<usize> = (0..corpus.plans.len()).collect();
-    let source = Source { corpus, analysis, plans: &plans, coding: Some(&coding) };
+    let source = Source {
+        corpus,
+        analysis,
+        plans: &plans,
+        coding: Some(&coding),
+    };
     let matrix = Matrix::build(&project.codebook, &corpus.plans, &project.segments());
     let paths = coding.theme_paths();
-    for (kind, presence) in [(TableKind::ThemeCounts, false), (TableKind::ThemePresence, true)] {
+    for (kind, presence) in [
+        (TableKind::ThemeCounts, false),
+        (TableKind::ThemePresence, true),
+    ] {
         let rows = written(kind, &source);
-        assert_eq!(&rows[0][..6], ["plan", "plan_id", "province", "level", "date", "file"]);
+        assert_eq!(
+            &rows[0][..6],
+            ["plan", "plan_id", "province", "level", "date", "file"]
+        );
         assert_eq!(rows.len(), corpus.plans.len() + 1);
         for (pi, plan) in corpus.plans.iter().enumerate() {
             let row = &rows[pi + 1];
@@ -642,7 +846,12 @@ fn theme_by_plan_exports_equal_the_engines_matrix_with_attributes_and_split_path
                 assert_eq!(rows[0][6 + ti], paths[theme_id]);
                 let n = matrix.counts[ti][pi];
                 let want = if presence { usize::from(n > 0) } else { n };
-                assert_eq!(row[6 + ti], want.to_string(), "{kind:?} {theme_id} {}", plan.name);
+                assert_eq!(
+                    row[6 + ti],
+                    want.to_string(),
+                    "{kind:?} {theme_id} {}",
+                    plan.name
+                );
             }
         }
     }
@@ -653,12 +862,27 @@ fn theme_by_plan_exports_equal_the_engines_matrix_with_attributes_and_split_path
     let (t1, t2, count, present) = (col("theme_1"), col("theme_2"), col("count"), col("present"));
     let mut total = 0;
     for row in &rows[1..] {
-        let ti = matrix.themes.iter().position(|t| *t == row[col("theme_id")]).unwrap();
-        let pi = corpus.plans.iter().position(|p| p.plan_id == row[1]).unwrap();
+        let ti = matrix
+            .themes
+            .iter()
+            .position(|t| *t == row[col("theme_id")])
+            .unwrap();
+        let pi = corpus
+            .plans
+            .iter()
+            .position(|p| p.plan_id == row[1])
+            .unwrap();
         assert_eq!(row[count], matrix.counts[ti][pi].to_string());
-        assert_eq!(row[present], usize::from(matrix.counts[ti][pi] > 0).to_string());
+        assert_eq!(
+            row[present],
+            usize::from(matrix.counts[ti][pi] > 0).to_string()
+        );
         let path = &paths[&row[col("theme_id")]];
-        let joined = if row[t2].is_empty() { row[t1].clone() } else { format!("{} > {}", row[t1], row[t2]) };
+        let joined = if row[t2].is_empty() {
+            row[t1].clone()
+        } else {
+            format!("{} > {}", row[t1], row[t2])
+        };
         assert!(path.starts_with(&joined), "{path} vs {joined}");
         total += row[count].parse::<usize>().unwrap();
     }
@@ -670,18 +894,37 @@ fn segment_and_memo_exports_carry_attributes_coder_and_theme_path() {
     let (corpus, analysis, project) = engine();
     let coding = Coding::from_project(project, corpus);
     let plans: Vec<usize> = (0..corpus.plans.len()).collect();
-    let source = Source { corpus, analysis, plans: &plans, coding: Some(&coding) };
+    let source = Source {
+        corpus,
+        analysis,
+        plans: &plans,
+        coding: Some(&coding),
+    };
     let rows = written(TableKind::Segments, &source);
     let col = |name: &str| rows[0].iter().position(|c| c == name).unwrap();
     assert_eq!(rows.len(), project.tags.len() + 1);
     let mut got: Vec<(String, String, String, String)> = rows[1..]
         .iter()
-        .map(|r| (r[col("coder")].clone(), r[col("theme_id")].clone(), r[col("plan_id")].clone(), r[col("measure_id")].clone()))
+        .map(|r| {
+            (
+                r[col("coder")].clone(),
+                r[col("theme_id")].clone(),
+                r[col("plan_id")].clone(),
+                r[col("measure_id")].clone(),
+            )
+        })
         .collect();
     let mut want: Vec<(String, String, String, String)> = project
         .tags
         .iter()
-        .map(|t| (t.coder.clone(), t.theme_id.clone(), t.plan_id.clone(), t.measure_id.clone().unwrap()))
+        .map(|t| {
+            (
+                t.coder.clone(),
+                t.theme_id.clone(),
+                t.plan_id.clone(),
+                t.measure_id.clone().unwrap(),
+            )
+        })
         .collect();
     got.sort();
     want.sort();
@@ -692,11 +935,27 @@ fn segment_and_memo_exports_carry_attributes_coder_and_theme_path() {
     }
     // Memos on their own: the two memos, with plan, measure, theme and coder.
     let memos = written(TableKind::Memos, &source);
-    assert_eq!(memos[0], ["plan", "plan_id", "measure_id", "section", "theme_id", "theme", "coder", "memo", "text"]);
+    assert_eq!(
+        memos[0],
+        [
+            "plan",
+            "plan_id",
+            "measure_id",
+            "section",
+            "theme_id",
+            "theme",
+            "coder",
+            "memo",
+            "text"
+        ]
+    );
     assert_eq!(memos.len(), 3);
     let with_memo: Vec<&Tag> = project.tags.iter().filter(|t| !t.memo.is_empty()).collect();
     for t in with_memo {
-        let r = memos[1..].iter().find(|r| r[6] == t.coder && r[2] == *t.measure_id.as_ref().unwrap()).unwrap();
+        let r = memos[1..]
+            .iter()
+            .find(|r| r[6] == t.coder && r[2] == *t.measure_id.as_ref().unwrap())
+            .unwrap();
         assert_eq!(r[7].trim_start_matches('\''), t.memo);
         assert_eq!(r[8], t.quote);
     }
@@ -704,9 +963,19 @@ fn segment_and_memo_exports_carry_attributes_coder_and_theme_path() {
     let table = written(TableKind::Agreement, &source);
     let coded = agreement::from_project(project, &corpus.plans);
     let r = agreement::agreement(&project.codebook, &corpus.plans, &coded);
-    let f = r.figures.iter().find(|f| f.scope == "theme" && f.id == "zhaijidi").unwrap();
-    let row = table.iter().find(|row| row[0] == "theme" && row[1] == "zhaijidi").unwrap();
+    let f = r
+        .figures
+        .iter()
+        .find(|f| f.scope == "theme" && f.id == "zhaijidi")
+        .unwrap();
+    let row = table
+        .iter()
+        .find(|row| row[0] == "theme" && row[1] == "zhaijidi")
+        .unwrap();
     assert_eq!(row[4], f.units.to_string());
     assert!((row[8].parse::<f64>().unwrap() - f.alpha.unwrap()).abs() < 1e-9);
-    assert_eq!(row[7], "", "κ with three coders is undefined: an empty cell");
+    assert_eq!(
+        row[7], "",
+        "κ with three coders is undefined: an empty cell"
+    );
 }

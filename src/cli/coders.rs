@@ -113,7 +113,11 @@ pub fn agreement(projects: &[PathBuf], as_json: bool) -> anyhow::Result<String> 
         "coders: {}\n",
         r.coders
             .iter()
-            .map(|c| if c.is_empty() { "(unnamed)" } else { c.as_str() })
+            .map(|c| if c.is_empty() {
+                "(unnamed)"
+            } else {
+                c.as_str()
+            })
             .collect::<Vec<_>>()
             .join(", ")
     );
@@ -133,7 +137,8 @@ pub fn agreement(projects: &[PathBuf], as_json: bool) -> anyhow::Result<String> 
             f.scope,
             f.units,
             f.disagreements,
-            f.percent.map_or_else(|| "—".to_owned(), |p| format!("{p:.1}")),
+            f.percent
+                .map_or_else(|| "—".to_owned(), |p| format!("{p:.1}")),
             show(f.kappa),
             show(f.alpha),
             f.name

@@ -558,7 +558,11 @@ pub fn theme_wide(source: &Source, presence: bool) -> Result<Table, ExportError>
             row.extend(plan_attributes(plan));
             row.extend(matrix.counts.iter().map(|counts| {
                 let n = counts.get(pi).copied().unwrap_or(0);
-                Cell::number(if presence { f64::from(u8::from(n > 0)) } else { n as f64 })
+                Cell::number(if presence {
+                    f64::from(u8::from(n > 0))
+                } else {
+                    n as f64
+                })
             }));
             row
         })
@@ -578,7 +582,9 @@ pub fn theme_wide(source: &Source, presence: bool) -> Result<Table, ExportError>
 /// The theme × plan matrix in long form, one row per plan and theme: plan, its attributes,
 /// theme id, the theme path split into `theme_1 … theme_N`, count and presence (0/1).
 pub fn theme_plan(source: &Source) -> Result<Table, ExportError> {
-    let coding = source.coding.ok_or(ExportError::NeedsCoding("theme_plan"))?;
+    let coding = source
+        .coding
+        .ok_or(ExportError::NeedsCoding("theme_plan"))?;
     let (plans, matrix) = matrix_of(source, coding)?;
     let (levels, depth) = theme_levels(coding);
     let mut columns = vec!["plan".to_owned()];
@@ -630,7 +636,15 @@ fn place_of(plan: &Plan, seg: &super::CodedSegment) -> Option<(usize, Option<Str
 
 /// Column names of the memos table.
 pub const MEMO_COLUMNS: [&str; 9] = [
-    "plan", "plan_id", "measure_id", "section", "theme_id", "theme", "coder", "memo", "text",
+    "plan",
+    "plan_id",
+    "measure_id",
+    "section",
+    "theme_id",
+    "theme",
+    "coder",
+    "memo",
+    "text",
 ];
 
 /// Every memo of the selected plans with its plan, measure, section, theme, coder and the
@@ -651,7 +665,9 @@ pub fn memos(source: &Source) -> Result<Table, ExportError> {
             .segments
             .iter()
             .enumerate()
-            .filter(|(_, s)| s.plan_id == plan.plan_id && s.memo.as_ref().is_some_and(|m| !m.is_empty()))
+            .filter(|(_, s)| {
+                s.plan_id == plan.plan_id && s.memo.as_ref().is_some_and(|m| !m.is_empty())
+            })
             .collect();
         segs.sort_by_key(|(i, s)| (s.char_range.start, s.char_range.end, *i));
         for (index, seg) in segs {
@@ -687,7 +703,10 @@ pub fn memos(source: &Source) -> Result<Table, ExportError> {
 
 /// The coded segments as agreement input: one theme by one coder on one measure (segments on no
 /// measure are left out).
-pub fn coded_measures(source: &Source, coding: &super::Coding) -> Vec<crate::agreement::CodedMeasure> {
+pub fn coded_measures(
+    source: &Source,
+    coding: &super::Coding,
+) -> Vec<crate::agreement::CodedMeasure> {
     let plans: HashMap<&str, &Plan> = source
         .corpus
         .plans

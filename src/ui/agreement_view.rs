@@ -180,7 +180,8 @@ fn body_ui(
             })
             .strong(),
         );
-        if theme_filter.is_some() && ui.button(lang.pick("显示全部主题", "All themes")).clicked() {
+        if theme_filter.is_some() && ui.button(lang.pick("显示全部主题", "All themes")).clicked()
+        {
             *theme_filter = None;
         }
     });
@@ -203,7 +204,11 @@ fn body_ui(
                     ui.end_row();
                     for d in shown {
                         let text: String = d.text.chars().take(60).collect();
-                        let more = if d.text.chars().count() > 60 { "…" } else { "" };
+                        let more = if d.text.chars().count() > 60 {
+                            "…"
+                        } else {
+                            ""
+                        };
                         let link = ui
                             .link(format!("{} · {text}{more}", d.plan_name))
                             .on_hover_text(&d.text);

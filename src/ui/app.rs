@@ -918,7 +918,13 @@ impl DuizhaoApp {
         self.recovery_window(ui.ctx());
         self.export_window(ui.ctx());
         let lang = self.settings.language;
-        super::agreement_view::window(ui.ctx(), &mut self.proj, self.corpus.as_ref(), lang, &mut self.commands);
+        super::agreement_view::window(
+            ui.ctx(),
+            &mut self.proj,
+            self.corpus.as_ref(),
+            lang,
+            &mut self.commands,
+        );
         self.run_commands(ui.ctx());
         super::project_state::undo_shortcuts(ui.ctx(), &mut self.proj, &self.settings.coder);
         let now = ui.input(|i| i.time);
@@ -1142,7 +1148,12 @@ impl DuizhaoApp {
                 self.open_dialog(ui.ctx(), Dialog::SaveProjectAs);
                 ui.close();
             }
-            super::project_state::coding_menu_ui(ui, &mut self.proj, &mut self.settings.coder, lang);
+            super::project_state::coding_menu_ui(
+                ui,
+                &mut self.proj,
+                &mut self.settings.coder,
+                lang,
+            );
             let recent = self.settings.recent_projects.clone();
             ui.menu_button(lang.pick("最近的项目", "Recent projects"), |ui| {
                 if recent.is_empty() {

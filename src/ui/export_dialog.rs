@@ -95,8 +95,13 @@ fn table_label(kind: TableKind, lang: Language) -> &'static str {
         TableKind::Targets => lang.pick("目标指标", "Targets"),
         TableKind::Themes => lang.pick("主题 × 方案矩阵", "Theme × plan matrix"),
         TableKind::Segments => lang.pick("已编码片段", "Coded segments"),
-        TableKind::ThemeCounts => lang.pick("方案 × 主题计数（统计用）", "Plans × themes, counts (for statistics)"),
-        TableKind::ThemePresence => lang.pick("方案 × 主题有无 0/1", "Plans × themes, 0/1 presence"),
+        TableKind::ThemeCounts => lang.pick(
+            "方案 × 主题计数（统计用）",
+            "Plans × themes, counts (for statistics)",
+        ),
+        TableKind::ThemePresence => {
+            lang.pick("方案 × 主题有无 0/1", "Plans × themes, 0/1 presence")
+        }
         TableKind::ThemePlan => lang.pick("主题 × 方案长表", "Theme × plan, long form"),
         TableKind::Memos => lang.pick("备注", "Memos"),
         TableKind::Agreement => lang.pick("编码者一致性", "Coder agreement"),

@@ -344,7 +344,12 @@ pub fn undo_shortcuts(ctx: &egui::Context, proj: &mut ProjectState, coder: &str)
 }
 
 /// Undo / Redo entries (with what they would do) and the coder name, for the File menu.
-pub fn coding_menu_ui(ui: &mut egui::Ui, proj: &mut ProjectState, coder: &mut String, lang: Language) {
+pub fn coding_menu_ui(
+    ui: &mut egui::Ui,
+    proj: &mut ProjectState,
+    coder: &mut String,
+    lang: Language,
+) {
     ui.separator();
     let label = |k: Option<&EditKind>| {
         k.map(|k| {
