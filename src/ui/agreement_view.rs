@@ -71,7 +71,7 @@ pub fn window(
     let mut open = true;
     let mut view = std::mem::take(&mut proj.agreement_view);
     egui::Window::new(lang.pick("编码者一致性", "Coder agreement"))
-        .id(egui::Id::new("agreement_window"))
+        .id(egui::Id::unique("agreement_window"))
         .open(&mut open)
         .default_size([760.0, 520.0])
         .vscroll(false)
