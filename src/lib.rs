@@ -5,6 +5,7 @@
 //! target table — never depends on egui. The `cli` module formats core results for the
 //! terminal; the `ui` module (feature `gui`) only draws what the core returns.
 
+pub mod agreement;
 pub mod align;
 pub mod align_eval;
 pub mod cli;
@@ -15,11 +16,13 @@ pub mod document;
 pub mod export;
 pub mod formats;
 pub mod fsutil;
+pub mod history;
 pub mod import;
 pub mod keyterms;
 pub mod lines;
 pub mod matching;
 pub mod measure;
+pub mod merge;
 pub mod normalize;
 pub mod outline;
 pub mod overview;

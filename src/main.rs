@@ -54,6 +54,15 @@ fn main() -> std::process::ExitCode {
             json,
         }) => duizhao::cli::code::code(project.as_deref(), codebook.as_deref(), &paths, json)
             .map(Some),
+        Some(Command::Merge {
+            project,
+            from,
+            output,
+            force,
+        }) => duizhao::cli::coders::merge(&project, &from, output.as_deref(), force).map(Some),
+        Some(Command::Agreement { projects, json }) => {
+            duizhao::cli::coders::agreement(&projects, json).map(Some)
+        }
         Some(Command::DebugSaveLoop { project, tags }) => {
             duizhao::cli::code::debug_save_loop(&project, tags).map(Some)
         }

@@ -31,8 +31,10 @@ use crate::normalize::{Normalized, normalize_line};
 use crate::plan::Plan;
 use crate::themes::{Codebook, CodedSegment, Proposal};
 
-/// The schema this duizhao writes and the newest it reads.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The schema this duizhao writes and the newest it reads. Schema 2 added each tag's coder and
+/// time ([`Tag::coder`], [`Tag::tagged_at`]); a duizhao that reads only schema 1 would drop them
+/// on save, so it is told the file is newer instead.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// File name ending of project files.
 pub const PROJECT_EXTENSION: &str = ".duizhao.ron";
@@ -55,6 +57,10 @@ pub struct Project {
     pub pins: Vec<SavedPin>,
     /// What was on screen.
     pub view: ViewState,
+    /// Who is coding in this session (from the app's settings or the CLI): stamped on new tags
+    /// by [`Project::add_tag`]. Not saved: each coder's name travels with their tags.
+    #[serde(skip)]
+    pub coder: String,
 }
 
 impl Default for Project {
@@ -67,6 +73,7 @@ impl Default for Project {
             rejected: Vec::new(),
             pins: Vec::new(),
             view: ViewState::default(),
+            coder: String::new(),
         }
     }
 }
@@ -173,6 +180,11 @@ pub struct Tag {
     pub origin: TagOrigin,
     /// Its text could not be found in its plan at the last re-anchoring; kept, shown as such.
     pub orphaned: bool,
+    /// Who made it (the coder name of the app's settings); empty for tags made before coders
+    /// were recorded (schema 1).
+    pub coder: String,
+    /// When it was made, UTC, `YYYY-MM-DDTHH:MM:SSZ`; empty for tags of schema 1.
+    pub tagged_at: String,
 }
 
 /// Why a tag could not be made.
@@ -236,6 +248,8 @@ impl Tag {
             memo: String::new(),
             origin: TagOrigin::Manual,
             orphaned: false,
+            coder: String::new(),
+            tagged_at: String::new(),
         })
     }
 
@@ -560,7 +574,8 @@ impl Project {
         let probe: VersionProbe = ron::from_str(text).map_err(|e| corrupt(path, &e))?;
         let mut project = match probe.schema_version {
             0 => Project::from(ron::from_str::<ProjectV0>(text).map_err(|e| corrupt(path, &e))?),
-            SCHEMA_VERSION => ron::from_str::<Project>(text).map_err(|e| corrupt(path, &e))?,
+            // Schema 1 is schema 2 without coders and times: the fields default to empty.
+            1 | SCHEMA_VERSION => ron::from_str::<Project>(text).map_err(|e| corrupt(path, &e))?,
             found => {
                 return Err(ProjectError::NewerSchema {
                     path: path.to_path_buf(),
@@ -631,8 +646,9 @@ impl Project {
         self.tags.iter().map(|t| t.tag_id).max().unwrap_or(0) + 1
     }
 
-    /// Add a tag and return its id; a tag with the same theme, plan and range is not added twice
-    /// (the existing id is returned). A tag that covers no text is refused: nothing is added and
+    /// Add a tag and return its id; a tag with the same theme, plan, range and coder is not
+    /// added twice (the existing id is returned). A tag without a coder or time gets
+    /// [`Project::coder`] and the current time. A tag that covers no text is refused: nothing is added and
     /// 0 (never a tag id) is returned; [`Project::try_add_tag`] says why.
     pub fn add_tag(&mut self, tag: Tag) -> u64 {
         self.try_add_tag(tag).unwrap_or(0)
@@ -651,8 +667,17 @@ impl Project {
     }
 
     fn insert_tag(&mut self, mut tag: Tag) -> u64 {
+        if tag.coder.is_empty() {
+            tag.coder = self.coder.clone();
+        }
+        if tag.tagged_at.is_empty() {
+            tag.tagged_at = utc_timestamp(std::time::SystemTime::now());
+        }
         if let Some(t) = self.tags.iter().find(|t| {
-            t.theme_id == tag.theme_id && t.plan_id == tag.plan_id && t.byte_range == tag.byte_range
+            t.theme_id == tag.theme_id
+                && t.plan_id == tag.plan_id
+                && t.byte_range == tag.byte_range
+                && t.coder == tag.coder
         }) {
             return t.tag_id;
         }
@@ -1126,6 +1151,30 @@ fn nearest_occurrences(
         .collect()
 }
 
+/// `time` as `YYYY-MM-DDTHH:MM:SSZ` (UTC), the form [`Tag::tagged_at`] is written in.
+pub fn utc_timestamp(time: std::time::SystemTime) -> String {
+    let secs = time
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
 /// Fewest characters a quote has for its tag to be re-anchored in another plan of its file.
 pub const MIN_JUMP_QUOTE_CHARS: usize = 12;
 
@@ -1145,6 +1194,17 @@ mod tests {
             PathBuf::from("/data/.淄博.duizhao.ron.recovery")
         );
         assert!(recovery_path(None).ends_with("duizhao/recovery.duizhao.ron"));
+    }
+
+    #[test]
+    fn timestamps_are_utc_iso_dates() {
+        use std::time::{Duration, UNIX_EPOCH};
+        assert_eq!(utc_timestamp(UNIX_EPOCH), "1970-01-01T00:00:00Z");
+        // 2000-02-29 12:34:56 UTC, a leap day.
+        let t = UNIX_EPOCH + Duration::from_secs(951_827_696);
+        assert_eq!(utc_timestamp(t), "2000-02-29T12:34:56Z");
+        let t = UNIX_EPOCH + Duration::from_secs(1_796_083_200);
+        assert_eq!(utc_timestamp(t), "2026-12-01T00:00:00Z");
     }
 
     #[test]

@@ -380,6 +380,7 @@ fn sample_coding() -> Coding {
             char_range: range.clone(),
             measure_id: None,
             memo: (k == 0).then(|| "东丽 <与> 中北 “同文”".to_owned()),
+            coder: Some("王".into()),
         });
         segments.push(CodedSegment {
             theme_id: "smart".into(),
@@ -387,6 +388,7 @@ fn sample_coding() -> Coding {
             char_range: range.start..range.start + 10,
             measure_id: None,
             memo: None,
+            coder: Some("李".into()),
         });
     }
     let first = &corpus.plans[index_of(DONGLI)];
@@ -396,6 +398,7 @@ fn sample_coding() -> Coding {
         char_range: 0..4,
         measure_id: None,
         memo: None,
+        coder: None,
     });
     Coding {
         themes: vec![

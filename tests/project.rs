@@ -76,7 +76,10 @@ fn a_project_with_tags_memos_pins_and_view_loads_back_equal() {
     let path = dir.path().join("市中区.duizhao.ron");
     project.save(&path).unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.contains("schema_version: 1"), "{text}");
+    assert!(
+        text.contains(&format!("schema_version: {SCHEMA_VERSION}")),
+        "{text}"
+    );
     // Documents next to the project are stored relative to it, so the folder can move.
     assert!(!text.contains(&dir.path().display().to_string()), "{text}");
     let loaded = Project::load(&path).unwrap();
@@ -280,7 +283,7 @@ fn damaged_newer_and_foreign_files_are_clear_errors_and_stay_untouched() {
     let e = load_error("new.duizhao.ron", newer.as_bytes());
     assert!(
         e.to_string()
-            .contains("written by a newer duizhao (schema 3, this one reads up to 1)"),
+            .contains("written by a newer duizhao (schema 3, this one reads up to 2)"),
         "{e}"
     );
 

@@ -23,7 +23,7 @@ pub fn table_kinds(
     }
     match name {
         None => anyhow::bail!(
-            "--table is required for --format {} (comparison, measures, families, targets, themes, segments{})",
+            "--table is required for --format {} (comparison, measures, families, targets, themes, segments, theme_counts, theme_presence, theme_plan, memos, agreement{})",
             format.name(),
             if format == Format::Csv { "" } else { " or all" }
         ),
@@ -40,7 +40,7 @@ pub fn table_kinds(
             .collect()),
         Some(n) => TableKind::parse(n).map(|k| vec![k]).ok_or_else(|| {
             anyhow::anyhow!(
-                "unknown table '{n}' (comparison, measures, families, targets, themes, segments, all)"
+                "unknown table '{n}' (comparison, measures, families, targets, themes, segments, theme_counts, theme_presence, theme_plan, memos, agreement, all)"
             )
         }),
     }

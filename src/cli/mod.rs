@@ -4,6 +4,7 @@
 //! diffed and tested.
 
 pub mod code;
+pub mod coders;
 pub mod compare;
 pub mod export;
 pub mod targets;
@@ -105,8 +106,8 @@ pub enum Command {
     Export {
         /// Files or folders.
         paths: Vec<PathBuf>,
-        /// comparison, measures, families, targets, themes, segments, or all (not for csv);
-        /// ignored by qdpx/qdc.
+        /// comparison, measures, families, targets, themes, segments, theme_counts,
+        /// theme_presence, theme_plan, memos, agreement, or all (not for csv); ignored by qdpx/qdc.
         #[arg(long)]
         table: Option<String>,
         /// csv, xlsx, md, html, qdpx (REFI-QDA project) or qdc (REFI-QDA codebook).
@@ -138,6 +139,32 @@ pub enum Command {
         #[arg(long, required_unless_present = "project")]
         codebook: Option<String>,
         /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Merge colleagues' project files into yours: documents matched by content, every tag kept
+    /// with its coder, conflicts listed; a damaged or foreign file changes nothing.
+    Merge {
+        /// Your project (written back unless -o is given).
+        #[arg(long)]
+        project: PathBuf,
+        /// A colleague's project (repeat for several).
+        #[arg(long = "from", required = true)]
+        from: Vec<PathBuf>,
+        /// Write the merged project here instead of over --project.
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+        /// Replace the output file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Agreement between coders (percent, Cohen's kappa, Krippendorff's alpha) per theme and per
+    /// plan, the measure as the unit; several projects are merged in memory first.
+    Agreement {
+        /// Project files (one holding several coders, or one per coder).
+        #[arg(long = "project", required = true)]
+        projects: Vec<PathBuf>,
+        /// Print JSON.
         #[arg(long)]
         json: bool,
     },

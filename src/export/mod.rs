@@ -106,19 +106,34 @@ pub enum TableKind {
     Targets,
     /// Theme × plan matrix of coded segments.
     Themes,
-    /// Coded segments: theme, plan, section, text, memo.
+    /// Coded segments: theme, plan, section, text, memo, plan attributes, coder, theme levels.
     Segments,
+    /// Plans × themes, counts, with plan attributes (for statistics).
+    ThemeCounts,
+    /// Plans × themes, 0/1 presence, with plan attributes.
+    ThemePresence,
+    /// Theme × plan in long form: plan attributes, theme path split, count, presence.
+    ThemePlan,
+    /// Memos: plan, measure, section, theme, coder, memo, text.
+    Memos,
+    /// Agreement between coders per theme and per plan.
+    Agreement,
 }
 
 impl TableKind {
     /// Every table, in the order a workbook lists them.
-    pub const ALL: [TableKind; 6] = [
+    pub const ALL: [TableKind; 11] = [
         TableKind::Comparison,
         TableKind::Measures,
         TableKind::Families,
         TableKind::Targets,
         TableKind::Themes,
         TableKind::Segments,
+        TableKind::ThemeCounts,
+        TableKind::ThemePresence,
+        TableKind::ThemePlan,
+        TableKind::Memos,
+        TableKind::Agreement,
     ];
 
     /// The name used on the command line and as file stem / sheet name.
@@ -130,6 +145,11 @@ impl TableKind {
             TableKind::Targets => "targets",
             TableKind::Themes => "themes",
             TableKind::Segments => "segments",
+            TableKind::ThemeCounts => "theme_counts",
+            TableKind::ThemePresence => "theme_presence",
+            TableKind::ThemePlan => "theme_plan",
+            TableKind::Memos => "memos",
+            TableKind::Agreement => "agreement",
         }
     }
 
@@ -140,7 +160,10 @@ impl TableKind {
 
     /// Whether the table needs coded segments.
     pub fn needs_coding(self) -> bool {
-        matches!(self, TableKind::Themes | TableKind::Segments)
+        !matches!(
+            self,
+            TableKind::Comparison | TableKind::Measures | TableKind::Families | TableKind::Targets
+        )
     }
 }
 
@@ -369,6 +392,11 @@ pub fn build(kind: TableKind, source: &Source) -> Result<Table, ExportError> {
         TableKind::Targets => tables::targets(source),
         TableKind::Themes => tables::themes(source),
         TableKind::Segments => tables::segments(source),
+        TableKind::ThemeCounts => tables::theme_wide(source, false),
+        TableKind::ThemePresence => tables::theme_wide(source, true),
+        TableKind::ThemePlan => tables::theme_plan(source),
+        TableKind::Memos => tables::memos(source),
+        TableKind::Agreement => tables::agreement(source),
     }
 }
 

@@ -56,6 +56,8 @@ pub struct CodedSegment {
     pub measure_id: Option<String>,
     /// The analyst's memo.
     pub memo: Option<String>,
+    /// Who coded it (a project's tag coder), when known.
+    pub coder: Option<String>,
 }
 
 /// A codebook and the segments coded with it.
@@ -109,6 +111,7 @@ impl Coding {
                     char_range: t.char_range(plan)?,
                     measure_id: t.measure_id.clone(),
                     memo: Some(t.memo.clone()).filter(|m| !m.is_empty()),
+                    coder: Some(t.coder.clone()).filter(|c| !c.is_empty()),
                 })
             })
             .collect();

@@ -438,13 +438,20 @@ pub fn themes(source: &Source) -> Result<Table, ExportError> {
 /// Column names of the segments table.
 pub const SEGMENT_COLUMNS: [&str; 7] = ["theme", "plan", "section", "start", "end", "text", "memo"];
 
+/// Columns of the segments table after [`SEGMENT_COLUMNS`] and [`PLAN_ATTRIBUTE_COLUMNS`]; then
+/// come `theme_1 … theme_N`, the theme path split.
+pub const SEGMENT_EXTRA_COLUMNS: [&str; 3] = ["measure_id", "theme_id", "coder"];
+
 /// Coded segments of the selected plans: theme path, plan, section path, code-point range in
-/// the plan's text, the quoted text and the memo. Ordered by plan (corpus order) then position.
+/// the plan's text, the quoted text and the memo; then, for statistics, the plan's attributes
+/// ([`PLAN_ATTRIBUTE_COLUMNS`]), the measure, theme id and coder ([`SEGMENT_EXTRA_COLUMNS`]) and
+/// the theme path split into `theme_1 … theme_N`. Ordered by plan (corpus order) then position.
 pub fn segments(source: &Source) -> Result<Table, ExportError> {
     let coding = source.coding.ok_or(ExportError::NeedsCoding("segments"))?;
     let selected = source.selected();
     check_plans(source, &selected)?;
     let theme_paths = coding.theme_paths();
+    let (levels, depth) = theme_levels(coding);
     let mut rows = Vec::new();
     for &pi in &selected {
         let Some(plan) = source.corpus.plans.get(pi) else {
@@ -492,12 +499,26 @@ pub fn segments(source: &Source) -> Result<Table, ExportError> {
                 Cell::text(quote),
                 Cell::text(seg.memo.clone().unwrap_or_default()),
             ]);
+            // For statistics: the plan's attributes, the measure, the coder and the theme
+            // path split into columns.
+            if let Some(row) = rows.last_mut() {
+                row.extend(plan_attributes(plan));
+                let measure_id = place_of(plan, seg).and_then(|(_, m, _)| m);
+                row.push(measure_id.map_or_else(Cell::empty, Cell::text));
+                row.push(Cell::text(&seg.theme_id));
+                row.push(Cell::text(seg.coder.clone().unwrap_or_default()));
+                row.extend(level_cells(&levels, &seg.theme_id, depth));
+            }
         }
     }
+    let mut columns: Vec<String> = SEGMENT_COLUMNS.iter().map(|s| (*s).to_owned()).collect();
+    columns.extend(PLAN_ATTRIBUTE_COLUMNS.iter().map(|s| (*s).to_owned()));
+    columns.extend(SEGMENT_EXTRA_COLUMNS.iter().map(|s| (*s).to_owned()));
+    columns.extend(level_columns(depth));
     Ok(Table {
         name: "segments".into(),
         title: "编码片段".into(),
-        columns: SEGMENT_COLUMNS.iter().map(|s| (*s).to_owned()).collect(),
+        columns,
         rows,
     })
 }
@@ -520,4 +541,324 @@ pub fn slice_chars<'a>(
     }
     let (a, b) = (*starts.get(range.start)?, *starts.get(range.end)?);
     text.get(a..b)
+}
+
+// ---- Tables for statistics (theme × plan, segments with attributes, memos, agreement) ----
+
+/// Columns describing a plan in the tables for statistics, after its name.
+pub const PLAN_ATTRIBUTE_COLUMNS: [&str; 5] = ["plan_id", "province", "level", "date", "file"];
+
+/// The plan attribute cells, in [`PLAN_ATTRIBUTE_COLUMNS`] order.
+pub fn plan_attributes(plan: &Plan) -> Vec<Cell> {
+    let opt = |s: &Option<String>| s.as_deref().map_or_else(Cell::empty, Cell::text);
+    vec![
+        Cell::text(&plan.plan_id),
+        opt(&plan.province),
+        opt(&plan.level),
+        opt(&plan.meta.date),
+        Cell::text(&plan.source),
+    ]
+}
+
+/// Each theme's path as its names from the root down, and the deepest path's length.
+pub fn theme_levels(coding: &super::Coding) -> (HashMap<String, Vec<String>>, usize) {
+    let sep = PATH_SEPARATOR;
+    let levels: HashMap<String, Vec<String>> = coding
+        .theme_paths()
+        .into_iter()
+        .map(|(id, path)| (id, path.split(sep).map(str::to_owned).collect()))
+        .collect();
+    let depth = levels.values().map(Vec::len).max().unwrap_or(1).max(1);
+    (levels, depth)
+}
+
+/// `theme_1 … theme_depth` column names.
+fn level_columns(depth: usize) -> Vec<String> {
+    (1..=depth).map(|k| format!("theme_{k}")).collect()
+}
+
+/// The theme path split into `depth` cells (empty below a shallower theme).
+fn level_cells(levels: &HashMap<String, Vec<String>>, theme_id: &str, depth: usize) -> Vec<Cell> {
+    let names = levels.get(theme_id);
+    (0..depth)
+        .map(|k| {
+            names
+                .and_then(|n| n.get(k))
+                .map_or_else(Cell::empty, Cell::text)
+        })
+        .collect()
+}
+
+/// The selected plans and the theme matrix over them (as [`themes`] counts it).
+fn matrix_of<'a>(
+    source: &Source<'a>,
+    coding: &super::Coding,
+) -> Result<(Vec<&'a Plan>, crate::themes::Matrix), ExportError> {
+    let selected = source.selected();
+    check_plans(source, &selected)?;
+    let plans: Vec<&Plan> = selected
+        .iter()
+        .filter_map(|&p| source.corpus.plans.get(p))
+        .collect();
+    let owned: Vec<Plan> = plans.iter().map(|p| (*p).clone()).collect();
+    let matrix =
+        crate::themes::Matrix::build(&coding.codebook(), &owned, &coding.matrix_segments(&plans));
+    Ok((plans, matrix))
+}
+
+/// One row per selected plan (name, then [`PLAN_ATTRIBUTE_COLUMNS`]), one column per theme in
+/// tree order headed by its path; each cell the theme's count in the plan as in [`themes`], or
+/// with `presence` 1 when that count is above 0 and 0 otherwise.
+pub fn theme_wide(source: &Source, presence: bool) -> Result<Table, ExportError> {
+    let name = if presence {
+        "theme_presence"
+    } else {
+        "theme_counts"
+    };
+    let coding = source.coding.ok_or(ExportError::NeedsCoding(name))?;
+    let (plans, matrix) = matrix_of(source, coding)?;
+    let paths = coding.theme_paths();
+    let mut columns = vec!["plan".to_owned()];
+    columns.extend(PLAN_ATTRIBUTE_COLUMNS.iter().map(|s| (*s).to_owned()));
+    columns.extend(
+        matrix
+            .themes
+            .iter()
+            .map(|t| paths.get(t).cloned().unwrap_or_else(|| t.clone())),
+    );
+    let rows = plans
+        .iter()
+        .enumerate()
+        .map(|(pi, plan)| {
+            let mut row = vec![Cell::text(&plan.name)];
+            row.extend(plan_attributes(plan));
+            row.extend(matrix.counts.iter().map(|counts| {
+                let n = counts.get(pi).copied().unwrap_or(0);
+                Cell::number(if presence {
+                    f64::from(u8::from(n > 0))
+                } else {
+                    n as f64
+                })
+            }));
+            row
+        })
+        .collect();
+    Ok(Table {
+        name: name.into(),
+        title: if presence {
+            "主题 × 规划（有无 0/1）".into()
+        } else {
+            "主题 × 规划（计数）".into()
+        },
+        columns,
+        rows,
+    })
+}
+
+/// The theme × plan matrix in long form, one row per plan and theme: plan, its attributes,
+/// theme id, the theme path split into `theme_1 … theme_N`, count and presence (0/1).
+pub fn theme_plan(source: &Source) -> Result<Table, ExportError> {
+    let coding = source
+        .coding
+        .ok_or(ExportError::NeedsCoding("theme_plan"))?;
+    let (plans, matrix) = matrix_of(source, coding)?;
+    let (levels, depth) = theme_levels(coding);
+    let mut columns = vec!["plan".to_owned()];
+    columns.extend(PLAN_ATTRIBUTE_COLUMNS.iter().map(|s| (*s).to_owned()));
+    columns.push("theme_id".to_owned());
+    columns.extend(level_columns(depth));
+    columns.extend(["count".to_owned(), "present".to_owned()]);
+    let mut rows = Vec::new();
+    for (pi, plan) in plans.iter().enumerate() {
+        for (theme_id, counts) in matrix.themes.iter().zip(&matrix.counts) {
+            let n = counts.get(pi).copied().unwrap_or(0);
+            let mut row = vec![Cell::text(&plan.name)];
+            row.extend(plan_attributes(plan));
+            row.push(Cell::text(theme_id));
+            row.extend(level_cells(&levels, theme_id, depth));
+            row.push(Cell::number(n as f64));
+            row.push(Cell::number(f64::from(u8::from(n > 0))));
+            rows.push(row);
+        }
+    }
+    Ok(Table {
+        name: "theme_plan".into(),
+        title: "主题 × 规划（长表）".into(),
+        columns,
+        rows,
+    })
+}
+
+/// Where a segment sits: its plan, the byte offset of its start in the plan's text, its
+/// measure id (given, or the measure holding its start) and its section path.
+fn place_of(plan: &Plan, seg: &super::CodedSegment) -> Option<(usize, Option<String>, String)> {
+    let starts = char_starts(plan.original_text());
+    let start = *starts.get(seg.char_range.start)?;
+    let measure_id = seg
+        .measure_id
+        .clone()
+        .or_else(|| crate::agreement::measure_at(plan, start));
+    let paths = section_paths(plan);
+    let abs = start + plan.span.start;
+    let section = plan
+        .all_sections()
+        .into_iter()
+        .filter(|s| s.span.contains(&abs))
+        .max_by_key(|s| s.level)
+        .and_then(|s| paths.get(&s.section_id).cloned())
+        .unwrap_or_else(|| PREAMBLE_PATH.to_owned());
+    Some((start, measure_id, section))
+}
+
+/// Column names of the memos table.
+pub const MEMO_COLUMNS: [&str; 9] = [
+    "plan",
+    "plan_id",
+    "measure_id",
+    "section",
+    "theme_id",
+    "theme",
+    "coder",
+    "memo",
+    "text",
+];
+
+/// Every memo of the selected plans with its plan, measure, section, theme, coder and the
+/// coded text; ordered by plan (corpus order) then position.
+pub fn memos(source: &Source) -> Result<Table, ExportError> {
+    let coding = source.coding.ok_or(ExportError::NeedsCoding("memos"))?;
+    let selected = source.selected();
+    check_plans(source, &selected)?;
+    let theme_paths = coding.theme_paths();
+    let mut rows = Vec::new();
+    for &pi in &selected {
+        let Some(plan) = source.corpus.plans.get(pi) else {
+            continue;
+        };
+        let text = plan.original_text();
+        let starts = char_starts(text);
+        let mut segs: Vec<(usize, &super::CodedSegment)> = coding
+            .segments
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| {
+                s.plan_id == plan.plan_id && s.memo.as_ref().is_some_and(|m| !m.is_empty())
+            })
+            .collect();
+        segs.sort_by_key(|(i, s)| (s.char_range.start, s.char_range.end, *i));
+        for (index, seg) in segs {
+            let bad = || ExportError::BadSegment {
+                index,
+                reason: format!(
+                    "characters {}..{} are outside {}",
+                    seg.char_range.start, seg.char_range.end, plan.name
+                ),
+            };
+            let quote = slice_chars(text, &starts, seg.char_range.clone()).ok_or_else(bad)?;
+            let (_, measure_id, section) = place_of(plan, seg).ok_or_else(bad)?;
+            rows.push(vec![
+                Cell::text(&plan.name),
+                Cell::text(&plan.plan_id),
+                measure_id.map_or_else(Cell::empty, Cell::text),
+                Cell::text(section),
+                Cell::text(&seg.theme_id),
+                Cell::text(theme_paths.get(&seg.theme_id).cloned().unwrap_or_default()),
+                Cell::text(seg.coder.clone().unwrap_or_default()),
+                Cell::text(seg.memo.clone().unwrap_or_default()),
+                Cell::text(quote),
+            ]);
+        }
+    }
+    Ok(Table {
+        name: "memos".into(),
+        title: "备注".into(),
+        columns: MEMO_COLUMNS.iter().map(|s| (*s).to_owned()).collect(),
+        rows,
+    })
+}
+
+/// The coded segments as agreement input: one theme by one coder on one measure (segments on no
+/// measure are left out).
+pub fn coded_measures(
+    source: &Source,
+    coding: &super::Coding,
+) -> Vec<crate::agreement::CodedMeasure> {
+    let plans: HashMap<&str, &Plan> = source
+        .corpus
+        .plans
+        .iter()
+        .map(|p| (p.plan_id.as_str(), p))
+        .collect();
+    coding
+        .segments
+        .iter()
+        .filter_map(|seg| {
+            let plan = plans.get(seg.plan_id.as_str())?;
+            let (_, measure_id, _) = place_of(plan, seg)?;
+            Some(crate::agreement::CodedMeasure {
+                coder: seg.coder.clone().unwrap_or_default(),
+                theme_id: seg.theme_id.clone(),
+                plan_id: seg.plan_id.clone(),
+                measure_id: measure_id?,
+            })
+        })
+        .collect()
+}
+
+/// Column names of the agreement table.
+pub const AGREEMENT_COLUMNS: [&str; 9] = [
+    "scope",
+    "id",
+    "name",
+    "coders",
+    "units",
+    "disagreements",
+    "percent_agreement",
+    "cohen_kappa",
+    "krippendorff_alpha",
+];
+
+/// Agreement between the coders of the coding over the selected plans
+/// ([`crate::agreement::agreement`]): overall, per theme, per plan; an undefined coefficient is
+/// an empty cell.
+pub fn agreement(source: &Source) -> Result<Table, ExportError> {
+    let coding = source.coding.ok_or(ExportError::NeedsCoding("agreement"))?;
+    let selected = source.selected();
+    check_plans(source, &selected)?;
+    let plans: Vec<Plan> = selected
+        .iter()
+        .filter_map(|&p| source.corpus.plans.get(p).cloned())
+        .collect();
+    let coded = coded_measures(source, coding);
+    let report = crate::agreement::agreement(&coding.codebook(), &plans, &coded);
+    agreement_table(&report)
+}
+
+/// An agreement report as a table.
+pub fn agreement_table(report: &crate::agreement::AgreementReport) -> Result<Table, ExportError> {
+    let coders = report.coders.join(NAME_SEPARATOR);
+    let num = |x: Option<f64>| x.map_or_else(Cell::empty, Cell::number);
+    let rows = report
+        .figures
+        .iter()
+        .map(|f| {
+            vec![
+                Cell::text(f.scope),
+                Cell::text(&f.id),
+                Cell::text(&f.name),
+                Cell::text(&coders),
+                Cell::number(f.units as f64),
+                Cell::number(f.disagreements as f64),
+                num(f.percent),
+                num(f.kappa),
+                num(f.alpha),
+            ]
+        })
+        .collect();
+    Ok(Table {
+        name: "agreement".into(),
+        title: "编码者一致性".into(),
+        columns: AGREEMENT_COLUMNS.iter().map(|s| (*s).to_owned()).collect(),
+        rows,
+    })
 }

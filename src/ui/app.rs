@@ -119,6 +119,9 @@ pub struct Settings {
     pub recent_dirs: Vec<PathBuf>,
     /// The library panel is hidden (Ctrl+B, or its button in the title bar).
     pub library_hidden: bool,
+
+    /// The coder's name, recorded on every new tag.
+    pub coder: String,
 }
 
 impl Default for Settings {
@@ -141,6 +144,8 @@ impl Default for Settings {
             builtin_file_dialog: false,
             recent_dirs: Vec::new(),
             library_hidden: false,
+
+            coder: String::new(),
         }
     }
 }
@@ -1358,7 +1363,16 @@ impl DuizhaoApp {
             self.handle_picked(ui.ctx(), kind, paths);
         }
         self.quit_window(ui.ctx());
+
+        super::agreement_view::window(
+            ui.ctx(),
+            &mut self.proj,
+            self.corpus.as_ref(),
+            lang,
+            &mut self.commands,
+        );
         self.run_commands(ui.ctx());
+        super::project_state::undo_shortcuts(ui.ctx(), &mut self.proj, &self.settings.coder);
         let now = ui.input(|i| i.time);
         if let Some(e) = self.proj.autosave(now, false) {
             self.notices.push(e);
@@ -1616,6 +1630,12 @@ impl DuizhaoApp {
                 self.open_dialog(ui.ctx(), Dialog::SaveProjectAs);
                 ui.close();
             }
+            super::project_state::coding_menu_ui(
+                ui,
+                &mut self.proj,
+                &mut self.settings.coder,
+                lang,
+            );
             let recent = self.settings.recent_projects.clone();
             ui.menu_button(lang.pick("最近的项目", "Recent projects"), |ui| {
                 if recent.is_empty() {

@@ -30,7 +30,7 @@ pub struct ExportDialog {
     /// Whether the window is shown.
     pub open: bool,
     /// Tables chosen, in [`TableKind::ALL`] order.
-    pub tables: [bool; 6],
+    pub tables: [bool; TableKind::ALL.len()],
     /// The format.
     pub format: Format,
     /// Export every loaded plan instead of the compared ones.
@@ -49,7 +49,9 @@ impl Default for ExportDialog {
     fn default() -> Self {
         ExportDialog {
             open: false,
-            tables: [true, true, true, true, false, false],
+            tables: [
+                true, true, true, true, false, false, false, false, false, false, false,
+            ],
             format: Format::Xlsx,
             all_plans: false,
             path: None,
@@ -93,6 +95,16 @@ fn table_label(kind: TableKind, lang: Language) -> &'static str {
         TableKind::Targets => lang.pick("目标指标", "Targets"),
         TableKind::Themes => lang.pick("主题 × 方案矩阵", "Theme × plan matrix"),
         TableKind::Segments => lang.pick("已编码片段", "Coded segments"),
+        TableKind::ThemeCounts => lang.pick(
+            "方案 × 主题计数（统计用）",
+            "Plans × themes, counts (for statistics)",
+        ),
+        TableKind::ThemePresence => {
+            lang.pick("方案 × 主题有无 0/1", "Plans × themes, 0/1 presence")
+        }
+        TableKind::ThemePlan => lang.pick("主题 × 方案长表", "Theme × plan, long form"),
+        TableKind::Memos => lang.pick("备注", "Memos"),
+        TableKind::Agreement => lang.pick("编码者一致性", "Coder agreement"),
     }
 }
 

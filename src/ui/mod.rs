@@ -20,6 +20,7 @@
 //! - [`messages`]: error texts in the interface language.
 //! - [`theme`]: CJK fonts, text sizes, colours.
 
+pub mod agreement_view;
 pub mod app;
 pub mod compare_view;
 pub mod doc_view;

@@ -10,6 +10,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::corpus::Corpus;
+use crate::history::{EditKind, History};
 use crate::project::{self, Project, ProjectError, Tag};
 use crate::themes::{Codebook, bundled_codebooks};
 
@@ -41,12 +42,20 @@ pub struct ProjectState {
     pub recovery_offer: Option<PathBuf>,
     /// Tags to re-anchor once the corpus of a just-opened project has loaded.
     pub reanchor_pending: bool,
+    /// Undo and redo of the coding in this session (survives saves; reset when another
+    /// project is opened).
+    history: History,
+    /// The Agreement window.
+    pub agreement_view: super::agreement_view::AgreementView,
 }
 
 impl Default for ProjectState {
     fn default() -> Self {
+        let project = Project::new(default_codebook());
         ProjectState {
-            project: Project::new(default_codebook()),
+            history: History::new(&project),
+            agreement_view: Default::default(),
+            project,
             path: None,
             dirty: false,
             coding: CodingView::default(),
@@ -69,16 +78,52 @@ pub fn default_codebook() -> Codebook {
 }
 
 impl ProjectState {
-    /// Record a change (tags, codebook, memo): unsaved, views to rebuild.
+    /// Record a change (tags, codebook, memo): unsaved, views to rebuild, one undo step.
     pub fn touch(&mut self) {
+        self.history.record(&self.project);
         self.dirty = true;
         self.generation += 1;
     }
 
     /// The views must rebuild (tags moved by re-anchoring) without the project counting as
-    /// changed by the user.
+    /// changed by the user (nor the move being an undo step).
     pub fn touch_view(&mut self) {
+        self.history.rebase(&self.project);
         self.generation += 1;
+    }
+
+    /// The coder whose name new tags carry (from the settings).
+    pub fn set_coder(&mut self, coder: &str) {
+        if self.project.coder != coder {
+            self.project.coder = coder.to_owned();
+        }
+    }
+
+    /// Take back the last coding step; what it was, if anything.
+    pub fn undo(&mut self) -> Option<EditKind> {
+        let kind = self.history.undo(&mut self.project)?;
+        self.dirty = true;
+        self.generation += 1;
+        Some(kind)
+    }
+
+    /// Do again the last step undone.
+    pub fn redo(&mut self) -> Option<EditKind> {
+        let kind = self.history.redo(&mut self.project)?;
+        self.dirty = true;
+        self.generation += 1;
+        Some(kind)
+    }
+
+    /// The history (what undo and redo would do).
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    /// Another project replaced the current one: a fresh history, the same coder.
+    fn replaced(&mut self, coder: String) {
+        self.project.coder = coder;
+        self.history.reset(&self.project);
     }
 
     /// A number that changes whenever the project does.
@@ -197,6 +242,7 @@ impl ProjectState {
             project.add_document(d)?;
         }
         project.save(path)?;
+        project.coder = std::mem::take(&mut self.project.coder);
         self.project = project;
         if self.dirty {
             let _ = project::discard_recovery(self.path.as_deref());
@@ -212,7 +258,9 @@ impl ProjectState {
     pub fn open(&mut self, path: &Path) -> Result<Option<PathBuf>, ProjectError> {
         let loaded = Project::load(path)?;
         let kept = self.keep_unsaved()?;
+        let coder = std::mem::take(&mut self.project.coder);
         self.project = loaded;
+        self.replaced(coder);
         self.path = Some(path.to_path_buf());
         self.dirty = false;
         self.generation += 1;
@@ -223,7 +271,9 @@ impl ProjectState {
     /// Start a new project with the default codebook (unsaved changes kept as with `open`).
     pub fn new_project(&mut self) -> Result<Option<PathBuf>, ProjectError> {
         let kept = self.keep_unsaved()?;
+        let coder = std::mem::take(&mut self.project.coder);
         self.project = Project::new(default_codebook());
+        self.replaced(coder);
         self.path = None;
         self.dirty = false;
         self.generation += 1;
@@ -232,7 +282,10 @@ impl ProjectState {
 
     /// Restore the offered recovery file as the current project (unsaved, so the user saves it).
     pub fn restore(&mut self, recovery: &Path) -> Result<(), ProjectError> {
-        self.project = Project::load(recovery)?;
+        let loaded = Project::load(recovery)?;
+        let coder = std::mem::take(&mut self.project.coder);
+        self.project = loaded;
+        self.replaced(coder);
         self.touch();
         self.reanchor_pending = true;
         self.recovery_offer = None;
@@ -264,6 +317,93 @@ impl ProjectState {
     pub fn check_recovery(&mut self, path: Option<&Path>) {
         self.recovery_offer = project::find_recovery(path);
     }
+}
+
+/// Ctrl+Z undoes and Ctrl+Shift+Z (or Ctrl+Y) redoes a coding step, unless a text field has
+/// the keyboard (it has its own undo); also keeps the coder name of the settings on new tags.
+pub fn undo_shortcuts(ctx: &egui::Context, proj: &mut ProjectState, coder: &str) {
+    proj.set_coder(coder);
+    if ctx.egui_wants_keyboard_input() {
+        return;
+    }
+    let (redo, redo_y, undo) = ctx.input_mut(|i| {
+        (
+            i.consume_key(
+                egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+                egui::Key::Z,
+            ),
+            i.consume_key(egui::Modifiers::COMMAND, egui::Key::Y),
+            i.consume_key(egui::Modifiers::COMMAND, egui::Key::Z),
+        )
+    });
+    if redo || redo_y {
+        proj.redo();
+    } else if undo {
+        proj.undo();
+    }
+}
+
+/// Undo / Redo entries (with what they would do) and the coder name, for the File menu.
+pub fn coding_menu_ui(
+    ui: &mut egui::Ui,
+    proj: &mut ProjectState,
+    coder: &mut String,
+    lang: Language,
+) {
+    ui.separator();
+    let label = |k: Option<&EditKind>| {
+        k.map(|k| {
+            let (zh, en) = k.label();
+            lang.pick(zh, en).to_owned()
+        })
+    };
+    let undo = label(proj.history().undo_kind());
+    let text = match &undo {
+        Some(w) => format!("{}：{w}", lang.pick("撤销", "Undo")),
+        None => lang.pick("撤销", "Undo").to_owned(),
+    };
+    if ui
+        .add_enabled(
+            undo.is_some(),
+            egui::Button::new(text).shortcut_text("Ctrl+Z"),
+        )
+        .clicked()
+    {
+        proj.undo();
+    }
+    let redo = label(proj.history().redo_kind());
+    let text = match &redo {
+        Some(w) => format!("{}：{w}", lang.pick("重做", "Redo")),
+        None => lang.pick("重做", "Redo").to_owned(),
+    };
+    if ui
+        .add_enabled(
+            redo.is_some(),
+            egui::Button::new(text).shortcut_text("Ctrl+Shift+Z"),
+        )
+        .clicked()
+    {
+        proj.redo();
+    }
+    if ui
+        .button(lang.pick("编码者一致性…", "Coder agreement…"))
+        .clicked()
+    {
+        proj.agreement_view.open = true;
+        ui.close();
+    }
+    ui.horizontal(|ui| {
+        ui.label(lang.pick("编码者", "Coder"));
+        ui.add(
+            egui::TextEdit::singleline(coder)
+                .desired_width(120.0)
+                .hint_text(lang.pick("您的名字", "your name")),
+        )
+        .on_hover_text(lang.pick(
+            "新标注记录编码者与时间；合并同事的项目后可计算一致性",
+            "New tags record their coder and time; merge colleagues' projects to measure agreement",
+        ));
+    });
 }
 
 /// Put `path` first in the recent list, without duplicates, at most [`MAX_RECENT`].
