@@ -64,24 +64,51 @@ fn measure_json(
         .unwrap_or(Status::Unique);
     let mut links = flat.map(|f| analysis.shared_links(f)).unwrap_or_default();
     links.sort_by_key(|l| !compared.contains(&analysis.measures[l.other].plan));
+    // Why they match: the shared character spans, for the partners in the compared plans.
+    let char_spans = |text: &str, spans: &[std::ops::Range<usize>]| -> Vec<[usize; 2]> {
+        spans
+            .iter()
+            .map(|r| {
+                let start = text.get(..r.start).map_or(0, |t| t.chars().count());
+                let len = text.get(r.clone()).map_or(0, |t| t.chars().count());
+                [start, start + len]
+            })
+            .collect()
+    };
     let shared_with: Vec<Value> = links
         .iter()
         .map(|l| {
             let other = &analysis.measures[l.other];
-            json!({
+            let mut v = json!({
                 "plan": corpus.plans[other.plan].name,
                 "measure": other.measure_id,
                 "tier": tier_name(l.tier),
                 "score": (l.score * 1000.0).round() / 1000.0,
-            })
+            });
+            if compared.contains(&other.plan) {
+                let other_text = corpus.plans[other.plan]
+                    .measures()
+                    .get(other.index)
+                    .map(|x| x.text.clone())
+                    .unwrap_or_default();
+                let (sa, sb) = crate::matching::match_spans(&m.text, &other_text);
+                v["spans"] = json!({
+                    "self": char_spans(&m.text, &sa),
+                    "other": char_spans(&other_text, &sb),
+                });
+            }
+            v
         })
         .collect();
+    // A formula measure keeps its partners: "套话, also in N plans".
+    let also_in = flat.map_or(0, |f| analysis.linked_plans(f).len());
     json!({
         "id": m.measure_id,
         "text": m.text,
         "status": status_name(status),
         "family": flat.and_then(|f| analysis.family_of[f]),
         "shared_with": shared_with,
+        "also_in_plans": also_in,
     })
 }
 

@@ -6,6 +6,7 @@
 pub mod code;
 pub mod compare;
 pub mod export;
+pub mod reuse;
 pub mod targets;
 
 use std::path::PathBuf;
@@ -131,6 +132,18 @@ pub enum Command {
         #[arg(long, required_unless_present = "project")]
         codebook: Option<String>,
         /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Text reuse: the share of one plan's text found word for word in each other loaded plan,
+    /// with the passages, most-copied plan first.
+    Reuse {
+        /// Files or folders.
+        paths: Vec<PathBuf>,
+        /// Plan name or id.
+        #[arg(long)]
+        plan: String,
+        /// Print JSON.
         #[arg(long)]
         json: bool,
     },
