@@ -56,6 +56,8 @@ pub struct LabelRow {
     pub b_text: String,
     /// The A measure is a formula.
     pub boilerplate: bool,
+    /// A borderline decision (note starting with `?`).
+    pub doubtful: bool,
 }
 
 /// One plan pair of `pairs.tsv`.
@@ -123,6 +125,7 @@ pub fn load_label_set(dir: &Path) -> Result<LabelSet, String> {
         need(&["b_text"])?,
     );
     let c_bp = col(&h, &["boilerplate"]);
+    let c_note = col(&h, &["note"]);
     let get = |r: &Vec<String>, c: usize| r.get(c).cloned().unwrap_or_default();
     let mut out = LabelSet::default();
     for (no, r) in rows.iter().enumerate() {
@@ -142,6 +145,7 @@ pub fn load_label_set(dir: &Path) -> Result<LabelSet, String> {
             b_id: get(r, c_bid),
             b_text: get(r, c_btext),
             boilerplate: c_bp.is_some_and(|c| get(r, c) == "1"),
+            doubtful: c_note.is_some_and(|c| get(r, c).starts_with('?')),
         });
     }
     if let Ok(text) = read("pairs.tsv") {
@@ -162,8 +166,8 @@ pub fn load_label_set(dir: &Path) -> Result<LabelSet, String> {
     if let Ok(text) = read("PROGRESS") {
         let ids: HashSet<String> = text
             .lines()
+            .filter(|l| !l.starts_with('#') && l.contains("done"))
             .filter_map(|l| l.split_whitespace().next())
-            .filter(|w| !w.starts_with('#'))
             .map(str::to_string)
             .collect();
         out.done = Some(ids);
@@ -216,6 +220,9 @@ pub struct SplitReport {
     pub shared: Counts,
     /// The same with boilerplate links left out.
     pub strict: Counts,
+    /// Counted as shared, leaving out A measures whose only partners are borderline (`?`)
+    /// calls: either answer is fine for them.
+    pub sure: Counts,
     /// Recall over A measures whose best label is verbatim.
     pub verbatim: Counts,
     /// Recall over A measures whose best label is paraphrase.
@@ -224,6 +231,9 @@ pub struct SplitReport {
     pub partner_links: (usize, usize),
     /// A measures (or pairs) of the label set that could not be found in the corpus.
     pub unresolved: Vec<String>,
+    /// Missed positives whose labelled partner the scorer would accept: the candidate search
+    /// never proposed the pair.
+    pub missed_by_search: usize,
     /// Missed positives (pair, A id, A text, best B text) for error analysis.
     pub misses: Vec<(String, String, String, String)>,
     /// False positives (pair, A id, A text, linked B text).
@@ -234,10 +244,26 @@ fn squash(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-/// Resolve a plan given by name or id.
+/// Resolve a plan given by name or id; a name the importer now spells a little differently
+/// (one contains the other) still resolves when only one plan fits.
 fn plan_index(corpus: &Corpus, key: &str) -> Option<usize> {
-    let p = corpus.find_plan(key).ok()?;
-    corpus.plans.iter().position(|q| q.plan_id == p.plan_id)
+    if let Ok(p) = corpus.find_plan(key) {
+        return corpus.plans.iter().position(|q| q.plan_id == p.plan_id);
+    }
+    let fits: Vec<usize> = corpus
+        .plans
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !p.name.is_empty() && (p.name.contains(key) || key.contains(p.name.as_str())))
+        .map(|(k, _)| k)
+        .collect();
+    (fits.len() == 1).then(|| fits[0])
+}
+
+/// Plan of a measure id (`<plan_id>/m<n>`).
+fn plan_of_measure(corpus: &Corpus, id: &str) -> Option<usize> {
+    let (plan_id, _) = id.rsplit_once("/m")?;
+    corpus.plans.iter().position(|p| p.plan_id == plan_id)
 }
 
 /// Flat index of a labelled measure: by id when the text agrees, else by text in the plan.
@@ -298,18 +324,15 @@ pub fn evaluate(corpus: &Corpus, analysis: &Analysis, set: &LabelSet, split: &st
     let mut pairs_seen: HashSet<&str> = HashSet::new();
     for ((pair, a_id), rows) in &groups {
         let first = rows[0];
-        let Some(pa) = plan_index(corpus, &first.plan_a) else {
+        let Some(pa) = plan_of_measure(corpus, a_id).or_else(|| plan_index(corpus, &first.plan_a)) else {
             rep.unresolved.push(format!("{pair}: plan {}", first.plan_a));
             continue;
         };
         // Plan B: from pairs.tsv, else from a partner's measure id (`<plan_id>/m<n>`).
-        let pb = pair_b
-            .get(pair.as_str())
-            .and_then(|b| plan_index(corpus, b))
-            .or_else(|| {
-                rows.iter()
-                    .find_map(|r| r.b_id.rsplit_once("/m").and_then(|(p, _)| plan_index(corpus, p)))
-            });
+        let pb = rows
+            .iter()
+            .find_map(|r| plan_of_measure(corpus, &r.b_id))
+            .or_else(|| pair_b.get(pair.as_str()).and_then(|b| plan_index(corpus, b)));
         let Some(pb) = pb else {
             rep.unresolved.push(format!("{pair}: plan B"));
             continue;
@@ -339,6 +362,18 @@ pub fn evaluate(corpus: &Corpus, analysis: &Analysis, set: &LabelSet, split: &st
         });
         rep.partner_links.0 += links.iter().filter(|l| partners.contains(&l.other)).count();
         rep.partner_links.1 += links.len();
+        let only_doubtful = positive
+            && rows
+                .iter()
+                .filter(|r| r.label != Label::None)
+                .all(|r| r.doubtful);
+        if !only_doubtful {
+            let c = &mut rep.sure;
+            c.predicted += usize::from(predicted);
+            c.correct += usize::from(predicted && positive);
+            c.positives += usize::from(positive);
+            c.found += usize::from(predicted && positive);
+        }
         for (c, p) in [(&mut rep.shared, predicted), (&mut rep.strict, strict)] {
             c.predicted += usize::from(p);
             c.correct += usize::from(p && positive);
@@ -363,6 +398,13 @@ pub fn evaluate(corpus: &Corpus, analysis: &Analysis, set: &LabelSet, split: &st
                 .unwrap_or_default()
         };
         if positive && !predicted {
+            let th = crate::matching::Model::shipped().threshold;
+            if partners
+                .iter()
+                .any(|&b| analysis.probability(a, b).is_some_and(|p| p >= th))
+            {
+                rep.missed_by_search += 1;
+            }
             let b = rows
                 .iter()
                 .find(|r| r.label == best)
@@ -387,12 +429,12 @@ pub fn evaluate(corpus: &Corpus, analysis: &Analysis, set: &LabelSet, split: &st
 /// A plain-text table of reports.
 pub fn format_reports(reports: &[SplitReport]) -> String {
     let mut out = String::from(
-        "split  pairs  A-measures  shared P  shared R  (strict P/R)  verbatim R  paraphrase R  partner-link P  unresolved\n",
+        "split  pairs  A-measures  shared P  shared R  (no-boilerplate P/R)  (sure P/R)  verbatim R  paraphrase R  partner-link P  unresolved\n",
     );
     for r in reports {
         let (ok, all) = r.partner_links;
         out.push_str(&format!(
-            "{:<5}  {:>5}  {:>10}  {:>8.3}  {:>8.3}  ({:.3}/{:.3})  {:>10.3}  {:>12.3}  {:>14.3}  {:>10}\n",
+            "{:<5}  {:>5}  {:>10}  {:>8.3}  {:>8.3}  ({:.3}/{:.3})  ({:.3}/{:.3})  {:>10.3}  {:>12.3}  {:>14.3}  {:>10}\n",
             r.split,
             r.pairs,
             r.measures,
@@ -400,6 +442,8 @@ pub fn format_reports(reports: &[SplitReport]) -> String {
             r.shared.recall(),
             r.strict.precision(),
             r.strict.recall(),
+            r.sure.precision(),
+            r.sure.recall(),
             r.verbatim.recall(),
             r.paraphrase.recall(),
             if all == 0 { 1.0 } else { ok as f64 / all as f64 },
@@ -415,6 +459,10 @@ pub fn format_reports(reports: &[SplitReport]) -> String {
             r.verbatim.positives,
             r.paraphrase.found,
             r.paraphrase.positives,
+        ));
+        out.push_str(&format!(
+            "       missed positives the scorer accepts but the candidate search never proposed: {}\n",
+            r.missed_by_search
         ));
     }
     out
@@ -482,11 +530,15 @@ pub fn examples(
     for key in order {
         let rows = &by_a[&key];
         let first = rows[0];
-        let Some(pa) = plan_index(corpus, &first.plan_a) else { continue };
-        let Some(pb) = pair_b.get(key.0.as_str()).and_then(|b| plan_index(corpus, b)).or_else(|| {
-            rows.iter()
-                .find_map(|r| r.b_id.rsplit_once("/m").and_then(|(p, _)| plan_index(corpus, p)))
-        }) else {
+        let Some(pa) = plan_of_measure(corpus, &key.1).or_else(|| plan_index(corpus, &first.plan_a))
+        else {
+            continue;
+        };
+        let Some(pb) = rows
+            .iter()
+            .find_map(|r| plan_of_measure(corpus, &r.b_id))
+            .or_else(|| pair_b.get(key.0.as_str()).and_then(|b| plan_index(corpus, b)))
+        else {
             continue;
         };
         let Some(a) = resolve_measure(corpus, analysis, pa, &key.1, &first.a_text) else {

@@ -104,9 +104,11 @@ pub const FEATURES: [&str; N_FEATURES] = [
     "length_ratio",
     "boilerplate",
     "quantitative",
+    "bigram_containment",
+    "bigram_dice",
 ];
 /// Number of pair features.
-pub const N_FEATURES: usize = 10;
+pub const N_FEATURES: usize = 12;
 
 const MODEL_TEXT: &str = include_str!("../assets/dict/matcher_model.txt");
 
@@ -170,7 +172,7 @@ impl Model {
             Model::parse(MODEL_TEXT).unwrap_or(Model {
                 // Never used in practice: the unit test `shipped_model_parses` guards the file.
                 bias: -4.0,
-                weights: [2.0, 1.0, 5.0, 2.0, 2.0, 1.0, 1.0, 0.0, -1.0, -1.0],
+                weights: [2.0, 1.0, 5.0, 2.0, 2.0, 1.0, 1.0, 0.0, -1.0, -1.0, 1.0, 1.0],
                 threshold: 0.5,
             })
         })
@@ -266,6 +268,8 @@ pub struct MeasureEntry {
 struct MatchData {
     /// Sorted unique character 3-gram hashes.
     shingles: Vec<u64>,
+    /// Sorted unique character 2-grams.
+    bigrams: Vec<u64>,
     /// Canonical term ids, sorted, with normalised TF-IDF weights.
     cvec: Vec<(u32, f32)>,
     /// The same per clause (only when the measure has two clauses or more with two terms each).
@@ -348,6 +352,20 @@ fn shingles(norm: &str) -> Vec<u64> {
     let mut out: Vec<u64> = chars
         .windows(3)
         .map(|w| (w[0] as u64) << 42 | (w[1] as u64) << 21 | w[2] as u64)
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+fn bigrams(norm: &str) -> Vec<u64> {
+    let chars: Vec<char> = norm
+        .chars()
+        .filter(|c| c.is_alphabetic() && !c.is_ascii_digit())
+        .collect();
+    let mut out: Vec<u64> = chars
+        .windows(2)
+        .map(|w| (w[0] as u64) << 21 | w[1] as u64)
         .collect();
     out.sort_unstable();
     out.dedup();
@@ -981,6 +999,7 @@ fn match_data(
     let idf_mass = whole.keys().map(|t| canon_idf[*t as usize]).sum();
     MatchData {
         shingles: shingles(norm),
+        bigrams: bigrams(norm),
         cvec: tfidf(&whole, canon_idf),
         clauses: if clauses.len() >= 2 { clauses } else { Vec::new() },
         idf_mass,
@@ -1058,6 +1077,12 @@ impl Scorer<'_> {
         f[7] = la.min(lb) / la.max(lb);
         f[8] = f32::from(u8::from(a.boilerplate || b.boilerplate));
         f[9] = f32::from(u8::from(a.quantitative && b.quantitative));
+        let (ba, bb) = (da.bigrams.len(), db.bigrams.len());
+        if ba > 0 && bb > 0 {
+            let bi = intersect_count(&da.bigrams, &db.bigrams) as f32;
+            f[10] = bi / ba.min(bb) as f32 * (ba.min(bb) as f32 / 8.0).min(1.0);
+            f[11] = 2.0 * bi / (ba + bb) as f32;
+        }
         (f, jaccard, containment, smin)
     }
 

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use duizhao::align::{Pin, align};
 use duizhao::corpus::{Corpus, load_paths};
-use duizhao::match_eval::{corpus_paths, evaluate, format_reports, load_label_set};
+use duizhao::match_eval;
 use duizhao::matching::{Analysis, Status, Tier, match_spans};
 
 fn setup() -> &'static (Corpus, Analysis) {
@@ -384,11 +384,11 @@ fn links_stay_linear_in_the_copies_of_one_sentence() {
 #[test]
 fn precision_and_recall_on_the_exhaustive_test_pairs() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/measure_pairs_exhaustive");
-    let set = load_label_set(&dir).unwrap();
-    let corpus = load_paths(&corpus_paths(&dir));
+    let set = match_eval::load_label_set(&dir).unwrap();
+    let corpus = load_paths(&match_eval::corpus_paths(&dir));
     let analysis = Analysis::build(&corpus.plans);
-    let test = evaluate(&corpus, &analysis, &set, "test");
-    eprint!("{}", format_reports(std::slice::from_ref(&test)));
+    let test = match_eval::evaluate(&corpus, &analysis, &set, "test");
+    eprint!("{}", match_eval::format_reports(std::slice::from_ref(&test)));
     assert!(test.pairs >= 5 && test.measures >= 150, "{} pairs, {} A measures", test.pairs, test.measures);
     assert!(test.unresolved.len() * 50 <= test.measures, "unresolved: {:?}", test.unresolved);
     let floors = EXHAUSTIVE_TEST_FLOORS;
@@ -399,4 +399,4 @@ fn precision_and_recall_on_the_exhaustive_test_pairs() {
 }
 
 /// (shared precision, shared recall, verbatim recall, paraphrase recall) floors on the test part.
-const EXHAUSTIVE_TEST_FLOORS: (f64, f64, f64, f64) = (0.80, 0.60, 0.90, 0.45);
+const EXHAUSTIVE_TEST_FLOORS: (f64, f64, f64, f64) = (0.60, 0.68, 0.95, 0.65);
