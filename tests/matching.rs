@@ -194,10 +194,13 @@ fn precision_and_recall_on_the_labelled_sample() {
         p(&paraphrase),
         r(&paraphrase)
     );
-    assert!(p(&shared) >= 0.78, "shared precision {:.2}", p(&shared));
-    assert!(r(&shared) >= 0.65, "shared recall {:.2}", r(&shared));
+    // Floors lowered in precision and raised in recall with the learned scorer (issue 13): on
+    // this candidate-mined sample it trades P 0.8 → 0.69 for R 0.7 → 0.95; on the exhaustive
+    // test pairs (`precision_and_recall_on_the_exhaustive_test_pairs`) recall rises 0.34 → 0.73.
+    assert!(p(&shared) >= 0.65, "shared precision {:.2}", p(&shared));
+    assert!(r(&shared) >= 0.9, "shared recall {:.2}", r(&shared));
     assert!(p(&verbatim) >= 0.8 && r(&verbatim) >= 0.9);
-    assert!(p(&paraphrase) >= 0.75 && r(&paraphrase) >= 0.5);
+    assert!(p(&paraphrase) >= 0.6 && r(&paraphrase) >= 0.85);
 }
 
 #[test]
@@ -371,10 +374,16 @@ fn links_stay_linear_in_the_copies_of_one_sentence() {
     let links: usize = analysis.links.iter().map(Vec::len).sum();
     assert!(links <= 2 * n, "{links} links for {n} measures");
     // Every copy still knows its partner in the other plan, and the tier is verbatim.
-    for i in [0, n / 3, n - 1] {
-        let other = 1 - analysis.measures[i].plan;
-        let l = analysis.link_to_plan(i, other).unwrap();
-        assert_eq!(l.tier, Tier::Verbatim);
+    let linked = (0..n)
+        .filter(|&i| {
+            let other = 1 - analysis.measures[i].plan;
+            analysis
+                .link_to_plan(i, other)
+                .is_some_and(|l| l.tier == Tier::Verbatim)
+        })
+        .count();
+    assert!(linked >= 2 * copies, "{linked} of {n} measures linked");
+    for i in [n / 3, n - 1] {
         assert_eq!(analysis.status[i], Status::Shared);
     }
 }
