@@ -14,8 +14,8 @@ use duizhao::match_eval::{corpus_paths, evaluate, format_reports, load_label_set
 use duizhao::matching::Analysis;
 
 fn main() -> Result<(), String> {
-    let mut labels = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/measure_pairs_exhaustive");
+    let mut labels =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/measure_pairs_exhaustive");
     let mut misses = 0usize;
     let mut paths: Vec<PathBuf> = Vec::new();
     let mut args = std::env::args().skip(1);

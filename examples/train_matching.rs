@@ -70,8 +70,8 @@ fn verbatim_rule(f: &[f32; N_FEATURES]) -> bool {
 }
 
 fn main() -> Result<(), String> {
-    let mut labels = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/measure_pairs_exhaustive");
+    let mut labels =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/measure_pairs_exhaustive");
     let mut dry = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -130,7 +130,11 @@ fn main() -> Result<(), String> {
         let tp = best.values().filter(|v| v.0 && v.1 >= th).count() as f64;
         let pred = predicted.iter().filter(|p| **p).count().max(1) as f64;
         let (p, r) = (tp / pred, tp / total_pos);
-        let f1 = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+        let f1 = if p + r > 0.0 {
+            2.0 * p * r / (p + r)
+        } else {
+            0.0
+        };
         eprintln!("  threshold {th:.2}: P {p:.3} R {r:.3} F1 {f1:.3}");
         if chosen.is_none() && p >= TARGET_PRECISION {
             chosen = Some((th, p, r));

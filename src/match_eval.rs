@@ -133,7 +133,12 @@ pub fn load_label_set(dir: &Path) -> Result<LabelSet, String> {
             "verbatim" => Label::Verbatim,
             "paraphrase" => Label::Paraphrase,
             "none" | "" => Label::None,
-            other => return Err(format!("labels.tsv line {}: unknown label `{other}`", no + 2)),
+            other => {
+                return Err(format!(
+                    "labels.tsv line {}: unknown label `{other}`",
+                    no + 2
+                ));
+            }
         };
         out.rows.push(LabelRow {
             pair_id: get(r, c_pair),
@@ -152,8 +157,10 @@ pub fn load_label_set(dir: &Path) -> Result<LabelSet, String> {
         let (h, rows) = tsv(&text);
         let cp = col(&h, &["pair_id", "pair"]).ok_or("pairs.tsv: no column pair_id")?;
         let cs = col(&h, &["split"]).ok_or("pairs.tsv: no column split")?;
-        let ca = col(&h, &["plan_a", "a", "plan_a_name", "a_plan"]).ok_or("pairs.tsv: no column plan_a")?;
-        let cb = col(&h, &["plan_b", "b", "plan_b_name", "b_plan"]).ok_or("pairs.tsv: no column plan_b")?;
+        let ca = col(&h, &["plan_a", "a", "plan_a_name", "a_plan"])
+            .ok_or("pairs.tsv: no column plan_a")?;
+        let cb = col(&h, &["plan_b", "b", "plan_b_name", "b_plan"])
+            .ok_or("pairs.tsv: no column plan_b")?;
         for r in &rows {
             out.pairs.push(PairInfo {
                 pair_id: get(r, cp),
@@ -254,7 +261,9 @@ fn plan_index(corpus: &Corpus, key: &str) -> Option<usize> {
         .plans
         .iter()
         .enumerate()
-        .filter(|(_, p)| !p.name.is_empty() && (p.name.contains(key) || key.contains(p.name.as_str())))
+        .filter(|(_, p)| {
+            !p.name.is_empty() && (p.name.contains(key) || key.contains(p.name.as_str()))
+        })
         .map(|(k, _)| k)
         .collect();
     (fits.len() == 1).then(|| fits[0])
@@ -324,21 +333,28 @@ pub fn evaluate(corpus: &Corpus, analysis: &Analysis, set: &LabelSet, split: &st
     let mut pairs_seen: HashSet<&str> = HashSet::new();
     for ((pair, a_id), rows) in &groups {
         let first = rows[0];
-        let Some(pa) = plan_of_measure(corpus, a_id).or_else(|| plan_index(corpus, &first.plan_a)) else {
-            rep.unresolved.push(format!("{pair}: plan {}", first.plan_a));
+        let Some(pa) = plan_of_measure(corpus, a_id).or_else(|| plan_index(corpus, &first.plan_a))
+        else {
+            rep.unresolved
+                .push(format!("{pair}: plan {}", first.plan_a));
             continue;
         };
         // Plan B: from pairs.tsv, else from a partner's measure id (`<plan_id>/m<n>`).
         let pb = rows
             .iter()
             .find_map(|r| plan_of_measure(corpus, &r.b_id))
-            .or_else(|| pair_b.get(pair.as_str()).and_then(|b| plan_index(corpus, b)));
+            .or_else(|| {
+                pair_b
+                    .get(pair.as_str())
+                    .and_then(|b| plan_index(corpus, b))
+            });
         let Some(pb) = pb else {
             rep.unresolved.push(format!("{pair}: plan B"));
             continue;
         };
         let Some(a) = resolve_measure(corpus, analysis, pa, a_id, &first.a_text) else {
-            rep.unresolved.push(format!("{pair}: {a_id} {}", first.a_text));
+            rep.unresolved
+                .push(format!("{pair}: {a_id} {}", first.a_text));
             continue;
         };
         pairs_seen.insert(pair.as_str());
@@ -357,9 +373,9 @@ pub fn evaluate(corpus: &Corpus, analysis: &Analysis, set: &LabelSet, split: &st
             .copied()
             .collect();
         let predicted = !links.is_empty();
-        let strict = links.iter().any(|l| {
-            !analysis.measures[a].boilerplate && !analysis.measures[l.other].boilerplate
-        });
+        let strict = links
+            .iter()
+            .any(|l| !analysis.measures[a].boilerplate && !analysis.measures[l.other].boilerplate);
         rep.partner_links.0 += links.iter().filter(|l| partners.contains(&l.other)).count();
         rep.partner_links.1 += links.len();
         let only_doubtful = positive
@@ -530,14 +546,19 @@ pub fn examples(
     for key in order {
         let rows = &by_a[&key];
         let first = rows[0];
-        let Some(pa) = plan_of_measure(corpus, &key.1).or_else(|| plan_index(corpus, &first.plan_a))
+        let Some(pa) =
+            plan_of_measure(corpus, &key.1).or_else(|| plan_index(corpus, &first.plan_a))
         else {
             continue;
         };
         let Some(pb) = rows
             .iter()
             .find_map(|r| plan_of_measure(corpus, &r.b_id))
-            .or_else(|| pair_b.get(key.0.as_str()).and_then(|b| plan_index(corpus, b)))
+            .or_else(|| {
+                pair_b
+                    .get(key.0.as_str())
+                    .and_then(|b| plan_index(corpus, b))
+            })
         else {
             continue;
         };
@@ -554,7 +575,9 @@ pub fn examples(
         measures.push((key.0.clone(), a, pb, !partners.is_empty()));
         let (start, end) = (analysis.plan_offsets[pb], analysis.plan_offsets[pb + 1]);
         for b in start..end {
-            let Some(f) = analysis.pair_features(a, b) else { continue };
+            let Some(f) = analysis.pair_features(a, b) else {
+                continue;
+            };
             let label = partners.get(&b);
             if f[2] < 0.05 && f[3] < 0.1 && f[0] < 0.2 && label.is_none() {
                 continue;

@@ -7,7 +7,7 @@
 //!    to one canonical term. Term weights are TF-IDF over the measures of the loaded corpus; each
 //!    measure also gets its character 3-gram shingles (text without punctuation and digits) and
 //!    one TF-IDF vector per clause (the measure cut at `,` `;` `:`, after normalisation).
-//! 2. A term is *generic* if at least [`GENERIC_MEASURE_SHARE`] of all measures use it (and at least
+//! 2. A term is *generic* if at least [`GENERIC_MEASURE_SHARE`] of all distinct measure texts use it (and at least
 //!    [`GENERIC_MIN_MEASURES`]): 发展, 机制, 组织领导 are everywhere; 积分落户, 政府债券,
 //!    智慧供暖 are not. Only specific terms (and each text's [`RAREST_INDEXED`] rarest terms) go into
 //!    the inverted index, and only measures of different plans met through it are ever scored.
@@ -180,13 +180,7 @@ impl Model {
 
     /// Probability that a pair with these features is the same measure.
     pub fn probability(&self, f: &[f32; N_FEATURES]) -> f32 {
-        let z = self.bias
-            + self
-                .weights
-                .iter()
-                .zip(f)
-                .map(|(w, x)| w * x)
-                .sum::<f32>();
+        let z = self.bias + self.weights.iter().zip(f).map(|(w, x)| w * x).sum::<f32>();
         1.0 / (1.0 + (-z).exp())
     }
 
@@ -521,10 +515,6 @@ impl Analysis {
         let idf_of = |d: u32| ((n + 1.0) / (d as f32 + 1.0)).ln() + 1.0;
         let idf: Vec<f32> = df.iter().map(|d| idf_of(*d)).collect();
         let plan_count = plans.len();
-        // Capped, so that posting lists stay bounded however large the corpus grows.
-        let generic_df = ((GENERIC_MEASURE_SHARE * n).ceil() as u32)
-            .clamp(GENERIC_MIN_MEASURES as u32, MAX_POSTING);
-        let instrument_df = ((INSTRUMENT_MEASURE_SHARE * n).ceil() as u32).max(2);
 
         // Canonical terms: the variants of one instrument become one term.
         let mut canon_vocab: Vec<String> = Vec::new();
@@ -539,8 +529,23 @@ impl Analysis {
                 })
             })
             .collect();
+        // Matching statistics count distinct texts, not copies: a sentence repeated 4 000
+        // times is still one text, and its words stay specific.
         let mut canon_df = vec![0u32; canon_vocab.len()];
-        for c in &counts {
+        let distinct = group_of
+            .iter()
+            .enumerate()
+            .filter(|(i, g)| *i == **g)
+            .count();
+        let nd = distinct.max(1) as f32;
+        let generic_df = ((GENERIC_MEASURE_SHARE * nd).ceil() as u32)
+            .clamp(GENERIC_MIN_MEASURES as u32, MAX_POSTING);
+        let instrument_df = ((INSTRUMENT_MEASURE_SHARE * nd).ceil() as u32).max(2);
+        let idf_of = |d: u32| ((nd + 1.0) / (d as f32 + 1.0)).ln() + 1.0;
+        for (i, c) in counts.iter().enumerate() {
+            if group_of[i] != i {
+                continue;
+            }
             let mut seen: Vec<u32> = c.iter().map(|(t, _)| canon_of[*t as usize]).collect();
             seen.sort_unstable();
             seen.dedup();
@@ -579,9 +584,11 @@ impl Analysis {
                 let canon: Vec<u32> = c.iter().map(|(t, _)| canon_of[*t as usize]).collect();
                 let specific_terms = canon.iter().filter(|t| specific(**t)).count();
                 let content_chars = norm.chars().filter(|ch| ch.is_alphanumeric()).count();
-                let concrete = canon.iter().any(|t| specific(*t) && {
-                    let s = &canon_vocab[*t as usize];
-                    tokenizer.is_policy_term(s)
+                let concrete = canon.iter().any(|t| {
+                    specific(*t) && {
+                        let s = &canon_vocab[*t as usize];
+                        tokenizer.is_policy_term(s)
+                    }
                 });
                 let headline = content_chars <= HEADLINE_MAX_CHARS
                     && !norm.contains([',', ';', ':'])
@@ -643,7 +650,12 @@ impl Analysis {
                     .filter(|t| canon_df[*t as usize] <= MAX_POSTING)
                     .collect();
                 rare.sort_by_key(|t| (canon_df[*t as usize], *t));
-                let mut ts: Vec<u32> = d.cvec.iter().map(|(t, _)| *t).filter(|t| specific(*t)).collect();
+                let mut ts: Vec<u32> = d
+                    .cvec
+                    .iter()
+                    .map(|(t, _)| *t)
+                    .filter(|t| specific(*t))
+                    .collect();
                 ts.extend(rare.into_iter().take(RAREST_INDEXED));
                 ts.sort_unstable();
                 ts.dedup();
@@ -723,9 +735,16 @@ impl Analysis {
                 (*g, f)
             })
             .collect();
-        let copies = |g: usize| members.get(&g).map_or(std::slice::from_ref(&g).to_vec(), Clone::clone);
-        let first_copies =
-            |g: usize| firsts.get(&g).map_or(std::slice::from_ref(&g).to_vec(), Clone::clone);
+        let copies = |g: usize| {
+            members
+                .get(&g)
+                .map_or(std::slice::from_ref(&g).to_vec(), Clone::clone)
+        };
+        let first_copies = |g: usize| {
+            firsts
+                .get(&g)
+                .map_or(std::slice::from_ref(&g).to_vec(), Clone::clone)
+        };
         let mut links: Vec<Vec<Link>> = vec![Vec::new(); measures.len()];
         for (i, ls) in links_one_way.into_iter().enumerate() {
             if ls.is_empty() {
@@ -1001,7 +1020,11 @@ fn match_data(
         shingles: shingles(norm),
         bigrams: bigrams(norm),
         cvec: tfidf(&whole, canon_idf),
-        clauses: if clauses.len() >= 2 { clauses } else { Vec::new() },
+        clauses: if clauses.len() >= 2 {
+            clauses
+        } else {
+            Vec::new()
+        },
         idf_mass,
         content_chars: content_chars as u32,
     }
@@ -1061,7 +1084,10 @@ impl Scorer<'_> {
             }
         }
         let min_mass = da.idf_mass.min(db.idf_mass);
-        let (la, lb) = (da.content_chars.max(1) as f32, db.content_chars.max(1) as f32);
+        let (la, lb) = (
+            da.content_chars.max(1) as f32,
+            db.content_chars.max(1) as f32,
+        );
         f[0] = jaccard;
         // Containment means little for very short measures.
         f[1] = containment * (smin as f32 / VERBATIM_MIN_SHINGLES as f32).min(1.0);
@@ -1309,6 +1335,9 @@ mod tests {
         assert!(tb.contains(&"积分落户"), "{tb:?}");
         assert!(tb.iter().any(|t| t.contains("居住证制度")), "{tb:?}");
         // Nothing shared, nothing marked.
-        assert_eq!(match_spans("推广智慧供暖", "设立专项资金"), (vec![], vec![]));
+        assert_eq!(
+            match_spans("推广智慧供暖", "设立专项资金"),
+            (vec![], vec![])
+        );
     }
 }

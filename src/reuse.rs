@@ -96,7 +96,10 @@ fn window_index(measures: &[Chars]) -> HashMap<u64, (u32, u32)> {
 pub fn reuse_report(plans: &[Plan], plan: usize) -> Option<ReuseReport> {
     let a = plans.get(plan)?;
     let a_measures = a.measures();
-    let a_chars: Vec<Chars> = a_measures.iter().map(|m| content_chars_of(&m.text)).collect();
+    let a_chars: Vec<Chars> = a_measures
+        .iter()
+        .map(|m| content_chars_of(&m.text))
+        .collect();
     let total_chars: usize = a_chars.iter().map(Vec::len).sum();
     let a_hashes: Vec<Vec<u64>> = a_chars
         .iter()
@@ -114,7 +117,10 @@ pub fn reuse_report(plans: &[Plan], plan: usize) -> Option<ReuseReport> {
         .filter(|(k, _)| *k != plan)
         .filter_map(|(k, b)| {
             let b_measures = b.measures();
-            let b_chars: Vec<Chars> = b_measures.iter().map(|m| content_chars_of(&m.text)).collect();
+            let b_chars: Vec<Chars> = b_measures
+                .iter()
+                .map(|m| content_chars_of(&m.text))
+                .collect();
             let index = window_index(&b_chars);
             let mut found_chars = 0;
             let mut measures_touched = 0;
@@ -124,7 +130,9 @@ pub fn reuse_report(plans: &[Plan], plan: usize) -> Option<ReuseReport> {
                 let mut first_hit: Vec<Option<(u32, u32)>> = vec![None; chars.len()];
                 for (s, h) in a_hashes[mi].iter().enumerate() {
                     if let Some(&hit) = index.get(h) {
-                        mark[s..s + REUSE_MIN_CHARS].iter_mut().for_each(|m| *m = true);
+                        mark[s..s + REUSE_MIN_CHARS]
+                            .iter_mut()
+                            .for_each(|m| *m = true);
                         first_hit[s] = Some(hit);
                     }
                 }
@@ -169,11 +177,7 @@ pub fn reuse_report(plans: &[Plan], plan: usize) -> Option<ReuseReport> {
             })
         })
         .collect();
-    rows.sort_by(|x, y| {
-        y.found_chars
-            .cmp(&x.found_chars)
-            .then(x.plan.cmp(&y.plan))
-    });
+    rows.sort_by(|x, y| y.found_chars.cmp(&x.found_chars).then(x.plan.cmp(&y.plan)));
     Some(ReuseReport {
         plan,
         name: a.name.clone(),

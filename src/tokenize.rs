@@ -8,8 +8,9 @@
 //! building jieba costs 40–90 ms, cutting is ~16 M tokens/s.
 //!
 //! `assets/dict/instruments.txt` lists policy instruments with their variants and abbreviations
-//! (`城乡建设用地增减挂钩|增减挂钩|…`, `医疗共同体|医共体|…`): every form is a dictionary word and a
-//! policy term, and [`Tokenizer::canonical`] maps it to the set's first form, so that measure
+//! (`城乡建设用地增减挂钩|增减挂钩|…`, `医疗共同体|医共体|…`): every form is a policy term, short forms
+//! (≤ 4 characters, holding no dictionary term) become dictionary words, and
+//! [`Tokenizer::canonical`] maps each form to the set's first form, so that measure
 //! matching ([`crate::matching`]) sees one term where plans use several names.
 
 use std::collections::{HashMap, HashSet};
@@ -68,19 +69,32 @@ impl Tokenizer {
             jieba.add_word(word, freq, tag);
         }
         let mut canonical = HashMap::new();
+        let dict_terms: Vec<String> = policy_terms.iter().cloned().collect();
         for line in INSTRUMENTS.lines() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let forms: Vec<&str> = line.split('|').map(str::trim).filter(|f| !f.is_empty()).collect();
+            let forms: Vec<&str> = line
+                .split('|')
+                .map(str::trim)
+                .filter(|f| !f.is_empty())
+                .collect();
             let Some(&head) = forms.first() else { continue };
             for f in &forms {
-                if !policy_terms.contains(*f) {
-                    policy_terms.insert((*f).to_string());
+                // Short forms become words; a longer compound that holds a dictionary term
+                // (`宅基地有偿退出`) is not added, so that search and coding still find the term
+                // inside it.
+                let holds_term = dict_terms
+                    .iter()
+                    .any(|t| t.len() < f.len() && f.contains(t.as_str()));
+                if !policy_terms.contains(*f) && f.chars().count() <= 4 && !holds_term {
                     jieba.add_word(f, Some(freq_for(f.chars().count())), Some("n"));
                 }
-                canonical.entry((*f).to_string()).or_insert_with(|| head.to_string());
+                policy_terms.insert((*f).to_string());
+                canonical
+                    .entry((*f).to_string())
+                    .or_insert_with(|| head.to_string());
             }
         }
         let stopwords = STOPWORDS
@@ -176,8 +190,15 @@ mod tests {
         assert!(ca.iter().any(|c| cb.contains(c)), "{a:?} {b:?}");
         assert_eq!(t.canonical("医共体"), t.canonical("医疗共同体"));
         assert_eq!(t.canonical("PPP"), Some("政府和社会资本合作"));
-        assert!(t.terms("组建县域医共体").iter().any(|w| t.canonical(w).is_some()));
+        assert!(
+            t.terms("组建县域医共体")
+                .iter()
+                .any(|w| t.canonical(w).is_some())
+        );
         let (sets, forms) = t.instrument_counts();
-        assert!(sets >= 100 && forms > sets * 3, "{sets} sets, {forms} forms");
+        assert!(
+            sets >= 100 && forms > sets * 3,
+            "{sets} sets, {forms} forms"
+        );
     }
 }

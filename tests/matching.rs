@@ -284,7 +284,12 @@ fn ppp_template_links_the_pilots_that_copy_it() {
         "linked to {linked} of {} other pilots",
         holders.len() - 1
     );
-    assert!(analysis.partners(first).iter().all(|l| l.tier == Tier::Verbatim || l.score > 0.0));
+    assert!(
+        analysis
+            .partners(first)
+            .iter()
+            .all(|l| l.tier == Tier::Verbatim || l.score > 0.0)
+    );
 }
 
 #[test]
@@ -293,7 +298,10 @@ fn homestead_measures_of_zibo_and_jinan_are_linked() {
     // Simplified with full-width punctuation.
     let pairs = [
         // Reclaimed idle homesteads put to commercial construction use.
-        ("有偿收回的闲置宅基地", "有偿收回的闲置宅基地及宅基地增减挂钩节余指标"),
+        (
+            "有偿收回的闲置宅基地",
+            "有偿收回的闲置宅基地及宅基地增减挂钩节余指标",
+        ),
         // "房地一体" registration of homesteads.
         ("房地一体", "房地一体"),
     ];
@@ -312,7 +320,10 @@ fn homestead_measures_of_zibo_and_jinan_are_linked() {
 fn spans_mark_the_shared_words_in_both_original_texts() {
     let (corpus, analysis) = setup();
     let a = measure("淄博市", "有偿收回的闲置宅基地");
-    let b = measure("济南市市中区", "有偿收回的闲置宅基地及宅基地增减挂钩节余指标");
+    let b = measure(
+        "济南市市中区",
+        "有偿收回的闲置宅基地及宅基地增减挂钩节余指标",
+    );
     let ex = analysis.explain(&corpus.plans, a, b).unwrap();
     let text = |i: usize| {
         let m = &analysis.measures[i];
@@ -322,8 +333,14 @@ fn spans_mark_the_shared_words_in_both_original_texts() {
     let marked_a: Vec<&str> = ex.spans_a.iter().map(|r| &ta[r.clone()]).collect();
     let marked_b: Vec<&str> = ex.spans_b.iter().map(|r| &tb[r.clone()]).collect();
     // The Traditional original is marked where the Simplified one matches.
-    assert!(marked_a.iter().any(|t| t.contains("閑置宅基地")), "{marked_a:?}");
-    assert!(marked_b.iter().any(|t| t.contains("闲置宅基地")), "{marked_b:?}");
+    assert!(
+        marked_a.iter().any(|t| t.contains("閑置宅基地")),
+        "{marked_a:?}"
+    );
+    assert!(
+        marked_b.iter().any(|t| t.contains("闲置宅基地")),
+        "{marked_b:?}"
+    );
     assert!(ex.score > 0.0 && ex.score <= 1.0);
     // The function is symmetric in what it marks.
     let (sb, sa) = match_spans(&tb, &ta);
@@ -345,7 +362,10 @@ fn boilerplate_keeps_its_partners() {
         assert!(!plans.contains(&m.plan) && !plans.is_empty());
         checked += 1;
     }
-    assert!(checked > 50, "only {checked} formula measures keep partners");
+    assert!(
+        checked > 50,
+        "only {checked} formula measures keep partners"
+    );
     let _ = corpus;
 }
 
@@ -356,7 +376,8 @@ fn links_stay_linear_in_the_copies_of_one_sentence() {
     // plan keeps it to one link per copy.
     let dir = tempfile::tempdir().unwrap();
     let sentence_a = "推广单井循环采集浅层地能无燃烧为建筑物智慧供暖技术,有效提高可再生能源比例。";
-    let sentence_b = "探索推广单井循环采集浅层地能无燃烧为建筑物智慧供暖技术,有效提高可再生能源比例。";
+    let sentence_b =
+        "探索推广单井循环采集浅层地能无燃烧为建筑物智慧供暖技术,有效提高可再生能源比例。";
     let copies = 4000;
     for (name, place, s) in [("a.txt", "甲市", sentence_a), ("b.txt", "乙市", sentence_b)] {
         let mut text = format!("{place}新型城镇化综合试点实施方案\n一、推广智慧供暖\n");
@@ -392,20 +413,79 @@ fn links_stay_linear_in_the_copies_of_one_sentence() {
 /// figures are in docs/matching.md; the floors sit a little below them.
 #[test]
 fn precision_and_recall_on_the_exhaustive_test_pairs() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/measure_pairs_exhaustive");
+    let dir =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/measure_pairs_exhaustive");
     let set = match_eval::load_label_set(&dir).unwrap();
     let corpus = load_paths(&match_eval::corpus_paths(&dir));
     let analysis = Analysis::build(&corpus.plans);
     let test = match_eval::evaluate(&corpus, &analysis, &set, "test");
-    eprint!("{}", match_eval::format_reports(std::slice::from_ref(&test)));
-    assert!(test.pairs >= 5 && test.measures >= 150, "{} pairs, {} A measures", test.pairs, test.measures);
-    assert!(test.unresolved.len() * 50 <= test.measures, "unresolved: {:?}", test.unresolved);
+    eprint!(
+        "{}",
+        match_eval::format_reports(std::slice::from_ref(&test))
+    );
+    assert!(
+        test.pairs >= 5 && test.measures >= 150,
+        "{} pairs, {} A measures",
+        test.pairs,
+        test.measures
+    );
+    assert!(
+        test.unresolved.len() * 50 <= test.measures,
+        "unresolved: {:?}",
+        test.unresolved
+    );
     let floors = EXHAUSTIVE_TEST_FLOORS;
-    assert!(test.shared.precision() >= floors.0, "shared P {:.3}", test.shared.precision());
-    assert!(test.shared.recall() >= floors.1, "shared R {:.3}", test.shared.recall());
-    assert!(test.verbatim.recall() >= floors.2, "verbatim R {:.3}", test.verbatim.recall());
-    assert!(test.paraphrase.recall() >= floors.3, "paraphrase R {:.3}", test.paraphrase.recall());
+    assert!(
+        test.shared.precision() >= floors.0,
+        "shared P {:.3}",
+        test.shared.precision()
+    );
+    assert!(
+        test.shared.recall() >= floors.1,
+        "shared R {:.3}",
+        test.shared.recall()
+    );
+    assert!(
+        test.verbatim.recall() >= floors.2,
+        "verbatim R {:.3}",
+        test.verbatim.recall()
+    );
+    assert!(
+        test.paraphrase.recall() >= floors.3,
+        "paraphrase R {:.3}",
+        test.paraphrase.recall()
+    );
 }
 
 /// (shared precision, shared recall, verbatim recall, paraphrase recall) floors on the test part.
 const EXHAUSTIVE_TEST_FLOORS: (f64, f64, f64, f64) = (0.60, 0.68, 0.95, 0.65);
+
+#[test]
+fn reuse_report_ranks_the_plan_that_copied_most_first() {
+    let (corpus, _) = setup();
+    let a = plan_index("天津市东丽区");
+    let report = duizhao::reuse::reuse_report(&corpus.plans, a).unwrap();
+    assert!(report.total_chars > 1000);
+    let top = &report.rows[0];
+    assert_eq!(top.name, "天津市中北镇");
+    assert!(top.share > 0.0 && top.share <= 1.0);
+    for w in report.rows.windows(2) {
+        assert!(w[0].found_chars >= w[1].found_chars);
+    }
+    // The smart-heating passage is among what it copied, found in a measure of 中北镇.
+    let heating = top
+        .passages
+        .iter()
+        .find(|p| p.text.contains("智慧供暖"))
+        .unwrap();
+    assert!(
+        heating
+            .other_measure_id
+            .starts_with(&corpus.plans[top.plan].plan_id)
+    );
+    assert!(heating.chars >= duizhao::reuse::REUSE_MIN_CHARS);
+    // 淄博市 (Traditional) and 济南市市中区 (Simplified) share passages despite the script.
+    let zibo = duizhao::reuse::reuse_report(&corpus.plans, plan_index("淄博市")).unwrap();
+    let jinan = zibo.rows.iter().find(|r| r.name == "济南市市中区").unwrap();
+    assert!(jinan.share > 0.05, "淄博 in 济南: {:.3}", jinan.share);
+}

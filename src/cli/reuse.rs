@@ -12,7 +12,10 @@ const PASSAGES_SHOWN: usize = 5;
 const PLANS_WITH_PASSAGES: usize = 5;
 
 fn one_line(s: &str, max_chars: usize) -> String {
-    let flat: String = s.chars().map(|c| if c.is_whitespace() { ' ' } else { c }).collect();
+    let flat: String = s
+        .chars()
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .collect();
     if flat.chars().count() <= max_chars {
         flat
     } else {
