@@ -51,8 +51,8 @@ fn fit(ex: &[Example]) -> ([f64; N_FEATURES], f64) {
             let y = if e.positive { 1.0 } else { 0.0 };
             let weight = if e.positive { wp } else { wn };
             let g = weight * (sigmoid(z) - y);
-            for k in 0..N_FEATURES {
-                gw[k] += g * f64::from(e.features[k]);
+            for (gk, x) in gw.iter_mut().zip(&e.features) {
+                *gk += g * f64::from(*x);
             }
             gb += g;
         }

@@ -286,10 +286,10 @@ fn resolve_measure(
     let measures = corpus.plans.get(plan)?.measures();
     let want = squash(text);
     let by_id = measures.iter().find(|m| m.measure_id == id);
-    if let Some(m) = by_id {
-        if want.is_empty() || squash(&m.text) == want {
-            return analysis.flat_index(plan, m.index);
-        }
+    if let Some(m) = by_id
+        && (want.is_empty() || squash(&m.text) == want)
+    {
+        return analysis.flat_index(plan, m.index);
     }
     let m = measures
         .iter()
@@ -318,10 +318,8 @@ pub fn evaluate(corpus: &Corpus, analysis: &Analysis, set: &LabelSet, split: &st
         if split != "all" && r.split != split {
             continue;
         }
-        if let Some(done) = &set.done {
-            if !done.contains(&r.pair_id) {
-                continue;
-            }
+        if set.done.as_ref().is_some_and(|d| !d.contains(&r.pair_id)) {
+            continue;
         }
         let key = (r.pair_id.clone(), r.a_id.clone());
         let k = *at.entry(key.clone()).or_insert_with(|| {
@@ -513,6 +511,9 @@ pub struct Example {
     pub verbatim: bool,
 }
 
+/// A labelled A measure: (pair id, flat index, plan B, has a partner).
+pub type LabelledMeasure = (String, usize, usize, bool);
+
 /// Every (labelled A measure, B measure) pair of the split's plan pairs that shares anything
 /// at all (the engine scores no other pair), with its label. Also returns the labelled A
 /// measures per pair and whether each is positive.
@@ -521,7 +522,7 @@ pub fn examples(
     analysis: &Analysis,
     set: &LabelSet,
     split: &str,
-) -> (Vec<Example>, Vec<(String, usize, usize, bool)>) {
+) -> (Vec<Example>, Vec<LabelledMeasure>) {
     let pair_b: HashMap<&str, &str> = set
         .pairs
         .iter()

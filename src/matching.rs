@@ -560,9 +560,9 @@ impl Analysis {
             .map(|(t, d)| {
                 let specific = *d < generic_df;
                 let policy = tokenizer.is_policy_term(t) || tokenizer.canonical(t).is_some();
-                u8::from(specific) * SPECIFIC
-                    | u8::from(specific && policy && *d <= instrument_df.max(generic_df / 2))
-                        * INSTRUMENT
+                (u8::from(specific) * SPECIFIC)
+                    | (u8::from(specific && policy && *d <= instrument_df.max(generic_df / 2))
+                        * INSTRUMENT)
             })
             .collect();
         let specific = |t: u32| canon_flags[t as usize] & SPECIFIC != 0;
@@ -704,14 +704,16 @@ impl Analysis {
                             .data
                             .as_ref()
                             .is_none_or(|d| d.shingles.len() <= 24);
-                    if run >= 2 || short || hits[k..k + run].iter().any(|h| h.1) {
-                        if let Some((tier, score)) = scorer.score(&measures[i], &measures[j]) {
-                            out.push(Link {
-                                other: j,
-                                tier,
-                                score,
-                            });
-                        }
+                    let met = run >= 2 || short || hits[k..k + run].iter().any(|h| h.1);
+                    if let Some((tier, score)) = met
+                        .then(|| scorer.score(&measures[i], &measures[j]))
+                        .flatten()
+                    {
+                        out.push(Link {
+                            other: j,
+                            tier,
+                            score,
+                        });
                     }
                     k += run;
                 }
