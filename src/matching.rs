@@ -1258,8 +1258,23 @@ fn families(
                 .count()
         })
         .collect();
+    // Copied templates found families first: a measure with many verbatim partners is the
+    // clearest centre; paraphrase partners break ties.
+    let verbatim_partners: Vec<usize> = (0..n)
+        .map(|i| {
+            links[i]
+                .iter()
+                .filter(|l| l.tier == Tier::Verbatim && status[l.other] == Status::Shared)
+                .count()
+        })
+        .collect();
     let mut order: Vec<usize> = (0..n).filter(|&i| status[i] == Status::Shared).collect();
-    order.sort_by(|&a, &b| shared_partners[b].cmp(&shared_partners[a]).then(a.cmp(&b)));
+    order.sort_by(|&a, &b| {
+        verbatim_partners[b]
+            .cmp(&verbatim_partners[a])
+            .then(shared_partners[b].cmp(&shared_partners[a]))
+            .then(a.cmp(&b))
+    });
     let mut assigned = vec![false; n];
     let mut groups: Vec<Vec<usize>> = Vec::new();
     for &center in &order {
