@@ -26,6 +26,9 @@ fn main() -> std::process::ExitCode {
             top,
             json,
         }) => duizhao::cli::compare::terms(&paths, &plans, top, json).map(Some),
+        Some(Command::Reuse { paths, plan, json }) => {
+            duizhao::cli::reuse::reuse(&paths, &plan, json).map(Some)
+        }
         Some(Command::Targets { paths, format }) => {
             duizhao::cli::targets::targets(&paths, &format).map(Some)
         }

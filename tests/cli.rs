@@ -311,3 +311,28 @@ fn open_compare_takes_several_names_and_paths_after_them_stay_paths() {
         )]
     );
 }
+
+#[test]
+fn reuse_json_lists_sources_most_copied_first() {
+    let (ok, out, err) = duizhao(&["reuse", "seeds", "--plan", "天津市东丽区", "--json"]);
+    assert!(ok, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["plan"], "天津市东丽区");
+    let sources = v["sources"].as_array().unwrap();
+    assert_eq!(sources[0]["plan"], "天津市中北镇");
+    let found: Vec<u64> = sources
+        .iter()
+        .map(|s| s["found_chars"].as_u64().unwrap())
+        .collect();
+    assert!(found.windows(2).all(|w| w[0] >= w[1]));
+    assert!(
+        sources[0]["passages"][0]["text"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .count()
+            >= 10
+    );
+    let (ok, _, err) = duizhao(&["reuse", "seeds", "--plan", "没有这个方案"]);
+    assert!(!ok && !err.is_empty());
+}

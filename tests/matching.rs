@@ -1,5 +1,7 @@
 //! The comparison engine on the seeds: known shared measures, boilerplate, families, alignment,
-//! and precision/recall floors on the hand-labelled sample in `tests/fixtures/measure_pairs.tsv`.
+//! precision/recall floors on the hand-labelled sample in `tests/fixtures/measure_pairs.tsv`, and
+//! on the TEST part of the exhaustively labelled pairs in
+//! `tests/fixtures/measure_pairs_exhaustive/`; memory with many copies of one sentence.
 #![allow(clippy::unwrap_used)] // test helpers fail loudly by design
 
 use std::path::PathBuf;
@@ -7,7 +9,8 @@ use std::sync::OnceLock;
 
 use duizhao::align::{Pin, align};
 use duizhao::corpus::{Corpus, load_paths};
-use duizhao::matching::{Analysis, Status, Tier};
+use duizhao::match_eval;
+use duizhao::matching::{Analysis, Status, Tier, match_spans};
 
 fn setup() -> &'static (Corpus, Analysis) {
     static SETUP: OnceLock<(Corpus, Analysis)> = OnceLock::new();
@@ -191,10 +194,13 @@ fn precision_and_recall_on_the_labelled_sample() {
         p(&paraphrase),
         r(&paraphrase)
     );
-    assert!(p(&shared) >= 0.78, "shared precision {:.2}", p(&shared));
-    assert!(r(&shared) >= 0.65, "shared recall {:.2}", r(&shared));
+    // Floors lowered in precision and raised in recall with the learned scorer (issue 13): on
+    // this candidate-mined sample it trades P 0.8 → 0.69 for R 0.7 → 0.95; on the exhaustive
+    // test pairs (`precision_and_recall_on_the_exhaustive_test_pairs`) recall rises 0.34 → 0.73.
+    assert!(p(&shared) >= 0.65, "shared precision {:.2}", p(&shared));
+    assert!(r(&shared) >= 0.9, "shared recall {:.2}", r(&shared));
     assert!(p(&verbatim) >= 0.8 && r(&verbatim) >= 0.9);
-    assert!(p(&paraphrase) >= 0.75 && r(&paraphrase) >= 0.5);
+    assert!(p(&paraphrase) >= 0.6 && r(&paraphrase) >= 0.85);
 }
 
 #[test]
@@ -245,4 +251,236 @@ fn alignment_puts_comparable_sections_side_by_side() {
         rows.iter()
             .any(|r| r.cells[0].contains(&a_sid) && r.cells[1].contains(&b_sid))
     );
+}
+
+#[test]
+fn ppp_template_links_the_pilots_that_copy_it() {
+    let (corpus, analysis) = setup();
+    // The national notice's PPP sentence, copied into ~30 pilot plans.
+    let needle = "政府和社会资本合作(PPP)模式,加大财税、价格、土地、金融等方面的支持力度";
+    let holders: Vec<usize> = corpus
+        .plans
+        .iter()
+        .enumerate()
+        .filter_map(|(pi, p)| {
+            let mi = p.measures().iter().position(|m| m.norm.contains(needle))?;
+            analysis.flat_index(pi, mi)
+        })
+        .collect();
+    assert!(holders.len() >= 20, "{} pilots hold it", holders.len());
+    let first = holders[0];
+    let plans = analysis.linked_plans(first);
+    let linked = holders[1..]
+        .iter()
+        .filter(|&&h| plans.contains(&analysis.measures[h].plan))
+        .count();
+    assert!(
+        linked + 2 >= holders.len(),
+        "linked to {linked} of {} other pilots",
+        holders.len() - 1
+    );
+    assert!(
+        analysis
+            .partners(first)
+            .iter()
+            .all(|l| l.tier == Tier::Verbatim || l.score > 0.0)
+    );
+}
+
+#[test]
+fn homestead_measures_of_zibo_and_jinan_are_linked() {
+    // 淄博市 is Traditional with pinyin notes and half-width punctuation; 济南市市中区 is
+    // Simplified with full-width punctuation.
+    let pairs = [
+        // Reclaimed idle homesteads put to commercial construction use.
+        (
+            "有偿收回的闲置宅基地",
+            "有偿收回的闲置宅基地及宅基地增减挂钩节余指标",
+        ),
+        // "房地一体" registration of homesteads.
+        ("房地一体", "房地一体"),
+    ];
+    for (a_needle, b_needle) in pairs {
+        let a = measure("淄博市", a_needle);
+        let b = measure("济南市市中区", b_needle);
+        let l = setup().1.link(a, b);
+        assert!(l.is_some(), "{a_needle} / {b_needle} not linked");
+        let ex = setup().1.explain(&setup().0.plans, a, b).unwrap();
+        assert!(!ex.spans_a.is_empty() && !ex.spans_b.is_empty());
+        assert_eq!(ex.tier, l.map(|l| l.tier));
+    }
+}
+
+#[test]
+fn spans_mark_the_shared_words_in_both_original_texts() {
+    let (corpus, analysis) = setup();
+    let a = measure("淄博市", "有偿收回的闲置宅基地");
+    let b = measure(
+        "济南市市中区",
+        "有偿收回的闲置宅基地及宅基地增减挂钩节余指标",
+    );
+    let ex = analysis.explain(&corpus.plans, a, b).unwrap();
+    let text = |i: usize| {
+        let m = &analysis.measures[i];
+        corpus.plans[m.plan].measures()[m.index].text.clone()
+    };
+    let (ta, tb) = (text(a), text(b));
+    let marked_a: Vec<&str> = ex.spans_a.iter().map(|r| &ta[r.clone()]).collect();
+    let marked_b: Vec<&str> = ex.spans_b.iter().map(|r| &tb[r.clone()]).collect();
+    // The Traditional original is marked where the Simplified one matches.
+    assert!(
+        marked_a.iter().any(|t| t.contains("閑置宅基地")),
+        "{marked_a:?}"
+    );
+    assert!(
+        marked_b.iter().any(|t| t.contains("闲置宅基地")),
+        "{marked_b:?}"
+    );
+    assert!(ex.score > 0.0 && ex.score <= 1.0);
+    // The function is symmetric in what it marks.
+    let (sb, sa) = match_spans(&tb, &ta);
+    assert_eq!((sa, sb), (ex.spans_a, ex.spans_b));
+}
+
+#[test]
+fn boilerplate_keeps_its_partners() {
+    let (corpus, analysis) = setup();
+    // A formula measure: never counted as shared, but still linked to the plans using it.
+    let mut checked = 0;
+    for (i, m) in analysis.measures.iter().enumerate() {
+        if analysis.status[i] != Status::Boilerplate || analysis.partners(i).is_empty() {
+            continue;
+        }
+        assert!(analysis.shared_links(i).is_empty());
+        assert!(analysis.family_of[i].is_none());
+        let plans = analysis.linked_plans(i);
+        assert!(!plans.contains(&m.plan) && !plans.is_empty());
+        checked += 1;
+    }
+    assert!(
+        checked > 50,
+        "only {checked} formula measures keep partners"
+    );
+    let _ = corpus;
+}
+
+#[test]
+fn links_stay_linear_in_the_copies_of_one_sentence() {
+    // Two plans that each repeat one sentence thousands of times. Linking every copy to every
+    // copy would make 2 × 4000 × 4000 = 32 million links (over 500 MB); one copy per other
+    // plan keeps it to one link per copy.
+    let dir = tempfile::tempdir().unwrap();
+    let sentence_a = "推广单井循环采集浅层地能无燃烧为建筑物智慧供暖技术,有效提高可再生能源比例。";
+    let sentence_b =
+        "探索推广单井循环采集浅层地能无燃烧为建筑物智慧供暖技术,有效提高可再生能源比例。";
+    let copies = 4000;
+    for (name, place, s) in [("a.txt", "甲市", sentence_a), ("b.txt", "乙市", sentence_b)] {
+        let mut text = format!("{place}新型城镇化综合试点实施方案\n一、推广智慧供暖\n");
+        for _ in 0..copies {
+            text.push_str(s);
+        }
+        text.push('\n');
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let corpus = load_paths(&[dir.path().to_path_buf()]);
+    assert_eq!(corpus.plans.len(), 2);
+    let analysis = Analysis::build(&corpus.plans);
+    let n = analysis.measures.len();
+    assert!(n >= 2 * copies, "{n} measures");
+    let links: usize = analysis.links.iter().map(Vec::len).sum();
+    assert!(links <= 2 * n, "{links} links for {n} measures");
+    // Every copy still knows its partner in the other plan, and the tier is verbatim.
+    let linked = (0..n)
+        .filter(|&i| {
+            let other = 1 - analysis.measures[i].plan;
+            analysis
+                .link_to_plan(i, other)
+                .is_some_and(|l| l.tier == Tier::Verbatim)
+        })
+        .count();
+    assert!(linked >= 2 * copies, "{linked} of {n} measures linked");
+    for i in [n / 3, n - 1] {
+        assert_eq!(analysis.status[i], Status::Shared);
+    }
+}
+
+/// Floors on the TEST part of the exhaustive label set (never used for tuning). Measured
+/// figures are in docs/matching.md; the floors sit a little below them.
+#[test]
+fn precision_and_recall_on_the_exhaustive_test_pairs() {
+    let dir =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/measure_pairs_exhaustive");
+    let set = match_eval::load_label_set(&dir).unwrap();
+    let corpus = load_paths(&match_eval::corpus_paths(&dir));
+    let analysis = Analysis::build(&corpus.plans);
+    let test = match_eval::evaluate(&corpus, &analysis, &set, "test");
+    eprint!(
+        "{}",
+        match_eval::format_reports(std::slice::from_ref(&test))
+    );
+    assert!(
+        test.pairs >= 5 && test.measures >= 150,
+        "{} pairs, {} A measures",
+        test.pairs,
+        test.measures
+    );
+    assert!(
+        test.unresolved.len() * 50 <= test.measures,
+        "unresolved: {:?}",
+        test.unresolved
+    );
+    let floors = EXHAUSTIVE_TEST_FLOORS;
+    assert!(
+        test.shared.precision() >= floors.0,
+        "shared P {:.3}",
+        test.shared.precision()
+    );
+    assert!(
+        test.shared.recall() >= floors.1,
+        "shared R {:.3}",
+        test.shared.recall()
+    );
+    assert!(
+        test.verbatim.recall() >= floors.2,
+        "verbatim R {:.3}",
+        test.verbatim.recall()
+    );
+    assert!(
+        test.paraphrase.recall() >= floors.3,
+        "paraphrase R {:.3}",
+        test.paraphrase.recall()
+    );
+}
+
+/// (shared precision, shared recall, verbatim recall, paraphrase recall) floors on the test part.
+const EXHAUSTIVE_TEST_FLOORS: (f64, f64, f64, f64) = (0.60, 0.68, 0.95, 0.65);
+
+#[test]
+fn reuse_report_ranks_the_plan_that_copied_most_first() {
+    let (corpus, _) = setup();
+    let a = plan_index("天津市东丽区");
+    let report = duizhao::reuse::reuse_report(&corpus.plans, a).unwrap();
+    assert!(report.total_chars > 1000);
+    let top = &report.rows[0];
+    assert_eq!(top.name, "天津市中北镇");
+    assert!(top.share > 0.0 && top.share <= 1.0);
+    for w in report.rows.windows(2) {
+        assert!(w[0].found_chars >= w[1].found_chars);
+    }
+    // The smart-heating passage is among what it copied, found in a measure of 中北镇.
+    let heating = top
+        .passages
+        .iter()
+        .find(|p| p.text.contains("智慧供暖"))
+        .unwrap();
+    assert!(
+        heating
+            .other_measure_id
+            .starts_with(&corpus.plans[top.plan].plan_id)
+    );
+    assert!(heating.chars >= duizhao::reuse::REUSE_MIN_CHARS);
+    // 淄博市 (Traditional) and 济南市市中区 (Simplified) share passages despite the script.
+    let zibo = duizhao::reuse::reuse_report(&corpus.plans, plan_index("淄博市")).unwrap();
+    let jinan = zibo.rows.iter().find(|r| r.name == "济南市市中区").unwrap();
+    assert!(jinan.share > 0.05, "淄博 in 济南: {:.3}", jinan.share);
 }

@@ -50,21 +50,47 @@ fn status_name(s: Status) -> &'static str {
     }
 }
 
-/// JSON of one measure with its status, scope and partners (compared plans first).
+/// JSON of one measure with its status, scope and partners (compared plans first); partners in
+/// the compared plans carry the character spans the two measures share (why they match).
 fn measure_json(corpus: &Corpus, analysis: &Analysis, m: &CellMeasure) -> Value {
+    let char_spans = |text: &str, spans: &[std::ops::Range<usize>]| -> Vec<[usize; 2]> {
+        spans
+            .iter()
+            .map(|r| {
+                let start = text.get(..r.start).map_or(0, |t| t.chars().count());
+                let len = text.get(r.clone()).map_or(0, |t| t.chars().count());
+                [start, start + len]
+            })
+            .collect()
+    };
     let shared_with: Vec<Value> = m
         .partners
         .iter()
         .map(|p| {
-            json!({
+            let mut v = json!({
                 "plan": corpus.plans.get(p.plan).map(|x| x.name.as_str()).unwrap_or(""),
                 "measure": p.measure_id,
                 "tier": tier_name(p.tier),
                 "score": (p.score * 1000.0).round() / 1000.0,
                 "compared": p.column.is_some(),
-            })
+            });
+            if p.column.is_some() {
+                let other_text = analysis
+                    .measures
+                    .get(p.flat)
+                    .and_then(|o| corpus.plans.get(o.plan)?.measures().get(o.index).map(|x| x.text.clone()))
+                    .unwrap_or_default();
+                let (sa, sb) = crate::matching::match_spans(&m.text, &other_text);
+                v["spans"] = json!({
+                    "self": char_spans(&m.text, &sa),
+                    "other": char_spans(&other_text, &sb),
+                });
+            }
+            v
         })
         .collect();
+    // A formula measure keeps its partners: "套话, also in N plans".
+    let also_in = m.flat.map_or(0, |f| analysis.linked_plans(f).len());
     json!({
         "id": m.measure_id,
         "text": m.text,
@@ -73,6 +99,7 @@ fn measure_json(corpus: &Corpus, analysis: &Analysis, m: &CellMeasure) -> Value 
         "section": m.section,
         "family": m.flat.and_then(|f| analysis.family_of.get(f).copied().flatten()),
         "shared_with": shared_with,
+        "also_in_plans": also_in,
     })
 }
 

@@ -7,6 +7,7 @@ pub mod code;
 pub mod coders;
 pub mod compare;
 pub mod export;
+pub mod reuse;
 pub mod targets;
 
 use std::path::PathBuf;
@@ -164,6 +165,18 @@ pub enum Command {
         /// Project files (one holding several coders, or one per coder).
         #[arg(long = "project", required = true)]
         projects: Vec<PathBuf>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Text reuse: the share of one plan's text found word for word in each other loaded plan,
+    /// with the passages, most-copied plan first.
+    Reuse {
+        /// Files or folders.
+        paths: Vec<PathBuf>,
+        /// Plan name or id.
+        #[arg(long)]
+        plan: String,
         /// Print JSON.
         #[arg(long)]
         json: bool,
