@@ -36,7 +36,7 @@ fn seed_as(dir: &Path, name: &str) -> (PathBuf, Corpus) {
 /// A tag of `coder` with `theme` on measure `k` of `plan`.
 fn tag(plan: &Plan, k: usize, theme: &str, coder: &str) -> Tag {
     let measures = plan.measures();
-    let mut t = Tag::for_measure(plan, &measures[k], theme).unwrap();
+    let mut t = Tag::for_measure(plan, measures[k], theme).unwrap();
     t.coder = coder.into();
     t
 }
@@ -61,14 +61,14 @@ fn new_tags_carry_the_coder_and_time_and_a_schema_1_file_loads_with_empty_coders
     let mut project = Project::new(urban_rural());
     project.add_document(&doc).unwrap();
     project.coder = "王".into();
-    let id = project.add_tag(Tag::for_measure(plan, &plan.measures()[0], "zhaijidi").unwrap());
+    let id = project.add_tag(Tag::for_measure(plan, plan.measures()[0], "zhaijidi").unwrap());
     let t = project.tags.iter().find(|t| t.tag_id == id).unwrap();
     assert_eq!(t.coder, "王");
     assert_eq!(t.tagged_at.len(), "2026-12-01T20:00:00Z".len());
     assert!(t.tagged_at.ends_with('Z') && t.tagged_at.starts_with("20"));
     // Another coder's tag on the same passage is a tag of its own.
     project.coder = "李".into();
-    let id2 = project.add_tag(Tag::for_measure(plan, &plan.measures()[0], "zhaijidi").unwrap());
+    let id2 = project.add_tag(Tag::for_measure(plan, plan.measures()[0], "zhaijidi").unwrap());
     assert_ne!(id, id2);
     assert_eq!(project.tags.len(), 2);
     // The coder and time are saved; the session's coder is not.
