@@ -291,12 +291,36 @@ fn resolve_measure(
     {
         return analysis.flat_index(plan, m.index);
     }
-    let m = measures
-        .iter()
-        .find(|m| squash(&m.text) == want)
-        .or_else(|| measures.iter().find(|m| squash(&m.norm) == want))
-        .or(by_id)?;
-    analysis.flat_index(plan, m.index)
+    let in_plan = |k: usize| {
+        let ms = corpus.plans.get(k)?.measures();
+        ms.iter()
+            .find(|m| squash(&m.text) == want)
+            .or_else(|| ms.iter().find(|m| squash(&m.norm) == want))
+            .and_then(|m| analysis.flat_index(k, m.index))
+    };
+    if let Some(f) = in_plan(plan) {
+        return Some(f);
+    }
+    // The importer may since have split the file into several documents (a 通知 issuing two,
+    // a document and its 附件): look for the text in the other plans of the same file.
+    let file = corpus
+        .plans
+        .get(plan)?
+        .plan_id
+        .split('#')
+        .next()?
+        .to_string();
+    let same_file = (0..corpus.plans.len())
+        .filter(|&k| k != plan && corpus.plans[k].plan_id.split('#').next() == Some(file.as_str()));
+    for k in same_file {
+        if let Some(f) = in_plan(k) {
+            return Some(f);
+        }
+    }
+    by_id.and_then(|m| {
+        want.is_empty()
+            .then(|| analysis.flat_index(plan, m.index))?
+    })
 }
 
 /// Evaluate `analysis` on the label rows of `split` (`"all"` for every split). Pairs not in

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use duizhao::comparison::Scope;
+use duizhao::matching::Tier;
 use duizhao::ui::{DuizhaoApp, Settings, View, theme};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
@@ -73,8 +74,13 @@ fn partners_share_a_row_and_a_cell_shows_its_several_sections() {
                     .map(move |m| (r, c, m))
             })
         })
-        .find(|(_, _, m)| m.scope == Scope::Compared)
-        .expect("a measure shared within the comparison");
+        .find(|(_, _, m)| {
+            m.scope == Scope::Compared
+                && m.partners
+                    .iter()
+                    .any(|p| p.column.is_some() && p.tier == Tier::Verbatim)
+        })
+        .expect("a measure shared word for word within the comparison (推广智慧供暖)");
     let other = 1 - c;
     let partner_row = table.rows[r].cells[other].as_ref().is_some_and(|cell| {
         cell.measures.iter().any(|o| {

@@ -78,7 +78,14 @@ fn measure_json(corpus: &Corpus, analysis: &Analysis, m: &CellMeasure) -> Value 
                 let other_text = analysis
                     .measures
                     .get(p.flat)
-                    .and_then(|o| corpus.plans.get(o.plan)?.measures().get(o.index).map(|x| x.text.clone()))
+                    .and_then(|o| {
+                        corpus
+                            .plans
+                            .get(o.plan)?
+                            .measures()
+                            .get(o.index)
+                            .map(|x| x.text.clone())
+                    })
                     .unwrap_or_default();
                 let (sa, sb) = crate::matching::match_spans(&m.text, &other_text);
                 v["spans"] = json!({
