@@ -291,14 +291,18 @@ pub fn merge_files(ours: &Path, theirs: &Path) -> Result<(Project, MergeReport),
     if same {
         return Err(MergeError::SameFile(theirs.to_path_buf()));
     }
-    let name = theirs
+    let report = project.merge_from(&other, &coder_label(theirs));
+    Ok((project, report))
+}
+
+/// The coder name given to a colleague's untagged-by-coder tags: their project file's name
+/// without the project extension.
+pub fn coder_label(path: &Path) -> String {
+    let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let label = name
-        .strip_suffix(crate::project::PROJECT_EXTENSION)
+    name.strip_suffix(crate::project::PROJECT_EXTENSION)
         .unwrap_or(&name)
-        .to_owned();
-    let report = project.merge_from(&other, &label);
-    Ok((project, report))
+        .to_owned()
 }

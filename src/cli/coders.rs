@@ -36,15 +36,7 @@ pub fn merge(
             None => crate::merge::merge_files(project, q)?,
             Some(mut p) => {
                 let other = Project::load(q)?;
-                let name = q
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                let label = name
-                    .strip_suffix(crate::project::PROJECT_EXTENSION)
-                    .unwrap_or(&name)
-                    .to_owned();
-                let report = p.merge_from(&other, &label);
+                let report = p.merge_from(&other, &crate::merge::coder_label(q));
                 (p, report)
             }
         };
