@@ -1890,6 +1890,18 @@ impl DuizhaoApp {
         ui.horizontal(|ui| match &self.load {
             LoadState::Idle | LoadState::Loading { .. } => {
                 ui.spinner();
+                // The button comes before the progress text, which appears and grows while
+                // loading: a button after it would move (and change id) under the pointer.
+                if ui
+                    .button(lang.pick("取消", "Cancel"))
+                    .on_hover_text(lang.pick(
+                        "停止载入；已载入的方案保留",
+                        "Stop loading; the plans loaded before stay",
+                    ))
+                    .clicked()
+                {
+                    cancel = true;
+                }
                 let done = self.progress.done.load(Ordering::Relaxed);
                 let total = self.progress.total.load(Ordering::Relaxed);
                 if total == 0 {
@@ -1909,16 +1921,6 @@ impl DuizhaoApp {
                                 .truncate(),
                         );
                     }
-                }
-                if ui
-                    .button(lang.pick("取消", "Cancel"))
-                    .on_hover_text(lang.pick(
-                        "停止载入；已载入的方案保留",
-                        "Stop loading; the plans loaded before stay",
-                    ))
-                    .clicked()
-                {
-                    cancel = true;
                 }
             }
             LoadState::Failed(e) => {
