@@ -3,7 +3,7 @@
 //! validated against the REFI-QDA schema with xmllint.
 #![allow(clippy::unwrap_used)] // tests fail loudly by design
 
-mod common;
+use crate::common;
 use common::duizhao;
 
 use std::io::Read;

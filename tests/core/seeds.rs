@@ -1,7 +1,7 @@
 //! Integration tests on the five bundled seed documents.
 #![allow(clippy::unwrap_used)] // test helpers fail loudly by design
 
-mod common;
+use crate::common;
 use common::seed_text;
 
 use std::path::PathBuf;

@@ -3,7 +3,7 @@
 //! and mislabelled files give clear errors and never a panic.
 #![allow(clippy::unwrap_used)] // tests fail loudly by design
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};

@@ -3,7 +3,7 @@
 //! requires; and `duizhao code` prints the matrix.
 #![allow(clippy::unwrap_used)] // tests fail loudly by design
 
-mod common;
+use crate::common;
 use common::duizhao;
 
 use std::collections::BTreeSet;

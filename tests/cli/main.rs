@@ -1,6 +1,7 @@
 //! The CLI as a user runs it: the real binary, default seeds, JSON shapes and error messages.
 #![allow(clippy::unwrap_used)] // test helpers fail loudly by design
 
+#[path = "../common/mod.rs"]
 mod common;
 
 use common::duizhao;

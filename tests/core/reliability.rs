@@ -6,7 +6,7 @@
 //! folder still load.
 #![allow(clippy::unwrap_used)] // tests fail loudly by design
 
-mod common;
+use crate::common;
 use common::duizhao;
 
 use std::path::{Path, PathBuf};

@@ -3,7 +3,7 @@
 //! headings. DOCX fixtures: `tests/fixtures/formats/make_heading_docx.py` (see MAKE.md).
 #![allow(clippy::unwrap_used)] // tests fail loudly by design
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -2,7 +2,7 @@
 //! Each gives plans or a clear error naming the file, never a panic.
 #![allow(clippy::unwrap_used)] // test helpers fail loudly by design
 
-mod common;
+use crate::common;
 use common::seed;
 
 use std::io::Write;
