@@ -8,6 +8,7 @@
 pub mod agreement;
 pub mod align;
 pub mod align_eval;
+pub mod chars;
 pub mod cli;
 pub mod collate;
 pub mod comparison;
@@ -25,6 +26,7 @@ pub mod matching;
 pub mod measure;
 pub mod merge;
 pub mod normalize;
+pub mod numbering;
 pub mod outline;
 pub mod overview;
 pub mod plan;

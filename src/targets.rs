@@ -313,7 +313,7 @@ fn year_mentions(text: &str) -> Vec<YearMention> {
             }
             let mut years = Vec::new();
             if let Some(n) = c.get(4) {
-                let k = crate::outline::numeral_value(n.as_str())?;
+                let k = crate::numbering::numeral_value(n.as_str())?;
                 years.push(1955 + 5 * (10 + k));
             } else {
                 if let Some(y) = c.get(2).and_then(|m| m.as_str().parse().ok()) {
@@ -521,7 +521,7 @@ fn clean_indicator(raw: &str) -> String {
     // A filler alone is no indicator.
     if LEAD_FILLERS.contains(&s.as_str())
         || s.chars().count() < 2
-        || s.chars().all(|c| !crate::import::is_han(c))
+        || s.chars().all(|c| !crate::chars::is_han(c))
     {
         return String::new();
     }

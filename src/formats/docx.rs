@@ -19,12 +19,12 @@ use std::path::Path;
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
-use crate::formats::MAX_EXPANDED_BYTES;
-use crate::import::{ImportError, TextFile};
+use crate::formats::common::MAX_EXPANDED_BYTES;
+use crate::import::decode::{ImportError, TextFile};
 
 /// Read a DOCX file into text.
 pub fn read(path: &Path) -> Result<TextFile, ImportError> {
-    read_bytes(path, &crate::import::read_bounded(path)?)
+    read_bytes(path, &crate::import::decode::read_bounded(path)?)
 }
 
 /// Read DOCX bytes already in memory. `path` is only used in error messages.
@@ -73,7 +73,7 @@ pub fn read_bytes(path: &Path, bytes: &[u8]) -> Result<TextFile, ImportError> {
         &main_part,
         &numbering,
         &styles,
-        crate::formats::text_budget(bytes.len()),
+        crate::formats::common::text_budget(bytes.len()),
     )
     .map_err(not_docx)?;
     if text.trim().is_empty() {
@@ -675,7 +675,7 @@ fn too_much_text(budget: usize) -> String {
     format!(
         "too much text: more than {} MB (limit: ten times the file, at most {} MB; crafted numbering?)",
         budget / (1024 * 1024),
-        crate::formats::MAX_TEXT_BYTES / (1024 * 1024)
+        crate::formats::common::MAX_TEXT_BYTES / (1024 * 1024)
     )
 }
 
@@ -1019,7 +1019,7 @@ fn join_lines(lines: Vec<(String, Hint)>, budget: usize) -> String {
         };
         if let Some(level) = level
             && !line.contains(['\n', '\t'])
-            && super::is_unnumbered_heading(line)
+            && super::common::is_unnumbered_heading(line)
         {
             for _ in 0..level {
                 out.push('#');

@@ -20,7 +20,8 @@ use crate::import::TextFile;
 use crate::lines::{Line, LineKind, classify_lines};
 use crate::measure::{Measure, split_measures};
 use crate::normalize::{Normalized, strip_pinyin_notes};
-use crate::outline::{Para, Section, build_paragraphs, ends_sentence, parse_number};
+use crate::numbering::parse_number;
+use crate::outline::{Para, Section, build_paragraphs, ends_sentence};
 
 mod compilation;
 mod sections;

@@ -2,7 +2,8 @@
 //! each top-level section gets its kind.
 
 use super::{DocCtx, measures_of};
-use crate::outline::{NumberStyle, Para, Section, SectionKind, split_title};
+use crate::numbering::NumberStyle;
+use crate::outline::{Para, Section, SectionKind, split_title};
 
 struct Draft {
     level: usize,

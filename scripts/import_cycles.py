@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+"""Print import cycles between the core's source files (src/, without src/ui).
+
+Builds the graph of `use crate::…` / `crate::…` paths: each file is a node (src/a/b.rs and
+src/a/b/mod.rs are module a::b); an edge goes from a file to the deepest module file a path
+names. Cycles are the strongly connected components with more than one file. Exits 1 when there
+is a cycle, so CI can run it.
+"""
+import os
+import re
+import sys
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src")
+SKIP = {"ui"}
+
+
+def module_of(rel):
+    parts = rel[:-3].split(os.sep)
+    if parts[-1] == "mod":
+        parts = parts[:-1]
+    if parts in (["lib"], ["main"]):
+        return ()
+    return tuple(parts)
+
+
+def files():
+    out = {}
+    for dirpath, dirnames, filenames in os.walk(ROOT):
+        rel_dir = os.path.relpath(dirpath, ROOT)
+        if rel_dir.split(os.sep)[0] in SKIP:
+            dirnames[:] = []
+            continue
+        for name in filenames:
+            if name.endswith(".rs"):
+                rel = os.path.normpath(os.path.join(rel_dir, name))
+                out[module_of(rel)] = rel
+    return out
+
+
+def strip_comments_and_tests(text):
+    text = re.sub(r"//[^\n]*", "", text)
+    # Drop `#[cfg(test)] mod tests { … }` blocks: tests may import anything.
+    m = re.search(r"#\[cfg\(test\)\]\s*mod\s+\w+\s*\{", text)
+    if m:
+        text = text[: m.start()]
+    return text
+
+
+def expand_use(tree):
+    """`a::{b, c::{d, e}}` → [a::b, a::c::d, a::c::e]"""
+    tree = tree.strip()
+    depth = 0
+    for i, ch in enumerate(tree):
+        if ch == "{":
+            prefix = tree[:i]
+            inner = tree[i + 1 : tree.rindex("}")]
+            items, cur, d = [], "", 0
+            for c in inner:
+                if c == "," and d == 0:
+                    items.append(cur)
+                    cur = ""
+                    continue
+                d += c == "{"
+                d -= c == "}"
+                cur += c
+            items.append(cur)
+            out = []
+            for it in items:
+                it = it.strip()
+                if not it:
+                    continue
+                if it == "self":
+                    out.append(prefix.rstrip(":"))
+                else:
+                    out.extend(prefix + e for e in expand_use(it))
+            return out
+    return [re.sub(r"\s+as\s+\w+$", "", tree)]
+
+
+def targets(text, here, mods):
+    paths = []
+    for m in re.finditer(r"\buse\s+(crate::[^;]*);", text, re.S):
+        paths.extend(expand_use(m.group(1)))
+    for m in re.finditer(r"(?<![:\w])crate((?:::\w+)+)", text):
+        paths.append("crate" + m.group(1))
+    for m in re.finditer(r"\bsuper((?:::\w+)+)", text):
+        paths.append("super" + m.group(1))
+    # A module's own children named without `crate::`/`super::` (`docx::read(…)`, `use self::x`).
+    for child in re.findall(r"^\s*(?:pub(?:\([^)]*\))?\s+)?mod\s+(\w+)\s*;", text, re.M):
+        if re.search(r"(?<![:\w])(?:self::)?" + child + r"::", text):
+            paths.append("self::" + child)
+    out = set()
+    for p in paths:
+        segs = [s for s in re.split(r"\s*::\s*", p.strip()) if s]
+        if segs[0] == "crate":
+            base, segs = (), segs[1:]
+        elif segs[0] == "self":
+            base, segs = here, segs[1:]
+        else:
+            base = here[:-1]
+            segs = segs[1:]
+            while segs and segs[0] == "super":
+                base, segs = base[:-1], segs[1:]
+        best = None
+        for k in range(len(segs), -1, -1):
+            cand = base + tuple(segs[:k])
+            if cand in mods:
+                best = cand
+                break
+        if best is not None and best != here and best != ():
+            # A parent `mod.rs` that only declares children is not a real dependency of them.
+            out.add(best)
+    return out
+
+
+def main():
+    mods = files()
+    graph = {}
+    for mod, rel in mods.items():
+        with open(os.path.join(ROOT, rel), encoding="utf-8") as f:
+            text = strip_comments_and_tests(f.read())
+        graph[mod] = targets(text, mod, mods) - {()}
+    # Tarjan's strongly connected components.
+    index, low, on, stack, comps, counter = {}, {}, set(), [], [], [0]
+
+    def visit(v):
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on.add(v)
+        for w in sorted(graph.get(v, ())):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            comps.append(comp)
+
+    sys.setrecursionlimit(10000)
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    cycles = [sorted(c) for c in comps if len(c) > 1]
+    edges = sum(len(v) for v in graph.values())
+    print(f"{len(graph)} files, {edges} imports between them (src/ without src/ui)")
+    for c in sorted(cycles):
+        names = [mods[m] for m in c]
+        print(f"cycle of {len(c)} files: " + ", ".join(names))
+        for a in c:
+            for b in sorted(graph[a] & set(c)):
+                print(f"    {mods[a]} -> {mods[b]}")
+    print(f"{len(cycles)} cycles")
+    return 1 if cycles else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
