@@ -79,16 +79,30 @@ def expand_use(tree):
 
 def targets(text, here, mods):
     paths = []
-    for m in re.finditer(r"\buse\s+(crate::[^;]*);", text, re.S):
-        paths.extend(expand_use(m.group(1)))
+    for m in re.finditer(r"\buse\s+((?:crate|super|self)::[^;]*);", text, re.S):
+        paths.extend(p.replace("::*", "") for p in expand_use(m.group(1)))
     for m in re.finditer(r"(?<![:\w])crate((?:::\w+)+)", text):
         paths.append("crate" + m.group(1))
     for m in re.finditer(r"\bsuper((?:::\w+)+)", text):
         paths.append("super" + m.group(1))
     # A module's own children named without `crate::`/`super::` (`docx::read(…)`, `use self::x`).
+    # A facade's `pub use child::{A, B};` is not by itself a dependency of the parent's code, but
+    # using A or B in that code is.
+    reexports = list(re.finditer(r"^\s*pub\s+use\s+(?:self::)?(\w+)::([^;]*);", text, re.M))
+    body = text
+    for m in reexports:
+        body = body.replace(m.group(0), "")
     for child in re.findall(r"^\s*(?:pub(?:\([^)]*\))?\s+)?mod\s+(\w+)\s*;", text, re.M):
-        if re.search(r"(?<![:\w])(?:self::)?" + child + r"::", text):
+        if re.search(r"(?<![:\w])(?:self::)?" + child + r"::", body):
             paths.append("self::" + child)
+        for m in reexports:
+            if m.group(1) != child:
+                continue
+            names = re.findall(r"\w+", m.group(2).replace(" as ", " "))
+            if m.group(2).strip() == "*" or any(
+                re.search(r"(?<![:\w])" + n + r"\b", body) for n in names if n != "self"
+            ):
+                paths.append("self::" + child)
     out = set()
     for p in paths:
         segs = [s for s in re.split(r"\s*::\s*", p.strip()) if s]

@@ -1,7 +1,7 @@
-//! Sections of a plan: numbered paragraphs become a tree of sections with their measures, and
+//! The outline tree of a plan: numbered paragraphs become a tree of sections with their measures, and
 //! each top-level section gets its kind.
 
-use super::{DocCtx, measures_of};
+use super::context::{DocCtx, measures_of};
 use crate::numbering::NumberStyle;
 use crate::outline::{Para, Section, SectionKind, split_title};
 
@@ -10,7 +10,7 @@ struct Draft {
     section: Section,
 }
 
-pub(super) fn build_sections(ctx: &DocCtx, paras: &[Para]) -> Vec<Section> {
+pub(crate) fn build_sections(ctx: &DocCtx, paras: &[Para]) -> Vec<Section> {
     let mut styles: Vec<NumberStyle> = Vec::new();
     // Each style's last value and the chain of styles it sat in, for lists numbered straight
     // through their parents (`22.` right under `三、` after `21.` under `（七）`).
@@ -203,7 +203,7 @@ fn nest(flat: Vec<Draft>) -> Vec<Section> {
     roots
 }
 
-pub(super) fn untitled_section(ctx: &DocCtx, paras: &[Para], title: Option<String>) -> Section {
+pub(crate) fn untitled_section(ctx: &DocCtx, paras: &[Para], title: Option<String>) -> Section {
     let mut measures = Vec::new();
     let mut bn = Vec::new();
     let mut bd = Vec::new();
@@ -233,7 +233,7 @@ pub(super) fn untitled_section(ctx: &DocCtx, paras: &[Para], title: Option<Strin
     }
 }
 
-pub(super) fn assign_kinds(sections: &mut [Section]) {
+pub(crate) fn assign_kinds(sections: &mut [Section]) {
     let mut after_safeguards = false;
     for s in sections.iter_mut() {
         // By the heading's meaning first, then by its content: a top-level section most of whose
@@ -279,7 +279,7 @@ fn inherit_kinds(parent: &mut Section) {
     }
 }
 
-pub(super) fn renumber(sections: &mut [Section], next: &mut usize) {
+pub(crate) fn renumber(sections: &mut [Section], next: &mut usize) {
     for s in sections {
         s.section_id = *next;
         for m in &mut s.measures {

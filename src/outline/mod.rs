@@ -13,8 +13,8 @@
 //!
 //! What a number is (its style and value) is the grammar in [`crate::numbering`], shared with the
 //! line classifier; this module holds the section types, the paragraphs and the sequence rule
-//! ([`HeadingState`]). The tree itself is assembled per plan by `plan::sections`, which needs the
-//! plan's text context (display text, measures) to fill each section.
+//! ([`HeadingState`]). [`tree`] assembles the tree of one plan from its paragraphs, in the text
+//! context of [`context`] (display text, measures).
 
 use std::ops::Range;
 
@@ -23,7 +23,11 @@ use serde::Serialize;
 use crate::lines::{Line, LineKind};
 use crate::measure::Measure;
 use crate::normalize::Normalized;
+pub mod context;
+pub mod tree;
+
 pub use crate::numbering::{NumberStyle, Numbering, numeral_value, parse_number};
+pub(crate) use context::{DocCtx, measures_of};
 
 /// What a section is about, decided from its heading and its place.
 #[derive(
