@@ -1,32 +1,12 @@
-//! Codebooks for coding policy texts: themes, the rules that propose them, and the theme × plan
-//! matrix.
-//!
-//! A researcher tags measures and passages with themes; rules only *propose* tags, which the
-//! researcher accepts or rejects (see `project`). Everything here is plain data, so the editor, the
-//! CLI and the exporters share it, and none of it knows about egui.
-//!
-//! - A [`Codebook`] is a list of [`Theme`]s (a tree through `parent`), stored as readable RON.
-//! - A [`Rule`] matches one measure: at least one `any` term (when `any` is non-empty), every `all`
-//!   term, no `none` term. A term matches when it occurs in the measure's normalised text
-//!   (simplified, half-width — the term is normalised the same way, so a Traditional term finds
-//!   Simplified text and the other way round). A term written `=税收` matches only a whole jieba
-//!   word, for short terms that would otherwise hit inside longer words.
-//! - Matching runs over a [`CodingIndex`], built once from the plans (normalised text and word set
-//!   per measure), so re-running rules while editing a codebook costs milliseconds.
-//! - A [`Matrix`] counts coded segments per theme and plan. **A parent theme's row aggregates its
-//!   subtree**: it counts the distinct segments coded with the parent or any descendant, so a
-//!   segment coded with two children of one parent counts once in the parent's row.
+//! Codebooks: themes in a tree, their rules and colours, stored as readable RON; loading,
+//! validation (duplicates, missing parents, cycles, depth), merging, and the bundled codebooks.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::ops::Range;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::normalize::normalize_str;
-use crate::plan::Plan;
-use crate::tokenize::Tokenizer;
 
 /// Deepest nesting of themes a codebook may have (0 is a top-level theme). Real codebooks have
 /// three or four levels; the limit keeps a crafted parent chain from making every tree walk,
@@ -477,7 +457,7 @@ impl Codebook {
     }
 
     /// Indexes of each theme's direct children, in codebook order (one pass).
-    fn child_index(&self) -> HashMap<&str, Vec<usize>> {
+    pub(super) fn child_index(&self) -> HashMap<&str, Vec<usize>> {
         let mut kids: HashMap<&str, Vec<usize>> = HashMap::new();
         for (i, t) in self.themes.iter().enumerate() {
             if let Some(p) = t.parent.as_deref() {
@@ -549,7 +529,7 @@ impl Codebook {
         self.subtree_with(theme_id, &self.child_index())
     }
 
-    fn subtree_with<'a>(
+    pub(super) fn subtree_with<'a>(
         &'a self,
         theme_id: &str,
         kids: &HashMap<&str, Vec<usize>>,
@@ -613,8 +593,8 @@ impl Codebook {
     }
 }
 
-const URBAN_RURAL: &str = include_str!("../assets/codebooks/urban_rural_integration.ron");
-const INSTRUMENTS: &str = include_str!("../assets/codebooks/policy_instruments.ron");
+const URBAN_RURAL: &str = include_str!("../../assets/codebooks/urban_rural_integration.ron");
+const INSTRUMENTS: &str = include_str!("../../assets/codebooks/policy_instruments.ron");
 
 /// The codebooks shipped in `assets/codebooks/` (embedded in the binary), by file name, sorted.
 /// A bundled file that fails to parse is left out (the test suite proves they all parse).
@@ -631,366 +611,6 @@ pub fn bundled_codebooks() -> Vec<(&'static str, Codebook)> {
     .collect();
     out.sort_by_key(|(n, _)| *n);
     out
-}
-
-/// One measure as the rules see it.
-#[derive(Debug, Clone)]
-struct IndexedMeasure {
-    plan_index: usize,
-    measure_id: String,
-    norm: String,
-    words: HashSet<String>,
-}
-
-/// Per-measure normalised text and word sets of a list of plans, built once and reused for every
-/// rule run (the editor re-runs rules on each keystroke).
-#[derive(Debug, Clone, Default)]
-pub struct CodingIndex {
-    plan_ids: Vec<String>,
-    measures: Vec<IndexedMeasure>,
-}
-
-/// A theme proposed for a measure by a rule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Proposal {
-    /// The proposed theme.
-    pub theme_id: String,
-    /// The plan of the measure.
-    pub plan_id: String,
-    /// The measure.
-    pub measure_id: String,
-    /// Index of the first matching rule within the theme.
-    pub rule_index: usize,
-    /// The `any`/`all` terms of that rule found in the measure, for highlighting.
-    pub matched_terms: Vec<String>,
-}
-
-/// A rule with its terms normalised once.
-#[derive(Debug, Clone)]
-struct CompiledRule {
-    any: Vec<Term>,
-    all: Vec<Term>,
-    none: Vec<Term>,
-}
-
-#[derive(Debug, Clone)]
-struct Term {
-    /// As written in the codebook.
-    written: String,
-    /// Normalised.
-    norm: String,
-    /// `=term`: whole words only.
-    word_only: bool,
-}
-
-fn compile_terms(terms: &[String]) -> Vec<Term> {
-    terms
-        .iter()
-        .filter_map(|t| {
-            let word_only = t.starts_with('=');
-            let norm = normalize_str(t.trim_start_matches('='));
-            (!norm.is_empty()).then(|| Term {
-                written: t.clone(),
-                norm,
-                word_only,
-            })
-        })
-        .collect()
-}
-
-impl CompiledRule {
-    fn new(rule: &Rule) -> CompiledRule {
-        CompiledRule {
-            any: compile_terms(&rule.any),
-            all: compile_terms(&rule.all),
-            none: compile_terms(&rule.none),
-        }
-    }
-
-    /// A rule with no positive term matches nothing (an empty rule would tag the whole corpus).
-    fn matches(&self, m: &IndexedMeasure) -> bool {
-        if self.any.is_empty() && self.all.is_empty() {
-            return false;
-        }
-        (self.any.is_empty() || self.any.iter().any(|t| t.occurs(m)))
-            && self.all.iter().all(|t| t.occurs(m))
-            && !self.none.iter().any(|t| t.occurs(m))
-    }
-
-    fn matched_terms(&self, m: &IndexedMeasure) -> Vec<String> {
-        self.any
-            .iter()
-            .chain(&self.all)
-            .filter(|t| t.occurs(m))
-            .map(|t| t.written.clone())
-            .collect()
-    }
-}
-
-impl Term {
-    fn occurs(&self, m: &IndexedMeasure) -> bool {
-        m.words.contains(&self.norm) || (!self.word_only && m.norm.contains(&self.norm))
-    }
-}
-
-impl CodingIndex {
-    /// Index every measure (preamble included) of `plans`, in parallel.
-    pub fn new(plans: &[Plan]) -> CodingIndex {
-        let tokenizer = Tokenizer::global();
-        let measures: Vec<IndexedMeasure> = plans
-            .par_iter()
-            .enumerate()
-            .flat_map_iter(|(plan_index, p)| {
-                p.measures()
-                    .into_iter()
-                    .map(|m| IndexedMeasure {
-                        plan_index,
-                        measure_id: m.measure_id.clone(),
-                        words: tokenizer
-                            .words(&m.norm)
-                            .into_iter()
-                            .map(str::to_string)
-                            .collect(),
-                        norm: m.norm.clone(),
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        CodingIndex {
-            plan_ids: plans.iter().map(|p| p.plan_id.clone()).collect(),
-            measures,
-        }
-    }
-
-    /// Number of indexed measures.
-    pub fn measure_count(&self) -> usize {
-        self.measures.len()
-    }
-
-    /// Ids of the measures a rule matches, in corpus order.
-    pub fn rule_matches(&self, rule: &Rule) -> Vec<&str> {
-        let c = CompiledRule::new(rule);
-        self.measures
-            .par_iter()
-            .filter(|m| c.matches(m))
-            .map(|m| m.measure_id.as_str())
-            .collect()
-    }
-
-    /// How many measures a rule matches.
-    pub fn rule_hits(&self, rule: &Rule) -> usize {
-        let c = CompiledRule::new(rule);
-        self.measures.par_iter().filter(|m| c.matches(m)).count()
-    }
-
-    /// How many measures any rule of a theme matches.
-    pub fn theme_hits(&self, theme: &Theme) -> usize {
-        let rules: Vec<CompiledRule> = theme.rules.iter().map(CompiledRule::new).collect();
-        self.measures
-            .par_iter()
-            .filter(|m| rules.iter().any(|r| r.matches(m)))
-            .count()
-    }
-
-    /// Every (theme, measure) the codebook's rules propose, one per pair (the first matching rule
-    /// of the theme), sorted by theme in [`Codebook::depth_first`] order, then plan order, then
-    /// reading order.
-    pub fn propose(&self, codebook: &Codebook) -> Vec<Proposal> {
-        let themes: Vec<(&Theme, Vec<CompiledRule>)> = codebook
-            .depth_first()
-            .into_iter()
-            .map(|(_, t)| (t, t.rules.iter().map(CompiledRule::new).collect::<Vec<_>>()))
-            .filter(|(_, rules)| !rules.is_empty())
-            .collect();
-        // One parallel pass over the measures, all themes at once; then a stable sort by theme
-        // rank keeps corpus order within a theme.
-        let mut found: Vec<(usize, Proposal)> = self
-            .measures
-            .par_iter()
-            .flat_map_iter(|m| {
-                themes
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(rank, (theme, rules))| {
-                        let (k, r) = rules.iter().enumerate().find(|(_, r)| r.matches(m))?;
-                        Some((
-                            rank,
-                            Proposal {
-                                theme_id: theme.theme_id.clone(),
-                                plan_id: self.plan_ids.get(m.plan_index)?.clone(),
-                                measure_id: m.measure_id.clone(),
-                                rule_index: k,
-                                matched_terms: r.matched_terms(m),
-                            },
-                        ))
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        found.sort_by_key(|(rank, _)| *rank);
-        found.into_iter().map(|(_, p)| p).collect()
-    }
-}
-
-/// Proposals of a codebook over plans (builds a [`CodingIndex`]; keep one to run rules often).
-pub fn propose(plans: &[Plan], codebook: &Codebook) -> Vec<Proposal> {
-    CodingIndex::new(plans).propose(codebook)
-}
-
-/// Measures of `plans` one rule matches.
-pub fn rule_hits(rule: &Rule, plans: &[Plan]) -> usize {
-    CodingIndex::new(plans).rule_hits(rule)
-}
-
-/// Measures of `plans` a theme's rules match.
-pub fn theme_hits(theme: &Theme, plans: &[Plan]) -> usize {
-    CodingIndex::new(plans).theme_hits(theme)
-}
-
-/// One coded segment for the matrix: a tag or an (accepted or shown) proposal.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct CodedSegment {
-    /// The theme.
-    pub theme_id: String,
-    /// The plan.
-    pub plan_id: String,
-    /// The measure, when the segment is one.
-    pub measure_id: Option<String>,
-    /// Byte range in the plan's own text (`plan.original_text()`).
-    pub byte_range: Range<usize>,
-}
-
-impl From<&Proposal> for CodedSegment {
-    fn from(p: &Proposal) -> CodedSegment {
-        CodedSegment {
-            theme_id: p.theme_id.clone(),
-            plan_id: p.plan_id.clone(),
-            measure_id: Some(p.measure_id.clone()),
-            byte_range: 0..0,
-        }
-    }
-}
-
-/// Theme × plan counts.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Matrix {
-    /// Theme ids, rows, in [`Codebook::depth_first`] order.
-    pub themes: Vec<String>,
-    /// Theme names, one per row.
-    pub theme_names: Vec<String>,
-    /// Depth of each row's theme in the tree (0 for roots), for indenting.
-    pub depths: Vec<usize>,
-    /// Plan ids, columns, in the order given.
-    pub plans: Vec<String>,
-    /// Plan names, one per column.
-    pub plan_names: Vec<String>,
-    /// `counts[theme][plan]`: distinct coded segments (a parent: of its whole subtree).
-    pub counts: Vec<Vec<usize>>,
-    /// `shares[theme][plan]`: measures of the plan touched by those segments / measures of the
-    /// plan (0 for a plan without measures).
-    pub shares: Vec<Vec<f32>>,
-}
-
-/// Segment identity for counting: the measure, or the plan range of a free passage.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-enum SegmentKey {
-    Measure(String),
-    Span(usize, usize),
-}
-
-impl Matrix {
-    /// Count `segments` per theme (rows: every theme of the codebook) and plan (columns: `plans`).
-    /// Segments of unknown themes or plans are ignored. A segment is identified by its measure, or
-    /// by its byte range when it is a free passage; a free passage counts toward the share of
-    /// every measure it overlaps.
-    pub fn build(codebook: &Codebook, plans: &[Plan], segments: &[CodedSegment]) -> Matrix {
-        let rows = codebook.depth_first();
-        let col_of: HashMap<&str, usize> = plans
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.plan_id.as_str(), i))
-            .collect();
-        // Measure spans relative to the plan text, per plan, for passages.
-        let measure_spans: Vec<Vec<(String, Range<usize>)>> = plans
-            .iter()
-            .map(|p| {
-                p.measures()
-                    .into_iter()
-                    .map(|m| {
-                        let s = m.span.start.saturating_sub(p.span.start);
-                        let e = m.span.end.saturating_sub(p.span.start);
-                        (m.measure_id.clone(), s..e)
-                    })
-                    .collect()
-            })
-            .collect();
-        // Own segments per theme and plan.
-        let mut own: HashMap<&str, BTreeMap<usize, BTreeSet<SegmentKey>>> = HashMap::new();
-        for s in segments {
-            let Some(&col) = col_of.get(s.plan_id.as_str()) else {
-                continue;
-            };
-            let key = match &s.measure_id {
-                Some(m) => SegmentKey::Measure(m.clone()),
-                None => SegmentKey::Span(s.byte_range.start, s.byte_range.end),
-            };
-            own.entry(s.theme_id.as_str())
-                .or_default()
-                .entry(col)
-                .or_default()
-                .insert(key);
-        }
-        let mut m = Matrix {
-            plans: plans.iter().map(|p| p.plan_id.clone()).collect(),
-            plan_names: plans.iter().map(|p| p.name.clone()).collect(),
-            ..Matrix::default()
-        };
-        let kids = codebook.child_index();
-        for (depth, theme) in rows {
-            let mut counts = vec![0usize; plans.len()];
-            let mut shares = vec![0f32; plans.len()];
-            // Only themes with segments matter; the subtree is walked once per theme.
-            let subtree: Vec<&str> = codebook
-                .subtree_with(&theme.theme_id, &kids)
-                .into_iter()
-                .filter(|id| own.contains_key(id))
-                .collect();
-            for (col, (count, share)) in counts.iter_mut().zip(shares.iter_mut()).enumerate() {
-                let mut keys: BTreeSet<&SegmentKey> = BTreeSet::new();
-                for &id in &subtree {
-                    if let Some(set) = own.get(id).and_then(|by| by.get(&col)) {
-                        keys.extend(set.iter());
-                    }
-                }
-                *count = keys.len();
-                let spans = measure_spans.get(col).map(Vec::as_slice).unwrap_or(&[]);
-                if spans.is_empty() {
-                    continue;
-                }
-                let mut touched: BTreeSet<&str> = BTreeSet::new();
-                for k in keys {
-                    match k {
-                        SegmentKey::Measure(id) => {
-                            touched.insert(id.as_str());
-                        }
-                        SegmentKey::Span(s, e) => touched.extend(
-                            spans
-                                .iter()
-                                .filter(|(_, r)| r.start < *e && *s < r.end)
-                                .map(|(id, _)| id.as_str()),
-                        ),
-                    }
-                }
-                *share = touched.len() as f32 / spans.len() as f32;
-            }
-            m.themes.push(theme.theme_id.clone());
-            m.theme_names.push(theme.name.clone());
-            m.depths.push(depth);
-            m.counts.push(counts);
-            m.shares.push(shares);
-        }
-        m
-    }
 }
 
 #[cfg(test)]
