@@ -43,7 +43,23 @@ def strip_comments_and_tests(text):
     m = re.search(r"#\[cfg\(test\)\]\s*mod\s+\w+\s*\{", text)
     if m:
         text = text[: m.start()]
-    return text
+    # Inside an inline `mod x { … }`, `super::` is the file's own module.
+    out, pos = [], 0
+    for m in re.finditer(r"\bmod\s+\w+\s*\{", text):
+        if m.start() < pos:
+            continue
+        depth, i = 0, m.end() - 1
+        while i < len(text):
+            depth += text[i] == "{"
+            depth -= text[i] == "}"
+            if depth == 0:
+                break
+            i += 1
+        out.append(text[pos : m.start()])
+        out.append(text[m.start() : i + 1].replace("super::", "self::"))
+        pos = i + 1
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def expand_use(tree):
