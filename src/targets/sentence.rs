@@ -1,266 +1,29 @@
-//! Quantitative targets (指标) of a plan: `到2020年,常住人口城镇化率达到75%` →
-//! indicator `常住人口城镇化率`, year 2020, value 75, unit `%`, comparator `达到`.
-//!
-//! The method works on each measure's normalised text (`norm`: simplified, half-width, spaces
-//! dropped), clause by clause (clauses end at `, ; : 。 ! ?`):
-//!
-//! 1. **Values** are numbers (integers, decimals, ranges `5-8`) directly followed by a unit from
-//!    [`UNITS`] (`%`, `万人`, `亿元`, `平方公里`, `个`, …). A bare number — a year, a date, a
-//!    document number (`〔2020〕95号`), `5G` — is never a value.
-//! 2. **Comparator.** A value is a target only if something says what it is a target of:
-//!    - a comparator verb right before it (`达到`, `提高到`, `超过`, `控制在`, `不低于`,
-//!      `突破`, `年均增长`, … — [`COMPARATORS`]; `约`/`近` may sit in between); the indicator is
-//!      the noun phrase before the verb;
-//!    - an action verb (`新增`, `累计`, `实现`, `培育`, `打造`, `建成`, … — [`ACTIONS`]) with the
-//!      indicator either between verb and value (`新增城镇就业5000人`) or after the value
-//!      (`打造50个…典型项目`);
-//!    - no verb but a bound after a rate (`登记办证率90%以上`).
-//!
-//!    Values joined by `和`/`、` after one verb form a list (`分别达到60%和45%`).
-//!    When the value is followed by `以上`/`以内`/`以下`/`左右` after `达到`/`达`/`为`/`在`, the bound is the comparator.
-//! 3. **Indicator.** The noun phrase is cleaned of year phrases and leading fillers (`全市`,
-//!    `力争`, `确保`, `使`, `其中`, `实现`, `每年`, …). A list of indicators sharing one verb is
-//!    split on `和`/`、`/`及` when there are as many values (`常住人口和户籍人口城镇化率分别达到
-//!    60%和45%` → two rows, the shared head `城镇化率` copied to the first), or when every item is
-//!    a full indicator of its own (`…医疗保险覆盖率、基本养老保险覆盖率达到100%`).
-//!    An empty indicator (`…,到2020年达到66%`) takes the previous row's indicator in the same
-//!    measure; in [`extract_targets`], a measure without any indicator takes the previous row of
-//!    the plan if it has the same unit and comes from the measure right before.
-//! 4. **Year.** The last year mention before the value in the same measure: `到2020年`,
-//!    `2020年`, `至2025年底`, `2015—2020年` (→ 2020), `“十四五”末` (→ 2025). `到2017年和2020年`
-//!    with two values gives each value its year.
-//!
-//! Baselines (`2014年常住人口城镇化率64.8%`) have no comparator and are skipped; measures of
-//! profile sections (概况) and of the preamble are only read if they name a future
-//! (`到2020年`, `力争`, `目标`, …), so that `2014年全区常住人口达到30万人` is not a target.
-//! Chinese numerals (`翻一番`, `五个`) are not read.
+//! The targets of one sentence (a measure's normalised text), clause by clause: values with
+//! their units, the comparator or action that makes them targets, the indicator and the year.
+//! The method is described in [`crate::targets`].
 
 use std::sync::LazyLock;
 
 use regex::Regex;
-use serde::Serialize;
 
-use crate::outline::SectionKind;
-use crate::plan::Plan;
+use super::lexicon::*;
 
-/// One quantitative target of a plan.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Target {
-    /// Id of the plan.
-    pub plan_id: String,
-    /// Name of the plan (its place).
-    pub plan: String,
-    /// What is measured: `常住人口城镇化率`, `新增城镇就业`.
+/// One target found in a sentence by [`targets_of`], before it is tied to its plan and measure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetRow {
+    /// What is measured (empty when the sentence does not say: the caller may inherit one).
     pub indicator: String,
-    /// Target year, if the measure names one.
+    /// Target year, if the sentence names one.
     pub year: Option<u32>,
-    /// The number (lower bound of a range `5-8个`).
+    /// The number (lower bound of a range).
     pub value: f64,
-    /// The value as written in the normalised text: `75%`, `30亿元`, `5-8个`.
+    /// The value as written, with its bound: `46%以上`.
     pub value_text: String,
-    /// Unit: `%`, `万人`, `亿元`, `平方公里`, `个`, …
+    /// Unit: `%`, `万人`, …
     pub unit: String,
-    /// How the value binds: `达到`, `以上`, `不低于`, `控制在`, `超过`, `新增`, …
+    /// How the value binds: `达到`, `以上`, …
     pub comparator: String,
-    /// The measure the target comes from.
-    pub measure_id: String,
-    /// The measure's display text.
-    pub sentence: String,
 }
-
-/// One row of [`targets_of`]: indicator, year, value, value as written, unit, comparator.
-pub type TargetRow = (String, Option<u32>, f64, String, String, String);
-
-/// Units a value may carry, longest first where one is a prefix of another.
-pub const UNITS: &[&str] = &[
-    "个百分点",
-    "万平方米",
-    "平方公里",
-    "平方米",
-    "万千瓦时",
-    "千瓦时",
-    "万亿元",
-    "亿千瓦时",
-    "万千瓦",
-    "万人次",
-    "人次",
-    "万人",
-    "万户",
-    "万个",
-    "万套",
-    "万家",
-    "万亩",
-    "万吨",
-    "万元",
-    "亿元",
-    "公顷",
-    "公里",
-    "千米",
-    "标台",
-    "%",
-    "‰",
-    "万",
-    "亿",
-    "元",
-    "人",
-    "户",
-    "亩",
-    "吨",
-    "个",
-    "家",
-    "所",
-    "座",
-    "套",
-    "间",
-    "张",
-    "辆",
-    "处",
-    "项",
-    "条",
-    "倍",
-];
-
-/// Verbs that bind an indicator (before them) to a value (after them), longest first.
-pub const COMPARATORS: &[&str] = &[
-    "分别提高到",
-    "分别提升到",
-    "分别控制在",
-    "分别达到",
-    "分别超过",
-    "分别为",
-    "分别达",
-    "年均增长率",
-    "年均增长",
-    "年均提高",
-    "年均增速为",
-    "平均达到",
-    "提高到",
-    "提高至",
-    "提升到",
-    "提升至",
-    "增加到",
-    "增加至",
-    "增长到",
-    "增长至",
-    "上升到",
-    "上升至",
-    "下降到",
-    "下降至",
-    "降低到",
-    "降低至",
-    "减少到",
-    "减少至",
-    "控制在",
-    "保持在",
-    "稳定在",
-    "维持在",
-    "不低于",
-    "不少于",
-    "不超过",
-    "不高于",
-    "达到",
-    "超过",
-    "突破",
-    "提高",
-    "提升",
-    "增长",
-    "增加",
-    "下降",
-    "降低",
-    "减少",
-    "缩短",
-    "低于",
-    "高于",
-    "达",
-    "超",
-    "为",
-    "在",
-];
-
-/// Action verbs: `新增城镇就业5000人`, `打造50个…项目`.
-pub const ACTIONS: &[&str] = &[
-    "新增", "累计", "实现", "完成", "培育", "打造", "建成", "建设", "创建", "新建", "改造", "引进",
-    "盘活", "转移", "吸纳", "安置", "融资", "培训", "带动", "解决", "提供", "筹集", "安排", "扶持",
-];
-
-/// Bounds after a value.
-const BOUNDS: &[&str] = &["以上", "以内", "以下", "左右"];
-
-/// Words that may sit between a comparator verb and its value.
-const APPROX: &[&str] = &["约", "近", "超", "逾"];
-
-/// Fillers stripped from the start of an indicator.
-const LEAD_FILLERS: &[&str] = &[
-    "试点期间",
-    "期间",
-    "届时",
-    "其中",
-    "同时",
-    "力争",
-    "确保",
-    "争取",
-    "努力",
-    "预计",
-    "计划",
-    "实现",
-    "完成",
-    "使得",
-    "使",
-    "将",
-    "并",
-    "且",
-    "和",
-    "及",
-    "与",
-    "全市",
-    "全区",
-    "全县",
-    "全镇",
-    "全旗",
-    "全省",
-    "全州",
-    "全乡",
-    "每年",
-    "年均",
-    "基本",
-    "进一步",
-    "要",
-    "到",
-    "至",
-    "在",
-    "形成",
-    "期末",
-    "年底",
-    "年末",
-    "底",
-    "末",
-    "前",
-    "后",
-    "内",
-    "以来",
-    "时",
-];
-
-/// Fillers stripped from the end of an indicator.
-const TAIL_FILLERS: &[&str] = &[
-    "分别", "平均", "均", "要", "将", "力争", "逐步", "稳定", "都", "约", "预计", "累计", "不断",
-];
-
-/// Heads an indicator ends with; used to share a head across a list (`常住人口和户籍人口城镇化率`).
-const HEADS: &[&str] = &[
-    "城镇化率",
-    "覆盖率",
-    "参保率",
-    "处理率",
-    "普及率",
-    "增长率",
-    "收入",
-    "比重",
-    "人口",
-    "面积",
-    "总值",
-    "率",
-];
 
 static VALUE_RE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     let units: Vec<String> = UNITS.iter().map(|u| regex::escape(u)).collect();
@@ -276,11 +39,6 @@ static YEAR_RE: LazyLock<Option<Regex>> = LazyLock::new(|| {
         r"(?:((?:19|20)\d{2})(?:年)?[-—–~～至到])?((?:19|20)\d{2})年(?:(?:和|、|及)((?:19|20)\d{2})年)?|十([一二三四五六七八九])五”?(?:规划)?(?:期末|末|时期|期间)",
     )
     .ok()
-});
-
-static FUTURE_RE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?:到|至|力争|预计|争取)(?:到|在)?(?:19|20)\d{2}年|十[一二三四五六七八九]五”?(?:期末|末)|目标|力争")
-        .ok()
 });
 
 static YEAR_PHRASE_RE: LazyLock<Option<Regex>> = LazyLock::new(|| {
@@ -705,14 +463,14 @@ pub fn targets_of(text: &str) -> Vec<TargetRow> {
         let n = g.values.len();
         let mut parts = split_list(&indicator);
         let mut push = |ind: &str, year: Option<u32>, v: &Val| {
-            rows.push((
-                ind.to_string(),
+            rows.push(TargetRow {
+                indicator: ind.to_string(),
                 year,
-                v.value,
-                v.text.clone() + v.bound.unwrap_or(""),
-                v.unit.clone(),
-                comparator_of(&g.comparator, v.bound),
-            ));
+                value: v.value,
+                value_text: v.text.clone() + v.bound.unwrap_or(""),
+                unit: v.unit.clone(),
+                comparator: comparator_of(&g.comparator, v.bound),
+            });
         };
         if n > 1 && parts.len() == n {
             share_head(&mut parts);
@@ -745,9 +503,6 @@ pub fn targets_of(text: &str) -> Vec<TargetRow> {
     rows
 }
 
-/// Characters joining list items.
-const CONNECTIVES: &[char] = &['和', '、', '及', '与', '或'];
-
 /// `seg` only joins two list items: `和`, `、`.
 fn is_connective(seg: &str) -> bool {
     !seg.is_empty() && seg.trim_matches(CONNECTIVES).is_empty()
@@ -765,62 +520,6 @@ fn add(
     *last = Some((groups.len() - 1, after));
 }
 
-/// Whether a profile/preamble measure speaks of the future (`到2020年`, `力争`, `目标`).
-fn names_future(norm: &str) -> bool {
-    FUTURE_RE.as_ref().is_some_and(|re| re.is_match(norm))
-}
-
-/// All quantitative targets of a plan, in reading order.
-pub fn extract_targets(plan: &Plan) -> Vec<Target> {
-    let kinds: std::collections::HashMap<usize, SectionKind> = plan
-        .all_sections()
-        .iter()
-        .map(|s| (s.section_id, s.kind))
-        .collect();
-    let mut out: Vec<Target> = Vec::new();
-    // Index of the measure the last row came from.
-    let mut last_measure: Option<usize> = None;
-    for (k, m) in plan.measures().iter().enumerate() {
-        let kind = m.section_id.and_then(|i| kinds.get(&i).copied());
-        let background = matches!(kind, None | Some(SectionKind::Profile));
-        if background && !names_future(&m.norm) {
-            continue;
-        }
-        let rows = targets_of(&m.norm);
-        if rows.is_empty() {
-            continue;
-        }
-        let has_indicator = rows.iter().any(|r| !r.0.is_empty());
-        let inherited = match (out.last(), last_measure) {
-            (Some(t), Some(lm)) if !has_indicator && k - lm <= 1 => Some(t.clone()),
-            _ => None,
-        };
-        for (indicator, year, value, value_text, unit, comparator) in rows {
-            let indicator = match &inherited {
-                Some(t) if indicator.is_empty() && t.unit == unit => t.indicator.clone(),
-                _ => indicator,
-            };
-            if indicator.is_empty() {
-                continue;
-            }
-            out.push(Target {
-                plan_id: plan.plan_id.clone(),
-                plan: plan.name.clone(),
-                indicator,
-                year,
-                value,
-                value_text,
-                unit,
-                comparator,
-                measure_id: m.measure_id.clone(),
-                sentence: m.text.clone(),
-            });
-            last_measure = Some(k);
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -828,7 +527,7 @@ mod tests {
     fn rows(text: &str) -> Vec<(String, Option<u32>, f64, String, String)> {
         targets_of(text)
             .into_iter()
-            .map(|(i, y, v, _, u, c)| (i, y, v, u, c))
+            .map(|r| (r.indicator, r.year, r.value, r.unit, r.comparator))
             .collect()
     }
 
@@ -858,9 +557,9 @@ mod tests {
     fn value_text_keeps_the_bound() {
         let r = targets_of("到2020年,森林覆盖率达到46%以上。");
         assert_eq!(r.len(), 1);
-        assert_eq!(r[0].0, "森林覆盖率");
-        assert_eq!(r[0].3, "46%以上");
-        assert_eq!(r[0].5, "以上");
+        assert_eq!(r[0].indicator, "森林覆盖率");
+        assert_eq!(r[0].value_text, "46%以上");
+        assert_eq!(r[0].comparator, "以上");
     }
 
     #[test]
