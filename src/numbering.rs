@@ -31,7 +31,7 @@ pub enum NumberStyle {
     LeadIn,
     /// An unnumbered heading the document marks as one, at its own level: a Markdown `#` line,
     /// a DOCX heading style, outline level or bold paragraph standing alone, an HTML `h1`–`h4`
-    /// (the importers write these as `## 标题`; see [`Line::mark`]).
+    /// (the importers write these as `## 标题`; see [`Line::mark`](crate::lines::Line::mark)).
     Marked(u8),
 }
 

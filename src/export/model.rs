@@ -38,7 +38,7 @@ pub enum ExportError {
         /// The format's name.
         format: &'static str,
     },
-    /// REFI-QDA writes a project, not tables: use [`export`] or [`qdpx`].
+    /// REFI-QDA writes a project, not tables: use [`export`](super::export) or [`qdpx`](super::qdpx).
     #[error("{path}: {format} is a project format, not a table format")]
     NotATableFormat {
         /// The target.
