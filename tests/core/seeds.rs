@@ -383,3 +383,18 @@ fn markdown_and_chapter_headings_parse() {
     assert_eq!(p.sections[0].children[1].kind, SectionKind::Goals);
     assert_eq!(titles(&p.sections[1].children), ["深化户籍制度改革"]);
 }
+
+#[test]
+fn an_unknown_plan_name_is_a_typed_error_with_close_names() {
+    let e = seeds().lookup_plan("淄博").unwrap_err();
+    assert_eq!(e.key, "淄博");
+    assert!(e.close.iter().any(|n| n == "淄博市"), "{:?}", e.close);
+    assert_eq!(e.loaded, seeds().plans.len());
+    assert!(
+        e.to_string()
+            .starts_with("no plan named '淄博'; close names: "),
+        "{e}"
+    );
+    // An exact name is found, and so is the Traditional spelling of a Simplified name.
+    assert_eq!(seeds().lookup_plan("淄博市").unwrap().name, "淄博市");
+}
