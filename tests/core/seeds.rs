@@ -395,6 +395,6 @@ fn an_unknown_plan_name_is_a_typed_error_with_close_names() {
             .starts_with("no plan named '淄博'; close names: "),
         "{e}"
     );
-    // An exact name is found, and so is the Traditional spelling of a Simplified name.
+    // The exact name is found.
     assert_eq!(seeds().lookup_plan("淄博市").unwrap().name, "淄博市");
 }
