@@ -9,10 +9,9 @@ use common::duizhao;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::OnceLock;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
-use duizhao::corpus::{Corpus, load_paths};
+use duizhao::corpus::Corpus;
 use duizhao::export::tables::{FAMILY_COLUMNS, MEASURE_COLUMNS, TARGET_COLUMNS};
 use duizhao::export::{
     self, Cell, CodedSegment, Coding, CodingTheme, ExportError, Format, Source, Table, TableKind,
@@ -22,13 +21,8 @@ use duizhao::matching::{Analysis, Status};
 const DONGLI: &str = "天津市东丽区";
 const ZHONGBEI: &str = "天津市中北镇";
 
-fn engine() -> &'static (Corpus, Analysis) {
-    static ENGINE: OnceLock<(Corpus, Analysis)> = OnceLock::new();
-    ENGINE.get_or_init(|| {
-        let corpus = load_paths(&[common::seed_dir()]);
-        let analysis = Analysis::build(&corpus.plans);
-        (corpus, analysis)
-    })
+fn engine() -> (&'static Corpus, &'static Analysis) {
+    (common::seed_corpus(), common::seed_analysis())
 }
 
 fn index_of(name: &str) -> usize {

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use duizhao::corpus::load_file;
 use duizhao::formats::{docx, html};
-use duizhao::import::{TextFile, decode_bytes};
+use duizhao::import::TextFile;
 use duizhao::plan::{Plan, parse_document};
 
 fn fixture(name: &str) -> PathBuf {
@@ -77,8 +77,7 @@ fn work_report_with_bold_headings_has_three_level_one_sections() {
 }
 
 fn parse(text: &str, name: &str) -> Vec<Plan> {
-    let file = decode_bytes(Path::new(name), text.as_bytes()).unwrap();
-    parse_document(&file)
+    common::plans_from_str(name, text)
 }
 
 #[test]

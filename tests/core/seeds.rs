@@ -4,16 +4,12 @@
 use crate::common;
 use common::seed_text;
 
-use std::path::PathBuf;
-use std::sync::OnceLock;
-
-use duizhao::corpus::{Corpus, load_paths};
+use duizhao::corpus::Corpus;
 use duizhao::outline::{Section, SectionKind};
 use duizhao::plan::Plan;
 
 fn seeds() -> &'static Corpus {
-    static CORPUS: OnceLock<Corpus> = OnceLock::new();
-    CORPUS.get_or_init(|| load_paths(&[PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("seeds")]))
+    common::seed_corpus()
 }
 
 fn plan(name: &str) -> &'static Plan {
@@ -363,9 +359,7 @@ fn compilation_without_its_table_of_contents_still_splits_by_title_lines() {
         .filter(|l| !l.starts_with('|') && l.trim() != "目 录")
         .map(|l| format!("{l}\n"))
         .collect();
-    let file = duizhao::import::decode_bytes(std::path::Path::new("no-toc.txt"), no_toc.as_bytes())
-        .unwrap();
-    let plans = duizhao::plan::parse_document(&file);
+    let plans = common::plans_from_str("no-toc.txt", &no_toc);
     let names: Vec<&str> = plans.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, toc_names());
 }
@@ -373,9 +367,7 @@ fn compilation_without_its_table_of_contents_still_splits_by_title_lines() {
 #[test]
 fn markdown_and_chapter_headings_parse() {
     let text = "# 某某市城乡融合发展实施方案\n\n## 第一章 总体要求\n\n### 一、指导思想\n\n坚持农业农村优先发展。\n\n### 二、发展目标\n\n到2025年，常住人口城镇化率达到70%。\n\n## 第二章 主要任务\n\n**一、深化户籍制度改革**\n\n全面放开落户限制。\n";
-    let file =
-        duizhao::import::decode_bytes(std::path::Path::new("md.md"), text.as_bytes()).unwrap();
-    let plans = duizhao::plan::parse_document(&file);
+    let plans = common::plans_from_str("md.md", text);
     let p = &plans[0];
     assert_eq!(p.name, "某某市");
     assert_eq!(titles(&p.sections), ["总体要求", "主要任务"]);

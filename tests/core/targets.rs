@@ -1,12 +1,10 @@
 //! Quantitative targets extracted from the bundled seeds.
 
-use std::path::PathBuf;
-
-use duizhao::corpus::{Corpus, load_paths};
+use duizhao::corpus::Corpus;
 use duizhao::targets::{Target, UNITS, extract_targets};
 
-fn seeds() -> Corpus {
-    load_paths(&[PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("seeds")])
+fn seeds() -> &'static Corpus {
+    crate::common::seed_corpus()
 }
 
 fn targets_of_plan(c: &Corpus, name: &str) -> Vec<Target> {

@@ -10,14 +10,13 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::OnceLock;
 
-use duizhao::corpus::{Corpus, load_paths};
+use duizhao::corpus::Corpus;
 use duizhao::themes::{
     Codebook, CodebookError, CodedSegment, CodingIndex, Matrix, Rule, Theme, bundled_codebooks,
 };
 
 fn seeds() -> &'static Corpus {
-    static C: OnceLock<Corpus> = OnceLock::new();
-    C.get_or_init(|| load_paths(&[common::seed_dir()]))
+    common::seed_corpus()
 }
 
 fn index() -> &'static CodingIndex {

@@ -2,24 +2,18 @@
 //! egui (this file builds with `--no-default-features`).
 #![allow(clippy::unwrap_used)] // test helpers fail loudly by design
 
-use std::path::PathBuf;
-use std::sync::OnceLock;
+use crate::common;
 use std::time::Instant;
 
 use duizhao::collate::{SegmentKind, collate_family, family_rows};
-use duizhao::corpus::{Corpus, load_paths};
+use duizhao::corpus::Corpus;
 use duizhao::matching::Analysis;
 use duizhao::overview::Overview;
 use duizhao::search::{MatchKind, search};
 use duizhao::target_table::TargetTable;
 
-fn setup() -> &'static (Corpus, Analysis) {
-    static SETUP: OnceLock<(Corpus, Analysis)> = OnceLock::new();
-    SETUP.get_or_init(|| {
-        let corpus = load_paths(&[PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("seeds")]);
-        let analysis = Analysis::build(&corpus.plans);
-        (corpus, analysis)
-    })
+fn setup() -> (&'static Corpus, &'static Analysis) {
+    (common::seed_corpus(), common::seed_analysis())
 }
 
 fn plan_index(name: &str) -> usize {
