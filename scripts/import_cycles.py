@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Print import cycles between the core's source files (src/, without src/ui).
+"""Print import cycles between the core's source files (src/, without src/ui), and imports that
+go against the layers of ARCHITECTURE.md (a module imports only from its own layer or the layers
+before it).
 
 Builds the graph of `use crate::…` / `crate::…` paths: each file is a node (src/a/b.rs and
 src/a/b/mod.rs are module a::b); an edge goes from a file to the deepest module file a path
@@ -12,6 +14,21 @@ import sys
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src")
 SKIP = {"ui"}
+
+# The layers of ARCHITECTURE.md, in pipeline order; every top-level module of src/ (but ui) is in
+# exactly one. A new module must be added here, which makes its place a decision.
+LAYERS = [
+    ("text", ["chars", "numbering", "normalize", "tokenize", "fsutil"]),
+    ("ingest", ["import", "formats"]),
+    ("document", ["lines", "measure", "outline", "document", "plan", "corpus"]),
+    ("analysis", ["matching", "align", "keyterms", "targets", "reuse", "search", "overview",
+                  "align_eval", "match_eval"]),
+    ("coding", ["themes", "project", "history", "merge", "agreement"]),
+    ("views", ["comparison", "collate", "target_table"]),
+    ("export", ["export"]),
+    ("shell", ["cli"]),
+]
+LAYER_OF = {m: (i, name) for i, (name, mods) in enumerate(LAYERS) for m in mods}
 
 
 def module_of(rel):
@@ -188,7 +205,22 @@ def main():
             for b in sorted(graph[a] & set(c)):
                 print(f"    {mods[a]} -> {mods[b]}")
     print(f"{len(cycles)} cycles")
-    return 1 if cycles else 0
+    bad = []
+    for a, targets_of_a in sorted(graph.items()):
+        if not a:
+            continue
+        if a[0] not in LAYER_OF:
+            bad.append(f"{mods[a]}: module {a[0]!r} is in no layer (add it to LAYERS)")
+            continue
+        for b in sorted(targets_of_a):
+            if b[0] in LAYER_OF and LAYER_OF[b[0]][0] > LAYER_OF[a[0]][0]:
+                bad.append(
+                    f"{mods[a]} ({LAYER_OF[a[0]][1]}) imports {mods[b]} ({LAYER_OF[b[0]][1]}), a later layer"
+                )
+    for line in bad:
+        print("layer: " + line)
+    print(f"{len(bad)} layer violations")
+    return 1 if cycles or bad else 0
 
 
 if __name__ == "__main__":

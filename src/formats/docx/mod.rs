@@ -213,7 +213,7 @@ fn too_much_text(budget: usize) -> String {
 fn document_text(
     xml: &str,
     numbering: &Numbering,
-    styles: &HashMap<String, Style>,
+    styles: &HashMap<String, ParaStyle>,
     budget: usize,
 ) -> Result<String, String> {
     document_lines(xml, numbering, styles, budget)
@@ -244,7 +244,7 @@ impl From<quick_xml::encoding::EncodingError> for DocError {
 fn document_lines(
     xml: &str,
     numbering: &Numbering,
-    styles: &HashMap<String, Style>,
+    styles: &HashMap<String, ParaStyle>,
     budget: usize,
 ) -> Result<Vec<(String, Hint)>, DocError> {
     let mut reader = Reader::from_str(xml);
@@ -567,7 +567,7 @@ fn join_lines(lines: Vec<(String, Hint)>, budget: usize) -> String {
 /// else its paragraph style's).
 fn count_weight(
     paras: &mut [Para],
-    styles: &HashMap<String, Style>,
+    styles: &HashMap<String, ParaStyle>,
     hidden: bool,
     run_bold: Option<bool>,
     run_style: Option<&str>,

@@ -11,7 +11,7 @@ use super::xml::{attr, attr_u32};
 /// A style: its parent, its own numbering (numId, ilvl), its outline level (0-based, from
 /// `w:outlineLvl` or a `heading N` name) and whether it makes text bold.
 #[derive(Debug, Default, Clone)]
-pub(super) struct Style {
+pub(super) struct ParaStyle {
     pub(super) based_on: Option<String>,
     pub(super) num_id: Option<u32>,
     pub(super) ilvl: Option<u32>,
@@ -27,10 +27,10 @@ pub(super) fn toggle_on(e: &BytesStart<'_>) -> bool {
     )
 }
 
-pub(super) fn parse_styles(xml: &str) -> HashMap<String, Style> {
+pub(super) fn parse_styles(xml: &str) -> HashMap<String, ParaStyle> {
     let mut styles = HashMap::new();
     let mut reader = Reader::from_str(xml);
-    let mut cur: Option<(String, Style)> = None;
+    let mut cur: Option<(String, ParaStyle)> = None;
     let mut in_ppr = 0usize;
     let mut in_rpr = 0usize;
     while let Ok(ev) = reader.read_event() {
@@ -38,7 +38,7 @@ pub(super) fn parse_styles(xml: &str) -> HashMap<String, Style> {
         match ev {
             Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
                 b"style" => {
-                    cur = attr(&e, b"styleId").map(|id| (id, Style::default()));
+                    cur = attr(&e, b"styleId").map(|id| (id, ParaStyle::default()));
                 }
                 b"pPr" if !empty => in_ppr += 1,
                 b"rPr" if !empty => in_rpr += 1,
@@ -102,7 +102,7 @@ pub(super) fn parse_styles(xml: &str) -> HashMap<String, Style> {
 
 /// The numbering a paragraph style gives, following `basedOn` (a few steps, no cycles).
 pub(super) fn style_numbering(
-    styles: &HashMap<String, Style>,
+    styles: &HashMap<String, ParaStyle>,
     id: &str,
 ) -> (Option<u32>, Option<u32>) {
     let mut num_id = None;
@@ -124,7 +124,7 @@ pub(super) fn style_numbering(
 
 /// A style's outline level and boldness, following `basedOn` (a few steps, no cycles).
 pub(super) fn style_heading(
-    styles: &HashMap<String, Style>,
+    styles: &HashMap<String, ParaStyle>,
     id: &str,
 ) -> (Option<u32>, Option<bool>) {
     let mut outline = None;
