@@ -27,7 +27,7 @@ fn rows(ts: &[Target], indicator: &str) -> Vec<(Option<u32>, f64, String)> {
 #[test]
 fn fangshan_two_measures_two_years() {
     let c = seeds();
-    let ts = targets_of_plan(&c, "北京市房山区");
+    let ts = targets_of_plan(c, "北京市房山区");
     assert_eq!(
         rows(&ts, "常住人口城镇化率"),
         vec![
@@ -52,7 +52,7 @@ fn fangshan_two_measures_two_years() {
 #[test]
 fn weixian_resident_and_registered_rates() {
     let c = seeds();
-    let ts = targets_of_plan(&c, "河北省威县");
+    let ts = targets_of_plan(c, "河北省威县");
     assert_eq!(
         rows(&ts, "常住人口城镇化率"),
         vec![
@@ -74,7 +74,7 @@ fn weixian_resident_and_registered_rates() {
 #[test]
 fn respectively_over_two_years() {
     let c = seeds();
-    let ts = targets_of_plan(&c, "内蒙古自治区准格尔旗");
+    let ts = targets_of_plan(c, "内蒙古自治区准格尔旗");
     assert_eq!(
         rows(&ts, "常住人口城镇化率"),
         vec![
@@ -82,7 +82,7 @@ fn respectively_over_two_years() {
             (Some(2020), 75.0, "左右".to_string())
         ]
     );
-    let ts = targets_of_plan(&c, "山东省邹城市");
+    let ts = targets_of_plan(c, "山东省邹城市");
     assert_eq!(
         rows(&ts, "农业转移人口落户城镇"),
         vec![
@@ -97,7 +97,7 @@ fn respectively_over_two_years() {
 #[test]
 fn standalone_plans() {
     let c = seeds();
-    let ts = targets_of_plan(&c, "四川省");
+    let ts = targets_of_plan(c, "四川省");
     assert_eq!(
         rows(&ts, "常住人口城镇化率"),
         vec![(Some(2027), 63.0, "达到".to_string())]
@@ -106,7 +106,7 @@ fn standalone_plans() {
         rows(&ts, "县域常住人口城镇化率"),
         vec![(Some(2027), 48.0, "达到".to_string())]
     );
-    let ts = targets_of_plan(&c, "西咸新区");
+    let ts = targets_of_plan(c, "西咸新区");
     let fibre = ts
         .iter()
         .find(|t| t.indicator == "新区光纤入户率")
@@ -126,7 +126,7 @@ fn standalone_plans() {
         (Some(2025), 60.0, "亿元", "突破")
     );
     // Zibo is Traditional in the original: the indicator is simplified, the sentence is not.
-    let ts = targets_of_plan(&c, "淄博市");
+    let ts = targets_of_plan(c, "淄博市");
     let t = ts
         .iter()
         .find(|t| t.indicator == "农村宅基地和集体建设用地登记办证率")
@@ -141,7 +141,7 @@ fn standalone_plans() {
 #[test]
 fn xixian_pilot_registered_rate() {
     let c = seeds();
-    let ts = targets_of_plan(&c, "陕西省西咸新区");
+    let ts = targets_of_plan(c, "陕西省西咸新区");
     assert_eq!(
         rows(&ts, "户籍人口城镇化率"),
         vec![(Some(2020), 80.0, "达到".to_string())]
