@@ -18,3 +18,26 @@ pub fn char_starts(text: &str) -> Vec<usize> {
     out.push(text.len());
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn han_covers_simplified_traditional_and_extension_characters() {
+        assert!("对照淄博鄲堃".chars().all(is_han));
+        assert!(is_han('𠀀')); // CJK extension B
+        assert!(!"，。（）1a　①".chars().any(is_han));
+    }
+
+    #[test]
+    fn compact_drops_every_kind_of_space() {
+        assert_eq!(compact(" 一、 总体\u{3000}要求\n"), "一、总体要求");
+    }
+
+    #[test]
+    fn char_starts_are_byte_offsets_of_each_character_and_the_end() {
+        assert_eq!(char_starts("户籍a"), vec![0, 3, 6, 7]);
+        assert_eq!(char_starts(""), vec![0]);
+    }
+}

@@ -197,3 +197,70 @@ pub fn numeral_value(s: &str) -> Option<u32> {
     }
     Some(total + current)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn style_value(t: &str) -> Option<(NumberStyle, u32, &str)> {
+        parse_number(t).map(|n| (n.style, n.value, &t[n.rest..]))
+    }
+
+    #[test]
+    fn heading_numbers_in_every_style() {
+        assert_eq!(
+            style_value("第二部分 主要任务"),
+            Some((NumberStyle::Division, 2, "主要任务"))
+        );
+        assert_eq!(
+            style_value("第十二章 保障措施"),
+            Some((NumberStyle::Chapter, 12, "保障措施"))
+        );
+        assert_eq!(
+            style_value("第三条 本办法自印发之日起施行。"),
+            Some((NumberStyle::Article, 3, "本办法自印发之日起施行。"))
+        );
+        assert_eq!(
+            style_value("一、总体要求"),
+            Some((NumberStyle::CnComma, 1, "总体要求"))
+        );
+        assert_eq!(
+            style_value("(十一)加强组织领导"),
+            Some((NumberStyle::CnParen, 11, "加强组织领导"))
+        );
+        assert_eq!(
+            style_value("二)拓展发展空间"),
+            Some((NumberStyle::CnParen, 2, "拓展发展空间"))
+        );
+        assert_eq!(
+            style_value("12.强化创新驱动"),
+            Some((NumberStyle::Arabic, 12, "强化创新驱动"))
+        );
+        assert_eq!(
+            style_value("- 3. 控制行政人员编制数量"),
+            Some((NumberStyle::Arabic, 3, "控制行政人员编制数量"))
+        );
+        assert_eq!(
+            style_value("(2) 深化改革"),
+            Some((NumberStyle::ArabicParen, 2, "深化改革"))
+        );
+        assert_eq!(
+            style_value("③编制村庄规划"),
+            Some((NumberStyle::Circled, 3, "编制村庄规划"))
+        );
+        // Numbers inside text are not headings.
+        assert_eq!(style_value("一、二级土地市场"), None);
+        assert_eq!(style_value("1.5亿元用于"), None);
+        assert_eq!(style_value("2020年完成"), None);
+        assert_eq!(style_value("一是加强领导"), None);
+    }
+
+    #[test]
+    fn numerals() {
+        assert_eq!(numeral_value("十"), Some(10));
+        assert_eq!(numeral_value("十二"), Some(12));
+        assert_eq!(numeral_value("二十一"), Some(21));
+        assert_eq!(numeral_value("一百零五"), Some(105));
+        assert_eq!(numeral_value("27"), Some(27));
+    }
+}

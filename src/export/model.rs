@@ -355,3 +355,16 @@ pub fn display_width(s: &str) -> usize {
         .map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 })
         .sum()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_and_full_width_characters_are_two_cells_wide() {
+        assert_eq!(display_width("对照"), 4);
+        assert_eq!(display_width("ab"), 2);
+        assert_eq!(display_width("城镇化率75%"), 11);
+        assert_eq!(display_width("（一）"), 6);
+    }
+}

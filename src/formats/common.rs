@@ -34,3 +34,28 @@ pub fn is_unnumbered_heading(text: &str) -> bool {
         && norm.chars().any(|c| c.is_alphanumeric())
         && crate::numbering::parse_number(&norm).is_none()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_title_lines_are_unnumbered_headings_and_sentences_are_not() {
+        assert!(is_unnumbered_heading("总体要求"));
+        assert!(is_unnumbered_heading("保障措施"));
+        assert!(!is_unnumbered_heading("全面放开落户限制。"));
+        assert!(!is_unnumbered_heading("主要任务："));
+        // A numbered heading keeps its number and is found by it.
+        assert!(!is_unnumbered_heading("一、总体要求"));
+        assert!(!is_unnumbered_heading("（二）发展目标"));
+        assert!(!is_unnumbered_heading(&"很长的标题".repeat(10)));
+        assert!(!is_unnumbered_heading(""));
+    }
+
+    #[test]
+    fn the_text_budget_is_ten_times_the_file_within_its_bounds() {
+        assert_eq!(text_budget(0), 16 * 1024 * 1024);
+        assert_eq!(text_budget(4 * 1024 * 1024), 40 * 1024 * 1024);
+        assert_eq!(text_budget(usize::MAX), MAX_TEXT_BYTES);
+    }
+}

@@ -289,3 +289,49 @@ pub(crate) fn renumber(sections: &mut [Section], next: &mut usize) {
         renumber(&mut s.children, next);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::import::decode_bytes;
+    use crate::outline::SectionKind;
+    use crate::plan::parse_document;
+
+    fn plan_of(text: &str) -> crate::plan::Plan {
+        let file = decode_bytes(std::path::Path::new("测试.txt"), text.as_bytes())
+            .unwrap_or_else(|e| panic!("{e}"));
+        parse_document(&file)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("no plan"))
+    }
+
+    #[test]
+    fn numbered_paragraphs_nest_by_style_and_get_kinds() {
+        let p = plan_of(
+            "某某市城乡融合发展试验区实施方案\n\n一、总体要求\n（一）指导思想\n坚持农业农村优先发展。\n（二）发展目标\n到2025年，常住人口城镇化率达到70%。\n二、主要任务\n（一）深化户籍制度改革\n全面放开落户限制。推进基本公共服务均等化。\n三、保障措施\n加强组织领导。\n",
+        );
+        let top: Vec<&str> = p.sections.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(top, ["总体要求", "主要任务", "保障措施"]);
+        let kids: Vec<&str> = p.sections[0]
+            .children
+            .iter()
+            .map(|s| s.title.as_str())
+            .collect();
+        assert_eq!(kids, ["指导思想", "发展目标"]);
+        assert_eq!(p.sections[0].children[1].kind, SectionKind::Goals);
+        assert_eq!(p.sections[2].kind, SectionKind::Safeguards);
+        // The task section's two sentences are two measures of its subsection.
+        assert_eq!(p.sections[1].children[0].measures.len(), 2);
+    }
+
+    #[test]
+    fn a_list_restarting_at_one_after_a_lead_in_nests_under_it() {
+        let p = plan_of(
+            "某某县试点方案\n\n一、主要任务\n1.推进土地制度改革。\n2.完善投融资机制。\n实施途径：\n1.建立工作专班。\n2.定期调度。\n",
+        );
+        let task = &p.sections[0];
+        let titles: Vec<&str> = task.children.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(titles.len(), 3, "{titles:?}");
+        assert_eq!(task.children[2].children.len(), 2);
+    }
+}

@@ -73,7 +73,7 @@ impl MeasureSpans {
 /// exact text first, else with both sides normalised (script, width, line breaks, pinyin
 /// notes) and mapped back to the original text. One Aho–Corasick scan of `text` (and, if any
 /// quote needs it, one normalisation and scan of the normalised text) for all quotes.
-pub(super) fn find_quotes(text: &str, queries: &[(&str, usize)]) -> Vec<Option<Range<usize>>> {
+fn find_quotes(text: &str, queries: &[(&str, usize)]) -> Vec<Option<Range<usize>>> {
     let exact = nearest_occurrences(text, queries, |start, len| Some(start..start + len));
     let missing: Vec<usize> = (0..queries.len())
         .filter(|&i| exact.get(i).is_none_or(Option::is_none))
@@ -293,5 +293,25 @@ impl Project {
         report.moved.sort_by_key(|m| m.tag_id);
         report.orphaned.sort_unstable();
         report
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_quote_is_found_again_nearest_its_old_place() {
+        let text = "推进宅基地改革。其他。推进宅基地改革。";
+        let second = text.rfind("推进").unwrap();
+        let r = find_quotes(text, &[("推进宅基地改革", second + 3)])[0]
+            .clone()
+            .unwrap();
+        assert_eq!(r.start, second);
+        // Traditional text finds the simplified quote.
+        let r = find_quotes("前言。推進宅基地改革。", &[("推进宅基地改革", 0)])[0]
+            .clone()
+            .unwrap();
+        assert_eq!(&"前言。推進宅基地改革。"[r], "推進宅基地改革");
     }
 }

@@ -549,18 +549,7 @@ pub fn utc_timestamp(time: std::time::SystemTime) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::anchor::find_quotes;
     use super::*;
-    use std::path::Path;
-
-    #[test]
-    fn recovery_sits_next_to_the_project_as_a_hidden_file() {
-        assert_eq!(
-            recovery_path(Some(Path::new("/data/淄博.duizhao.ron"))),
-            PathBuf::from("/data/.淄博.duizhao.ron.recovery")
-        );
-        assert!(recovery_path(None).ends_with("duizhao/recovery.duizhao.ron"));
-    }
 
     #[test]
     fn timestamps_are_utc_iso_dates() {
@@ -571,20 +560,5 @@ mod tests {
         assert_eq!(utc_timestamp(t), "2000-02-29T12:34:56Z");
         let t = UNIX_EPOCH + Duration::from_secs(1_796_083_200);
         assert_eq!(utc_timestamp(t), "2026-12-01T00:00:00Z");
-    }
-
-    #[test]
-    fn a_quote_is_found_again_nearest_its_old_place() {
-        let text = "推进宅基地改革。其他。推进宅基地改革。";
-        let second = text.rfind("推进").unwrap();
-        let r = find_quotes(text, &[("推进宅基地改革", second + 3)])[0]
-            .clone()
-            .unwrap();
-        assert_eq!(r.start, second);
-        // Traditional text finds the simplified quote.
-        let r = find_quotes("前言。推進宅基地改革。", &[("推进宅基地改革", 0)])[0]
-            .clone()
-            .unwrap();
-        assert_eq!(&"前言。推進宅基地改革。"[r], "推進宅基地改革");
     }
 }

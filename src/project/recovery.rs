@@ -68,3 +68,17 @@ impl Project {
         Ok(rec)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recovery_sits_next_to_the_project_as_a_hidden_file() {
+        assert_eq!(
+            recovery_path(Some(Path::new("/data/淄博.duizhao.ron"))),
+            PathBuf::from("/data/.淄博.duizhao.ron.recovery")
+        );
+        assert!(recovery_path(None).ends_with("duizhao/recovery.duizhao.ron"));
+    }
+}

@@ -194,3 +194,23 @@ pub(super) const HEADS: &[&str] = &[
 
 /// Characters joining list items.
 pub(super) const CONNECTIVES: &[char] = &['和', '、', '及', '与', '或'];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A unit that is a prefix of another (`万` of `万人`) must come after it, or `30万人` would
+    /// read as `30万` followed by `人`.
+    #[test]
+    fn a_unit_comes_before_every_unit_it_is_a_prefix_of() {
+        for (i, short) in UNITS.iter().enumerate() {
+            for long in &UNITS[i + 1..] {
+                assert!(
+                    !(long.starts_with(short) && long != short),
+                    "{long} must come before {short}"
+                );
+            }
+        }
+        assert!(UNITS.contains(&"万人") && UNITS.contains(&"%"));
+    }
+}

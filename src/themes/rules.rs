@@ -225,3 +225,37 @@ pub fn rule_hits(rule: &Rule, plans: &[Plan]) -> usize {
 pub fn theme_hits(theme: &Theme, plans: &[Plan]) -> usize {
     CodingIndex::new(plans).theme_hits(theme)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plans(text: &str) -> Vec<Plan> {
+        let file = crate::import::decode_bytes(std::path::Path::new("规则.txt"), text.as_bytes())
+            .unwrap_or_else(|e| panic!("{e}"));
+        crate::plan::parse_document(&file)
+    }
+
+    fn rule(any: &[&str], all: &[&str], none: &[&str]) -> Rule {
+        let v = |x: &[&str]| x.iter().map(|s| s.to_string()).collect();
+        Rule {
+            any: v(any),
+            all: v(all),
+            none: v(none),
+        }
+    }
+
+    const TEXT: &str = "某某市试点方案\n\n一、主要任务\n（一）土地制度\n探索宅基地所有权、資格權、使用權分置。\n盘活农村闲置宅基地和住房。\n（二）户籍制度\n全面放开落户限制。\n";
+
+    #[test]
+    fn any_all_and_none_terms_combine_and_either_script_matches() {
+        let index = CodingIndex::new(&plans(TEXT));
+        // A Simplified term finds the Traditional sentence (资格权 ~ 資格權).
+        assert_eq!(index.rule_hits(&rule(&["资格权"], &[], &[])), 1);
+        assert_eq!(index.rule_hits(&rule(&["宅基地"], &[], &[])), 2);
+        assert_eq!(index.rule_hits(&rule(&["宅基地"], &["住房"], &[])), 1);
+        assert_eq!(index.rule_hits(&rule(&["宅基地"], &[], &["住房"])), 1);
+        assert_eq!(index.rule_hits(&rule(&["宅基地", "落户"], &[], &[])), 3);
+        assert_eq!(index.rule_hits(&rule(&["集体经营性建设用地"], &[], &[])), 0);
+    }
+}
