@@ -354,3 +354,62 @@ fn timings_on_the_seeds() {
         );
     }
 }
+
+#[test]
+fn a_tagged_measure_is_listed_in_its_themes_row_even_when_no_rule_proposes_it() {
+    use duizhao::comparison::{Comparison, MeasureTag, Options, RowMode};
+    use duizhao::themes::{Codebook, Rule, Theme};
+    let (corpus, analysis) = setup();
+    let compared = [plan_index("淄博市"), plan_index("西咸新区")];
+    let codebook = Codebook {
+        name: "测试".into(),
+        themes: vec![Theme {
+            theme_id: "宅基地".into(),
+            name: "宅基地改革".into(),
+            // A rule no measure satisfies: only the researcher's tag can fill the row.
+            rules: vec![Rule {
+                any: vec!["不存在的词语组合".into()],
+                ..Rule::default()
+            }],
+            ..Theme::default()
+        }],
+    };
+    let by_theme = |tags: Vec<MeasureTag>| {
+        Comparison::build_with(
+            corpus,
+            analysis,
+            &compared,
+            &Options {
+                mode: RowMode::Theme {
+                    codebook: codebook.clone(),
+                    tags,
+                },
+                pins: Vec::new(),
+            },
+        )
+    };
+    assert!(by_theme(Vec::new()).rows.is_empty());
+    let zibo = &corpus.plans[compared[0]];
+    let measure = &zibo.measures()[3];
+    let table = by_theme(vec![MeasureTag {
+        theme_id: "宅基地".into(),
+        plan_id: zibo.plan_id.clone(),
+        measure_id: measure.measure_id.clone(),
+    }]);
+    assert_eq!(table.rows.len(), 1);
+    let row = &table.rows[0];
+    assert_eq!(
+        row.theme.as_ref().map(|t| t.name.as_str()),
+        Some("宅基地改革")
+    );
+    let cell = row.cells[0]
+        .as_ref()
+        .expect("淄博市 has the tagged measure");
+    let ids: Vec<&str> = cell
+        .measures
+        .iter()
+        .map(|m| m.measure_id.as_str())
+        .collect();
+    assert_eq!(ids, [measure.measure_id.as_str()]);
+    assert!(row.cells[1].as_ref().is_none_or(|c| c.measures.is_empty()));
+}
