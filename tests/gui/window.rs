@@ -4,7 +4,6 @@
 //!
 //! Every harness installs only the bundled CJK subset, and a harness panics on a character no
 //! font can draw, so these tests also check that the subset covers what the app shows.
-#![cfg(feature = "gui")]
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -15,9 +14,7 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
-fn seeds() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("seeds")
-}
+use crate::support::{seeds, wait_loaded};
 
 fn harness_with(paths: Vec<PathBuf>, settings: Settings) -> Harness<'static, DuizhaoApp> {
     let mut harness = Harness::builder()
@@ -33,20 +30,6 @@ fn harness_with(paths: Vec<PathBuf>, settings: Settings) -> Harness<'static, Dui
 
 fn harness() -> Harness<'static, DuizhaoApp> {
     harness_with(vec![seeds()], Settings::default())
-}
-
-/// Step until the background load and analysis have arrived, then until the ui is still.
-fn wait_loaded(harness: &mut Harness<'_, DuizhaoApp>) {
-    let deadline = Instant::now() + Duration::from_secs(300);
-    while harness.state().is_loading() || harness.state().is_analysing() {
-        assert!(
-            Instant::now() < deadline,
-            "the corpus was not loaded and analysed within 300 s"
-        );
-        harness.step();
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    harness.run();
 }
 
 fn first_heading(app: &DuizhaoApp, plan_id: &str) -> String {
