@@ -1,7 +1,7 @@
 //! The desktop app and its panels driven headless with egui_kittest, in one test binary (one
-//! link instead of six): the whole window ([`window`], [`app`], [`compare`]) and single panels
-//! ([`views`], [`themes`], [`coding`]). AccessKit labels carry the Chinese text, so no GPU or
-//! display is needed.
+//! link instead of six): the whole window ([`window`], [`comparing`], [`app`], [`compare`]) and
+//! single panels ([`views`], [`themes`], [`coding`]). AccessKit labels carry the Chinese text,
+//! so no GPU or display is needed.
 //!
 //! Every harness installs only the bundled CJK subset, and a harness panics on a character no
 //! font can draw, so these tests also check that the subset covers what the app shows.
@@ -15,6 +15,7 @@ mod support;
 mod app;
 mod coding;
 mod compare;
+mod comparing;
 mod themes;
 mod views;
 mod window;

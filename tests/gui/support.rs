@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use duizhao::ui::DuizhaoApp;
+use duizhao::ui::{DuizhaoApp, Settings, theme};
 use egui_kittest::Harness;
 
 /// The bundled seed folder.
@@ -29,4 +29,22 @@ pub fn wait_loaded(harness: &mut Harness<'_, DuizhaoApp>) {
         std::thread::sleep(Duration::from_millis(20));
     }
     harness.run();
+}
+
+/// The whole app on `paths` with `settings` in a 1400×1900 window, loaded and analysed.
+pub fn harness_with(paths: Vec<PathBuf>, settings: Settings) -> Harness<'static, DuizhaoApp> {
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 1900.0))
+        .with_context_setup(theme::install_bundled_fonts)
+        .build_ui_state(
+            |ui, app: &mut DuizhaoApp| app.show(ui),
+            DuizhaoApp::new(paths, settings),
+        );
+    wait_loaded(&mut harness);
+    harness
+}
+
+/// The whole app on the seeds with default settings, loaded and analysed.
+pub fn harness() -> Harness<'static, DuizhaoApp> {
+    harness_with(vec![seeds()], Settings::default())
 }
