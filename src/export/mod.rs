@@ -34,6 +34,7 @@ pub mod csv;
 pub mod html;
 pub mod markdown;
 pub mod model;
+pub mod naming;
 pub mod qdpx;
 pub mod tables;
 pub mod xlsx;

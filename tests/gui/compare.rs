@@ -2,10 +2,6 @@
 //! cell with two sections (both headings on screen), header counts within the comparison equal to
 //! the measures shown, the by-theme rows (宅基地 of 淄博市 and 济南市市中区 in one row), and back
 //! after a jump returns to where the view was.
-#![cfg(feature = "gui")]
-
-use std::path::PathBuf;
-use std::time::{Duration, Instant};
 
 use duizhao::comparison::Scope;
 use duizhao::matching::Tier;
@@ -14,9 +10,7 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
-fn seeds() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("seeds")
-}
+use crate::support::{seeds, wait_loaded};
 
 fn plan_ids(names: &[&str]) -> Vec<String> {
     let corpus = duizhao::corpus::load_paths(&[seeds()]);
@@ -48,13 +42,7 @@ fn comparing(names: &[&str], height: f32) -> Harness<'static, DuizhaoApp> {
             |ui, app: &mut DuizhaoApp| app.show(ui),
             DuizhaoApp::new(vec![seeds()], settings),
         );
-    let deadline = Instant::now() + Duration::from_secs(300);
-    while harness.state().is_loading() || harness.state().is_analysing() {
-        assert!(Instant::now() < deadline, "not loaded within 300 s");
-        harness.step();
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    harness.run();
+    wait_loaded(&mut harness);
     harness
 }
 

@@ -2,12 +2,9 @@
 //! on a desktop without a dialog backend, the quit prompt, the title bar at 1024×700 with every
 //! view reachable by a click, the library panel that does not grow, `duizhao open --compare A B
 //! --view targets`, and glyph coverage of the bundled font on the seeds and real documents.
-#![cfg(feature = "gui")]
-#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use clap::Parser;
 use duizhao::cli::{Cli, StartOptions};
@@ -16,13 +13,7 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
-fn seeds() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("seeds")
-}
-
-fn real_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real")
-}
+use crate::support::{real_dir, seeds, wait_loaded};
 
 fn harness_sized(app: DuizhaoApp, size: egui::Vec2) -> Harness<'static, DuizhaoApp> {
     let mut harness = Harness::builder()
@@ -31,16 +22,6 @@ fn harness_sized(app: DuizhaoApp, size: egui::Vec2) -> Harness<'static, DuizhaoA
         .build_ui_state(|ui, app: &mut DuizhaoApp| app.show(ui), app);
     wait_loaded(&mut harness);
     harness
-}
-
-fn wait_loaded(harness: &mut Harness<'_, DuizhaoApp>) {
-    let deadline = Instant::now() + Duration::from_secs(300);
-    while harness.state().is_loading() || harness.state().is_analysing() {
-        assert!(Instant::now() < deadline, "not loaded within 300 s");
-        harness.step();
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    harness.run();
 }
 
 /// An app on the seeds acting as a desktop without xdg-desktop-portal or zenity.

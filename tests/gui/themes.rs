@@ -2,8 +2,6 @@
 //! with a project made here from the bundled urban–rural codebook.
 //!
 //! Every harness installs only the bundled CJK subset (a missing glyph panics).
-#![cfg(feature = "gui")]
-#![allow(clippy::unwrap_used)] // test helpers fail loudly by design
 
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
@@ -378,4 +376,17 @@ fn the_matrix_shows_the_compared_plans_and_all_plans_on_request() {
         .click();
     harness.run();
     assert!(cells(&harness) > 1, "every tagged plan's cell");
+}
+
+#[test]
+fn a_new_theme_gets_the_colour_egui_gives_its_golden_angle_hue() {
+    // codebook_edit::new_theme converts the hue without egui; it must give what egui did.
+    let mut book = Codebook::default();
+    for k in 1..=6u32 {
+        let theme = duizhao::codebook_edit::new_theme(&book, None, "新主题");
+        let hue = (k as f32 * 137.508) % 360.0 / 360.0;
+        let c = egui::Color32::from(egui::ecolor::Hsva::new(hue, 0.55, 0.75, 1.0));
+        assert_eq!(theme.color, [c.r(), c.g(), c.b()], "theme {k}");
+        book.themes.push(theme);
+    }
 }

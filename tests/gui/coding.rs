@@ -1,17 +1,15 @@
 //! Team coding in the app, headless with egui_kittest over a seed: the Agreement window lists
 //! the measures where two coders differ and a click asks to go to the measure; Ctrl+Z and
 //! Ctrl+Shift+Z undo and redo a tag.
-#![cfg(feature = "gui")]
-#![allow(clippy::unwrap_used)] // test helpers fail loudly by design
-
-mod common;
 
 use std::sync::Arc;
+
+use crate::common;
 
 use duizhao::corpus::{Corpus, load_paths};
 use duizhao::project::Tag;
 use duizhao::ui::project_state::{ProjectState, undo_shortcuts};
-use duizhao::ui::{Language, UiCommand, agreement_view, theme};
+use duizhao::ui::{Language, Settings, UiCommand, ViewContext, agreement_view, theme};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
@@ -28,13 +26,18 @@ fn harness(proj: ProjectState, corpus: Arc<Corpus>) -> Harness<'static, State> {
         .build_ui_state(
             |ui, s: &mut State| {
                 let ctx = ui.ctx().clone();
-                agreement_view::window(
-                    &ctx,
-                    &mut s.proj,
-                    Some(&s.corpus),
-                    Language::Chinese,
-                    &mut s.commands,
-                );
+                let settings = Settings::default();
+                let cx = ViewContext {
+                    corpus: Some(&s.corpus),
+                    analysis: None,
+                    project: &s.proj.project,
+                    coding: None,
+                    settings: &settings,
+                    language: Language::Chinese,
+                    revision: s.proj.generation(),
+                    corpus_revision: 0,
+                };
+                agreement_view::window(&ctx, &mut s.proj.agreement_view, &cx, &mut s.commands);
                 undo_shortcuts(&ctx, &mut s.proj, "王");
                 ui.label("对照");
             },

@@ -3,8 +3,6 @@
 //!
 //! Every harness installs only the bundled CJK subset (a missing glyph panics), so these tests
 //! also check that the subset covers what the panels show.
-#![cfg(feature = "gui")]
-#![allow(clippy::unwrap_used)] // test helpers fail loudly by design
 
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
