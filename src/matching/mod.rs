@@ -110,7 +110,7 @@ pub const FEATURES: [&str; N_FEATURES] = [
 /// Number of pair features.
 pub const N_FEATURES: usize = 12;
 
-const MODEL_TEXT: &str = include_str!("../assets/dict/matcher_model.txt");
+const MODEL_TEXT: &str = include_str!("../../assets/dict/matcher_model.txt");
 
 /// The paraphrase scorer: logistic regression over [`FEATURES`].
 #[derive(Debug, Clone, PartialEq)]
