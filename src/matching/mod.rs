@@ -103,8 +103,6 @@ pub const FORMULA_PHRASES: &[&str] = &[
 /// boilerplate; `全面放开建制镇落户限制。` is short too but names a concrete instrument.
 pub const HEADLINE_MAX_CHARS: usize = 20;
 
-/// Names of the pair features the paraphrase scorer uses, in order (see [`Analysis::pair_features`]).
-
 /// How close two measures are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]
