@@ -376,8 +376,46 @@ impl Analysis {
                     .then(a.other.cmp(&b.other))
             });
             ls.dedup_by_key(|l| l.other);
+        });
+        // A paraphrase link stays only when it is (within PARTNER_MARGIN of) the best link of
+        // one of its two measures into the other's plan: a measure is not also linked to every
+        // other measure of a plan on the same topic. Verbatim links all stay, and so does every
+        // measure's best link into each plan, so which plans a measure is shared with does not
+        // change.
+        let eff = |l: &Link| match l.tier {
+            Tier::Verbatim => 1.0 + l.score,
+            Tier::Paraphrase => l.score,
+        };
+        let best: Vec<Vec<(usize, f32)>> = links
+            .par_iter()
+            .map(|ls| {
+                let mut b: Vec<(usize, f32)> = Vec::new();
+                for l in ls {
+                    let p = measures[l.other].plan;
+                    if !b.iter().any(|x| x.0 == p) {
+                        b.push((p, eff(l)));
+                    }
+                }
+                b
+            })
+            .collect();
+        let best_into = |i: usize, plan: usize| {
+            best[i]
+                .iter()
+                .find(|x| x.0 == plan)
+                .map_or(f32::INFINITY, |x| x.1)
+        };
+        links.par_iter_mut().enumerate().for_each(|(i, ls)| {
+            let pi = measures[i].plan;
+            ls.retain(|l| {
+                let e = eff(l) + PARTNER_MARGIN;
+                l.tier == Tier::Verbatim
+                    || e >= best_into(i, measures[l.other].plan)
+                    || e >= best_into(l.other, pi)
+            });
             ls.shrink_to_fit();
         });
+        drop(best);
         let status: Vec<Status> = measures
             .iter()
             .zip(&links)

@@ -18,7 +18,7 @@
 //!    - `verbatim`: shingle Jaccard ≥ [`VERBATIM_JACCARD`], or containment ≥
 //!      [`VERBATIM_CONTAINMENT`] when the shorter measure has at least [`VERBATIM_MIN_SHINGLES`]
 //!      shingles (a sentence copied into a longer one);
-//!    - `paraphrase`: otherwise, a logistic-regression scorer over [`FEATURES`] (shingle Jaccard
+//!    - `paraphrase`: otherwise, a scorer of gradient-boosted trees over [`FEATURES`] (shingle Jaccard
 //!      and containment, TF-IDF cosine, best clause cosine, IDF-weighted term containment,
 //!      shared specific terms, shared instruments, length ratio, boilerplate and target flags)
 //!      gives a probability; the pair is a paraphrase when it reaches the model's threshold. The
@@ -46,7 +46,7 @@ use std::ops::Range;
 use serde::Serialize;
 
 pub use features::cosine;
-pub use model::{FEATURES, Model, N_FEATURES};
+pub use model::{FEATURES, Model, N_FEATURES, Tree};
 pub use spans::match_spans;
 pub(crate) use spans::{content_chars_of, hash_window, ranges_of};
 
@@ -98,6 +98,9 @@ pub const FORMULA_PHRASES: &[&str] = &[
     "新闻媒体",
     "舆论氛围",
 ];
+/// A paraphrase link is kept when its score is within this margin of the best link of one of
+/// its two measures into the other's plan (see `build`).
+pub const PARTNER_MARGIN: f32 = 0.05;
 /// A measure with at most this many content characters, no clause break and no specific
 /// policy-dictionary term reads as a headline or slogan (`城镇化格局更加优化。`) and is
 /// boilerplate; `全面放开建制镇落户限制。` is short too but names a concrete instrument.
