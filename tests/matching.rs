@@ -299,10 +299,7 @@ fn homestead_measures_of_zibo_and_jinan_are_linked() {
         ),
         // The same measure in both: idle homesteads taken back for compensation turned into
         // collective commercial construction land.
-        (
-            "有偿收回的闲置宅基地",
-            "村庄内零星",
-        ),
+        ("有偿收回的闲置宅基地", "村庄内零星"),
     ];
     for (a_needle, b_needle) in pairs {
         let a = measure("淄博市", a_needle);
@@ -318,7 +315,10 @@ fn homestead_measures_of_zibo_and_jinan_are_linked() {
     let a = measure("淄博市", "有偿收回的闲置宅基地");
     let best = measure("济南市市中区", "村庄内零星");
     let plan_b = setup().1.measures[best].plan;
-    assert_eq!(setup().1.link_to_plan(a, plan_b).map(|l| l.other), Some(best));
+    assert_eq!(
+        setup().1.link_to_plan(a, plan_b).map(|l| l.other),
+        Some(best)
+    );
 }
 
 #[test]
