@@ -109,7 +109,8 @@ pub struct Partner {
     pub column: Option<usize>,
 }
 
-/// Partners of the measure at `flat`: compared plans first (in column order, best score first),
+/// Partners of the measure at `flat`: compared plans first (in column order; verbatim before
+/// paraphrase, then best score first: the scores of the two tiers are on different scales),
 /// then the others by descending score. A shared measure lists its shared links; a boilerplate
 /// measure lists all its links (the formula is common); a unique one none.
 pub fn measure_partners(analysis: &Analysis, flat: usize, compared: &[usize]) -> Vec<Partner> {
@@ -136,6 +137,7 @@ pub fn measure_partners(analysis: &Analysis, flat: usize, compared: &[usize]) ->
     out.sort_by(|a, b| {
         (a.column.is_none(), a.column)
             .cmp(&(b.column.is_none(), b.column))
+            .then(a.tier.cmp(&b.tier))
             .then(b.score.total_cmp(&a.score))
             .then(a.flat.cmp(&b.flat))
     });

@@ -297,8 +297,9 @@ fn homestead_measures_of_zibo_and_jinan_are_linked() {
             "有偿收回的闲置宅基地",
             "有偿收回的闲置宅基地及宅基地增减挂钩节余指标",
         ),
-        // "房地一体" registration of homesteads.
-        ("房地一体", "房地一体"),
+        // The same measure in both: idle homesteads taken back for compensation turned into
+        // collective commercial construction land.
+        ("有偿收回的闲置宅基地", "村庄内零星"),
     ];
     for (a_needle, b_needle) in pairs {
         let a = measure("淄博市", a_needle);
@@ -309,6 +310,15 @@ fn homestead_measures_of_zibo_and_jinan_are_linked() {
         assert!(!ex.spans_a.is_empty() && !ex.spans_b.is_empty());
         assert_eq!(ex.tier, l.map(|l| l.tier));
     }
+    // The partner shown first in 济南市市中区 is the closest one: the conversion to commercial
+    // construction land, not the measure that only shares the idle homesteads.
+    let a = measure("淄博市", "有偿收回的闲置宅基地");
+    let best = measure("济南市市中区", "村庄内零星");
+    let plan_b = setup().1.measures[best].plan;
+    assert_eq!(
+        setup().1.link_to_plan(a, plan_b).map(|l| l.other),
+        Some(best)
+    );
 }
 
 #[test]
@@ -453,7 +463,7 @@ fn precision_and_recall_on_the_exhaustive_test_pairs() {
 }
 
 /// (shared precision, shared recall, verbatim recall, paraphrase recall) floors on the test part.
-const EXHAUSTIVE_TEST_FLOORS: (f64, f64, f64, f64) = (0.60, 0.68, 0.95, 0.65);
+const EXHAUSTIVE_TEST_FLOORS: (f64, f64, f64, f64) = (0.69, 0.69, 0.95, 0.67);
 
 #[test]
 fn reuse_report_ranks_the_plan_that_copied_most_first() {
