@@ -8,8 +8,8 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use duizhao::align::{Params, align};
-use duizhao::align_eval::{Labels, evaluate};
+use duizhao::align::{Params, align, align_with};
+use duizhao::align_eval::{Labels, Metric, Score, evaluate};
 use duizhao::comparison::Comparison;
 use duizhao::corpus::{default_seed_dir, load_paths};
 use duizhao::matching::Analysis;
@@ -86,13 +86,15 @@ fn main() {
     let start = Instant::now();
     let seed_analysis = Analysis::build(&seeds.plans);
     let analysis_ms = start.elapsed().as_secs_f64() * 1000.0;
-    let start = Instant::now();
+    let t_units = Instant::now();
     let units: Vec<Vec<duizhao::align::Unit>> = seeds
         .plans
         .iter()
         .enumerate()
         .map(|(i, p)| duizhao::align::units(p, i, &seed_analysis))
         .collect();
+    let units_ms = t_units.elapsed().as_secs_f64() * 1000.0;
+    let start = Instant::now();
     let mut rows = 0;
     let mut pairs = 0;
     for i in 0..units.len() {
@@ -102,39 +104,11 @@ fn main() {
         }
     }
     println!(
-        "engine_seeds (one run, dev profile): analysis {analysis_ms:.1} ms, units + {pairs} pair alignments {:.1} ms ({rows} rows)",
+        "engine_seeds (one run, this profile): analysis {analysis_ms:.1} ms, units {units_ms:.1} ms, {pairs} pair alignments {:.1} ms ({rows} rows)",
         start.elapsed().as_secs_f64() * 1000.0
     );
     match Labels::load(&dir) {
-        Ok(labels) => {
-            let (splits, pairs) = evaluate(&corpus, &analysis, &labels, &Params::default());
-            for (split, s) in &splits {
-                println!(
-                    "{split}: {} pairs, P={:.3} R={:.3} F1={:.3} (predicted {}, gold {}, correct {}, unmatched sections {})",
-                    s.pairs,
-                    s.precision(),
-                    s.recall(),
-                    s.f1(),
-                    s.predicted,
-                    s.gold,
-                    s.correct,
-                    s.unmatched
-                );
-            }
-            if args.iter().any(|a| a == "--pairs") {
-                for (id, split, s) in &pairs {
-                    println!(
-                        "  {id} [{split}] P={:.3} R={:.3} F1={:.3} (pred {}, gold {}, unmatched {})",
-                        s.precision(),
-                        s.recall(),
-                        s.f1(),
-                        s.predicted,
-                        s.gold,
-                        s.unmatched
-                    );
-                }
-            }
-        }
+        Ok(labels) => report(&corpus, &analysis, &labels, &args),
         Err(e) => println!("no labels: {e}"),
     }
     if args.iter().any(|a| a == "--grid")
@@ -142,6 +116,99 @@ fn main() {
     {
         grid(&corpus, &analysis, &labels, &four);
     }
+}
+
+/// The figures on the labels: both metrics per split, the strict test (test pairs whose plans
+/// are in no tune pair), and with `--pairs` / `--dump` the TUNE pairs' details (never the test
+/// pairs': they are not tuned on).
+fn report(corpus: &duizhao::corpus::Corpus, analysis: &Analysis, labels: &Labels, args: &[String]) {
+    let tune_plans: std::collections::HashSet<&String> = labels
+        .pairs
+        .iter()
+        .filter(|p| p.split == "tune")
+        .flat_map(|p| p.plans.iter())
+        .collect();
+    for (metric, name) in [
+        (
+            Metric::Units,
+            "units (one outline level, main-category gold)",
+        ),
+        (
+            Metric::Sections,
+            "sections (every level, any-category gold; first metric)",
+        ),
+    ] {
+        println!("metric: {name}");
+        let (splits, pairs) = evaluate(corpus, analysis, labels, &Params::default(), metric);
+        for (split, s) in &splits {
+            line(split, s);
+        }
+        let mut strict = Score::default();
+        for (id, split, s) in &pairs {
+            let pair = labels.pairs.iter().find(|p| p.pair_id == *id);
+            if split == "test"
+                && pair.is_some_and(|p| p.plans.iter().all(|n| !tune_plans.contains(n)))
+            {
+                strict.add(s);
+            }
+        }
+        line("strict test", &strict);
+        if args.iter().any(|a| a == "--pairs") {
+            for (id, split, s) in pairs.iter().filter(|p| p.1 == "tune") {
+                println!(
+                    "  {id} [{split}] P={:.3} R={:.3} F1={:.3} (pred {}, correct {}, gold {}, gold found {})",
+                    s.precision(),
+                    s.recall(),
+                    s.f1(),
+                    s.predicted,
+                    s.correct,
+                    s.gold,
+                    s.gold_found
+                );
+            }
+        }
+    }
+    if args.iter().any(|a| a == "--dump") {
+        for pair in labels.pairs.iter().filter(|p| p.split == "tune") {
+            let Ok(idx) = pair
+                .plans
+                .iter()
+                .map(|n| corpus.plans.iter().position(|p| p.name == *n).ok_or(()))
+                .collect::<Result<Vec<usize>, ()>>()
+            else {
+                continue;
+            };
+            let rows = align_with(&corpus.plans, &idx, analysis, &[], &Params::default());
+            let (sides, _) = duizhao::align_eval::unit_items(corpus, labels, pair, &idx, &rows);
+            for (k, items) in sides.iter().enumerate() {
+                for it in items {
+                    println!(
+                        "DUMP\t{}\t{k}\t{}\t{}\t{}\t{}",
+                        pair.pair_id,
+                        it.number,
+                        it.title,
+                        it.row.map_or(-1, |r| r.min(9999) as i64),
+                        it.categories.join("|")
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn line(split: &str, s: &Score) {
+    println!(
+        "  {split}: {} pairs, P={:.3} R={:.3} F1={:.3} (predicted {}, correct {}, gold {}, gold found {}, unmatched sections {})",
+        s.pairs,
+        s.precision(),
+        s.recall(),
+        s.f1(),
+        s.predicted,
+        s.correct,
+        s.gold,
+        s.gold_found,
+        s.unmatched
+    );
 }
 
 /// Search the constants on the TUNE pairs only; print the best settings with their four-plan
@@ -172,7 +239,8 @@ fn grid(corpus: &duizhao::corpus::Corpus, analysis: &Analysis, labels: &Labels, 
                                 max_cell_units,
                                 ..Params::default()
                             };
-                            let (splits, _) = evaluate(corpus, analysis, &tune, &params);
+                            let (splits, _) =
+                                evaluate(corpus, analysis, &tune, &params, Metric::Units);
                             if let Some((_, s)) = splits.first() {
                                 results.push((s.f1(), s.precision(), s.recall(), params));
                             }

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use duizhao::align::{Params, Pin, align};
-use duizhao::align_eval::{Labels, evaluate};
+use duizhao::align_eval::{Labels, Metric, evaluate};
 use duizhao::comparison::{Comparison, Options, RowMode, Scope};
 use duizhao::corpus::{Corpus, load_paths};
 use duizhao::matching::Analysis;
@@ -292,7 +292,7 @@ fn by_theme_rows_gather_homestead_measures_of_zibo_and_jinan() {
 fn labelled_test_split_floors() {
     let (corpus, analysis) = setup();
     let labels = Labels::load(&fixtures()).unwrap();
-    let (splits, _) = evaluate(corpus, analysis, &labels, &Params::default());
+    let (splits, _) = evaluate(corpus, analysis, &labels, &Params::default(), Metric::Units);
     for (split, s) in &splits {
         eprintln!(
             "{split}: {} pairs P={:.3} R={:.3} F1={:.3} unmatched {}",
