@@ -224,28 +224,56 @@ fn grid(corpus: &duizhao::corpus::Corpus, analysis: &Analysis, labels: &Labels, 
         sections: labels.sections.clone(),
     };
     let mut results = Vec::new();
-    for min_affinity in [0.05, 0.08] {
-        for min_group in [0.04, 0.06, 0.08] {
-            for w_link in [0.8, 1.5] {
-                for link_any in [0.15, 0.3] {
-                    for attach in [0.0, 0.06, 0.1] {
-                        for max_cell_units in [2, 3, 5] {
-                            let params = Params {
-                                min_affinity,
-                                min_group,
-                                w_link,
-                                link_any,
-                                attach,
-                                max_cell_units,
-                                ..Params::default()
-                            };
-                            let (splits, _) =
-                                evaluate(corpus, analysis, &tune, &params, Metric::Units);
-                            if let Some((_, s)) = splits.first() {
-                                results.push((s.f1(), s.precision(), s.recall(), params));
-                            }
-                        }
-                    }
+    let base = Params::default();
+    let axes: Vec<(&str, Vec<f32>)> = vec![
+        ("min_affinity", vec![0.03, 0.05, 0.08, 0.12]),
+        ("min_group", vec![0.02, 0.04, 0.06, 0.08, 0.12]),
+        ("w_link", vec![0.5, 0.8, 1.5, 2.5]),
+        ("link_any", vec![0.0, 0.15, 0.3, 0.5]),
+        ("attach", vec![0.0, 0.03, 0.06, 0.1, 1.0]),
+        ("max_cell_units", vec![1.0, 2.0, 3.0, 4.0, 5.0, 8.0]),
+        ("cross_penalty", vec![0.0, 0.02, 0.05, 0.1, 0.2]),
+        ("w_title", vec![0.0, 0.15, 0.3, 0.6, 1.0]),
+        ("kind_mismatch", vec![0.1, 0.35, 0.6, 1.0]),
+        ("min_link", vec![0.0, 0.5, 0.7, 0.85]),
+    ];
+    let set = |p: &mut Params, axis: &str, v: f32| match axis {
+        "min_affinity" => p.min_affinity = v,
+        "min_group" => p.min_group = v,
+        "w_link" => p.w_link = v,
+        "link_any" => p.link_any = v,
+        "attach" => p.attach = v,
+        "max_cell_units" => p.max_cell_units = v as usize,
+        "cross_penalty" => p.cross_penalty = v,
+        "w_title" => p.w_title = v,
+        "kind_mismatch" => p.kind_mismatch = v,
+        _ => p.min_link = v,
+    };
+    // Coordinate ascent from the defaults: two sweeps over the axes, keeping the best value of
+    // each axis (ties: the earlier setting).
+    let f1 = |params: &Params| {
+        let (splits, _) = evaluate(corpus, analysis, &tune, params, Metric::Units);
+        splits.first().map_or((0.0, 0.0, 0.0), |(_, s)| {
+            (s.f1(), s.precision(), s.recall())
+        })
+    };
+    let mut best = base;
+    let mut best_f1 = f1(&best);
+    println!("grid start: tune F1={:.3}", best_f1.0);
+    for sweep in 0..2 {
+        for (axis, values) in &axes {
+            for &v in values {
+                let mut p = best;
+                set(&mut p, axis, v);
+                let r = f1(&p);
+                results.push((r.0, r.1, r.2, p));
+                if r.0 > best_f1.0 + 1e-9 {
+                    best = p;
+                    best_f1 = r;
+                    println!(
+                        "  sweep {sweep} {axis}={v}: tune F1={:.3} P={:.3} R={:.3}",
+                        r.0, r.1, r.2
+                    );
                 }
             }
         }

@@ -79,6 +79,9 @@ pub const LINK_ANY: f32 = 0.3;
 /// Factor when the two units' kinds disagree (neither is 其他).
 pub const KIND_MISMATCH: f32 = 0.35;
 
+/// Lowest score of a shared-measure link that counts as evidence (verbatim links score 1).
+pub const MIN_LINK: f32 = 0.0;
+
 /// The solver's constants, to evaluate other settings (the defaults are the constants above).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Params {
@@ -102,6 +105,8 @@ pub struct Params {
     pub link_any: f32,
     /// [`KIND_MISMATCH`].
     pub kind_mismatch: f32,
+    /// [`MIN_LINK`].
+    pub min_link: f32,
 }
 
 impl Default for Params {
@@ -117,6 +122,7 @@ impl Default for Params {
             w_link: W_LINK,
             link_any: LINK_ANY,
             kind_mismatch: KIND_MISMATCH,
+            min_link: MIN_LINK,
         }
     }
 }
@@ -140,8 +146,8 @@ pub struct Unit {
     /// Flat indexes (in the analysis) of its measures, sorted.
     pub measures: Vec<usize>,
     /// For each of its measures with shared partners: (its flat index, the partners' flat
-    /// indexes).
-    pub links: Vec<(usize, Vec<usize>)>,
+    /// indexes with the link's score, 1 for a verbatim link).
+    pub links: Vec<(usize, Vec<(usize, f32)>)>,
 }
 
 /// A pinned pair: section `a` of plan `plan_a` goes in the same row as section `b` of `plan_b`
@@ -240,10 +246,17 @@ fn unit_of(plan_index: usize, parts: &[(&Section, bool)], analysis: &Analysis) -
                         *acc.entry(*t).or_default() += w;
                     }
                 }
-                let partners: Vec<usize> = analysis
+                let partners: Vec<(usize, f32)> = analysis
                     .shared_links(flat)
                     .iter()
-                    .map(|l| l.other)
+                    .map(|l| {
+                        let score = if l.tier == crate::matching::Tier::Verbatim {
+                            1.0
+                        } else {
+                            l.score
+                        };
+                        (l.other, score)
+                    })
                     .collect();
                 if !partners.is_empty() {
                     links.push((flat, partners));
@@ -446,8 +459,15 @@ impl Solver<'_> {
 
 /// Affinity of two units of different plans, given the number of measures of each with a shared
 /// partner in the other.
-fn affinity(a: &Unit, b: &Unit, linked_a: usize, linked_b: usize, params: &Params) -> f32 {
-    let content = cosine(&a.vector, &b.vector);
+/// `content` is the cosine of their vectors ([`content_cosines`]).
+fn affinity(
+    a: &Unit,
+    b: &Unit,
+    content: f32,
+    linked_a: usize,
+    linked_b: usize,
+    params: &Params,
+) -> f32 {
     let title = cosine(&a.title, &b.title);
     let total = a.measures.len() + b.measures.len();
     let cover = if total == 0 {
@@ -461,6 +481,58 @@ fn affinity(a: &Unit, b: &Unit, linked_a: usize, linked_b: usize, params: &Param
         0.0
     };
     kind_factor(a.kind, b.kind, params) * (content + params.w_title * title + link)
+}
+
+/// Cosines of the units' vectors between plans, dense by global unit index (0 within a plan).
+///
+/// The same sums as [`cosine`], bit for bit (products taken over the common terms in ascending
+/// term order; a term of one vector missing from the other adds an exact 0), computed by
+/// scattering one unit's vector into a dense array and reading the other plan's units against
+/// it: one pass over each vector instead of a merge per pair. For each pair of plans the plan
+/// whose units are scattered is the one that makes fewer reads.
+fn content_cosines(plan_units: &[&[Unit]], offsets: &[usize], total: usize) -> Vec<f32> {
+    let mut out = vec![0.0f32; total * total];
+    let terms = plan_units
+        .iter()
+        .flat_map(|units| units.iter())
+        .flat_map(|u| u.vector.last())
+        .map(|&(t, _)| t as usize + 1)
+        .max()
+        .unwrap_or(0);
+    let mut dense = vec![0.0f32; terms];
+    let weight = |units: &[Unit]| units.iter().map(|u| u.vector.len()).sum::<usize>();
+    for p in 0..plan_units.len() {
+        for q in p + 1..plan_units.len() {
+            // Scatter plan x, read plan y: reads = units of x × entries of y.
+            let (x, y) = if plan_units[p].len() * weight(plan_units[q])
+                <= plan_units[q].len() * weight(plan_units[p])
+            {
+                (p, q)
+            } else {
+                (q, p)
+            };
+            for (i, ux) in plan_units[x].iter().enumerate() {
+                for &(t, w) in &ux.vector {
+                    dense[t as usize] = w;
+                }
+                let a = offsets[x] + i;
+                for (j, uy) in plan_units[y].iter().enumerate() {
+                    let mut dot = 0.0f32;
+                    for &(t, w) in &uy.vector {
+                        // Same operand order as `cosine(x, y)`; multiplication commutes exactly.
+                        dot += dense[t as usize] * w;
+                    }
+                    let b = offsets[y] + j;
+                    out[a * total + b] = dot;
+                    out[b * total + a] = dot;
+                }
+                for &(t, _) in &ux.vector {
+                    dense[t as usize] = 0.0;
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Align precomputed units (one slice per compared plan, see [`units`]); use this to align many
@@ -479,14 +551,21 @@ pub fn align_units_with(plan_units: &[&[Unit]], pins: &[Pin], params: &Params) -
         total += units.len();
     }
     // Which unit holds each measure, to count shared links between units.
-    let mut unit_of_measure: HashMap<usize, usize> = HashMap::new();
+    let mut unit_of_measure: Vec<(usize, usize)> = Vec::new();
     for (p, units) in plan_units.iter().enumerate() {
         for (u, unit) in units.iter().enumerate() {
-            for &m in &unit.measures {
-                unit_of_measure.insert(m, offsets[p] + u);
-            }
+            unit_of_measure.extend(unit.measures.iter().map(|&m| (m, offsets[p] + u)));
         }
     }
+    // A measure in two units (never, in practice) keeps the last, as a map insert would.
+    unit_of_measure.sort_by_key(|&(m, _)| m);
+    let holder = |m: usize| {
+        let i = unit_of_measure.partition_point(|&(x, _)| x <= m);
+        i.checked_sub(1)
+            .and_then(|i| unit_of_measure.get(i))
+            .filter(|&&(x, _)| x == m)
+            .map(|&(_, u)| u)
+    };
     // linked[a * total + b]: measures of unit a with a shared partner in unit b.
     let mut linked = vec![0u16; total * total];
     for (p, units) in plan_units.iter().enumerate() {
@@ -495,7 +574,8 @@ pub fn align_units_with(plan_units: &[&[Unit]], pins: &[Pin], params: &Params) -
             for (_, partners) in &unit.links {
                 let mut seen: Vec<usize> = partners
                     .iter()
-                    .filter_map(|o| unit_of_measure.get(o).copied())
+                    .filter(|&&(_, score)| score >= params.min_link)
+                    .filter_map(|&(o, _)| holder(o))
                     .filter(|&b| b != a)
                     .collect();
                 seen.sort_unstable();
@@ -509,6 +589,7 @@ pub fn align_units_with(plan_units: &[&[Unit]], pins: &[Pin], params: &Params) -
     let ids: Vec<Id> = (0..n)
         .flat_map(|p| (0..plan_units[p].len()).map(move |u| (p, u)))
         .collect();
+    let content = content_cosines(plan_units, &offsets, total);
     let mut affinity_m = vec![0.0f32; total * total];
     let mut candidates: Vec<(f32, usize, usize)> = Vec::new();
     for (a, &ia) in ids.iter().enumerate() {
@@ -519,6 +600,7 @@ pub fn align_units_with(plan_units: &[&[Unit]], pins: &[Pin], params: &Params) -
             let s = affinity(
                 &plan_units[ia.0][ia.1],
                 &plan_units[ib.0][ib.1],
+                content[a * total + b],
                 linked[a * total + b] as usize,
                 linked[b * total + a] as usize,
                 params,
