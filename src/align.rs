@@ -61,23 +61,23 @@ use crate::tokenize::Tokenizer;
 /// Lowest affinity of a pair of units considered for a merge.
 pub const MIN_AFFINITY: f32 = 0.05;
 /// Lowest average affinity between two groups for them to merge.
-pub const MIN_GROUP_AFFINITY: f32 = 0.04;
+pub const MIN_GROUP_AFFINITY: f32 = 0.02;
 /// Extra average affinity needed when a plan appears in both groups (many-to-one).
 pub const MERGE_EXTRA: f32 = 0.0;
 /// Most units of one plan in one cell.
-pub const MAX_CELL_UNITS: usize = 3;
+pub const MAX_CELL_UNITS: usize = 4;
 /// Average affinity lost per reading-order crossing a merge creates.
-pub const CROSS_PENALTY: f32 = 0.05;
+pub const CROSS_PENALTY: f32 = 0.1;
 /// Lowest average affinity for a lone unit to join its neighbour's group.
 pub const ATTACH_AFFINITY: f32 = 0.0;
 /// Weight of the title cosine.
-pub const W_TITLE: f32 = 0.3;
+pub const W_TITLE: f32 = 0.0;
 /// Weight of the shared-measure cover.
 pub const W_LINK: f32 = 1.5;
 /// Bonus when at least one measure pair is linked as shared.
 pub const LINK_ANY: f32 = 0.3;
 /// Factor when the two units' kinds disagree (neither is 其他).
-pub const KIND_MISMATCH: f32 = 0.35;
+pub const KIND_MISMATCH: f32 = 0.1;
 
 /// Lowest score of a shared-measure link that counts as evidence (verbatim links score 1).
 pub const MIN_LINK: f32 = 0.0;
