@@ -385,13 +385,14 @@ impl Solver<'_> {
     /// Whether the union of groups `x` and `y` keeps each plan's units consecutive and at most
     /// [`MAX_CELL_UNITS`].
     fn union_is_contiguous(&self, x: usize, y: usize) -> bool {
-        let mut per: HashMap<usize, Vec<usize>> = HashMap::new();
-        for &(p, u) in self.groups[x].iter().chain(&self.groups[y]) {
-            per.entry(p).or_default().push(u);
-        }
-        per.values_mut().all(|us| {
-            us.sort_unstable();
-            us.len() <= self.params.max_cell_units && us.windows(2).all(|w| w[1] == w[0] + 1)
+        let mut ids: Vec<Id> = self.groups[x]
+            .iter()
+            .chain(&self.groups[y])
+            .copied()
+            .collect();
+        ids.sort_unstable();
+        ids.chunk_by(|a, b| a.0 == b.0).all(|us| {
+            us.len() <= self.params.max_cell_units && us.windows(2).all(|w| w[1].1 == w[0].1 + 1)
         })
     }
 
@@ -468,7 +469,12 @@ fn affinity(
     linked_b: usize,
     params: &Params,
 ) -> f32 {
-    let title = cosine(&a.title, &b.title);
+    // A zero weight skips the title cosine (0 · a finite cosine adds an exact 0).
+    let title = if params.w_title == 0.0 {
+        0.0
+    } else {
+        cosine(&a.title, &b.title)
+    };
     let total = a.measures.len() + b.measures.len();
     let cover = if total == 0 {
         0.0
@@ -499,7 +505,34 @@ fn content_cosines(plan_units: &[&[Unit]], offsets: &[usize], total: usize) -> V
         .map(|&(t, _)| t as usize + 1)
         .max()
         .unwrap_or(0);
-    let mut dense = vec![0.0f32; terms];
+    DENSE.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut dense) => {
+            if dense.len() < terms {
+                dense.resize(terms, 0.0);
+            }
+            scatter_read(plan_units, offsets, total, &mut dense, &mut out);
+        }
+        // Never re-entered in practice; a fresh array does the same work.
+        Err(_) => scatter_read(plan_units, offsets, total, &mut vec![0.0; terms], &mut out),
+    });
+    out
+}
+
+thread_local! {
+    /// The dense scatter array of [`content_cosines`], all zero between calls (kept, so that
+    /// aligning many pairs does not allocate and zero a vocabulary-sized array each time).
+    static DENSE: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The work of [`content_cosines`] on a zeroed `dense` array of at least the vocabulary's size;
+/// leaves it zeroed.
+fn scatter_read(
+    plan_units: &[&[Unit]],
+    offsets: &[usize],
+    total: usize,
+    dense: &mut [f32],
+    out: &mut [f32],
+) {
     let weight = |units: &[Unit]| units.iter().map(|u| u.vector.len()).sum::<usize>();
     for p in 0..plan_units.len() {
         for q in p + 1..plan_units.len() {
@@ -532,7 +565,6 @@ fn content_cosines(plan_units: &[&[Unit]], offsets: &[usize], total: usize) -> V
             }
         }
     }
-    out
 }
 
 /// Align precomputed units (one slice per compared plan, see [`units`]); use this to align many
