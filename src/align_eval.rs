@@ -298,6 +298,92 @@ fn pair_plans(corpus: &Corpus, pair: &LabelledPair) -> Result<Vec<usize>, String
         .collect()
 }
 
+/// One comparison-tier item of a labelled plan before placing it in rows.
+struct TierLabel {
+    /// Main section id of the tier (`None` for the preamble).
+    section: Option<usize>,
+    /// Every section id inside it.
+    ids: Vec<usize>,
+    /// Categories, main first (never empty).
+    categories: Vec<String>,
+}
+
+/// The labelled comparison-tier items of side `k` of a pair (preamble first when labelled), and
+/// the number of labelled sections not found in the loaded plan.
+fn tier_labels(
+    plan: &Plan,
+    labels: &Labels,
+    pair: &LabelledPair,
+    k: usize,
+) -> (Vec<TierLabel>, usize) {
+    let mut unmatched = 0;
+    let tiers = tiers(plan);
+    let mut tier_of: HashMap<usize, usize> = HashMap::new();
+    for (t, (_, ids)) in tiers.iter().enumerate() {
+        for &id in ids {
+            tier_of.insert(id, t);
+        }
+    }
+    // Per tier: its own label, and the main categories of the labelled sections inside.
+    let mut own: Vec<Option<Vec<String>>> = vec![None; tiers.len()];
+    let mut inside: Vec<Vec<String>> = vec![Vec::new(); tiers.len()];
+    let mut out = Vec::new();
+    for l in labels
+        .sections
+        .iter()
+        .filter(|l| l.pair_id == pair.pair_id && l.plan == pair.plans[k])
+    {
+        if l.number == PREAMBLE {
+            if !l.categories.is_empty() {
+                out.push(TierLabel {
+                    section: None,
+                    ids: Vec::new(),
+                    categories: l.categories.clone(),
+                });
+            }
+            continue;
+        }
+        let Some(sid) = find_section(plan, l) else {
+            if !l.categories.is_empty() {
+                unmatched += 1;
+            }
+            continue;
+        };
+        let (Some(&t), Some(main)) = (tier_of.get(&sid), l.categories.first()) else {
+            continue;
+        };
+        if tiers[t].0 == sid {
+            own[t] = Some(l.categories.clone());
+        }
+        inside[t].push(main.clone());
+    }
+    for (t, (sid, ids)) in tiers.into_iter().enumerate() {
+        let categories = match &own[t] {
+            Some(c) => c.clone(),
+            None => {
+                // The two commonest main categories inside, ties by first occurrence.
+                let mut counts: Vec<(String, usize)> = Vec::new();
+                for c in &inside[t] {
+                    match counts.iter_mut().find(|(n, _)| n == c) {
+                        Some((_, k)) => *k += 1,
+                        None => counts.push((c.clone(), 1)),
+                    }
+                }
+                counts.sort_by(|a, b| b.1.cmp(&a.1));
+                counts.into_iter().take(2).map(|(c, _)| c).collect()
+            }
+        };
+        if !categories.is_empty() {
+            out.push(TierLabel {
+                section: Some(sid),
+                ids,
+                categories,
+            });
+        }
+    }
+    (out, unmatched)
+}
+
 /// The [`Metric::Units`] items of both plans of a labelled pair with their rows in `rows`, and
 /// the number of labelled sections not found in the loaded plans.
 pub fn unit_items(
@@ -315,78 +401,71 @@ pub fn unit_items(
             continue;
         };
         let row_of = rows_of(plan, rows, k);
-        let tiers = tiers(plan);
-        let mut tier_of: HashMap<usize, usize> = HashMap::new();
-        for (t, (_, ids)) in tiers.iter().enumerate() {
-            for &id in ids {
-                tier_of.insert(id, t);
-            }
-        }
-        // Per tier: its own label, and the main categories of the labelled sections inside.
-        let mut own: Vec<Option<Vec<String>>> = vec![None; tiers.len()];
-        let mut inside: Vec<Vec<String>> = vec![Vec::new(); tiers.len()];
-        let mut items = Vec::new();
-        for l in labels
-            .sections
-            .iter()
-            .filter(|l| l.pair_id == pair.pair_id && l.plan == pair.plans[k])
-        {
-            if l.number == PREAMBLE {
-                if !l.categories.is_empty() {
-                    items.push(Item {
-                        number: PREAMBLE.to_owned(),
-                        title: l.title.clone(),
-                        row: Some(usize::MAX),
-                        categories: l.categories.clone(),
-                    });
-                }
-                continue;
-            }
-            let Some(sid) = find_section(plan, l) else {
-                if !l.categories.is_empty() {
-                    unmatched += 1;
-                }
-                continue;
-            };
-            let (Some(&t), Some(main)) = (tier_of.get(&sid), l.categories.first()) else {
-                continue;
-            };
-            if tiers[t].0 == sid {
-                own[t] = Some(l.categories.clone());
-            }
-            inside[t].push(main.clone());
-        }
         let all = plan.all_sections();
-        for (t, (sid, _)) in tiers.iter().enumerate() {
-            let categories = match &own[t] {
-                Some(c) => c.clone(),
-                None => {
-                    // The two commonest main categories inside, ties by first occurrence.
-                    let mut counts: Vec<(String, usize)> = Vec::new();
-                    for c in &inside[t] {
-                        match counts.iter_mut().find(|(n, _)| n == c) {
-                            Some((_, k)) => *k += 1,
-                            None => counts.push((c.clone(), 1)),
-                        }
+        let (tiers, missing) = tier_labels(plan, labels, pair, k);
+        unmatched += missing;
+        let items = tiers
+            .into_iter()
+            .map(|t| match t.section {
+                None => Item {
+                    number: PREAMBLE.to_owned(),
+                    title: String::new(),
+                    row: Some(usize::MAX),
+                    categories: t.categories,
+                },
+                Some(sid) => {
+                    let section = all.iter().find(|s| s.section_id == sid);
+                    Item {
+                        number: section.map(|s| s.number.clone()).unwrap_or_default(),
+                        title: section.map(|s| s.title.clone()).unwrap_or_default(),
+                        row: row_of.get(&sid).copied(),
+                        categories: t.categories,
                     }
-                    counts.sort_by(|a, b| b.1.cmp(&a.1));
-                    counts.into_iter().take(2).map(|(c, _)| c).collect()
                 }
-            };
-            if categories.is_empty() {
-                continue;
-            }
-            let section = all.iter().find(|s| s.section_id == *sid);
-            items.push(Item {
-                number: section.map(|s| s.number.clone()).unwrap_or_default(),
-                title: section.map(|s| s.title.clone()).unwrap_or_default(),
-                row: row_of.get(sid).copied(),
-                categories,
-            });
-        }
+            })
+            .collect();
         sides.push(items);
     }
     (sides, unmatched)
+}
+
+/// The table the labels call perfect, to check the metric: one row per main category, each
+/// plan's labelled comparison-tier items in the row of their main category (so cells need not
+/// be consecutive). [`Metric::Units`] scores it 1.
+pub fn oracle_rows(
+    corpus: &Corpus,
+    labels: &Labels,
+    pair: &LabelledPair,
+    idx: &[usize],
+) -> Vec<Row> {
+    let mut rows: Vec<(String, Row)> = Vec::new();
+    for (k, &pi) in idx.iter().enumerate() {
+        let Some(plan) = corpus.plans.get(pi) else {
+            continue;
+        };
+        for t in tier_labels(plan, labels, pair, k).0 {
+            let (Some(_), Some(main)) = (t.section, t.categories.first()) else {
+                continue;
+            };
+            let r = match rows.iter().position(|(c, _)| c == main) {
+                Some(r) => r,
+                None => {
+                    rows.push((
+                        main.clone(),
+                        Row {
+                            kind: crate::outline::SectionKind::Other,
+                            cells: vec![Vec::new(); idx.len()],
+                            scores: vec![0.0; idx.len()],
+                            moved: vec![false; idx.len()],
+                        },
+                    ));
+                    rows.len() - 1
+                }
+            };
+            rows[r].1.cells[k].extend(t.ids);
+        }
+    }
+    rows.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Score one labelled pair on a corpus holding both plans.
