@@ -23,8 +23,10 @@
 //!
 //! `cover` is the share of the two units' measures that have a shared partner ([`crate::matching`])
 //! in the other unit: the strongest evidence, since the matcher has already decided that those
-//! sentences state the same measure. `kind` is 1 when the kinds agree or either is 其他,
-//! [`KIND_MISMATCH`] otherwise (a 目标 section rarely belongs beside a 保障 section).
+//! sentences state the same measure; only links scoring at least [`MIN_LINK`] count (0: all).
+//! `kind` is 1 when the kinds agree or either is 其他, [`KIND_MISMATCH`] otherwise (a 目标
+//! section rarely belongs beside a 保障 section). The titles also enter `cos` (counted twice);
+//! the separate title term has weight 0 since the re-tuning (it did not help on the tune split).
 //!
 //! # Solving
 //! 1. **Pins** first: each pinned pair is merged, whatever its affinity or the order it breaks.
@@ -45,9 +47,15 @@
 //!    wherever the groups allow; a unit that had to leave its place is reported by
 //!    [`Row::moved`].
 //!
-//! Constants were chosen by a grid search on the tuning split of `tests/fixtures/alignment/` only
-//! (`cargo run --example align_eval -- --grid`); the test split (F1 0.39 at the time of writing)
-//! is reported in `docs/benchmarks.md` and its floors asserted in `tests/alignment.rs`.
+//! Content cosines are computed by scattering one plan's unit vectors into a dense
+//! vocabulary-sized array (one per thread, kept zeroed between calls) and reading the other plan's
+//! units against it: the same sums as [`cosine`], bit for bit, at one pass per vector.
+//!
+//! Constants were chosen on the tuning split of `tests/fixtures/alignment/` only, by a coordinate
+//! ascent over all of them (`cargo run --no-default-features --example align_eval -- --grid`)
+//! that maximises the tune F1 of the unit metric ([`crate::align_eval::Metric::Units`]) among
+//! settings that keep the product goals of the four-plan and Tianjin views no worse. Figures,
+//! method and what did not help: `docs/alignment.md`; floors: `tests/alignment.rs`.
 
 use std::collections::HashMap;
 
@@ -70,7 +78,7 @@ pub const MAX_CELL_UNITS: usize = 4;
 pub const CROSS_PENALTY: f32 = 0.1;
 /// Lowest average affinity for a lone unit to join its neighbour's group.
 pub const ATTACH_AFFINITY: f32 = 0.0;
-/// Weight of the title cosine.
+/// Weight of the title cosine (0: titles count only inside the content vector).
 pub const W_TITLE: f32 = 0.0;
 /// Weight of the shared-measure cover.
 pub const W_LINK: f32 = 1.5;
@@ -81,7 +89,6 @@ pub const KIND_MISMATCH: f32 = 0.1;
 
 /// Lowest score of a shared-measure link that counts as evidence (verbatim links score 1).
 pub const MIN_LINK: f32 = 0.0;
-
 /// The solver's constants, to evaluate other settings (the defaults are the constants above).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Params {
