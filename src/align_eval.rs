@@ -369,7 +369,7 @@ fn tier_labels(
                         None => counts.push((c.clone(), 1)),
                     }
                 }
-                counts.sort_by(|a, b| b.1.cmp(&a.1));
+                counts.sort_by_key(|c| std::cmp::Reverse(c.1));
                 counts.into_iter().take(2).map(|(c, _)| c).collect()
             }
         };
