@@ -89,6 +89,7 @@ pub const KIND_MISMATCH: f32 = 0.1;
 
 /// Lowest score of a shared-measure link that counts as evidence (verbatim links score 1).
 pub const MIN_LINK: f32 = 0.0;
+
 /// The solver's constants, to evaluate other settings (the defaults are the constants above).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Params {
