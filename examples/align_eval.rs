@@ -334,6 +334,7 @@ fn grid(corpus: &duizhao::corpus::Corpus, analysis: &Analysis, labels: &Labels, 
         link_any: 0.3,
         kind_mismatch: 0.35,
         min_link: 0.0,
+        kind_bonus: 0.0,
     };
     let base_rows = duizhao::align::align_with(&corpus.plans, four, analysis, &[], &base);
     let own_floor = own_row_share(corpus, analysis, four, &base_rows);
@@ -356,6 +357,7 @@ fn grid(corpus: &duizhao::corpus::Corpus, analysis: &Analysis, labels: &Labels, 
         ("w_title", vec![0.0, 0.15, 0.3, 0.6, 1.0]),
         ("kind_mismatch", vec![0.1, 0.35, 0.6, 1.0]),
         ("min_link", vec![0.0, 0.5, 0.7, 0.85]),
+        ("kind_bonus", vec![0.0, 0.03, 0.06, 0.1, 0.2, 0.4]),
     ];
     let set = |p: &mut Params, axis: &str, v: f32| match axis {
         "min_affinity" => p.min_affinity = v,
@@ -367,6 +369,7 @@ fn grid(corpus: &duizhao::corpus::Corpus, analysis: &Analysis, labels: &Labels, 
         "cross_penalty" => p.cross_penalty = v,
         "w_title" => p.w_title = v,
         "kind_mismatch" => p.kind_mismatch = v,
+        "kind_bonus" => p.kind_bonus = v,
         _ => p.min_link = v,
     };
     // Coordinate ascent from the defaults: two sweeps over the axes, keeping the best value of

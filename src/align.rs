@@ -89,6 +89,8 @@ pub const KIND_MISMATCH: f32 = 0.1;
 
 /// Lowest score of a shared-measure link that counts as evidence (verbatim links score 1).
 pub const MIN_LINK: f32 = 0.0;
+/// Added to the affinity of two units of the same framing kind (not 任务, not 其他).
+pub const KIND_BONUS: f32 = 0.0;
 
 /// The solver's constants, to evaluate other settings (the defaults are the constants above).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -115,6 +117,8 @@ pub struct Params {
     pub kind_mismatch: f32,
     /// [`MIN_LINK`].
     pub min_link: f32,
+    /// [`KIND_BONUS`].
+    pub kind_bonus: f32,
 }
 
 impl Default for Params {
@@ -131,6 +135,7 @@ impl Default for Params {
             link_any: LINK_ANY,
             kind_mismatch: KIND_MISMATCH,
             min_link: MIN_LINK,
+            kind_bonus: KIND_BONUS,
         }
     }
 }
@@ -494,7 +499,11 @@ fn affinity(
     } else {
         0.0
     };
-    kind_factor(a.kind, b.kind, params) * (content + params.w_title * title + link)
+    // Two units of the same framing kind (概况, 指导思想, 基本原则, 目标, 保障; not the bulk 任务
+    // nor 其他) get a bonus: such sections belong in one row whatever their words.
+    let framing = a.kind == b.kind && !matches!(a.kind, SectionKind::Tasks | SectionKind::Other);
+    let bonus = if framing { params.kind_bonus } else { 0.0 };
+    kind_factor(a.kind, b.kind, params) * (content + params.w_title * title + link + bonus)
 }
 
 /// Cosines of the units' vectors between plans, dense by global unit index (0 within a plan).
