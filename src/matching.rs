@@ -304,8 +304,9 @@ pub struct Analysis {
     pub measures: Vec<MeasureEntry>,
     /// First flat index of each plan's measures (len = plans + 1).
     pub plan_offsets: Vec<usize>,
-    /// Partners of each measure, best first (at most one copy of a text per other plan).
-    pub links: Vec<Vec<Link>>,
+    /// Partners of each measure, best first (at most one copy of a text per other plan); read
+    /// them with [`Analysis::partners`].
+    links: LinkTable,
     /// Status of each measure.
     pub status: Vec<Status>,
     /// Family of each measure.
@@ -318,6 +319,29 @@ pub struct Analysis {
     canon_idf: Vec<f32>,
     /// Per canonical term: bit 0 specific, bit 1 instrument.
     canon_flags: Vec<u8>,
+}
+
+/// Partners of every measure, stored once per distinct text: `group[rep]` lists, best first,
+/// the first copy of each partner text in every plan (copies of the text itself included, as
+/// verbatim partners); a measure's partners are its representative's list without the entries
+/// of its own plan. Empty for measures that are not representatives.
+#[derive(Debug, Clone, Default)]
+struct LinkTable {
+    group: Vec<Box<[Link]>>,
+}
+
+impl LinkTable {
+    /// Partners of measure `i`, best first.
+    fn of<'a>(&'a self, measures: &'a [MeasureEntry], i: usize) -> impl Iterator<Item = Link> + 'a {
+        let m = measures.get(i);
+        let list = m
+            .and_then(|m| self.group.get(m.rep))
+            .map_or(&[][..], |b| &b[..]);
+        let plan = m.map_or(usize::MAX, |m| m.plan);
+        list.iter()
+            .filter(move |l| measures[l.other].plan != plan)
+            .copied()
+    }
 }
 
 const SPECIFIC: u8 = 1;
@@ -723,8 +747,10 @@ impl Analysis {
         drop(postings);
         drop(index_terms);
 
-        // Spread the representatives' links to the copies: each copy is linked to the first
-        // copy of the partner text in each other plan (links stay linear in the copies).
+        // Links are stored once per distinct text (on its representative): the first copy of
+        // each partner text in every plan. A copy's partners are its text's list without the
+        // entries of its own plan, so copies share one list and memory stays linear in the
+        // plans even when a sentence is copied into thousands of them (issue 18).
         let firsts: HashMap<usize, Vec<usize>> = members
             .iter()
             .map(|(g, m)| {
@@ -737,84 +763,59 @@ impl Analysis {
                 (*g, f)
             })
             .collect();
-        let copies = |g: usize| {
-            members
-                .get(&g)
-                .map_or(std::slice::from_ref(&g).to_vec(), Clone::clone)
-        };
-        let first_copies = |g: usize| {
+        let first_copies = |g: usize| -> &[usize] {
             firsts
                 .get(&g)
-                .map_or(std::slice::from_ref(&g).to_vec(), Clone::clone)
+                .map_or(std::slice::from_ref(&measures[g].rep), Vec::as_slice)
         };
-        let mut links: Vec<Vec<Link>> = vec![Vec::new(); measures.len()];
+        let mut group_links: Vec<Vec<Link>> = vec![Vec::new(); measures.len()];
         for (i, ls) in links_one_way.into_iter().enumerate() {
-            if ls.is_empty() {
-                continue;
-            }
-            let (ci, fi) = (copies(i), first_copies(i));
             for l in ls {
-                for &x in &ci {
-                    for y in first_copies(l.other) {
-                        if measures[x].plan != measures[y].plan {
-                            links[x].push(Link { other: y, ..l });
-                        }
-                    }
+                for &y in first_copies(l.other) {
+                    group_links[i].push(Link { other: y, ..l });
                 }
-                for y in copies(l.other) {
-                    for &x in &fi {
-                        if measures[x].plan != measures[y].plan {
-                            links[y].push(Link { other: x, ..l });
-                        }
-                    }
+                for &x in first_copies(i) {
+                    group_links[l.other].push(Link { other: x, ..l });
                 }
             }
         }
         // Copies of one text in different plans are verbatim partners.
-        let mut groups: Vec<(&usize, &Vec<usize>)> =
-            members.iter().filter(|(_, m)| m.len() > 1).collect();
-        groups.sort_unstable();
-        for (g, m) in groups {
+        for (g, f) in &firsts {
             let has_text = measures[*g]
                 .data
                 .as_ref()
                 .is_some_and(|d| !d.shingles.is_empty());
-            if !has_text {
-                continue;
-            }
-            let f = &firsts[g];
-            if f.len() < 2 {
-                continue;
-            }
-            for &x in m {
-                for &y in f {
-                    if measures[x].plan != measures[y].plan {
-                        links[x].push(Link {
-                            other: y,
-                            tier: Tier::Verbatim,
-                            score: 1.0,
-                        });
-                    }
-                }
+            if has_text && f.len() >= 2 {
+                group_links[*g].extend(f.iter().map(|&y| Link {
+                    other: y,
+                    tier: Tier::Verbatim,
+                    score: 1.0,
+                }));
             }
         }
-        links.par_iter_mut().for_each(|ls| {
-            ls.sort_by(|a, b| {
-                a.tier
-                    .cmp(&b.tier)
-                    .then(b.score.total_cmp(&a.score))
-                    .then(a.other.cmp(&b.other))
-            });
-            ls.dedup_by_key(|l| l.other);
-            ls.shrink_to_fit();
-        });
-        let status: Vec<Status> = measures
-            .iter()
-            .zip(&links)
-            .map(|(m, ls)| {
-                if m.boilerplate {
+        drop(firsts);
+        let group_links: Vec<Box<[Link]>> = group_links
+            .into_par_iter()
+            .map(|mut ls| {
+                ls.sort_by(|a, b| {
+                    a.tier
+                        .cmp(&b.tier)
+                        .then(b.score.total_cmp(&a.score))
+                        .then(a.other.cmp(&b.other))
+                });
+                ls.dedup_by_key(|l| l.other);
+                ls.into_boxed_slice()
+            })
+            .collect();
+        let links = LinkTable { group: group_links };
+        let status: Vec<Status> = (0..measures.len())
+            .map(|i| {
+                if measures[i].boilerplate {
                     Status::Boilerplate
-                } else if ls.iter().any(|l| !measures[l.other].boilerplate) {
+                } else if links
+                    .of(&measures, i)
+                    .any(|l| !measures[l.other].boilerplate)
+                {
                     Status::Shared
                 } else {
                     Status::Unique
@@ -869,24 +870,33 @@ impl Analysis {
         if self.status.get(i) != Some(&Status::Shared) {
             return Vec::new();
         }
-        self.links[i]
-            .iter()
+        self.partners_iter(i)
             .filter(|l| !self.measures[l.other].boilerplate)
-            .copied()
             .collect()
     }
 
-    /// Every partner of a measure, boilerplate ones included: a formula measure keeps the
-    /// plans that use the same formula (`套话, also in 34 plans`).
-    pub fn partners(&self, i: usize) -> &[Link] {
-        self.links.get(i).map_or(&[], Vec::as_slice)
+    /// Every partner of a measure, best first, boilerplate ones included: a formula measure
+    /// keeps the plans that use the same formula (`套话, also in 34 plans`).
+    pub fn partners(&self, i: usize) -> Vec<Link> {
+        self.partners_iter(i).collect()
+    }
+
+    /// [`Analysis::partners`] without collecting them.
+    pub fn partners_iter(&self, i: usize) -> impl Iterator<Item = Link> + '_ {
+        self.links.of(&self.measures, i)
+    }
+
+    /// Number of links (each direction counted), as [`Analysis::partners`] lists them.
+    pub fn link_count(&self) -> usize {
+        (0..self.measures.len())
+            .map(|i| self.partners_iter(i).count())
+            .sum()
     }
 
     /// Other plans (corpus indexes, sorted) where a measure has a partner of any status.
     pub fn linked_plans(&self, i: usize) -> Vec<usize> {
         let mut plans: Vec<usize> = self
-            .partners(i)
-            .iter()
+            .partners_iter(i)
             .map(|l| self.measures[l.other].plan)
             .collect();
         plans.sort_unstable();
@@ -896,15 +906,13 @@ impl Analysis {
 
     /// The link from measure `i` to measure `j`, if any.
     pub fn link(&self, i: usize, j: usize) -> Option<Link> {
-        self.partners(i).iter().find(|l| l.other == j).copied()
+        self.partners_iter(i).find(|l| l.other == j)
     }
 
     /// Is measure `i` linked to some measure of plan `plan`? Returns the best such link.
     pub fn link_to_plan(&self, i: usize, plan: usize) -> Option<Link> {
-        self.partners(i)
-            .iter()
+        self.partners_iter(i)
             .find(|l| self.measures[l.other].plan == plan)
-            .copied()
     }
 
     fn scorer(&self) -> Scorer<'_> {
@@ -1243,31 +1251,52 @@ pub(crate) fn ranges_of(chars: &[(char, Range<usize>)], mark: &[bool]) -> Vec<Ra
 
 fn families(
     measures: &[MeasureEntry],
-    links: &[Vec<Link>],
+    links: &LinkTable,
     status: &[Status],
 ) -> (Vec<Option<usize>>, Vec<Family>) {
     // Star clusters, not connected components: chains of paraphrases (A≈B≈C) would otherwise
     // merge a whole corpus into one family. The measure with most shared partners founds a family
     // and takes its unassigned partners; repeat.
     let n = measures.len();
-    let shared_partners: Vec<usize> = (0..n)
-        .map(|i| {
-            links[i]
-                .iter()
-                .filter(|l| status[l.other] == Status::Shared)
-                .count()
-        })
-        .collect();
-    // Copied templates found families first: a measure with many verbatim partners is the
-    // clearest centre; paraphrase partners break ties.
-    let verbatim_partners: Vec<usize> = (0..n)
-        .map(|i| {
-            links[i]
-                .iter()
-                .filter(|l| l.tier == Tier::Verbatim && status[l.other] == Status::Shared)
-                .count()
-        })
-        .collect();
+    // Shared and verbatim-shared partners of every measure. Copies of a text share their
+    // representative's list, so count each list once, per plan of the partner, and take off the
+    // copy's own plan (linear in the lists, not in copies × list length).
+    let mut shared_partners = vec![0usize; n];
+    let mut verbatim_partners = vec![0usize; n];
+    let mut by_rep: Vec<usize> = (0..n).collect();
+    by_rep.sort_by_key(|&i| (measures[i].rep, i));
+    // Per plan (shared, verbatim) counts of the current list; `touched` resets them.
+    let plans = measures.iter().map(|m| m.plan + 1).max().unwrap_or(0);
+    let mut by_plan: Vec<(usize, usize)> = vec![(0, 0); plans];
+    let mut touched: Vec<usize> = Vec::new();
+    for copies in by_rep.chunk_by(|&a, &b| measures[a].rep == measures[b].rep) {
+        let list = links
+            .group
+            .get(measures[copies[0]].rep)
+            .map_or(&[][..], |b| &b[..]);
+        if list.is_empty() {
+            continue;
+        }
+        for p in touched.drain(..) {
+            by_plan[p] = (0, 0);
+        }
+        let (mut shared, mut verbatim) = (0, 0);
+        for l in list.iter().filter(|l| status[l.other] == Status::Shared) {
+            let v = usize::from(l.tier == Tier::Verbatim);
+            shared += 1;
+            verbatim += v;
+            let p = measures[l.other].plan;
+            touched.push(p);
+            let e = &mut by_plan[p];
+            e.0 += 1;
+            e.1 += v;
+        }
+        for &i in copies {
+            let (own_shared, own_verbatim) = by_plan[measures[i].plan];
+            shared_partners[i] = shared - own_shared;
+            verbatim_partners[i] = verbatim - own_verbatim;
+        }
+    }
     let mut order: Vec<usize> = (0..n).filter(|&i| status[i] == Status::Shared).collect();
     order.sort_by(|&a, &b| {
         verbatim_partners[b]
@@ -1283,7 +1312,7 @@ fn families(
         }
         assigned[center] = true;
         let mut members = vec![center];
-        for l in &links[center] {
+        for l in links.of(measures, center) {
             if status[l.other] == Status::Shared && !assigned[l.other] {
                 assigned[l.other] = true;
                 members.push(l.other);
