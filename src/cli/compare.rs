@@ -12,13 +12,29 @@ use crate::themes::Codebook;
 
 /// Load the corpus while jieba builds its dictionary on another thread (~100 ms saved).
 fn load_for_analysis(paths: &[PathBuf]) -> Corpus {
-    let (corpus, _) = rayon::join(
-        || super::load_reporting(paths),
+    let t = std::time::Instant::now();
+    let ((corpus, read), dict) = rayon::join(
+        || (super::load_reporting(paths), t.elapsed()),
         || {
             crate::tokenize::Tokenizer::global();
+            t.elapsed()
         },
     );
+    phase_time(&format!(
+        "read {} plans {:.0} ms, jieba dictionary {:.0} ms (in parallel)",
+        corpus.plans.len(),
+        read.as_secs_f64() * 1e3,
+        dict.as_secs_f64() * 1e3
+    ));
     corpus
+}
+
+/// With `DUIZHAO_TIMES=1`, print a phase's time on stderr (for the benchmarks in
+/// `docs/benchmarks.md`).
+fn phase_time(what: &str) {
+    if std::env::var_os("DUIZHAO_TIMES").is_some_and(|v| v == "1") {
+        eprintln!("time: {what}");
+    }
 }
 
 fn resolve(corpus: &Corpus, names: &[String]) -> anyhow::Result<Vec<usize>> {
@@ -371,7 +387,13 @@ pub fn measures_to(
     use std::io::Write;
     let corpus = load_for_analysis(paths);
     let only = resolve(&corpus, plans)?;
+    let t = std::time::Instant::now();
     let analysis = Analysis::build(&corpus.plans);
+    phase_time(&format!(
+        "analysis of {} measures {:.0} ms",
+        analysis.measures.len(),
+        t.elapsed().as_secs_f64() * 1e3
+    ));
     // Display texts of every plan's measures, looked up once per plan.
     let texts: Vec<Vec<&str>> = corpus
         .plans
