@@ -4,7 +4,8 @@
 //!   units of every plan, and `align_units` for every pair of plans (63 plans → 1953 pairs).
 //! - `engine_seeds_analysis_only`: `Analysis::build` alone; `engine_seeds_align_only`: units and
 //!   all-pairs alignment on a prebuilt analysis.
-//! - `engine_scale/N`: `Analysis::build` on N synthetic plans. Plan k is seed plan `k % 63` with
+//! - `engine_scale/N`: `Analysis::build` on N synthetic plans (N = 250 … 10,000; 5,000 and
+//!   10,000 are probed only, never sampled). Plan k is seed plan `k % 63` with
 //!   about half of its top-level sections swapped for top-level sections of other seed plans
 //!   (chosen by an LCG, so every run builds the same corpus), renumbered (`syn#k`, section ids,
 //!   measure ids and indexes) exactly as the importer numbers them. Each size is first probed
@@ -31,7 +32,10 @@ use duizhao::matching::Analysis;
 use duizhao::plan::Plan;
 
 /// Synthetic corpus sizes.
-const SIZES: &[usize] = &[250, 500, 1000, 2000];
+const SIZES: &[usize] = &[250, 500, 1000, 2000, 5000, 10_000];
+/// Sizes from this one up are only probed (one build in a fresh process), never sampled: ten
+/// builds of 5,000 or 10,000 plans do not fit a bench run.
+const PROBE_ONLY_FROM: usize = 5000;
 /// Environment variable that turns the bench binary into a one-shot memory probe.
 const PROBE_VAR: &str = "DUIZHAO_ENGINE_PROBE";
 
@@ -46,6 +50,7 @@ fn seeds() -> &'static [Plan] {
 }
 
 #[path = "common/synthetic.rs"]
+#[allow(dead_code)] // `plan_text` is for examples/make_corpus.rs
 mod synthetic_corpus;
 
 /// `n` synthetic plans (see `common/synthetic.rs`), checked: measure indexes in order, ids unique.
@@ -150,14 +155,21 @@ fn probe(n: usize) {
     let cpu = cpu_s() - cpu0;
     let peak_kib = vm_hwm_kib();
     let links: usize = analysis.link_count() / 2;
+    // The overview's counts and order (dense counts, sparse ordering above 400 plans).
+    let t = Instant::now();
+    let overview = duizhao::overview::Overview::build(&plans, &analysis);
+    let overview_s = t.elapsed().as_secs_f64();
     println!(
         "probe plans={n} measures={} distinct_texts={distinct} build_s={secs:.3} cpu_s={cpu:.2} \
-         corpus_peak_mib={:.0} peak_mib={:.0} links={links} families={}",
+         corpus_peak_mib={:.0} peak_mib={:.0} links={links} families={} overview_s={overview_s:.2} \
+         overview_peak_mib={:.0}",
         all.len(),
         corpus_kib as f64 / 1024.0,
         peak_kib as f64 / 1024.0,
-        analysis.families.len()
+        analysis.families.len(),
+        vm_hwm_kib() as f64 / 1024.0,
     );
+    black_box(overview.order.len());
 }
 
 /// What a probe child reported.
@@ -266,6 +278,7 @@ fn engine_scale(c: &mut Criterion) {
             continue;
         }
         match probe_in_child(n) {
+            Some(p) if n >= PROBE_ONLY_FROM => eprintln!("{id}: {} (probe only)", p.line),
             Some(p) if p.build_s * 10.0 <= sampling_budget_s() => {
                 eprintln!("{id}: {}", p.line);
                 sampled.push(n);
