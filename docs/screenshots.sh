@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${1:-target/release/duizhao}
 [ -x "$BIN" ] || cargo build --release
+# The team project of the Agreement shot is written by an example built like $BIN.
+case "$BIN" in *release*) PROFILE=(--release) ;; *) PROFILE=() ;; esac
 shot() { # name, WxH, keys to press once the window is up ("" for none), then duizhao open options
     local name=$1 size=$2 keys=$3; shift 3
     local w=${size%x*} h=${size#*x}
@@ -36,3 +38,30 @@ shot targets 1600x1000 "" --compare 天津市东丽区 天津市中北镇 西咸
 # so Ctrl+S opens the app's own.
 shot small-1024 1024x700 "" --compare 天津市东丽区 天津市中北镇 --view targets --light
 shot file-dialog-1024 1024x700 "ctrl+s" --view plan --light
+# The Agreement window (文件 → 编码者一致性…) over a project two coders tagged (written by
+# examples/two_coders.rs), opened from 文件 → 最近的项目, which the fresh settings list. The
+# clicks are at the positions of the Chinese menu items in a 1600×1000 window.
+agreement() {
+    local home; home=$(mktemp -d)
+    local proj="$home/团队项目.duizhao.ron"
+    cargo run -q "${PROFILE[@]}" --example two_coders -- "$proj" >/dev/null
+    mkdir -p "$home/duizhao"
+    printf '{"app":"(recent_projects:[\\"%s\\"])"}' "$proj" > "$home/duizhao/app.ron"
+    HOME=$home XDG_DATA_HOME=$home xvfb-run -a -s "-screen 0 1600x1000x24" bash -c "
+        '$BIN' open --light & pid=\$!
+        sleep \${SHOT_WAIT:-6}
+        xdotool search --name 'duizhao' windowsize --sync 1600 1000 windowmove 0 0 2>/dev/null || true
+        sleep 1
+        xdotool mousemove 158 17 click 1; sleep 1.5          # 文件
+        xdotool mousemove 183 277; sleep 1.5                 # 最近的项目 ▸
+        xdotool mousemove 330 277; sleep 0.5
+        xdotool mousemove 440 277 click 1; sleep \${SHOT_WAIT:-6}  # the project; its document loads
+        xdotool mousemove 158 17 click 1; sleep 1.5          # 文件
+        xdotool mousemove 197 223 click 1; sleep 2           # 编码者一致性…
+        xdotool mousemove 1500 950; sleep 1
+        import -window root 'docs/agreement.png'
+        kill \$pid"
+    rm -rf "$home"
+    echo "docs/agreement.png"
+}
+agreement

@@ -9,14 +9,69 @@
 
 use std::path::PathBuf;
 
+use duizhao::corpus::Corpus;
 use duizhao::corpus::load_paths;
-use duizhao::match_eval::{corpus_paths, evaluate, format_reports, load_label_set};
-use duizhao::matching::Analysis;
+use duizhao::match_eval::{
+    LabelSet, corpus_paths, evaluate, examples, format_reports, load_label_set,
+};
+use duizhao::matching::{Analysis, FEATURES};
+
+/// Write every candidate pair of the TUNE part (features, label, the engine's link) as TSV for
+/// error analysis. The test part is never written.
+fn dump_tune(
+    corpus: &Corpus,
+    analysis: &Analysis,
+    set: &LabelSet,
+    path: &std::path::Path,
+) -> Result<(), String> {
+    let (ex, measures) = examples(corpus, analysis, set, "tune");
+    let text = |flat: usize| {
+        let m = &analysis.measures[flat];
+        corpus.plans[m.plan]
+            .measures()
+            .get(m.index)
+            .map(|x| x.text.replace(['\t', '\n'], " "))
+            .unwrap_or_default()
+    };
+    let mut out = format!(
+        "pair\ta\tb\tpositive\tverbatim\t{}\tlinked\ttier\tscore\ta_bp\tb_bp\ta_text\tb_text\n",
+        FEATURES.join("\t")
+    );
+    for e in &ex {
+        let link = analysis.link(e.a, e.b);
+        let feats: Vec<String> = e.features.iter().map(|f| format!("{f:.4}")).collect();
+        out.push_str(&format!(
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+            e.pair_id,
+            e.a,
+            e.b,
+            u8::from(e.positive),
+            u8::from(e.verbatim),
+            feats.join("\t"),
+            u8::from(link.is_some()),
+            link.map_or("-".to_string(), |l| format!("{:?}", l.tier)),
+            link.map_or(0.0, |l| l.score),
+            u8::from(analysis.measures[e.a].boilerplate),
+            u8::from(analysis.measures[e.b].boilerplate),
+            text(e.a),
+            text(e.b),
+        ));
+    }
+    let mut m_out = String::from("pair\ta\tplan_b\tpositive\n");
+    for m in &measures {
+        m_out.push_str(&format!("{}\t{}\t{}\t{}\n", m.0, m.1, m.2, u8::from(m.3)));
+    }
+    std::fs::write(path, out).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mpath = path.with_extension("measures.tsv");
+    std::fs::write(&mpath, m_out).map_err(|e| format!("{}: {e}", mpath.display()))?;
+    Ok(())
+}
 
 fn main() -> Result<(), String> {
     let mut labels =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/measure_pairs_exhaustive");
     let mut misses = 0usize;
+    let mut dump: Option<PathBuf> = None;
     let mut paths: Vec<PathBuf> = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -28,6 +83,7 @@ fn main() -> Result<(), String> {
                     .and_then(|n| n.parse().ok())
                     .ok_or("--misses N")?
             }
+            "--dump-tune" => dump = Some(PathBuf::from(args.next().ok_or("--dump-tune FILE")?)),
             _ => paths.push(PathBuf::from(a)),
         }
     }
@@ -56,6 +112,9 @@ fn main() -> Result<(), String> {
         for u in r.unresolved.iter().take(5) {
             eprintln!("unresolved ({}): {u}", r.split);
         }
+    }
+    if let Some(path) = dump {
+        dump_tune(&corpus, &analysis, &set, &path)?;
     }
     if misses > 0 {
         let tune = &reports[0];

@@ -109,7 +109,8 @@ pub struct Partner {
     pub column: Option<usize>,
 }
 
-/// Partners of the measure at `flat`: compared plans first (in column order, best score first),
+/// Partners of the measure at `flat`: compared plans first (in column order; verbatim before
+/// paraphrase, then best score first: the scores of the two tiers are on different scales),
 /// then the others by descending score. A shared measure lists its shared links; a boilerplate
 /// measure lists all its links (the formula is common); a unique one none.
 pub fn measure_partners(analysis: &Analysis, flat: usize, compared: &[usize]) -> Vec<Partner> {
@@ -136,6 +137,7 @@ pub fn measure_partners(analysis: &Analysis, flat: usize, compared: &[usize]) ->
     out.sort_by(|a, b| {
         (a.column.is_none(), a.column)
             .cmp(&(b.column.is_none(), b.column))
+            .then(a.tier.cmp(&b.tier))
             .then(b.score.total_cmp(&a.score))
             .then(a.flat.cmp(&b.flat))
     });
@@ -313,14 +315,25 @@ pub enum RowMode {
     /// Groups of comparable sections (the default).
     #[default]
     Structure,
-    /// One row per theme of the codebook; `tags` are (theme id, plan id, measure id) the
-    /// researcher tagged, shown with the rules' proposals.
+    /// One row per theme of the codebook; `tags` are the measures the researcher tagged,
+    /// shown with the rules' proposals.
     Theme {
         /// The codebook.
         codebook: Codebook,
-        /// Extra (theme id, plan id, measure id) to list.
-        tags: Vec<(String, String, String)>,
+        /// Extra measures to list under their themes.
+        tags: Vec<MeasureTag>,
     },
+}
+
+/// A measure tagged with a theme, listed in that theme's row of a by-theme comparison.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeasureTag {
+    /// The theme.
+    pub theme_id: String,
+    /// The measure's plan.
+    pub plan_id: String,
+    /// The measure.
+    pub measure_id: String,
 }
 
 /// What to build.
@@ -832,7 +845,7 @@ fn theme_rows(
     analysis: &Analysis,
     compared: &[usize],
     codebook: &Codebook,
-    tags: &[(String, String, String)],
+    tags: &[MeasureTag],
 ) -> Vec<CompareRow> {
     let plans: Vec<Plan> = compared
         .iter()
@@ -849,13 +862,13 @@ fn theme_rows(
             .or_default()
             .insert(p.measure_id.as_str());
     }
-    for (theme, plan, measure) in tags {
+    for tag in tags {
         wanted
-            .entry(theme.as_str())
+            .entry(tag.theme_id.as_str())
             .or_default()
-            .entry(plan.as_str())
+            .entry(tag.plan_id.as_str())
             .or_default()
-            .insert(measure.as_str());
+            .insert(tag.measure_id.as_str());
     }
     let parent_maps: Vec<HashMap<usize, String>> = plans.iter().map(parents).collect();
     let mut rows = Vec::new();

@@ -26,6 +26,35 @@ pub struct Corpus {
     pub warnings: Vec<ImportWarning>,
 }
 
+/// No loaded plan has the id or name asked for.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.message())]
+pub struct PlanNotFound {
+    /// The id or name asked for.
+    pub key: String,
+    /// Names of loaded plans close to it (sharing characters, one inside the other), at most 8.
+    pub close: Vec<String>,
+    /// How many plans are loaded.
+    pub loaded: usize,
+}
+
+impl PlanNotFound {
+    fn message(&self) -> String {
+        if self.close.is_empty() {
+            format!(
+                "no plan named '{}' ({} plans loaded; `duizhao plans` lists them)",
+                self.key, self.loaded
+            )
+        } else {
+            format!(
+                "no plan named '{}'; close names: {}",
+                self.key,
+                self.close.join(", ")
+            )
+        }
+    }
+}
+
 /// The bundled seed folder: `$DUIZHAO_SEEDS`, `./seeds`, or the crate's own `seeds/`.
 pub fn default_seed_dir() -> PathBuf {
     if let Some(p) = std::env::var_os("DUIZHAO_SEEDS") {
@@ -212,8 +241,9 @@ pub fn load_paths_with_progress(
 }
 
 impl Corpus {
-    /// A plan by exact id or name (names also match ignoring script and width).
-    pub fn find_plan(&self, key: &str) -> Result<&Plan, String> {
+    /// A plan by exact id or name (names also match ignoring script and width); when none
+    /// matches, the error lists close names.
+    pub fn lookup_plan(&self, key: &str) -> Result<&Plan, PlanNotFound> {
         if let Some(p) = self
             .plans
             .iter()
@@ -229,7 +259,7 @@ impl Corpus {
         {
             return Ok(p);
         }
-        let mut close: Vec<&str> = self
+        let mut close: Vec<String> = self
             .plans
             .iter()
             .filter(|p| {
@@ -238,21 +268,20 @@ impl Corpus {
                     || norm.contains(&n)
                     || shared_chars(&n, &norm) * 2 >= norm.chars().count().max(2)
             })
-            .map(|p| p.name.as_str())
+            .map(|p| p.name.clone())
             .take(8)
             .collect();
         close.dedup();
-        if close.is_empty() {
-            Err(format!(
-                "no plan named '{key}' ({} plans loaded; `duizhao plans` lists them)",
-                self.plans.len()
-            ))
-        } else {
-            Err(format!(
-                "no plan named '{key}'; close names: {}",
-                close.join(", ")
-            ))
-        }
+        Err(PlanNotFound {
+            key: key.to_string(),
+            close,
+            loaded: self.plans.len(),
+        })
+    }
+
+    /// [`Corpus::lookup_plan`] with the error as its message, for callers that only show it.
+    pub fn find_plan(&self, key: &str) -> Result<&Plan, String> {
+        self.lookup_plan(key).map_err(|e| e.to_string())
     }
 }
 

@@ -266,7 +266,7 @@ fn temp_path(dir: &Path, name: &str) -> PathBuf {
 }
 
 /// Remove temporary files that an earlier write of `dir/name` left when its process was killed
-/// mid-write (`.NAME.PID.N.tmp`, see [`temp_path`]): those of processes that are gone (Linux: no
+/// mid-write (`.NAME.PID.N.tmp`, see `temp_path`): those of processes that are gone (Linux: no
 /// `/proc/PID`; elsewhere: older than an hour). Best effort.
 pub fn remove_stale_temps(dir: &Path, name: &str) {
     let prefix = format!(".{name}.");

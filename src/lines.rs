@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::normalize::{Normalized, normalize_line};
-use crate::outline::parse_number;
+use crate::numbering::parse_number;
 
 /// What a line is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,7 +107,7 @@ pub fn classify_lines(original: &str) -> Vec<Line> {
 /// Where a line that starts with a 第X篇/章/节 heading has another 第X篇/章/节/条 heading run into
 /// it with no sentence end before it: byte offsets of the later headings in the normalised line.
 fn run_in_heading_cuts(t: &str) -> Vec<usize> {
-    use crate::outline::NumberStyle;
+    use crate::numbering::NumberStyle;
     let big = |style: NumberStyle| {
         matches!(
             style,
@@ -156,7 +156,7 @@ fn mark_toc_block(lines: &mut [Line]) {
             continue;
         }
         lines[k].kind = LineKind::Toc;
-        let mut first: Option<(crate::outline::NumberStyle, u32)> = None;
+        let mut first: Option<(crate::numbering::NumberStyle, u32)> = None;
         let mut j = k + 1;
         while j < lines.len() {
             let l = &lines[j];

@@ -236,6 +236,9 @@ pub struct SplitReport {
     pub paraphrase: Counts,
     /// Links into plan B pointing at a labelled partner / all such links.
     pub partner_links: (usize, usize),
+    /// Of the A measures rightly predicted shared with B, those whose first (shown) link into
+    /// plan B is a labelled partner / all of them.
+    pub shown_partner: (usize, usize),
     /// A measures (or pairs) of the label set that could not be found in the corpus.
     pub unresolved: Vec<String>,
     /// Missed positives whose labelled partner the scorer would accept: the candidate search
@@ -400,6 +403,10 @@ pub fn evaluate(corpus: &Corpus, analysis: &Analysis, set: &LabelSet, split: &st
             .any(|l| !analysis.measures[a].boilerplate && !analysis.measures[l.other].boilerplate);
         rep.partner_links.0 += links.iter().filter(|l| partners.contains(&l.other)).count();
         rep.partner_links.1 += links.len();
+        if positive && let Some(first) = links.first() {
+            rep.shown_partner.0 += usize::from(partners.contains(&first.other));
+            rep.shown_partner.1 += 1;
+        }
         let only_doubtful = positive
             && rows
                 .iter()
@@ -497,6 +504,15 @@ pub fn format_reports(reports: &[SplitReport]) -> String {
             r.verbatim.positives,
             r.paraphrase.found,
             r.paraphrase.positives,
+        ));
+        let (so, sa) = r.shown_partner;
+        out.push_str(&format!(
+            "       shown partner right: {so}/{sa} ({:.3}) of the rightly shared A measures; F1 {:.3}\n",
+            if sa == 0 { 1.0 } else { so as f64 / sa as f64 },
+            {
+                let (p, rc) = (r.shared.precision(), r.shared.recall());
+                if p + rc > 0.0 { 2.0 * p * rc / (p + rc) } else { 0.0 }
+            }
         ));
         out.push_str(&format!(
             "       missed positives the scorer accepts but the candidate search never proposed: {}\n",
@@ -604,7 +620,10 @@ pub fn examples(
                 continue;
             };
             let label = partners.get(&b);
-            if f[2] < 0.05 && f[3] < 0.1 && f[0] < 0.2 && label.is_none() {
+            // The engine never scores such pairs (nothing in common): leave them out whatever
+            // their label, or the trees learn that "nothing in common" means a partner (the
+            // negatives of that kind being left out and the positives kept).
+            if f[2] < 0.05 && f[3] < 0.1 && f[0] < 0.2 {
                 continue;
             }
             out.push(Example {

@@ -15,7 +15,7 @@
 //! character came from. The map is stored as anchors — a new anchor only where the offsets stop
 //! advancing together — so it stays small for mostly unchanged text.
 
-use crate::import::is_han;
+use crate::chars::is_han;
 
 /// Normalised text with a map from its byte offsets to byte offsets of the original.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -51,7 +51,7 @@ fn resolve(corpus: &Corpus, names: &[String]) -> anyhow::Result<Vec<usize>> {
     names
         .iter()
         .map(|n| {
-            let p = corpus.find_plan(n).map_err(anyhow::Error::msg)?;
+            let p = corpus.lookup_plan(n)?;
             corpus
                 .plans
                 .iter()

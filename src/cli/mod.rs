@@ -531,7 +531,7 @@ fn section_json(s: &Section) -> Value {
 /// `duizhao outline`.
 pub fn outline(paths: &[PathBuf], plan: &str, as_json: bool) -> anyhow::Result<String> {
     let corpus = load_reporting(paths);
-    let p = corpus.find_plan(plan).map_err(anyhow::Error::msg)?;
+    let p = corpus.lookup_plan(plan)?;
     if as_json {
         let v = json!({
             "plan": p.name,

@@ -28,7 +28,7 @@ fn one_line(s: &str, max_chars: usize) -> String {
 /// `duizhao reuse`.
 pub fn reuse(paths: &[PathBuf], plan: &str, as_json: bool) -> anyhow::Result<String> {
     let corpus = super::load_reporting(paths);
-    let p = corpus.find_plan(plan).map_err(anyhow::Error::msg)?;
+    let p = corpus.lookup_plan(plan)?;
     let index = corpus
         .plans
         .iter()

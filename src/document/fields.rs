@@ -5,7 +5,7 @@
 //! first match in a canonical form, so that the same document reads the same whatever the page
 //! or export it came from.
 
-use crate::import::is_han;
+use crate::chars::is_han;
 
 /// `淄政字〔2020〕95号`, `市中政字〔2021〕45号`, `国办发[2019]12号`.
 pub fn find_doc_number(t: &str) -> Option<String> {
@@ -141,7 +141,7 @@ pub fn find_period(t: &str) -> Option<String> {
 /// five years after the previous.
 pub fn five_year_period(t: &str) -> Option<String> {
     let ordinal = |s: &str| -> Option<u32> {
-        let v = crate::outline::numeral_value(s)?;
+        let v = crate::numbering::numeral_value(s)?;
         (3..=30).contains(&v).then_some(v)
     };
     let chars: Vec<char> = t.chars().collect();

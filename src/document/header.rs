@@ -185,7 +185,7 @@ pub fn scan(original: &str, lines: &mut [Line]) -> Header {
         .iter()
         .position(|l| {
             l.kind == LineKind::Text
-                && crate::outline::parse_number(&l.norm.text).is_some_and(|n| n.value == 1)
+                && crate::numbering::parse_number(&l.norm.text).is_some_and(|n| n.value == 1)
         })
         .unwrap_or(lines.len());
     let mut k = 0;

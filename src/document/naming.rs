@@ -78,7 +78,7 @@ pub fn place_in_title(title_norm: &str) -> Option<String> {
         let head = &name[..first_unit];
         let n = head.chars().count();
         (2..=8).contains(&n)
-            && head.chars().all(crate::import::is_han)
+            && head.chars().all(crate::chars::is_han)
             && ![
                 "关于",
                 "推进",
@@ -144,7 +144,7 @@ pub fn place_of(title_norm: Option<&str>, issuer: Option<&str>) -> Option<String
     };
     title_norm
         .and_then(|t| {
-            let t = super::wrapper::compact(t);
+            let t = crate::chars::compact(t);
             let t = issuer_of_title(&t)
                 .map_or(t.clone(), |i| t[i.replace(' ', "").len()..].to_string());
             from(&t)

@@ -23,6 +23,8 @@ pub const ORG_ENDINGS: &[&str] = &[
     "厅",
 ];
 
+/// The issuer a title names before `关于` (`淄博市人民政府关于…` → `淄博市人民政府`), when it ends like an
+/// organisation ([`ORG_ENDINGS`]).
 pub fn issuer_in_title(title: &str) -> Option<String> {
     let i = title.find("关于")?;
     let head = &title[..i];

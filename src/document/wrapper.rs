@@ -22,7 +22,7 @@ use std::ops::Range;
 use super::fields::{find_date, find_doc_number};
 use super::places::ORG_ENDINGS;
 use crate::lines::{Line, LineKind};
-use crate::outline::{NumberStyle, parse_number};
+use crate::numbering::{NumberStyle, parse_number};
 
 /// Endings of a document's title.
 pub const DOC_TYPES: &[&str] = &[
@@ -78,16 +78,12 @@ pub struct Segmentation {
     /// The documents, in file order; never empty for a non-empty file.
     pub parts: Vec<DocPart>,
 }
-
-/// Whitespace-free text.
-pub fn compact(t: &str) -> String {
-    t.chars().filter(|c| !c.is_whitespace()).collect()
-}
+pub use crate::chars::compact;
 
 /// The comparison key of a title: Han characters, letters and digits only.
 pub fn title_key(t: &str) -> String {
     t.chars()
-        .filter(|c| crate::import::is_han(*c) || c.is_ascii_alphanumeric())
+        .filter(|c| crate::chars::is_han(*c) || c.is_ascii_alphanumeric())
         .collect()
 }
 

@@ -14,7 +14,7 @@
 
 use std::path::Path;
 
-use super::{ExportError, Table};
+use super::model::{ExportError, Table};
 
 /// The UTF-8 byte-order mark.
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -31,7 +31,7 @@ pub fn render(table: &Table) -> Vec<u8> {
         let _ = w.write_record(table.columns.iter().map(|c| neutralise(c).into_owned()));
         for row in &table.rows {
             let _ = w.write_record(row.iter().map(|cell| match cell.value {
-                super::CellValue::Number(_) => cell.plain(),
+                super::model::CellValue::Number(_) => cell.plain(),
                 _ => neutralise(&cell.plain()).into_owned(),
             }));
         }

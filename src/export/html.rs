@@ -10,7 +10,7 @@
 
 use std::fmt::Write;
 
-use super::{Cell, CellValue, Line, Mark, Table};
+use super::model::{Cell, CellValue, Line, Mark, Table};
 
 /// Escape text for HTML element content and attribute values.
 pub fn escape(s: &str) -> String {

@@ -5,7 +5,7 @@
 //! their HTML entities so that `<br>` stays the only markup. Comparison lines keep their status
 //! markers (`【共=2】`), so meaning survives without colour.
 
-use super::{Cell, Table};
+use super::model::{Cell, Table};
 
 /// Escape a cell's text for a pipe table.
 pub fn escape(s: &str) -> String {

@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use super::{Cell, CellValue, ExportError, Line, Mark, Source, Table};
+use super::model::{Cell, CellValue, ExportError, Line, Mark, Source, Table};
 use crate::comparison::{CellMeasure, Comparison, Options, Scope, join_label};
 use crate::matching::{Analysis, Status, Tier};
 use crate::outline::Section;
@@ -17,8 +17,7 @@ use crate::plan::Plan;
 
 /// Section path shown for measures of the preamble.
 pub const PREAMBLE_PATH: &str = "（序言）";
-/// Separator between the headings of a section path.
-pub const PATH_SEPARATOR: &str = " > ";
+pub use super::coding::PATH_SEPARATOR;
 /// Separator between plan names in one cell.
 pub const NAME_SEPARATOR: &str = "、";
 
@@ -460,7 +459,7 @@ pub fn segments(source: &Source) -> Result<Table, ExportError> {
         let text = plan.original_text();
         let starts = char_starts(text);
         let paths = section_paths(plan);
-        let mut segs: Vec<(usize, &super::CodedSegment)> = coding
+        let mut segs: Vec<(usize, &super::coding::CodedSegment)> = coding
             .segments
             .iter()
             .enumerate()
@@ -523,12 +522,7 @@ pub fn segments(source: &Source) -> Result<Table, ExportError> {
     })
 }
 
-/// Byte offset of every character of `text`, plus `text.len()` at the end.
-pub fn char_starts(text: &str) -> Vec<usize> {
-    let mut out: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
-    out.push(text.len());
-    out
-}
+pub use crate::chars::char_starts;
 
 /// The characters `range` (code points) of `text`, given its [`char_starts`].
 pub fn slice_chars<'a>(
@@ -561,7 +555,7 @@ pub fn plan_attributes(plan: &Plan) -> Vec<Cell> {
 }
 
 /// Each theme's path as its names from the root down, and the deepest path's length.
-pub fn theme_levels(coding: &super::Coding) -> (HashMap<String, Vec<String>>, usize) {
+pub fn theme_levels(coding: &super::coding::Coding) -> (HashMap<String, Vec<String>>, usize) {
     let sep = PATH_SEPARATOR;
     let levels: HashMap<String, Vec<String>> = coding
         .theme_paths()
@@ -592,7 +586,7 @@ fn level_cells(levels: &HashMap<String, Vec<String>>, theme_id: &str, depth: usi
 /// The selected plans and the theme matrix over them (as [`themes`] counts it).
 fn matrix_of<'a>(
     source: &Source<'a>,
-    coding: &super::Coding,
+    coding: &super::coding::Coding,
 ) -> Result<(Vec<&'a Plan>, crate::themes::Matrix), ExportError> {
     let selected = source.selected();
     check_plans(source, &selected)?;
@@ -691,7 +685,10 @@ pub fn theme_plan(source: &Source) -> Result<Table, ExportError> {
 
 /// Where a segment sits: its plan, the byte offset of its start in the plan's text, its
 /// measure id (given, or the measure holding its start) and its section path.
-fn place_of(plan: &Plan, seg: &super::CodedSegment) -> Option<(usize, Option<String>, String)> {
+fn place_of(
+    plan: &Plan,
+    seg: &super::coding::CodedSegment,
+) -> Option<(usize, Option<String>, String)> {
     let starts = char_starts(plan.original_text());
     let start = *starts.get(seg.char_range.start)?;
     let measure_id = seg
@@ -737,7 +734,7 @@ pub fn memos(source: &Source) -> Result<Table, ExportError> {
         };
         let text = plan.original_text();
         let starts = char_starts(text);
-        let mut segs: Vec<(usize, &super::CodedSegment)> = coding
+        let mut segs: Vec<(usize, &super::coding::CodedSegment)> = coding
             .segments
             .iter()
             .enumerate()
@@ -781,7 +778,7 @@ pub fn memos(source: &Source) -> Result<Table, ExportError> {
 /// measure are left out).
 pub fn coded_measures(
     source: &Source,
-    coding: &super::Coding,
+    coding: &super::coding::Coding,
 ) -> Vec<crate::agreement::CodedMeasure> {
     let plans: HashMap<&str, &Plan> = source
         .corpus

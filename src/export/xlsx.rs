@@ -19,7 +19,7 @@ use rust_xlsxwriter::{
     Color, Format, FormatAlign, FormatBorder, FormatPattern, Workbook, Worksheet,
 };
 
-use super::{Cell, CellValue, ExportError, Mark, Table, display_width};
+use super::model::{Cell, CellValue, ExportError, Mark, Table, display_width};
 
 /// Fills of shared cells by [`Mark::strength`] 1–4.
 pub const SHARED_FILLS: [u32; 4] = [0xDDF1E8, 0xB5E0CC, 0x82C9A9, 0x4FAE85];

@@ -16,11 +16,11 @@ use ego_tree::iter::Edge;
 use encoding_rs::Encoding;
 use scraper::{ElementRef, Html, Node};
 
-use crate::import::{ImportError, TextFile, decode_bytes};
+use crate::import::decode::{ImportError, TextFile, decode_bytes};
 
 /// Read a HTML file into text.
 pub fn read(path: &Path) -> Result<TextFile, ImportError> {
-    read_bytes(path, &crate::import::read_bounded(path)?)
+    read_bytes(path, &crate::import::decode::read_bounded(path)?)
 }
 
 /// Read HTML bytes already in memory. `path` is only used in error messages.
@@ -423,7 +423,7 @@ impl Renderer {
             return;
         };
         let text = self.lines[k].trim_matches(is_space).to_string();
-        if !super::is_unnumbered_heading(&text) {
+        if !super::common::is_unnumbered_heading(&text) {
             return;
         }
         self.lines[k] = format!("{} {text}", "#".repeat(usize::from(level)));

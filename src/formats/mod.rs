@@ -4,45 +4,18 @@
 
 use std::path::Path;
 
-use crate::import::{ImportError, TextFile, read_text_file};
+use crate::import::decode::{ImportError, TextFile, read_text_file};
 
+pub mod common;
 pub mod docx;
 pub mod html;
 pub mod pdf;
 pub mod pdf_font;
 
-/// Largest number of bytes a compressed container may expand to (zip bomb guard).
-pub const MAX_EXPANDED_BYTES: u64 = 256 * 1024 * 1024;
-
-/// Most text any importer produces from one file.
-pub const MAX_TEXT_BYTES: usize = 200 * 1024 * 1024;
-
-/// Most text an importer may produce from a file of `input_len` bytes: ten times the file
-/// (at least 16 MB, so small files are never cut short), at most [`MAX_TEXT_BYTES`]. Real
-/// documents stay far below it (a PDF's or DOCX's text is smaller than the file); a file that
-/// expands past it is a crafted one and gets an error instead of filling memory.
-pub fn text_budget(input_len: usize) -> usize {
-    input_len
-        .saturating_mul(10)
-        .clamp(16 * 1024 * 1024, MAX_TEXT_BYTES)
-}
-
-/// Longest heading (in characters) an importer marks as an unnumbered heading.
-pub const MAX_MARKED_HEADING_CHARS: usize = 40;
-
-/// Is `text` (one paragraph) fit to be marked as an unnumbered heading (`## 标题`)? It must be
-/// short, not a sentence, and not start with a heading number of its own — a numbered heading
-/// is found by its number and keeps its text exactly as written.
-pub fn is_unnumbered_heading(text: &str) -> bool {
-    let norm = crate::normalize::normalize_line(text, 0).text;
-    let n = norm.chars().count();
-    n > 0
-        && n <= MAX_MARKED_HEADING_CHARS
-        && !norm.starts_with('#')
-        && !norm.ends_with(['。', ':', ';', ',', '、', '!', '?'])
-        && norm.chars().any(|c| c.is_alphanumeric())
-        && crate::outline::parse_number(&norm).is_none()
-}
+pub use common::{
+    MAX_EXPANDED_BYTES, MAX_MARKED_HEADING_CHARS, MAX_TEXT_BYTES, is_unnumbered_heading,
+    text_budget,
+};
 
 /// Extensions read by some importer (lower case).
 pub const SUPPORTED_EXTENSIONS: &[&str] = &[

@@ -35,7 +35,7 @@ use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Object};
 
 use super::pdf_font::{Font, num};
-use crate::import::{ImportError, TextFile};
+use crate::import::decode::{ImportError, TextFile};
 
 /// Most pages read from one PDF.
 pub const MAX_PAGES: usize = 5000;
@@ -61,7 +61,7 @@ const MAX_UNDECODED_PER_MILLE: usize = 100;
 
 /// Read a PDF file into text.
 pub fn read(path: &Path) -> Result<TextFile, ImportError> {
-    read_bytes(path, &crate::import::read_bounded(path)?)
+    read_bytes(path, &crate::import::decode::read_bounded(path)?)
 }
 
 /// Extract the text of PDF bytes already in memory. `path` is only used in error messages.
@@ -88,7 +88,7 @@ pub fn read_bytes(path: &Path, bytes: &[u8]) -> Result<TextFile, ImportError> {
             bytes.len()
         )));
     }
-    let budget = super::text_budget(bytes.len());
+    let budget = super::common::text_budget(bytes.len());
     let text = match catch_unwind(AssertUnwindSafe(|| extract_text(bytes, budget))) {
         Ok(Ok(text)) => text,
         Ok(Err(reason)) => return Err(not_text(reason)),
@@ -131,7 +131,7 @@ fn too_much_text(budget: usize, input: usize) -> String {
         "too much text: more than {} MB from a {} KB file (limit: ten times the file, at least 16 MB, at most {} MB)",
         budget / (1024 * 1024),
         input / 1024,
-        super::MAX_TEXT_BYTES / (1024 * 1024)
+        super::common::MAX_TEXT_BYTES / (1024 * 1024)
     )
 }
 
@@ -933,7 +933,7 @@ fn with_paragraph_gaps(lines: &[Line]) -> Vec<String> {
             Some(prev)
                 if continues
                     && !wide
-                    && crate::outline::parse_number(
+                    && crate::numbering::parse_number(
                         &crate::normalize::normalize_line(&text, 0).text,
                     )
                     .is_none() =>

@@ -7,7 +7,7 @@
 
 use crate::lines::{Line, LineKind};
 use crate::normalize::strip_pinyin_notes;
-use crate::outline::parse_number;
+use crate::numbering::parse_number;
 
 /// A plan found in a compilation: its first line and its name.
 #[derive(Debug, Clone)]

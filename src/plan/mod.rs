@@ -18,15 +18,16 @@ use crate::document::naming;
 use crate::document::wrapper::{self, DocPart, Notice, PartRole};
 use crate::import::TextFile;
 use crate::lines::{Line, LineKind, classify_lines};
-use crate::measure::{Measure, split_measures};
-use crate::normalize::{Normalized, strip_pinyin_notes};
-use crate::outline::{Para, Section, build_paragraphs, ends_sentence, parse_number};
+use crate::measure::Measure;
+use crate::normalize::Normalized;
+use crate::numbering::parse_number;
+use crate::outline::{Para, Section, build_paragraphs, ends_sentence};
 
 mod compilation;
-mod sections;
 
+use crate::outline::tree::{assign_kinds, build_sections, renumber, untitled_section};
+use crate::outline::{DocCtx, measures_of};
 use compilation::{DOC_TYPES, PilotStart, find_compilation_plans, title_like};
-use sections::{assign_kinds, build_sections, renumber, untitled_section};
 
 pub use crate::document::fields::{find_date, find_doc_number, find_period};
 pub use crate::document::places::{
@@ -282,55 +283,6 @@ fn number_measures(plan: &mut Plan) {
     }
     for s in &mut plan.sections {
         walk(s, &mut tag);
-    }
-}
-
-struct DocCtx<'a> {
-    original: &'a str,
-    lines: &'a [Line],
-}
-
-impl DocCtx<'_> {
-    /// Display text of an original byte range: text lines only, re-joined, pinyin notes removed.
-    fn display(&self, range: Range<usize>) -> String {
-        let first = self
-            .lines
-            .partition_point(|l| l.orig_range.end < range.start);
-        let mut out = String::new();
-        for l in &self.lines[first..] {
-            if l.orig_range.start >= range.end {
-                break;
-            }
-            if l.kind != LineKind::Text {
-                continue;
-            }
-            let s = range.start.max(l.orig_range.start);
-            let e = range.end.min(l.orig_range.end);
-            if s >= e {
-                continue;
-            }
-            let piece = self.original.get(s..e).unwrap_or("").trim();
-            if piece.is_empty() {
-                continue;
-            }
-            let ascii_join = out
-                .chars()
-                .last()
-                .is_some_and(|c| c.is_ascii_alphanumeric())
-                && piece
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_alphanumeric());
-            if ascii_join {
-                out.push(' ');
-            }
-            out.push_str(piece);
-        }
-        strip_pinyin_notes(&out)
-    }
-
-    fn display_norm(&self, norm: &Normalized, range: Range<usize>) -> String {
-        self.display(norm.orig_range(range))
     }
 }
 
@@ -770,27 +722,4 @@ fn adopted_by(t: &str) -> Option<String> {
     let org = &body[day + '日'.len_utf8()..];
     (org.chars().count() >= 4 && find_date(&body[..day + '日'.len_utf8()]).is_some())
         .then(|| org.to_string())
-}
-
-fn measures_of(
-    ctx: &DocCtx,
-    norm: &Normalized,
-    from: usize,
-    section_id: Option<usize>,
-) -> Vec<Measure> {
-    let text = &norm.text[from..];
-    split_measures(text)
-        .into_iter()
-        .map(|r| {
-            let r = from + r.start..from + r.end;
-            Measure {
-                measure_id: String::new(),
-                index: 0,
-                section_id,
-                text: ctx.display_norm(norm, r.clone()),
-                norm: norm.text[r.clone()].trim().to_string(),
-                span: norm.orig_range(r),
-            }
-        })
-        .collect()
 }

@@ -5,16 +5,15 @@
 //! The figures come from [`crate::agreement`]; this file only draws them, recomputing when the
 //! project or the corpus changes.
 
-use std::sync::Arc;
-
 use egui::RichText;
 
 use crate::agreement::{self, AgreementReport, show};
 use crate::corpus::Corpus;
 
-use super::UiCommand;
-use super::app::Language;
-use super::project_state::ProjectState;
+use super::command::UiCommand;
+use super::context::ViewContext;
+use super::settings::Language;
+use crate::project::Project;
 
 /// The window's state.
 #[derive(Debug, Default)]
@@ -24,18 +23,23 @@ pub struct AgreementView {
     /// Only disagreements on this theme (`None`: all).
     pub theme_filter: Option<String>,
     report: Option<AgreementReport>,
-    /// (project generation, corpus address) the report was computed for.
-    computed_for: Option<(u64, usize)>,
+    /// The [`ViewContext::revision`] the report was computed for.
+    computed_for: Option<u64>,
 }
 
 impl AgreementView {
-    /// The report, recomputed if the project or the corpus changed.
-    pub fn report(&mut self, proj: &ProjectState, corpus: &Corpus) -> &AgreementReport {
-        let key = (proj.generation(), corpus as *const Corpus as usize);
+    /// The report, recomputed when `revision` (see [`ViewContext::revision`]) changed.
+    pub fn report(
+        &mut self,
+        project: &Project,
+        corpus: &Corpus,
+        revision: u64,
+    ) -> &AgreementReport {
+        let key = revision;
         if self.computed_for != Some(key) || self.report.is_none() {
-            let coded = agreement::from_project(&proj.project, &corpus.plans);
+            let coded = agreement::from_project(project, &corpus.plans);
             self.report = Some(agreement::agreement(
-                &proj.project.codebook,
+                &project.codebook,
                 &corpus.plans,
                 &coded,
             ));
@@ -60,31 +64,29 @@ fn coder_name(c: &str, lang: Language) -> String {
 /// Draw the Agreement window if open; a click on a measure asks the app to focus it.
 pub fn window(
     ctx: &egui::Context,
-    proj: &mut ProjectState,
-    corpus: Option<&Arc<Corpus>>,
-    lang: Language,
-    commands: &mut Vec<UiCommand>,
+    view: &mut AgreementView,
+    cx: &ViewContext<'_>,
+    out: &mut Vec<UiCommand>,
 ) {
-    if !proj.agreement_view.open {
+    if !view.open {
         return;
     }
     let mut open = true;
-    let mut view = std::mem::take(&mut proj.agreement_view);
+    let lang = cx.language;
     egui::Window::new(lang.pick("编码者一致性", "Coder agreement"))
         .id(egui::Id::unique("agreement_window"))
         .open(&mut open)
         .default_size([760.0, 520.0])
         .vscroll(false)
         .show(ctx, |ui| {
-            let Some(corpus) = corpus else {
+            let Some(corpus) = cx.corpus else {
                 ui.label(lang.pick("文件加载中…", "Loading documents…"));
                 return;
             };
-            let report = view.report(proj, corpus).clone();
-            body_ui(ui, &report, &mut view.theme_filter, lang, commands);
+            let report = view.report(cx.project, corpus, cx.revision).clone();
+            body_ui(ui, &report, &mut view.theme_filter, lang, out);
         });
     view.open = open;
-    proj.agreement_view = view;
 }
 
 fn body_ui(

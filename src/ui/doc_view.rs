@@ -15,7 +15,7 @@ use crate::comparison::join_label;
 use crate::outline::{Section, SectionKind};
 use crate::plan::Plan;
 
-use super::app::{Language, Settings};
+use super::settings::{Language, Settings};
 use super::theme;
 
 /// Horizontal step per outline level.

@@ -2,20 +2,20 @@
 //! runs on a background thread through [`crate::export::export`], the same call the CLI makes.
 //!
 //! An existing file is not overwritten unless the user confirms; CSV writes one file per table
-//! (`<name>-<table>.csv` when several are chosen); a failed export leaves no partial file (every
-//! writer goes through [`crate::fsutil`]).
+//! (`<name>-<table>.csv` when several are chosen, named by [`crate::export::naming`]); a failed
+//! export leaves no partial file (every writer goes through [`crate::fsutil`]).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 
 use crate::corpus::Corpus;
 use crate::export::qdpx::Coding;
-use crate::export::{self, Format, Source, TableKind};
+use crate::export::{Format, Source, TableKind, naming};
 use crate::matching::Analysis;
 use crate::project::Project;
 
-use super::app::Language;
+use super::settings::Language;
 
 /// What the export dialog asks of the app.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,14 +108,6 @@ fn table_label(kind: TableKind, lang: Language) -> &'static str {
     }
 }
 
-/// The file extension of a format.
-pub fn extension(format: Format) -> &'static str {
-    FORMATS
-        .iter()
-        .find(|f| f.0 == format)
-        .map_or("out", |f| f.3)
-}
-
 impl ExportDialog {
     /// Open the dialog.
     pub fn show_dialog(&mut self) {
@@ -132,11 +124,8 @@ impl ExportDialog {
     }
 
     /// The user picked `path` in the save dialog.
-    pub fn set_path(&mut self, mut path: PathBuf) {
-        if path.extension().is_none() {
-            path.set_extension(extension(self.format));
-        }
-        self.path = Some(path);
+    pub fn set_path(&mut self, path: PathBuf) {
+        self.path = Some(naming::with_extension(path, self.format));
         self.confirm_overwrite = false;
     }
 
@@ -177,7 +166,7 @@ impl ExportDialog {
                         .changed()
                         && let Some(p) = &mut self.path
                     {
-                        p.set_extension(extension(format));
+                        p.set_extension(naming::extension(format));
                         self.confirm_overwrite = false;
                     }
                 }
@@ -219,7 +208,7 @@ impl ExportDialog {
                         });
                     ui.label(shown);
                     if ui.button(lang.pick("选择位置…", "Choose…")).clicked() {
-                        let name = format!("duizhao.{}", extension(self.format));
+                        let name = naming::suggested_name(self.format);
                         request = Some(ExportRequest::ChoosePath(name));
                     }
                 });
@@ -254,7 +243,7 @@ impl ExportDialog {
                     if ui.add_enabled(enabled, egui::Button::new(label)).clicked()
                         && let (Some(path), Some(analysis)) = (self.path.clone(), analysis)
                     {
-                        let outputs = outputs(&path, self.format, &tables);
+                        let outputs = naming::outputs(&path, self.format, &tables);
                         if !self.confirm_overwrite && outputs.iter().any(|p| p.exists()) {
                             self.confirm_overwrite = true;
                         } else {
@@ -318,9 +307,14 @@ impl ExportDialog {
         let spawned = std::thread::Builder::new()
             .name("duizhao-export".into())
             .spawn(move || {
-                let result = run_export(
-                    &corpus, &analysis, &coding, &plans, &tables, format, &path, overwrite,
-                );
+                let source = Source {
+                    corpus: &corpus,
+                    analysis: &analysis,
+                    plans: &plans,
+                    coding: Some(&coding),
+                };
+                let result = naming::export_to(&source, &tables, format, &path, overwrite)
+                    .map_err(|e| e.to_string());
                 let _ = tx.send(result);
                 repaint.request_repaint();
             });
@@ -347,75 +341,5 @@ impl ExportDialog {
                 self.running = None;
             }
         }
-    }
-}
-
-/// The files an export writes: one per table for CSV (when several), else `path`.
-pub fn outputs(path: &Path, format: Format, tables: &[TableKind]) -> Vec<PathBuf> {
-    if format != Format::Csv || tables.len() < 2 {
-        return vec![path.to_path_buf()];
-    }
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "duizhao".into());
-    tables
-        .iter()
-        .map(|k| path.with_file_name(format!("{stem}-{}.csv", k.name())))
-        .collect()
-}
-
-/// Export `tables` of `plans` (empty: all) as `format` to `path` (one CSV per table when
-/// several); returns the files written.
-#[allow(clippy::too_many_arguments)]
-pub fn run_export(
-    corpus: &Corpus,
-    analysis: &Analysis,
-    coding: &Coding,
-    plans: &[usize],
-    tables: &[TableKind],
-    format: Format,
-    path: &Path,
-    overwrite: bool,
-) -> Result<Vec<PathBuf>, String> {
-    let source = Source {
-        corpus,
-        analysis,
-        plans,
-        coding: Some(coding),
-    };
-    let files = outputs(path, format, tables);
-    if format == Format::Csv && tables.len() > 1 {
-        for (k, file) in tables.iter().zip(&files) {
-            export::export(&[*k], format, &source, file, overwrite).map_err(|e| e.to_string())?;
-        }
-    } else {
-        export::export(tables, format, &source, path, overwrite).map_err(|e| e.to_string())?;
-    }
-    Ok(files)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csv_of_several_tables_writes_one_file_each() {
-        let files = outputs(
-            Path::new("/tmp/out.csv"),
-            Format::Csv,
-            &[TableKind::Measures, TableKind::Targets],
-        );
-        assert_eq!(
-            files,
-            vec![
-                PathBuf::from("/tmp/out-measures.csv"),
-                PathBuf::from("/tmp/out-targets.csv")
-            ]
-        );
-        assert_eq!(
-            outputs(Path::new("/tmp/a.xlsx"), Format::Xlsx, &TableKind::ALL),
-            vec![PathBuf::from("/tmp/a.xlsx")]
-        );
     }
 }

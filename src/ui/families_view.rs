@@ -14,8 +14,9 @@ use crate::collate::{collate_family, family_rows};
 use crate::corpus::Corpus;
 use crate::matching::Analysis;
 
-use super::UiCommand;
-use super::app::Language;
+use super::command::UiCommand;
+use super::context::ViewContext;
+use super::settings::Language;
 
 /// Most plans sent to the compare view by "Compare these plans".
 pub const MAX_COMPARED: usize = 8;
@@ -23,7 +24,7 @@ pub const MAX_COMPARED: usize = 8;
 /// What the list was built for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct ListKey {
-    plans_ptr: usize,
+    corpus_revision: u64,
     plans_len: usize,
     families: usize,
     measures: usize,
@@ -32,6 +33,9 @@ struct ListKey {
 /// The families view's state: the list, the filter, the family opened.
 #[derive(Debug, Default)]
 pub struct FamiliesView {
+    /// The [`ViewContext::corpus_revision`] last drawn with: the caches' key, not the corpus's
+    /// address (a freed and reallocated corpus can reuse that).
+    corpus_revision: u64,
     /// The filter as typed (matches member texts and plan names).
     pub filter: String,
     rows: Vec<FamilyRow>,
@@ -51,6 +55,15 @@ pub fn differing_background(dark: bool) -> Color32 {
 }
 
 impl FamiliesView {
+    /// Draw from `cx` (the one view contract); a click's wish goes into `out`. Nothing is drawn before the corpus and its analysis.
+    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &ViewContext<'_>, out: &mut Vec<UiCommand>) {
+        self.corpus_revision = cx.corpus_revision;
+        let (Some(corpus), Some(analysis)) = (cx.corpus, cx.analysis) else {
+            return;
+        };
+        out.extend(self.show(ui, corpus, analysis, cx.language));
+    }
+
     /// The rows listed after the filter, in order.
     pub fn visible_rows(&self) -> Vec<&FamilyRow> {
         self.filtered
@@ -72,7 +85,7 @@ impl FamiliesView {
     /// Rebuild the list if the corpus or analysis changed.
     fn update_rows(&mut self, corpus: &Corpus, analysis: &Analysis) {
         let key = ListKey {
-            plans_ptr: corpus.plans.as_ptr() as usize,
+            corpus_revision: self.corpus_revision,
             plans_len: corpus.plans.len(),
             families: analysis.families.len(),
             measures: analysis.measures.len(),

@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::app::Language;
+use super::settings::Language;
 
 /// What the dialog picks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -13,7 +13,7 @@ use egui::{
 use crate::corpus::Corpus;
 use crate::normalize::normalize_str;
 
-use super::app::{Language, Settings};
+use super::settings::{Language, Settings};
 
 /// What a row shows of one plan (computed once per load).
 #[derive(Debug, Clone)]

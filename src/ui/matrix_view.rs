@@ -18,13 +18,15 @@ use std::hash::{Hash, Hasher};
 use egui::text::{LayoutJob, TextWrapping};
 use egui::{Color32, Mesh, Pos2, Rect, Role, Sense, Shape, WidgetInfo};
 
+use crate::coding_segments::{self, SegmentSection};
 use crate::corpus::Corpus;
 use crate::project::Project;
 use crate::themes::Matrix;
 
-use super::UiCommand;
-use super::app::Language;
+use super::command::UiCommand;
+use super::context::ViewContext;
 use super::overview::ramp_color;
+use super::settings::Language;
 
 /// Cell width, in points.
 const CELL_W: f32 = 24.0;
@@ -66,8 +68,8 @@ pub struct SegmentRow {
     pub measure_index: Option<usize>,
 }
 
-/// The segments of one cell: tags of `theme_id` or a theme below it in `plan_id`, not orphaned,
-/// one per segment as the matrix counts them (a measure or a byte range), in reading order.
+/// The segments of one cell ([`crate::coding_segments::cell_segments`]), with the section of
+/// each in the interface language (`前言` for the preamble).
 pub fn cell_segments(
     project: &Project,
     corpus: &Corpus,
@@ -75,60 +77,23 @@ pub fn cell_segments(
     plan_id: &str,
     lang: Language,
 ) -> Vec<SegmentRow> {
-    let themes = project.codebook.subtree(theme_id);
-    let Some(plan) = corpus.plans.iter().find(|p| p.plan_id == plan_id) else {
-        return Vec::new();
-    };
-    let measures = plan.measures();
-    let sections = plan.all_sections();
-    let mut tags: Vec<&crate::project::Tag> = project
-        .tags
-        .iter()
-        .filter(|t| !t.orphaned && t.plan_id == plan_id && themes.contains(&t.theme_id.as_str()))
-        .collect();
-    tags.sort_by_key(|t| (t.byte_range.start, t.byte_range.end, t.tag_id));
-    let mut seen = std::collections::HashSet::new();
-    let mut out = Vec::new();
-    for t in tags {
-        let key = match &t.measure_id {
-            Some(m) => (Some(m.clone()), 0, 0),
-            None => (None, t.byte_range.start, t.byte_range.end),
-        };
-        if !seen.insert(key) {
-            continue;
-        }
-        let base = plan.span.start;
-        let measure_index = match &t.measure_id {
-            Some(id) => measures.iter().position(|m| &m.measure_id == id),
-            None => measures.iter().position(|m| {
-                let s = m.span.start.saturating_sub(base);
-                let e = m.span.end.saturating_sub(base);
-                s <= t.byte_range.start && t.byte_range.start < e
-            }),
-        };
-        let section = match measure_index.and_then(|k| measures.get(k)) {
-            Some(m) => match m.section_id {
-                None => lang.pick("前言", "Preamble").to_string(),
-                Some(sid) => sections
-                    .iter()
-                    .find(|s| s.section_id == sid)
-                    .map(|s| format!("{}{}", s.label, s.title))
-                    .unwrap_or_default(),
+    coding_segments::cell_segments(project, corpus, theme_id, plan_id)
+        .into_iter()
+        .map(|seg| SegmentRow {
+            section: match seg.section {
+                SegmentSection::Preamble => lang.pick("前言", "Preamble").to_string(),
+                SegmentSection::Heading(h) => h,
+                SegmentSection::Unknown => String::new(),
             },
-            None => String::new(),
-        };
-        out.push(SegmentRow {
-            tag_id: t.tag_id,
-            theme_id: t.theme_id.clone(),
-            plan_id: plan.plan_id.clone(),
-            plan_name: plan.name.clone(),
-            section,
-            quote: t.quote.clone(),
-            memo: t.memo.clone(),
-            measure_index,
-        });
-    }
-    out
+            tag_id: seg.tag_id,
+            theme_id: seg.theme_id,
+            plan_id: seg.plan_id,
+            plan_name: seg.plan_name,
+            quote: seg.quote,
+            memo: seg.memo,
+            measure_index: seg.measure_index,
+        })
+        .collect()
 }
 
 /// `宅基地制度改革 × 淄博市：12 段（3.4%）`.
@@ -157,6 +122,9 @@ pub fn cell_text(matrix: &Matrix, row: usize, col: usize, lang: Language) -> Str
 /// The matrix view's state.
 #[derive(Debug, Default)]
 pub struct MatrixView {
+    /// The [`ViewContext::corpus_revision`] last drawn with: the caches' key, not the corpus's
+    /// address (a freed and reallocated corpus can reuse that).
+    corpus_revision: u64,
     /// Counts or shares in the cells.
     pub value: CellValue,
     matrix: Option<Matrix>,
@@ -205,6 +173,21 @@ pub fn only_columns(m: &Matrix, plans: &[String]) -> Matrix {
 }
 
 impl MatrixView {
+    /// Draw from `cx` (the one view contract); a click's wish goes into `out`. Columns: the compared plans, or all on request.
+    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &ViewContext<'_>, out: &mut Vec<UiCommand>) {
+        self.corpus_revision = cx.corpus_revision;
+        let Some(corpus) = cx.corpus else {
+            return;
+        };
+        out.extend(self.show(
+            ui,
+            cx.project,
+            corpus,
+            &cx.settings.compared_plans,
+            cx.language,
+        ));
+    }
+
     /// A view with nothing selected.
     pub fn new() -> Self {
         Self::default()
@@ -228,7 +211,7 @@ impl MatrixView {
     /// Rebuild when the tags, themes or corpus changed.
     fn update(&mut self, project: &Project, corpus: &Corpus) {
         let mut h = DefaultHasher::new();
-        (corpus.plans.as_ptr() as usize, corpus.plans.len()).hash(&mut h);
+        (self.corpus_revision, corpus.plans.len()).hash(&mut h);
         for t in &project.codebook.themes {
             (&t.theme_id, &t.name, &t.parent).hash(&mut h);
         }

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::app::Language;
+use super::settings::Language;
 
 /// English phrase (a regex, with groups kept in order) → Chinese template (`$1`, `$2`…).
 const PHRASES: &[(&str, &str)] = &[

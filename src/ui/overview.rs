@@ -20,8 +20,9 @@ use crate::corpus::Corpus;
 use crate::matching::Analysis;
 use crate::overview::Overview;
 
-use super::UiCommand;
-use super::app::Language;
+use super::command::UiCommand;
+use super::context::ViewContext;
+use super::settings::Language;
 
 /// Smallest cell side, in points (smaller cells are hard to hit with the pointer, and a full
 /// view of them is ~70,000 quads).
@@ -49,7 +50,7 @@ const BLUES: [(u8, u8, u8); 9] = [
 /// What the overview was built for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct OverviewKey {
-    plans_ptr: usize,
+    corpus_revision: u64,
     plans_len: usize,
     measures: usize,
     families: usize,
@@ -68,6 +69,9 @@ struct Geometry {
 /// The overview's state: the matrix of the loaded corpus and where its grid is on screen.
 #[derive(Debug, Default)]
 pub struct OverviewView {
+    /// The [`ViewContext::corpus_revision`] last drawn with: the caches' key, not the corpus's
+    /// address (a freed and reallocated corpus can reuse that).
+    corpus_revision: u64,
     overview: Option<Overview>,
     key: Option<OverviewKey>,
     geometry: Option<Geometry>,
@@ -91,6 +95,15 @@ pub fn ramp_color(count: u32, max: u32, dark: bool) -> Color32 {
 }
 
 impl OverviewView {
+    /// Draw from `cx` (the one view contract); a click's wish goes into `out`. Nothing is drawn before the corpus and its analysis.
+    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &ViewContext<'_>, out: &mut Vec<UiCommand>) {
+        self.corpus_revision = cx.corpus_revision;
+        let (Some(corpus), Some(analysis)) = (cx.corpus, cx.analysis) else {
+            return;
+        };
+        out.extend(self.show(ui, corpus, analysis, cx.language));
+    }
+
     /// The matrix shown (built on first draw).
     pub fn overview(&self) -> Option<&Overview> {
         self.overview.as_ref()
@@ -110,7 +123,7 @@ impl OverviewView {
     /// Build the matrix if the corpus or analysis changed.
     fn update(&mut self, corpus: &Corpus, analysis: &Analysis) {
         let key = OverviewKey {
-            plans_ptr: corpus.plans.as_ptr() as usize,
+            corpus_revision: self.corpus_revision,
             plans_len: corpus.plans.len(),
             measures: analysis.measures.len(),
             families: analysis.families.len(),
@@ -139,6 +152,7 @@ impl OverviewView {
             overview: Some(overview),
             key: None,
             geometry: None,
+            corpus_revision: 0,
         }
     }
 

@@ -11,10 +11,11 @@ use std::path::{Path, PathBuf};
 
 use crate::corpus::Corpus;
 use crate::history::{EditKind, History};
-use crate::project::{self, Project, ProjectError, Tag};
+use crate::project::{self, Project, ProjectError, TagError};
+use crate::tag_edit;
 use crate::themes::{Codebook, bundled_codebooks};
 
-use super::app::Language;
+use super::settings::Language;
 use super::tagging::CodingView;
 
 /// Seconds between autosaves of unsaved changes.
@@ -40,6 +41,8 @@ pub struct ProjectState {
     last_autosave: f64,
     /// A recovery file found at start, offered to the user.
     pub recovery_offer: Option<PathBuf>,
+    /// The project file the offered recovery file belongs to (`None`: an unsaved project).
+    recovery_for: Option<PathBuf>,
     /// Tags to re-anchor once the corpus of a just-opened project has loaded.
     pub reanchor_pending: bool,
     /// Undo and redo of the coding in this session (survives saves; reset when another
@@ -63,6 +66,7 @@ impl Default for ProjectState {
             generation: 0,
             last_autosave: 0.0,
             recovery_offer: None,
+            recovery_for: None,
             reanchor_pending: false,
         }
     }
@@ -140,30 +144,22 @@ impl ProjectState {
         &self.coding
     }
 
-    /// Tag measure `measure_index` of plan `plan_id` with `theme_id`.
+    /// Tag measure `measure_index` of plan `plan_id` with `theme_id` ([`tag_edit::tag_measure`]).
     pub fn tag_measure(
         &mut self,
         corpus: &Corpus,
         plan_id: &str,
         measure_index: usize,
         theme_id: &str,
-    ) -> Result<u64, String> {
-        let plan = corpus
-            .plans
-            .iter()
-            .find(|p| p.plan_id == plan_id)
-            .ok_or_else(|| format!("no plan {plan_id}"))?;
-        let measures = plan.measures();
-        let measure = measures
-            .get(measure_index)
-            .ok_or_else(|| format!("{plan_id}: no measure {}", measure_index + 1))?;
-        let tag = Tag::for_measure(plan, measure, theme_id).map_err(|e| e.to_string())?;
-        let id = self.project.add_tag(tag);
+    ) -> Result<u64, TagError> {
+        let id =
+            tag_edit::tag_measure(&mut self.project, corpus, plan_id, measure_index, theme_id)?;
         self.touch();
         Ok(id)
     }
 
-    /// Tag (or untag, with `remove`) the passage `byte_range` of plan `plan_id`'s own text.
+    /// Tag (or untag, with `remove`) the passage `byte_range` of plan `plan_id`'s own text
+    /// ([`tag_edit::tag_span`]).
     pub fn tag_span(
         &mut self,
         corpus: &Corpus,
@@ -171,28 +167,17 @@ impl ProjectState {
         byte_range: std::ops::Range<usize>,
         theme_id: &str,
         remove: bool,
-    ) -> Result<(), String> {
-        if remove {
-            let before = self.project.tags.len();
-            self.project.tags.retain(|t| {
-                !(t.plan_id == plan_id
-                    && t.theme_id == theme_id
-                    && t.measure_id.is_none()
-                    && t.byte_range == byte_range)
-            });
-            if self.project.tags.len() != before {
-                self.touch();
-            }
-            return Ok(());
+    ) -> Result<(), TagError> {
+        if tag_edit::tag_span(
+            &mut self.project,
+            corpus,
+            plan_id,
+            byte_range,
+            theme_id,
+            remove,
+        )? {
+            self.touch();
         }
-        let plan = corpus
-            .plans
-            .iter()
-            .find(|p| p.plan_id == plan_id)
-            .ok_or_else(|| format!("no plan {plan_id}"))?;
-        let tag = Tag::for_span(plan, byte_range, theme_id).map_err(|e| e.to_string())?;
-        self.project.add_tag(tag);
-        self.touch();
         Ok(())
     }
 
@@ -316,6 +301,14 @@ impl ProjectState {
     /// Look for a recovery file for the project at `path` (or the unsaved one).
     pub fn check_recovery(&mut self, path: Option<&Path>) {
         self.recovery_offer = project::find_recovery(path);
+        self.recovery_for = path.map(Path::to_path_buf);
+    }
+
+    /// The user declined the recovery file offered: remove it ([`project::discard_recovery`])
+    /// and stop offering it.
+    pub fn discard_recovery_offer(&mut self) -> Result<(), ProjectError> {
+        self.recovery_offer = None;
+        project::discard_recovery(self.recovery_for.as_deref())
     }
 }
 

@@ -17,8 +17,9 @@ use egui::{Color32, Role, Sense, Stroke, TextFormat, TextStyle, WidgetInfo};
 use crate::corpus::Corpus;
 use crate::search::{Hit, MatchKind, SearchResult, search};
 
-use super::UiCommand;
-use super::app::Language;
+use super::command::UiCommand;
+use super::context::ViewContext;
+use super::settings::Language;
 
 /// Hits kept by default; the count shows how many more there are.
 pub const DEFAULT_LIMIT: usize = 1000;
@@ -27,7 +28,7 @@ pub const DEFAULT_LIMIT: usize = 1000;
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct ResultKey {
     query: String,
-    plans_ptr: usize,
+    corpus_revision: u64,
     plans_len: usize,
     /// The plans searched when narrowed to the compared ones (corpus indices).
     scope: Option<Vec<usize>>,
@@ -36,6 +37,9 @@ struct ResultKey {
 /// The search panel's state: the query, its result and the highlight ranges of its hits.
 #[derive(Debug)]
 pub struct SearchPanel {
+    /// The [`ViewContext::corpus_revision`] last drawn with: the caches' key, not the corpus's
+    /// address (a freed and reallocated corpus can reuse that).
+    corpus_revision: u64,
     /// The query as typed.
     pub query: String,
     /// Hits kept at most.
@@ -58,6 +62,7 @@ impl Default for SearchPanel {
             key: None,
             focus_requested: true,
             highlights: HashMap::new(),
+            corpus_revision: 0,
         }
     }
 }
@@ -73,6 +78,21 @@ pub fn match_background(dark: bool) -> Color32 {
 }
 
 impl SearchPanel {
+    /// Draw from `cx` (the one view contract); a click's wish goes into `out`. Searches all plans, or the compared ones when narrowed.
+    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &ViewContext<'_>, out: &mut Vec<UiCommand>) {
+        self.corpus_revision = cx.corpus_revision;
+        let Some(corpus) = cx.corpus else {
+            return;
+        };
+        let compared: Vec<usize> = cx
+            .settings
+            .compared_plans
+            .iter()
+            .filter_map(|id| corpus.plans.iter().position(|p| p.plan_id == *id))
+            .collect();
+        out.extend(self.show(ui, corpus, &compared, cx.language));
+    }
+
     /// A panel with an empty query whose box takes the keyboard focus when first shown.
     pub fn new() -> Self {
         Self::default()
@@ -115,7 +135,7 @@ impl SearchPanel {
         let scope = (self.compared_only && !compared.is_empty()).then(|| compared.to_vec());
         let key = ResultKey {
             query: self.query.trim().to_owned(),
-            plans_ptr: corpus.plans.as_ptr() as usize,
+            corpus_revision: self.corpus_revision,
             plans_len: corpus.plans.len(),
             scope,
         };

@@ -12,8 +12,8 @@ use egui::{Color32, Rect};
 
 use crate::project::Project;
 
-use super::UiCommand;
-use super::app::Language;
+use super::command::UiCommand;
+use super::settings::Language;
 
 /// A theme as the menus offer it.
 #[derive(Debug, Clone)]

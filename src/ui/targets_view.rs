@@ -15,20 +15,24 @@ use egui_extras::{Column, TableBuilder};
 use crate::corpus::Corpus;
 use crate::target_table::{TargetCell, TargetTable};
 
-use super::UiCommand;
-use super::app::Language;
+use super::command::UiCommand;
+use super::context::ViewContext;
+use super::settings::Language;
 
 /// What the table was built for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct TableKey {
     plan_indexes: Vec<usize>,
-    plans_ptr: usize,
+    corpus_revision: u64,
     plans_len: usize,
 }
 
 /// The targets view's state: the table of the plans shown.
 #[derive(Debug)]
 pub struct TargetsView {
+    /// The [`ViewContext::corpus_revision`] last drawn with: the caches' key, not the corpus's
+    /// address (a freed and reallocated corpus can reuse that).
+    corpus_revision: u64,
     /// Only rows whose indicator contains this (as typed; empty: all).
     pub filter: String,
     /// Leave out the columns of plans without any target (on by default).
@@ -49,11 +53,27 @@ impl Default for TargetsView {
             key: None,
             shown_columns: Vec::new(),
             first_column: 0,
+            corpus_revision: 0,
         }
     }
 }
 
 impl TargetsView {
+    /// Draw from `cx` (the one view contract); a click's wish goes into `out`. The compared plans' targets (all plans when none is compared).
+    pub fn ui(&mut self, ui: &mut egui::Ui, cx: &ViewContext<'_>, out: &mut Vec<UiCommand>) {
+        self.corpus_revision = cx.corpus_revision;
+        let Some(corpus) = cx.corpus else {
+            return;
+        };
+        let compared: Vec<usize> = cx
+            .settings
+            .compared_plans
+            .iter()
+            .filter_map(|id| corpus.plans.iter().position(|p| p.plan_id == *id))
+            .collect();
+        out.extend(self.show(ui, corpus, &compared, cx.language));
+    }
+
     /// Columns (indexes into the table's plans) drawn, in order.
     pub fn shown_columns(&self) -> Vec<usize> {
         match &self.table {
@@ -72,7 +92,7 @@ impl TargetsView {
     fn update(&mut self, corpus: &Corpus, plan_indexes: &[usize]) {
         let key = TableKey {
             plan_indexes: plan_indexes.to_vec(),
-            plans_ptr: corpus.plans.as_ptr() as usize,
+            corpus_revision: self.corpus_revision,
             plans_len: corpus.plans.len(),
         };
         if self.key.as_ref() != Some(&key) {

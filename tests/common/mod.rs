@@ -83,3 +83,23 @@ fn tool_on_path(tool: &str) -> bool {
         }
     })
 }
+
+/// The five bundled seed documents, loaded once per test binary and shared by its tests.
+pub fn seed_corpus() -> &'static duizhao::corpus::Corpus {
+    static CORPUS: std::sync::OnceLock<duizhao::corpus::Corpus> = std::sync::OnceLock::new();
+    CORPUS.get_or_init(|| duizhao::corpus::load_paths(&[seed_dir()]))
+}
+
+/// The engine's analysis of [`seed_corpus`], built once per test binary.
+pub fn seed_analysis() -> &'static duizhao::matching::Analysis {
+    static ANALYSIS: std::sync::OnceLock<duizhao::matching::Analysis> = std::sync::OnceLock::new();
+    ANALYSIS.get_or_init(|| duizhao::matching::Analysis::build(&seed_corpus().plans))
+}
+
+/// The plans of a document written inline, decoded as if read from a file called `file_name`
+/// (its extension matters: `.md` reads Markdown headings).
+pub fn plans_from_str(file_name: &str, text: &str) -> Vec<duizhao::plan::Plan> {
+    let file = duizhao::import::decode_bytes(std::path::Path::new(file_name), text.as_bytes())
+        .unwrap_or_else(|e| panic!("{file_name}: {e}"));
+    duizhao::plan::parse_document(&file)
+}

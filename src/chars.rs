@@ -1,0 +1,43 @@
+//! Character classes every layer needs: a leaf with no imports from the crate, so the decoder,
+//! the normaliser and the document model can all use it without importing each other.
+
+/// Is `c` a Han character (CJK unified ideographs and extensions)?
+pub fn is_han(c: char) -> bool {
+    matches!(c as u32,
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
+}
+
+/// Whitespace-free text.
+pub fn compact(t: &str) -> String {
+    t.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Byte offset of every character of `text`, plus `text.len()` at the end.
+pub fn char_starts(text: &str) -> Vec<usize> {
+    let mut out: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+    out.push(text.len());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn han_covers_simplified_traditional_and_extension_characters() {
+        assert!("对照淄博鄲堃".chars().all(is_han));
+        assert!(is_han('𠀀')); // CJK extension B
+        assert!(!"，。（）1a　①".chars().any(is_han));
+    }
+
+    #[test]
+    fn compact_drops_every_kind_of_space() {
+        assert_eq!(compact(" 一、 总体\u{3000}要求\n"), "一、总体要求");
+    }
+
+    #[test]
+    fn char_starts_are_byte_offsets_of_each_character_and_the_end() {
+        assert_eq!(char_starts("户籍a"), vec![0, 3, 6, 7]);
+        assert_eq!(char_starts(""), vec![0]);
+    }
+}

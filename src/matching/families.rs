@@ -1,0 +1,124 @@
+//! Families: star clusters over shared links.
+
+use super::links::LinkTable;
+use super::{Family, MeasureEntry, Status, Tier};
+
+pub(super) fn families(
+    measures: &[MeasureEntry],
+    links: &LinkTable,
+    status: &[Status],
+) -> (Vec<Option<usize>>, Vec<Family>) {
+    // Star clusters, not connected components: chains of paraphrases (A≈B≈C) would otherwise
+    // merge a whole corpus into one family. The measure with most shared partners founds a family
+    // and takes its unassigned partners; repeat.
+    let n = measures.len();
+    // Shared and verbatim-shared partners of every measure, for the order below. Copies of a
+    // text share their representative's list, so count each list once, per plan of the partner,
+    // and take off the copy's own plan (linear in the lists, not in copies × list length). Links
+    // that pruning keeps for some plans only (conditional) are few and checked copy by copy.
+    let mut shared_partners = vec![0usize; n];
+    let mut verbatim_partners = vec![0usize; n];
+    let mut by_rep: Vec<usize> = (0..n).collect();
+    by_rep.sort_by_key(|&i| (measures[i].rep, i));
+    // Per plan (shared, verbatim) counts of the current list; `touched` resets them.
+    let plans = measures.iter().map(|m| m.plan + 1).max().unwrap_or(0);
+    let mut by_plan: Vec<(usize, usize)> = vec![(0, 0); plans];
+    let mut touched: Vec<usize> = Vec::new();
+    for copies in by_rep.chunk_by(|&a, &b| measures[a].rep == measures[b].rep) {
+        let (list, conditional) = links.list(measures[copies[0]].rep);
+        if list.is_empty() {
+            continue;
+        }
+        for p in touched.drain(..) {
+            by_plan[p] = (0, 0);
+        }
+        let (mut shared, mut verbatim) = (0, 0);
+        let mut maybe = Vec::new();
+        for (l, &c) in list.iter().zip(conditional) {
+            if status[l.other] != Status::Shared {
+                continue;
+            }
+            if c {
+                maybe.push(l);
+                continue;
+            }
+            let v = usize::from(l.tier == Tier::Verbatim);
+            shared += 1;
+            verbatim += v;
+            let p = measures[l.other].plan;
+            touched.push(p);
+            let e = &mut by_plan[p];
+            e.0 += 1;
+            e.1 += v;
+        }
+        for &i in copies {
+            let plan = measures[i].plan;
+            let (own_shared, own_verbatim) = by_plan[plan];
+            // Conditional links are paraphrases: they never add to the verbatim count.
+            let kept = maybe
+                .iter()
+                .filter(|l| measures[l.other].plan != plan && links.keeps(measures, l, plan))
+                .count();
+            shared_partners[i] = shared - own_shared + kept;
+            verbatim_partners[i] = verbatim - own_verbatim;
+        }
+    }
+    // Copied templates found families first: a measure with many verbatim partners is the
+    // clearest centre; paraphrase partners break ties.
+    let mut order: Vec<usize> = (0..n).filter(|&i| status[i] == Status::Shared).collect();
+    order.sort_by(|&a, &b| {
+        verbatim_partners[b]
+            .cmp(&verbatim_partners[a])
+            .then(shared_partners[b].cmp(&shared_partners[a]))
+            .then(a.cmp(&b))
+    });
+    let mut assigned = vec![false; n];
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for &center in &order {
+        if assigned[center] {
+            continue;
+        }
+        assigned[center] = true;
+        let mut members = vec![center];
+        for l in links.of(measures, center) {
+            if status[l.other] == Status::Shared && !assigned[l.other] {
+                assigned[l.other] = true;
+                members.push(l.other);
+            }
+        }
+        groups.push(members);
+    }
+    let mut fams: Vec<Family> = groups
+        .into_iter()
+        .map(|mut members| {
+            let center = members[0];
+            members.sort_unstable();
+            let mut plans: Vec<usize> = members.iter().map(|&m| measures[m].plan).collect();
+            plans.sort_unstable();
+            plans.dedup();
+            let representative = center;
+            Family {
+                family_id: 0,
+                members,
+                plans,
+                representative,
+            }
+        })
+        .filter(|f| f.plans.len() >= 2)
+        .collect();
+    fams.sort_by(|a, b| {
+        b.plans
+            .len()
+            .cmp(&a.plans.len())
+            .then(b.members.len().cmp(&a.members.len()))
+            .then(a.members[0].cmp(&b.members[0]))
+    });
+    let mut family_of = vec![None; n];
+    for (k, f) in fams.iter_mut().enumerate() {
+        f.family_id = k;
+        for &m in &f.members {
+            family_of[m] = Some(k);
+        }
+    }
+    (family_of, fams)
+}

@@ -1,0 +1,395 @@
+//! Shared and unique measures across plans.
+//!
+//! # Method (full description with measured figures: `docs/matching.md`)
+//! 1. Every measure is tokenised once ([`crate::tokenize`], in parallel) into content terms.
+//!    Variants and abbreviations of one policy instrument (`增减挂钩` / `城乡建设用地增减挂钩`,
+//!    `医共体` / `医疗共同体`, `PPP` / `政府和社会资本合作`; `assets/dict/instruments.txt`) are mapped
+//!    to one canonical term. Term weights are TF-IDF over the measures of the loaded corpus; each
+//!    measure also gets its character 3-gram shingles (text without punctuation and digits) and
+//!    one TF-IDF vector per clause (the measure cut at `,` `;` `:`, after normalisation).
+//! 2. A term is *generic* if at least [`GENERIC_MEASURE_SHARE`] of all distinct measure texts use it (and at least
+//!    [`GENERIC_MIN_MEASURES`]): 发展, 机制, 组织领导 are everywhere; 积分落户, 政府债券,
+//!    智慧供暖 are not. Only specific terms (and each text's [`RAREST_INDEXED`] rarest terms) go into
+//!    the inverted index, and only measures of different plans met through it are ever scored.
+//! 3. Identical normalised texts are scored once ([`MeasureEntry::rep`]); a measure is linked to
+//!    at most one copy of each partner text per other plan (the first in reading order), so links
+//!    grow with the number of distinct texts, not with the square of the number of copies.
+//! 4. Tiers:
+//!    - `verbatim`: shingle Jaccard ≥ [`VERBATIM_JACCARD`], or containment ≥
+//!      [`VERBATIM_CONTAINMENT`] when the shorter measure has at least [`VERBATIM_MIN_SHINGLES`]
+//!      shingles (a sentence copied into a longer one);
+//!    - `paraphrase`: otherwise, a scorer of gradient-boosted trees over [`FEATURES`] (shingle Jaccard
+//!      and containment, TF-IDF cosine, best clause cosine, IDF-weighted term containment,
+//!      shared specific terms, shared instruments, length ratio, boilerplate and target flags)
+//!      gives a probability; the pair is a paraphrase when it reaches the model's threshold. The
+//!      weights and the threshold are data (`assets/dict/matcher_model.txt`), fitted on the
+//!      tuning pairs of the exhaustively labelled set by `examples/train_matching.rs`.
+//! 5. Boilerplate: a measure with no specific term (`加强组织领导。`), a bare target formula
+//!    (`到2020年,常住人口城镇化率达到75%`) or political formula ([`FORMULA_PHRASES`]) is flagged
+//!    `boilerplate`. It keeps its links ([`Analysis::partners`], [`Analysis::linked_plans`]: "套话,
+//!    also in 34 plans") but never counts as a shared measure and never joins a family.
+//! 6. Measures linked as shared form families (star clusters); a family's diffusion is the number
+//!    of plans it reaches.
+//! 7. [`match_spans`] / [`Analysis::explain`] give the character spans two measures share (in
+//!    both original texts), with tier and score: why two measures match.
+
+mod build;
+mod families;
+mod features;
+mod links;
+mod model;
+mod scorer;
+mod spans;
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use serde::Serialize;
+
+pub use features::cosine;
+pub use model::{FEATURES, Model, N_FEATURES, Tree};
+pub use spans::match_spans;
+pub(crate) use spans::{content_chars_of, hash_window, ranges_of};
+
+use crate::plan::Plan;
+use crate::tokenize::Tokenizer;
+use links::LinkTable;
+use scorer::Scorer;
+
+/// A term used by at least this share of all measures is generic (…and at least
+/// [`GENERIC_MIN_MEASURES`] measures): 发展, 机制, 组织领导.
+pub const GENERIC_MEASURE_SHARE: f32 = 0.03;
+/// Floor of the generic threshold, for small corpora (its ceiling is [`MAX_POSTING`]).
+pub const GENERIC_MIN_MEASURES: usize = 6;
+/// The rarest terms of every measure are indexed too (when used by at most [`MAX_POSTING`]
+/// measures), so that sentences copied word for word from a common template still meet.
+pub const RAREST_INDEXED: usize = 3;
+/// Longest posting list of the inverted index.
+pub const MAX_POSTING: u32 = 500;
+/// At most this many content terms for a measure without specific terms to be boilerplate.
+pub const BOILERPLATE_MAX_TERMS: usize = 4;
+/// Shingle Jaccard for the verbatim tier.
+pub const VERBATIM_JACCARD: f32 = 0.6;
+/// Shingle containment (of the shorter measure) for the verbatim tier.
+pub const VERBATIM_CONTAINMENT: f32 = 0.85;
+/// Fewest shingles of the shorter measure for the containment path of the verbatim tier.
+pub const VERBATIM_MIN_SHINGLES: usize = 12;
+/// Share of measures below which a policy-dictionary term names a concrete instrument.
+pub const INSTRUMENT_MEASURE_SHARE: f32 = 0.01;
+/// Shortest run of shared characters [`match_spans`] marks.
+pub const SPAN_MIN_CHARS: usize = 3;
+/// Phrases of political formula: a measure containing one is boilerplate.
+pub const FORMULA_PHRASES: &[&str] = &[
+    "习近平新时代中国特色社会主义思想",
+    "党的十八大",
+    "党的十九大",
+    "党的二十大",
+    "十九届",
+    "二十届",
+    "新发展理念",
+    "稳中求进工作总基调",
+    "四个全面",
+    "五位一体",
+    "决策部署",
+    "重要讲话精神",
+    "重要指示精神",
+    "领导小组",
+    "组织领导",
+    "监督检查",
+    "苗头性",
+    "新闻媒体",
+    "舆论氛围",
+];
+/// A paraphrase link is kept when its score is within this margin of the best link of one of
+/// its two measures into the other's plan (see `build`).
+pub const PARTNER_MARGIN: f32 = 0.05;
+/// A measure with at most this many content characters, no clause break and no specific
+/// policy-dictionary term reads as a headline or slogan (`城镇化格局更加优化。`) and is
+/// boilerplate; `全面放开建制镇落户限制。` is short too but names a concrete instrument.
+pub const HEADLINE_MAX_CHARS: usize = 20;
+
+/// How close two measures are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Tier {
+    /// Near-identical wording.
+    Verbatim,
+    /// The same concrete action in other words.
+    Paraphrase,
+}
+
+/// Status of a measure in the loaded corpus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Another plan states the same measure.
+    Shared,
+    /// No other plan does.
+    Unique,
+    /// Generic wording or a target formula; never counted as shared.
+    Boilerplate,
+}
+
+/// A partner of a measure in another plan.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Link {
+    /// Flat index of the partner measure.
+    pub other: usize,
+    /// Tier.
+    pub tier: Tier,
+    /// Similarity, 0–1 (shingle Jaccard or containment for verbatim, the scorer's probability
+    /// for paraphrase).
+    pub score: f32,
+}
+
+/// One measure as the engine sees it.
+#[derive(Debug, Clone)]
+pub struct MeasureEntry {
+    /// Index of its plan in the corpus.
+    pub plan: usize,
+    /// Index within the plan's `measures()`.
+    pub index: usize,
+    /// The measure id.
+    pub measure_id: String,
+    /// Term ids, sorted, with normalised TF-IDF weights.
+    pub weights: Vec<(u32, f32)>,
+    /// Generic wording or a bare target formula.
+    pub boilerplate: bool,
+    /// States a quantitative target (a number with a unit after 达到/突破/提高到…).
+    pub quantitative: bool,
+    /// Flat index of the first measure with the same normalised text (itself when it is the
+    /// first): copies share their representative's matching data and links.
+    pub rep: usize,
+    /// Matching data; kept on representatives only.
+    data: Option<Box<MatchData>>,
+}
+
+/// What the pair scorer needs of a measure.
+#[derive(Debug, Clone, Default)]
+struct MatchData {
+    /// Sorted unique character 3-gram hashes.
+    shingles: Vec<u64>,
+    /// Sorted unique character 2-grams.
+    bigrams: Vec<u64>,
+    /// Canonical term ids, sorted, with normalised TF-IDF weights.
+    cvec: Vec<(u32, f32)>,
+    /// The same per clause (only when the measure has two clauses or more with two terms each).
+    clauses: Vec<Vec<(u32, f32)>>,
+    /// Sum of the canonical IDF of its distinct terms.
+    idf_mass: f32,
+    /// Han and alphanumeric characters.
+    content_chars: u32,
+}
+
+/// A family of measures linked as shared.
+#[derive(Debug, Clone, Serialize)]
+pub struct Family {
+    /// Family id (0 = most widely adopted).
+    pub family_id: usize,
+    /// Flat indexes of its measures.
+    pub members: Vec<usize>,
+    /// Plans adopting it (corpus indexes, sorted).
+    pub plans: Vec<usize>,
+    /// The member with most links (ties: first in reading order).
+    pub representative: usize,
+}
+
+/// Tokens, weights, partners, status and families of every measure of a corpus.
+#[derive(Debug, Clone, Default)]
+pub struct Analysis {
+    /// Term strings by id.
+    pub vocab: Vec<String>,
+    /// Term ids by string.
+    pub term_index: HashMap<String, u32>,
+    /// Inverse document frequency by term id (over measures).
+    pub idf: Vec<f32>,
+    /// Number of plans using each term.
+    pub plan_df: Vec<u32>,
+    /// Number of plans analysed.
+    pub plan_count: usize,
+    /// Every measure, plan by plan in corpus order.
+    pub measures: Vec<MeasureEntry>,
+    /// First flat index of each plan's measures (len = plans + 1).
+    pub plan_offsets: Vec<usize>,
+    /// Partners of each measure, best first (at most one copy of a text per other plan); read
+    /// them with [`Analysis::partners`].
+    links: LinkTable,
+    /// Status of each measure.
+    pub status: Vec<Status>,
+    /// Family of each measure.
+    pub family_of: Vec<Option<usize>>,
+    /// Families, most widely adopted first.
+    pub families: Vec<Family>,
+    /// Canonical term strings by canonical id.
+    canon_vocab: Vec<String>,
+    /// IDF of each canonical term.
+    canon_idf: Vec<f32>,
+    /// Per canonical term: bit 0 specific, bit 1 instrument.
+    canon_flags: Vec<u8>,
+}
+
+const SPECIFIC: u8 = 1;
+const INSTRUMENT: u8 = 2;
+
+/// Why two measures match: tier, score and the character spans they share.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Explanation {
+    /// Tier of the link (`None`: the engine does not link them).
+    pub tier: Option<Tier>,
+    /// The link's score, or the scorer's probability when they are not linked.
+    pub score: f32,
+    /// Byte ranges in the first measure's display text.
+    pub spans_a: Vec<Range<usize>>,
+    /// Byte ranges in the second measure's display text.
+    pub spans_b: Vec<Range<usize>>,
+    /// Canonical policy terms both use.
+    pub shared_terms: Vec<String>,
+}
+
+impl Analysis {
+    /// Flat index of a plan's `index`-th measure.
+    pub fn flat_index(&self, plan: usize, index: usize) -> Option<usize> {
+        let start = *self.plan_offsets.get(plan)?;
+        let end = *self.plan_offsets.get(plan + 1)?;
+        (start + index < end).then_some(start + index)
+    }
+
+    /// Id of a term, if the corpus uses it.
+    pub fn term_id(&self, term: &str) -> Option<u32> {
+        self.term_index.get(term).copied()
+    }
+
+    /// Flat index of a measure id.
+    pub fn find(&self, measure_id: &str) -> Option<usize> {
+        self.measures
+            .iter()
+            .position(|m| m.measure_id == measure_id)
+    }
+
+    /// Shared partners of a measure that count (boilerplate partners excluded).
+    pub fn shared_links(&self, i: usize) -> Vec<Link> {
+        if self.status.get(i) != Some(&Status::Shared) {
+            return Vec::new();
+        }
+        self.partners_iter(i)
+            .filter(|l| !self.measures[l.other].boilerplate)
+            .collect()
+    }
+
+    /// Every partner of a measure, best first, boilerplate ones included: a formula measure
+    /// keeps the plans that use the same formula (`套话, also in 34 plans`).
+    pub fn partners(&self, i: usize) -> Vec<Link> {
+        self.partners_iter(i).collect()
+    }
+
+    /// [`Analysis::partners`] without collecting them.
+    pub fn partners_iter(&self, i: usize) -> impl Iterator<Item = Link> + '_ {
+        self.links.of(&self.measures, i)
+    }
+
+    /// Number of links (each direction counted), as [`Analysis::partners`] lists them.
+    pub fn link_count(&self) -> usize {
+        (0..self.measures.len())
+            .map(|i| self.partners_iter(i).count())
+            .sum()
+    }
+
+    /// Other plans (corpus indexes, sorted) where a measure has a partner of any status.
+    pub fn linked_plans(&self, i: usize) -> Vec<usize> {
+        let mut plans: Vec<usize> = self
+            .partners_iter(i)
+            .map(|l| self.measures[l.other].plan)
+            .collect();
+        plans.sort_unstable();
+        plans.dedup();
+        plans
+    }
+
+    /// The link from measure `i` to measure `j`, if any.
+    pub fn link(&self, i: usize, j: usize) -> Option<Link> {
+        self.partners_iter(i).find(|l| l.other == j)
+    }
+
+    /// Is measure `i` linked to some measure of plan `plan`? Returns the best such link.
+    pub fn link_to_plan(&self, i: usize, plan: usize) -> Option<Link> {
+        self.partners_iter(i)
+            .find(|l| self.measures[l.other].plan == plan)
+    }
+
+    fn scorer(&self) -> Scorer<'_> {
+        Scorer {
+            canon_idf: &self.canon_idf,
+            canon_flags: &self.canon_flags,
+            model: Model::shipped(),
+        }
+    }
+
+    fn data(&self, i: usize) -> Option<&MeasureEntry> {
+        let m = self.measures.get(i)?;
+        self.measures.get(m.rep)
+    }
+
+    /// The scorer's features of two measures ([`FEATURES`] order), whether or not they are linked.
+    pub fn pair_features(&self, i: usize, j: usize) -> Option<[f32; N_FEATURES]> {
+        let (a, b) = (self.data(i)?, self.data(j)?);
+        Some(self.scorer().features(a, b).0)
+    }
+
+    /// Tier and score the engine gives two measures (identical texts: verbatim 1.0).
+    pub fn score_pair(&self, i: usize, j: usize) -> Option<(Tier, f32)> {
+        let (a, b) = (self.data(i)?, self.data(j)?);
+        if a.rep == b.rep {
+            return Some((Tier::Verbatim, 1.0));
+        }
+        self.scorer().score(a, b)
+    }
+
+    /// The scorer's probability that two measures are the same measure.
+    pub fn probability(&self, i: usize, j: usize) -> Option<f32> {
+        self.pair_features(i, j)
+            .map(|f| Model::shipped().probability(&f))
+    }
+
+    /// Canonical policy terms (instruments and specific dictionary terms) two measures share.
+    pub fn shared_terms(&self, i: usize, j: usize) -> Vec<String> {
+        let (Some(a), Some(b)) = (
+            self.data(i).and_then(|m| m.data.as_ref()),
+            self.data(j).and_then(|m| m.data.as_ref()),
+        ) else {
+            return Vec::new();
+        };
+        let tokenizer = Tokenizer::global();
+        let bt: HashSet<u32> = b.cvec.iter().map(|p| p.0).collect();
+        a.cvec
+            .iter()
+            .filter(|(t, _)| bt.contains(t))
+            .filter(|(t, _)| self.canon_flags[*t as usize] & SPECIFIC != 0)
+            .map(|(t, _)| self.canon_vocab[*t as usize].clone())
+            .filter(|t| tokenizer.is_policy_term(t) || t.chars().count() >= 2)
+            .collect()
+    }
+
+    /// Why measures `i` and `j` match: tier and score (the link's, or the scorer's probability
+    /// when they are not linked) and the character spans they share in both display texts.
+    pub fn explain(&self, plans: &[Plan], i: usize, j: usize) -> Option<Explanation> {
+        let text = |k: usize| -> Option<&str> {
+            let m = self.measures.get(k)?;
+            let measures = plans.get(m.plan)?.measures();
+            measures.get(m.index).map(|x| x.text.as_str())
+        };
+        let (ta, tb) = (text(i)?, text(j)?);
+        let link = self.link(i, j);
+        let score = match link {
+            Some(l) => l.score,
+            None => self.probability(i, j).unwrap_or(0.0),
+        };
+        let (spans_a, spans_b) = match_spans(ta, tb);
+        Some(Explanation {
+            tier: link.map(|l| l.tier),
+            score,
+            spans_a,
+            spans_b,
+            shared_terms: self.shared_terms(i, j),
+        })
+    }
+}

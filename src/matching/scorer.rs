@@ -1,0 +1,156 @@
+//! The pair scorer: features of two measures, verbatim tier, paraphrase probability.
+
+use super::features::{cosine, intersect_count};
+use super::model::{Model, N_FEATURES};
+use super::{
+    INSTRUMENT, MatchData, MeasureEntry, SPECIFIC, Tier, VERBATIM_CONTAINMENT, VERBATIM_JACCARD,
+    VERBATIM_MIN_SHINGLES,
+};
+
+/// The pair scorer over the corpus statistics.
+pub(super) struct Scorer<'a> {
+    pub(super) canon_idf: &'a [f32],
+    pub(super) canon_flags: &'a [u8],
+    pub(super) model: &'a Model,
+}
+
+/// Shingle overlap of two measures: Jaccard, containment of the shorter, shorter count.
+fn overlap(da: &MatchData, db: &MatchData) -> (f32, f32, usize) {
+    let inter = intersect_count(&da.shingles, &db.shingles);
+    let (sa, sb) = (da.shingles.len(), db.shingles.len());
+    let smin = sa.min(sb);
+    if sa > 0 && sb > 0 {
+        (
+            inter as f32 / (sa + sb - inter) as f32,
+            inter as f32 / smin as f32,
+            smin,
+        )
+    } else {
+        (0.0, 0.0, smin)
+    }
+}
+
+/// TF-IDF cosine of the whole measures and the best clause-level cosine (a clause of one
+/// against the other whole or its clauses).
+fn cosines(da: &MatchData, db: &MatchData) -> (f32, f32) {
+    let cos = cosine(&da.cvec, &db.cvec);
+    let mut clause_cos: f32 = 0.0;
+    for ca in &da.clauses {
+        clause_cos = clause_cos.max(cosine(ca, &db.cvec));
+        for cb in &db.clauses {
+            clause_cos = clause_cos.max(cosine(ca, cb));
+        }
+    }
+    for cb in &db.clauses {
+        clause_cos = clause_cos.max(cosine(&da.cvec, cb));
+    }
+    (cos, clause_cos)
+}
+
+impl Scorer<'_> {
+    /// Features, shingle Jaccard, shingle containment and the shorter shingle count.
+    pub(super) fn features(
+        &self,
+        a: &MeasureEntry,
+        b: &MeasureEntry,
+    ) -> ([f32; N_FEATURES], f32, f32, usize) {
+        let (Some(da), Some(db)) = (a.data.as_deref(), b.data.as_deref()) else {
+            return ([0.0; N_FEATURES], 0.0, 0.0, 0);
+        };
+        let (jaccard, containment, smin) = overlap(da, db);
+        let (cos, clause_cos) = cosines(da, db);
+        let f = self.fill(
+            a,
+            b,
+            da,
+            db,
+            (jaccard, containment, smin),
+            (cos, clause_cos),
+        );
+        (f, jaccard, containment, smin)
+    }
+
+    /// Every feature from the overlap and cosines already computed.
+    fn fill(
+        &self,
+        a: &MeasureEntry,
+        b: &MeasureEntry,
+        da: &MatchData,
+        db: &MatchData,
+        (jaccard, containment, smin): (f32, f32, usize),
+        (cos, clause_cos): (f32, f32),
+    ) -> [f32; N_FEATURES] {
+        let mut f = [0.0; N_FEATURES];
+        let (mut i, mut j) = (0, 0);
+        let (mut shared_idf, mut spec, mut inst) = (0.0f32, 0usize, 0usize);
+        while i < da.cvec.len() && j < db.cvec.len() {
+            match da.cvec[i].0.cmp(&db.cvec[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    let t = da.cvec[i].0 as usize;
+                    shared_idf += self.canon_idf[t];
+                    spec += usize::from(self.canon_flags[t] & SPECIFIC != 0);
+                    inst += usize::from(self.canon_flags[t] & INSTRUMENT != 0);
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        let min_mass = da.idf_mass.min(db.idf_mass);
+        let (la, lb) = (
+            da.content_chars.max(1) as f32,
+            db.content_chars.max(1) as f32,
+        );
+        f[0] = jaccard;
+        // Containment means little for very short measures.
+        f[1] = containment * (smin as f32 / VERBATIM_MIN_SHINGLES as f32).min(1.0);
+        f[2] = cos.min(1.0);
+        f[3] = clause_cos.max(cos).min(1.0);
+        f[4] = if min_mass > 0.0 {
+            (shared_idf / min_mass).min(1.0)
+        } else {
+            0.0
+        };
+        f[5] = spec.min(4) as f32 / 4.0;
+        f[6] = inst.min(2) as f32 / 2.0;
+        f[7] = la.min(lb) / la.max(lb);
+        f[8] = f32::from(u8::from(a.boilerplate || b.boilerplate));
+        f[9] = f32::from(u8::from(a.quantitative && b.quantitative));
+        let (ba, bb) = (da.bigrams.len(), db.bigrams.len());
+        if ba > 0 && bb > 0 {
+            let bi = intersect_count(&da.bigrams, &db.bigrams) as f32;
+            f[10] = bi / ba.min(bb) as f32 * (ba.min(bb) as f32 / 8.0).min(1.0);
+            f[11] = 2.0 * bi / (ba + bb) as f32;
+        }
+        f
+    }
+
+    /// Tier and score of a pair, or None. The features are computed in stages: a verbatim pair
+    /// needs only the shingle overlap, a pair with nothing in common only the cosines; the
+    /// result is the same as scoring [`Scorer::features`].
+    pub(super) fn score(&self, a: &MeasureEntry, b: &MeasureEntry) -> Option<(Tier, f32)> {
+        let (da, db) = (a.data.as_deref()?, b.data.as_deref()?);
+        let (jaccard, containment, smin) = overlap(da, db);
+        if jaccard >= VERBATIM_JACCARD
+            || (smin >= VERBATIM_MIN_SHINGLES && containment >= VERBATIM_CONTAINMENT)
+        {
+            return Some((Tier::Verbatim, jaccard.max(containment).min(1.0)));
+        }
+        let (cos, clause_cos) = cosines(da, db);
+        // Nothing in common worth a model call (the same test as on f[2] and f[3]).
+        if cos.min(1.0) < 0.05 && clause_cos.max(cos).min(1.0) < 0.1 {
+            return None;
+        }
+        let f = self.fill(
+            a,
+            b,
+            da,
+            db,
+            (jaccard, containment, smin),
+            (cos, clause_cos),
+        );
+        let p = self.model.probability(&f);
+        (p >= self.model.threshold).then_some((Tier::Paraphrase, p))
+    }
+}
