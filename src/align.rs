@@ -23,8 +23,10 @@
 //!
 //! `cover` is the share of the two units' measures that have a shared partner ([`crate::matching`])
 //! in the other unit: the strongest evidence, since the matcher has already decided that those
-//! sentences state the same measure. `kind` is 1 when the kinds agree or either is 其他,
-//! [`KIND_MISMATCH`] otherwise (a 目标 section rarely belongs beside a 保障 section).
+//! sentences state the same measure; only links scoring at least [`MIN_LINK`] count (0: all).
+//! `kind` is 1 when the kinds agree or either is 其他, [`KIND_MISMATCH`] otherwise (a 目标
+//! section rarely belongs beside a 保障 section). The titles also enter `cos` (counted twice);
+//! the separate title term has weight 0 since the re-tuning (it did not help on the tune split).
 //!
 //! # Solving
 //! 1. **Pins** first: each pinned pair is merged, whatever its affinity or the order it breaks.
@@ -45,9 +47,15 @@
 //!    wherever the groups allow; a unit that had to leave its place is reported by
 //!    [`Row::moved`].
 //!
-//! Constants were chosen by a grid search on the tuning split of `tests/fixtures/alignment/` only
-//! (`cargo run --example align_eval -- --grid`); the test split (F1 0.39 at the time of writing)
-//! is reported in `docs/benchmarks.md` and its floors asserted in `tests/alignment.rs`.
+//! Content cosines are computed by scattering one plan's unit vectors into a dense
+//! vocabulary-sized array (one per thread, kept zeroed between calls) and reading the other plan's
+//! units against it: the same sums as [`cosine`], bit for bit, at one pass per vector.
+//!
+//! Constants were chosen on the tuning split of `tests/fixtures/alignment/` only, by a coordinate
+//! ascent over all of them (`cargo run --no-default-features --example align_eval -- --grid`)
+//! that maximises the tune F1 of the unit metric ([`crate::align_eval::Metric::Units`]) among
+//! settings that keep the product goals of the four-plan and Tianjin views no worse. Figures,
+//! method and what did not help: `docs/alignment.md`; floors: `tests/alignment.rs`.
 
 use std::collections::HashMap;
 
@@ -61,23 +69,28 @@ use crate::tokenize::Tokenizer;
 /// Lowest affinity of a pair of units considered for a merge.
 pub const MIN_AFFINITY: f32 = 0.05;
 /// Lowest average affinity between two groups for them to merge.
-pub const MIN_GROUP_AFFINITY: f32 = 0.04;
+pub const MIN_GROUP_AFFINITY: f32 = 0.02;
 /// Extra average affinity needed when a plan appears in both groups (many-to-one).
 pub const MERGE_EXTRA: f32 = 0.0;
 /// Most units of one plan in one cell.
-pub const MAX_CELL_UNITS: usize = 3;
+pub const MAX_CELL_UNITS: usize = 4;
 /// Average affinity lost per reading-order crossing a merge creates.
-pub const CROSS_PENALTY: f32 = 0.05;
+pub const CROSS_PENALTY: f32 = 0.1;
 /// Lowest average affinity for a lone unit to join its neighbour's group.
 pub const ATTACH_AFFINITY: f32 = 0.0;
-/// Weight of the title cosine.
-pub const W_TITLE: f32 = 0.3;
+/// Weight of the title cosine (0: titles count only inside the content vector).
+pub const W_TITLE: f32 = 0.0;
 /// Weight of the shared-measure cover.
 pub const W_LINK: f32 = 1.5;
 /// Bonus when at least one measure pair is linked as shared.
 pub const LINK_ANY: f32 = 0.3;
 /// Factor when the two units' kinds disagree (neither is 其他).
-pub const KIND_MISMATCH: f32 = 0.35;
+pub const KIND_MISMATCH: f32 = 0.1;
+
+/// Lowest score of a shared-measure link that counts as evidence (verbatim links score 1).
+pub const MIN_LINK: f32 = 0.0;
+/// Added to the affinity of two units of the same framing kind (not 任务, not 其他).
+pub const KIND_BONUS: f32 = 0.0;
 
 /// The solver's constants, to evaluate other settings (the defaults are the constants above).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -102,6 +115,10 @@ pub struct Params {
     pub link_any: f32,
     /// [`KIND_MISMATCH`].
     pub kind_mismatch: f32,
+    /// [`MIN_LINK`].
+    pub min_link: f32,
+    /// [`KIND_BONUS`].
+    pub kind_bonus: f32,
 }
 
 impl Default for Params {
@@ -117,6 +134,8 @@ impl Default for Params {
             w_link: W_LINK,
             link_any: LINK_ANY,
             kind_mismatch: KIND_MISMATCH,
+            min_link: MIN_LINK,
+            kind_bonus: KIND_BONUS,
         }
     }
 }
@@ -140,8 +159,8 @@ pub struct Unit {
     /// Flat indexes (in the analysis) of its measures, sorted.
     pub measures: Vec<usize>,
     /// For each of its measures with shared partners: (its flat index, the partners' flat
-    /// indexes).
-    pub links: Vec<(usize, Vec<usize>)>,
+    /// indexes with the link's score, 1 for a verbatim link).
+    pub links: Vec<(usize, Vec<(usize, f32)>)>,
 }
 
 /// A pinned pair: section `a` of plan `plan_a` goes in the same row as section `b` of `plan_b`
@@ -240,10 +259,17 @@ fn unit_of(plan_index: usize, parts: &[(&Section, bool)], analysis: &Analysis) -
                         *acc.entry(*t).or_default() += w;
                     }
                 }
-                let partners: Vec<usize> = analysis
+                let partners: Vec<(usize, f32)> = analysis
                     .shared_links(flat)
                     .iter()
-                    .map(|l| l.other)
+                    .map(|l| {
+                        let score = if l.tier == crate::matching::Tier::Verbatim {
+                            1.0
+                        } else {
+                            l.score
+                        };
+                        (l.other, score)
+                    })
                     .collect();
                 if !partners.is_empty() {
                     links.push((flat, partners));
@@ -372,13 +398,14 @@ impl Solver<'_> {
     /// Whether the union of groups `x` and `y` keeps each plan's units consecutive and at most
     /// [`MAX_CELL_UNITS`].
     fn union_is_contiguous(&self, x: usize, y: usize) -> bool {
-        let mut per: HashMap<usize, Vec<usize>> = HashMap::new();
-        for &(p, u) in self.groups[x].iter().chain(&self.groups[y]) {
-            per.entry(p).or_default().push(u);
-        }
-        per.values_mut().all(|us| {
-            us.sort_unstable();
-            us.len() <= self.params.max_cell_units && us.windows(2).all(|w| w[1] == w[0] + 1)
+        let mut ids: Vec<Id> = self.groups[x]
+            .iter()
+            .chain(&self.groups[y])
+            .copied()
+            .collect();
+        ids.sort_unstable();
+        ids.chunk_by(|a, b| a.0 == b.0).all(|us| {
+            us.len() <= self.params.max_cell_units && us.windows(2).all(|w| w[1].1 == w[0].1 + 1)
         })
     }
 
@@ -446,9 +473,21 @@ impl Solver<'_> {
 
 /// Affinity of two units of different plans, given the number of measures of each with a shared
 /// partner in the other.
-fn affinity(a: &Unit, b: &Unit, linked_a: usize, linked_b: usize, params: &Params) -> f32 {
-    let content = cosine(&a.vector, &b.vector);
-    let title = cosine(&a.title, &b.title);
+/// `content` is the cosine of their vectors ([`content_cosines`]).
+fn affinity(
+    a: &Unit,
+    b: &Unit,
+    content: f32,
+    linked_a: usize,
+    linked_b: usize,
+    params: &Params,
+) -> f32 {
+    // A zero weight skips the title cosine (0 · a finite cosine adds an exact 0).
+    let title = if params.w_title == 0.0 {
+        0.0
+    } else {
+        cosine(&a.title, &b.title)
+    };
     let total = a.measures.len() + b.measures.len();
     let cover = if total == 0 {
         0.0
@@ -460,7 +499,89 @@ fn affinity(a: &Unit, b: &Unit, linked_a: usize, linked_b: usize, params: &Param
     } else {
         0.0
     };
-    kind_factor(a.kind, b.kind, params) * (content + params.w_title * title + link)
+    // Two units of the same framing kind (概况, 指导思想, 基本原则, 目标, 保障; not the bulk 任务
+    // nor 其他) get a bonus: such sections belong in one row whatever their words.
+    let framing = a.kind == b.kind && !matches!(a.kind, SectionKind::Tasks | SectionKind::Other);
+    let bonus = if framing { params.kind_bonus } else { 0.0 };
+    kind_factor(a.kind, b.kind, params) * (content + params.w_title * title + link + bonus)
+}
+
+/// Cosines of the units' vectors between plans, dense by global unit index (0 within a plan).
+///
+/// The same sums as [`cosine`], bit for bit (products taken over the common terms in ascending
+/// term order; a term of one vector missing from the other adds an exact 0), computed by
+/// scattering one unit's vector into a dense array and reading the other plan's units against
+/// it: one pass over each vector instead of a merge per pair. For each pair of plans the plan
+/// whose units are scattered is the one that makes fewer reads.
+fn content_cosines(plan_units: &[&[Unit]], offsets: &[usize], total: usize) -> Vec<f32> {
+    let mut out = vec![0.0f32; total * total];
+    let terms = plan_units
+        .iter()
+        .flat_map(|units| units.iter())
+        .flat_map(|u| u.vector.last())
+        .map(|&(t, _)| t as usize + 1)
+        .max()
+        .unwrap_or(0);
+    DENSE.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut dense) => {
+            if dense.len() < terms {
+                dense.resize(terms, 0.0);
+            }
+            scatter_read(plan_units, offsets, total, &mut dense, &mut out);
+        }
+        // Never re-entered in practice; a fresh array does the same work.
+        Err(_) => scatter_read(plan_units, offsets, total, &mut vec![0.0; terms], &mut out),
+    });
+    out
+}
+
+thread_local! {
+    /// The dense scatter array of [`content_cosines`], all zero between calls (kept, so that
+    /// aligning many pairs does not allocate and zero a vocabulary-sized array each time).
+    static DENSE: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The work of [`content_cosines`] on a zeroed `dense` array of at least the vocabulary's size;
+/// leaves it zeroed.
+fn scatter_read(
+    plan_units: &[&[Unit]],
+    offsets: &[usize],
+    total: usize,
+    dense: &mut [f32],
+    out: &mut [f32],
+) {
+    let weight = |units: &[Unit]| units.iter().map(|u| u.vector.len()).sum::<usize>();
+    for p in 0..plan_units.len() {
+        for q in p + 1..plan_units.len() {
+            // Scatter plan x, read plan y: reads = units of x × entries of y.
+            let (x, y) = if plan_units[p].len() * weight(plan_units[q])
+                <= plan_units[q].len() * weight(plan_units[p])
+            {
+                (p, q)
+            } else {
+                (q, p)
+            };
+            for (i, ux) in plan_units[x].iter().enumerate() {
+                for &(t, w) in &ux.vector {
+                    dense[t as usize] = w;
+                }
+                let a = offsets[x] + i;
+                for (j, uy) in plan_units[y].iter().enumerate() {
+                    let mut dot = 0.0f32;
+                    for &(t, w) in &uy.vector {
+                        // Same operand order as `cosine(x, y)`; multiplication commutes exactly.
+                        dot += dense[t as usize] * w;
+                    }
+                    let b = offsets[y] + j;
+                    out[a * total + b] = dot;
+                    out[b * total + a] = dot;
+                }
+                for &(t, _) in &ux.vector {
+                    dense[t as usize] = 0.0;
+                }
+            }
+        }
+    }
 }
 
 /// Align precomputed units (one slice per compared plan, see [`units`]); use this to align many
@@ -479,14 +600,21 @@ pub fn align_units_with(plan_units: &[&[Unit]], pins: &[Pin], params: &Params) -
         total += units.len();
     }
     // Which unit holds each measure, to count shared links between units.
-    let mut unit_of_measure: HashMap<usize, usize> = HashMap::new();
+    let mut unit_of_measure: Vec<(usize, usize)> = Vec::new();
     for (p, units) in plan_units.iter().enumerate() {
         for (u, unit) in units.iter().enumerate() {
-            for &m in &unit.measures {
-                unit_of_measure.insert(m, offsets[p] + u);
-            }
+            unit_of_measure.extend(unit.measures.iter().map(|&m| (m, offsets[p] + u)));
         }
     }
+    // A measure in two units (never, in practice) keeps the last, as a map insert would.
+    unit_of_measure.sort_by_key(|&(m, _)| m);
+    let holder = |m: usize| {
+        let i = unit_of_measure.partition_point(|&(x, _)| x <= m);
+        i.checked_sub(1)
+            .and_then(|i| unit_of_measure.get(i))
+            .filter(|&&(x, _)| x == m)
+            .map(|&(_, u)| u)
+    };
     // linked[a * total + b]: measures of unit a with a shared partner in unit b.
     let mut linked = vec![0u16; total * total];
     for (p, units) in plan_units.iter().enumerate() {
@@ -495,7 +623,8 @@ pub fn align_units_with(plan_units: &[&[Unit]], pins: &[Pin], params: &Params) -
             for (_, partners) in &unit.links {
                 let mut seen: Vec<usize> = partners
                     .iter()
-                    .filter_map(|o| unit_of_measure.get(o).copied())
+                    .filter(|&&(_, score)| score >= params.min_link)
+                    .filter_map(|&(o, _)| holder(o))
                     .filter(|&b| b != a)
                     .collect();
                 seen.sort_unstable();
@@ -509,6 +638,7 @@ pub fn align_units_with(plan_units: &[&[Unit]], pins: &[Pin], params: &Params) -
     let ids: Vec<Id> = (0..n)
         .flat_map(|p| (0..plan_units[p].len()).map(move |u| (p, u)))
         .collect();
+    let content = content_cosines(plan_units, &offsets, total);
     let mut affinity_m = vec![0.0f32; total * total];
     let mut candidates: Vec<(f32, usize, usize)> = Vec::new();
     for (a, &ia) in ids.iter().enumerate() {
@@ -519,6 +649,7 @@ pub fn align_units_with(plan_units: &[&[Unit]], pins: &[Pin], params: &Params) -
             let s = affinity(
                 &plan_units[ia.0][ia.1],
                 &plan_units[ib.0][ib.1],
+                content[a * total + b],
                 linked[a * total + b] as usize,
                 linked[b * total + a] as usize,
                 params,

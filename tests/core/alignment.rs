@@ -10,7 +10,9 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use duizhao::align::{Params, Pin, align};
-use duizhao::align_eval::{Labels, evaluate};
+use duizhao::align_eval::{
+    Labels, Metric, PREAMBLE, evaluate, oracle_rows, score_rows, unit_items,
+};
 use duizhao::comparison::{Comparison, Options, RowMode, Scope};
 use duizhao::corpus::{Corpus, load_paths};
 use duizhao::matching::Analysis;
@@ -75,7 +77,8 @@ fn four_plan_view_fills_its_rows_and_keeps_partners_together() {
     // measures with a partner in their own row (main: 61 % empty, 21–80 % per plan). Measured
     // with the paraphrase matcher of issue 13 (which links 501 in-comparison measures here, where
     // the old matcher linked 170, many of them same-topic pairs across sections): 21.4 % empty,
-    // 70.5 % partners in their own row; the floors sit a little below so a regression fails.
+    // 70.5 % partners in their own row; after the constants were re-chosen on the tune split
+    // (docs/alignment.md) 21.4 % and 70.9 %. The floors sit a little below so a regression fails.
     assert!(empty <= 0.25, "empty cells {:.1} %", 100.0 * empty);
     assert!(share >= 0.68, "partners in own row {:.1} %", 100.0 * share);
     assert!(shared > 20, "the four plans share measures: {shared}");
@@ -94,7 +97,7 @@ fn tianjin_linked_sections_share_rows() {
     );
     assert!(shared >= 4);
     assert!(
-        // Measured 16/18 with the issue-13 matcher.
+        // Measured 16/18 with the issue-13 matcher (unchanged by the re-tuned constants).
         in_row as f64 >= 0.85 * shared as f64,
         "partners in own row {in_row}/{shared}"
     );
@@ -292,32 +295,131 @@ fn by_theme_rows_gather_homestead_measures_of_zibo_and_jinan() {
 fn labelled_test_split_floors() {
     let (corpus, analysis) = setup();
     let labels = Labels::load(&fixtures()).unwrap();
-    let (splits, _) = evaluate(corpus, analysis, &labels, &Params::default());
-    for (split, s) in &splits {
-        eprintln!(
-            "{split}: {} pairs P={:.3} R={:.3} F1={:.3} unmatched {}",
-            s.pairs,
-            s.precision(),
-            s.recall(),
-            s.f1(),
-            s.unmatched
-        );
-    }
-    let test = splits
-        .iter()
-        .find(|(n, _)| n == "test")
-        .map(|(_, s)| *s)
-        .expect("a test split");
-    assert!(test.pairs >= 2, "test pairs: {}", test.pairs);
-    assert!(
-        test.precision() >= FLOOR_P,
-        "test P {:.3}",
-        test.precision()
+    let test_of = |metric: Metric| {
+        let (splits, _) = evaluate(corpus, analysis, &labels, &Params::default(), metric);
+        for (split, s) in &splits {
+            eprintln!(
+                "{metric:?} {split}: {} pairs P={:.3} R={:.3} F1={:.3} unmatched {}",
+                s.pairs,
+                s.precision(),
+                s.recall(),
+                s.f1(),
+                s.unmatched
+            );
+        }
+        splits
+            .iter()
+            .find(|(n, _)| n == "test")
+            .map(|(_, s)| *s)
+            .expect("a test split")
+    };
+    let units = test_of(Metric::Units);
+    assert!(units.pairs >= 5, "test pairs: {}", units.pairs);
+    assert_eq!(
+        units.unmatched, 0,
+        "labelled sections missing from the outline"
     );
-    assert!(test.recall() >= FLOOR_R, "test R {:.3}", test.recall());
+    assert!(
+        units.precision() >= FLOOR_P,
+        "test P {:.3}",
+        units.precision()
+    );
+    assert!(units.recall() >= FLOOR_R, "test R {:.3}", units.recall());
+    let sections = test_of(Metric::Sections);
+    assert!(
+        sections.precision() >= FLOOR_SECTIONS_P,
+        "test P (sections) {:.3}",
+        sections.precision()
+    );
+    assert!(
+        sections.recall() >= FLOOR_SECTIONS_R,
+        "test R (sections) {:.3}",
+        sections.recall()
+    );
 }
 
-/// Floors a little below the measured test figures (P 0.458, R 0.345, F1 0.393 on the five test
-/// pairs; see docs/benchmarks.md). Issue 12's goal, F1 ≥ 0.85, is NOT reached.
-const FLOOR_P: f64 = 0.42;
-const FLOOR_R: f64 = 0.31;
+/// The unit metric is one a table can satisfy: the table the labels describe (each plan's
+/// comparison-tier items in the row of their main category) scores P = 1 and R = 1 on every
+/// labelled pair but for the pairs of a preamble with a 概况 section (the preambles keep a row of
+/// their own), while the first metric (every level, any shared category) cannot reach 1 on that same
+/// table — the reason it was replaced.
+#[test]
+fn unit_metric_scores_the_labels_own_table_one() {
+    let (corpus, _) = setup();
+    let labels = Labels::load(&fixtures()).unwrap();
+    let mut sections_total = duizhao::align_eval::Score::default();
+    for pair in &labels.pairs {
+        let idx: Vec<usize> = pair.plans.iter().map(|n| plan_index(n)).collect();
+        let rows = oracle_rows(corpus, &labels, pair, &idx);
+        let units = score_rows(corpus, &labels, pair, &idx, &rows, Metric::Units);
+        assert!(units.gold > 0, "{}: no gold pairs", pair.pair_id);
+        // The preambles have their own row, which no section joins: a gold pair of a preamble
+        // and a 概况 section of the other plan is the only kind of pair the table cannot hold.
+        let (items, _) = unit_items(corpus, &labels, pair, &idx, &rows);
+        let preamble_pairs = items[0]
+            .iter()
+            .flat_map(|a| items[1].iter().map(move |b| (a, b)))
+            .filter(|(a, b)| {
+                (a.number == PREAMBLE) != (b.number == PREAMBLE)
+                    && a.categories.first() == b.categories.first()
+            })
+            .count();
+        assert_eq!(
+            units.correct, units.predicted,
+            "{}: the labels' own table has a wrong pair under the unit metric",
+            pair.pair_id
+        );
+        assert_eq!(
+            units.gold_found + preamble_pairs,
+            units.gold,
+            "{}: the labels' own table misses gold pairs under the unit metric",
+            pair.pair_id
+        );
+        sections_total.add(&score_rows(
+            corpus,
+            &labels,
+            pair,
+            &idx,
+            &rows,
+            Metric::Sections,
+        ));
+        // A table that puts every section in one row finds every gold pair a table can hold but
+        // is mostly wrong.
+        let one = vec![duizhao::align::Row {
+            kind: duizhao::outline::SectionKind::Other,
+            cells: rows
+                .iter()
+                .fold(vec![Vec::new(); 2], |mut acc: Vec<Vec<usize>>, r| {
+                    for (k, c) in r.cells.iter().enumerate() {
+                        acc[k].extend(c);
+                    }
+                    acc
+                }),
+            scores: vec![0.0; 2],
+            moved: vec![false; 2],
+        }];
+        let lump = score_rows(corpus, &labels, pair, &idx, &one, Metric::Units);
+        assert_eq!(lump.gold_found + preamble_pairs, lump.gold);
+        assert!(
+            lump.precision() < 0.6,
+            "{}: {:.3}",
+            pair.pair_id,
+            lump.precision()
+        );
+    }
+    eprintln!(
+        "the labels' own table under the first metric: P={:.3} R={:.3} F1={:.3}",
+        sections_total.precision(),
+        sections_total.recall(),
+        sections_total.f1()
+    );
+    assert!(sections_total.f1() < 0.9);
+}
+
+/// Floors a little below the measured test figures (unit metric: P 0.545, R 0.504, F1 0.524;
+/// first metric: P 0.415, R 0.391, F1 0.403; see docs/alignment.md). Issue 12's goal, F1 ≥ 0.85,
+/// is NOT reached.
+const FLOOR_P: f64 = 0.51;
+const FLOOR_R: f64 = 0.47;
+const FLOOR_SECTIONS_P: f64 = 0.38;
+const FLOOR_SECTIONS_R: f64 = 0.36;
