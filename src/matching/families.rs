@@ -1,7 +1,7 @@
 //! Families: star clusters over shared links.
 
 use super::links::LinkTable;
-use super::{Family, MeasureEntry, Status, Tier};
+use super::{Family, Link, MeasureEntry, Status, Tier};
 
 pub(super) fn families(
     measures: &[MeasureEntry],
@@ -33,13 +33,16 @@ pub(super) fn families(
             by_plan[p] = (0, 0);
         }
         let (mut shared, mut verbatim) = (0, 0);
-        let mut maybe = Vec::new();
-        for (l, &c) in list.iter().zip(conditional) {
+        // Conditional links as (partner text, score bits, partner plan, index in the list):
+        // whether one is kept depends only on its partner text, its score and the reader's plan.
+        let mut maybe: Vec<(usize, u32, usize, usize)> = Vec::new();
+        for (k, (l, &c)) in list.iter().zip(conditional).enumerate() {
             if status[l.other] != Status::Shared {
                 continue;
             }
             if c {
-                maybe.push(l);
+                let p = measures[l.other].plan;
+                maybe.push((measures[l.other].rep, l.score.to_bits(), p, k));
                 continue;
             }
             let v = usize::from(l.tier == Tier::Verbatim);
@@ -51,14 +54,24 @@ pub(super) fn families(
             e.0 += 1;
             e.1 += v;
         }
+        maybe.sort_unstable();
+        // One run per (partner text, score): its partners' plans, sorted and distinct (one first
+        // copy per plan), and one of its links to test.
+        let runs: Vec<(&[(usize, u32, usize, usize)], &Link)> = maybe
+            .chunk_by(|a, b| a.0 == b.0 && a.1 == b.1)
+            .map(|run| (run, &list[run[0].3]))
+            .collect();
         for &i in copies {
             let plan = measures[i].plan;
             let (own_shared, own_verbatim) = by_plan[plan];
             // Conditional links are paraphrases: they never add to the verbatim count.
-            let kept = maybe
+            let kept: usize = runs
                 .iter()
-                .filter(|l| measures[l.other].plan != plan && links.keeps(measures, l, plan))
-                .count();
+                .filter(|(_, l)| links.keeps(measures, l, plan))
+                .map(|(run, _)| {
+                    run.len() - usize::from(run.binary_search_by_key(&plan, |x| x.2).is_ok())
+                })
+                .sum();
             shared_partners[i] = shared - own_shared + kept;
             verbatim_partners[i] = verbatim - own_verbatim;
         }
