@@ -24,7 +24,7 @@ pub(super) struct LinkTable {
     /// `start.len() == measures + 1`; empty ranges for measures that are not representatives.
     start: Vec<usize>,
     /// Per representative, sorted by plan: the effective score of its best link into the plan.
-    best: Vec<(usize, f32)>,
+    best: Vec<(u32, f32)>,
     /// `best_start[rep]..best_start[rep + 1]` is `rep`'s range of `best`.
     best_start: Vec<usize>,
 }
@@ -41,16 +41,21 @@ impl LinkTable {
     /// The table of per-representative lists, each sorted best first (tier, then score
     /// descending, then partner) and without duplicate partners.
     pub(super) fn new(measures: &[MeasureEntry], groups: Vec<Vec<Link>>) -> LinkTable {
-        let mut best: Vec<(usize, f32)> = Vec::new();
+        let mut best: Vec<(u32, f32)> = Vec::new();
         let mut best_start = Vec::with_capacity(groups.len() + 1);
-        for list in &groups {
+        // `seen[plan] == g + 1`: list `g` has a link into `plan` already (linear, not a scan of
+        // the plans seen: a template's list reaches thousands of plans).
+        let plans = measures.iter().map(|m| m.plan + 1).max().unwrap_or(0);
+        let mut seen = vec![0usize; plans];
+        for (g, list) in groups.iter().enumerate() {
             best_start.push(best.len());
             let from = best.len();
             // The first link into each plan is the best one: lists are sorted best first.
             for l in list {
                 let p = measures[l.other].plan;
-                if !best[from..].iter().any(|b| b.0 == p) {
-                    best.push((p, effective(l)));
+                if seen[p] != g + 1 {
+                    seen[p] = g + 1;
+                    best.push((p as u32, effective(l)));
                 }
             }
             best[from..].sort_unstable_by_key(|b| b.0);
@@ -87,7 +92,7 @@ impl LinkTable {
             _ => return f32::INFINITY,
         };
         range
-            .binary_search_by_key(&plan, |b| b.0)
+            .binary_search_by_key(&plan, |b| b.0 as usize)
             .map_or(f32::INFINITY, |k| range[k].1)
     }
 
