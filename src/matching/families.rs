@@ -3,6 +3,9 @@
 use super::links::LinkTable;
 use super::{Family, Link, MeasureEntry, Status, Tier};
 
+/// A conditional link of a list: (partner text, score bits, partner plan, index in the list).
+type Conditional = (usize, u32, usize, usize);
+
 pub(super) fn families(
     measures: &[MeasureEntry],
     links: &LinkTable,
@@ -35,7 +38,7 @@ pub(super) fn families(
         let (mut shared, mut verbatim) = (0, 0);
         // Conditional links as (partner text, score bits, partner plan, index in the list):
         // whether one is kept depends only on its partner text, its score and the reader's plan.
-        let mut maybe: Vec<(usize, u32, usize, usize)> = Vec::new();
+        let mut maybe: Vec<Conditional> = Vec::new();
         for (k, (l, &c)) in list.iter().zip(conditional).enumerate() {
             if status[l.other] != Status::Shared {
                 continue;
@@ -57,7 +60,7 @@ pub(super) fn families(
         maybe.sort_unstable();
         // One run per (partner text, score): its partners' plans, sorted and distinct (one first
         // copy per plan), and one of its links to test.
-        let runs: Vec<(&[(usize, u32, usize, usize)], &Link)> = maybe
+        let runs: Vec<(&[Conditional], &Link)> = maybe
             .chunk_by(|a, b| a.0 == b.0 && a.1 == b.1)
             .map(|run| (run, &list[run[0].3]))
             .collect();
