@@ -4,7 +4,8 @@
 //!   units of every plan, and `align_units` for every pair of plans (63 plans → 1953 pairs).
 //! - `engine_seeds_analysis_only`: `Analysis::build` alone; `engine_seeds_align_only`: units and
 //!   all-pairs alignment on a prebuilt analysis.
-//! - `engine_scale/N`: `Analysis::build` on N synthetic plans. Plan k is seed plan `k % 63` with
+//! - `engine_scale/N`: `Analysis::build` on N synthetic plans (N = 250 … 10,000; 5,000 and
+//!   10,000 are probed only, never sampled). Plan k is seed plan `k % 63` with
 //!   about half of its top-level sections swapped for top-level sections of other seed plans
 //!   (chosen by an LCG, so every run builds the same corpus), renumbered (`syn#k`, section ids,
 //!   measure ids and indexes) exactly as the importer numbers them. Each size is first probed
@@ -28,11 +29,13 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, SamplingMode};
 use duizhao::align::{Unit, align_units, units};
 use duizhao::matching::Analysis;
-use duizhao::outline::Section;
 use duizhao::plan::Plan;
 
 /// Synthetic corpus sizes.
-const SIZES: &[usize] = &[250, 500, 1000, 2000];
+const SIZES: &[usize] = &[250, 500, 1000, 2000, 5000, 10_000];
+/// Sizes from this one up are only probed (one build in a fresh process), never sampled: ten
+/// builds of 5,000 or 10,000 plans do not fit a bench run.
+const PROBE_ONLY_FROM: usize = 5000;
 /// Environment variable that turns the bench binary into a one-shot memory probe.
 const PROBE_VAR: &str = "DUIZHAO_ENGINE_PROBE";
 
@@ -46,73 +49,13 @@ fn seeds() -> &'static [Plan] {
     })
 }
 
-/// Knuth's MMIX linear congruential generator: deterministic, no dependency.
-struct Lcg(u64);
+#[path = "common/synthetic.rs"]
+#[allow(dead_code)] // `plan_text` is for examples/make_corpus.rs
+mod synthetic_corpus;
 
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        self.0 >> 33
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
-
-/// Number sections (pre-order) and measures (preamble first, then sections in reading order) the
-/// way the importer does, so that `measures()[i].index == i` and ids are unique.
-fn renumber(plan: &mut Plan, plan_id: String) {
-    fn walk(s: &mut Section, id: &str, next_section: &mut usize, next_measure: &mut usize) {
-        s.section_id = *next_section;
-        *next_section += 1;
-        for m in &mut s.measures {
-            m.section_id = Some(s.section_id);
-            m.index = *next_measure;
-            m.measure_id = format!("{id}/m{}", *next_measure + 1);
-            *next_measure += 1;
-        }
-        for c in &mut s.children {
-            walk(c, id, next_section, next_measure);
-        }
-    }
-    plan.plan_id = plan_id;
-    let (mut next_section, mut next_measure) = (0, 0);
-    for m in &mut plan.preamble.measures {
-        m.section_id = None;
-        m.index = next_measure;
-        m.measure_id = format!("{}/m{}", plan.plan_id, next_measure + 1);
-        next_measure += 1;
-    }
-    for s in &mut plan.sections {
-        walk(s, &plan.plan_id, &mut next_section, &mut next_measure);
-    }
-}
-
-/// `n` plans recombined from the seeds' top-level sections. (Spans still point into the donor
-/// plan's original text; the engine does not read them.)
+/// `n` synthetic plans (see `common/synthetic.rs`), checked: measure indexes in order, ids unique.
 fn synthetic(seeds: &[Plan], n: usize) -> Vec<Plan> {
-    let mut rng = Lcg(0x00d0_12a0_5eed);
-    let plans: Vec<Plan> = (0..n)
-        .map(|k| {
-            let mut plan = seeds[k % seeds.len()].clone();
-            for slot in 0..plan.sections.len() {
-                if rng.below(2) == 0 {
-                    let donor = &seeds[rng.below(seeds.len())];
-                    if !donor.sections.is_empty() {
-                        plan.sections[slot] =
-                            donor.sections[rng.below(donor.sections.len())].clone();
-                    }
-                }
-            }
-            plan.name = format!("{}·{k}", plan.name);
-            renumber(&mut plan, format!("syn#{k}"));
-            plan
-        })
-        .collect();
+    let plans = synthetic_corpus::synthetic(seeds, n);
     let mut ids = std::collections::HashSet::new();
     for p in &plans {
         for (i, m) in p.measures().into_iter().enumerate() {
@@ -162,7 +105,7 @@ fn engine_seeds(c: &mut Criterion) {
         })
     });
     c.bench_function("engine_seeds_analysis_only", |b| {
-        b.iter(|| black_box(Analysis::build(plans).links.len()))
+        b.iter(|| black_box(Analysis::build(plans).measures.len()))
     });
     let analysis = Analysis::build(plans);
     c.bench_function("engine_seeds_align_only", |b| {
@@ -211,15 +154,22 @@ fn probe(n: usize) {
     let secs = t.elapsed().as_secs_f64();
     let cpu = cpu_s() - cpu0;
     let peak_kib = vm_hwm_kib();
-    let links: usize = analysis.links.iter().map(Vec::len).sum::<usize>() / 2;
+    let links: usize = analysis.link_count() / 2;
+    // The overview's counts and order (dense counts, sparse ordering above 400 plans).
+    let t = Instant::now();
+    let overview = duizhao::overview::Overview::build(&plans, &analysis);
+    let overview_s = t.elapsed().as_secs_f64();
     println!(
         "probe plans={n} measures={} distinct_texts={distinct} build_s={secs:.3} cpu_s={cpu:.2} \
-         corpus_peak_mib={:.0} peak_mib={:.0} links={links} families={}",
+         corpus_peak_mib={:.0} peak_mib={:.0} links={links} families={} overview_s={overview_s:.2} \
+         overview_peak_mib={:.0}",
         all.len(),
         corpus_kib as f64 / 1024.0,
         peak_kib as f64 / 1024.0,
-        analysis.families.len()
+        analysis.families.len(),
+        vm_hwm_kib() as f64 / 1024.0,
     );
+    black_box(overview.order.len());
 }
 
 /// What a probe child reported.
@@ -328,6 +278,7 @@ fn engine_scale(c: &mut Criterion) {
             continue;
         }
         match probe_in_child(n) {
+            Some(p) if n >= PROBE_ONLY_FROM => eprintln!("{id}: {} (probe only)", p.line),
             Some(p) if p.build_s * 10.0 <= sampling_budget_s() => {
                 eprintln!("{id}: {}", p.line);
                 sampled.push(n);
@@ -353,7 +304,7 @@ fn engine_scale(c: &mut Criterion) {
         group.bench_function(n.to_string(), |b| {
             // Built on the first call only, so a filtered-out size costs nothing.
             let plans = corpus.get_or_insert_with(|| synthetic(seeds(), n));
-            b.iter(|| black_box(Analysis::build(plans).links.len()))
+            b.iter(|| black_box(Analysis::build(plans).measures.len()))
         });
     }
     group.finish();

@@ -116,7 +116,7 @@ pub struct Partner {
 pub fn measure_partners(analysis: &Analysis, flat: usize, compared: &[usize]) -> Vec<Partner> {
     let links = match analysis.status.get(flat) {
         Some(Status::Shared) => analysis.shared_links(flat),
-        Some(Status::Boilerplate) => analysis.links.get(flat).cloned().unwrap_or_default(),
+        Some(Status::Boilerplate) => analysis.partners(flat),
         _ => Vec::new(),
     };
     let own = analysis.measures.get(flat).map(|m| m.plan);

@@ -18,7 +18,25 @@ fn main() -> std::process::ExitCode {
             codebook,
         }) => duizhao::cli::compare::compare(&paths, &plans, &format, &rows, &codebook).map(Some),
         Some(Command::Measures { paths, plans, json }) => {
-            duizhao::cli::compare::measures(&paths, &plans, json).map(Some)
+            // Streamed: a corpus of thousands of plans prints megabytes of families.
+            let stdout = std::io::stdout().lock();
+            let mut out = duizhao::cli::EscapeControls::new(stdout);
+            match duizhao::cli::compare::measures_to(&paths, &plans, json, &mut out) {
+                Err(e)
+                    if e.downcast_ref::<std::io::Error>()
+                        .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
+                {
+                    Ok(None)
+                }
+                Err(e)
+                    if e.downcast_ref::<serde_json::Error>().is_some_and(|e| {
+                        e.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe)
+                    }) =>
+                {
+                    Ok(None)
+                }
+                other => other.map(|()| None),
+            }
         }
         Some(Command::Terms {
             paths,

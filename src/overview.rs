@@ -85,13 +85,18 @@ impl Overview {
                 max_count = max_count.max(v);
             }
         }
-        let similarity: Vec<Vec<f32>> = (0..n)
-            .map(|a| {
-                (0..n)
-                    .map(|b| jaccard(symmetric[a][b], counted[a], counted[b]))
-                    .collect()
-            })
-            .collect();
+        let order = if n <= CLUSTER_MAX_PLANS {
+            let similarity: Vec<Vec<f32>> = (0..n)
+                .map(|a| {
+                    (0..n)
+                        .map(|b| jaccard(symmetric[a][b], counted[a], counted[b]))
+                        .collect()
+                })
+                .collect();
+            cluster_order(&similarity)
+        } else {
+            sparse_order(&symmetric, &counted, NEIGHBOURS)
+        };
         Overview {
             plan_ids: plans.iter().map(|p| p.plan_id.clone()).collect(),
             plan_names: plans.iter().map(|p| p.name.clone()).collect(),
@@ -99,7 +104,7 @@ impl Overview {
             symmetric,
             shared_any,
             counted,
-            order: cluster_order(&similarity),
+            order,
             max_count,
         }
     }
@@ -122,6 +127,180 @@ impl Overview {
             .copied()
             .unwrap_or(0)
     }
+}
+
+/// Up to this many plans the order is an average-linkage clustering (cubic); above it, the
+/// spanning-tree order of a k-nearest-neighbour graph ([`sparse_order`]).
+pub const CLUSTER_MAX_PLANS: usize = 400;
+
+/// Neighbours per plan in the similarity graph of [`sparse_order`].
+pub const NEIGHBOURS: usize = 10;
+
+/// Display order for many plans: each plan keeps its `k` most similar plans (Jaccard of the
+/// shared-measure counts, ties to the lower index), and an average-linkage clustering runs on
+/// that sparse graph — a missing edge counts as similarity 0, merges come from a heap, and
+/// neighbour lists are merged as clusters merge — joining orders with the same end-matching rule
+/// as [`cluster_order`]. Unconnected groups follow each other by their lowest plan index.
+/// Deterministic. The neighbour search reads the dense counts, O(n²) split over threads; the
+/// clustering is O(n·k·log) in practice, memory O(n·k) beyond the counts.
+pub fn sparse_order(symmetric: &[Vec<u32>], counted: &[u32], k: usize) -> Vec<usize> {
+    use rayon::prelude::*;
+    let n = symmetric.len();
+    let sim = |a: usize, b: usize| {
+        let shared = symmetric
+            .get(a)
+            .and_then(|r| r.get(b))
+            .copied()
+            .unwrap_or(0);
+        jaccard(
+            shared,
+            counted.get(a).copied().unwrap_or(0),
+            counted.get(b).copied().unwrap_or(0),
+        )
+    };
+    let by_strength = |x: &(f32, usize), y: &(f32, usize)| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1));
+    let rows: Vec<Vec<(f32, usize)>> = (0..n)
+        .into_par_iter()
+        .map(|a| {
+            let mut row: Vec<(f32, usize)> = (0..n)
+                .filter(|&b| b != a)
+                .map(|b| (sim(a, b), b))
+                .filter(|e| e.0 > 0.0)
+                .collect();
+            if row.len() > k {
+                row.select_nth_unstable_by(k, by_strength);
+                row.truncate(k);
+            }
+            row
+        })
+        .collect();
+    // Symmetric sparse graph: an edge if either end keeps the other.
+    let mut graph: Vec<std::collections::BTreeMap<usize, f32>> = vec![Default::default(); n];
+    for (a, row) in rows.iter().enumerate() {
+        for &(s, b) in row {
+            graph[a].insert(b, s);
+            graph[b].insert(a, s);
+        }
+    }
+    drop(rows);
+    sparse_average_linkage(graph, &sim)
+}
+
+/// Average linkage over a sparse similarity graph (`graph[a][b]` = similarity; absent = 0).
+fn sparse_average_linkage(
+    graph: Vec<std::collections::BTreeMap<usize, f32>>,
+    sim: &dyn Fn(usize, usize) -> f32,
+) -> Vec<usize> {
+    use std::cmp::Ordering;
+    use std::collections::BinaryHeap;
+
+    /// A candidate merge: average similarity, the two clusters and their versions.
+    struct Candidate(f32, usize, usize, u32, u32);
+    impl PartialEq for Candidate {
+        fn eq(&self, other: &Self) -> bool {
+            self.cmp(other) == Ordering::Equal
+        }
+    }
+    impl Eq for Candidate {}
+    impl PartialOrd for Candidate {
+        fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+            Some(self.cmp(other))
+        }
+    }
+    impl Ord for Candidate {
+        // Max-heap: highest similarity first, then the lowest pair of cluster ids.
+        fn cmp(&self, other: &Self) -> Ordering {
+            self.0
+                .total_cmp(&other.0)
+                .then(other.1.cmp(&self.1))
+                .then(other.2.cmp(&self.2))
+        }
+    }
+
+    let n = graph.len();
+    // Cluster state by id (the id of a merged cluster is the lower of the two).
+    let mut sums = graph; // cluster → (neighbour cluster → sum of pair similarities)
+    let mut size: Vec<usize> = vec![1; n];
+    let mut version: Vec<u32> = vec![0; n];
+    let mut alive: Vec<bool> = vec![true; n];
+    // Orders as merge trees: node < n is a plan; node n + j is `joins[j]`.
+    let mut joins: Vec<(usize, usize, bool, bool)> = Vec::new();
+    let mut ends: Vec<(usize, usize)> = (0..n).map(|i| (i, i)).collect();
+    let mut node: Vec<usize> = (0..n).collect();
+    let mut heap = BinaryHeap::new();
+    for (a, row) in sums.iter().enumerate() {
+        for (&b, &s) in row.range(a + 1..) {
+            heap.push(Candidate(s, a, b, 0, 0));
+        }
+    }
+    while let Some(Candidate(_, i, j, vi, vj)) = heap.pop() {
+        if !alive[i] || !alive[j] || version[i] != vi || version[j] != vj {
+            continue;
+        }
+        // Join the orders, reversing either so that the most similar ends meet.
+        let (left, right) = (node[i], node[j]);
+        let ((lf, ll), (rf, rl)) = (ends[left], ends[right]);
+        let options = [
+            (false, false, sim(ll, rf)),
+            (false, true, sim(ll, rl)),
+            (true, false, sim(lf, rf)),
+            (true, true, sim(lf, rl)),
+        ];
+        let mut best = options[0];
+        for o in options.iter().skip(1) {
+            if o.2 > best.2 {
+                best = *o;
+            }
+        }
+        let first = if best.0 { ll } else { lf };
+        let last = if best.1 { rf } else { rl };
+        joins.push((left, right, best.0, best.1));
+        ends.push((first, last));
+        node[i] = ends.len() - 1;
+        // Cluster j goes into i: its pair sums are added to i's, and its neighbours now point
+        // at i.
+        alive[j] = false;
+        let from_j = std::mem::take(&mut sums[j]);
+        sums[i].remove(&j);
+        for (k, s) in from_j {
+            if k == i {
+                continue;
+            }
+            *sums[i].entry(k).or_insert(0.0) += s;
+            if let Some(x) = sums[k].remove(&j) {
+                *sums[k].entry(i).or_insert(0.0) += x;
+            }
+        }
+        size[i] += size[j];
+        version[i] += 1;
+        for (&k, &s) in &sums[i] {
+            let (a, b) = (i.min(k), i.max(k));
+            let avg = s / (size[i] * size[k]) as f32;
+            heap.push(Candidate(avg, a, b, version[a], version[b]));
+        }
+    }
+    let mut order = Vec::with_capacity(n);
+    let mut stack: Vec<(usize, bool)> = Vec::new();
+    for i in (0..n).filter(|&i| alive[i]) {
+        stack.push((node[i], false));
+        while let Some((x, reversed)) = stack.pop() {
+            if x < n {
+                order.push(x);
+                continue;
+            }
+            let (l, r, rev_l, rev_r) = joins[x - n];
+            let (l, r) = ((l, reversed ^ rev_l), (r, reversed ^ rev_r));
+            // Popped in reading order: the first to read is pushed last.
+            if reversed {
+                stack.push(l);
+                stack.push(r);
+            } else {
+                stack.push(r);
+                stack.push(l);
+            }
+        }
+    }
+    order
 }
 
 /// `shared / (a + b − shared)`, 0 when nothing is counted.
@@ -221,6 +400,66 @@ fn join_oriented(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `groups` blocks of `size` plans, interleaved (plan i is in block i % groups); plans of
+    /// one block share 10..20 measures, others 0..2.
+    fn blocks(groups: usize, size: usize) -> (Vec<Vec<u32>>, Vec<u32>) {
+        let n = groups * size;
+        let sym: Vec<Vec<u32>> = (0..n)
+            .map(|a| {
+                (0..n)
+                    .map(|b| {
+                        if a == b {
+                            0
+                        } else if a % groups == b % groups {
+                            10 + ((a * 31 + b * 31) % 11) as u32
+                        } else {
+                            ((a + b) % 3) as u32
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        (sym, vec![40; n])
+    }
+
+    #[test]
+    fn the_sparse_order_keeps_each_block_together() {
+        let (groups, size) = (7, 60);
+        let (sym, counted) = blocks(groups, size);
+        let order = sparse_order(&sym, &counted, NEIGHBOURS);
+        let mut sorted = order.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, (0..groups * size).collect::<Vec<_>>());
+        // Every block is one contiguous run: exactly groups − 1 block changes along the order.
+        let changes = order
+            .windows(2)
+            .filter(|w| w[0] % groups != w[1] % groups)
+            .count();
+        assert_eq!(changes, groups - 1, "{order:?}");
+        assert_eq!(
+            order,
+            sparse_order(&sym, &counted, NEIGHBOURS),
+            "deterministic"
+        );
+    }
+
+    #[test]
+    fn the_sparse_order_places_unconnected_plans_too() {
+        // Plans 3 and 4 share nothing with anyone: still ordered, once each.
+        let mut sym = vec![vec![0u32; 5]; 5];
+        for (a, b) in [(0, 2), (2, 1)] {
+            sym[a][b] = 5;
+            sym[b][a] = 5;
+        }
+        let order = sparse_order(&sym, &[10; 5], 2);
+        let mut sorted = order.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, vec![0, 1, 2, 3, 4]);
+        let pos = |x: usize| order.iter().position(|&o| o == x).unwrap();
+        assert_eq!(pos(0).abs_diff(pos(2)), 1);
+        assert_eq!(pos(2).abs_diff(pos(1)), 1);
+    }
 
     #[test]
     fn two_pairs_of_similar_plans_end_up_side_by_side() {

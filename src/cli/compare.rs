@@ -12,13 +12,29 @@ use crate::themes::Codebook;
 
 /// Load the corpus while jieba builds its dictionary on another thread (~100 ms saved).
 fn load_for_analysis(paths: &[PathBuf]) -> Corpus {
-    let (corpus, _) = rayon::join(
-        || super::load_reporting(paths),
+    let t = std::time::Instant::now();
+    let ((corpus, read), dict) = rayon::join(
+        || (super::load_reporting(paths), t.elapsed()),
         || {
             crate::tokenize::Tokenizer::global();
+            t.elapsed()
         },
     );
+    phase_time(&format!(
+        "read {} plans {:.0} ms, jieba dictionary {:.0} ms (in parallel)",
+        corpus.plans.len(),
+        read.as_secs_f64() * 1e3,
+        dict.as_secs_f64() * 1e3
+    ));
     corpus
+}
+
+/// With `DUIZHAO_TIMES=1`, print a phase's time on stderr (for the benchmarks in
+/// `docs/benchmarks.md`).
+fn phase_time(what: &str) {
+    if std::env::var_os("DUIZHAO_TIMES").is_some_and(|v| v == "1") {
+        eprintln!("time: {what}");
+    }
 }
 
 fn resolve(corpus: &Corpus, names: &[String]) -> anyhow::Result<Vec<usize>> {
@@ -336,62 +352,119 @@ pub fn compare(
 
 /// `duizhao measures`: families, most widely adopted first.
 pub fn measures(paths: &[PathBuf], plans: &[String], as_json: bool) -> anyhow::Result<String> {
+    let mut out = Vec::new();
+    measures_to(paths, plans, as_json, &mut out)?;
+    Ok(String::from_utf8(out)?)
+}
+
+/// One family in `measures --json` (fields in the order `serde_json::Value` printed them).
+#[derive(serde::Serialize)]
+struct FamilyJson<'a> {
+    family: usize,
+    measures: Vec<MemberJson<'a>>,
+    plans: Vec<&'a str>,
+    representative: &'a str,
+    size: usize,
+}
+
+/// One member of a family in `measures --json`.
+#[derive(serde::Serialize)]
+struct MemberJson<'a> {
+    id: &'a str,
+    plan: &'a str,
+    text: &'a str,
+}
+
+/// [`measures`], written to `out` as it goes: the JSON array is streamed family by family, so
+/// a corpus of 10,000 plans never holds its whole output (or a JSON tree of it) in memory.
+pub fn measures_to(
+    paths: &[PathBuf],
+    plans: &[String],
+    as_json: bool,
+    out: &mut dyn std::io::Write,
+) -> anyhow::Result<()> {
+    use serde::ser::{SerializeSeq, Serializer};
+    use std::io::Write;
     let corpus = load_for_analysis(paths);
     let only = resolve(&corpus, plans)?;
+    let t = std::time::Instant::now();
     let analysis = Analysis::build(&corpus.plans);
+    phase_time(&format!(
+        "analysis of {} measures {:.0} ms",
+        analysis.measures.len(),
+        t.elapsed().as_secs_f64() * 1e3
+    ));
+    // Display texts of every plan's measures, looked up once per plan.
+    let texts: Vec<Vec<&str>> = corpus
+        .plans
+        .iter()
+        .map(|p| p.measures().into_iter().map(|m| m.text.as_str()).collect())
+        .collect();
     let text_of = |flat: usize| {
         let m = &analysis.measures[flat];
-        corpus.plans[m.plan]
-            .measures()
-            .get(m.index)
-            .map(|x| x.text.clone())
+        texts
+            .get(m.plan)
+            .and_then(|t| t.get(m.index))
+            .copied()
             .unwrap_or_default()
     };
-    let families: Vec<&crate::matching::Family> = analysis
+    let families = analysis
         .families
         .iter()
-        .filter(|f| only.is_empty() || f.plans.iter().any(|p| only.contains(p)))
-        .collect();
+        .filter(|f| only.is_empty() || f.plans.iter().any(|p| only.contains(p)));
+    let mut out = std::io::BufWriter::new(out);
     if as_json {
-        let arr: Vec<Value> = families
-            .iter()
-            .map(|f| {
-                json!({
-                    "family": f.family_id,
-                    "plans": f.plans.iter().map(|&p| corpus.plans[p].name.clone()).collect::<Vec<_>>(),
-                    "size": f.plans.len(),
-                    "representative": text_of(f.representative),
-                    "measures": f.members.iter().map(|&m| json!({
-                        "plan": corpus.plans[analysis.measures[m].plan].name,
-                        "id": analysis.measures[m].measure_id,
-                        "text": text_of(m),
-                    })).collect::<Vec<_>>(),
-                })
-            })
-            .collect();
-        return Ok(serde_json::to_string_pretty(&arr)?);
+        let mut ser = serde_json::Serializer::pretty(&mut out);
+        let mut seq = ser.serialize_seq(None)?;
+        for f in families {
+            seq.serialize_element(&FamilyJson {
+                family: f.family_id,
+                measures: f
+                    .members
+                    .iter()
+                    .map(|&m| MemberJson {
+                        id: &analysis.measures[m].measure_id,
+                        plan: &corpus.plans[analysis.measures[m].plan].name,
+                        text: text_of(m),
+                    })
+                    .collect(),
+                plans: f
+                    .plans
+                    .iter()
+                    .map(|&p| corpus.plans[p].name.as_str())
+                    .collect(),
+                representative: text_of(f.representative),
+                size: f.plans.len(),
+            })?;
+        }
+        seq.end()?;
+        writeln!(out)?;
+        out.flush()?;
+        return Ok(());
     }
-    let mut out = String::new();
     let counts = |s: Status| analysis.status.iter().filter(|x| **x == s).count();
-    out.push_str(&format!(
-        "{} measures: {} shared, {} unique, {} boilerplate; {} families\n",
+    writeln!(
+        out,
+        "{} measures: {} shared, {} unique, {} boilerplate; {} families",
         analysis.measures.len(),
         counts(Status::Shared),
         counts(Status::Unique),
         counts(Status::Boilerplate),
         analysis.families.len()
-    ));
+    )?;
     for f in families {
         let text: String = text_of(f.representative).chars().take(60).collect();
-        out.push_str(&format!(
-            "F{:<4} {:>3} plans {:>3} measures  {}\n",
+        writeln!(
+            out,
+            "F{:<4} {:>3} plans {:>3} measures  {}",
             f.family_id,
             f.plans.len(),
             f.members.len(),
             text
-        ));
+        )?;
     }
-    Ok(out)
+    out.flush()?;
+    Ok(())
 }
 
 /// `duizhao terms`: one plan's distinctive terms (and per section); with two plans, the shared and

@@ -309,6 +309,51 @@ impl StartOptions {
     }
 }
 
+/// A writer for a subcommand's output to the terminal: control characters (a terminal escape
+/// sequence in a file name that became a plan id) are written escaped, line by line, as
+/// [`crate::fsutil::escape_controls`] does for a whole output.
+pub struct EscapeControls<W: std::io::Write> {
+    inner: W,
+    line: Vec<u8>,
+}
+
+impl<W: std::io::Write> EscapeControls<W> {
+    /// Wrap `inner`.
+    pub fn new(inner: W) -> Self {
+        EscapeControls {
+            inner,
+            line: Vec::new(),
+        }
+    }
+
+    fn write_line(&mut self) -> std::io::Result<()> {
+        let text = String::from_utf8_lossy(&self.line);
+        let escaped = crate::fsutil::escape_controls(&text);
+        self.inner.write_all(escaped.as_bytes())?;
+        self.line.clear();
+        Ok(())
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for EscapeControls<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        for chunk in buf.split_inclusive(|&b| b == b'\n') {
+            self.line.extend_from_slice(chunk);
+            if chunk.ends_with(b"\n") {
+                self.write_line()?;
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if !self.line.is_empty() {
+            self.write_line()?;
+        }
+        self.inner.flush()
+    }
+}
+
 /// Load a corpus and report unreadable files on stderr (once each).
 pub fn load_reporting(paths: &[PathBuf]) -> Corpus {
     use std::io::IsTerminal;

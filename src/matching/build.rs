@@ -293,8 +293,10 @@ impl Analysis {
         drop(postings);
         drop(index_terms);
 
-        // Spread the representatives' links to the copies: each copy is linked to the first
-        // copy of the partner text in each other plan (links stay linear in the copies).
+        // Links are stored once per distinct text (on its representative): the first copy of
+        // each partner text in every plan. A copy's partners are its text's list without the
+        // entries of its own plan, so copies share one list and memory stays linear in the
+        // plans even when a sentence is copied into thousands of them (issue 18).
         let firsts: HashMap<usize, Vec<usize>> = members
             .iter()
             .map(|(g, m)| {
@@ -307,68 +309,38 @@ impl Analysis {
                 (*g, f)
             })
             .collect();
-        let copies = |g: usize| {
-            members
-                .get(&g)
-                .map_or(std::slice::from_ref(&g).to_vec(), Clone::clone)
-        };
-        let first_copies = |g: usize| {
+        let first_copies = |g: usize| -> &[usize] {
             firsts
                 .get(&g)
-                .map_or(std::slice::from_ref(&g).to_vec(), Clone::clone)
+                .map_or(std::slice::from_ref(&measures[g].rep), Vec::as_slice)
         };
-        let mut links: Vec<Vec<Link>> = vec![Vec::new(); measures.len()];
+        let mut group_links: Vec<Vec<Link>> = vec![Vec::new(); measures.len()];
         for (i, ls) in links_one_way.into_iter().enumerate() {
-            if ls.is_empty() {
-                continue;
-            }
-            let (ci, fi) = (copies(i), first_copies(i));
             for l in ls {
-                for &x in &ci {
-                    for y in first_copies(l.other) {
-                        if measures[x].plan != measures[y].plan {
-                            links[x].push(Link { other: y, ..l });
-                        }
-                    }
+                for &y in first_copies(l.other) {
+                    group_links[i].push(Link { other: y, ..l });
                 }
-                for y in copies(l.other) {
-                    for &x in &fi {
-                        if measures[x].plan != measures[y].plan {
-                            links[y].push(Link { other: x, ..l });
-                        }
-                    }
+                for &x in first_copies(i) {
+                    group_links[l.other].push(Link { other: x, ..l });
                 }
             }
         }
         // Copies of one text in different plans are verbatim partners.
-        let mut groups: Vec<(&usize, &Vec<usize>)> =
-            members.iter().filter(|(_, m)| m.len() > 1).collect();
-        groups.sort_unstable();
-        for (g, m) in groups {
+        for (g, f) in &firsts {
             let has_text = measures[*g]
                 .data
                 .as_ref()
                 .is_some_and(|d| !d.shingles.is_empty());
-            if !has_text {
-                continue;
-            }
-            let f = &firsts[g];
-            if f.len() < 2 {
-                continue;
-            }
-            for &x in m {
-                for &y in f {
-                    if measures[x].plan != measures[y].plan {
-                        links[x].push(Link {
-                            other: y,
-                            tier: Tier::Verbatim,
-                            score: 1.0,
-                        });
-                    }
-                }
+            if has_text && f.len() >= 2 {
+                group_links[*g].extend(f.iter().map(|&y| Link {
+                    other: y,
+                    tier: Tier::Verbatim,
+                    score: 1.0,
+                }));
             }
         }
-        links.par_iter_mut().for_each(|ls| {
+        drop(firsts);
+        group_links.par_iter_mut().for_each(|ls| {
             ls.sort_by(|a, b| {
                 a.tier
                     .cmp(&b.tier)
@@ -381,48 +353,17 @@ impl Analysis {
         // one of its two measures into the other's plan: a measure is not also linked to every
         // other measure of a plan on the same topic. Verbatim links all stay, and so does every
         // measure's best link into each plan, so which plans a measure is shared with does not
-        // change.
-        let eff = |l: &Link| match l.tier {
-            Tier::Verbatim => 1.0 + l.score,
-            Tier::Paraphrase => l.score,
-        };
-        let best: Vec<Vec<(usize, f32)>> = links
-            .par_iter()
-            .map(|ls| {
-                let mut b: Vec<(usize, f32)> = Vec::new();
-                for l in ls {
-                    let p = measures[l.other].plan;
-                    if !b.iter().any(|x| x.0 == p) {
-                        b.push((p, eff(l)));
-                    }
-                }
-                b
-            })
-            .collect();
-        let best_into = |i: usize, plan: usize| {
-            best[i]
-                .iter()
-                .find(|x| x.0 == plan)
-                .map_or(f32::INFINITY, |x| x.1)
-        };
-        links.par_iter_mut().enumerate().for_each(|(i, ls)| {
-            let pi = measures[i].plan;
-            ls.retain(|l| {
-                let e = eff(l) + PARTNER_MARGIN;
-                l.tier == Tier::Verbatim
-                    || e >= best_into(i, measures[l.other].plan)
-                    || e >= best_into(l.other, pi)
-            });
-            ls.shrink_to_fit();
-        });
-        drop(best);
-        let status: Vec<Status> = measures
-            .iter()
-            .zip(&links)
-            .map(|(m, ls)| {
-                if m.boilerplate {
+        // change. The table settles what depends on the text alone and the rest when a copy's
+        // list is read (see [`LinkTable`]).
+        let links = LinkTable::new(&measures, group_links);
+        let status: Vec<Status> = (0..measures.len())
+            .map(|i| {
+                if measures[i].boilerplate {
                     Status::Boilerplate
-                } else if ls.iter().any(|l| !measures[l.other].boilerplate) {
+                } else if links
+                    .of(&measures, i)
+                    .any(|l| !measures[l.other].boilerplate)
+                {
                     Status::Shared
                 } else {
                     Status::Unique

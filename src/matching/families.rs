@@ -1,34 +1,86 @@
 //! Families: star clusters over shared links.
 
+use super::links::LinkTable;
 use super::{Family, Link, MeasureEntry, Status, Tier};
+
+/// A conditional link of a list: (partner text, score bits, partner plan, index in the list).
+type Conditional = (usize, u32, usize, usize);
 
 pub(super) fn families(
     measures: &[MeasureEntry],
-    links: &[Vec<Link>],
+    links: &LinkTable,
     status: &[Status],
 ) -> (Vec<Option<usize>>, Vec<Family>) {
     // Star clusters, not connected components: chains of paraphrases (A≈B≈C) would otherwise
     // merge a whole corpus into one family. The measure with most shared partners founds a family
     // and takes its unassigned partners; repeat.
     let n = measures.len();
-    let shared_partners: Vec<usize> = (0..n)
-        .map(|i| {
-            links[i]
+    // Shared and verbatim-shared partners of every measure, for the order below. Copies of a
+    // text share their representative's list, so count each list once, per plan of the partner,
+    // and take off the copy's own plan (linear in the lists, not in copies × list length). Links
+    // that pruning keeps for some plans only (conditional) are few and checked copy by copy.
+    let mut shared_partners = vec![0usize; n];
+    let mut verbatim_partners = vec![0usize; n];
+    let mut by_rep: Vec<usize> = (0..n).collect();
+    by_rep.sort_by_key(|&i| (measures[i].rep, i));
+    // Per plan (shared, verbatim) counts of the current list; `touched` resets them.
+    let plans = measures.iter().map(|m| m.plan + 1).max().unwrap_or(0);
+    let mut by_plan: Vec<(usize, usize)> = vec![(0, 0); plans];
+    let mut touched: Vec<usize> = Vec::new();
+    for copies in by_rep.chunk_by(|&a, &b| measures[a].rep == measures[b].rep) {
+        let (list, conditional) = links.list(measures[copies[0]].rep);
+        if list.is_empty() {
+            continue;
+        }
+        for p in touched.drain(..) {
+            by_plan[p] = (0, 0);
+        }
+        let (mut shared, mut verbatim) = (0, 0);
+        // Conditional links as (partner text, score bits, partner plan, index in the list):
+        // whether one is kept depends only on its partner text, its score and the reader's plan.
+        let mut maybe: Vec<Conditional> = Vec::new();
+        for (k, (l, &c)) in list.iter().zip(conditional).enumerate() {
+            if status[l.other] != Status::Shared {
+                continue;
+            }
+            if c {
+                let p = measures[l.other].plan;
+                maybe.push((measures[l.other].rep, l.score.to_bits(), p, k));
+                continue;
+            }
+            let v = usize::from(l.tier == Tier::Verbatim);
+            shared += 1;
+            verbatim += v;
+            let p = measures[l.other].plan;
+            touched.push(p);
+            let e = &mut by_plan[p];
+            e.0 += 1;
+            e.1 += v;
+        }
+        maybe.sort_unstable();
+        // One run per (partner text, score): its partners' plans, sorted and distinct (one first
+        // copy per plan), and one of its links to test.
+        let runs: Vec<(&[Conditional], &Link)> = maybe
+            .chunk_by(|a, b| a.0 == b.0 && a.1 == b.1)
+            .map(|run| (run, &list[run[0].3]))
+            .collect();
+        for &i in copies {
+            let plan = measures[i].plan;
+            let (own_shared, own_verbatim) = by_plan[plan];
+            // Conditional links are paraphrases: they never add to the verbatim count.
+            let kept: usize = runs
                 .iter()
-                .filter(|l| status[l.other] == Status::Shared)
-                .count()
-        })
-        .collect();
+                .filter(|(_, l)| links.keeps(measures, l, plan))
+                .map(|(run, _)| {
+                    run.len() - usize::from(run.binary_search_by_key(&plan, |x| x.2).is_ok())
+                })
+                .sum();
+            shared_partners[i] = shared - own_shared + kept;
+            verbatim_partners[i] = verbatim - own_verbatim;
+        }
+    }
     // Copied templates found families first: a measure with many verbatim partners is the
     // clearest centre; paraphrase partners break ties.
-    let verbatim_partners: Vec<usize> = (0..n)
-        .map(|i| {
-            links[i]
-                .iter()
-                .filter(|l| l.tier == Tier::Verbatim && status[l.other] == Status::Shared)
-                .count()
-        })
-        .collect();
     let mut order: Vec<usize> = (0..n).filter(|&i| status[i] == Status::Shared).collect();
     order.sort_by(|&a, &b| {
         verbatim_partners[b]
@@ -44,7 +96,7 @@ pub(super) fn families(
         }
         assigned[center] = true;
         let mut members = vec![center];
-        for l in &links[center] {
+        for l in links.of(measures, center) {
             if status[l.other] == Status::Shared && !assigned[l.other] {
                 assigned[l.other] = true;
                 members.push(l.other);

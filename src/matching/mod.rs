@@ -36,6 +36,7 @@
 mod build;
 mod families;
 mod features;
+mod links;
 mod model;
 mod scorer;
 mod spans;
@@ -52,6 +53,7 @@ pub(crate) use spans::{content_chars_of, hash_window, ranges_of};
 
 use crate::plan::Plan;
 use crate::tokenize::Tokenizer;
+use links::LinkTable;
 use scorer::Scorer;
 
 /// A term used by at least this share of all measures is generic (…and at least
@@ -209,8 +211,9 @@ pub struct Analysis {
     pub measures: Vec<MeasureEntry>,
     /// First flat index of each plan's measures (len = plans + 1).
     pub plan_offsets: Vec<usize>,
-    /// Partners of each measure, best first (at most one copy of a text per other plan).
-    pub links: Vec<Vec<Link>>,
+    /// Partners of each measure, best first (at most one copy of a text per other plan); read
+    /// them with [`Analysis::partners`].
+    links: LinkTable,
     /// Status of each measure.
     pub status: Vec<Status>,
     /// Family of each measure.
@@ -268,24 +271,33 @@ impl Analysis {
         if self.status.get(i) != Some(&Status::Shared) {
             return Vec::new();
         }
-        self.links[i]
-            .iter()
+        self.partners_iter(i)
             .filter(|l| !self.measures[l.other].boilerplate)
-            .copied()
             .collect()
     }
 
-    /// Every partner of a measure, boilerplate ones included: a formula measure keeps the
-    /// plans that use the same formula (`套话, also in 34 plans`).
-    pub fn partners(&self, i: usize) -> &[Link] {
-        self.links.get(i).map_or(&[], Vec::as_slice)
+    /// Every partner of a measure, best first, boilerplate ones included: a formula measure
+    /// keeps the plans that use the same formula (`套话, also in 34 plans`).
+    pub fn partners(&self, i: usize) -> Vec<Link> {
+        self.partners_iter(i).collect()
+    }
+
+    /// [`Analysis::partners`] without collecting them.
+    pub fn partners_iter(&self, i: usize) -> impl Iterator<Item = Link> + '_ {
+        self.links.of(&self.measures, i)
+    }
+
+    /// Number of links (each direction counted), as [`Analysis::partners`] lists them.
+    pub fn link_count(&self) -> usize {
+        (0..self.measures.len())
+            .map(|i| self.partners_iter(i).count())
+            .sum()
     }
 
     /// Other plans (corpus indexes, sorted) where a measure has a partner of any status.
     pub fn linked_plans(&self, i: usize) -> Vec<usize> {
         let mut plans: Vec<usize> = self
-            .partners(i)
-            .iter()
+            .partners_iter(i)
             .map(|l| self.measures[l.other].plan)
             .collect();
         plans.sort_unstable();
@@ -295,15 +307,13 @@ impl Analysis {
 
     /// The link from measure `i` to measure `j`, if any.
     pub fn link(&self, i: usize, j: usize) -> Option<Link> {
-        self.partners(i).iter().find(|l| l.other == j).copied()
+        self.partners_iter(i).find(|l| l.other == j)
     }
 
     /// Is measure `i` linked to some measure of plan `plan`? Returns the best such link.
     pub fn link_to_plan(&self, i: usize, plan: usize) -> Option<Link> {
-        self.partners(i)
-            .iter()
+        self.partners_iter(i)
             .find(|l| self.measures[l.other].plan == plan)
-            .copied()
     }
 
     fn scorer(&self) -> Scorer<'_> {

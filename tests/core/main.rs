@@ -21,6 +21,7 @@ mod project;
 mod real_documents;
 mod reliability;
 mod robustness;
+mod scale;
 mod seeds;
 mod targets;
 mod themes;
