@@ -1,7 +1,7 @@
 //! Families: star clusters over shared links.
 
 use super::links::LinkTable;
-use super::{Family, Link, MeasureEntry, Status, Tier};
+use super::types::{Family, Link, MeasureEntry, Status, Tier};
 
 /// A conditional link of a list: (partner text, score bits, partner plan, index in the list).
 type Conditional = (usize, u32, usize, usize);

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::MatchData;
+use super::types::MatchData;
 
 pub(super) fn shingles(norm: &str) -> Vec<u64> {
     let chars: Vec<char> = norm

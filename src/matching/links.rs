@@ -1,6 +1,6 @@
 //! [`LinkTable`]: every measure's partners, stored once per distinct text (issue 18).
 
-use super::{Link, MeasureEntry, PARTNER_MARGIN, Tier};
+use super::types::{Link, MeasureEntry, PARTNER_MARGIN, Tier};
 
 /// Partners of every measure, stored once per distinct text. The list of a representative
 /// `rep` holds, best first, the first copy of each partner text in every plan (copies of the

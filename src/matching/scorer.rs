@@ -2,7 +2,7 @@
 
 use super::features::{cosine, intersect_count};
 use super::model::{Model, N_FEATURES};
-use super::{
+use super::types::{
     INSTRUMENT, MatchData, MeasureEntry, SPECIFIC, Tier, VERBATIM_CONTAINMENT, VERBATIM_JACCARD,
     VERBATIM_MIN_SHINGLES,
 };

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use super::SPAN_MIN_CHARS;
+use super::types::SPAN_MIN_CHARS;
 
 /// Content characters of a display text, folded and simplified, with their byte ranges.
 fn content_chars(text: &str) -> Vec<(char, Range<usize>)> {
