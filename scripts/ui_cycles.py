@@ -9,6 +9,9 @@ import os
 import re
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from import_cycles import expand_use  # noqa: E402  (one use-tree expander for both checks)
+
 root = sys.argv[1] if len(sys.argv) > 1 else "src/ui"
 mods = {}  # module path tuple -> file
 for dirpath, _, files in os.walk(root):
@@ -26,30 +29,6 @@ def strip(src):
     # drop #[cfg(test)] modules: a test module importing its parent is no cycle
     m = re.search(r"#\[cfg\(test\)\]\s*mod tests", src)
     return src[: m.start()] if m else src
-
-
-def expand(path):
-    """`a::{b::C, d}` -> [`a::b::C`, `a::d`] (one level of nesting is enough here)."""
-    m = re.match(r"^(.*?)::\{(.*)\}$", path, re.S)
-    if not m:
-        return [path]
-    head, body = m.groups()
-    out, depth, cur = [], 0, ""
-    for ch in body:
-        if ch == "," and depth == 0:
-            out.append(cur)
-            cur = ""
-            continue
-        depth += ch == "{"
-        depth -= ch == "}"
-        cur += ch
-    out.append(cur)
-    res = []
-    for part in out:
-        part = part.strip()
-        if part:
-            res += expand(head + "::" + part)
-    return res
 
 
 def resolve(me, path):
@@ -84,7 +63,7 @@ for me, f in mods.items():
     src = strip(open(f, encoding="utf-8").read())
     paths = []
     for m in re.finditer(r"\buse\s+([^;]+);", src):
-        paths += expand(re.sub(r"\s+", "", m.group(1)))
+        paths += [re.sub(r"\s+", "", u) for u in expand_use(m.group(1))]
     for m in re.finditer(r"(?<![:\w])(?:[A-Za-z_][A-Za-z0-9_]*)(?:::[A-Za-z_][A-Za-z0-9_]*)+", src):
         paths.append(m.group(0))
     for p in paths:
