@@ -18,7 +18,7 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let dir = args
         .iter()
-        .find(|a| !a.starts_with("--"))
+        .find(|a| !a.starts_with("--") && !a.contains('='))
         .map(PathBuf::from)
         .unwrap_or_else(|| {
             PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/alignment")
@@ -136,6 +136,22 @@ fn main() {
         "engine_seeds (one run, this profile): analysis {analysis_ms:.1} ms, units {units_ms:.1} ms, {pairs} pair alignments {:.1} ms ({rows} rows)",
         start.elapsed().as_secs_f64() * 1000.0
     );
+    if args.iter().any(|a| a == "--set") {
+        let p = params_from_args(&args);
+        println!("with --set {p:?}");
+        println!(
+            "  four-plan: {}",
+            align_with_params(&corpus, &analysis, &four, &p)
+        );
+        let tj: Vec<usize> = ["天津市东丽区", "天津市中北镇"]
+            .iter()
+            .filter_map(|n| index(n))
+            .collect();
+        println!(
+            "  Tianjin: {}",
+            align_with_params(&corpus, &analysis, &tj, &p)
+        );
+    }
     match Labels::load(&dir) {
         Ok(labels) => report(&corpus, &analysis, &labels, &args),
         Err(e) => println!("no labels: {e}"),
@@ -168,7 +184,7 @@ fn report(corpus: &duizhao::corpus::Corpus, analysis: &Analysis, labels: &Labels
         ),
     ] {
         println!("metric: {name}");
-        let (splits, pairs) = evaluate(corpus, analysis, labels, &Params::default(), metric);
+        let (splits, pairs) = evaluate(corpus, analysis, labels, &params_from_args(args), metric);
         let show_test = args.iter().any(|a| a == "--test");
         for (split, s) in &splits {
             if split != "test" || show_test {
@@ -214,7 +230,7 @@ fn report(corpus: &duizhao::corpus::Corpus, analysis: &Analysis, labels: &Labels
             else {
                 continue;
             };
-            let rows = align_with(&corpus.plans, &idx, analysis, &[], &Params::default());
+            let rows = align_with(&corpus.plans, &idx, analysis, &[], &params_from_args(args));
             let (sides, _) = duizhao::align_eval::unit_items(corpus, labels, pair, &idx, &rows);
             for (k, items) in sides.iter().enumerate() {
                 for it in items {
@@ -293,6 +309,41 @@ fn own_row_share(
     inrow as f64 / all.max(1) as f64
 }
 
+/// The default constants with `--set NAME=VALUE[,NAME=VALUE…]` applied (to try a setting
+/// without rebuilding; names as the fields of [`Params`]).
+fn params_from_args(args: &[String]) -> Params {
+    let mut p = Params::default();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a != "--set" {
+            continue;
+        }
+        for kv in it.next().map(String::as_str).unwrap_or("").split(',') {
+            let Some((k, v)) = kv.split_once('=') else {
+                continue;
+            };
+            let x: f32 = v.parse().unwrap_or(0.0);
+            match k {
+                "min_affinity" => p.min_affinity = x,
+                "min_group" => p.min_group = x,
+                "merge_extra" => p.merge_extra = x,
+                "max_cell_units" => p.max_cell_units = x as usize,
+                "cross_penalty" => p.cross_penalty = x,
+                "attach" => p.attach = x,
+                "w_title" => p.w_title = x,
+                "w_link" => p.w_link = x,
+                "link_any" => p.link_any = x,
+                "kind_mismatch" => p.kind_mismatch = x,
+                "min_link" => p.min_link = x,
+                "kind_bonus" => p.kind_bonus = x,
+                "framing" => p.framing = x != 0.0,
+                _ => eprintln!("unknown constant {k}"),
+            }
+        }
+    }
+    p
+}
+
 fn line(split: &str, s: &Score) {
     println!(
         "  {split}: {} pairs, P={:.3} R={:.3} F1={:.3} (predicted {}, correct {}, gold {}, gold found {}, unmatched sections {})",
@@ -335,6 +386,7 @@ fn grid(corpus: &duizhao::corpus::Corpus, analysis: &Analysis, labels: &Labels, 
         kind_mismatch: 0.35,
         min_link: 0.0,
         kind_bonus: 0.0,
+        framing: false,
     };
     let base_rows = duizhao::align::align_with(&corpus.plans, four, analysis, &[], &base);
     let own_floor = own_row_share(corpus, analysis, four, &base_rows);

@@ -91,6 +91,18 @@ pub const KIND_MISMATCH: f32 = 0.1;
 pub const MIN_LINK: f32 = 0.0;
 /// Added to the affinity of two units of the same framing kind (not 任务, not 其他).
 pub const KIND_BONUS: f32 = 0.0;
+/// Whether the framing runs of the plans (see [`FRAMING_KINDS`]) are put in rows of their own
+/// before the agglomeration.
+pub const FRAMING_ROWS: bool = true;
+/// The framing kinds: a plan's longest run of consecutive units of one of these kinds forms one
+/// cell, and those cells of all compared plans form one row per kind.
+pub const FRAMING_KINDS: [SectionKind; 5] = [
+    SectionKind::Profile,
+    SectionKind::Guidance,
+    SectionKind::Principles,
+    SectionKind::Goals,
+    SectionKind::Safeguards,
+];
 
 /// The solver's constants, to evaluate other settings (the defaults are the constants above).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -119,6 +131,8 @@ pub struct Params {
     pub min_link: f32,
     /// [`KIND_BONUS`].
     pub kind_bonus: f32,
+    /// [`FRAMING_ROWS`].
+    pub framing: bool,
 }
 
 impl Default for Params {
@@ -136,6 +150,7 @@ impl Default for Params {
             kind_mismatch: KIND_MISMATCH,
             min_link: MIN_LINK,
             kind_bonus: KIND_BONUS,
+            framing: FRAMING_ROWS,
         }
     }
 }
@@ -697,7 +712,24 @@ pub fn align_units_with(plan_units: &[&[Unit]], pins: &[Pin], params: &Params) -
             solver.merge(x, y);
         }
     }
-    // 2. Agglomeration, strongest pairs first.
+    // 2. Framing rows: per framing kind, each plan's longest run of units of that kind in one
+    // group with the other plans' runs.
+    if params.framing {
+        for kind in FRAMING_KINDS {
+            let mut target: Option<usize> = None;
+            for (p, units) in plan_units.iter().enumerate() {
+                for u in longest_run(units, kind) {
+                    let g = solver.group_of[solver.global((p, u))];
+                    match target {
+                        None => target = Some(g),
+                        Some(t) if t != g => solver.merge(t, g),
+                        Some(_) => {}
+                    }
+                }
+            }
+        }
+    }
+    // 3. Agglomeration, strongest pairs first.
     for (_, a, b) in candidates {
         let (x, y) = (solver.group_of[a], solver.group_of[b]);
         if x == y {
@@ -716,7 +748,7 @@ pub fn align_units_with(plan_units: &[&[Unit]], pins: &[Pin], params: &Params) -
             solver.merge(x, y);
         }
     }
-    // 3. Lone units join a neighbour's group.
+    // 4. Lone units join a neighbour's group.
     for &(p, u) in &ids {
         let g = solver.group_of[solver.global((p, u))];
         if solver.groups[g].len() != 1 {
@@ -741,6 +773,30 @@ pub fn align_units_with(plan_units: &[&[Unit]], pins: &[Pin], params: &Params) -
         }
     }
     order_rows(&solver)
+}
+
+/// Indexes of the longest run of consecutive units of `kind` (the first of equal runs).
+fn longest_run(units: &[Unit], kind: SectionKind) -> std::ops::Range<usize> {
+    let mut best = 0..0;
+    let mut start = None;
+    for (i, u) in units.iter().enumerate() {
+        match (u.kind == kind, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                if i - s > best.len() {
+                    best = s..i;
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start
+        && units.len() - s > best.len()
+    {
+        best = s..units.len();
+    }
+    best
 }
 
 fn solver_offset(plan_units: &[&[Unit]], plan: usize) -> usize {
