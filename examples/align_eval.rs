@@ -152,6 +152,9 @@ fn main() {
             align_with_params(&corpus, &analysis, &tj, &p)
         );
     }
+    if args.iter().any(|a| a == "--why") {
+        why_not_in_row(&corpus, &analysis, &four, &params_from_args(&args));
+    }
     match Labels::load(&dir) {
         Ok(labels) => report(&corpus, &analysis, &labels, &args),
         Err(e) => println!("no labels: {e}"),
@@ -309,6 +312,74 @@ fn own_row_share(
     inrow as f64 / all.max(1) as f64
 }
 
+/// The unit pairs of different rows with the most shared-measure links between them in the
+/// four-plan view (what keeps partners out of their own row).
+fn why_not_in_row(
+    corpus: &duizhao::corpus::Corpus,
+    analysis: &Analysis,
+    plans: &[usize],
+    params: &Params,
+) {
+    let rows = duizhao::align::align_with(&corpus.plans, plans, analysis, &[], params);
+    let units: Vec<Vec<duizhao::align::Unit>> = plans
+        .iter()
+        .map(|&p| duizhao::align::units(&corpus.plans[p], p, analysis))
+        .collect();
+    let mut where_: std::collections::HashMap<usize, (usize, usize, usize)> =
+        std::collections::HashMap::new();
+    for (k, us) in units.iter().enumerate() {
+        for (ui, u) in us.iter().enumerate() {
+            let r = rows
+                .iter()
+                .position(|r| r.cells[k].contains(&u.section_id))
+                .unwrap_or(usize::MAX);
+            for &m in &u.measures {
+                where_.insert(m, (k, ui, r));
+            }
+        }
+    }
+    let mut count: std::collections::HashMap<
+        ((usize, usize, usize), (usize, usize, usize)),
+        usize,
+    > = std::collections::HashMap::new();
+    for us in &units {
+        for u in us {
+            for (m, partners) in &u.links {
+                let Some(&a) = where_.get(m) else { continue };
+                for &(o, _) in partners {
+                    if let Some(&b) = where_.get(&o)
+                        && a.0 != b.0
+                        && a.2 != b.2
+                    {
+                        *count.entry((a, b)).or_default() += 1;
+                    }
+                }
+            }
+        }
+    }
+    let mut v: Vec<_> = count.into_iter().collect();
+    v.sort_by(|x, y| y.1.cmp(&x.1));
+    let title = |(k, ui, r): (usize, usize, usize)| {
+        let sid = units[k][ui].section_id;
+        let t = corpus.plans[plans[k]]
+            .all_sections()
+            .into_iter()
+            .find(|s| s.section_id == sid)
+            .map(|s| format!("{}{}", s.number, s.title))
+            .unwrap_or_default();
+        format!(
+            "{}:u{ui}:row{r}:{:?}:{t}",
+            corpus.plans[plans[k]].name, units[k][ui].kind
+        )
+    };
+    for (row, r) in rows.iter().enumerate() {
+        println!("WHYROW {row} {:?} {:?}", r.kind, r.cells);
+    }
+    for ((a, b), n) in v.iter().take(30) {
+        println!("WHY {n}\t{}\t{}", title(*a), title(*b));
+    }
+}
+
 /// The default constants with `--set NAME=VALUE[,NAME=VALUE…]` applied (to try a setting
 /// without rebuilding; names as the fields of [`Params`]).
 fn params_from_args(args: &[String]) -> Params {
@@ -337,6 +408,7 @@ fn params_from_args(args: &[String]) -> Params {
                 "min_link" => p.min_link = x,
                 "kind_bonus" => p.kind_bonus = x,
                 "framing" => p.framing = x != 0.0,
+                "closed_framing" => p.closed_framing = x != 0.0,
                 _ => eprintln!("unknown constant {k}"),
             }
         }
@@ -387,6 +459,7 @@ fn grid(corpus: &duizhao::corpus::Corpus, analysis: &Analysis, labels: &Labels, 
         min_link: 0.0,
         kind_bonus: 0.0,
         framing: false,
+        closed_framing: false,
     };
     let base_rows = duizhao::align::align_with(&corpus.plans, four, analysis, &[], &base);
     let own_floor = own_row_share(corpus, analysis, four, &base_rows);

@@ -73,9 +73,9 @@ pub const MIN_GROUP_AFFINITY: f32 = 0.02;
 /// Extra average affinity needed when a plan appears in both groups (many-to-one).
 pub const MERGE_EXTRA: f32 = 0.0;
 /// Most units of one plan in one cell.
-pub const MAX_CELL_UNITS: usize = 4;
+pub const MAX_CELL_UNITS: usize = 3;
 /// Average affinity lost per reading-order crossing a merge creates.
-pub const CROSS_PENALTY: f32 = 0.1;
+pub const CROSS_PENALTY: f32 = 0.05;
 /// Lowest average affinity for a lone unit to join its neighbour's group.
 pub const ATTACH_AFFINITY: f32 = 0.0;
 /// Weight of the title cosine (0: titles count only inside the content vector).
@@ -94,6 +94,8 @@ pub const KIND_BONUS: f32 = 0.0;
 /// Whether the framing runs of the plans (see [`FRAMING_KINDS`]) are put in rows of their own
 /// before the agglomeration.
 pub const FRAMING_ROWS: bool = true;
+/// Whether a framing row is closed: no other unit joins it by affinity (only by a pin).
+pub const CLOSED_FRAMING: bool = false;
 /// The framing kinds: a plan's longest run of consecutive units of one of these kinds forms one
 /// cell, and those cells of all compared plans form one row per kind.
 pub const FRAMING_KINDS: [SectionKind; 5] = [
@@ -133,6 +135,8 @@ pub struct Params {
     pub kind_bonus: f32,
     /// [`FRAMING_ROWS`].
     pub framing: bool,
+    /// [`CLOSED_FRAMING`].
+    pub closed_framing: bool,
 }
 
 impl Default for Params {
@@ -151,6 +155,7 @@ impl Default for Params {
             min_link: MIN_LINK,
             kind_bonus: KIND_BONUS,
             framing: FRAMING_ROWS,
+            closed_framing: CLOSED_FRAMING,
         }
     }
 }
@@ -382,6 +387,8 @@ struct Solver<'a> {
     groups: Vec<Vec<Id>>,
     /// Per group, per plan: its first unit there (see [`Solver::positions`]).
     first: Vec<Vec<Option<usize>>>,
+    /// Per group: whether it is a framing row, closed to the agglomeration and the attachment.
+    closed: Vec<bool>,
 }
 
 impl Solver<'_> {
@@ -693,6 +700,7 @@ pub fn align_units_with(plan_units: &[&[Unit]], pins: &[Pin], params: &Params) -
                 v
             })
             .collect(),
+        closed: vec![false; total],
     };
     let find = |plan: usize, sid: usize| -> Option<usize> {
         let units = plan_units.get(plan)?;
@@ -727,12 +735,17 @@ pub fn align_units_with(plan_units: &[&[Unit]], pins: &[Pin], params: &Params) -
                     }
                 }
             }
+            if let Some(t) = target
+                && params.closed_framing
+            {
+                solver.closed[t] = true;
+            }
         }
     }
     // 3. Agglomeration, strongest pairs first.
     for (_, a, b) in candidates {
         let (x, y) = (solver.group_of[a], solver.group_of[b]);
-        if x == y {
+        if x == y || solver.closed[x] || solver.closed[y] {
             continue;
         }
         let (avg, overlap) = solver.linkage(x, y);
@@ -751,7 +764,7 @@ pub fn align_units_with(plan_units: &[&[Unit]], pins: &[Pin], params: &Params) -
     // 4. Lone units join a neighbour's group.
     for &(p, u) in &ids {
         let g = solver.group_of[solver.global((p, u))];
-        if solver.groups[g].len() != 1 {
+        if solver.groups[g].len() != 1 || solver.closed[g] {
             continue;
         }
         let mut best: Option<(f32, usize)> = None;
@@ -760,7 +773,10 @@ pub fn align_units_with(plan_units: &[&[Unit]], pins: &[Pin], params: &Params) -
                 continue;
             }
             let h = solver.group_of[solver.global((p, nb))];
-            if solver.groups[h].iter().all(|m| m.0 == p) || !solver.union_is_contiguous(g, h) {
+            if solver.closed[h]
+                || solver.groups[h].iter().all(|m| m.0 == p)
+                || !solver.union_is_contiguous(g, h)
+            {
                 continue;
             }
             let (avg, _) = solver.linkage(g, h);
