@@ -81,8 +81,9 @@ fn four_plan_view_fills_its_rows_and_keeps_partners_together() {
     // (docs/alignment.md) 21.4 % and 70.9 %. The floors sit a little below so a regression fails.
     assert!(empty <= 0.25, "empty cells {:.1} %", 100.0 * empty);
     // With the issue-13 boosted-tree scorer merged the view links 476 in-comparison measures
-    // and keeps 66.8 % in their own row (goal 80 %, not met).
-    assert!(share >= 0.65, "partners in own row {:.1} %", 100.0 * share);
+    // and keeps 66.8 % in their own row; with the framing rows (one row per framing kind) and
+    // cells of at most three units, 20.5 % empty and 68.7 % (goal 80 %, not met).
+    assert!(share >= 0.66, "partners in own row {:.1} %", 100.0 * share);
     assert!(shared > 20, "the four plans share measures: {shared}");
 }
 
@@ -99,7 +100,7 @@ fn tianjin_linked_sections_share_rows() {
     );
     assert!(shared >= 4);
     assert!(
-        // Measured 16/18 with the issue-13 matcher (unchanged by the re-tuned constants).
+        // Measured 16/18 with the issue-13 matcher, 16/17 with the framing rows.
         in_row as f64 >= 0.85 * shared as f64,
         "partners in own row {in_row}/{shared}"
     );
@@ -200,6 +201,45 @@ fn columns_keep_reading_order_except_cells_marked_moved() {
         }
     }
     assert!(several > 0, "some cell holds several sections");
+}
+
+/// Each plan's 保障 units (a 保障措施 chapter's sub-sections: 组织领导, 资金, 考核…) share one
+/// row with the other plans' 保障 units, whatever their words: before the framing rows they were
+/// split over two or three rows by how alike their sentences were (P02, P10, P12 of the labels).
+#[test]
+fn safeguards_of_every_plan_share_one_row() {
+    let (corpus, analysis) = setup();
+    let compared = four();
+    let rows = align(&corpus.plans, &compared, analysis, &[]);
+    let mut safeguard_rows = Vec::new();
+    for (k, &pi) in compared.iter().enumerate() {
+        let units = duizhao::align::units(&corpus.plans[pi], pi, analysis);
+        let safeguards: Vec<usize> = units
+            .iter()
+            .filter(|u| u.kind == duizhao::outline::SectionKind::Safeguards)
+            .map(|u| u.section_id)
+            .collect();
+        assert!(
+            safeguards.len() >= 3,
+            "{}: {} 保障 units",
+            corpus.plans[pi].name,
+            safeguards.len()
+        );
+        let mut at: Vec<usize> = safeguards
+            .iter()
+            .map(|sid| rows.iter().position(|r| r.cells[k].contains(sid)).unwrap())
+            .collect();
+        at.dedup();
+        assert_eq!(
+            at.len(),
+            1,
+            "{}: 保障 units in rows {at:?}",
+            corpus.plans[pi].name
+        );
+        safeguard_rows.push(at[0]);
+    }
+    safeguard_rows.dedup();
+    assert_eq!(safeguard_rows.len(), 1, "保障 rows {safeguard_rows:?}");
 }
 
 #[test]
@@ -418,10 +458,10 @@ fn unit_metric_scores_the_labels_own_table_one() {
     assert!(sections_total.f1() < 0.9);
 }
 
-/// Floors a little below the measured test figures (unit metric: P 0.545, R 0.504, F1 0.524;
-/// first metric: P 0.415, R 0.391, F1 0.403; see docs/alignment.md). Issue 12's goal, F1 ≥ 0.85,
-/// is NOT reached.
-const FLOOR_P: f64 = 0.51;
-const FLOOR_R: f64 = 0.47;
-const FLOOR_SECTIONS_P: f64 = 0.38;
-const FLOOR_SECTIONS_R: f64 = 0.36;
+/// Floors a little below the measured test figures with the framing rows (unit metric: P 0.742,
+/// R 0.898, F1 0.812, was 0.533 / 0.504 / 0.518 before them; first metric: P 0.551, R 0.568; see
+/// docs/alignment.md). Issue 12's goal, F1 ≥ 0.85, is NOT reached.
+const FLOOR_P: f64 = 0.70;
+const FLOOR_R: f64 = 0.85;
+const FLOOR_SECTIONS_P: f64 = 0.51;
+const FLOOR_SECTIONS_R: f64 = 0.53;
