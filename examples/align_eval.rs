@@ -119,7 +119,12 @@ fn main() {
             let mut n = 0;
             for i in 0..units.len() {
                 for j in i + 1..units.len() {
-                    n += duizhao::align::align_units(&[&units[i], &units[j]], &[]).len();
+                    n += duizhao::align::align_units_with(
+                        &[&units[i], &units[j]],
+                        &[],
+                        &params_from_args(&args),
+                    )
+                    .len();
                 }
             }
             std::hint::black_box(n);
@@ -180,6 +185,10 @@ fn report(corpus: &duizhao::corpus::Corpus, analysis: &Analysis, labels: &Labels
         (
             Metric::Units,
             "units (one outline level, main-category gold)",
+        ),
+        (
+            Metric::TaskUnits,
+            "units, task sections only (both main categories not 概况/指导思想/目标/保障)",
         ),
         (
             Metric::Sections,
@@ -409,6 +418,9 @@ fn params_from_args(args: &[String]) -> Params {
                 "kind_bonus" => p.kind_bonus = x,
                 "framing" => p.framing = x != 0.0,
                 "closed_framing" => p.closed_framing = x != 0.0,
+                "backbone" => p.backbone = x != 0.0,
+                "match_bar" => p.match_bar = x,
+                "backbone_pairs" => p.backbone_pairs = x != 0.0,
                 _ => eprintln!("unknown constant {k}"),
             }
         }
@@ -460,6 +472,9 @@ fn grid(corpus: &duizhao::corpus::Corpus, analysis: &Analysis, labels: &Labels, 
         kind_bonus: 0.0,
         framing: false,
         closed_framing: false,
+        backbone: false,
+        match_bar: 0.2,
+        backbone_pairs: false,
     };
     let base_rows = duizhao::align::align_with(&corpus.plans, four, analysis, &[], &base);
     let own_floor = own_row_share(corpus, analysis, four, &base_rows);

@@ -10,6 +10,7 @@
 //! sub-section (with everything under it) as a unit. Its own lead-in measures (`二、主要任务` and
 //! the sentence before `（一）`) travel with its first sub-section: one unit holding both sections,
 //! so a lead-in never takes a row of its own opposite another plan's first task.
+//! A unit's kind is its main section's ([`SectionKind`], from the outline).
 //!
 //! # Evidence
 //! For two units `u`, `v` of different plans the affinity is
@@ -29,20 +30,35 @@
 //! the separate title term has weight 0 since the re-tuning (it did not help on the tune split).
 //!
 //! # Solving
-//! 1. **Pins** first: each pinned pair is merged, whatever its affinity or the order it breaks.
-//! 2. **Agglomeration with an order penalty.** Every cross-plan pair with affinity at least
+//! 1. **Framing rows.** A plan's framing — profile (概况), guidance (指导思想), principles
+//!    (基本原则), goals (目标), safeguards (保障), the kinds the outline gives its sections — is
+//!    put in rows first: per framing kind ([`FRAMING_KINDS`]), the plan's longest run of
+//!    consecutive units of that kind is one cell, and those cells of all compared plans are one
+//!    row, whatever their words. A plan's five 保障 items (组织领导, 资金, 考核, 宣传…) belong beside
+//!    another's four as a whole; by affinity they were split over two or three rows.
+//! 2. **Two plans: order-preserving alignment** ([`BACKBONE_PAIRS`]). A Needleman–Wunsch dynamic
+//!    programme over the two plans' *elements* (a framing run, else one unit) in reading order.
+//!    Moves: an element alone (opposite an empty cell), or up to [`MAX_CELL_UNITS`] consecutive
+//!    elements of one plan with up to as many of the other in one row (many-to-many). A move
+//!    scores the sum of `a(u, v) − MATCH_BAR` over the unit pairs it brings together, so a pair
+//!    shares a row only when its affinity exceeds [`MATCH_BAR`] (in practice: linked by shared
+//!    measures, or very close in wording); framing runs meet only the other plan's run of the same
+//!    kind (score 100) and nothing else. Both columns keep their reading order exactly.
+//! 3. **Three plans or more: agglomeration with an order penalty** (the progressive version of 2,
+//!    plan after plan, left half the four-plan view's cells empty: plans order their tasks too
+//!    differently for one order to hold them all). Every cross-plan pair with affinity at least
 //!    [`MIN_AFFINITY`] is a candidate, strongest first. Merging the groups of `u` and `v` is
 //!    accepted when the *average* affinity between the two groups' units (of different plans) minus
 //!    [`CROSS_PENALTY`] per crossing it creates (two plans ordering it and another group
 //!    differently) stays at least [`MIN_GROUP_AFFINITY`]. Average linkage keeps a group from
 //!    chaining through one shared word. A plan may appear in both groups only when its units in the
 //!    union are consecutive in its reading order and at most [`MAX_CELL_UNITS`] (a many-to-one
-//!    merge), and then the bar is raised by [`MERGE_EXTRA`].
-//! 3. **Adjacent attachment.** A unit still alone joins the group of its preceding (or following)
-//!    unit in its plan when its average affinity with that group's other plans is at least
-//!    [`ATTACH_AFFINITY`]: a short section beside its neighbour reads better than opposite empty
-//!    cells.
-//! 4. **Row order.** Groups are inserted, largest first, at the position that contradicts the
+//!    merge), and then the bar is raised by [`MERGE_EXTRA`]. A unit still alone then joins the
+//!    group of its preceding (or following) unit in its plan when its average affinity with that
+//!    group's other plans is at least [`ATTACH_AFFINITY`].
+//! 4. **Pins** are constraints: before 3 (and after 2) each pinned pair's groups are merged,
+//!    whatever their affinity or the order it breaks.
+//! 5. **Row order.** Groups are inserted, largest first, at the position that contradicts the
 //!    fewest plans' reading orders (ties: earliest). So each column keeps its document order
 //!    wherever the groups allow; a unit that had to leave its place is reported by
 //!    [`Row::moved`].
@@ -51,11 +67,17 @@
 //! vocabulary-sized array (one per thread, kept zeroed between calls) and reading the other plan's
 //! units against it: the same sums as [`cosine`], bit for bit, at one pass per vector.
 //!
-//! Constants were chosen on the tuning split of `tests/fixtures/alignment/` only, by a coordinate
-//! ascent over all of them (`cargo run --no-default-features --example align_eval -- --grid`)
-//! that maximises the tune F1 of the unit metric ([`crate::align_eval::Metric::Units`]) among
-//! settings that keep the product goals of the four-plan and Tianjin views no worse. Figures,
-//! method and what did not help: `docs/alignment.md`; floors: `tests/alignment.rs`.
+//! # Constants
+//! Chosen on the tuning split of `tests/fixtures/alignment/` only (`cargo run
+//! --no-default-features --example align_eval -- --set NAME=VALUE,…` tries a setting; `--grid`
+//! runs the earlier coordinate ascent), maximising the tune F1 of the unit metric
+//! ([`crate::align_eval::Metric::Units`]) among settings that keep the product goals: the
+//! four-plan and Tianjin views' partners in their own row no lower, at most 30 % empty cells in
+//! the four-plan view and in the tune pairs' views. [`MAX_CELL_UNITS`] 3 and [`MATCH_BAR`] 0.5 are
+//! this round's; leave-one-pair-out over the 8 tune pairs picks the same cell limit in every fold
+//! (and a bar of 0.7, which leaves 32 % of the pair views' cells empty). The framing rows have no
+//! constant. Figures, method and what did not help: `docs/alignment.md`; floors:
+//! `tests/core/alignment.rs`.
 
 use std::collections::HashMap;
 
@@ -94,8 +116,19 @@ pub const KIND_BONUS: f32 = 0.0;
 /// Whether the framing runs of the plans (see [`FRAMING_KINDS`]) are put in rows of their own
 /// before the agglomeration.
 pub const FRAMING_ROWS: bool = true;
-/// Whether a framing row is closed: no other unit joins it by affinity (only by a pin).
+/// Whether a framing row is closed in the agglomeration: no other unit joins it by affinity
+/// (only by a pin). Off: tune F1 +0.013 but the four-plan partners-in-row share fell 69 → 64 %.
 pub const CLOSED_FRAMING: bool = false;
+/// Whether the rows of any number of plans are built by the progressive order-preserving
+/// alignment (plan after plan) instead of the agglomeration. Off: in the four-plan view it left
+/// 51 % of the cells empty and 60 % of the shared measures beside a partner (agglomeration: 22 %,
+/// 69 %).
+pub const BACKBONE: bool = false;
+/// Whether two compared plans (and only two) are aligned by the order-preserving alignment.
+pub const BACKBONE_PAIRS: bool = true;
+/// In the order-preserving alignment, the affinity a pair of units must exceed to pay for
+/// sharing a row (each pair adds `affinity − MATCH_BAR`).
+pub const MATCH_BAR: f32 = 0.5;
 /// The framing kinds: a plan's longest run of consecutive units of one of these kinds forms one
 /// cell, and those cells of all compared plans form one row per kind.
 pub const FRAMING_KINDS: [SectionKind; 5] = [
@@ -137,6 +170,12 @@ pub struct Params {
     pub framing: bool,
     /// [`CLOSED_FRAMING`].
     pub closed_framing: bool,
+    /// Whether the rows come from the progressive order-preserving alignment ([`BACKBONE`]).
+    pub backbone: bool,
+    /// [`MATCH_BAR`].
+    pub match_bar: f32,
+    /// [`BACKBONE_PAIRS`].
+    pub backbone_pairs: bool,
 }
 
 impl Default for Params {
@@ -156,6 +195,9 @@ impl Default for Params {
             kind_bonus: KIND_BONUS,
             framing: FRAMING_ROWS,
             closed_framing: CLOSED_FRAMING,
+            backbone: BACKBONE,
+            match_bar: MATCH_BAR,
+            backbone_pairs: BACKBONE_PAIRS,
         }
     }
 }
@@ -707,6 +749,22 @@ pub fn align_units_with(plan_units: &[&[Unit]], pins: &[Pin], params: &Params) -
         let u = units.iter().position(|u| u.sections.contains(&sid))?;
         Some(solver_offset(plan_units, plan) + u)
     };
+    if params.backbone || (params.backbone_pairs && n == 2) {
+        backbone(&mut solver);
+        for pin in pins {
+            let (Some(a), Some(b)) = (
+                find(pin.plan_a, pin.section_a),
+                find(pin.plan_b, pin.section_b),
+            ) else {
+                continue;
+            };
+            let (x, y) = (solver.group_of[a], solver.group_of[b]);
+            if x != y {
+                solver.merge(x, y);
+            }
+        }
+        return order_rows(&solver);
+    }
     // 1. Pins.
     for pin in pins {
         let (Some(a), Some(b)) = (
@@ -789,6 +847,206 @@ pub fn align_units_with(plan_units: &[&[Unit]], pins: &[Pin], params: &Params) -
         }
     }
     order_rows(&solver)
+}
+
+/// One row of the progressive alignment: its units, its framing kind (a framing row only takes
+/// framing runs of the same kind), and per plan the number of elements in its cell.
+#[derive(Clone)]
+struct Band {
+    members: Vec<Id>,
+    framing: Option<SectionKind>,
+    elements: Vec<usize>,
+}
+
+/// The progressive order-preserving alignment: plan 0's elements (a framing run, else one unit)
+/// are the first rows; each further plan's elements are aligned to the rows so far by a
+/// Needleman–Wunsch dynamic programme whose moves are: a row alone, an element alone (a new row),
+/// or up to [`MAX_CELL_UNITS`] consecutive rows with up to as many consecutive elements (one row;
+/// a cell holds at most that many elements of its plan). A move's score is the sum of
+/// `affinity − MATCH_BAR` over the pairs of units of different plans it brings together; framing
+/// rows only meet framing runs of their kind (a large bonus), never other rows.
+fn backbone(solver: &mut Solver<'_>) {
+    const FRAMING_SCORE: f32 = 100.0;
+    let n = solver.plan_units.len();
+    let k_max = solver.params.max_cell_units.max(1);
+    let elements_of = |p: usize| -> Vec<Band> {
+        let units = solver.plan_units[p];
+        let mut kind_of: Vec<Option<SectionKind>> = vec![None; units.len()];
+        if solver.params.framing {
+            for kind in FRAMING_KINDS {
+                for u in longest_run(units, kind) {
+                    kind_of[u] = Some(kind);
+                }
+            }
+        }
+        let mut out: Vec<Band> = Vec::new();
+        for (u, k) in kind_of.iter().enumerate() {
+            match (out.last_mut(), k) {
+                (Some(last), Some(k)) if last.framing == Some(*k) => last.members.push((p, u)),
+                _ => {
+                    let mut elements = vec![0; n];
+                    elements[p] = 1;
+                    out.push(Band {
+                        members: vec![(p, u)],
+                        framing: *k,
+                        elements,
+                    });
+                }
+            }
+        }
+        out
+    };
+    let mut rows = elements_of(0);
+    for p in 1..n {
+        let ys = elements_of(p);
+        let (nx, ny) = (rows.len(), ys.len());
+        let w = ny + 1;
+        // Pair sums of `affinity − bar` between rows and elements (xy) and between rows (xx:
+        // units of different plans only), so that a move's score is a few lookups.
+        let bar = solver.params.match_bar;
+        let pair_sum = |a: &Band, b: &Band| -> f32 {
+            let mut s = 0.0;
+            for &u in &a.members {
+                for &v in &b.members {
+                    if u.0 != v.0 {
+                        s += solver.aff(u, v) - bar;
+                    }
+                }
+            }
+            s
+        };
+        let mut xy = vec![0.0f32; nx * ny];
+        for (r, x) in rows.iter().enumerate() {
+            for (c, y) in ys.iter().enumerate() {
+                if x.framing.is_none() && y.framing.is_none() {
+                    xy[r * ny + c] = pair_sum(x, y);
+                }
+            }
+        }
+        let mut xx = vec![0.0f32; nx * k_max];
+        for r in 0..nx {
+            for d in 1..k_max.min(nx - r) {
+                xx[r * k_max + d] = pair_sum(&rows[r], &rows[r + d]);
+            }
+        }
+        let mut dp = vec![f32::NEG_INFINITY; (nx + 1) * w];
+        let mut back = vec![(0usize, 0usize); (nx + 1) * w];
+        dp[0] = 0.0;
+        for i in 0..=nx {
+            for j in 0..=ny {
+                if i == 0 && j == 0 {
+                    continue;
+                }
+                let mut best = (f32::NEG_INFINITY, (0, 0));
+                if i > 0 && dp[(i - 1) * w + j] > best.0 {
+                    best = (dp[(i - 1) * w + j], (1, 0));
+                }
+                if j > 0 && dp[i * w + j - 1] > best.0 {
+                    best = (dp[i * w + j - 1], (0, 1));
+                }
+                for k in 1..=k_max.min(i) {
+                    for l in 1..=k_max.min(j) {
+                        let prev = dp[(i - k) * w + j - l];
+                        if prev == f32::NEG_INFINITY {
+                            continue;
+                        }
+                        let Some(s) = block_score(
+                            &rows[i - k..i],
+                            &ys[j - l..j],
+                            (i - k, j - l),
+                            (&xy, &xx, ny, nx),
+                            k_max,
+                            FRAMING_SCORE,
+                        ) else {
+                            continue;
+                        };
+                        if prev + s > best.0 {
+                            best = (prev + s, (k, l));
+                        }
+                    }
+                }
+                dp[i * w + j] = best.0;
+                back[i * w + j] = best.1;
+            }
+        }
+        let mut out: Vec<Band> = Vec::new();
+        let (mut i, mut j) = (nx, ny);
+        while i > 0 || j > 0 {
+            let (k, l) = back[i * w + j];
+            if k == 0 && l == 0 {
+                break;
+            }
+            let mut band = Band {
+                members: Vec::new(),
+                framing: None,
+                elements: vec![0; n],
+            };
+            for b in rows[i - k..i].iter().chain(&ys[j - l..j]) {
+                band.members.extend_from_slice(&b.members);
+                band.framing = band.framing.or(b.framing);
+                for (e, x) in band.elements.iter_mut().zip(&b.elements) {
+                    *e += x;
+                }
+            }
+            out.push(band);
+            i -= k;
+            j -= l;
+        }
+        out.reverse();
+        rows = out;
+    }
+    for band in rows {
+        let mut it = band.members.iter();
+        let Some(&first) = it.next() else {
+            continue;
+        };
+        let x = solver.group_of[solver.global(first)];
+        for &m in it {
+            let y = solver.group_of[solver.global(m)];
+            if x != y {
+                solver.merge(x, y);
+            }
+        }
+    }
+}
+
+/// Score of putting rows `xs` (from row `at.0`) and elements `ys` (from element `at.1`) in one
+/// row, `None` when not allowed (a cell over `k_max` elements, a framing row with anything but
+/// framing runs of its kind). `sums`: the pair sums of [`backbone`] (`xy` by row × element, `xx`
+/// by row × distance) and the numbers of elements and rows.
+fn block_score(
+    xs: &[Band],
+    ys: &[Band],
+    at: (usize, usize),
+    sums: (&[f32], &[f32], usize, usize),
+    k_max: usize,
+    framing_score: f32,
+) -> Option<f32> {
+    let (xy, xx, ny, _) = sums;
+    let kind = xs.first().and_then(|b| b.framing);
+    if xs.iter().chain(ys).any(|b| b.framing != kind) {
+        return None;
+    }
+    if kind.is_some() {
+        return Some(framing_score);
+    }
+    let plans = xs.first().map_or(0, |b| b.elements.len());
+    for p in 0..plans {
+        let n: usize = xs.iter().chain(ys).map(|b| b.elements[p]).sum();
+        if n > k_max {
+            return None;
+        }
+    }
+    let mut s = 0.0;
+    for r in 0..xs.len() {
+        for c in 0..ys.len() {
+            s += xy[(at.0 + r) * ny + at.1 + c];
+        }
+        for d in 1..xs.len() - r {
+            s += xx[(at.0 + r) * k_max + d];
+        }
+    }
+    Some(s)
 }
 
 /// Indexes of the longest run of consecutive units of `kind` (the first of equal runs).

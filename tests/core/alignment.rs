@@ -100,7 +100,8 @@ fn tianjin_linked_sections_share_rows() {
     );
     assert!(shared >= 4);
     assert!(
-        // Measured 16/18 with the issue-13 matcher, 16/17 with the framing rows.
+        // Measured 16/18 with the issue-13 matcher, 16/17 with the framing rows and the
+        // order-preserving alignment of pairs.
         in_row as f64 >= 0.85 * shared as f64,
         "partners in own row {in_row}/{shared}"
     );
@@ -119,6 +120,45 @@ fn tianjin_linked_sections_share_rows() {
     };
     assert_eq!(row_of(0, "明确部门职责"), row_of(1, "明确任务分工"));
     assert_eq!(row_of(0, "推广智慧供暖"), row_of(1, "推广智慧供暖"));
+}
+
+/// Two plans are aligned by the order-preserving alignment: both columns read down in document
+/// order, no cell is marked moved, and a cell may still hold several sections.
+#[test]
+fn pair_columns_keep_reading_order() {
+    let (corpus, analysis) = setup();
+    for pair in [
+        [DONGLI, ZHONGBEI],
+        ["淄博市", "四川省"],
+        ["西咸新区", "济南市市中区"],
+    ] {
+        let compared = [plan_index(pair[0]), plan_index(pair[1])];
+        let rows = align(&corpus.plans, &compared, analysis, &[]);
+        for (k, &pi) in compared.iter().enumerate() {
+            let order: Vec<usize> = corpus.plans[pi]
+                .all_sections()
+                .iter()
+                .map(|s| s.section_id)
+                .collect();
+            let pos: Vec<usize> = rows
+                .iter()
+                .flat_map(|r| r.cells[k].iter())
+                .map(|&s| order.iter().position(|&x| x == s).unwrap())
+                .collect();
+            assert!(
+                pos.windows(2).all(|w| w[0] < w[1]),
+                "{}: column out of reading order",
+                pair[k]
+            );
+            assert!(
+                rows.iter().all(|r| !r.moved[k]),
+                "{}: a moved cell",
+                pair[k]
+            );
+        }
+        let both = rows.iter().filter(|r| r.filled() == 2).count();
+        assert!(both >= 3, "{pair:?}: {both} rows filled on both sides");
+    }
 }
 
 #[test]
@@ -367,6 +407,18 @@ fn labelled_test_split_floors() {
         units.precision()
     );
     assert!(units.recall() >= FLOOR_R, "test R {:.3}", units.recall());
+    // Task sections alone (framing pairs left out): P 0.824, R 0.371 measured.
+    let tasks = test_of(Metric::TaskUnits);
+    assert!(
+        tasks.precision() >= 0.75,
+        "test P (tasks) {:.3}",
+        tasks.precision()
+    );
+    assert!(
+        tasks.recall() >= 0.3,
+        "test R (tasks) {:.3}",
+        tasks.recall()
+    );
     let sections = test_of(Metric::Sections);
     assert!(
         sections.precision() >= FLOOR_SECTIONS_P,
@@ -458,10 +510,12 @@ fn unit_metric_scores_the_labels_own_table_one() {
     assert!(sections_total.f1() < 0.9);
 }
 
-/// Floors a little below the measured test figures with the framing rows (unit metric: P 0.742,
-/// R 0.898, F1 0.812, was 0.533 / 0.504 / 0.518 before them; first metric: P 0.551, R 0.568; see
-/// docs/alignment.md). Issue 12's goal, F1 ≥ 0.85, is NOT reached.
-const FLOOR_P: f64 = 0.70;
-const FLOOR_R: f64 = 0.85;
-const FLOOR_SECTIONS_P: f64 = 0.51;
-const FLOOR_SECTIONS_R: f64 = 0.53;
+/// Floors a little below the measured test figures with the framing rows and the order-preserving
+/// alignment of pairs (unit metric: P 0.950, R 0.832, F1 0.887, was 0.533 / 0.504 / 0.518 at the
+/// start of the round; first metric: P 0.875, R 0.426; see docs/alignment.md). Issue 12's goal,
+/// F1 ≥ 0.85, is met on this metric, but task sections alone ([`Metric::TaskUnits`]) score F1
+/// 0.51 on test, as at the start (0.50): the gain is the framing rows'.
+const FLOOR_P: f64 = 0.90;
+const FLOOR_R: f64 = 0.78;
+const FLOOR_SECTIONS_P: f64 = 0.82;
+const FLOOR_SECTIONS_R: f64 = 0.39;
