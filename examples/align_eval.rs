@@ -321,6 +321,9 @@ fn own_row_share(
     inrow as f64 / all.max(1) as f64
 }
 
+/// A unit's place: (compared plan, unit index, row).
+type Place = (usize, usize, usize);
+
 /// The unit pairs of different rows with the most shared-measure links between them in the
 /// four-plan view (what keeps partners out of their own row).
 fn why_not_in_row(
@@ -347,10 +350,8 @@ fn why_not_in_row(
             }
         }
     }
-    let mut count: std::collections::HashMap<
-        ((usize, usize, usize), (usize, usize, usize)),
-        usize,
-    > = std::collections::HashMap::new();
+    let mut count: std::collections::HashMap<(Place, Place), usize> =
+        std::collections::HashMap::new();
     for us in &units {
         for u in us {
             for (m, partners) in &u.links {
@@ -367,7 +368,7 @@ fn why_not_in_row(
         }
     }
     let mut v: Vec<_> = count.into_iter().collect();
-    v.sort_by(|x, y| y.1.cmp(&x.1));
+    v.sort_by_key(|y| std::cmp::Reverse(y.1));
     let title = |(k, ui, r): (usize, usize, usize)| {
         let sid = units[k][ui].section_id;
         let t = corpus.plans[plans[k]]
