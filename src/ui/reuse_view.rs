@@ -5,6 +5,7 @@
 //! the same the CLI prints (`duizhao reuse --plan`), worked out on a background thread (it reads
 //! every loaded plan); the table exports through the export dialog (`reuse` table).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 
@@ -141,6 +142,7 @@ impl ReuseWindow {
             .id(egui::Id::unique("reuse_report_window"))
             .open(&mut open)
             .resizable(true)
+            .default_pos(egui::pos2(330.0, 110.0))
             .default_size(egui::vec2(820.0, 640.0))
             .show(ctx, |ui| {
                 request = self.body_ui(ui, corpus, lang, out);
@@ -266,17 +268,46 @@ impl ReuseWindow {
             })
             .strong(),
         );
-        let plan_a = corpus.plans.get(report.plan);
-        let plan_b = corpus.plans.get(row.plan);
+        let (Some(plan_a), Some(plan_b)) =
+            (corpus.plans.get(report.plan), corpus.plans.get(row.plan))
+        else {
+            return request;
+        };
+        // Measure id -> index in its plan's measures(), for the numbers shown and the jump.
+        let index_of = |p: &crate::plan::Plan| -> HashMap<String, usize> {
+            p.measures()
+                .iter()
+                .enumerate()
+                .map(|(k, m)| (m.measure_id.clone(), k))
+                .collect()
+        };
+        let (ia, ib) = (index_of(plan_a), index_of(plan_b));
         egui::ScrollArea::vertical()
             .id_salt("reuse_passages")
             .auto_shrink([false, false])
             .show(ui, |ui| {
                 for x in row.passages.iter().take(PASSAGES_SHOWN) {
-                    let text = format!(
-                        "[{} ← {}]  {}（{} 字）",
-                        x.measure_id, x.other_measure_id, x.text, x.chars
-                    );
+                    let (Some(&ma), Some(&mb)) =
+                        (ia.get(&x.measure_id), ib.get(&x.other_measure_id))
+                    else {
+                        continue;
+                    };
+                    let text = match lang {
+                        Language::Chinese => format!(
+                            "第 {} 条 ← 第 {} 条　{}（{} 字）",
+                            ma + 1,
+                            mb + 1,
+                            x.text,
+                            x.chars
+                        ),
+                        Language::English => format!(
+                            "No. {} ← No. {}  {} ({} chars)",
+                            ma + 1,
+                            mb + 1,
+                            x.text,
+                            x.chars
+                        ),
+                    };
                     let clicked = ui
                         .add(egui::Button::selectable(false, text).wrap())
                         .on_hover_text(lang.pick(
@@ -284,20 +315,13 @@ impl ReuseWindow {
                             "Compare the two plans at this passage",
                         ))
                         .clicked();
-                    if clicked && let (Some(a), Some(b)) = (plan_a, plan_b) {
-                        let index = |p: &crate::plan::Plan, id: &str| {
-                            p.measures().iter().position(|m| m.measure_id == id)
-                        };
-                        if let (Some(ma), Some(mb)) =
-                            (index(a, &x.measure_id), index(b, &x.other_measure_id))
-                        {
-                            out.push(UiCommand::ComparePassage {
-                                plan_a: a.plan_id.clone(),
-                                measure_a: ma,
-                                plan_b: b.plan_id.clone(),
-                                measure_b: mb,
-                            });
-                        }
+                    if clicked {
+                        out.push(UiCommand::ComparePassage {
+                            plan_a: plan_a.plan_id.clone(),
+                            measure_a: ma,
+                            plan_b: plan_b.plan_id.clone(),
+                            measure_b: mb,
+                        });
                     }
                 }
                 if row.passages.len() > PASSAGES_SHOWN {
