@@ -89,3 +89,6 @@ acted compare-why 1600x1450 "xdotool mousemove 668 576 click 1; sleep 3; xdotool
 # The reuse report of 天津市东丽区: right click in the library → 文本复用报告….
 acted reuse 1600x1000 "xdotool mousemove 104 559 click 3; sleep 1.5; xdotool mousemove 165 605 click 1; sleep 4; xdotool mousemove 1590 990; sleep 1" \
     --compare 天津市东丽区 天津市中北镇 --light
+# Dragging 东丽区's 二、主要任务 heading onto the 目标 row (taken while the button is held).
+acted compare-drag 1600x1000 "xdotool mousemove 420 755 mousedown 1; sleep 0.3; xdotool mousemove 430 765; sleep 0.3; xdotool mousemove 700 600; sleep 0.3; xdotool mousemove 1000 480; sleep 1.5" \
+    --compare 天津市东丽区 天津市中北镇 --light
