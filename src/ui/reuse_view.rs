@@ -32,16 +32,12 @@ pub struct ReuseWindow {
     plan_id: Option<String>,
     /// Its report, once worked out, and the corpus it was worked out on.
     report: Option<ReuseReport>,
-    for_corpus: usize,
+    /// The corpus revision it was worked out for (a reload works it out again).
+    for_revision: Option<u64>,
     /// The report being worked out.
     running: Option<Receiver<Option<ReuseReport>>>,
     /// Index of the selected source in the report's rows.
     selected: usize,
-}
-
-/// An address for a loaded corpus, to notice a reload.
-fn corpus_key(corpus: &Arc<Corpus>) -> usize {
-    Arc::as_ptr(corpus) as usize
 }
 
 impl ReuseWindow {
@@ -107,19 +103,21 @@ impl ReuseWindow {
         }
     }
 
-    /// Draw the window; commands (compare two plans at a passage) go to `out`.
+    /// Draw the window; commands (compare two plans at a passage) go to `out`. `revision` is the
+    /// corpus revision (bumped on every load).
     pub fn show(
         &mut self,
         ctx: &egui::Context,
         corpus: &Arc<Corpus>,
+        revision: u64,
         lang: Language,
         out: &mut Vec<UiCommand>,
     ) -> Option<ReuseRequest> {
         if !self.open {
             return None;
         }
-        if self.for_corpus != corpus_key(corpus) {
-            self.for_corpus = corpus_key(corpus);
+        if self.for_revision != Some(revision) {
+            self.for_revision = Some(revision);
             self.report = None;
             self.running = None;
         }

@@ -134,6 +134,14 @@ fn a_focused_measure_and_its_partner_have_their_shared_words_marked() {
     harness.run_steps(20);
     assert!(harness.state().compare_view().match_ranges(pos).is_empty());
     assert!(harness.state().compare_view().match_infos().is_empty());
+    // A column header's menu opens that plan's reuse report.
+    harness
+        .get_by_role_and_label(Role::ColumnHeader, ZHONGBEI)
+        .click_secondary();
+    harness.run();
+    harness.get_by_label("文本复用报告…").click();
+    harness.run_steps(2);
+    assert!(harness.state().reuse_window_state().is_open());
 }
 
 #[test]

@@ -135,9 +135,13 @@ impl DuizhaoApp {
         let Some(corpus) = self.corpus.clone() else {
             return;
         };
-        let request = self
-            .reuse
-            .show(ctx, &corpus, self.settings.language, &mut self.commands);
+        let request = self.reuse.show(
+            ctx,
+            &corpus,
+            self.data_revision,
+            self.settings.language,
+            &mut self.commands,
+        );
         if let Some(ReuseRequest::Export(plan)) = request {
             self.export.show_for_reuse(plan);
         }
