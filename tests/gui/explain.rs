@@ -222,6 +222,11 @@ fn the_reuse_report_opens_from_a_plans_menu_and_a_passage_opens_the_comparison()
     let passage: String = x.text.chars().filter(|c| c.is_alphanumeric()).collect();
     assert!(own.contains(&passage), "{passage} not marked in {}", m.text);
     assert!(!view.match_ranges(info.partner).is_empty());
+    // 导出… opens the export dialog on the reuse table of this plan only.
+    harness.get_by_role_and_label(Role::Button, "导出…").click();
+    harness.run_steps(3);
+    harness.get_by_label(&format!("仅 {DONGLI}"));
+    harness.get_by_label_contains("文本复用（所选方案");
 }
 
 /// (row, column) cells holding section `sid` of column `col`.
