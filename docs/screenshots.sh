@@ -65,3 +65,30 @@ agreement() {
     echo "docs/agreement.png"
 }
 agreement
+# Mouse actions after start (xdotool commands, positions in the given window size): name, WxH,
+# actions, then duizhao open options.
+acted() {
+    local name=$1 size=$2 actions=$3; shift 3
+    local w=${size%x*} h=${size#*x}
+    local home; home=$(mktemp -d)
+    HOME=$home XDG_DATA_HOME=$home xvfb-run -a -s "-screen 0 ${w}x${h}x24" bash -c "
+        '$BIN' open $* & pid=\$!
+        sleep \${SHOT_WAIT:-6}
+        xdotool search --name 'duizhao' windowsize --sync $w $h windowmove 0 0 2>/dev/null || true
+        sleep 1
+        $actions
+        import -window root 'docs/$name.png'
+        kill \$pid"
+    rm -rf "$home"
+    echo "docs/$name.png"
+}
+# Why two measures match: 东丽区 No. 4 clicked (tall window: its partner, 中北镇 No. 8, is in view
+# too), the pointer left on it for the tooltip.
+acted compare-why 1600x1450 "xdotool mousemove 668 576 click 1; sleep 3; xdotool mousemove 668 580; sleep 2" \
+    --compare 天津市东丽区 天津市中北镇 --light
+# The reuse report of 天津市东丽区: right click in the library → 文本复用报告….
+acted reuse 1600x1000 "xdotool mousemove 104 559 click 3; sleep 1.5; xdotool mousemove 165 605 click 1; sleep 4; xdotool mousemove 1590 990; sleep 1" \
+    --compare 天津市东丽区 天津市中北镇 --light
+# Dragging 东丽区's 二、主要任务 heading onto the 目标 row (taken while the button is held).
+acted compare-drag 1600x1000 "xdotool mousemove 420 755 mousedown 1; sleep 0.3; xdotool mousemove 430 765; sleep 0.3; xdotool mousemove 700 600; sleep 0.3; xdotool mousemove 1000 480; sleep 1.5" \
+    --compare 天津市东丽区 天津市中北镇 --light

@@ -336,6 +336,52 @@ pub struct MeasureTag {
     pub measure_id: String,
 }
 
+/// The measures a project's tags put under their themes, for the by-theme rows: a tag on a
+/// measure names it; a tag on a passage (a whole section, a selection) covers every measure
+/// whose text lies inside the passage. Orphaned tags and tags of plans not loaded are left out.
+pub fn measure_tags(corpus: &Corpus, tags: &[crate::project::Tag]) -> Vec<MeasureTag> {
+    let plans: HashMap<&str, &Plan> = corpus
+        .plans
+        .iter()
+        .map(|p| (p.plan_id.as_str(), p))
+        .collect();
+    let mut out: Vec<MeasureTag> = Vec::new();
+    for tag in tags.iter().filter(|t| !t.orphaned) {
+        let Some(plan) = plans.get(tag.plan_id.as_str()) else {
+            continue;
+        };
+        let mut push = |measure_id: &str| {
+            out.push(MeasureTag {
+                theme_id: tag.theme_id.clone(),
+                plan_id: tag.plan_id.clone(),
+                measure_id: measure_id.to_owned(),
+            })
+        };
+        match &tag.measure_id {
+            Some(id) => push(id),
+            None => {
+                for m in plan.measures() {
+                    // The measure's place in the plan's own text (what tags point into).
+                    let (Some(start), Some(end)) = (
+                        m.span.start.checked_sub(plan.span.start),
+                        m.span.end.checked_sub(plan.span.start),
+                    ) else {
+                        continue;
+                    };
+                    if start < end && tag.byte_range.start <= start && end <= tag.byte_range.end {
+                        push(&m.measure_id);
+                    }
+                }
+            }
+        }
+    }
+    out.sort_by(|a, b| {
+        (&a.theme_id, &a.plan_id, &a.measure_id).cmp(&(&b.theme_id, &b.plan_id, &b.measure_id))
+    });
+    out.dedup();
+    out
+}
+
 /// What to build.
 #[derive(Debug, Clone, Default)]
 pub struct Options {

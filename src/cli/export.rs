@@ -23,7 +23,7 @@ pub fn table_kinds(
     }
     match name {
         None => anyhow::bail!(
-            "--table is required for --format {} (comparison, measures, families, targets, themes, segments, theme_counts, theme_presence, theme_plan, memos, agreement{})",
+            "--table is required for --format {} (comparison, measures, families, targets, themes, segments, theme_counts, theme_presence, theme_plan, memos, agreement, reuse{})",
             format.name(),
             if format == Format::Csv { "" } else { " or all" }
         ),
@@ -34,13 +34,14 @@ pub fn table_kinds(
             .into_iter()
             .filter(|k| match k {
                 TableKind::Comparison => plans >= 2,
+                TableKind::Reuse => plans >= 1,
                 k if k.needs_coding() => has_coding,
                 _ => true,
             })
             .collect()),
         Some(n) => TableKind::parse(n).map(|k| vec![k]).ok_or_else(|| {
             anyhow::anyhow!(
-                "unknown table '{n}' (comparison, measures, families, targets, themes, segments, theme_counts, theme_presence, theme_plan, memos, agreement, all)"
+                "unknown table '{n}' (comparison, measures, families, targets, themes, segments, theme_counts, theme_presence, theme_plan, memos, agreement, reuse, all)"
             )
         }),
     }
@@ -88,6 +89,9 @@ pub fn export(
     }
     if kinds.contains(&TableKind::Comparison) && plans.len() < 2 {
         anyhow::bail!("the comparison table needs at least two --plan");
+    }
+    if kinds.contains(&TableKind::Reuse) && plans.is_empty() {
+        anyhow::bail!("the reuse table needs --plan (the plan whose text is checked)");
     }
     // Refuse before the (slower) analysis when the output exists, is a folder or is not a
     // regular file; the write itself checks again and creates without clobbering.

@@ -108,7 +108,9 @@ pub enum Command {
         /// Files or folders.
         paths: Vec<PathBuf>,
         /// comparison, measures, families, targets, themes, segments, theme_counts,
-        /// theme_presence, theme_plan, memos, agreement, or all (not for csv); ignored by qdpx/qdc.
+        /// theme_presence, theme_plan, memos, agreement, reuse (with --plan: the share of each
+        /// --plan's text found verbatim in each other plan), or all (not for csv); ignored by
+        /// qdpx/qdc.
         #[arg(long)]
         table: Option<String>,
         /// csv, xlsx, md, html, qdpx (REFI-QDA project) or qdc (REFI-QDA codebook).

@@ -58,6 +58,7 @@ pub fn build(kind: TableKind, source: &Source) -> Result<Table, ExportError> {
         TableKind::ThemePlan => tables::theme_plan(source),
         TableKind::Memos => tables::memos(source),
         TableKind::Agreement => tables::agreement(source),
+        TableKind::Reuse => tables::reuse(source),
     }
 }
 

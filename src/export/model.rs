@@ -27,6 +27,9 @@ pub enum ExportError {
     /// The comparison table needs two or more plans.
     #[error("the comparison table needs at least two plans (got {0})")]
     TooFewPlans(usize),
+    /// The reuse table is made for chosen plans, never the whole corpus at once.
+    #[error("the reuse table needs one or more chosen plans (--plan)")]
+    ReuseNeedsPlans,
     /// A plan index is outside the corpus.
     #[error("plan index {0} is not in the corpus")]
     NoSuchPlan(usize),
@@ -84,11 +87,13 @@ pub enum TableKind {
     Memos,
     /// Agreement between coders per theme and per plan.
     Agreement,
+    /// Reuse: for each chosen plan, the share of its text found verbatim in each other plan.
+    Reuse,
 }
 
 impl TableKind {
     /// Every table, in the order a workbook lists them.
-    pub const ALL: [TableKind; 11] = [
+    pub const ALL: [TableKind; 12] = [
         TableKind::Comparison,
         TableKind::Measures,
         TableKind::Families,
@@ -100,6 +105,7 @@ impl TableKind {
         TableKind::ThemePlan,
         TableKind::Memos,
         TableKind::Agreement,
+        TableKind::Reuse,
     ];
 
     /// The name used on the command line and as file stem / sheet name.
@@ -116,6 +122,7 @@ impl TableKind {
             TableKind::ThemePlan => "theme_plan",
             TableKind::Memos => "memos",
             TableKind::Agreement => "agreement",
+            TableKind::Reuse => "reuse",
         }
     }
 
@@ -128,7 +135,11 @@ impl TableKind {
     pub fn needs_coding(self) -> bool {
         !matches!(
             self,
-            TableKind::Comparison | TableKind::Measures | TableKind::Families | TableKind::Targets
+            TableKind::Comparison
+                | TableKind::Measures
+                | TableKind::Families
+                | TableKind::Targets
+                | TableKind::Reuse
         )
     }
 }

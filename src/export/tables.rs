@@ -859,3 +859,74 @@ pub fn agreement_table(report: &crate::agreement::AgreementReport) -> Result<Tab
         rows,
     })
 }
+
+/// Columns of the reuse table.
+pub const REUSE_COLUMNS: [&str; 10] = [
+    "plan",
+    "plan_id",
+    "rank",
+    "source_plan",
+    "source_plan_id",
+    "share_pct",
+    "found_chars",
+    "total_chars",
+    "measures_touched",
+    "passages",
+];
+
+/// Passages listed per source in the reuse table (longest first; the CLI's JSON has them all).
+pub const REUSE_PASSAGES_LISTED: usize = 20;
+
+/// Reuse: for each chosen plan (never the whole corpus: each plan is compared with every other),
+/// one row per other plan holding some of its text word for word, most-copied first — share of
+/// its content characters found ([`crate::reuse`]), characters, measures touched, and the
+/// longest passages (`measure ← measure of the source: text`).
+pub fn reuse(source: &Source) -> Result<Table, ExportError> {
+    if source.plans.is_empty() {
+        return Err(ExportError::ReuseNeedsPlans);
+    }
+    check_plans(source, source.plans)?;
+    let plans = &source.corpus.plans;
+    let mut rows = Vec::new();
+    for &a in source.plans {
+        let Some(report) = crate::reuse::reuse_report(plans, a) else {
+            continue;
+        };
+        for (rank, r) in report.rows.iter().enumerate() {
+            let mut lines: Vec<String> = r
+                .passages
+                .iter()
+                .take(REUSE_PASSAGES_LISTED)
+                .map(|x| {
+                    let text: String = x
+                        .text
+                        .chars()
+                        .map(|c| if c.is_whitespace() { ' ' } else { c })
+                        .collect();
+                    format!("{} ← {}: {}", x.measure_id, x.other_measure_id, text)
+                })
+                .collect();
+            if r.passages.len() > REUSE_PASSAGES_LISTED {
+                lines.push(format!("… +{}", r.passages.len() - REUSE_PASSAGES_LISTED));
+            }
+            rows.push(vec![
+                Cell::text(report.name.clone()),
+                Cell::text(report.plan_id.clone()),
+                Cell::number((rank + 1) as f64),
+                Cell::text(r.name.clone()),
+                Cell::text(r.plan_id.clone()),
+                Cell::number((r.share * 1000.0).round() / 10.0),
+                Cell::number(r.found_chars as f64),
+                Cell::number(report.total_chars as f64),
+                Cell::number(r.measures_touched as f64),
+                Cell::text(lines.join("\n")),
+            ]);
+        }
+    }
+    Ok(Table {
+        name: "reuse".into(),
+        title: "文本复用（逐字相同的文字占比）".into(),
+        columns: REUSE_COLUMNS.iter().map(|s| (*s).to_owned()).collect(),
+        rows,
+    })
+}

@@ -38,6 +38,7 @@ use crate::ui::library_panel::Library;
 use crate::ui::matrix_view::MatrixView;
 use crate::ui::overview::OverviewView;
 use crate::ui::project_state::ProjectState;
+use crate::ui::reuse_view::ReuseWindow;
 use crate::ui::search_panel::SearchPanel;
 use crate::ui::settings::Settings;
 use crate::ui::targets_view::TargetsView;
@@ -166,6 +167,8 @@ pub struct DuizhaoApp {
     proj: ProjectState,
     /// The export dialog (Ctrl+E).
     export: ExportDialog,
+    /// The reuse report of one plan (文本复用), opened from a plan's menu.
+    reuse: ReuseWindow,
     /// The codebook editor and rule proposals.
     themes: ThemesPanel,
     /// The theme × plan matrix.
@@ -218,6 +221,7 @@ impl DuizhaoApp {
             quit: QuitState::Running,
             proj: ProjectState::default(),
             export: ExportDialog::default(),
+            reuse: ReuseWindow::default(),
             themes: ThemesPanel::new(),
             matrix: MatrixView::new(),
             export_name: String::new(),
@@ -336,6 +340,11 @@ impl DuizhaoApp {
         self.compare.comparison()
     }
 
+    /// The reuse report window.
+    pub fn reuse_window_state(&self) -> &ReuseWindow {
+        &self.reuse
+    }
+
     /// The compare view (its focused and flashing measures).
     pub fn compare_view(&self) -> &CompareView {
         &self.compare
@@ -404,6 +413,7 @@ impl DuizhaoApp {
         egui::CentralPanel::default().show(ui, |ui| self.central_panel(ui));
         self.notices_window(ui.ctx());
         self.recovery_window(ui.ctx());
+        self.reuse_window(ui.ctx());
         self.export_window(ui.ctx());
         let lang = self.settings.language;
         if let Some(outcome) = self.path_dialog.show(ui.ctx(), lang)

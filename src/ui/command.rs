@@ -44,6 +44,20 @@ pub enum UiCommand {
         /// The new memo.
         memo: String,
     },
+    /// Open the reuse report (文本复用) of a plan.
+    ReuseReport(String),
+    /// Compare two plans (in this order) and focus measure `measure_a` of the first, its
+    /// characters in common with measure `measure_b` of the second marked (a reuse passage).
+    ComparePassage {
+        /// The first plan's id.
+        plan_a: String,
+        /// Index of the measure within its `measures()`.
+        measure_a: usize,
+        /// The second plan's id.
+        plan_b: String,
+        /// Index of the measure within its `measures()`.
+        measure_b: usize,
+    },
     /// Remove a theme's tags from a measure.
     UntagMeasure {
         /// The plan's id.

@@ -18,6 +18,7 @@ mod cell;
 mod detail_bar;
 mod header;
 mod layout;
+mod matches;
 mod style;
 mod table;
 
@@ -25,6 +26,7 @@ use std::ops::Range;
 
 use crate::comparison::Comparison;
 use crate::comparison::MeasurePos;
+use crate::comparison::MeasureTag;
 use crate::comparison::Options;
 use crate::comparison::RowMode;
 use crate::comparison::Scope;
@@ -41,6 +43,8 @@ use crate::ui::tagging::CodingView;
 pub use cell::HitRanges;
 use header::{HeaderAction, legend};
 use layout::Layout;
+pub use matches::MatchInfo;
+use matches::MatchMarks;
 use style::MIN_COLUMN;
 
 /// How long a focused measure and its partners flash, in seconds.
@@ -79,6 +83,11 @@ pub struct CompareView {
     codebook: Option<Codebook>,
     /// By theme: rows from the project's codebook instead of the bundled pilot-task codebook.
     use_project_codebook: bool,
+    /// The measures the project's tags put under their themes (listed in the by-theme rows
+    /// with the rules' proposals).
+    tags: Vec<MeasureTag>,
+    /// What `tags` were made from: project generation, corpus revision.
+    tags_key: Option<(u64, u64)>,
     /// Pinned section pairs, by plan id.
     pins: Vec<SavedPin>,
     /// Pins changed since the app last took them ([`Self::take_changed_pins`]).
@@ -89,6 +98,11 @@ pub struct CompareView {
     back: Vec<(f32, Option<MeasurePos>)>,
     /// Places left by going back, newest last.
     forward: Vec<(f32, Option<MeasurePos>)>,
+    /// The characters the focused measure shares with its partners, marked in both.
+    matches: MatchMarks,
+    /// A partner to explain beside the engine's links: (focused measure, partner), set when a
+    /// reuse passage opens the comparison on a pair.
+    extra_partner: Option<(MeasurePos, MeasurePos)>,
 }
 
 impl CompareView {
@@ -97,6 +111,20 @@ impl CompareView {
         if self.codebook.as_ref() != Some(codebook) {
             self.codebook = Some(codebook.clone());
             self.stale |= self.by_theme && self.use_project_codebook;
+        }
+    }
+
+    /// The measures tagged in the project (by-theme rows list them under their themes), made
+    /// by `make` when `key` (project generation, corpus revision) changed since the last call.
+    pub fn sync_tags(&mut self, key: (u64, u64), make: impl FnOnce() -> Vec<MeasureTag>) {
+        if self.tags_key == Some(key) {
+            return;
+        }
+        self.tags_key = Some(key);
+        let tags = make();
+        if self.tags != tags {
+            self.tags = tags;
+            self.stale |= self.by_theme;
         }
     }
 
@@ -139,10 +167,14 @@ impl CompareView {
         if a.0 == b.0 {
             return;
         }
-        self.pins.push(SavedPin {
+        let pin = SavedPin {
             plan_ids: [pa.clone(), pb.clone()],
             section_ids: [a.1, b.1],
-        });
+        };
+        if self.pins.contains(&pin) {
+            return;
+        }
+        self.pins.push(pin);
         self.pins_changed = true;
         self.stale = true;
     }
@@ -234,6 +266,45 @@ impl CompareView {
     /// The focused measure (clicked or reached with the keys).
     pub fn cursor(&self) -> Option<MeasurePos> {
         self.cursor
+    }
+
+    /// Byte ranges of the display text of the measure at `pos` that it shares with the focused
+    /// measure (or, for the focused one, with its partners); empty otherwise.
+    pub fn match_ranges(&self, pos: MeasurePos) -> &[Range<usize>] {
+        self.matches.of(pos)
+    }
+
+    /// Why the focused measure matches each partner shown: tier, score, shared characters.
+    pub fn match_infos(&self) -> &[MatchInfo] {
+        &self.matches.infos
+    }
+
+    /// Focus the measure `flat_a` and explain it against `flat_b` (another compared plan's
+    /// measure) even if the engine did not link them: a reuse passage opens here. Returns whether
+    /// `flat_a` is in the table.
+    pub fn focus_pair(
+        &mut self,
+        analysis: &Analysis,
+        flat_a: usize,
+        flat_b: usize,
+        now: f64,
+    ) -> bool {
+        if !self.focus_flat(analysis, flat_a, now) {
+            return false;
+        }
+        let b = self.comparison.as_ref().and_then(|t| t.position(flat_b));
+        if let (Some(a), Some(b)) = (self.cursor, b) {
+            self.extra_partner = Some((a, b));
+            if !self.flash.contains(&b) {
+                self.flash.push(b);
+            }
+        }
+        true
+    }
+
+    /// Whether the table shows exactly these plans (plan ids, column order).
+    pub fn shows(&self, plan_ids: &[String]) -> bool {
+        self.comparison.is_some() && !self.stale && self.compared_ids == plan_ids
     }
 
     /// The measures flashing now: the focused one and its partners in the other columns.
@@ -387,7 +458,7 @@ impl CompareView {
                 });
                 RowMode::Theme {
                     codebook,
-                    tags: Vec::new(),
+                    tags: self.tags.clone(),
                 }
             } else {
                 RowMode::Structure
@@ -407,6 +478,8 @@ impl CompareView {
             self.layout = Layout::default();
             self.cursor = None;
             self.flash.clear();
+            self.matches = MatchMarks::default();
+            self.extra_partner = None;
             self.stale = false;
             // A new comparison (or another row mode) opens at its top.
             self.scroll_to = Some(0.0);
@@ -414,6 +487,19 @@ impl CompareView {
             self.forward.clear();
         }
         self.keyboard(ui, analysis);
+        if self
+            .extra_partner
+            .is_some_and(|(a, _)| Some(a) != self.cursor)
+        {
+            self.extra_partner = None;
+        }
+        self.matches.update(
+            self.comparison.as_ref(),
+            corpus,
+            analysis,
+            self.cursor,
+            self.extra_partner,
+        );
         ui.add_space(4.0);
         ui.horizontal_wrapped(|ui| {
             let title = match lang {
@@ -499,8 +585,8 @@ impl CompareView {
             }
             ui.label(
                 egui::RichText::new(lang.pick(
-                    "N/Shift+N 下/上一条对照内共有 · U/Shift+U 独有 · Alt+←/→ 后退/前进",
-                    "N/Shift+N next/previous shared here · U/Shift+U unique · Alt+←/→ back/forward",
+                    "N/Shift+N 下/上一条对照内共有 · U/Shift+U 独有 · Alt+←/→ 后退/前进 · 把章节标题拖到另一行：固定同行",
+                    "N/Shift+N next/previous shared here · U/Shift+U unique · Alt+←/→ back/forward · drag a section heading onto a row to pin it there",
                 ))
                 .small()
                 .weak(),
@@ -551,6 +637,12 @@ impl CompareView {
                 if let Some(plan) = plan_of(c) {
                     let id = plan.plan_id.clone();
                     settings.compared_plans.retain(|p| *p != id);
+                }
+            }
+            Some(HeaderAction::Reuse(c)) => {
+                if let Some(plan) = plan_of(c) {
+                    self.commands
+                        .push(UiCommand::ReuseReport(plan.plan_id.clone()));
                 }
             }
             None => {}

@@ -35,6 +35,8 @@ pub struct ExportDialog {
     pub format: Format,
     /// Export every loaded plan instead of the compared ones.
     pub all_plans: bool,
+    /// Export for this plan only (corpus index; set when the reuse report asks for its table).
+    pub only_plan: Option<usize>,
     /// The output path chosen.
     pub path: Option<PathBuf>,
     /// The path exists: waiting for the user to confirm overwriting it.
@@ -50,10 +52,11 @@ impl Default for ExportDialog {
         ExportDialog {
             open: false,
             tables: [
-                true, true, true, true, false, false, false, false, false, false, false,
+                true, true, true, true, false, false, false, false, false, false, false, false,
             ],
             format: Format::Xlsx,
             all_plans: false,
+            only_plan: None,
             path: None,
             confirm_overwrite: false,
             running: None,
@@ -105,6 +108,10 @@ fn table_label(kind: TableKind, lang: Language) -> &'static str {
         TableKind::ThemePlan => lang.pick("主题 × 方案长表", "Theme × plan, long form"),
         TableKind::Memos => lang.pick("备注", "Memos"),
         TableKind::Agreement => lang.pick("编码者一致性", "Coder agreement"),
+        TableKind::Reuse => lang.pick(
+            "文本复用（所选方案的文字在其他方案中逐字出现的比例）",
+            "Reuse (share of the chosen plans' text found verbatim in other plans)",
+        ),
     }
 }
 
@@ -112,6 +119,18 @@ impl ExportDialog {
     /// Open the dialog.
     pub fn show_dialog(&mut self) {
         self.open = true;
+        self.only_plan = None;
+    }
+
+    /// Open the dialog for the reuse table of one plan (corpus index).
+    pub fn show_for_reuse(&mut self, plan: usize) {
+        self.open = true;
+        self.only_plan = Some(plan);
+        self.all_plans = false;
+        self.tables = TableKind::ALL.map(|k| k == TableKind::Reuse);
+        if matches!(self.format, Format::Qdpx | Format::Qdc) {
+            self.format = Format::Xlsx;
+        }
     }
 
     /// The tables chosen.
@@ -192,12 +211,28 @@ impl ExportDialog {
                     Language::Chinese => format!("对照中的 {} 个方案", compared.len()),
                     Language::English => format!("the {} compared plans", compared.len()),
                 };
-                ui.radio_value(&mut self.all_plans, false, scope);
+                if let Some(name) = self.only_plan.and_then(|p| corpus.plans.get(p)).map(|p| p.name.clone()) {
+                    let only = match lang {
+                        Language::Chinese => format!("仅 {name}"),
+                        Language::English => format!("{name} only"),
+                    };
+                    if ui.radio(true, only).clicked() {
+                        self.only_plan = None;
+                    }
+                }
+                let compared_scope = self.only_plan.is_none() && !self.all_plans;
+                if ui.radio(compared_scope, scope).clicked() {
+                    self.only_plan = None;
+                    self.all_plans = false;
+                }
                 let all = match lang {
                     Language::Chinese => format!("全部 {} 个方案", corpus.plans.len()),
                     Language::English => format!("all {} plans", corpus.plans.len()),
                 };
-                ui.radio_value(&mut self.all_plans, true, all);
+                if ui.radio(self.only_plan.is_none() && self.all_plans, all).clicked() {
+                    self.only_plan = None;
+                    self.all_plans = true;
+                }
                 ui.separator();
                 ui.horizontal(|ui| {
                     let shown = self
@@ -219,7 +254,13 @@ impl ExportDialog {
                     Some(lang.pick("至少选择一个表格", "Choose at least one table"))
                 } else if analysis.is_none() {
                     Some(lang.pick("分析尚未完成", "The analysis is not ready yet"))
-                } else if !self.all_plans && compared.len() < 2 && tables.contains(&TableKind::Comparison) && table_format {
+                } else if self.only_plan.is_none() && self.all_plans && tables.contains(&TableKind::Reuse) && table_format {
+                    Some(lang.pick("文本复用表只用于选定的方案（对照中的方案或单个方案）", "The reuse table is for chosen plans (the compared ones or one plan)"))
+                } else if self.only_plan.is_none() && !self.all_plans && compared.is_empty() && tables.contains(&TableKind::Reuse) && table_format {
+                    Some(lang.pick("文本复用表需要至少一个方案", "The reuse table needs at least one plan"))
+                } else if self.only_plan.is_some() && tables.contains(&TableKind::Comparison) && table_format {
+                    Some(lang.pick("对照表需要至少两个方案", "The comparison needs two or more plans"))
+                } else if self.only_plan.is_none() && !self.all_plans && compared.len() < 2 && tables.contains(&TableKind::Comparison) && table_format {
                     Some(lang.pick("对照表需要至少两个对照中的方案", "The comparison needs two or more compared plans"))
                 } else {
                     None
@@ -249,7 +290,9 @@ impl ExportDialog {
                         } else {
                             let overwrite = self.confirm_overwrite;
                             self.confirm_overwrite = false;
-                            let plans = if self.all_plans {
+                            let plans = if let Some(p) = self.only_plan {
+                                vec![p]
+                            } else if self.all_plans {
                                 Vec::new()
                             } else {
                                 compared.to_vec()

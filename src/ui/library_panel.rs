@@ -13,6 +13,7 @@ use egui::{
 use crate::corpus::Corpus;
 use crate::normalize::normalize_str;
 
+use super::command::UiCommand;
 use super::settings::{Language, Settings};
 
 /// What a row shows of one plan (computed once per load).
@@ -48,6 +49,8 @@ pub struct Library {
     total_measures: usize,
     /// Scroll the selected row into view on the next frame (after a load).
     reveal_selected: bool,
+    /// What a plan's menu asked for this frame (taken by [`Self::take_commands`]).
+    commands: Vec<UiCommand>,
 }
 
 impl Library {
@@ -106,6 +109,7 @@ impl Library {
             province_groups,
             total_measures,
             reveal_selected: true,
+            commands: Vec::new(),
         }
     }
 
@@ -218,6 +222,7 @@ impl Library {
         ui.separator();
 
         let mut clicked = None;
+        let mut commands = Vec::new();
         egui::ScrollArea::vertical()
             .id_salt("library_list")
             .auto_shrink(false)
@@ -284,13 +289,20 @@ impl Library {
                             if response.clicked() {
                                 clicked = Some(entry.plan_id.clone());
                             }
+                            plan_menu(&response, entry, lang, &mut commands);
                         }
                     });
                     shown.header_response.on_hover_text(&group.source);
                 }
             });
         self.reveal_selected = false;
+        self.commands.extend(commands);
         clicked
+    }
+
+    /// What the plans' menus asked for since the last call.
+    pub fn take_commands(&mut self) -> Vec<UiCommand> {
+        std::mem::take(&mut self.commands)
     }
 }
 
@@ -446,4 +458,25 @@ fn paint_line(ui: &egui::Ui, text: &str, font: FontId, color: Color32, rect: Rec
     job.wrap = TextWrapping::truncate_at_width(rect.width());
     let galley = ui.fonts_mut(|f| f.layout_job(job));
     ui.painter().galley(rect.min, galley, color);
+}
+
+/// A plan's menu (right click): open it, compare it, its reuse report.
+fn plan_menu(response: &egui::Response, e: &Entry, lang: Language, out: &mut Vec<UiCommand>) {
+    response.context_menu(|ui| {
+        if ui.button(lang.pick("打开", "Open")).clicked() {
+            out.push(UiCommand::OpenPlan(e.plan_id.clone()));
+            ui.close();
+        }
+        if ui
+            .button(lang.pick("文本复用报告…", "Reuse report…"))
+            .on_hover_text(lang.pick(
+                "它的文字有多少在其他方案中逐字出现，按来源排列",
+                "How much of its text other plans hold word for word, by source",
+            ))
+            .clicked()
+        {
+            out.push(UiCommand::ReuseReport(e.plan_id.clone()));
+            ui.close();
+        }
+    });
 }

@@ -47,6 +47,7 @@ pub mod matrix_view;
 pub mod messages;
 pub mod overview;
 pub mod project_state;
+pub mod reuse_view;
 pub mod search_panel;
 pub mod settings;
 pub mod tagging;

@@ -733,7 +733,8 @@ fn cli_export_writes_refuses_to_overwrite_and_obeys_force() {
         "{stdout}"
     );
     let wb: Xlsx<_> = open_workbook(&out).unwrap();
-    assert_eq!(wb.sheet_names().len(), 5);
+    // comparison, measures, families, targets and the two plans' reuse.
+    assert_eq!(wb.sheet_names().len(), 5 + 1);
     let before = std::fs::read(&out).unwrap();
 
     let (ok, _, err) = duizhao(&args);
@@ -765,6 +766,43 @@ fn cli_export_writes_refuses_to_overwrite_and_obeys_force() {
     let (ok, _, err) = duizhao(&["export", "--table", "all", "--format", "csv", "-o", out_s]);
     assert!(!ok);
     assert!(err.contains("one table"), "{err}");
+}
+
+#[test]
+fn reuse_table_lists_the_most_copied_source_first_and_exports_from_the_cli() {
+    let one = vec![index_of(DONGLI)];
+    let table = export::build(TableKind::Reuse, &source(&one, None)).unwrap();
+    assert_eq!(table.name, "reuse");
+    let col = |name: &str| table.columns.iter().position(|c| c == name).unwrap();
+    let first = &table.rows[0];
+    assert_eq!(first[col("plan")].plain(), DONGLI);
+    assert_eq!(first[col("source_plan")].plain(), ZHONGBEI);
+    assert_eq!(first[col("rank")].plain(), "1");
+    // Most copied first; shares in percent.
+    let found: Vec<f64> = table
+        .rows
+        .iter()
+        .map(|r| r[col("found_chars")].plain().parse().unwrap())
+        .collect();
+    assert!(found.windows(2).all(|w| w[0] >= w[1]), "{found:?}");
+    let share: f64 = first[col("share_pct")].plain().parse().unwrap();
+    assert!(share > 0.0 && share <= 100.0);
+    assert!(first[col("passages")].plain().contains(" ← "));
+    // Never the whole corpus at once.
+    let err = export::build(TableKind::Reuse, &source(&[], None)).unwrap_err();
+    assert!(matches!(err, ExportError::ReuseNeedsPlans));
+
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("reuse.csv");
+    let out_s = out.to_str().unwrap();
+    let (ok, _, err) = duizhao(&[
+        "export", "--table", "reuse", "--format", "csv", "--plan", DONGLI, "-o", out_s,
+    ]);
+    assert!(ok, "{err}");
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert!(csv.contains(ZHONGBEI), "{csv}");
+    let (ok, _, err) = duizhao(&["export", "--table", "reuse", "--format", "csv", "-o", out_s]);
+    assert!(!ok && err.contains("--plan"), "{err}");
 }
 
 /// Selections of a `.qdpx` as (plan name, quote by code points, has a memo).

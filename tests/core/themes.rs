@@ -293,3 +293,90 @@ fn code_with_a_missing_codebook_or_project_names_it() {
     );
     assert!(Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds").is_dir());
 }
+
+#[test]
+fn tags_by_hand_put_measures_in_their_themes_by_theme_row() {
+    use duizhao::comparison::{Comparison, Options, RowMode, measure_tags};
+    use duizhao::project::{Tag, TagOrigin};
+    let corpus = seeds();
+    let analysis = duizhao::matching::Analysis::build(&corpus.plans);
+    let zibo = corpus
+        .plans
+        .iter()
+        .position(|p| p.name == "淄博市")
+        .unwrap();
+    let jinan = corpus
+        .plans
+        .iter()
+        .position(|p| p.name == "济南市市中区")
+        .unwrap();
+    let plan = &corpus.plans[zibo];
+    // A whole section tagged (a passage tag, no measure): every measure inside it is listed.
+    let section = plan
+        .all_sections()
+        .into_iter()
+        .find(|s| s.measures.len() >= 2)
+        .unwrap();
+    let range = section.span.start - plan.span.start..section.span.end - plan.span.start;
+    let tag = |theme: &str, measure_id: Option<String>, byte_range, orphaned| Tag {
+        tag_id: 1,
+        theme_id: theme.to_owned(),
+        plan_id: plan.plan_id.clone(),
+        measure_id,
+        byte_range,
+        quote: String::new(),
+        memo: String::new(),
+        origin: TagOrigin::Manual,
+        orphaned,
+        coder: String::new(),
+        tagged_at: String::new(),
+    };
+    let codebook = urban_rural();
+    let theme = codebook.themes.last().unwrap().theme_id.clone();
+    let tags = vec![
+        tag(&theme, None, range.clone(), false),
+        // An orphaned tag (its text is gone) places nothing.
+        tag(
+            &theme,
+            Some(plan.measures()[0].measure_id.clone()),
+            0..3,
+            true,
+        ),
+    ];
+    let listed = measure_tags(corpus, &tags);
+    let want: Vec<&str> = section
+        .measures
+        .iter()
+        .map(|m| m.measure_id.as_str())
+        .collect();
+    let got: Vec<&str> = listed.iter().map(|t| t.measure_id.as_str()).collect();
+    for id in &want {
+        assert!(got.contains(id), "{id} not in {got:?}");
+    }
+    assert!(
+        !got.contains(&plan.measures()[0].measure_id.as_str())
+            || want.contains(&plan.measures()[0].measure_id.as_str())
+    );
+    // The by-theme row of the theme lists them.
+    let table = Comparison::build_with(
+        corpus,
+        &analysis,
+        &[zibo, jinan],
+        &Options {
+            mode: RowMode::Theme {
+                codebook,
+                tags: listed,
+            },
+            pins: Vec::new(),
+        },
+    );
+    let row = table
+        .rows
+        .iter()
+        .find(|r| r.theme.as_ref().is_some_and(|t| t.theme_id == theme))
+        .expect("the theme's row");
+    let cell = row.cells[0].as_ref().expect("淄博市's cell");
+    for id in &want {
+        assert!(cell.measures.iter().any(|m| m.measure_id == *id), "{id}");
+    }
+}

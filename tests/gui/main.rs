@@ -16,6 +16,7 @@ mod app;
 mod coding;
 mod compare;
 mod comparing;
+mod explain;
 mod themes;
 mod views;
 mod window;

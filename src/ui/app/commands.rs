@@ -54,6 +54,13 @@ impl DuizhaoApp {
                         self.proj.touch();
                     }
                 }
+                UiCommand::ReuseReport(plan_id) => self.reuse.open_for(&plan_id),
+                UiCommand::ComparePassage {
+                    plan_a,
+                    measure_a,
+                    plan_b,
+                    measure_b,
+                } => self.compare_passage(ctx, plan_a, measure_a, plan_b, measure_b),
                 UiCommand::UntagMeasure {
                     plan_id,
                     measure_index,
@@ -66,6 +73,43 @@ impl DuizhaoApp {
                 }
             }
         }
+    }
+
+    /// Compare two plans and focus a measure of the first against one of the second (a reuse
+    /// passage): the table of the two is built on the next frame, the focus waits for it.
+    fn compare_passage(
+        &mut self,
+        ctx: &egui::Context,
+        plan_a: String,
+        measure_a: usize,
+        plan_b: String,
+        measure_b: usize,
+    ) {
+        let (Some(corpus), Some(analysis)) = (&self.corpus, &self.analysis) else {
+            return;
+        };
+        let flat = |id: &str, m: usize| {
+            let p = corpus.plans.iter().position(|p| p.plan_id == id)?;
+            analysis.flat_index(p, m)
+        };
+        let (Some(fa), Some(fb)) = (flat(&plan_a, measure_a), flat(&plan_b, measure_b)) else {
+            return;
+        };
+        let ids = vec![plan_a.clone(), plan_b.clone()];
+        self.settings.view = View::Compare;
+        if self.compare.shows(&ids) {
+            let now = ctx.input(|i| i.time);
+            self.compare.focus_pair(analysis, fa, fb, now);
+            return;
+        }
+        self.settings.compared_plans = ids;
+        self.commands.push(UiCommand::ComparePassage {
+            plan_a,
+            measure_a,
+            plan_b,
+            measure_b,
+        });
+        ctx.request_repaint();
     }
 
     /// Show a measure: in the comparison if its plan is compared, else in the plan view.

@@ -110,6 +110,7 @@ impl DuizhaoApp {
             self.settings.selected_plan = Some(id);
             self.settings.view = View::Plan;
         }
+        self.commands.extend(self.library.take_commands());
     }
 
     pub(super) fn central_panel(&mut self, ui: &mut egui::Ui) {
@@ -188,6 +189,11 @@ impl DuizhaoApp {
                     // The project's codebook (by-theme rows) and pins (saved with it).
                     self.compare.set_codebook(&self.proj.project.codebook);
                     self.compare.set_pins(self.proj.project.pins.clone());
+                    let tags = &self.proj.project.tags;
+                    self.compare
+                        .sync_tags((self.proj.generation(), self.data_revision), || {
+                            crate::comparison::measure_tags(corpus, tags)
+                        });
                     let coding = self.proj.coding(self.settings.language);
                     self.compare
                         .show(ui, corpus, analysis, &mut self.settings, hits, coding);

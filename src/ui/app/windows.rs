@@ -4,6 +4,7 @@
 use super::{Dialog, DuizhaoApp, QuitState};
 use crate::ui::export_dialog::ExportRequest;
 use crate::ui::messages::localize;
+use crate::ui::reuse_view::ReuseRequest;
 use crate::ui::settings::Language;
 
 impl DuizhaoApp {
@@ -126,6 +127,23 @@ impl DuizhaoApp {
         if let Some(ExportRequest::ChoosePath(name)) = request {
             self.export_name = name;
             self.open_dialog(ctx, Dialog::ExportTo);
+        }
+    }
+
+    /// The reuse report of one plan, when open; its export goes through the export dialog.
+    pub(super) fn reuse_window(&mut self, ctx: &egui::Context) {
+        let Some(corpus) = self.corpus.clone() else {
+            return;
+        };
+        let request = self.reuse.show(
+            ctx,
+            &corpus,
+            self.data_revision,
+            self.settings.language,
+            &mut self.commands,
+        );
+        if let Some(ReuseRequest::Export(plan)) = request {
+            self.export.show_for_reuse(plan);
         }
     }
 

@@ -14,6 +14,7 @@ use egui::WidgetInfo;
 use crate::comparison::Cell;
 use crate::comparison::CellMeasure;
 use crate::comparison::CellSection;
+use crate::comparison::Comparison;
 use crate::comparison::MeasurePos;
 use crate::comparison::Scope;
 use crate::comparison::TermMark;
@@ -29,10 +30,11 @@ use crate::ui::tagging::span_menu_ui;
 use crate::ui::tagging::tag_menu_ui;
 
 use super::layout::{Item, cell_items, section_heading};
+use super::matches::MatchMarks;
 use super::style::{
     BAR, MAX_TOOLTIP_LINKS, MEASURE_GAP, MEASURE_PAD, NUMBER_WIDTH, PAD, SUB_GAP, TextMark,
-    compared_plans, focus_color, heading_galley, heading_wrap, look, measure_galley, measure_span,
-    paint_line, paint_look, shown_text, small_row_height, status_name, summary_text,
+    compared_plans, focus_color, heading_galley, heading_wrap, look, match_color, measure_galley,
+    measure_span, paint_line, paint_look, shown_text, small_row_height, status_name, summary_text,
 };
 
 /// Search hits to mark in the measures: byte ranges of each measure's display text, by plan
@@ -43,6 +45,8 @@ pub type HitRanges<'a> = &'a dyn Fn(usize, usize) -> Vec<Range<usize>>;
 pub(super) struct CellContext<'a> {
     pub(super) corpus: &'a Corpus,
     pub(super) analysis: &'a Analysis,
+    /// The table (for the partners' numbers).
+    pub(super) table: &'a Comparison,
     pub(super) compared: &'a [usize],
     pub(super) lang: Language,
     pub(super) dark: bool,
@@ -75,6 +79,8 @@ pub(super) struct CellContext<'a> {
     pub(super) pinned: &'a [(usize, usize)],
     /// Pin and unpin requests from the section menus.
     pub(super) pin_actions: &'a std::cell::RefCell<Vec<PinAction>>,
+    /// What the focused measure shares with its partners.
+    pub(super) matches: &'a MatchMarks,
 }
 
 /// A pin or unpin asked for in a section heading's menu.
@@ -91,9 +97,22 @@ pub(super) enum PinAction {
     Unpin { col: usize, section: usize },
 }
 
-/// The marks of a measure in its shown text: key terms (if asked) and search hits.
-pub(super) fn text_marks(cx: &CellContext<'_>, m: &CellMeasure) -> Vec<(Range<usize>, TextMark)> {
+/// The marks of a measure in its shown text: key terms (if asked), the characters it shares
+/// with the focused measure or its partners, and search hits.
+pub(super) fn text_marks(
+    cx: &CellContext<'_>,
+    m: &CellMeasure,
+    pos: MeasurePos,
+) -> Vec<(Range<usize>, TextMark)> {
     let mut marks = Vec::new();
+    for range in cx.matches.of(pos) {
+        let range = if cx.normalized {
+            norm_range_in_text(&m.norm, &m.text, range.clone())
+        } else {
+            Some(range.clone())
+        };
+        marks.extend(range.map(|r| (r, TextMark::Match)));
+    }
     if cx.key_terms {
         for (range, mark) in &m.terms {
             let range = if cx.normalized {
@@ -134,8 +153,15 @@ pub(super) fn paint_cell(
     let heading = heading_galley(ui, &first_heading, heading_wrap(rect.width()));
     let heading_rect = Rect::from_min_size(rect.min + egui::vec2(PAD, PAD), heading.size());
     let visible = Rect::from_x_y_ranges(rect.x_range(), cx.body_top..=f32::INFINITY);
-    let response = ui.interact(heading_rect.intersect(visible), heading_id, Sense::click());
+    let response = ui.interact(
+        heading_rect.intersect(visible),
+        heading_id,
+        Sense::click_and_drag(),
+    );
     response.widget_info(|| WidgetInfo::labeled(Role::Label, true, &first_heading));
+    if let Some(section) = cell.sections.first() {
+        drag_source(&response, cx, section, &first_heading);
+    }
     if let Some(range) = &cell.passage {
         let carried = cx.coding.themes_of_span(cx.plan_id, range);
         if !carried.is_empty() {
@@ -186,10 +212,11 @@ pub(super) fn paint_cell(
                 let sub = ui.interact(
                     sub_rect.intersect(visible),
                     ui.scope_id().with(("compare_sub", cx.id, i)),
-                    Sense::click(),
+                    Sense::click_and_drag(),
                 );
                 sub.widget_info(|| WidgetInfo::labeled(Role::Label, true, &text));
                 if let Some(section) = cell.sections.get(i) {
+                    drag_source(&sub, cx, section, &text);
                     section_menu(&sub, cx, section, commands);
                 }
                 continue;
@@ -200,7 +227,12 @@ pub(super) fn paint_cell(
             continue;
         };
         let look = look(ui, m.scope, m.tier, compared_plans(m), cx.dark);
-        let marks = text_marks(cx, m);
+        let pos = MeasurePos {
+            row: cx.id.0,
+            col: cx.id.1,
+            k,
+        };
+        let marks = text_marks(cx, m, pos);
         let galley = measure_galley(ui, shown_text(m, cx.normalized), &marks, wrap, look.text);
         let h = galley.size().y + 2.0 * MEASURE_PAD;
         let box_rect = Rect::from_min_max(
@@ -212,11 +244,6 @@ pub(super) fn paint_cell(
             continue;
         }
         paint_look(ui.painter(), box_rect, &look);
-        let pos = MeasurePos {
-            row: cx.id.0,
-            col: cx.id.1,
-            k,
-        };
         if cx.flashing.contains(&pos) {
             // A fading outline, thicker at the start, so the eye finds the partner.
             let alpha = cx.flash_phase.clamp(0.0, 1.0);
@@ -296,8 +323,8 @@ pub(super) fn paint_cell(
                 ui.close();
             }
         });
-        if m.scope != Scope::Unique {
-            response.on_hover_ui(|ui| measure_tooltip(ui, cx, m));
+        if m.scope != Scope::Unique || cx.matches.infos_of(pos).next().is_some() {
+            response.on_hover_ui(|ui| measure_tooltip(ui, cx, m, pos));
         }
     }
     // A cell taller than what is left of it in view keeps its heading at the top of the view.
@@ -322,6 +349,37 @@ pub(super) fn paint_cell(
             band.shrink2(egui::vec2(PAD, 0.0)),
             band.top() + 3.0,
         );
+    }
+}
+
+/// A section heading being dragged onto a row, to pin it there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct DraggedSection {
+    /// Its column.
+    pub(super) col: usize,
+    /// Its section id in its plan.
+    pub(super) section_id: usize,
+    /// Its heading, shown under the pointer while dragging.
+    pub(super) heading: String,
+}
+
+/// A section heading is a drag source (rows by structure only): dropped on a row, the section
+/// is pinned with that row's section of another plan ([`super::table`] handles the drop).
+fn drag_source(
+    response: &egui::Response,
+    cx: &CellContext<'_>,
+    section: &CellSection,
+    heading: &str,
+) {
+    if cx.by_theme {
+        return;
+    }
+    if let Some(section_id) = section.section_id {
+        response.dnd_set_drag_payload(DraggedSection {
+            col: cx.id.1,
+            section_id,
+            heading: heading.to_owned(),
+        });
     }
 }
 
@@ -410,10 +468,93 @@ pub(super) fn selection_in_plan(
     Some(start + at..start + at + selected.len())
 }
 
-/// The plans and sentences a measure is shared with, compared plans first.
-pub(super) fn measure_tooltip(ui: &mut egui::Ui, cx: &CellContext<'_>, m: &CellMeasure) {
+/// Tier name of a match (`None`: the engine did not link the two).
+pub(super) fn tier_label(tier: Option<Tier>, lang: Language) -> &'static str {
+    match tier {
+        Some(Tier::Verbatim) => lang.pick("原文相同", "verbatim"),
+        Some(Tier::Paraphrase) => lang.pick("意思相近", "paraphrase"),
+        None => lang.pick("未判为共有", "not linked"),
+    }
+}
+
+/// One line per match of the focus the measure at `pos` takes part in: partner, tier, score and
+/// the characters marked.
+pub(super) fn match_lines(
+    matches: &MatchMarks,
+    table_name: &dyn Fn(MeasurePos) -> String,
+    pos: MeasurePos,
+    lang: Language,
+) -> Vec<String> {
+    matches
+        .infos_of(pos)
+        .map(|i| {
+            let (other, chars) = if i.focus == pos {
+                (i.partner, i.focus_chars)
+            } else {
+                (i.focus, i.partner_chars)
+            };
+            let tier = tier_label(i.tier, lang);
+            let terms = if i.shared_terms.is_empty() {
+                String::new()
+            } else {
+                let t: Vec<&str> = i.shared_terms.iter().take(6).map(String::as_str).collect();
+                match lang {
+                    Language::Chinese => format!(" · 共同用语 {}", t.join("、")),
+                    Language::English => format!(" · shared terms {}", t.join(", ")),
+                }
+            };
+            match lang {
+                Language::Chinese => format!(
+                    "与{}：{tier} · 分值 {:.2} · 相同文字 {chars} 字（紫色标出）{terms}",
+                    table_name(other),
+                    i.score
+                ),
+                Language::English => format!(
+                    "With {}: {tier} · score {:.2} · {chars} characters in common (marked violet){terms}",
+                    table_name(other),
+                    i.score
+                ),
+            }
+        })
+        .collect()
+}
+
+/// The plans and sentences a measure is shared with, compared plans first; first, when it is
+/// the focused measure or one of its partners, why they match.
+pub(super) fn measure_tooltip(
+    ui: &mut egui::Ui,
+    cx: &CellContext<'_>,
+    m: &CellMeasure,
+    pos: MeasurePos,
+) {
     let lang = cx.lang;
     ui.set_max_width(460.0);
+    let name = |p: MeasurePos| -> String {
+        let plan = cx
+            .compared
+            .get(p.col)
+            .and_then(|&pi| cx.corpus.plans.get(pi))
+            .map_or("", |x| x.name.as_str());
+        let number = cx.table.measure(p).map_or(0, |x| x.number);
+        match lang {
+            Language::Chinese => format!("{plan} 第 {number} 条"),
+            Language::English => format!("{plan} No. {number}"),
+        }
+    };
+    let lines = match_lines(cx.matches, &name, pos, lang);
+    if !lines.is_empty() {
+        for line in lines {
+            ui.label(
+                egui::RichText::new(line)
+                    .strong()
+                    .color(match_color(cx.dark)),
+            );
+        }
+        if m.scope == Scope::Unique {
+            return;
+        }
+        ui.separator();
+    }
     if m.scope == Scope::Boilerplate {
         ui.label(lang.pick(
             "套话：泛泛的提法或目标公式，不计为共有措施。",

@@ -12,8 +12,8 @@ use crate::ui::tagging::span_menu_ui;
 use crate::ui::tagging::tag_menu_ui;
 
 use super::CompareView;
-use super::cell::selection_in_plan;
-use super::style::status_name;
+use super::cell::{match_lines, selection_in_plan};
+use super::style::{match_color, status_name};
 
 impl CompareView {
     /// Keys 1–9 toggle the focused measure's tag with the 1st–9th theme of the codebook (as the
@@ -119,6 +119,19 @@ impl CompareView {
                         ui.ctx().copy_text(m.text.clone());
                     }
                 });
+                // Why it matches its partners: tier, score, characters in common.
+                let name = |p: crate::comparison::MeasurePos| -> String {
+                    let plan = table.columns.get(p.col).map_or("", |c| c.name.as_str());
+                    let number = table.measure(p).map_or(0, |x| x.number);
+                    match lang {
+                        Language::Chinese => format!("{plan} 第 {number} 条"),
+                        Language::English => format!("{plan} No. {number}"),
+                    }
+                };
+                let dark = ui.visuals().dark_mode;
+                for line in match_lines(&self.matches, &name, pos, lang) {
+                    ui.label(egui::RichText::new(line).small().color(match_color(dark)));
+                }
                 let mut commands = Vec::new();
                 if let Some((plan_id, measure_index, measure_id)) = &ids {
                     ui.horizontal_wrapped(|ui| {

@@ -14,7 +14,9 @@ use crate::corpus::Corpus;
 use crate::matching::Tier;
 use crate::ui::settings::Language;
 
-use super::style::{GUTTER, PAD, look, paint_line, paint_look, shared_color, unique_color};
+use super::style::{
+    GUTTER, PAD, look, match_color, paint_line, paint_look, shared_color, unique_color,
+};
 
 /// What the user did in the column headers.
 pub(super) enum HeaderAction {
@@ -24,6 +26,8 @@ pub(super) enum HeaderAction {
     Move(usize, isize),
     /// Remove the column from the comparison.
     Remove(usize),
+    /// Open the reuse report of the column's plan.
+    Reuse(usize),
 }
 
 /// The column headers: plan name, place, counts; drawn over the rows at the top of the view.
@@ -123,9 +127,19 @@ pub(super) fn paint_headers(
             "{title}\n{}",
             lang.pick("点击单独查看这个方案", "Click to open this plan alone")
         );
-        if response.on_hover_text(tip).clicked() {
+        let response = response.on_hover_text(tip);
+        if response.clicked() {
             clicked = Some(HeaderAction::Open(c));
         }
+        response.context_menu(|ui| {
+            if ui
+                .button(lang.pick("文本复用报告…", "Reuse report…"))
+                .clicked()
+            {
+                clicked = Some(HeaderAction::Reuse(c));
+                ui.close();
+            }
+        });
         let mut y = cell.top();
         y += paint_line(
             ui,
@@ -244,6 +258,27 @@ pub(super) fn legend(ui: &mut egui::Ui, lang: Language) {
             ui.label(egui::RichText::new(label).small().color(look.text));
             ui.add_space(6.0);
         }
+        // The characters a focused measure shares with its partners.
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(22.0, 16.0), Sense::hover());
+        let violet = match_color(dark);
+        ui.painter().rect_filled(
+            rect.shrink2(egui::vec2(0.0, 2.0)),
+            2.0,
+            violet.gamma_multiply(if dark { 0.45 } else { 0.22 }),
+        );
+        ui.painter().hline(
+            rect.x_range(),
+            rect.bottom() - 2.0,
+            Stroke::new(1.5, violet),
+        );
+        ui.label(
+            egui::RichText::new(lang.pick(
+                "点选措施：与对应措施相同的文字",
+                "Click a measure: the words it shares with its partner",
+            ))
+            .small(),
+        );
+        ui.add_space(6.0);
         ui.label(
             egui::RichText::new(lang.pick(
                 "颜色越深，对照中共有的方案越多；悬停查看出处",

@@ -111,6 +111,8 @@ pub(super) enum TextMark {
     Distinctive,
     /// A key term another column of the row uses.
     SharedTerm,
+    /// Characters shared with the focused measure (or, in the focused one, with a partner).
+    Match,
     /// A search hit.
     Hit,
 }
@@ -179,6 +181,12 @@ pub(super) fn marked_job(
                 } else {
                     Color32::from_rgb(255, 225, 90)
                 };
+                format.color = ui.visuals().strong_text_color();
+            }
+            Some(TextMark::Match) => {
+                format.background =
+                    match_color(dark).gamma_multiply(if dark { 0.45 } else { 0.22 });
+                format.underline = Stroke::new(1.5, match_color(dark));
                 format.color = ui.visuals().strong_text_color();
             }
             Some(TextMark::SharedTerm) => {
@@ -260,6 +268,16 @@ pub(super) fn focus_color(dark: bool) -> Color32 {
         Color32::from_rgb(110, 170, 255)
     } else {
         Color32::from_rgb(20, 90, 220)
+    }
+}
+
+/// Characters a measure shares with the focused one: violet, apart from the green and amber of
+/// the statuses, the yellow of search hits and the blue focus outline.
+pub(super) fn match_color(dark: bool) -> Color32 {
+    if dark {
+        Color32::from_rgb(190, 140, 255)
+    } else {
+        Color32::from_rgb(125, 60, 210)
     }
 }
 

@@ -7,6 +7,7 @@ use egui::TextStyle;
 use egui::text::LayoutJob;
 use egui::text::TextWrapping;
 
+use crate::comparison::Comparison;
 use crate::comparison::MeasurePos;
 use crate::corpus::Corpus;
 use crate::matching::Analysis;
@@ -14,9 +15,9 @@ use crate::ui::command::UiCommand;
 use crate::ui::settings::Settings;
 use crate::ui::tagging::CodingView;
 
-use super::cell::{CellContext, HitRanges, PinAction, paint_cell};
+use super::cell::{CellContext, DraggedSection, HitRanges, PinAction, paint_cell};
 use super::header::{HeaderAction, paint_headers};
-use super::layout::{LayoutKey, layout_rows};
+use super::layout::{Layout, LayoutKey, layout_rows};
 use super::style::{GUTTER, HEADER_HEIGHT, MIN_COLUMN, PAD};
 use super::{CompareView, DEFAULT_FIT, FLASH_SECONDS};
 
@@ -143,6 +144,7 @@ impl CompareView {
                                 &CellContext {
                                     corpus,
                                     analysis,
+                                    table,
                                     compared: &self.compared,
                                     lang,
                                     dark,
@@ -168,6 +170,7 @@ impl CompareView {
                                     by_theme: table.by_theme,
                                     pinned: &pinned,
                                     pin_actions: &pin_actions,
+                                    matches: &self.matches,
                                 },
                                 cell,
                                 cell_rect,
@@ -186,6 +189,18 @@ impl CompareView {
                         }
                     }
                 }
+                drop_on_row(
+                    ui,
+                    table,
+                    layout,
+                    DropGeometry {
+                        origin,
+                        column_width,
+                        width,
+                        body_top,
+                    },
+                    &pin_actions,
+                );
                 let header_rect = Rect::from_min_size(
                     origin + egui::vec2(0.0, viewport.min.y),
                     egui::vec2(width, HEADER_HEIGHT),
@@ -210,5 +225,122 @@ impl CompareView {
             self.focus(analysis, pos, now, true);
         }
         action
+    }
+}
+
+/// Where the rows are drawn, for finding the row and column under the pointer.
+struct DropGeometry {
+    /// Top left of the scroll area's content.
+    origin: egui::Pos2,
+    column_width: f32,
+    /// Width of all columns and the gutter.
+    width: f32,
+    /// Top of the rows' visible part (below the sticky headers), in screen coordinates.
+    body_top: f32,
+}
+
+/// The section of row `row` a section of column `from` dragged onto it is pinned with: the one
+/// of the column under the pointer, else the first section of another plan in the row.
+fn drop_target(table: &Comparison, row: usize, col: usize, from: usize) -> Option<(usize, usize)> {
+    let cells = &table.rows.get(row)?.cells;
+    let section_of = |c: usize| -> Option<(usize, usize)> {
+        let cell = cells.get(c)?.as_ref()?;
+        let sid = cell.sections.iter().find_map(|s| s.section_id)?;
+        Some((c, sid))
+    };
+    if col != from
+        && let Some(t) = section_of(col)
+    {
+        return Some(t);
+    }
+    (0..cells.len()).filter(|&c| c != from).find_map(section_of)
+}
+
+/// While a section heading is dragged: outline the row under the pointer (and the section it
+/// would be pinned with), show the heading under the pointer; on release, pin.
+fn drop_on_row(
+    ui: &egui::Ui,
+    table: &Comparison,
+    layout: &Layout,
+    g: DropGeometry,
+    pin_actions: &std::cell::RefCell<Vec<PinAction>>,
+) {
+    let Some(dragged) = egui::DragAndDrop::payload::<DraggedSection>(ui.ctx()) else {
+        return;
+    };
+    let (pointer, released) = ui.input(|i| (i.pointer.interact_pos(), i.pointer.any_released()));
+    let Some(pointer) = pointer else {
+        return;
+    };
+    let lang_hint = dragged.heading.clone();
+    // The heading follows the pointer, above everything.
+    let painter = ui.ctx().layer_painter(egui::LayerId::new(
+        egui::Order::Tooltip,
+        egui::Id::unique("compare_dragged_section"),
+    ));
+    let galley = painter.layout_no_wrap(
+        lang_hint,
+        TextStyle::Body.resolve(ui.style()),
+        ui.visuals().strong_text_color(),
+    );
+    let label = Rect::from_min_size(pointer + egui::vec2(14.0, 10.0), galley.size()).expand(4.0);
+    painter.rect_filled(label, 4.0, ui.visuals().window_fill);
+    painter.rect_stroke(
+        label,
+        4.0,
+        ui.visuals().window_stroke,
+        egui::StrokeKind::Inside,
+    );
+    painter.galley(
+        label.min + egui::vec2(4.0, 4.0),
+        galley,
+        ui.visuals().strong_text_color(),
+    );
+    if pointer.y < g.body_top || !ui.clip_rect().contains(pointer) {
+        return;
+    }
+    let y = pointer.y - g.origin.y - HEADER_HEIGHT;
+    let row = layout
+        .tops
+        .partition_point(|&top| top <= y)
+        .saturating_sub(1);
+    let x = pointer.x - g.origin.x - GUTTER;
+    if x < 0.0 || pointer.x > g.origin.x + g.width {
+        return;
+    }
+    let col = (x / g.column_width).floor() as usize;
+    let (Some(&top), Some(&height)) = (layout.tops.get(row), layout.heights.get(row)) else {
+        return;
+    };
+    let target = drop_target(table, row, col, dragged.col);
+    let row_rect = Rect::from_min_size(
+        g.origin + egui::vec2(0.0, HEADER_HEIGHT + top),
+        egui::vec2(g.width, height),
+    );
+    let accent = ui.visuals().selection.stroke.color;
+    ui.painter().rect_stroke(
+        row_rect.shrink(1.0),
+        2.0,
+        egui::Stroke::new(2.0, accent),
+        egui::StrokeKind::Inside,
+    );
+    if let Some((c, _)) = target {
+        let cell = Rect::from_min_size(
+            row_rect.min + egui::vec2(GUTTER + g.column_width * c as f32, 0.0),
+            egui::vec2(g.column_width, height),
+        );
+        ui.painter()
+            .rect_filled(cell.shrink(2.0), 2.0, accent.gamma_multiply(0.12));
+    }
+    if released {
+        let _ = egui::DragAndDrop::take_payload::<DraggedSection>(ui.ctx());
+        if let Some((c, sid)) = target {
+            pin_actions.borrow_mut().push(PinAction::Pin {
+                col_a: dragged.col,
+                section_a: dragged.section_id,
+                col_b: c,
+                section_b: sid,
+            });
+        }
     }
 }
