@@ -36,6 +36,7 @@
 mod build;
 mod families;
 mod features;
+mod kinds;
 mod links;
 mod model;
 mod scorer;
@@ -188,6 +189,7 @@ impl Analysis {
             canon_idf: &self.canon_idf,
             canon_flags: &self.canon_flags,
             model: Model::shipped(),
+            max_idf: scorer::max_idf(&self.canon_idf),
         }
     }
 

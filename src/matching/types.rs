@@ -127,6 +127,8 @@ pub(super) struct MatchData {
     pub(super) idf_mass: f32,
     /// Han and alphanumeric characters.
     pub(super) content_chars: u32,
+    /// Kind of statement and cited numbers.
+    pub(super) kinds: super::kinds::KindData,
 }
 
 /// A family of measures linked as shared.
