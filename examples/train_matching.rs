@@ -20,7 +20,7 @@ use std::path::PathBuf;
 use duizhao::corpus::load_paths;
 use duizhao::match_eval::{Example, LabelledMeasure, corpus_paths, examples, load_label_set};
 use duizhao::matching::{
-    Analysis, Model, N_FEATURES, Tree, VERBATIM_CONTAINMENT, VERBATIM_JACCARD,
+    Analysis, FEATURES, Model, N_FEATURES, Tree, VERBATIM_CONTAINMENT, VERBATIM_JACCARD,
 };
 
 /// Number of trees, learning rate and smallest leaf of the boosted trees.
@@ -33,6 +33,9 @@ const MIN_LEAF: usize = 10;
 /// to meeting both (largest min(P − GOAL_P, R − GOAL_R)).
 const GOAL_P: f64 = 0.85;
 const GOAL_R: f64 = 0.75;
+
+/// Index of the `profile` feature (either measure describes a place: never a paraphrase).
+const PROFILE: usize = 13;
 
 fn sigmoid(z: f64) -> f64 {
     1.0 / (1.0 + (-z).exp())
@@ -136,7 +139,14 @@ fn fit(ex: &[Example]) -> Model {
 fn curve(ex: &[Example], prob: &[f32], measures: &[LabelledMeasure]) -> Vec<(f32, f64, f64)> {
     let mut best: HashMap<(String, usize), (bool, f32)> = HashMap::new();
     for (e, p) in ex.iter().zip(prob) {
-        let p = if verbatim_rule(&e.features) { 1.0 } else { *p };
+        // The engine's fixed rules: the verbatim tier, and no paraphrase with a place profile.
+        let p = if verbatim_rule(&e.features) {
+            1.0
+        } else if e.features[PROFILE] > 0.5 {
+            0.0
+        } else {
+            *p
+        };
         let entry = best.entry((e.pair_id.clone(), e.a)).or_insert((false, 0.0));
         entry.1 = entry.1.max(p);
     }
@@ -170,6 +180,9 @@ fn main() -> Result<(), String> {
             "--dry-run" => dry = true,
             other => return Err(format!("unknown argument {other}")),
         }
+    }
+    if FEATURES[PROFILE] != "profile" {
+        return Err("PROFILE does not index the `profile` feature".into());
     }
     let set = load_label_set(&labels)?;
     let corpus = load_paths(&corpus_paths(&labels));

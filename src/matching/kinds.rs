@@ -110,6 +110,14 @@ pub(super) fn kind_of(norm: &str) -> Kind {
     if stat { Kind::Baseline } else { Kind::Task }
 }
 
+/// Is a paraphrase link between these two measures ruled out by what they state? A place
+/// profile (隶属…, 面积…平方公里) describes a pilot and commits to nothing, so it is never the
+/// same measure as another in other words (68 candidate pairs of the tune part with a profile,
+/// none labelled a partner); copies of one profile are still found by the verbatim tier.
+pub(super) fn rules_out_paraphrase(da: &MatchData, db: &MatchData) -> bool {
+    da.kinds.kind == Kind::Profile || db.kinds.kind == Kind::Profile
+}
+
 /// Kind data of one measure.
 pub(super) fn kind_data(norm: &str) -> KindData {
     KindData {

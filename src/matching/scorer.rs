@@ -1,7 +1,7 @@
 //! The pair scorer: features of two measures, verbatim tier, paraphrase probability.
 
 use super::features::{cosine, intersect_count};
-use super::kinds::kind_features;
+use super::kinds::{kind_features, rules_out_paraphrase};
 use super::model::{Model, N_FEATURES};
 use super::types::{
     INSTRUMENT, MatchData, MeasureEntry, SPECIFIC, Tier, VERBATIM_CONTAINMENT, VERBATIM_JACCARD,
@@ -145,6 +145,9 @@ impl Scorer<'_> {
             || (smin >= VERBATIM_MIN_SHINGLES && containment >= VERBATIM_CONTAINMENT)
         {
             return Some((Tier::Verbatim, jaccard.max(containment).min(1.0)));
+        }
+        if rules_out_paraphrase(da, db) {
+            return None;
         }
         let (cos, clause_cos) = cosines(da, db);
         // Nothing in common worth a model call (the same test as on f[2] and f[3]).
