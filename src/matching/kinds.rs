@@ -2,30 +2,7 @@
 //! numbers it cites, and the pair features built on them (issue 13: the labelling rules say a
 //! baseline never matches a target, and place profiles of two pilots are not a shared measure).
 
-use super::types::MatchData;
-
-/// Kind of statement of a measure.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(super) enum Kind {
-    /// An action, instrument or arrangement (the default).
-    #[default]
-    Task,
-    /// A quantitative target (`到2020年,常住人口城镇化率达到60%`).
-    Target,
-    /// A statistic of the present or the past (`2014年常住人口城镇化率64.8%`).
-    Baseline,
-    /// A description of the place (`宜都市隶属于湖北省宜昌市,…国土面积1357平方公里`).
-    Profile,
-}
-
-/// Per-measure data of the kind features.
-#[derive(Debug, Clone, Default)]
-pub(super) struct KindData {
-    pub(super) kind: Kind,
-    /// Distinct numbers the measure cites (years included), as the bits of their `f32` value,
-    /// sorted.
-    pub(super) numbers: Vec<u32>,
-}
+use super::types::{Kind, KindData, MatchData};
 
 /// Words describing a place rather than committing to an action.
 const PROFILE_WORDS: &[&str] = &[

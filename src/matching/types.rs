@@ -115,6 +115,29 @@ pub struct MeasureEntry {
     pub(super) data: Option<Box<MatchData>>,
 }
 
+/// Kind of statement of a measure.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) enum Kind {
+    /// An action, instrument or arrangement (the default).
+    #[default]
+    Task,
+    /// A quantitative target (`到2020年,常住人口城镇化率达到60%`).
+    Target,
+    /// A statistic of the present or the past (`2014年常住人口城镇化率64.8%`).
+    Baseline,
+    /// A description of the place (`宜都市隶属于湖北省宜昌市,…国土面积1357平方公里`).
+    Profile,
+}
+
+/// Per-measure data of the kind features.
+#[derive(Debug, Clone, Default)]
+pub(super) struct KindData {
+    pub(super) kind: Kind,
+    /// Distinct numbers the measure cites (years included), as the bits of their `f32` value,
+    /// sorted.
+    pub(super) numbers: Vec<u32>,
+}
+
 /// What the pair scorer needs of a measure.
 #[derive(Debug, Clone, Default)]
 pub(super) struct MatchData {
@@ -131,7 +154,7 @@ pub(super) struct MatchData {
     /// Han and alphanumeric characters.
     pub(super) content_chars: u32,
     /// Kind of statement and cited numbers.
-    pub(super) kinds: super::kinds::KindData,
+    pub(super) kinds: KindData,
 }
 
 /// A family of measures linked as shared.
