@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use super::families::families;
 use super::features::{is_quantitative, is_target_formula, match_data};
 use super::model::Model;
-use super::scorer::Scorer;
+use super::scorer::{Scorer, max_idf};
 use super::*;
 use crate::plan::Plan;
 use crate::tokenize::Tokenizer;
@@ -242,6 +242,7 @@ impl Analysis {
             canon_idf: &canon_idf,
             canon_flags: &canon_flags,
             model,
+            max_idf: max_idf(&canon_idf),
         };
         let links_one_way: Vec<Vec<Link>> = (0..measures.len())
             .into_par_iter()
@@ -370,7 +371,7 @@ impl Analysis {
                 }
             })
             .collect();
-        let (family_of, families) = families(&measures, &links, &status);
+        let (family_of, families) = families(&measures, &links, &status, model.family_threshold);
         let term_index = vocab
             .iter()
             .enumerate()

@@ -10,6 +10,7 @@ pub(super) fn families(
     measures: &[MeasureEntry],
     links: &LinkTable,
     status: &[Status],
+    family_threshold: f32,
 ) -> (Vec<Option<usize>>, Vec<Family>) {
     // Star clusters, not connected components: chains of paraphrases (A≈B≈C) would otherwise
     // merge a whole corpus into one family. The measure with most shared partners founds a family
@@ -96,8 +97,13 @@ pub(super) fn families(
         }
         assigned[center] = true;
         let mut members = vec![center];
+        // A member must itself match the centre clearly: a verbatim copy, or a paraphrase at the
+        // model's precision-oriented bar. A weak link (one generic clause in common, 提高居民生活质量)
+        // still counts the measure as shared but does not make it one of "the same measure in N
+        // plans".
         for l in links.of(measures, center) {
-            if status[l.other] == Status::Shared && !assigned[l.other] {
+            let clear = l.tier == Tier::Verbatim || l.score >= family_threshold;
+            if clear && status[l.other] == Status::Shared && !assigned[l.other] {
                 assigned[l.other] = true;
                 members.push(l.other);
             }

@@ -148,5 +148,6 @@ pub(super) fn match_data(
         },
         idf_mass,
         content_chars: content_chars as u32,
+        kinds: super::kinds::kind_data(norm),
     }
 }

@@ -20,15 +20,19 @@
 //!      shingles (a sentence copied into a longer one);
 //!    - `paraphrase`: otherwise, a scorer of gradient-boosted trees over [`FEATURES`] (shingle Jaccard
 //!      and containment, TF-IDF cosine, best clause cosine, IDF-weighted term containment,
-//!      shared specific terms, shared instruments, length ratio, boilerplate and target flags)
-//!      gives a probability; the pair is a paraphrase when it reaches the model's threshold. The
+//!      shared specific terms, shared instruments, length ratio, boilerplate and target flags,
+//!      character-bigram overlap, the kind of statement of both — task, target, baseline, place
+//!      profile — number agreement and how specific the shared terms are) gives a probability;
+//!      the pair is a paraphrase when it reaches the model's threshold. A place profile is never
+//!      a paraphrase partner. The
 //!      weights and the threshold are data (`assets/dict/matcher_model.txt`), fitted on the
 //!      tuning pairs of the exhaustively labelled set by `examples/train_matching.rs`.
 //! 5. Boilerplate: a measure with no specific term (`加强组织领导。`), a bare target formula
 //!    (`到2020年,常住人口城镇化率达到75%`) or political formula ([`FORMULA_PHRASES`]) is flagged
 //!    `boilerplate`. It keeps its links ([`Analysis::partners`], [`Analysis::linked_plans`]: "套话,
 //!    also in 34 plans") but never counts as a shared measure and never joins a family.
-//! 6. Measures linked as shared form families (star clusters); a family's diffusion is the number
+//! 6. Measures linked as shared form families (star clusters); a member must match the centre
+//!    verbatim or at the model's stricter `family_threshold`; a family's diffusion is the number
 //!    of plans it reaches.
 //! 7. [`match_spans`] / [`Analysis::explain`] give the character spans two measures share (in
 //!    both original texts), with tier and score: why two measures match.
@@ -36,6 +40,7 @@
 mod build;
 mod families;
 mod features;
+mod kinds;
 mod links;
 mod model;
 mod scorer;
@@ -188,6 +193,7 @@ impl Analysis {
             canon_idf: &self.canon_idf,
             canon_flags: &self.canon_flags,
             model: Model::shipped(),
+            max_idf: scorer::max_idf(&self.canon_idf),
         }
     }
 

@@ -18,9 +18,15 @@ pub const FEATURES: [&str; N_FEATURES] = [
     "quantitative",
     "bigram_containment",
     "bigram_dice",
+    "same_kind",
+    "profile",
+    "baseline_target",
+    "number_jaccard",
+    "shared_rarest",
+    "term_coverage_max",
 ];
 /// Number of pair features.
-pub const N_FEATURES: usize = 12;
+pub const N_FEATURES: usize = 18;
 
 const MODEL_TEXT: &str = include_str!("../../assets/dict/matcher_model.txt");
 
@@ -58,6 +64,11 @@ pub struct Model {
     pub trees: Vec<Tree>,
     /// Probability at or above which a pair is a paraphrase.
     pub threshold: f32,
+    /// Probability at or above which a paraphrase link makes its measure a member of the
+    /// family centred on its partner (at least `threshold`): families claim "the same measure
+    /// in N plans", so they take the precision-oriented operating point (file line
+    /// `family_threshold V`; `threshold` when absent).
+    pub family_threshold: f32,
 }
 
 fn feature_index(name: &str, no: usize) -> Result<usize, String> {
@@ -69,11 +80,12 @@ fn feature_index(name: &str, no: usize) -> Result<usize, String> {
 
 impl Model {
     /// Parse the model file format: `#` comments, `base V`, `threshold V` and one line per tree,
-    /// `tree F T FL TL FR TR V0 V1 V2 V3` (feature names and thresholds of the root, left and
+    /// `family_threshold V` (optional), `tree F T FL TL FR TR V0 V1 V2 V3` (feature names and thresholds of the root, left and
     /// right splits, then the four leaf values).
     pub fn parse(text: &str) -> Result<Model, String> {
         let mut base = None;
         let mut threshold = None;
+        let mut family_threshold = None;
         let mut trees = Vec::new();
         for (no, line) in text.lines().enumerate() {
             let line = line.trim();
@@ -88,6 +100,7 @@ impl Model {
             match parts.as_slice() {
                 ["base", v] => base = Some(num(v)?),
                 ["threshold", v] => threshold = Some(num(v)?),
+                ["family_threshold", v] => family_threshold = Some(num(v)?),
                 ["tree", f, t, fl, tl, fr, tr, v0, v1, v2, v3] => trees.push(Tree {
                     root: (feature_index(f, no)?, num(t)?),
                     children: [
@@ -107,10 +120,12 @@ impl Model {
         if trees.is_empty() {
             return Err("no `tree` line".into());
         }
+        let threshold = threshold.ok_or("no `threshold` line")?;
         Ok(Model {
             base: base.ok_or("no `base` line")?,
             trees,
-            threshold: threshold.ok_or("no `threshold` line")?,
+            threshold,
+            family_threshold: family_threshold.unwrap_or(threshold).max(threshold),
         })
     }
 
@@ -124,6 +139,7 @@ impl Model {
                 base: 0.0,
                 trees: Vec::new(),
                 threshold: 2.0,
+                family_threshold: 2.0,
             })
         })
     }
@@ -148,6 +164,7 @@ impl Model {
         }
         out.push_str(&format!("base {}\n", self.base));
         out.push_str(&format!("threshold {}\n", self.threshold));
+        out.push_str(&format!("family_threshold {}\n", self.family_threshold));
         for t in &self.trees {
             out.push_str(&format!(
                 "tree {} {} {} {} {} {} {} {} {} {}\n",
@@ -175,6 +192,7 @@ mod tests {
     fn shipped_model_parses() {
         let m = Model::parse(MODEL_TEXT).expect("assets/dict/matcher_model.txt parses");
         assert!(m.threshold > 0.0 && m.threshold < 1.0);
+        assert!(m.family_threshold >= m.threshold && m.family_threshold < 1.0);
         let back = Model::parse(&m.to_text("round trip")).expect("round trip");
         assert_eq!(back, m);
         assert!(m.trees.len() >= 10, "{} trees", m.trees.len());
@@ -184,9 +202,13 @@ mod tests {
             Model::parse("base 0\nthreshold 0.5\ntree nosuch 1 cosine 1 cosine 1 0 0 0 0").is_err()
         );
         // Probabilities grow with evidence: identical strong features beat empty ones.
-        let strong = [0.5, 0.9, 0.9, 0.9, 0.9, 1.0, 1.0, 0.9, 0.0, 0.0, 0.95, 0.9];
+        let strong = [
+            0.5, 0.9, 0.9, 0.9, 0.9, 1.0, 1.0, 0.9, 0.0, 0.0, 0.95, 0.9, 1.0, 0.0, 0.0, 0.0, 0.9,
+            0.9,
+        ];
         let weak = [
-            0.0, 0.0, 0.05, 0.1, 0.05, 0.0, 0.0, 0.2, 1.0, 0.0, 0.1, 0.05,
+            0.0, 0.0, 0.05, 0.1, 0.05, 0.0, 0.0, 0.2, 1.0, 0.0, 0.1, 0.05, 0.0, 1.0, 0.0, 0.0, 0.1,
+            0.05,
         ];
         assert!(m.probability(&strong) >= m.threshold);
         assert!(m.probability(&weak) < m.threshold);

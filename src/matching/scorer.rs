@@ -1,6 +1,7 @@
 //! The pair scorer: features of two measures, verbatim tier, paraphrase probability.
 
 use super::features::{cosine, intersect_count};
+use super::kinds::{kind_features, rules_out_paraphrase};
 use super::model::{Model, N_FEATURES};
 use super::types::{
     INSTRUMENT, MatchData, MeasureEntry, SPECIFIC, Tier, VERBATIM_CONTAINMENT, VERBATIM_JACCARD,
@@ -12,6 +13,13 @@ pub(super) struct Scorer<'a> {
     pub(super) canon_idf: &'a [f32],
     pub(super) canon_flags: &'a [u8],
     pub(super) model: &'a Model,
+    /// Largest canonical IDF (of a term used once), for `shared_rarest`.
+    pub(super) max_idf: f32,
+}
+
+/// Largest canonical IDF of the corpus.
+pub(super) fn max_idf(canon_idf: &[f32]) -> f32 {
+    canon_idf.iter().copied().fold(0.0, f32::max)
 }
 
 /// Shingle overlap of two measures: Jaccard, containment of the shorter, shorter count.
@@ -123,6 +131,7 @@ impl Scorer<'_> {
             f[10] = bi / ba.min(bb) as f32 * (ba.min(bb) as f32 / 8.0).min(1.0);
             f[11] = 2.0 * bi / (ba + bb) as f32;
         }
+        f[12..].copy_from_slice(&kind_features(da, db, self.canon_idf, self.max_idf));
         f
     }
 
@@ -136,6 +145,9 @@ impl Scorer<'_> {
             || (smin >= VERBATIM_MIN_SHINGLES && containment >= VERBATIM_CONTAINMENT)
         {
             return Some((Tier::Verbatim, jaccard.max(containment).min(1.0)));
+        }
+        if rules_out_paraphrase(da, db) {
+            return None;
         }
         let (cos, clause_cos) = cosines(da, db);
         // Nothing in common worth a model call (the same test as on f[2] and f[3]).

@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use duizhao::align::{Pin, align};
 use duizhao::corpus::{Corpus, load_paths};
 use duizhao::match_eval;
-use duizhao::matching::{Analysis, Status, Tier, match_spans};
+use duizhao::matching::{Analysis, Model, Status, Tier, match_spans};
 
 fn setup() -> &'static (Corpus, Analysis) {
     static SETUP: OnceLock<(Corpus, Analysis)> = OnceLock::new();
@@ -54,6 +54,66 @@ fn tianjin_pilots_share_the_smart_heating_passage_verbatim() {
         analysis.families[family].plans.len() >= 3,
         "智慧供暖 is in many pilots"
     );
+    // Every member is the heating measure itself, not a sentence sharing one generic clause
+    // with it (山西省孝义市's 提升居民生活质量 used to join through a weak paraphrase link).
+    let (corpus, _) = setup();
+    for &m in &analysis.families[family].members {
+        let e = &analysis.measures[m];
+        let norm = &corpus.plans[e.plan].measures()[e.index].norm;
+        assert!(
+            norm.contains("供暖"),
+            "{} joined the heating family: {norm}",
+            corpus.plans[e.plan].name
+        );
+    }
+}
+
+/// A family member must match the family's centre itself, clearly: a verbatim copy or a
+/// paraphrase at the model's precision-oriented `family_threshold` (not a chain A≈B≈C, not a
+/// weak link).
+#[test]
+fn family_members_match_their_centre_clearly() {
+    let analysis = &setup().1;
+    let bar = Model::shipped().family_threshold;
+    assert!(bar >= Model::shipped().threshold);
+    let mut paraphrase_members = 0;
+    for f in &analysis.families {
+        let centre = f.representative;
+        assert!(f.members.contains(&centre));
+        for &m in f.members.iter().filter(|&&m| m != centre) {
+            let l = analysis
+                .link(centre, m)
+                .unwrap_or_else(|| panic!("member {m} is not linked to its centre {centre}"));
+            assert!(
+                l.tier == Tier::Verbatim || l.score >= bar,
+                "member {m} joined centre {centre} at {:?} {:.3} < {bar:.3}",
+                l.tier,
+                l.score
+            );
+            paraphrase_members += usize::from(l.tier == Tier::Paraphrase);
+        }
+    }
+    assert!(paraphrase_members > 0, "families hold paraphrases too");
+}
+
+/// A place profile (隶属…, 面积…平方公里) describes a pilot and is never linked as a paraphrase.
+#[test]
+fn place_profiles_are_never_paraphrase_partners() {
+    let (corpus, analysis) = setup();
+    let mut profiles = 0;
+    for (pi, p) in corpus.plans.iter().enumerate() {
+        for (mi, m) in p.measures().iter().enumerate() {
+            if !(m.norm.contains("隶属") && m.norm.contains("平方公里")) {
+                continue;
+            }
+            profiles += 1;
+            let i = analysis.flat_index(pi, mi).unwrap();
+            for l in analysis.partners(i) {
+                assert_eq!(l.tier, Tier::Verbatim, "{} linked to {}", m.norm, l.other);
+            }
+        }
+    }
+    assert!(profiles >= 2, "{profiles} place profiles in the seeds");
 }
 
 #[test]
@@ -298,14 +358,18 @@ fn homestead_measures_of_zibo_and_jinan_are_linked() {
         // collective commercial construction land.
         ("有偿收回的闲置宅基地", "村庄内零星"),
     ];
+    // Both are the same measure to the scorer; the weaker one (0.84 against 0.94) may be pruned
+    // from the partners shown (PARTNER_MARGIN), so only the best must stay linked.
     for (a_needle, b_needle) in pairs {
         let a = measure("淄博市", a_needle);
         let b = measure("济南市市中区", b_needle);
-        let l = setup().1.link(a, b);
-        assert!(l.is_some(), "{a_needle} / {b_needle} not linked");
+        let scored = setup().1.score_pair(a, b);
+        assert!(scored.is_some(), "{a_needle} / {b_needle} not matched");
         let ex = setup().1.explain(&setup().0.plans, a, b).unwrap();
         assert!(!ex.spans_a.is_empty() && !ex.spans_b.is_empty());
-        assert_eq!(ex.tier, l.map(|l| l.tier));
+        if let Some(l) = setup().1.link(a, b) {
+            assert_eq!(ex.tier, Some(l.tier));
+        }
     }
     // The partner shown first in 济南市市中区 is the closest one: the conversion to commercial
     // construction land, not the measure that only shares the idle homesteads.
@@ -460,7 +524,7 @@ fn precision_and_recall_on_the_exhaustive_test_pairs() {
 }
 
 /// (shared precision, shared recall, verbatim recall, paraphrase recall) floors on the test part.
-const EXHAUSTIVE_TEST_FLOORS: (f64, f64, f64, f64) = (0.69, 0.69, 0.95, 0.67);
+const EXHAUSTIVE_TEST_FLOORS: (f64, f64, f64, f64) = (0.69, 0.72, 0.95, 0.70);
 
 #[test]
 fn reuse_report_ranks_the_plan_that_copied_most_first() {
