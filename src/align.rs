@@ -56,6 +56,15 @@
 //!    merge), and then the bar is raised by [`MERGE_EXTRA`]. A unit still alone then joins the
 //!    group of its preceding (or following) unit in its plan when its average affinity with that
 //!    group's other plans is at least [`ATTACH_AFFINITY`].
+//!    **Link refinement** ([`REFINE`]): then, repeatedly, the move that puts the most linked
+//!    measures beside a partner is made — a group, or a prefix or suffix of one plan's units in
+//!    a group, joins another group — counting per measure its best-scoring partner in each other
+//!    compared plan (as the comparison's partners-in-row figure does). A move is taken only when
+//!    it gains at least one such measure, keeps every cell a run of consecutive units of at most
+//!    [`REFINE_CELL_UNITS`] (so a cell grows past three units only for linked measures), and adds
+//!    no reading-order crossing; framing rows and pinned units stay where they are. The average
+//!    linkage keeps a group from chaining, but it also keeps apart units that the matcher links
+//!    many-to-many across four plans; the refinement repairs that with the links alone.
 //! 4. **Pins** are constraints: before 3 (and after 2) each pinned pair's groups are merged,
 //!    whatever their affinity or the order it breaks.
 //! 5. **Row order.** Groups are inserted, largest first, at the position that contradicts the
@@ -130,9 +139,12 @@ pub const BACKBONE_PAIRS: bool = true;
 /// sharing a row (each pair adds `affinity − MATCH_BAR`).
 pub const MATCH_BAR: f32 = 0.5;
 /// Whether the agglomeration (three plans or more) is followed by the link refinement: units move
-/// between rows while that puts more linked measures beside their partners.
+/// between rows while that puts more linked measures beside their partners (four-plan view:
+/// partners in own row 68.7 → 74.8 %, empty cells 20.5 → 22.5 %; pairs are not affected).
 pub const REFINE: bool = true;
-/// Most units of one plan in a cell that the link refinement may build.
+/// Most units of one plan in a cell that the link refinement may build (3: 71 %, 4: 75 %, 5: 76 %
+/// of the four-plan view's shared measures beside a partner; 4 takes most of the gain with the
+/// smallest cells).
 pub const REFINE_CELL_UNITS: usize = 4;
 
 /// The framing kinds: a plan's longest run of consecutive units of one of these kinds forms one
