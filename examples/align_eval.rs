@@ -422,6 +422,9 @@ fn params_from_args(args: &[String]) -> Params {
                 "backbone" => p.backbone = x != 0.0,
                 "match_bar" => p.match_bar = x,
                 "backbone_pairs" => p.backbone_pairs = x != 0.0,
+                "refine" => p.refine = x != 0.0,
+                "refine_cell_units" => p.refine_cell_units = x as usize,
+                "refine_crossings" => p.refine_crossings = x as usize,
                 _ => eprintln!("unknown constant {k}"),
             }
         }
@@ -476,6 +479,9 @@ fn grid(corpus: &duizhao::corpus::Corpus, analysis: &Analysis, labels: &Labels, 
         backbone: false,
         match_bar: 0.2,
         backbone_pairs: false,
+        refine: false,
+        refine_cell_units: 3,
+        refine_crossings: 0,
     };
     let base_rows = duizhao::align::align_with(&corpus.plans, four, analysis, &[], &base);
     let own_floor = own_row_share(corpus, analysis, four, &base_rows);

@@ -56,6 +56,15 @@
 //!    merge), and then the bar is raised by [`MERGE_EXTRA`]. A unit still alone then joins the
 //!    group of its preceding (or following) unit in its plan when its average affinity with that
 //!    group's other plans is at least [`ATTACH_AFFINITY`].
+//!    **Link refinement** ([`REFINE`]): then, repeatedly, the move that puts the most linked
+//!    measures beside a partner is made — a group, or a prefix or suffix of one plan's units in
+//!    a group, joins another group — counting per measure its best-scoring partner in each other
+//!    compared plan (as the comparison's partners-in-row figure does). A move is taken only when
+//!    it gains at least one such measure, keeps every cell a run of consecutive units of at most
+//!    [`REFINE_CELL_UNITS`] (so a cell grows past three units only for linked measures), and adds
+//!    no reading-order crossing; framing rows and pinned units stay where they are. The average
+//!    linkage keeps a group from chaining, but it also keeps apart units that the matcher links
+//!    many-to-many across four plans; the refinement repairs that with the links alone.
 //! 4. **Pins** are constraints: before 3 (and after 2) each pinned pair's groups are merged,
 //!    whatever their affinity or the order it breaks.
 //! 5. **Row order.** Groups are inserted, largest first, at the position that contradicts the
@@ -129,6 +138,15 @@ pub const BACKBONE_PAIRS: bool = true;
 /// In the order-preserving alignment, the affinity a pair of units must exceed to pay for
 /// sharing a row (each pair adds `affinity − MATCH_BAR`).
 pub const MATCH_BAR: f32 = 0.5;
+/// Whether the agglomeration (three plans or more) is followed by the link refinement: units move
+/// between rows while that puts more linked measures beside their partners (four-plan view:
+/// partners in own row 68.7 → 74.8 %, empty cells 20.5 → 22.5 %; pairs are not affected).
+pub const REFINE: bool = true;
+/// Most units of one plan in a cell that the link refinement may build (3: 71 %, 4: 75 %, 5: 76 %
+/// of the four-plan view's shared measures beside a partner; 4 takes most of the gain with the
+/// smallest cells).
+pub const REFINE_CELL_UNITS: usize = 4;
+
 /// The framing kinds: a plan's longest run of consecutive units of one of these kinds forms one
 /// cell, and those cells of all compared plans form one row per kind.
 pub const FRAMING_KINDS: [SectionKind; 5] = [
@@ -176,6 +194,12 @@ pub struct Params {
     pub match_bar: f32,
     /// [`BACKBONE_PAIRS`].
     pub backbone_pairs: bool,
+    /// [`REFINE`].
+    pub refine: bool,
+    /// [`REFINE_CELL_UNITS`].
+    pub refine_cell_units: usize,
+    /// Crossings the refinement may add per move (0: none).
+    pub refine_crossings: usize,
 }
 
 impl Default for Params {
@@ -198,6 +222,9 @@ impl Default for Params {
             backbone: BACKBONE,
             match_bar: MATCH_BAR,
             backbone_pairs: BACKBONE_PAIRS,
+            refine: REFINE,
+            refine_cell_units: REFINE_CELL_UNITS,
+            refine_crossings: 0,
         }
     }
 }
@@ -778,6 +805,7 @@ pub fn align_units_with(plan_units: &[&[Unit]], pins: &[Pin], params: &Params) -
             solver.merge(x, y);
         }
     }
+    let mut framing_units: Vec<usize> = Vec::new();
     // 2. Framing rows: per framing kind, each plan's longest run of units of that kind in one
     // group with the other plans' runs.
     if params.framing {
@@ -793,10 +821,11 @@ pub fn align_units_with(plan_units: &[&[Unit]], pins: &[Pin], params: &Params) -
                     }
                 }
             }
-            if let Some(t) = target
-                && params.closed_framing
-            {
-                solver.closed[t] = true;
+            if let Some(t) = target {
+                framing_units.extend(solver.groups[t].iter().map(|&id| solver.global(id)));
+                if params.closed_framing {
+                    solver.closed[t] = true;
+                }
             }
         }
     }
@@ -846,7 +875,219 @@ pub fn align_units_with(plan_units: &[&[Unit]], pins: &[Pin], params: &Params) -
             solver.merge(h, g);
         }
     }
+    // 5. Link refinement.
+    if params.refine {
+        let mut fixed = vec![false; total];
+        for &u in &framing_units {
+            fixed[u] = true;
+        }
+        for pin in pins {
+            for u in [
+                find(pin.plan_a, pin.section_a),
+                find(pin.plan_b, pin.section_b),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                fixed[u] = true;
+            }
+        }
+        let plan_of_global = |g: usize| solver.offsets.partition_point(|&o| o <= g) - 1;
+        // Per measure with links: its unit and, per other plan, the unit of its best partner
+        // (as the partners-in-row count of the comparison reads it).
+        let mut entries: Vec<(usize, Vec<usize>)> = Vec::new();
+        for (p, units) in plan_units.iter().enumerate() {
+            for (u, unit) in units.iter().enumerate() {
+                let a = solver.offsets[p] + u;
+                for (_, partners) in &unit.links {
+                    let mut best: Vec<(usize, f32, usize)> = Vec::new();
+                    for &(o, score) in partners {
+                        let Some(b) = holder(o) else { continue };
+                        let q = plan_of_global(b);
+                        if q == p {
+                            continue;
+                        }
+                        match best.iter_mut().find(|e| e.0 == q) {
+                            Some(e) if score > e.1 => *e = (q, score, b),
+                            Some(_) => {}
+                            None => best.push((q, score, b)),
+                        }
+                    }
+                    if !best.is_empty() {
+                        entries.push((a, best.into_iter().map(|e| e.2).collect()));
+                    }
+                }
+            }
+        }
+        refine(&mut solver, &entries, &fixed, &framing_units);
+    }
     order_rows(&solver)
+}
+
+/// Crossings of group `g` (per plan first positions `pos`) with every other multi-plan group
+/// except `skip`: groups that two plans order differently against it.
+fn crossings_of(firsts: &[Vec<Option<usize>>], pos: &[Option<usize>], skip: &[usize]) -> usize {
+    let mut n = 0;
+    for (h, other) in firsts.iter().enumerate() {
+        if skip.contains(&h) || other.iter().flatten().count() < 2 {
+            continue;
+        }
+        if crosses(pos, other) {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Whether two plans order groups at first positions `a` and `b` differently.
+fn crosses(a: &[Option<usize>], b: &[Option<usize>]) -> bool {
+    let (mut before, mut after) = (false, false);
+    for (x, y) in a.iter().zip(b) {
+        if let (Some(x), Some(y)) = (x, y) {
+            if x < y {
+                before = true;
+            } else {
+                after = true;
+            }
+        }
+    }
+    before && after
+}
+
+/// The link refinement (three plans or more): repeatedly the move that puts the most linked
+/// measures beside a best partner (per other plan) is made — a unit at the edge of its cell, or a
+/// whole group, joins another group — while the cells stay consecutive runs of at most
+/// [`REFINE_CELL_UNITS`] units and no reading-order crossing is added. Framing rows and pinned
+/// units stay where they are.
+fn refine(
+    solver: &mut Solver<'_>,
+    entries: &[(usize, Vec<usize>)],
+    fixed: &[bool],
+    framing_units: &[usize],
+) {
+    let total = solver.total;
+    // Entries touching each unit (as holder or as a best partner).
+    let mut touching: Vec<Vec<usize>> = vec![Vec::new(); total];
+    for (i, (a, partners)) in entries.iter().enumerate() {
+        touching[*a].push(i);
+        for &b in partners {
+            if !touching[b].contains(&i) {
+                touching[b].push(i);
+            }
+        }
+    }
+    let in_row = |group_of: &[usize], e: &(usize, Vec<usize>)| {
+        e.1.iter().any(|&b| group_of[b] == group_of[e.0])
+    };
+    let limit = solver.params.refine_cell_units;
+    for _ in 0..4 * total {
+        let groups_live: Vec<usize> = (0..solver.groups.len())
+            .filter(|&g| !solver.groups[g].is_empty())
+            .collect();
+        let movable = |g: usize| solver.groups[g].iter().all(|&id| !fixed[solver.global(id)]);
+        let mut best: Option<(i64, Vec<Id>, usize, usize)> = None;
+        for &g in &groups_live {
+            // Candidate sets: the whole group, and each unit at the edge of its plan's run.
+            let mut sets: Vec<Vec<Id>> = Vec::new();
+            if movable(g) {
+                sets.push(solver.groups[g].clone());
+            }
+            let mut members = solver.groups[g].clone();
+            members.sort_unstable();
+            let runs = members.chunk_by(|a, b| a.0 == b.0).count();
+            for run in members.chunk_by(|a, b| a.0 == b.0) {
+                if run.iter().any(|&id| fixed[solver.global(id)]) {
+                    continue;
+                }
+                // Prefixes and suffixes of the plan's run (the whole run when the group holds
+                // other plans too): the cells stay consecutive.
+                let most = if runs > 1 { run.len() } else { run.len() - 1 };
+                for k in 1..=most {
+                    sets.push(run[..k].to_vec());
+                    if k < run.len() {
+                        sets.push(run[run.len() - k..].to_vec());
+                    }
+                }
+            }
+            for set in sets {
+                let mut affected: Vec<usize> = set
+                    .iter()
+                    .flat_map(|&id| touching[solver.global(id)].iter().copied())
+                    .collect();
+                affected.sort_unstable();
+                affected.dedup();
+                if affected.is_empty() {
+                    continue;
+                }
+                let before_links = affected
+                    .iter()
+                    .filter(|&&i| in_row(&solver.group_of, &entries[i]))
+                    .count() as i64;
+                let rest: Vec<Id> = solver.groups[g]
+                    .iter()
+                    .copied()
+                    .filter(|id| !set.contains(id))
+                    .collect();
+                for &h in &groups_live {
+                    if h == g
+                        || solver.closed[h]
+                        || solver.groups[h]
+                            .iter()
+                            .any(|&id| framing_units.contains(&solver.global(id)))
+                    {
+                        continue;
+                    }
+                    let mut union: Vec<Id> = solver.groups[h].iter().chain(&set).copied().collect();
+                    union.sort_unstable();
+                    let ok = union.chunk_by(|a, b| a.0 == b.0).all(|us| {
+                        us.len() <= limit.max(1) && us.windows(2).all(|w| w[1].1 == w[0].1 + 1)
+                    });
+                    if !ok {
+                        continue;
+                    }
+                    // Gain in linked measures beside a best partner.
+                    let mut group_of = solver.group_of.clone();
+                    for &id in &set {
+                        group_of[solver.global(id)] = h;
+                    }
+                    let after_links = affected
+                        .iter()
+                        .filter(|&&i| in_row(&group_of, &entries[i]))
+                        .count() as i64;
+                    let gain = after_links - before_links;
+                    if gain <= 0 || best.as_ref().is_some_and(|b| b.0 >= gain) {
+                        continue;
+                    }
+                    // No added crossing.
+                    let pos_h = solver.positions(&union);
+                    let pos_g = solver.positions(&rest);
+                    let before_x = crossings_of(&solver.first, &solver.first[g], &[g, h])
+                        + crossings_of(&solver.first, &solver.first[h], &[g, h])
+                        + usize::from(crosses(&solver.first[g], &solver.first[h]));
+                    let after_x = crossings_of(&solver.first, &pos_h, &[g, h])
+                        + if rest.len() >= 2 {
+                            crossings_of(&solver.first, &pos_g, &[g, h])
+                                + usize::from(crosses(&pos_g, &pos_h))
+                        } else {
+                            0
+                        };
+                    if after_x > before_x + solver.params.refine_crossings {
+                        continue;
+                    }
+                    best = Some((gain, set.clone(), g, h));
+                }
+            }
+        }
+        let Some((_, set, g, h)) = best else { break };
+        solver.groups[g].retain(|id| !set.contains(id));
+        for &id in &set {
+            let x = solver.global(id);
+            solver.group_of[x] = h;
+        }
+        solver.groups[h].extend(set);
+        solver.first[h] = solver.positions(&solver.groups[h]);
+        solver.first[g] = solver.positions(&solver.groups[g]);
+    }
 }
 
 /// One row of the progressive alignment: its units, its framing kind (a framing row only takes
