@@ -130,6 +130,26 @@ impl Scorer<'_> {
     /// needs only the shingle overlap, a pair with nothing in common only the cosines; the
     /// result is the same as scoring [`Scorer::features`].
     pub(super) fn score(&self, a: &MeasureEntry, b: &MeasureEntry) -> Option<(Tier, f32)> {
+        self.score_with(a, b, cosines)
+    }
+
+    /// [`Scorer::score`] of `against`'s measure and `b` (the same result, computed from the
+    /// scattered vectors of the first measure).
+    pub(super) fn score_against(
+        &self,
+        against: &Against,
+        a: &MeasureEntry,
+        b: &MeasureEntry,
+    ) -> Option<(Tier, f32)> {
+        self.score_with(a, b, |_, db| against.cosines(db))
+    }
+
+    fn score_with(
+        &self,
+        a: &MeasureEntry,
+        b: &MeasureEntry,
+        cosines: impl Fn(&MatchData, &MatchData) -> (f32, f32),
+    ) -> Option<(Tier, f32)> {
         let (da, db) = (a.data.as_deref()?, b.data.as_deref()?);
         let (jaccard, containment, smin) = overlap(da, db);
         if jaccard >= VERBATIM_JACCARD
@@ -152,5 +172,97 @@ impl Scorer<'_> {
         );
         let p = self.model.probability(&f);
         (p >= self.model.threshold).then_some((Tier::Paraphrase, p))
+    }
+}
+
+/// One measure's canonical vectors scattered for scoring it against many others (the
+/// candidates of one text in `build`): `slot[t]` is 1 + the row of canonical term `t` (0: the
+/// measure lacks it); row `r` of `rows` holds the term's weight in the whole vector, then in
+/// each clause (0 where a clause lacks it). A cosine against another vector is then one pass
+/// over that vector, the products added in the order of its terms, as [`cosine`] adds them.
+pub(super) struct Against<'s> {
+    slot: &'s mut [u32],
+    rows: Vec<f32>,
+    width: usize,
+    /// Terms with a slot, to clear them.
+    terms: Vec<u32>,
+}
+
+impl<'s> Against<'s> {
+    /// Scatter `da` into `slot` (all zero, as long as the canonical vocabulary; left all zero
+    /// again when dropped).
+    pub(super) fn new(da: &MatchData, slot: &'s mut [u32]) -> Against<'s> {
+        let width = 1 + da.clauses.len();
+        let mut rows: Vec<f32> = Vec::with_capacity(da.cvec.len() * width);
+        let mut terms: Vec<u32> = Vec::with_capacity(da.cvec.len());
+        let vectors = std::iter::once(&da.cvec).chain(&da.clauses);
+        for (column, v) in vectors.enumerate() {
+            for (t, w) in v {
+                let r = match slot[*t as usize].checked_sub(1) {
+                    Some(r) => r as usize,
+                    None => {
+                        terms.push(*t);
+                        rows.resize(terms.len() * width, 0.0);
+                        slot[*t as usize] = terms.len() as u32;
+                        terms.len() - 1
+                    }
+                };
+                rows[r * width + column] = *w;
+            }
+        }
+        Against {
+            slot,
+            rows,
+            width,
+            terms,
+        }
+    }
+
+    /// Dot products of every vector of the scattered measure (whole, then clauses) with `v`,
+    /// into `out` (`width` long).
+    fn dots(&self, v: &[(u32, f32)], out: &mut [f32]) {
+        out.fill(0.0);
+        for (t, w) in v {
+            if let Some(r) = self.slot[*t as usize].checked_sub(1) {
+                let row = &self.rows[r as usize * self.width..(r as usize + 1) * self.width];
+                // A zero (the term is not in that vector) adds +0.0, which changes no sum.
+                for (o, x) in out.iter_mut().zip(row) {
+                    *o += x * w;
+                }
+            }
+        }
+    }
+
+    /// [`cosines`] of the scattered measure and `db`.
+    fn cosines(&self, db: &MatchData) -> (f32, f32) {
+        let mut buf = [0.0f32; 16];
+        let mut heap = Vec::new();
+        let out: &mut [f32] = if self.width <= buf.len() {
+            &mut buf[..self.width]
+        } else {
+            heap.resize(self.width, 0.0);
+            &mut heap
+        };
+        self.dots(&db.cvec, out);
+        let cos = out[0];
+        let mut clause_cos: f32 = 0.0;
+        for x in &out[1..] {
+            clause_cos = clause_cos.max(*x);
+        }
+        for cb in &db.clauses {
+            self.dots(cb, out);
+            for x in out.iter() {
+                clause_cos = clause_cos.max(*x);
+            }
+        }
+        (cos, clause_cos)
+    }
+}
+
+impl Drop for Against<'_> {
+    fn drop(&mut self) {
+        for t in &self.terms {
+            self.slot[*t as usize] = 0;
+        }
     }
 }
