@@ -10,9 +10,24 @@ use crate::corpus::Corpus;
 use crate::matching::{Analysis, Status, Tier};
 use crate::themes::Codebook;
 
-/// Load the corpus while jieba builds its dictionary on another thread (~100 ms saved).
-fn load_for_analysis(paths: &[PathBuf]) -> Corpus {
+/// Load the corpus while jieba builds its dictionary on another thread (~100 ms saved), or,
+/// without `dictionary`, while the dictionary is only decompressed: [`Analysis::build`] then
+/// builds a tokenizer for the corpus's texts alone, in a fraction of the time (`measures`,
+/// which cuts no other text).
+fn load_for_analysis(paths: &[PathBuf], dictionary: bool) -> Corpus {
     let t = std::time::Instant::now();
+    if !dictionary {
+        let (corpus, _) = rayon::join(
+            || super::load_reporting(paths),
+            crate::tokenize::Tokenizer::prefetch_dictionary,
+        );
+        phase_time(&format!(
+            "read {} plans {:.0} ms (dictionary decompressed in parallel)",
+            corpus.plans.len(),
+            t.elapsed().as_secs_f64() * 1e3
+        ));
+        return corpus;
+    }
     let ((corpus, read), dict) = rayon::join(
         || (super::load_reporting(paths), t.elapsed()),
         || {
@@ -232,7 +247,7 @@ pub fn compare(
         anyhow::bail!("compare needs at least two --plan");
     }
     let mode = row_mode(rows, codebook)?;
-    let corpus = load_for_analysis(paths);
+    let corpus = load_for_analysis(paths, true);
     let compared = resolve(&corpus, plans)?;
     let analysis = Analysis::build(&corpus.plans);
     let table = Comparison::build_with(
@@ -385,7 +400,7 @@ pub fn measures_to(
 ) -> anyhow::Result<()> {
     use serde::ser::{SerializeSeq, Serializer};
     use std::io::Write;
-    let corpus = load_for_analysis(paths);
+    let corpus = load_for_analysis(paths, false);
     let only = resolve(&corpus, plans)?;
     let t = std::time::Instant::now();
     let analysis = Analysis::build(&corpus.plans);
@@ -479,7 +494,7 @@ pub fn terms(
     if plans.is_empty() || plans.len() > 2 {
         anyhow::bail!("terms takes one --plan (its key terms) or two (shared and distinct terms)");
     }
-    let corpus = load_for_analysis(paths);
+    let corpus = load_for_analysis(paths, true);
     let idx = resolve(&corpus, plans)?;
     let analysis = Analysis::build(&corpus.plans);
     let list = |ts: &[KeyTerm]| {
