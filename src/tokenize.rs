@@ -7,8 +7,8 @@
 //! verbs that are dropped. The tokenizer is built once per process ([`Tokenizer::global`]):
 //! building jieba costs 40–90 ms, cutting is ~16 M tokens/s. [`Tokenizer::for_texts`] builds one
 //! for given texts only (the words of jieba's dictionary that can occur in them), the same cuts
-//! in a fraction of the time: [`crate::matching::Analysis::build`] uses it when the process has
-//! no tokenizer yet.
+//! in a fraction of the time: `duizhao measures` analyses with it
+//! ([`crate::matching::Analysis::build_with`]).
 //!
 //! `assets/dict/instruments.txt` lists policy instruments with their variants and abbreviations
 //! (`城乡建设用地增减挂钩|增减挂钩|…`, `医疗共同体|医共体|…`): every form is a policy term, short forms

@@ -12,15 +12,16 @@ use super::*;
 use crate::plan::Plan;
 use crate::tokenize::Tokenizer;
 
-/// Up to this many bytes of distinct measure text, [`Analysis::build`] builds a tokenizer for
-/// its texts only when the process has none yet (`Tokenizer::for_texts`: about 15 ms on the
-/// seeds against 75–100 ms for jieba's whole dictionary); beyond, the whole dictionary is as
-/// quick to build as the filter.
-const RESTRICTED_DICTIONARY_MAX_BYTES: usize = 8 << 20;
-
 impl Analysis {
     /// Analyse every measure of `plans`.
     pub fn build(plans: &[Plan]) -> Analysis {
+        Analysis::build_with(plans, Tokenizer::global())
+    }
+
+    /// [`Analysis::build`] with `tokenizer`, which must cut the measures' texts as
+    /// [`Tokenizer::global`] does (e.g. [`Tokenizer::for_texts`] of them, quicker to build in a
+    /// process that needs no other).
+    pub fn build_with(plans: &[Plan], tokenizer: &Tokenizer) -> Analysis {
         let mut plan_offsets = vec![0];
         let mut flat: Vec<(usize, usize, &str, &str)> = Vec::new();
         for (pi, p) in plans.iter().enumerate() {
@@ -38,29 +39,6 @@ impl Analysis {
             .map(|(i, f)| *first_with.entry(f.3).or_insert(i))
             .collect();
         drop(first_with);
-        // The process's tokenizer when it exists; otherwise one for these texts only, built in a
-        // fraction of the time for a corpus of moderate size (the same terms, see
-        // `Tokenizer::for_texts`).
-        let restricted;
-        let tokenizer: &Tokenizer = match Tokenizer::global_if_built() {
-            Some(t) => t,
-            None => {
-                let distinct = || {
-                    flat.iter()
-                        .enumerate()
-                        .filter(|(i, _)| group_of[*i] == *i)
-                        .map(|(_, f)| f.3)
-                };
-                let bytes: usize = distinct().map(str::len).sum();
-                restricted = (bytes <= RESTRICTED_DICTIONARY_MAX_BYTES)
-                    .then(|| Tokenizer::for_texts(distinct()))
-                    .flatten();
-                match &restricted {
-                    Some(t) => t,
-                    None => Tokenizer::global(),
-                }
-            }
-        };
         let tokenized: Vec<Vec<&str>> = flat
             .par_iter()
             .enumerate()
