@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use super::families::families;
 use super::features::{is_quantitative, is_target_formula, match_data};
 use super::model::Model;
-use super::scorer::{Scorer, max_idf};
+use super::scorer::{Against, Scorer, max_idf};
 use super::*;
 use crate::plan::Plan;
 use crate::tokenize::Tokenizer;
@@ -15,7 +15,13 @@ use crate::tokenize::Tokenizer;
 impl Analysis {
     /// Analyse every measure of `plans`.
     pub fn build(plans: &[Plan]) -> Analysis {
-        let tokenizer = Tokenizer::global();
+        Analysis::build_with(plans, Tokenizer::global())
+    }
+
+    /// [`Analysis::build`] with `tokenizer`, which must cut the measures' texts as
+    /// [`Tokenizer::global`] does (e.g. [`Tokenizer::for_texts`] of them, quicker to build in a
+    /// process that needs no other).
+    pub fn build_with(plans: &[Plan], tokenizer: &Tokenizer) -> Analysis {
         let mut plan_offsets = vec![0];
         let mut flat: Vec<(usize, usize, &str, &str)> = Vec::new();
         for (pi, p) in plans.iter().enumerate() {
@@ -246,50 +252,57 @@ impl Analysis {
         };
         let links_one_way: Vec<Vec<Link>> = (0..measures.len())
             .into_par_iter()
-            .map(|i| {
-                if group_of[i] != i {
-                    return Vec::new();
-                }
-                let a = &measures[i];
-                let a_single = single_plan(i);
-                // (candidate, shared indexed term) pairs; a candidate met through a single term
-                // can only qualify through that term being an instrument, or as a short copy.
-                let mut hits: Vec<(usize, bool)> = index_terms[i]
-                    .iter()
-                    .filter_map(|t| postings.get(t).map(|p| (p, instrument(*t))))
-                    .flat_map(|(p, inst)| p.iter().map(move |&j| (j, inst)))
-                    .filter(|&(j, _)| {
-                        j > i && !(a_single && single_plan(j) && measures[j].plan == a.plan)
-                    })
-                    .collect();
-                hits.sort_unstable();
-                let a_short = a.data.as_ref().is_none_or(|d| d.shingles.len() <= 24);
-                let mut out = Vec::new();
-                let mut k = 0;
-                while k < hits.len() {
-                    let j = hits[k].0;
-                    let run = hits[k..].iter().take_while(|h| h.0 == j).count();
-                    // Short sentences copied whole may share only one indexed term.
-                    let short = a_short
-                        || measures[j]
-                            .data
-                            .as_ref()
-                            .is_none_or(|d| d.shingles.len() <= 24);
-                    let met = run >= 2 || short || hits[k..k + run].iter().any(|h| h.1);
-                    if let Some((tier, score)) = met
-                        .then(|| scorer.score(&measures[i], &measures[j]))
-                        .flatten()
-                    {
-                        out.push(Link {
-                            other: j,
-                            tier,
-                            score,
-                        });
+            .map_init(
+                || vec![0u32; canon_vocab.len()],
+                |slot, i| {
+                    if group_of[i] != i {
+                        return Vec::new();
                     }
-                    k += run;
-                }
-                out
-            })
+                    let a = &measures[i];
+                    let against = a.data.as_deref().map(|d| Against::new(d, slot));
+                    let a_single = single_plan(i);
+                    // (candidate, shared indexed term) pairs; a candidate met through a single term
+                    // can only qualify through that term being an instrument, or as a short copy.
+                    let mut hits: Vec<(usize, bool)> = index_terms[i]
+                        .iter()
+                        .filter_map(|t| postings.get(t).map(|p| (p, instrument(*t))))
+                        .flat_map(|(p, inst)| p.iter().map(move |&j| (j, inst)))
+                        .filter(|&(j, _)| {
+                            j > i && !(a_single && single_plan(j) && measures[j].plan == a.plan)
+                        })
+                        .collect();
+                    hits.sort_unstable();
+                    let a_short = a.data.as_ref().is_none_or(|d| d.shingles.len() <= 24);
+                    let mut out = Vec::new();
+                    let mut k = 0;
+                    while k < hits.len() {
+                        let j = hits[k].0;
+                        let run = hits[k..].iter().take_while(|h| h.0 == j).count();
+                        // Short sentences copied whole may share only one indexed term.
+                        let short = a_short
+                            || measures[j]
+                                .data
+                                .as_ref()
+                                .is_none_or(|d| d.shingles.len() <= 24);
+                        let met = run >= 2 || short || hits[k..k + run].iter().any(|h| h.1);
+                        if let Some((tier, score)) = met
+                            .then(|| match &against {
+                                Some(ag) => scorer.score_against(ag, a, &measures[j]),
+                                None => scorer.score(a, &measures[j]),
+                            })
+                            .flatten()
+                        {
+                            out.push(Link {
+                                other: j,
+                                tier,
+                                score,
+                            });
+                        }
+                        k += run;
+                    }
+                    out
+                },
+            )
             .collect();
         drop(postings);
         drop(index_terms);

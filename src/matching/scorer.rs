@@ -24,7 +24,11 @@ pub(super) fn max_idf(canon_idf: &[f32]) -> f32 {
 
 /// Shingle overlap of two measures: Jaccard, containment of the shorter, shorter count.
 fn overlap(da: &MatchData, db: &MatchData) -> (f32, f32, usize) {
-    let inter = intersect_count(&da.shingles, &db.shingles);
+    overlap_of(intersect_count(&da.shingles, &db.shingles), da, db)
+}
+
+/// [`overlap`] from the number of shingles the two measures share.
+fn overlap_of(inter: usize, da: &MatchData, db: &MatchData) -> (f32, f32, usize) {
     let (sa, sb) = (da.shingles.len(), db.shingles.len());
     let smin = sa.min(sb);
     if sa > 0 && sb > 0 {
@@ -139,6 +143,32 @@ impl Scorer<'_> {
     /// needs only the shingle overlap, a pair with nothing in common only the cosines; the
     /// result is the same as scoring [`Scorer::features`].
     pub(super) fn score(&self, a: &MeasureEntry, b: &MeasureEntry) -> Option<(Tier, f32)> {
+        self.score_with(a, b, overlap, cosines)
+    }
+
+    /// [`Scorer::score`] of `against`'s measure and `b` (the same result, computed from the
+    /// scattered vectors of the first measure).
+    pub(super) fn score_against(
+        &self,
+        against: &Against,
+        a: &MeasureEntry,
+        b: &MeasureEntry,
+    ) -> Option<(Tier, f32)> {
+        self.score_with(
+            a,
+            b,
+            |da, db| overlap_of(against.shared_shingles(db), da, db),
+            |_, db| against.cosines(db),
+        )
+    }
+
+    fn score_with(
+        &self,
+        a: &MeasureEntry,
+        b: &MeasureEntry,
+        overlap: impl Fn(&MatchData, &MatchData) -> (f32, f32, usize),
+        cosines: impl Fn(&MatchData, &MatchData) -> (f32, f32),
+    ) -> Option<(Tier, f32)> {
         let (da, db) = (a.data.as_deref()?, b.data.as_deref()?);
         let (jaccard, containment, smin) = overlap(da, db);
         if jaccard >= VERBATIM_JACCARD
@@ -164,5 +194,225 @@ impl Scorer<'_> {
         );
         let p = self.model.probability(&f);
         (p >= self.model.threshold).then_some((Tier::Paraphrase, p))
+    }
+}
+
+/// One measure's canonical vectors scattered for scoring it against many others (the
+/// candidates of one text in `build`): `slot[t]` is 1 + the row of canonical term `t` (0: the
+/// measure lacks it); row `r` of `rows` holds the term's weight in the whole vector, then in
+/// each clause (0 where a clause lacks it). A cosine against another vector is then one pass
+/// over that vector, the products added in the order of its terms, as [`cosine`] adds them.
+pub(super) struct Against<'s> {
+    slot: &'s mut [u32],
+    rows: Vec<f32>,
+    width: usize,
+    /// Terms with a slot, to clear them.
+    terms: Vec<u32>,
+    /// The measure's shingles: a 4096-bit filter (most shingles of another measure are not
+    /// among them and stop there) and an open-addressing table of the shingles plus one.
+    filter: [u64; 64],
+    table: Vec<u64>,
+}
+
+/// Hash of a shingle: bits 0–11 pick its filter bit, the bits above its first table slot.
+fn shingle_hash(x: u64) -> u64 {
+    x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 20
+}
+
+impl<'s> Against<'s> {
+    /// Scatter `da` into `slot` (all zero, as long as the canonical vocabulary; left all zero
+    /// again when dropped).
+    pub(super) fn new(da: &MatchData, slot: &'s mut [u32]) -> Against<'s> {
+        let width = 1 + da.clauses.len();
+        let mut rows: Vec<f32> = Vec::with_capacity(da.cvec.len() * width);
+        let mut terms: Vec<u32> = Vec::with_capacity(da.cvec.len());
+        let vectors = std::iter::once(&da.cvec).chain(&da.clauses);
+        for (column, v) in vectors.enumerate() {
+            for (t, w) in v {
+                let r = match slot[*t as usize].checked_sub(1) {
+                    Some(r) => r as usize,
+                    None => {
+                        terms.push(*t);
+                        rows.resize(terms.len() * width, 0.0);
+                        slot[*t as usize] = terms.len() as u32;
+                        terms.len() - 1
+                    }
+                };
+                rows[r * width + column] = *w;
+            }
+        }
+        let mut filter = [0u64; 64];
+        let mut table = vec![0u64; (2 * da.shingles.len()).next_power_of_two().max(16)];
+        let mask = table.len() - 1;
+        for &x in &da.shingles {
+            let h = shingle_hash(x);
+            filter[(h >> 6) as usize & 63] |= 1 << (h & 63);
+            let mut i = (h >> 12) as usize & mask;
+            while table[i] != 0 {
+                i = (i + 1) & mask;
+            }
+            table[i] = x + 1;
+        }
+        Against {
+            slot,
+            rows,
+            width,
+            terms,
+            filter,
+            table,
+        }
+    }
+
+    /// Shingles `db` shares with the scattered measure: the same count as
+    /// [`intersect_count`] of the two sorted sets.
+    fn shared_shingles(&self, db: &MatchData) -> usize {
+        let mask = self.table.len() - 1;
+        let mut n = 0;
+        for &x in &db.shingles {
+            let h = shingle_hash(x);
+            if self.filter[(h >> 6) as usize & 63] >> (h & 63) & 1 == 0 {
+                continue;
+            }
+            let mut i = (h >> 12) as usize & mask;
+            loop {
+                let s = self.table[i];
+                if s == 0 {
+                    break;
+                }
+                if s == x + 1 {
+                    n += 1;
+                    break;
+                }
+                i = (i + 1) & mask;
+            }
+        }
+        n
+    }
+
+    /// Dot products of every vector of the scattered measure (whole, then clauses) with `v`,
+    /// into `out` (`width` long).
+    fn dots(&self, v: &[(u32, f32)], out: &mut [f32]) {
+        out.fill(0.0);
+        for (t, w) in v {
+            if let Some(r) = self.slot[*t as usize].checked_sub(1) {
+                let row = &self.rows[r as usize * self.width..(r as usize + 1) * self.width];
+                // A zero (the term is not in that vector) adds +0.0, which changes no sum.
+                for (o, x) in out.iter_mut().zip(row) {
+                    *o += x * w;
+                }
+            }
+        }
+    }
+
+    /// [`cosines`] of the scattered measure and `db`.
+    fn cosines(&self, db: &MatchData) -> (f32, f32) {
+        let mut buf = [0.0f32; 16];
+        let mut heap = Vec::new();
+        let out: &mut [f32] = if self.width <= buf.len() {
+            &mut buf[..self.width]
+        } else {
+            heap.resize(self.width, 0.0);
+            &mut heap
+        };
+        self.dots(&db.cvec, out);
+        let cos = out[0];
+        let mut clause_cos: f32 = 0.0;
+        for x in &out[1..] {
+            clause_cos = clause_cos.max(*x);
+        }
+        for cb in &db.clauses {
+            self.dots(cb, out);
+            for x in out.iter() {
+                clause_cos = clause_cos.max(*x);
+            }
+        }
+        (cos, clause_cos)
+    }
+}
+
+impl Drop for Against<'_> {
+    fn drop(&mut self) {
+        for t in &self.terms {
+            self.slot[*t as usize] = 0;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A sparse unit vector over terms `0..terms`, from an LCG state.
+    fn vector(state: &mut u64, terms: u32, len: usize) -> Vec<(u32, f32)> {
+        let mut ts: Vec<u32> = (0..len)
+            .map(|_| {
+                *state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                (*state >> 33) as u32 % terms
+            })
+            .collect();
+        ts.sort_unstable();
+        ts.dedup();
+        let w: Vec<f32> = ts.iter().map(|t| 1.0 + (*t % 7) as f32 * 0.37).collect();
+        let n = w.iter().map(|x| x * x).sum::<f32>().sqrt();
+        ts.into_iter().zip(w).map(|(t, x)| (t, x / n)).collect()
+    }
+
+    fn data(state: &mut u64, clauses: usize) -> MatchData {
+        let mut shingles: Vec<u64> = (0..60)
+            .map(|_| {
+                *state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                (*state >> 40) % 300
+            })
+            .collect();
+        shingles.sort_unstable();
+        shingles.dedup();
+        let cvec = vector(state, 40, 12);
+        // Clauses use terms of the whole vector, with their own weights.
+        let clauses = (0..clauses)
+            .map(|k| {
+                let mut c: Vec<(u32, f32)> = cvec
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| (i + k) % (clauses + 1) != 0)
+                    .map(|(_, (t, w))| (*t, w * (1.0 + k as f32 * 0.1)))
+                    .collect();
+                let n = c.iter().map(|(_, x)| x * x).sum::<f32>().sqrt();
+                c.iter_mut().for_each(|(_, x)| *x /= n);
+                c
+            })
+            .collect();
+        MatchData {
+            shingles,
+            cvec,
+            clauses,
+            ..MatchData::default()
+        }
+    }
+
+    /// The scattered form gives the very same floats and counts as the merges.
+    #[test]
+    fn against_equals_the_merges_bit_for_bit() {
+        let mut state = 7u64;
+        let mut slot = vec![0u32; 40];
+        for round in 0..200 {
+            let da = data(&mut state, round % 4);
+            let against = Against::new(&da, &mut slot);
+            for k in 0..10 {
+                let db = data(&mut state, k % 3);
+                assert_eq!(
+                    against.shared_shingles(&db),
+                    intersect_count(&da.shingles, &db.shingles)
+                );
+                let (c1, k1) = against.cosines(&db);
+                let (c2, k2) = cosines(&da, &db);
+                assert_eq!((c1.to_bits(), k1.to_bits()), (c2.to_bits(), k2.to_bits()));
+            }
+            drop(against);
+            assert!(slot.iter().all(|s| *s == 0), "slots cleared");
+        }
     }
 }
