@@ -370,16 +370,12 @@ fn an_overview_of_500_plans_draws_a_frame_quickly() {
                 .collect()
         })
         .collect();
-    let overview = Overview {
-        plan_ids: (0..n).map(|k| format!("p#{k}")).collect(),
-        plan_names: (0..n).map(|k| format!("方案{k}")).collect(),
-        directed: symmetric.clone(),
-        symmetric,
-        shared_any: vec![10; n],
-        counted: vec![50; n],
-        order: (0..n).collect(),
-        max_count: 39,
-    };
+    let overview = Overview::from_counts(
+        (0..n).map(|k| format!("方案{k}")).collect(),
+        &symmetric,
+        vec![50; n],
+        (0..n).collect(),
+    );
     let mut harness = harness(
         OverviewView::with_overview(overview),
         egui::vec2(1400.0, 1000.0),
