@@ -345,6 +345,11 @@ impl DuizhaoApp {
     pub fn compare_view_mut(&mut self) -> &mut CompareView {
         &mut self.compare
     }
+    /// The overview's state (zoom), for benchmarks and tests.
+    pub fn overview_view_mut(&mut self) -> &mut OverviewView {
+        &mut self.overview
+    }
+
     /// Show `view` (as a click on its tab would).
     pub fn set_view(&mut self, view: crate::ui::settings::View) {
         self.settings.view = view;

@@ -472,7 +472,7 @@ impl Library {
     }
 }
 
-/// A group's header row of the virtualised list: ▸/▾, the plan count and the name, one row high.
+/// A group's header row of the virtualised list: a folding triangle, the plan count and the name, one row high.
 fn group_row(
     ui: &mut egui::Ui,
     source: &str,
@@ -496,14 +496,28 @@ fn group_row(
             ui.painter()
                 .rect_filled(rect, 4.0, ui.visuals().widgets.hovered.weak_bg_fill);
         }
-        let arrow = if folded { "▸" } else { "▾" };
-        ui.painter().text(
-            Pos2::new(rect.left() + 4.0, rect.center().y),
-            Align2::LEFT_CENTER,
-            arrow,
-            TextStyle::Button.resolve(ui.style()),
-            visuals.text_color(),
-        );
+        // A triangle drawn, not a glyph (the bundled CJK subset has no arrows): right when
+        // folded, down when open.
+        let c = Pos2::new(rect.left() + 10.0, rect.center().y);
+        let r = 4.5;
+        let points = if folded {
+            vec![
+                c + egui::vec2(-r * 0.6, -r),
+                c + egui::vec2(r, 0.0),
+                c + egui::vec2(-r * 0.6, r),
+            ]
+        } else {
+            vec![
+                c + egui::vec2(-r, -r * 0.6),
+                c + egui::vec2(r, -r * 0.6),
+                c + egui::vec2(0.0, r),
+            ]
+        };
+        ui.painter().add(egui::Shape::convex_polygon(
+            points,
+            visuals.fg_stroke.color,
+            egui::Stroke::NONE,
+        ));
         let galley = text.into_galley(
             ui,
             Some(egui::TextWrapMode::Truncate),
