@@ -88,7 +88,10 @@ impl Run {
         times.sort();
         let ms = |d: Duration| d.as_secs_f64() * 1e3;
         let median = times.get(times.len() / 2).copied().unwrap_or_default();
-        let p95 = times.get(times.len() * 95 / 100).copied().unwrap_or_default();
+        let p95 = times
+            .get(times.len() * 95 / 100)
+            .copied()
+            .unwrap_or_default();
         let max = times.last().copied().unwrap_or_default();
         (ms(median), ms(p95), ms(max))
     }
@@ -104,7 +107,10 @@ impl Run {
         times.sort();
         let ms = |d: Duration| d.as_secs_f64() * 1e3;
         let median = times.get(times.len() / 2).copied().unwrap_or_default();
-        let p95 = times.get(times.len() * 95 / 100).copied().unwrap_or_default();
+        let p95 = times
+            .get(times.len() * 95 / 100)
+            .copied()
+            .unwrap_or_default();
         let max = times.last().copied().unwrap_or_default();
         (ms(median), ms(p95), ms(max))
     }
@@ -137,7 +143,11 @@ fn main() {
         ..Settings::default()
     };
     let app = DuizhaoApp::new(vec![dir.clone()], settings);
-    let mut run = Run { ctx, app, time: 0.0 };
+    let mut run = Run {
+        ctx,
+        app,
+        time: 0.0,
+    };
     let first = run.frame(Vec::new());
     println!(
         "first frame: {:.0} ms after start (the frame itself {:.1} ms)",
@@ -199,7 +209,9 @@ fn main() {
                 run.frame(Vec::new());
             }
             let (m, p, x) = run.scroll(at, 6.0, frames);
-            println!("  zoomed in (cells), scrolling: median {m:.2} ms, p95 {p:.2} ms, slowest {x:.2} ms");
+            println!(
+                "  zoomed in (cells), scrolling: median {m:.2} ms, p95 {p:.2} ms, slowest {x:.2} ms"
+            );
         }
     }
     println!("peak memory (VmHWM): {:.0} MiB", peak_mib());

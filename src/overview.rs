@@ -87,7 +87,7 @@ impl Overview {
                 .map(|(a, row)| {
                     let counts = count_row(analysis, a, n, row);
                     let done = rows_done.fetch_add(1, Ordering::Relaxed) + 1;
-                    if done % 64 == 0 || done == n {
+                    if done.is_multiple_of(64) || done == n {
                         progress(done, total);
                     }
                     counts

@@ -231,9 +231,7 @@ impl OverviewView {
 
     /// Draw the matrix held, as it is (no rebuild); returns what a click asks the app to do.
     pub fn show_overview(&mut self, ui: &mut egui::Ui, lang: Language) -> Option<UiCommand> {
-        let Some(data) = self.overview.get(&self.key) else {
-            return None;
-        };
+        let data = self.overview.get(&self.key)?;
         let o = &data.overview;
         let n = o.len();
         ui.label(
@@ -269,9 +267,7 @@ impl OverviewView {
         if too_many && !self.zoomed {
             return self.show_image(ui, lang);
         }
-        let Some(data) = self.overview.get(&self.key) else {
-            return None;
-        };
+        let data = self.overview.get(&self.key)?;
         let o = &data.overview;
         let cell = fit.clamp(MIN_CELL, MAX_CELL);
         // Names as high as a cell allows, at most the small text size.

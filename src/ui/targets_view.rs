@@ -144,9 +144,7 @@ impl TargetsView {
             return None;
         }
         let columns = self.shown_columns();
-        let Some((table, shown_columns)) = self.key.as_ref().and_then(|k| self.built.get(k)) else {
-            return None;
-        };
+        let (table, shown_columns) = self.key.as_ref().and_then(|k| self.built.get(k))?;
         ui.horizontal(|ui| {
             ui.label(
                 egui::RichText::new(match lang {
@@ -231,9 +229,7 @@ impl TargetsView {
             .skip(self.first_column)
             .take(fit)
             .collect();
-        let Some((table, _)) = self.key.as_ref().and_then(|k| self.built.get(k)) else {
-            return None;
-        };
+        let (table, _) = self.key.as_ref().and_then(|k| self.built.get(k))?;
         let body_font = egui::TextStyle::Body.resolve(ui.style());
         TableBuilder::new(ui)
             .id_salt("targets_table")

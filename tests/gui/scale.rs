@@ -29,7 +29,11 @@ fn each_derived_view_first_shows_the_computing_state_then_its_data() {
     harness.state_mut().set_inline_max(0);
     let views = [
         (View::Families, "正在计算措施族…", "个措施族（共"),
-        (View::Overview, "正在计算相似度矩阵…", "63 个方案两两之间的共有措施"),
+        (
+            View::Overview,
+            "正在计算相似度矩阵…",
+            "63 个方案两两之间的共有措施",
+        ),
         (View::Targets, "正在计算指标表…", "项指标 × 63 个方案"),
         (View::Matrix, "正在计算主题矩阵…", "主题 × 方案：编码段落"),
     ];
@@ -73,7 +77,9 @@ fn the_virtualised_library_lists_groups_and_selects_the_plan_clicked() {
     // The five files' groups head their plans.
     assert!(harness.query_all_by_role(Role::DisclosureTriangle).count() >= 1);
     // A plan in view: a click selects it and opens it.
-    harness.get_by_role_and_label(Role::ListItem, "淄博市").click();
+    harness
+        .get_by_role_and_label(Role::ListItem, "淄博市")
+        .click();
     harness.run();
     assert_eq!(
         harness.state().selected_plan().map(|p| p.name.as_str()),

@@ -483,7 +483,11 @@ fn an_overview_too_big_for_cells_is_one_image_whose_texels_compare_two_plans() {
     harness.get_by_role_and_label(Role::Grid, "方案相似度矩阵");
     harness.get_by_label("整体（缩略图）");
     let (a, b) = (41, 47);
-    let center = harness.state().panel.cell_center(a, b).expect("in the image");
+    let center = harness
+        .state()
+        .panel
+        .cell_center(a, b)
+        .expect("in the image");
     harness.hover_at(center);
     harness.run();
     let n = harness.state().panel.overview().unwrap().count(a, b);
@@ -514,7 +518,11 @@ fn a_click_on_a_block_of_the_overview_image_zooms_in_on_it() {
     );
     harness.run();
     assert!(harness.state().panel.is_image());
-    let center = harness.state().panel.cell_center(700, 900).expect("in the image");
+    let center = harness
+        .state()
+        .panel
+        .cell_center(700, 900)
+        .expect("in the image");
     harness.hover_at(center);
     harness.run();
     harness.get_by_label_contains("2 plans a texel");
