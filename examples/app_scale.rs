@@ -8,7 +8,7 @@
 //!
 //! ```text
 //! cargo run --release --no-default-features --example make_corpus -- 10000 /tmp/c10k
-//! cargo run --release --example app_scale -- /tmp/c10k
+//! cargo run --release --example app_scale -- /tmp/c10k [overview families targets coding theme]
 //! ```
 //! Figures: `docs/benchmarks.md`, `docs/scale.md`.
 
@@ -178,7 +178,12 @@ fn main() {
         (View::Themes, "coding (themes)"),
         (View::Matrix, "theme matrix"),
     ];
+    // Optional view names after DIR measure only those (e.g. `coding matrix`).
+    let only: Vec<String> = std::env::args().skip(2).collect();
     for (view, name) in views {
+        if !only.is_empty() && !only.iter().any(|o| name.starts_with(o.as_str())) {
+            continue;
+        }
         run.app.set_view(view);
         let (took, slowest) = run.until(name, |a| a.view_ready(view));
         println!(
