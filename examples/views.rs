@@ -19,8 +19,8 @@ fn main() -> eframe::Result {
     let query = args.next().unwrap_or_default();
     let english = std::env::var("DUIZHAO_LANG").is_ok_and(|l| l == "en");
     let light = std::env::var("DUIZHAO_LIGHT").is_ok();
-    let corpus = load_paths(&[default_seed_dir()]);
-    let analysis = Analysis::build(&corpus.plans);
+    let corpus = std::sync::Arc::new(load_paths(&[default_seed_dir()]));
+    let analysis = std::sync::Arc::new(Analysis::build(&corpus.plans));
     let mut search = SearchPanel::new();
     search.query = query.clone();
     let mut families = FamiliesView::default();

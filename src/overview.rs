@@ -5,8 +5,9 @@
 //! `directed[a][b]` counts the measures of plan `a` with at least one shared partner
 //! ([`Analysis::shared_links`]: status shared, boilerplate partners left out) in plan `b`. One long
 //! measure of `a` may match two short ones of `b`, so the directed counts of a pair can differ;
-//! `symmetric[a][b]` is the larger of the two ("up to N measures of either plan have a partner in
-//! the other"). The diagonal is 0 — links are only ever made between different plans — and
+//! symmetric count ([`Overview::count`]) is the larger of the two ("up to N measures of either plan
+//! have a partner in the other"). The directed counts are one `u16` matrix (2 bytes a pair: 200 MB
+//! at 10,000 plans), counted row by row in parallel, each row from its own plan's partner lists. The diagonal is 0 — links are only ever made between different plans — and
 //! [`Overview::shared_any`] holds instead how many of a plan's measures are shared with any other
 //! plan.
 //!
@@ -29,84 +30,102 @@ pub struct Overview {
     pub plan_ids: Vec<String>,
     /// Plan names, corpus order.
     pub plan_names: Vec<String>,
-    /// `directed[a][b]`: measures of `a` with a shared partner in `b` (diagonal 0).
-    pub directed: Vec<Vec<u32>>,
-    /// `symmetric[a][b]`: the larger of `directed[a][b]` and `directed[b][a]` (diagonal 0).
-    pub symmetric: Vec<Vec<u32>>,
+    /// `directed[a * n + b]`: measures of `a` with a shared partner in `b` (diagonal 0), as
+    /// `u16` (saturating; no plan has 65,535 measures): 200 MB at 10,000 plans where two `u32`
+    /// matrices took 800 MB. Read with [`Overview::directed`] and [`Overview::count`].
+    directed: Vec<u16>,
     /// Measures of each plan shared with any other plan.
     pub shared_any: Vec<u32>,
     /// Non-boilerplate measures of each plan.
     pub counted: Vec<u32>,
     /// Display order: a permutation of the plan indexes, similar plans adjacent.
     pub order: Vec<usize>,
-    /// Largest value of `symmetric` (the top of the colour scale).
+    /// Largest symmetric count (the top of the colour scale).
     pub max_count: u32,
+}
+
+/// Largest counts of blocks of plans in display order: the overview of many plans drawn as one
+/// image, one texel per block (max-pooled, so a single pair that shares much still shows).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BlockCounts {
+    /// Plans per block side (1: a texel is a cell).
+    pub block: usize,
+    /// Blocks per side.
+    pub side: usize,
+    /// `max[r * side + c]`: the largest symmetric count between the plans of row block `r`
+    /// and column block `c` (display order), the diagonal cells of a plan left out.
+    pub max: Vec<u32>,
 }
 
 impl Overview {
     /// Count shared measures between every pair of `plans` and order them.
     pub fn build(plans: &[Plan], analysis: &Analysis) -> Overview {
+        Overview::build_with_progress(plans, analysis, &|_, _| {})
+    }
+
+    /// [`Overview::build`], reporting `(done, total)` steps to `progress` as it goes (from
+    /// several threads: the plans' rows are counted in parallel, each from its own measures'
+    /// partner lists, so no step needs another plan's row).
+    pub fn build_with_progress(
+        plans: &[Plan],
+        analysis: &Analysis,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Overview {
+        use rayon::prelude::*;
+        use std::sync::atomic::{AtomicUsize, Ordering};
         let n = plans.len();
-        let mut directed = vec![vec![0u32; n]; n];
-        let mut shared_any = vec![0u32; n];
-        let mut counted = vec![0u32; n];
-        let mut partner_plans: Vec<usize> = Vec::new();
-        for (flat, entry) in analysis.measures.iter().enumerate() {
-            let a = entry.plan;
-            if a >= n {
-                continue;
-            }
-            if analysis.status.get(flat) != Some(&Status::Boilerplate) {
-                counted[a] += 1;
-            }
-            partner_plans.clear();
-            partner_plans.extend(
-                analysis
-                    .shared_links(flat)
-                    .iter()
-                    .filter_map(|l| analysis.measures.get(l.other).map(|o| o.plan))
-                    .filter(|&b| b != a && b < n),
-            );
-            partner_plans.sort_unstable();
-            partner_plans.dedup();
-            if !partner_plans.is_empty() {
-                shared_any[a] += 1;
-            }
-            for &b in &partner_plans {
-                directed[a][b] += 1;
-            }
-        }
-        let mut symmetric = vec![vec![0u32; n]; n];
-        let mut max_count = 0;
-        for a in 0..n {
-            for b in 0..n {
-                let v = directed[a][b].max(directed[b][a]);
-                symmetric[a][b] = v;
-                max_count = max_count.max(v);
-            }
-        }
+        // Ordering is reported as a fifth of the work after the counts.
+        let total = n + n / 5 + 1;
+        let mut directed = vec![0u16; n * n];
+        let rows_done = AtomicUsize::new(0);
+        let per_plan: Vec<(u32, u32)> = if n == 0 {
+            Vec::new()
+        } else {
+            directed
+                .par_chunks_mut(n)
+                .enumerate()
+                .map(|(a, row)| {
+                    let counts = count_row(analysis, a, n, row);
+                    let done = rows_done.fetch_add(1, Ordering::Relaxed) + 1;
+                    if done.is_multiple_of(64) || done == n {
+                        progress(done, total);
+                    }
+                    counts
+                })
+                .collect()
+        };
+        let shared_any: Vec<u32> = per_plan.iter().map(|p| p.0).collect();
+        let counted: Vec<u32> = per_plan.iter().map(|p| p.1).collect();
+        let mut overview = Overview {
+            plan_ids: plans.iter().map(|p| p.plan_id.clone()).collect(),
+            plan_names: plans.iter().map(|p| p.name.clone()).collect(),
+            directed,
+            shared_any,
+            counted,
+            order: Vec::new(),
+            max_count: 0,
+        };
+        overview.max_count = (0..n)
+            .into_par_iter()
+            .map(|a| (0..n).map(|b| overview.count(a, b)).max().unwrap_or(0))
+            .max()
+            .unwrap_or(0);
+        let o = &overview;
         let order = if n <= CLUSTER_MAX_PLANS {
             let similarity: Vec<Vec<f32>> = (0..n)
                 .map(|a| {
                     (0..n)
-                        .map(|b| jaccard(symmetric[a][b], counted[a], counted[b]))
+                        .map(|b| jaccard(o.count(a, b), o.counted[a], o.counted[b]))
                         .collect()
                 })
                 .collect();
             cluster_order(&similarity)
         } else {
-            sparse_order(&symmetric, &counted, NEIGHBOURS)
+            sparse_order(n, &|a, b| o.count(a, b), &o.counted, NEIGHBOURS)
         };
-        Overview {
-            plan_ids: plans.iter().map(|p| p.plan_id.clone()).collect(),
-            plan_names: plans.iter().map(|p| p.name.clone()).collect(),
-            directed,
-            symmetric,
-            shared_any,
-            counted,
-            order,
-            max_count,
-        }
+        overview.order = order;
+        progress(total, total);
+        overview
     }
 
     /// Number of plans.
@@ -119,14 +138,131 @@ impl Overview {
         self.plan_ids.is_empty()
     }
 
-    /// The symmetric count of plans `a` and `b` (corpus indexes; 0 out of range).
-    pub fn count(&self, a: usize, b: usize) -> u32 {
-        self.symmetric
-            .get(a)
-            .and_then(|row| row.get(b))
-            .copied()
-            .unwrap_or(0)
+    /// Measures of plan `a` with a shared partner in plan `b` (corpus indexes; 0 out of range).
+    pub fn directed(&self, a: usize, b: usize) -> u32 {
+        let n = self.len();
+        if a >= n || b >= n {
+            return 0;
+        }
+        self.directed.get(a * n + b).copied().map_or(0, u32::from)
     }
+
+    /// The symmetric count of plans `a` and `b`: the larger of the two directed counts ("up to
+    /// N measures of either plan have a partner in the other"; corpus indexes; 0 out of range).
+    pub fn count(&self, a: usize, b: usize) -> u32 {
+        self.directed(a, b).max(self.directed(b, a))
+    }
+
+    /// An overview made from given counts (`directed[a][b]`, square) and an order: for tests and
+    /// benchmarks of the drawing without an analysis.
+    pub fn from_counts(
+        plan_names: Vec<String>,
+        directed: &[Vec<u32>],
+        counted: Vec<u32>,
+        order: Vec<usize>,
+    ) -> Overview {
+        let n = plan_names.len();
+        let mut flat = vec![0u16; n * n];
+        for (a, row) in directed.iter().enumerate().take(n) {
+            for (b, &v) in row.iter().enumerate().take(n) {
+                if a != b {
+                    flat[a * n + b] = u16::try_from(v).unwrap_or(u16::MAX);
+                }
+            }
+        }
+        let mut o = Overview {
+            plan_ids: (0..n).map(|k| format!("p#{k}")).collect(),
+            plan_names,
+            directed: flat,
+            shared_any: vec![0; n],
+            counted,
+            order,
+            max_count: 0,
+        };
+        for a in 0..n {
+            let row_max = (0..n).map(|b| o.count(a, b)).max().unwrap_or(0);
+            o.max_count = o.max_count.max(row_max);
+            o.shared_any[a] = (0..n).map(|b| o.directed(a, b)).max().unwrap_or(0);
+        }
+        o
+    }
+
+    /// The counts in display order max-pooled into at most `max_side` × `max_side` blocks.
+    /// O(n²) reads, split over threads.
+    pub fn block_counts(&self, max_side: usize) -> BlockCounts {
+        use rayon::prelude::*;
+        let n = self.len();
+        let max_side = max_side.max(1);
+        let block = n.div_ceil(max_side).max(1);
+        let side = n.div_ceil(block);
+        let mut max = vec![0u32; side * side];
+        if side > 0 {
+            max.par_chunks_mut(side).enumerate().for_each(|(r, out)| {
+                for row in r * block..((r + 1) * block).min(n) {
+                    let Some(&a) = self.order.get(row) else {
+                        continue;
+                    };
+                    for (col, &b) in self.order.iter().enumerate() {
+                        if a == b {
+                            continue;
+                        }
+                        let v = self.count(a, b);
+                        if let Some(m) = out.get_mut(col / block) {
+                            *m = (*m).max(v);
+                        }
+                    }
+                }
+            });
+        }
+        BlockCounts { block, side, max }
+    }
+}
+
+/// Count plan `a`'s row: for each of its measures, the other plans where it has a shared
+/// partner ([`Analysis::shared_links`]), each plan once per measure. Returns (measures shared with
+/// any plan, non-boilerplate measures).
+fn count_row(analysis: &Analysis, a: usize, n: usize, row: &mut [u16]) -> (u32, u32) {
+    let (Some(&start), Some(&end)) = (
+        analysis.plan_offsets.get(a),
+        analysis.plan_offsets.get(a + 1),
+    ) else {
+        return (0, 0);
+    };
+    let mut shared_any = 0;
+    let mut counted = 0;
+    // The last measure that counted each plan (flat index + 1): one increment per measure.
+    let mut seen = vec![0usize; n];
+    for flat in start..end {
+        if analysis.measures.get(flat).map(|m| m.plan) != Some(a) {
+            continue;
+        }
+        let status = analysis.status.get(flat);
+        if status != Some(&Status::Boilerplate) {
+            counted += 1;
+        }
+        if status != Some(&Status::Shared) {
+            continue;
+        }
+        let mut any = false;
+        for link in analysis.partners_iter(flat) {
+            let Some(other) = analysis.measures.get(link.other) else {
+                continue;
+            };
+            let b = other.plan;
+            if other.boilerplate || b == a || b >= n || seen[b] == flat + 1 {
+                continue;
+            }
+            seen[b] = flat + 1;
+            any = true;
+            if let Some(c) = row.get_mut(b) {
+                *c = c.saturating_add(1);
+            }
+        }
+        if any {
+            shared_any += 1;
+        }
+    }
+    (shared_any, counted)
 }
 
 /// Up to this many plans the order is an average-linkage clustering (cubic); above it, the
@@ -143,15 +279,15 @@ pub const NEIGHBOURS: usize = 10;
 /// as [`cluster_order`]. Unconnected groups follow each other by their lowest plan index.
 /// Deterministic. The neighbour search reads the dense counts, O(n²) split over threads; the
 /// clustering is O(n·k·log) in practice, memory O(n·k) beyond the counts.
-pub fn sparse_order(symmetric: &[Vec<u32>], counted: &[u32], k: usize) -> Vec<usize> {
+pub fn sparse_order(
+    n: usize,
+    count: &(dyn Fn(usize, usize) -> u32 + Sync),
+    counted: &[u32],
+    k: usize,
+) -> Vec<usize> {
     use rayon::prelude::*;
-    let n = symmetric.len();
     let sim = |a: usize, b: usize| {
-        let shared = symmetric
-            .get(a)
-            .and_then(|r| r.get(b))
-            .copied()
-            .unwrap_or(0);
+        let shared = count(a, b);
         jaccard(
             shared,
             counted.get(a).copied().unwrap_or(0),
@@ -427,7 +563,7 @@ mod tests {
     fn the_sparse_order_keeps_each_block_together() {
         let (groups, size) = (7, 60);
         let (sym, counted) = blocks(groups, size);
-        let order = sparse_order(&sym, &counted, NEIGHBOURS);
+        let order = sparse_order(sym.len(), &|a, b| sym[a][b], &counted, NEIGHBOURS);
         let mut sorted = order.clone();
         sorted.sort_unstable();
         assert_eq!(sorted, (0..groups * size).collect::<Vec<_>>());
@@ -439,7 +575,7 @@ mod tests {
         assert_eq!(changes, groups - 1, "{order:?}");
         assert_eq!(
             order,
-            sparse_order(&sym, &counted, NEIGHBOURS),
+            sparse_order(sym.len(), &|a, b| sym[a][b], &counted, NEIGHBOURS),
             "deterministic"
         );
     }
@@ -452,7 +588,7 @@ mod tests {
             sym[a][b] = 5;
             sym[b][a] = 5;
         }
-        let order = sparse_order(&sym, &[10; 5], 2);
+        let order = sparse_order(5, &|a, b| sym[a][b], &[10; 5], 2);
         let mut sorted = order.clone();
         sorted.sort_unstable();
         assert_eq!(sorted, vec![0, 1, 2, 3, 4]);

@@ -354,6 +354,45 @@ impl DuizhaoApp {
     pub fn compare_view_mut(&mut self) -> &mut CompareView {
         &mut self.compare
     }
+    /// The overview's state (zoom), for benchmarks and tests.
+    pub fn overview_view_mut(&mut self) -> &mut OverviewView {
+        &mut self.overview
+    }
+
+    /// Show `view` (as a click on its tab would).
+    pub fn set_view(&mut self, view: crate::ui::settings::View) {
+        self.settings.view = view;
+    }
+
+    /// Is the data of `view` ready for the corpus loaded (`false` while it is computed, and
+    /// for views that have not been opened yet)? Views without derived data are always ready.
+    pub fn view_ready(&self, view: crate::ui::settings::View) -> bool {
+        use crate::ui::settings::View;
+        match view {
+            View::Overview => self.overview.is_ready(),
+            View::Families => self.families.is_ready(),
+            View::Targets => self.targets.is_ready(),
+            View::Matrix => self.matrix.is_ready(),
+            View::Themes => self.themes.is_ready(),
+            _ => true,
+        }
+    }
+
+    /// The library lays out only the rows in view from `plans` plans on
+    /// ([`crate::ui::library_panel::VIRTUAL_MIN_PLANS`] by default; tests lower it).
+    pub fn set_library_virtual_min(&mut self, plans: usize) {
+        self.library.virtual_min_plans = plans;
+    }
+
+    /// Derived views are built on a background thread above `plans` plans (below it, in the
+    /// frame that opens them; [`crate::ui::jobs::INLINE_MAX`] by default; tests set 0).
+    pub fn set_inline_max(&mut self, plans: usize) {
+        self.overview.set_inline_max(plans);
+        self.families.set_inline_max(plans);
+        self.targets.set_inline_max(plans);
+        self.matrix.set_inline_max(plans);
+        self.themes.set_inline_max(plans);
+    }
 
     /// The current settings.
     pub fn settings(&self) -> &Settings {

@@ -11,11 +11,14 @@ use egui::{Color32, Rect, Role, Sense, Stroke, TextFormat, TextStyle, WidgetInfo
 
 use crate::collate::{CollatedFamily, CollatedMember, FamilyRow, SegmentKind};
 use crate::collate::{collate_family, family_rows};
+use std::sync::Arc;
+
 use crate::corpus::Corpus;
 use crate::matching::Analysis;
 
 use super::command::UiCommand;
 use super::context::ViewContext;
+use super::jobs::{Job, computing_ui};
 use super::settings::Language;
 
 /// Most plans sent to the compare view by "Compare these plans".
@@ -38,7 +41,9 @@ pub struct FamiliesView {
     corpus_revision: u64,
     /// The filter as typed (matches member texts and plan names).
     pub filter: String,
-    rows: Vec<FamilyRow>,
+    /// The list, built on a background thread for big corpora.
+    rows: Job<ListKey, Vec<FamilyRow>>,
+    /// The key of the list the filter and the opened family belong to.
     key: Option<ListKey>,
     filtered: Vec<usize>,
     filtered_for: Option<String>,
@@ -66,10 +71,10 @@ impl FamiliesView {
 
     /// The rows listed after the filter, in order.
     pub fn visible_rows(&self) -> Vec<&FamilyRow> {
-        self.filtered
-            .iter()
-            .filter_map(|&k| self.rows.get(k))
-            .collect()
+        let Some(rows) = self.rows_now() else {
+            return Vec::new();
+        };
+        self.filtered.iter().filter_map(|&k| rows.get(k)).collect()
     }
 
     /// The family opened, if any.
@@ -82,8 +87,29 @@ impl FamiliesView {
         self.open = family_id.and_then(|id| collate_family(&corpus.plans, analysis, id));
     }
 
-    /// Rebuild the list if the corpus or analysis changed.
-    fn update_rows(&mut self, corpus: &Corpus, analysis: &Analysis) {
+    /// The list of the current key, when it is built.
+    fn rows_now(&self) -> Option<&Vec<FamilyRow>> {
+        self.key.as_ref().and_then(|k| self.rows.get(k))
+    }
+
+    /// Is the list of the data last drawn ready (not being computed)?
+    pub fn is_ready(&self) -> bool {
+        self.rows_now().is_some()
+    }
+
+    /// Background builds run above this many plans (tests lower it to 0).
+    pub fn set_inline_max(&mut self, plans: usize) {
+        self.rows.inline_max = plans;
+    }
+
+    /// Ask for the list of the corpus and analysis (built now or on a thread); whether it is
+    /// ready.
+    fn update_rows(
+        &mut self,
+        ctx: &egui::Context,
+        corpus: &Arc<Corpus>,
+        analysis: &Arc<Analysis>,
+    ) -> bool {
         let key = ListKey {
             corpus_revision: self.corpus_revision,
             plans_len: corpus.plans.len(),
@@ -91,7 +117,6 @@ impl FamiliesView {
             measures: analysis.measures.len(),
         };
         if self.key != Some(key) {
-            self.rows = family_rows(&corpus.plans, analysis);
             if self.key.is_some() {
                 // Another corpus: the family opened is gone (one opened before the first draw
                 // stays).
@@ -100,13 +125,19 @@ impl FamiliesView {
             self.key = Some(key);
             self.filtered_for = None;
         }
+        let (c, a) = (Arc::clone(corpus), Arc::clone(analysis));
+        self.rows.ensure(ctx, key, corpus.plans.len(), move |_| {
+            family_rows(&c.plans, &a)
+        })
     }
 
     /// Filter the list again if the filter changed.
     fn update_filter(&mut self) {
         if self.filtered_for.as_deref() != Some(self.filter.as_str()) {
-            self.filtered = self
-                .rows
+            let Some(rows) = self.key.as_ref().and_then(|k| self.rows.get(k)) else {
+                return;
+            };
+            self.filtered = rows
                 .iter()
                 .enumerate()
                 .filter(|(_, r)| r.matches(&self.filter))
@@ -120,13 +151,17 @@ impl FamiliesView {
     pub fn show(
         &mut self,
         ui: &mut egui::Ui,
-        corpus: &Corpus,
-        analysis: &Analysis,
+        corpus: &Arc<Corpus>,
+        analysis: &Arc<Analysis>,
         lang: Language,
     ) -> Option<UiCommand> {
-        self.update_rows(corpus, analysis);
+        let ready = self.update_rows(ui.ctx(), corpus, analysis);
         if self.open.is_some() {
             return self.family_ui(ui, corpus, lang);
+        }
+        if !ready {
+            computing_ui(ui, &self.rows, ("措施族", "the families"), lang);
+            return None;
         }
         ui.add(
             egui::TextEdit::singleline(&mut self.filter)
@@ -137,26 +172,28 @@ impl FamiliesView {
                 .desired_width(f32::INFINITY),
         );
         self.update_filter();
+        let total = self.rows_now().map_or(0, Vec::len);
         let count = match lang {
-            Language::Chinese => format!(
-                "{} 个措施族（共 {} 个）",
-                self.filtered.len(),
-                self.rows.len()
-            ),
+            Language::Chinese => format!("{} 个措施族（共 {} 个）", self.filtered.len(), total),
             Language::English => {
-                format!("{} families (of {})", self.filtered.len(), self.rows.len())
+                format!("{} families (of {})", self.filtered.len(), total)
             }
         };
         ui.label(count);
         ui.separator();
         let row_height = ui.text_style_height(&TextStyle::Body) + 8.0;
         let mut opened = None;
+        let rows = self.key.as_ref().and_then(|k| self.rows.get(k));
         egui::ScrollArea::vertical()
             .id_salt("family_rows")
             .auto_shrink(false)
             .show_rows(ui, row_height, self.filtered.len(), |ui, range| {
                 for k in range {
-                    let Some(row) = self.filtered.get(k).and_then(|&r| self.rows.get(r)) else {
+                    let Some(row) = self
+                        .filtered
+                        .get(k)
+                        .and_then(|&r| rows.and_then(|rows| rows.get(r)))
+                    else {
                         continue;
                     };
                     if family_row_ui(ui, row, row_height, lang).clicked() {

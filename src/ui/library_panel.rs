@@ -7,8 +7,10 @@
 
 use egui::text::{LayoutJob, TextWrapping};
 use egui::{
-    Align2, Color32, FontId, Rect, Role, Sense, TextFormat, TextStyle, WidgetInfo, WidgetText,
+    Align2, Color32, FontId, Pos2, Rect, Role, Sense, TextFormat, TextStyle, WidgetInfo, WidgetText,
 };
+
+use std::collections::{HashMap, HashSet};
 
 use crate::corpus::Corpus;
 use crate::normalize::normalize_str;
@@ -40,7 +42,7 @@ struct Group {
 }
 
 /// The library's view of a corpus.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Library {
     entries: Vec<Entry>,
     groups: Vec<Group>,
@@ -51,12 +53,48 @@ pub struct Library {
     reveal_selected: bool,
     /// What a plan's menu asked for this frame (taken by [`Self::take_commands`]).
     commands: Vec<UiCommand>,
+    /// From this many plans on, only the rows in view are laid out ([`VIRTUAL_MIN_PLANS`] by
+    /// default; tests lower it).
+    pub virtual_min_plans: usize,
+    /// Groups folded in the virtualised list: (by province?, group name).
+    collapsed: HashSet<(bool, String)>,
+}
+
+/// Plans from which the list lays out only the rows in view (below, every row is laid out, so
+/// each is in the accessibility tree whether scrolled into view or not).
+pub const VIRTUAL_MIN_PLANS: usize = 400;
+
+/// A row of the virtualised list.
+#[derive(Debug, Clone, Copy)]
+enum Row {
+    /// A group's header: the group (index into the groups shown) and its plans listed.
+    Header(usize, usize),
+    /// A plan (index into the corpus).
+    Plan(usize),
+}
+
+impl Default for Library {
+    fn default() -> Self {
+        Library {
+            entries: Vec::new(),
+            groups: Vec::new(),
+            province_groups: Vec::new(),
+            total_measures: 0,
+            reveal_selected: false,
+            virtual_min_plans: VIRTUAL_MIN_PLANS,
+            collapsed: HashSet::new(),
+            commands: Vec::new(),
+        }
+    }
 }
 
 impl Library {
     /// Summaries of every plan of `corpus`, grouped by file in corpus order.
     pub fn new(corpus: &Corpus) -> Self {
         let mut groups: Vec<Group> = Vec::new();
+        // Group of each file and province by name: a linear search per plan was quadratic in
+        // the files (10,000 single-plan files).
+        let mut group_of: HashMap<&str, usize> = HashMap::new();
         let mut entries = Vec::with_capacity(corpus.plans.len());
         let mut total_measures = 0;
         for (k, p) in corpus.plans.iter().enumerate() {
@@ -76,23 +114,36 @@ impl Library {
                 measures,
                 sections: p.section_count(),
             });
-            match groups.iter_mut().find(|g| g.source == p.source) {
+            match group_of
+                .get(p.source.as_str())
+                .and_then(|&g| groups.get_mut(g))
+            {
                 Some(g) => g.plans.push(k),
-                None => groups.push(Group {
-                    source: p.source.clone(),
-                    plans: vec![k],
-                }),
+                None => {
+                    group_of.insert(p.source.as_str(), groups.len());
+                    groups.push(Group {
+                        source: p.source.clone(),
+                        plans: vec![k],
+                    });
+                }
             }
         }
         let mut province_groups: Vec<Group> = Vec::new();
+        let mut province_of: HashMap<&str, usize> = HashMap::new();
         for (k, p) in corpus.plans.iter().enumerate() {
-            let key = p.province.clone().unwrap_or_default();
-            match province_groups.iter_mut().find(|g| g.source == key) {
+            let key = p.province.as_deref().unwrap_or_default();
+            match province_of
+                .get(key)
+                .and_then(|&g| province_groups.get_mut(g))
+            {
                 Some(g) => g.plans.push(k),
-                None => province_groups.push(Group {
-                    source: key,
-                    plans: vec![k],
-                }),
+                None => {
+                    province_of.insert(key, province_groups.len());
+                    province_groups.push(Group {
+                        source: key.to_owned(),
+                        plans: vec![k],
+                    });
+                }
             }
         }
         // Most plans first, the unknown province last; ties by name for a stable order.
@@ -110,6 +161,8 @@ impl Library {
             total_measures,
             reveal_selected: true,
             commands: Vec::new(),
+            virtual_min_plans: VIRTUAL_MIN_PLANS,
+            collapsed: HashSet::new(),
         }
     }
 
@@ -221,6 +274,11 @@ impl Library {
         });
         ui.separator();
 
+        if self.entries.len() >= self.virtual_min_plans {
+            let clicked = self.virtual_list_ui(ui, &matching, filtering, settings);
+            self.reveal_selected = false;
+            return clicked;
+        }
         let mut clicked = None;
         let mut commands = Vec::new();
         egui::ScrollArea::vertical()
@@ -304,6 +362,192 @@ impl Library {
     pub fn take_commands(&mut self) -> Vec<UiCommand> {
         std::mem::take(&mut self.commands)
     }
+}
+
+impl Library {
+    /// The list with only the rows in view laid out (`ScrollArea::show_rows`): group headers and
+    /// plans as rows of one height, folded groups kept here rather than in egui's memory.
+    fn virtual_list_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        matching: &[usize],
+        filtering: bool,
+        settings: &mut Settings,
+    ) -> Option<String> {
+        let lang = settings.language;
+        let by_province = settings.group_by_province;
+        let mut listed = vec![false; self.entries.len()];
+        for &k in matching {
+            if let Some(slot) = listed.get_mut(k) {
+                *slot = true;
+            }
+        }
+        let groups = if by_province {
+            &self.province_groups
+        } else {
+            &self.groups
+        };
+        let mut rows: Vec<Row> = Vec::new();
+        for (g, group) in groups.iter().enumerate() {
+            let header = rows.len();
+            rows.push(Row::Header(g, 0));
+            let folded = !filtering
+                && self
+                    .collapsed
+                    .contains(&(by_province, group.source.clone()));
+            let mut shown = 0;
+            for &k in &group.plans {
+                if listed.get(k).copied().unwrap_or(false) {
+                    shown += 1;
+                    if !folded {
+                        rows.push(Row::Plan(k));
+                    }
+                }
+            }
+            if shown == 0 {
+                rows.truncate(header);
+            } else if let Some(r) = rows.get_mut(header) {
+                *r = Row::Header(g, shown);
+            }
+        }
+        let row_h = row_height(ui);
+        let spacing = ui.spacing().item_spacing.y;
+        let mut area = egui::ScrollArea::vertical()
+            .id_salt("library_list_virtual")
+            .auto_shrink(false);
+        if self.reveal_selected
+            && let Some(selected) = settings.selected_plan.as_deref()
+            && let Some(at) = rows.iter().position(|r| {
+                matches!(r, Row::Plan(k) if self.entries.get(*k).is_some_and(|e| e.plan_id == selected))
+            })
+        {
+            let view = ui.available_height();
+            let y = at as f32 * (row_h + spacing) - (view - row_h) / 2.0;
+            area = area.vertical_scroll_offset(y.max(0.0));
+        }
+        let mut clicked = None;
+        let mut toggle = None;
+        let mut commands = Vec::new();
+        if filtering && matching.is_empty() {
+            ui.label(
+                egui::RichText::new(lang.pick("没有名称相符的方案", "No plan name matches")).weak(),
+            );
+        }
+        let unknown = lang.pick("省份不明", "Province unknown");
+        area.show_rows(ui, row_h, rows.len(), |ui, range| {
+            for row in rows.get(range).unwrap_or_default() {
+                match *row {
+                    Row::Header(g, shown) => {
+                        let Some(group) = groups.get(g) else { continue };
+                        let label = if group.source.is_empty() {
+                            unknown
+                        } else {
+                            group.source.as_str()
+                        };
+                        let folded = !filtering
+                            && self
+                                .collapsed
+                                .contains(&(by_province, group.source.clone()));
+                        let response =
+                            group_row(ui, label, shown, group.plans.len(), folded, row_h);
+                        let response = response.on_hover_text(&group.source);
+                        if response.clicked() && !filtering {
+                            toggle = Some(group.source.clone());
+                        }
+                    }
+                    Row::Plan(k) => {
+                        let Some(entry) = self.entries.get(k) else {
+                            continue;
+                        };
+                        let selected =
+                            settings.selected_plan.as_deref() == Some(entry.plan_id.as_str());
+                        let response = ui
+                            .horizontal(|ui| {
+                                ui.set_min_height(row_h);
+                                ui.add_space(ui.spacing().indent);
+                                compare_checkbox(ui, entry, &mut settings.compared_plans, lang);
+                                plan_row(ui, entry, selected, lang)
+                            })
+                            .inner;
+                        if response.clicked() {
+                            clicked = Some(entry.plan_id.clone());
+                        }
+                        plan_menu(&response, entry, lang, &mut commands);
+                    }
+                }
+            }
+        });
+        self.commands.extend(commands);
+        if let Some(source) = toggle {
+            let key = (by_province, source);
+            if !self.collapsed.remove(&key) {
+                self.collapsed.insert(key);
+            }
+        }
+        clicked
+    }
+}
+
+/// A group's header row of the virtualised list: a folding triangle, the plan count and the name, one row high.
+fn group_row(
+    ui: &mut egui::Ui,
+    source: &str,
+    shown: usize,
+    total: usize,
+    folded: bool,
+    height: f32,
+) -> egui::Response {
+    let text = group_header(ui, source, shown, total);
+    let count = if shown == total {
+        format!("{total}  {source}")
+    } else {
+        format!("{shown}/{total}  {source}")
+    };
+    let (rect, response) =
+        ui.allocate_exact_size(egui::vec2(ui.available_width(), height), Sense::click());
+    response.widget_info(|| WidgetInfo::labeled(Role::DisclosureTriangle, true, &count));
+    if ui.is_rect_visible(rect) {
+        let visuals = ui.style().interact(&response);
+        if response.hovered() {
+            ui.painter()
+                .rect_filled(rect, 4.0, ui.visuals().widgets.hovered.weak_bg_fill);
+        }
+        // A triangle drawn, not a glyph (the bundled CJK subset has no arrows): right when
+        // folded, down when open.
+        let c = Pos2::new(rect.left() + 10.0, rect.center().y);
+        let r = 4.5;
+        let points = if folded {
+            vec![
+                c + egui::vec2(-r * 0.6, -r),
+                c + egui::vec2(r, 0.0),
+                c + egui::vec2(-r * 0.6, r),
+            ]
+        } else {
+            vec![
+                c + egui::vec2(-r, -r * 0.6),
+                c + egui::vec2(r, -r * 0.6),
+                c + egui::vec2(0.0, r),
+            ]
+        };
+        ui.painter().add(egui::Shape::convex_polygon(
+            points,
+            visuals.fg_stroke.color,
+            egui::Stroke::NONE,
+        ));
+        let galley = text.into_galley(
+            ui,
+            Some(egui::TextWrapMode::Truncate),
+            rect.width() - 24.0,
+            TextStyle::Button,
+        );
+        let y = rect.center().y - galley.size().y / 2.0;
+        ui.painter().galley(
+            Pos2::new(rect.left() + 20.0, y),
+            galley,
+            visuals.text_color(),
+        );
+    }
+    response
 }
 
 /// The header of a file's group: the plan count, then the file name cut to one line.

@@ -14,6 +14,7 @@
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use egui::text::{LayoutJob, TextWrapping};
 use egui::{Color32, Mesh, Pos2, Rect, Role, Sense, Shape, WidgetInfo};
@@ -25,6 +26,7 @@ use crate::themes::Matrix;
 
 use super::command::UiCommand;
 use super::context::ViewContext;
+use super::jobs::{Job, computing_ui};
 use super::overview::ramp_color;
 use super::settings::Language;
 
@@ -127,7 +129,8 @@ pub struct MatrixView {
     corpus_revision: u64,
     /// Counts or shares in the cells.
     pub value: CellValue,
-    matrix: Option<Matrix>,
+    /// The matrix, built on a background thread for big corpora.
+    matrix: Job<u64, Matrix>,
     key: Option<u64>,
     /// The cell clicked: (theme id, plan id).
     cell: Option<(String, String)>,
@@ -195,7 +198,17 @@ impl MatrixView {
 
     /// The matrix shown (built on first draw).
     pub fn matrix(&self) -> Option<&Matrix> {
-        self.matrix.as_ref()
+        self.key.as_ref().and_then(|k| self.matrix.get(k))
+    }
+
+    /// Is the matrix of the tags last drawn ready?
+    pub fn is_ready(&self) -> bool {
+        self.matrix().is_some()
+    }
+
+    /// Background builds run above this many plans (tests lower it to 0).
+    pub fn set_inline_max(&mut self, plans: usize) {
+        self.matrix.inline_max = plans;
     }
 
     /// The segments listed for the clicked cell.
@@ -209,7 +222,7 @@ impl MatrixView {
     }
 
     /// Rebuild when the tags, themes or corpus changed.
-    fn update(&mut self, project: &Project, corpus: &Corpus) {
+    fn update(&mut self, ctx: &egui::Context, project: &Project, corpus: &Arc<Corpus>) -> bool {
         let mut h = DefaultHasher::new();
         (self.corpus_revision, corpus.plans.len()).hash(&mut h);
         for t in &project.codebook.themes {
@@ -221,15 +234,21 @@ impl MatrixView {
         }
         let key = h.finish();
         if self.key != Some(key) {
-            self.matrix = Some(Matrix::build(
-                &project.codebook,
-                &corpus.plans,
-                &project.segments(),
-            ));
             self.key = Some(key);
             self.segments.clear();
             self.cell = None;
         }
+        if self.matrix.get(&key).is_some() {
+            return true;
+        }
+        let (codebook, segments, c) = (
+            project.codebook.clone(),
+            project.segments(),
+            Arc::clone(corpus),
+        );
+        self.matrix.ensure(ctx, key, corpus.plans.len(), move |_| {
+            Matrix::build(&codebook, &c.plans, &segments)
+        })
     }
 
     /// Draw the matrix, the bars of the selected theme and the segments of the clicked cell;
@@ -240,12 +259,15 @@ impl MatrixView {
         &mut self,
         ui: &mut egui::Ui,
         project: &Project,
-        corpus: &Corpus,
+        corpus: &Arc<Corpus>,
         compared: &[String],
         lang: Language,
     ) -> Option<UiCommand> {
-        self.update(project, corpus);
-        let matrix = self.matrix.take()?;
+        if !self.update(ui.ctx(), project, corpus) {
+            computing_ui(ui, &self.matrix, ("主题矩阵", "the theme matrix"), lang);
+            return None;
+        }
+        let (key, matrix) = self.matrix.take()?;
         ui.horizontal(|ui| {
             ui.label(
                 egui::RichText::new(lang.pick("列", "Columns"))
@@ -271,7 +293,7 @@ impl MatrixView {
             let narrowed = only_columns(&matrix, compared);
             self.show_matrix(ui, &narrowed, project, corpus, lang)
         };
-        self.matrix = Some(matrix);
+        self.matrix.set(key, matrix);
         command
     }
 

@@ -31,6 +31,7 @@
 //! - [`tagging`] and [`project_state`]: tag menus and marks; the open project, undo, autosave.
 //! - [`export_dialog`]: the export dialog (Ctrl+E).
 //! - [`file_dialog`]: the app's own file dialog, used when the desktop has none.
+//! - [`jobs`]: derived views' data built on a background thread, with progress.
 //! - [`messages`]: error texts in the interface language.
 //! - [`theme`]: CJK fonts, text sizes, colours.
 pub mod agreement_view;
@@ -42,6 +43,7 @@ pub mod doc_view;
 pub mod export_dialog;
 pub mod families_view;
 pub mod file_dialog;
+pub mod jobs;
 pub mod library_panel;
 pub mod matrix_view;
 pub mod messages;

@@ -12,16 +12,18 @@
 //! - Hovering a cell shows `A × B：N 条共有措施`; a click asks the app to compare the two plans.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use egui::text::{LayoutJob, TextWrapping};
 use egui::{Color32, Mesh, Pos2, Rect, Role, Sense, Shape, TextStyle, WidgetInfo};
 
 use crate::corpus::Corpus;
 use crate::matching::Analysis;
-use crate::overview::Overview;
+use crate::overview::{BlockCounts, Overview};
 
 use super::command::UiCommand;
 use super::context::ViewContext;
+use super::jobs::{Job, computing_ui};
 use super::settings::Language;
 
 /// Smallest cell side, in points (smaller cells are hard to hit with the pointer, and a full
@@ -61,9 +63,40 @@ struct OverviewKey {
 struct Geometry {
     /// Screen position of the top-left of cell (0, 0) of the display order.
     origin: Pos2,
+    /// Side of a cell (or of a texel of the image), in points.
     cell: f32,
+    /// Plans per cell side: 1 for cells, the image's block for a downsampled image.
+    block: usize,
+    /// The whole matrix drawn as one image (texels), not as cells.
+    image: bool,
     /// The visible part of the grid, in screen coordinates.
     clip: Rect,
+}
+
+/// Most texels per side of the overview image (one texel per block of plans, max-pooled).
+pub const TEXTURE_SIDE: usize = 1024;
+
+/// The uploaded image of the whole matrix.
+struct ImageTexture(egui::TextureHandle);
+
+impl std::fmt::Debug for ImageTexture {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ImageTexture({:?})", self.0.size())
+    }
+}
+
+/// The matrix and its image counts (built together, off the UI thread for big corpora).
+#[derive(Debug)]
+struct OverviewData {
+    overview: Overview,
+    blocks: BlockCounts,
+}
+
+impl OverviewData {
+    fn new(overview: Overview) -> Self {
+        let blocks = overview.block_counts(TEXTURE_SIDE);
+        OverviewData { overview, blocks }
+    }
 }
 
 /// The overview's state: the matrix of the loaded corpus and where its grid is on screen.
@@ -72,9 +105,16 @@ pub struct OverviewView {
     /// The [`ViewContext::corpus_revision`] last drawn with: the caches' key, not the corpus's
     /// address (a freed and reallocated corpus can reuse that).
     corpus_revision: u64,
-    overview: Option<Overview>,
+    /// The matrix, built on a background thread for big corpora.
+    overview: Job<Option<OverviewKey>, OverviewData>,
     key: Option<OverviewKey>,
     geometry: Option<Geometry>,
+    /// The image of the whole matrix, for the key and theme (dark?) it was made for.
+    texture: Option<(Option<OverviewKey>, bool, ImageTexture)>,
+    /// Cells asked for (zoomed in) although the whole matrix does not fit as cells.
+    pub zoomed: bool,
+    /// Cell (row, column in display order) to bring into view on the next frame of cells.
+    scroll_to: Option<(usize, usize)>,
 }
 
 /// Colour of `count` out of `max` (`t` from 0 to 1 on a square-root scale).
@@ -106,61 +146,93 @@ impl OverviewView {
 
     /// The matrix shown (built on first draw).
     pub fn overview(&self) -> Option<&Overview> {
-        self.overview.as_ref()
+        self.overview.get(&self.key).map(|d| &d.overview)
+    }
+
+    /// Is the whole matrix drawn as one image (too many plans for cells), as of the last frame?
+    pub fn is_image(&self) -> bool {
+        self.geometry.is_some_and(|g| g.image)
+    }
+
+    /// Is the matrix of the corpus last drawn ready?
+    pub fn is_ready(&self) -> bool {
+        self.overview().is_some()
+    }
+
+    /// Background builds run above this many plans (tests lower it to 0).
+    pub fn set_inline_max(&mut self, plans: usize) {
+        self.overview.inline_max = plans;
     }
 
     /// Screen centre of the cell of plans `a` (row) and `b` (column), corpus indexes, as painted
     /// last frame; `None` if it is out of view.
     pub fn cell_center(&self, a: usize, b: usize) -> Option<Pos2> {
-        let o = self.overview.as_ref()?;
+        let o = self.overview()?;
         let g = self.geometry?;
-        let row = o.order.iter().position(|&p| p == a)?;
-        let col = o.order.iter().position(|&p| p == b)?;
+        let row = o.order.iter().position(|&p| p == a)? / g.block.max(1);
+        let col = o.order.iter().position(|&p| p == b)? / g.block.max(1);
         let c = g.origin + egui::vec2((col as f32 + 0.5) * g.cell, (row as f32 + 0.5) * g.cell);
         g.clip.contains(c).then_some(c)
     }
 
-    /// Build the matrix if the corpus or analysis changed.
-    fn update(&mut self, corpus: &Corpus, analysis: &Analysis) {
-        let key = OverviewKey {
+    /// Ask for the matrix of the corpus and analysis (built now or on a thread); whether it is
+    /// ready.
+    fn update(
+        &mut self,
+        ctx: &egui::Context,
+        corpus: &Arc<Corpus>,
+        analysis: &Arc<Analysis>,
+    ) -> bool {
+        let key = Some(OverviewKey {
             corpus_revision: self.corpus_revision,
             plans_len: corpus.plans.len(),
             measures: analysis.measures.len(),
             families: analysis.families.len(),
-        };
-        if self.key != Some(key) {
-            self.overview = Some(Overview::build(&corpus.plans, analysis));
-            self.key = Some(key);
+        });
+        if self.key != key {
+            self.geometry = None;
         }
+        self.key = key;
+        let (c, a) = (Arc::clone(corpus), Arc::clone(analysis));
+        self.overview
+            .ensure(ctx, key, corpus.plans.len(), move |progress| {
+                OverviewData::new(Overview::build_with_progress(
+                    &c.plans,
+                    &a,
+                    &|done, total| progress.set(done, total),
+                ))
+            })
     }
 
     /// Draw the heatmap; returns what a click asks the app to do.
     pub fn show(
         &mut self,
         ui: &mut egui::Ui,
-        corpus: &Corpus,
-        analysis: &Analysis,
+        corpus: &Arc<Corpus>,
+        analysis: &Arc<Analysis>,
         lang: Language,
     ) -> Option<UiCommand> {
-        self.update(corpus, analysis);
+        if !self.update(ui.ctx(), corpus, analysis) {
+            computing_ui(ui, &self.overview, ("相似度矩阵", "the overview"), lang);
+            return None;
+        }
         self.show_overview(ui, lang)
     }
 
     /// A view of a matrix built elsewhere (draw it with [`OverviewView::show_overview`]).
     pub fn with_overview(overview: Overview) -> Self {
+        let mut job = Job::default();
+        job.set(None, OverviewData::new(overview));
         OverviewView {
-            overview: Some(overview),
-            key: None,
-            geometry: None,
-            corpus_revision: 0,
+            overview: job,
+            ..Default::default()
         }
     }
 
     /// Draw the matrix held, as it is (no rebuild); returns what a click asks the app to do.
     pub fn show_overview(&mut self, ui: &mut egui::Ui, lang: Language) -> Option<UiCommand> {
-        let Some(o) = &self.overview else {
-            return None;
-        };
+        let data = self.overview.get(&self.key)?;
+        let o = &data.overview;
         let n = o.len();
         ui.label(
             egui::RichText::new(match lang {
@@ -170,12 +242,33 @@ impl OverviewView {
             .strong(),
         );
         legend_ui(ui, o.max_count, lang);
+        let available = ui.available_size();
+        let fit = ((available.x.min(available.y) - AXIS - 16.0) / n.max(1) as f32).floor();
+        // Too many plans for cells of MIN_CELL: the whole matrix as one image, unless zoomed in.
+        let too_many = fit < MIN_CELL;
+        if too_many {
+            ui.horizontal(|ui| {
+                ui.selectable_value(
+                    &mut self.zoomed,
+                    false,
+                    lang.pick("整体（缩略图）", "Whole matrix (image)"),
+                );
+                ui.selectable_value(
+                    &mut self.zoomed,
+                    true,
+                    lang.pick("放大（逐格）", "Zoomed in (cells)"),
+                );
+            });
+        }
         ui.separator();
         if n == 0 {
             return None;
         }
-        let available = ui.available_size();
-        let fit = ((available.x.min(available.y) - AXIS - 16.0) / n as f32).floor();
+        if too_many && !self.zoomed {
+            return self.show_image(ui, lang);
+        }
+        let data = self.overview.get(&self.key)?;
+        let o = &data.overview;
         let cell = fit.clamp(MIN_CELL, MAX_CELL);
         // Names as high as a cell allows, at most the small text size.
         let small = TextStyle::Small.resolve(ui.style());
@@ -185,116 +278,262 @@ impl OverviewView {
         let grid = cell * n as f32;
         let mut command = None;
         let mut geometry = None;
-        egui::ScrollArea::both()
+        let mut area = egui::ScrollArea::both()
             .id_salt("overview_grid")
-            .auto_shrink(false)
-            .show_viewport(ui, |ui, viewport| {
-                ui.set_width(axis + grid);
-                ui.set_height(axis + grid);
-                let top_left = ui.max_rect().min;
-                let origin = top_left + egui::vec2(axis, axis);
-                // Visible part of the grid in screen coordinates (below and right of the names).
-                let screen_view = viewport.translate(top_left.to_vec2());
-                let clip = Rect::from_min_max(
-                    Pos2::new(screen_view.min.x + axis, screen_view.min.y + axis),
-                    screen_view.max,
+            .auto_shrink(false);
+        if let Some((r, c)) = self.scroll_to.take() {
+            // The cell asked for near the middle of the view.
+            let offset = egui::vec2(
+                (c as f32 * cell - available.x / 2.0).max(0.0),
+                (r as f32 * cell - available.y / 2.0).max(0.0),
+            );
+            area = area.scroll_offset(offset);
+        }
+        area.show_viewport(ui, |ui, viewport| {
+            ui.set_width(axis + grid);
+            ui.set_height(axis + grid);
+            let top_left = ui.max_rect().min;
+            let origin = top_left + egui::vec2(axis, axis);
+            // Visible part of the grid in screen coordinates (below and right of the names).
+            let screen_view = viewport.translate(top_left.to_vec2());
+            let clip = Rect::from_min_max(
+                Pos2::new(screen_view.min.x + axis, screen_view.min.y + axis),
+                screen_view.max,
+            )
+            .intersect(Rect::from_min_size(origin, egui::vec2(grid, grid)));
+            let rows = visible(
+                clip.y_range().min - origin.y,
+                clip.y_range().max - origin.y,
+                cell,
+                n,
+            );
+            let cols = visible(
+                clip.x_range().min - origin.x,
+                clip.x_range().max - origin.x,
+                cell,
+                n,
+            );
+            let dark = ui.visuals().dark_mode;
+            let diagonal = ui.visuals().widgets.noninteractive.bg_stroke.color;
+            let gap = if cell >= 8.0 { 1.0 } else { 0.0 };
+            let mut mesh = Mesh::default();
+            for r in rows.clone() {
+                let Some(&a) = o.order.get(r) else { continue };
+                for c in cols.clone() {
+                    let Some(&b) = o.order.get(c) else { continue };
+                    let count = o.count(a, b);
+                    let color = if a == b {
+                        diagonal
+                    } else if count == 0 {
+                        continue;
+                    } else {
+                        ramp_color(count, o.max_count, dark)
+                    };
+                    let min = origin + egui::vec2(c as f32 * cell, r as f32 * cell);
+                    let rect = Rect::from_min_size(min, egui::vec2(cell - gap, cell - gap));
+                    mesh.add_colored_rect(rect, color);
+                }
+            }
+            let painter = ui.painter().with_clip_rect(clip);
+            painter.add(Shape::mesh(mesh));
+            let response = ui.interact(clip, ui.scope_id().with("overview_cells"), Sense::click());
+            response.widget_info(|| {
+                WidgetInfo::labeled(
+                    Role::Grid,
+                    true,
+                    lang.pick("方案相似度矩阵", "Plan similarity matrix"),
                 )
-                .intersect(Rect::from_min_size(origin, egui::vec2(grid, grid)));
-                let rows = visible(
-                    clip.y_range().min - origin.y,
-                    clip.y_range().max - origin.y,
-                    cell,
-                    n,
-                );
-                let cols = visible(
-                    clip.x_range().min - origin.x,
-                    clip.x_range().max - origin.x,
-                    cell,
-                    n,
-                );
-                let dark = ui.visuals().dark_mode;
-                let diagonal = ui.visuals().widgets.noninteractive.bg_stroke.color;
-                let gap = if cell >= 8.0 { 1.0 } else { 0.0 };
-                let mut mesh = Mesh::default();
-                for r in rows.clone() {
-                    let Some(&a) = o.order.get(r) else { continue };
-                    for c in cols.clone() {
-                        let Some(&b) = o.order.get(c) else { continue };
-                        let count = o.count(a, b);
-                        let color = if a == b {
-                            diagonal
-                        } else if count == 0 {
-                            continue;
-                        } else {
-                            ramp_color(count, o.max_count, dark)
-                        };
-                        let min = origin + egui::vec2(c as f32 * cell, r as f32 * cell);
-                        let rect = Rect::from_min_size(min, egui::vec2(cell - gap, cell - gap));
-                        mesh.add_colored_rect(rect, color);
-                    }
-                }
-                let painter = ui.painter().with_clip_rect(clip);
-                painter.add(Shape::mesh(mesh));
-                let response =
-                    ui.interact(clip, ui.scope_id().with("overview_cells"), Sense::click());
-                response.widget_info(|| {
-                    WidgetInfo::labeled(
-                        Role::Grid,
-                        true,
-                        lang.pick("方案相似度矩阵", "Plan similarity matrix"),
-                    )
-                });
-                let hovered = response.hover_pos().and_then(|p| {
-                    let r = ((p.y - origin.y) / cell).floor();
-                    let c = ((p.x - origin.x) / cell).floor();
-                    (r >= 0.0 && c >= 0.0).then_some(())?;
-                    Some((*o.order.get(r as usize)?, *o.order.get(c as usize)?))
-                });
-                if let Some((a, b)) = hovered {
-                    let r = o.order.iter().position(|&p| p == a).unwrap_or(0);
-                    let c = o.order.iter().position(|&p| p == b).unwrap_or(0);
-                    let stroke = ui.visuals().widgets.hovered.fg_stroke;
-                    let row_rect = Rect::from_min_size(
-                        origin + egui::vec2(0.0, r as f32 * cell),
-                        egui::vec2(grid, cell),
-                    );
-                    let col_rect = Rect::from_min_size(
-                        origin + egui::vec2(c as f32 * cell, 0.0),
-                        egui::vec2(cell, grid),
-                    );
-                    painter.rect_stroke(
-                        row_rect,
-                        0.0,
-                        (1.0, stroke.color.gamma_multiply(0.4)),
-                        egui::StrokeKind::Inside,
-                    );
-                    painter.rect_stroke(
-                        col_rect,
-                        0.0,
-                        (1.0, stroke.color.gamma_multiply(0.4)),
-                        egui::StrokeKind::Inside,
-                    );
-                    let text = tooltip_text(o, a, b, lang);
-                    let response = response.clone().on_hover_ui_at_pointer(|ui| {
-                        ui.label(&text);
-                    });
-                    if response.clicked() && a != b {
-                        let ids = [a, b]
-                            .iter()
-                            .filter_map(|&p| o.plan_ids.get(p).cloned())
-                            .collect();
-                        command = Some(UiCommand::ComparePlans(ids));
-                    }
-                }
-                if names {
-                    let font = egui::FontId::new(name_size, small.family.clone());
-                    axis_names_ui(ui, o, font, origin, cell, screen_view, rows, cols);
-                }
-                geometry = Some(Geometry { origin, cell, clip });
             });
+            let hovered = response.hover_pos().and_then(|p| {
+                let r = ((p.y - origin.y) / cell).floor();
+                let c = ((p.x - origin.x) / cell).floor();
+                (r >= 0.0 && c >= 0.0).then_some(())?;
+                Some((*o.order.get(r as usize)?, *o.order.get(c as usize)?))
+            });
+            if let Some((a, b)) = hovered {
+                let r = o.order.iter().position(|&p| p == a).unwrap_or(0);
+                let c = o.order.iter().position(|&p| p == b).unwrap_or(0);
+                let stroke = ui.visuals().widgets.hovered.fg_stroke;
+                let row_rect = Rect::from_min_size(
+                    origin + egui::vec2(0.0, r as f32 * cell),
+                    egui::vec2(grid, cell),
+                );
+                let col_rect = Rect::from_min_size(
+                    origin + egui::vec2(c as f32 * cell, 0.0),
+                    egui::vec2(cell, grid),
+                );
+                painter.rect_stroke(
+                    row_rect,
+                    0.0,
+                    (1.0, stroke.color.gamma_multiply(0.4)),
+                    egui::StrokeKind::Inside,
+                );
+                painter.rect_stroke(
+                    col_rect,
+                    0.0,
+                    (1.0, stroke.color.gamma_multiply(0.4)),
+                    egui::StrokeKind::Inside,
+                );
+                let text = tooltip_text(o, a, b, lang);
+                let response = response.clone().on_hover_ui_at_pointer(|ui| {
+                    ui.label(&text);
+                });
+                if response.clicked() && a != b {
+                    let ids = [a, b]
+                        .iter()
+                        .filter_map(|&p| o.plan_ids.get(p).cloned())
+                        .collect();
+                    command = Some(UiCommand::ComparePlans(ids));
+                }
+            }
+            if names {
+                let font = egui::FontId::new(name_size, small.family.clone());
+                axis_names_ui(ui, o, font, origin, cell, screen_view, rows, cols);
+            }
+            geometry = Some(Geometry {
+                origin,
+                cell,
+                block: 1,
+                image: false,
+                clip,
+            });
+        });
         self.geometry = geometry;
         command
     }
+
+    /// The whole matrix as one image, a texel per block of plans (max-pooled counts); hovering
+    /// names the block, a click compares the two plans of a one-plan texel or zooms in on the
+    /// block.
+    fn show_image(&mut self, ui: &mut egui::Ui, lang: Language) -> Option<UiCommand> {
+        let dark = ui.visuals().dark_mode;
+        let diagonal = ui.visuals().widgets.noninteractive.bg_stroke.color;
+        let key = self.key;
+        let data = self.overview.get(&key)?;
+        let (o, blocks) = (&data.overview, &data.blocks);
+        let side = blocks.side.max(1);
+        let fresh = self
+            .texture
+            .as_ref()
+            .is_some_and(|(k, d, _)| *k == key && *d == dark);
+        if !fresh {
+            let image = block_image(blocks, o.max_count, dark, diagonal);
+            let handle =
+                ui.ctx()
+                    .load_texture("overview_blocks", image, egui::TextureOptions::NEAREST);
+            self.texture = Some((key, dark, ImageTexture(handle)));
+        }
+        let Some((_, _, ImageTexture(texture))) = &self.texture else {
+            return None;
+        };
+        let available = ui.available_size();
+        let extent = (available.x.min(available.y) - 8.0).max(64.0);
+        let (rect, response) = ui.allocate_exact_size(egui::vec2(extent, extent), Sense::click());
+        ui.painter().image(
+            texture.id(),
+            rect,
+            Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0)),
+            Color32::WHITE,
+        );
+        response.widget_info(|| {
+            WidgetInfo::labeled(
+                Role::Grid,
+                true,
+                lang.pick("方案相似度矩阵", "Plan similarity matrix"),
+            )
+        });
+        let texel = extent / side as f32;
+        let block = blocks.block.max(1);
+        let n = o.len();
+        let mut command = None;
+        let hovered = response.hover_pos().and_then(|p| {
+            let r = ((p.y - rect.min.y) / texel).floor();
+            let c = ((p.x - rect.min.x) / texel).floor();
+            (r >= 0.0 && c >= 0.0 && (r as usize) < side && (c as usize) < side)
+                .then_some((r as usize, c as usize))
+        });
+        if let Some((r, c)) = hovered {
+            let rows = r * block..((r + 1) * block).min(n);
+            let cols = c * block..((c + 1) * block).min(n);
+            let single = rows.len() == 1 && cols.len() == 1;
+            let pair = (
+                o.order.get(rows.start).copied(),
+                o.order.get(cols.start).copied(),
+            );
+            let text = match pair {
+                (Some(a), Some(b)) if single => tooltip_text(o, a, b, lang),
+                _ => {
+                    let most = blocks.max.get(r * side + c).copied().unwrap_or(0);
+                    match lang {
+                        Language::Chinese => format!(
+                            "第 {}–{} 行 × 第 {}–{} 列（{} 个方案一格）：最多 {most} 条共有措施\n点击放大这一块",
+                            rows.start + 1,
+                            rows.end,
+                            cols.start + 1,
+                            cols.end,
+                            block
+                        ),
+                        Language::English => format!(
+                            "Rows {}–{} × columns {}–{} ({} plans a texel): up to {most} shared measures\nClick to zoom in on this block",
+                            rows.start + 1,
+                            rows.end,
+                            cols.start + 1,
+                            cols.end,
+                            block
+                        ),
+                    }
+                }
+            };
+            let response = response.clone().on_hover_ui_at_pointer(|ui| {
+                ui.label(&text);
+            });
+            if response.clicked() {
+                match pair {
+                    (Some(a), Some(b)) if single => {
+                        if a != b {
+                            let ids = [a, b]
+                                .iter()
+                                .filter_map(|&p| o.plan_ids.get(p).cloned())
+                                .collect();
+                            command = Some(UiCommand::ComparePlans(ids));
+                        }
+                    }
+                    _ => {
+                        self.zoomed = true;
+                        self.scroll_to = Some((rows.start, cols.start));
+                    }
+                }
+            }
+        }
+        self.geometry = Some(Geometry {
+            origin: rect.min,
+            cell: texel,
+            block,
+            image: true,
+            clip: rect,
+        });
+        command
+    }
+}
+
+/// The block counts as an image: the ramp colour of each texel's largest count, transparent
+/// where nothing is shared, the diagonal of one-plan texels in the diagonal's grey.
+fn block_image(blocks: &BlockCounts, max: u32, dark: bool, diagonal: Color32) -> egui::ColorImage {
+    let side = blocks.side.max(1);
+    let pixels: Vec<Color32> = (0..side * side)
+        .map(|k| {
+            let (r, c) = (k / side, k % side);
+            let v = blocks.max.get(k).copied().unwrap_or(0);
+            if r == c && blocks.block <= 1 {
+                diagonal
+            } else if v == 0 {
+                Color32::TRANSPARENT
+            } else {
+                ramp_color(v, max, dark)
+            }
+        })
+        .collect();
+    egui::ColorImage::new([side, side], pixels)
 }
 
 /// Indexes of the cells overlapping `from..to` (points from the grid's edge).
@@ -322,18 +561,8 @@ pub fn tooltip_text(o: &Overview, a: usize, b: usize, lang: Language) -> String 
         };
     }
     let n = o.count(a, b);
-    let ab = o
-        .directed
-        .get(a)
-        .and_then(|r| r.get(b))
-        .copied()
-        .unwrap_or(0);
-    let ba = o
-        .directed
-        .get(b)
-        .and_then(|r| r.get(a))
-        .copied()
-        .unwrap_or(0);
+    let ab = o.directed(a, b);
+    let ba = o.directed(b, a);
     let mut text = match lang {
         Language::Chinese => format!("{} × {}：{n} 条共有措施", name(a), name(b)),
         Language::English => format!("{} × {}: {n} shared measures", name(a), name(b)),

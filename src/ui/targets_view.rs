@@ -12,11 +12,14 @@
 use egui::{Role, Sense, WidgetInfo};
 use egui_extras::{Column, TableBuilder};
 
+use std::sync::Arc;
+
 use crate::corpus::Corpus;
 use crate::target_table::{TargetCell, TargetTable};
 
 use super::command::UiCommand;
 use super::context::ViewContext;
+use super::jobs::{Job, computing_ui};
 use super::settings::Language;
 
 /// What the table was built for.
@@ -37,9 +40,9 @@ pub struct TargetsView {
     pub filter: String,
     /// Leave out the columns of plans without any target (on by default).
     pub hide_plans_without_targets: bool,
-    table: Option<TargetTable>,
+    /// The table and its columns with targets, built on a background thread for big corpora.
+    built: Job<TableKey, (TargetTable, Vec<usize>)>,
     key: Option<TableKey>,
-    shown_columns: Vec<usize>,
     /// First plan column shown (the columns before it are paged away).
     first_column: usize,
 }
@@ -49,9 +52,8 @@ impl Default for TargetsView {
         TargetsView {
             filter: String::new(),
             hide_plans_without_targets: true,
-            table: None,
+            built: Job::default(),
             key: None,
-            shown_columns: Vec::new(),
             first_column: 0,
             corpus_revision: 0,
         }
@@ -76,31 +78,56 @@ impl TargetsView {
 
     /// Columns (indexes into the table's plans) drawn, in order.
     pub fn shown_columns(&self) -> Vec<usize> {
-        match &self.table {
-            Some(t) if !self.hide_plans_without_targets => (0..t.plans.len()).collect(),
-            Some(_) => self.shown_columns.clone(),
+        match self.built_now() {
+            Some((t, _)) if !self.hide_plans_without_targets => (0..t.plans.len()).collect(),
+            Some((_, shown)) => shown.clone(),
             None => Vec::new(),
         }
     }
 
-    /// The table shown (built on first draw).
+    /// The table shown (built on first draw, on a thread for big corpora).
     pub fn table(&self) -> Option<&TargetTable> {
-        self.table.as_ref()
+        self.built_now().map(|(t, _)| t)
+    }
+
+    /// Is the table of the plans last drawn ready?
+    pub fn is_ready(&self) -> bool {
+        self.built_now().is_some()
+    }
+
+    /// Background builds run above this many plans (tests lower it to 0).
+    pub fn set_inline_max(&mut self, plans: usize) {
+        self.built.inline_max = plans;
+    }
+
+    fn built_now(&self) -> Option<&(TargetTable, Vec<usize>)> {
+        self.key.as_ref().and_then(|k| self.built.get(k))
     }
 
     /// Build the table if the plans changed.
-    fn update(&mut self, corpus: &Corpus, plan_indexes: &[usize]) {
+    fn update(
+        &mut self,
+        ctx: &egui::Context,
+        corpus: &Arc<Corpus>,
+        plan_indexes: &[usize],
+    ) -> bool {
         let key = TableKey {
             plan_indexes: plan_indexes.to_vec(),
             corpus_revision: self.corpus_revision,
             plans_len: corpus.plans.len(),
         };
-        if self.key.as_ref() != Some(&key) {
-            let table = TargetTable::build(plan_indexes, &corpus.plans);
-            self.shown_columns = table.columns_with_targets();
-            self.table = Some(table);
-            self.key = Some(key);
-        }
+        self.key = Some(key.clone());
+        let size = if plan_indexes.is_empty() {
+            corpus.plans.len()
+        } else {
+            plan_indexes.len()
+        };
+        let (c, indexes) = (Arc::clone(corpus), plan_indexes.to_vec());
+        self.built.ensure(ctx, key, size, move |_| {
+            let table = TargetTable::build(&indexes, &c.plans);
+            let shown = table.columns_with_targets();
+            (table, shown)
+        })
     }
 
     /// Draw the targets of `plan_indexes` (corpus indexes; empty: every plan); returns what a
@@ -108,15 +135,16 @@ impl TargetsView {
     pub fn show(
         &mut self,
         ui: &mut egui::Ui,
-        corpus: &Corpus,
+        corpus: &Arc<Corpus>,
         plan_indexes: &[usize],
         lang: Language,
     ) -> Option<UiCommand> {
-        self.update(corpus, plan_indexes);
-        let columns = self.shown_columns();
-        let Some(table) = &self.table else {
+        if !self.update(ui.ctx(), corpus, plan_indexes) {
+            computing_ui(ui, &self.built, ("指标表", "the targets"), lang);
             return None;
-        };
+        }
+        let columns = self.shown_columns();
+        let (table, shown_columns) = self.key.as_ref().and_then(|k| self.built.get(k))?;
         ui.horizontal(|ui| {
             ui.label(
                 egui::RichText::new(match lang {
@@ -138,7 +166,7 @@ impl TargetsView {
                     .hint_text(lang.pick("筛选指标", "Filter indicators"))
                     .desired_width(200.0),
             );
-            let hidden = table.plans.len() - self.shown_columns.len();
+            let hidden = table.plans.len() - shown_columns.len();
             ui.checkbox(
                 &mut self.hide_plans_without_targets,
                 match lang {
@@ -201,9 +229,7 @@ impl TargetsView {
             .skip(self.first_column)
             .take(fit)
             .collect();
-        let Some(table) = &self.table else {
-            return None;
-        };
+        let (table, _) = self.key.as_ref().and_then(|k| self.built.get(k))?;
         let body_font = egui::TextStyle::Body.resolve(ui.style());
         TableBuilder::new(ui)
             .id_salt("targets_table")

@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::ops::Range;
+use std::sync::Arc;
 
 use egui::text::{LayoutJob, TextWrapping};
 use egui::{Color32, Sense, TextFormat};
@@ -25,6 +26,7 @@ use crate::themes::bundled_codebooks;
 use crate::themes::{Codebook, CodingIndex, MergeConflict, Proposal, Rule, Theme};
 
 use super::command::UiCommand;
+use super::jobs::{Job, computing_ui};
 use super::settings::Language;
 
 /// Lines of a proposal's text shown (the list is virtualised, so rows have one height; longer
@@ -69,6 +71,9 @@ struct CorpusCache {
     index: CodingIndex,
     /// `measure_id` → (plan index, index within the plan's `measures()`).
     measure_pos: HashMap<String, (usize, usize)>,
+    /// Hit counts of the codebook's themes when the index was asked for (counted on the same
+    /// thread: a pass over every measure per theme, seconds at 10,000 plans).
+    theme_hits: Vec<(Vec<Rule>, usize)>,
 }
 
 /// Edit buffers of the selected theme's rules: `[any, all, none]` as typed.
@@ -85,7 +90,11 @@ pub struct ThemesPanel {
     /// address (a freed and reallocated corpus can reuse that).
     corpus_revision: u64,
     selected: Option<String>,
-    cache: Option<CorpusCache>,
+    /// The coding index of the corpus, built on a background thread for big corpora.
+    cache: Job<(u64, usize), CorpusCache>,
+    /// The key of the corpus last drawn, and the one the hit counts and proposals belong to.
+    cache_key: Option<(u64, usize)>,
+    hits_for: Option<(u64, usize)>,
     rule_hits: HashMap<Rule, usize>,
     theme_hits: HashMap<Vec<Rule>, usize>,
     proposals: Vec<Proposal>,
@@ -186,33 +195,71 @@ impl ThemesPanel {
         conflicts
     }
 
-    /// Build the index if the corpus changed.
-    fn update_cache(&mut self, corpus: &Corpus) {
+    /// Ask for the index of the corpus (built now or on a thread); forget the hit counts and
+    /// proposals of another corpus once it is there.
+    fn update_cache(&mut self, ctx: &egui::Context, corpus: &Arc<Corpus>, codebook: &Codebook) {
         let key = (self.corpus_revision, corpus.plans.len());
-        if self.cache.as_ref().is_some_and(|c| c.key == key) {
-            return;
-        }
-        let mut measure_pos = HashMap::new();
-        for (p, plan) in corpus.plans.iter().enumerate() {
-            for (k, m) in plan.measures().into_iter().enumerate() {
-                measure_pos.insert(m.measure_id.clone(), (p, k));
+        self.cache_key = Some(key);
+        let c = Arc::clone(corpus);
+        let themes: Vec<Theme> = if self.cache.get(&key).is_some() {
+            Vec::new()
+        } else {
+            codebook.themes.clone()
+        };
+        self.cache
+            .ensure(ctx, key, corpus.plans.len(), move |progress| {
+                let mut measure_pos = HashMap::new();
+                for (p, plan) in c.plans.iter().enumerate() {
+                    for (k, m) in plan.measures().into_iter().enumerate() {
+                        measure_pos.insert(m.measure_id.clone(), (p, k));
+                    }
+                }
+                let index = CodingIndex::new(&c.plans);
+                let mut theme_hits = Vec::with_capacity(themes.len());
+                for (k, theme) in themes.iter().enumerate() {
+                    progress.set(k, themes.len());
+                    theme_hits.push((theme.rules.clone(), index.theme_hits(theme)));
+                }
+                CorpusCache {
+                    key,
+                    index,
+                    measure_pos,
+                    theme_hits,
+                }
+            });
+        if self.cache_now().is_some() && self.hits_for != Some(key) {
+            self.rule_hits.clear();
+            self.theme_hits.clear();
+            if let Some(cache) = self.cache.get(&key) {
+                self.theme_hits.extend(cache.theme_hits.iter().cloned());
             }
+            self.proposals_key = None;
+            self.open_key = None;
+            self.hits_for = Some(key);
         }
-        self.cache = Some(CorpusCache {
-            key,
-            index: CodingIndex::new(&corpus.plans),
-            measure_pos,
-        });
-        self.rule_hits.clear();
-        self.theme_hits.clear();
-        self.proposals_key = None;
-        self.open_key = None;
+    }
+
+    /// The index of the corpus last drawn, when it is built.
+    fn cache_now(&self) -> Option<&CorpusCache> {
+        self.cache_key.as_ref().and_then(|k| self.cache.get(k))
+    }
+
+    /// Is the coding index of the corpus last drawn ready?
+    pub fn is_ready(&self) -> bool {
+        self.cache_now().is_some()
+    }
+
+    /// Background builds run above this many plans (tests lower it to 0).
+    pub fn set_inline_max(&mut self, plans: usize) {
+        self.cache.inline_max = plans;
     }
 
     /// Recompute proposals when the rules changed, and the open ones of the selected theme when
     /// tags or rejections changed.
     fn update_proposals(&mut self, project: &Project) {
-        let Some(cache) = &self.cache else { return };
+        let Some(cache) = self.cache_key.as_ref().and_then(|k| self.cache.get(k)) else {
+            return;
+        };
         let rules_key = hash_of(
             &project
                 .codebook
@@ -251,7 +298,10 @@ impl ThemesPanel {
         if let Some(&n) = self.rule_hits.get(rule) {
             return n;
         }
-        let n = self.cache.as_ref().map_or(0, |c| c.index.rule_hits(rule));
+        // Not cached while the index is being built (0 until then).
+        let Some(n) = self.cache_now().map(|c| c.index.rule_hits(rule)) else {
+            return 0;
+        };
         self.rule_hits.insert(rule.clone(), n);
         n
     }
@@ -260,7 +310,9 @@ impl ThemesPanel {
         if let Some(&n) = self.theme_hits.get(&theme.rules) {
             return n;
         }
-        let n = self.cache.as_ref().map_or(0, |c| c.index.theme_hits(theme));
+        let Some(n) = self.cache_now().map(|c| c.index.theme_hits(theme)) else {
+            return 0;
+        };
         self.theme_hits.insert(theme.rules.clone(), n);
         n
     }
@@ -271,10 +323,10 @@ impl ThemesPanel {
         &mut self,
         ui: &mut egui::Ui,
         project: &mut Project,
-        corpus: &Corpus,
+        corpus: &Arc<Corpus>,
         lang: Language,
     ) -> ThemesOutcome {
-        self.update_cache(corpus);
+        self.update_cache(ui.ctx(), corpus, &project.codebook);
         if self
             .selected
             .as_deref()
@@ -297,8 +349,12 @@ impl ThemesPanel {
                     self.editor_ui(ui, project, lang, &mut out);
                     if self.selected.is_some() {
                         ui.separator();
-                        self.update_proposals(project);
-                        self.proposals_ui(ui, project, corpus, lang, &mut out);
+                        if self.cache_now().is_none() {
+                            computing_ui(ui, &self.cache, ("编码索引", "the coding index"), lang);
+                        } else {
+                            self.update_proposals(project);
+                            self.proposals_ui(ui, project, corpus, lang, &mut out);
+                        }
                     }
                 });
         });
@@ -719,7 +775,9 @@ impl ThemesPanel {
                 }
             }
         });
-        let Some(cache) = &self.cache else { return };
+        let Some(cache) = self.cache_key.as_ref().and_then(|k| self.cache.get(k)) else {
+            return;
+        };
         let text_color = ui.visuals().text_color();
         let mark = ui.visuals().selection.bg_fill;
         let font = egui::TextStyle::Body.resolve(ui.style());

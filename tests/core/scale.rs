@@ -26,7 +26,7 @@ fn adjacent_similarity(o: &Overview, order: &[usize]) -> f32 {
 fn the_sparse_overview_order_is_as_good_as_the_clustering_on_the_seeds() {
     let (corpus, analysis) = (seed_corpus(), seed_analysis());
     let o = Overview::build(&corpus.plans, analysis);
-    let order = sparse_order(&o.symmetric, &o.counted, NEIGHBOURS);
+    let order = sparse_order(o.len(), &|a, b| o.count(a, b), &o.counted, NEIGHBOURS);
     let n = corpus.plans.len();
     let mut sorted = order.clone();
     sorted.sort_unstable();

@@ -239,16 +239,73 @@ fn the_overview_is_symmetric_and_orders_every_plan_once() {
     assert_eq!(o.len(), 63);
     for a in 0..n {
         assert_eq!(o.count(a, a), 0, "the diagonal is 0");
-        assert_eq!(o.directed[a][a], 0);
+        assert_eq!(o.directed(a, a), 0);
         for b in 0..n {
-            assert_eq!(o.symmetric[a][b], o.symmetric[b][a]);
-            assert!(o.directed[a][b] <= o.shared_any[a]);
+            assert_eq!(o.count(a, b), o.count(b, a));
+            assert!(o.directed(a, b) <= o.shared_any[a]);
         }
     }
     let mut order = o.order.clone();
     order.sort_unstable();
     assert_eq!(order, (0..n).collect::<Vec<_>>());
     assert_eq!(o, Overview::build(&corpus.plans, analysis), "deterministic");
+}
+
+#[test]
+fn the_overview_counts_equal_a_count_of_every_measure_partner_list() {
+    // The row-by-row u16 counting gives what the first version counted from every measure's
+    // shared partners into two dense u32 matrices, on the seeds.
+    let (corpus, analysis) = setup();
+    let n = corpus.plans.len();
+    let mut directed = vec![vec![0u32; n]; n];
+    let mut shared_any = vec![0u32; n];
+    let mut counted = vec![0u32; n];
+    for (flat, entry) in analysis.measures.iter().enumerate() {
+        let a = entry.plan;
+        if analysis.status[flat] != duizhao::matching::Status::Boilerplate {
+            counted[a] += 1;
+        }
+        let mut plans: Vec<usize> = analysis
+            .shared_links(flat)
+            .iter()
+            .map(|l| analysis.measures[l.other].plan)
+            .filter(|&b| b != a)
+            .collect();
+        plans.sort_unstable();
+        plans.dedup();
+        if !plans.is_empty() {
+            shared_any[a] += 1;
+        }
+        for b in plans {
+            directed[a][b] += 1;
+        }
+    }
+    let o = Overview::build(&corpus.plans, analysis);
+    let mut nonzero = 0;
+    for (a, row) in directed.iter().enumerate() {
+        for (b, &ab) in row.iter().enumerate() {
+            assert_eq!(o.directed(a, b), ab, "{a} → {b}");
+            assert_eq!(o.count(a, b), ab.max(directed[b][a]));
+            nonzero += usize::from(ab > 0);
+        }
+    }
+    assert!(nonzero > 100, "{nonzero} pairs share measures");
+    assert_eq!(o.shared_any, shared_any);
+    assert_eq!(o.counted, counted);
+    // The image of the whole matrix: at one plan a texel it is the matrix in display order.
+    let blocks = o.block_counts(1024);
+    assert_eq!((blocks.block, blocks.side), (1, n));
+    let (r, c) = (5, 9);
+    assert_eq!(blocks.max[r * n + c], o.count(o.order[r], o.order[c]));
+    // Two plans a texel: each texel the largest of its four cells.
+    let half = o.block_counts(n.div_ceil(2));
+    assert_eq!(half.block, 2);
+    let most = (10..12)
+        .flat_map(|r| (20..22).map(move |c| (r, c)))
+        .map(|(r, c)| o.count(o.order[r], o.order[c]))
+        .max()
+        .unwrap();
+    assert_eq!(half.max[5 * half.side + 10], most);
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! The desktop app and its panels driven headless with egui_kittest, in one test binary (one
 //! link instead of six): the whole window ([`window`], [`comparing`], [`app`], [`compare`]) and
-//! single panels ([`views`], [`themes`], [`coding`]). AccessKit labels carry the Chinese text,
+//! single panels ([`views`], [`themes`], [`coding`]); [`scale`]: views computed off the UI thread,
+//! the virtualised library. AccessKit labels carry the Chinese text,
 //! so no GPU or display is needed.
 //!
 //! Every harness installs only the bundled CJK subset, and a harness panics on a character no
@@ -17,6 +18,7 @@ mod coding;
 mod compare;
 mod comparing;
 mod explain;
+mod scale;
 mod themes;
 mod views;
 mod window;

@@ -370,16 +370,12 @@ fn an_overview_of_500_plans_draws_a_frame_quickly() {
                 .collect()
         })
         .collect();
-    let overview = Overview {
-        plan_ids: (0..n).map(|k| format!("p#{k}")).collect(),
-        plan_names: (0..n).map(|k| format!("方案{k}")).collect(),
-        directed: symmetric.clone(),
-        symmetric,
-        shared_any: vec![10; n],
-        counted: vec![50; n],
-        order: (0..n).collect(),
-        max_count: 39,
-    };
+    let overview = Overview::from_counts(
+        (0..n).map(|k| format!("方案{k}")).collect(),
+        &symmetric,
+        vec![50; n],
+        (0..n).collect(),
+    );
     let mut harness = harness(
         OverviewView::with_overview(overview),
         egui::vec2(1400.0, 1000.0),
@@ -447,4 +443,101 @@ fn find_narrows_to_the_compared_plans_with_its_scope_switch() {
         .click();
     harness.run();
     assert_eq!(harness.state().panel.result().hits_by_plan.len(), all);
+}
+
+/// `n` synthetic plans in blocks of ten that share measures, in corpus order.
+fn synthetic_overview(n: usize) -> duizhao::overview::Overview {
+    let directed: Vec<Vec<u32>> = (0..n)
+        .map(|a| {
+            (0..n)
+                .map(|b| {
+                    if a == b {
+                        0
+                    } else if a / 10 == b / 10 {
+                        5 + ((a + b) % 7) as u32
+                    } else {
+                        ((a * 3 + b) % 2) as u32
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    duizhao::overview::Overview::from_counts(
+        (0..n).map(|k| format!("方案{k}")).collect(),
+        &directed,
+        vec![40; n],
+        (0..n).collect(),
+    )
+}
+
+#[test]
+fn an_overview_too_big_for_cells_is_one_image_whose_texels_compare_two_plans() {
+    // 300 plans do not fit as 6-point cells in 800 points: one image, a texel per plan.
+    let mut harness = harness(
+        OverviewView::with_overview(synthetic_overview(300)),
+        egui::vec2(800.0, 800.0),
+        |panel, ui| panel.show_overview(ui, Language::Chinese),
+    );
+    harness.run();
+    assert!(harness.state().panel.is_image());
+    harness.get_by_role_and_label(Role::Grid, "方案相似度矩阵");
+    harness.get_by_label("整体（缩略图）");
+    let (a, b) = (41, 47);
+    let center = harness
+        .state()
+        .panel
+        .cell_center(a, b)
+        .expect("in the image");
+    harness.hover_at(center);
+    harness.run();
+    let n = harness.state().panel.overview().unwrap().count(a, b);
+    assert!(n >= 5);
+    harness.get_by_label_contains(&format!("方案41 × 方案47：{n} 条共有措施"));
+    for pressed in [true, false] {
+        harness.event(egui::Event::PointerButton {
+            pos: center,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        });
+    }
+    harness.run();
+    assert_eq!(
+        harness.state().command,
+        Some(UiCommand::ComparePlans(vec!["p#41".into(), "p#47".into()]))
+    );
+}
+
+#[test]
+fn a_click_on_a_block_of_the_overview_image_zooms_in_on_it() {
+    // 1,500 plans: two plans a texel; a click zooms in to the cells around the block.
+    let mut harness = harness(
+        OverviewView::with_overview(synthetic_overview(1500)),
+        egui::vec2(900.0, 900.0),
+        |panel, ui| panel.show_overview(ui, Language::English),
+    );
+    harness.run();
+    assert!(harness.state().panel.is_image());
+    let center = harness
+        .state()
+        .panel
+        .cell_center(700, 900)
+        .expect("in the image");
+    harness.hover_at(center);
+    harness.run();
+    harness.get_by_label_contains("2 plans a texel");
+    for pressed in [true, false] {
+        harness.event(egui::Event::PointerButton {
+            pos: center,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        });
+    }
+    harness.run();
+    assert!(harness.state().panel.zoomed);
+    assert!(!harness.state().panel.is_image());
+    assert_eq!(harness.state().command, None);
+    // The block's cells are in view.
+    assert!(harness.state().panel.cell_center(700, 900).is_some());
 }

@@ -111,7 +111,9 @@ impl DuizhaoApp {
         loop {
             match rx.try_recv() {
                 Ok(Loaded::Corpus { corpus, took }) => {
+                    let virtual_min = self.library.virtual_min_plans;
                     self.library = Library::new(&corpus);
+                    self.library.virtual_min_plans = virtual_min;
                     self.notices = corpus.errors.clone();
                     if self.proj.reanchor_pending {
                         reanchor_on(&mut self.proj, &mut self.notices, &corpus);

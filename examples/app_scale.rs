@@ -1,0 +1,223 @@
+//! `app_scale`: the real app opened headless on a big corpus (issue 18): time to the first frame,
+//! to the plans listed and analysed, until each derived view has its data after it is opened
+//! (with the slowest frame while it computes: the UI must stay responsive), frame times while
+//! scrolling each view and the library, and the process's peak memory (VmHWM).
+//!
+//! Each frame is `Context::run_ui` with the whole app plus `Context::tessellate`: all the CPU work
+//! of a frame except the GPU upload, as in `benches/ui_frame.rs`.
+//!
+//! ```text
+//! cargo run --release --no-default-features --example make_corpus -- 10000 /tmp/c10k
+//! cargo run --release --example app_scale -- /tmp/c10k [overview families targets coding theme]
+//! ```
+//! Figures: `docs/benchmarks.md`, `docs/scale.md`.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use duizhao::ui::{DuizhaoApp, Settings, View, theme};
+
+const SCREEN: egui::Vec2 = egui::vec2(1600.0, 1000.0);
+/// Longest wait for anything (load, analysis, a view's data).
+const PATIENCE: Duration = Duration::from_secs(600);
+
+fn input(time: f64, events: Vec<egui::Event>) -> egui::RawInput {
+    egui::RawInput {
+        screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, SCREEN)),
+        time: Some(time),
+        events,
+        ..Default::default()
+    }
+}
+
+/// The harness: a context, the app, the input clock.
+struct Run {
+    ctx: egui::Context,
+    app: DuizhaoApp,
+    time: f64,
+}
+
+impl Run {
+    /// One frame with `events`; how long it took.
+    fn frame(&mut self, events: Vec<egui::Event>) -> Duration {
+        let started = Instant::now();
+        let app = &mut self.app;
+        let out = self.ctx.run_ui(input(self.time, events), |ui| app.show(ui));
+        let prims = self.ctx.tessellate(out.shapes, out.pixels_per_point);
+        std::hint::black_box(prims);
+        self.time += 1.0 / 60.0;
+        started.elapsed()
+    }
+
+    /// Frames (16 ms apart, as a display would ask) until `done`; the time waited and the
+    /// slowest frame meanwhile.
+    fn until(&mut self, what: &str, done: impl Fn(&DuizhaoApp) -> bool) -> (Duration, Duration) {
+        let started = Instant::now();
+        let mut slowest = Duration::ZERO;
+        loop {
+            slowest = slowest.max(self.frame(Vec::new()));
+            if done(&self.app) {
+                return (started.elapsed(), slowest);
+            }
+            if started.elapsed() > PATIENCE {
+                eprintln!("app_scale: gave up waiting for {what}");
+                std::process::exit(1);
+            }
+            std::thread::sleep(Duration::from_millis(16));
+        }
+    }
+
+    /// `frames` frames scrolling down by `lines` wheel lines each with the pointer at `at`;
+    /// median, 95th percentile and slowest frame.
+    fn scroll(&mut self, at: egui::Pos2, lines: f32, frames: usize) -> (f64, f64, f64) {
+        self.frame(vec![egui::Event::PointerMoved(at)]);
+        let mut times: Vec<Duration> = (0..frames)
+            .map(|_| {
+                self.frame(vec![
+                    egui::Event::PointerMoved(at),
+                    egui::Event::MouseWheel {
+                        unit: egui::MouseWheelUnit::Line,
+                        delta: egui::vec2(0.0, -lines),
+                        phase: egui::TouchPhase::Move,
+                        source: egui::MouseWheelSource::Wheel,
+                        modifiers: egui::Modifiers::NONE,
+                    },
+                ])
+            })
+            .collect();
+        times.sort();
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        let median = times.get(times.len() / 2).copied().unwrap_or_default();
+        let p95 = times
+            .get(times.len() * 95 / 100)
+            .copied()
+            .unwrap_or_default();
+        let max = times.last().copied().unwrap_or_default();
+        (ms(median), ms(p95), ms(max))
+    }
+
+    /// `frames` frames with the pointer moving over `from..to` (hover, tooltips).
+    fn hover(&mut self, from: egui::Pos2, to: egui::Pos2, frames: usize) -> (f64, f64, f64) {
+        let mut times: Vec<Duration> = (0..frames)
+            .map(|k| {
+                let t = k as f32 / frames.max(1) as f32;
+                self.frame(vec![egui::Event::PointerMoved(from.lerp(to, t))])
+            })
+            .collect();
+        times.sort();
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        let median = times.get(times.len() / 2).copied().unwrap_or_default();
+        let p95 = times
+            .get(times.len() * 95 / 100)
+            .copied()
+            .unwrap_or_default();
+        let max = times.last().copied().unwrap_or_default();
+        (ms(median), ms(p95), ms(max))
+    }
+}
+
+/// Peak resident memory of this process (VmHWM), MiB.
+fn peak_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn main() {
+    let Some(dir) = std::env::args().nth(1).map(PathBuf::from) else {
+        eprintln!("usage: app_scale DIR (a folder of plans, e.g. from make_corpus)");
+        std::process::exit(2);
+    };
+    let frames = 120;
+    let created = Instant::now();
+    let ctx = egui::Context::default();
+    theme::install_bundled_fonts(&ctx);
+    let settings = Settings {
+        view: View::Plan,
+        ..Settings::default()
+    };
+    let app = DuizhaoApp::new(vec![dir.clone()], settings);
+    let mut run = Run {
+        ctx,
+        app,
+        time: 0.0,
+    };
+    let first = run.frame(Vec::new());
+    println!(
+        "first frame: {:.0} ms after start (the frame itself {:.1} ms)",
+        created.elapsed().as_secs_f64() * 1e3,
+        first.as_secs_f64() * 1e3
+    );
+    let (listed, slowest) = run.until("the plans", |a| a.first_content_frame().is_some());
+    let plans = run.app.corpus().map_or(0, |c| c.plans.len());
+    println!(
+        "{plans} plans listed: {:.2} s after start (slowest frame while loading {:.1} ms)",
+        created.elapsed().as_secs_f64(),
+        slowest.as_secs_f64() * 1e3
+    );
+    let _ = listed;
+    let (_, slowest) = run.until("the analysis", |a| !a.is_analysing());
+    println!(
+        "analysis ready: {:.2} s after start (slowest frame meanwhile {:.1} ms), peak so far {:.0} MiB",
+        created.elapsed().as_secs_f64(),
+        slowest.as_secs_f64() * 1e3,
+        peak_mib()
+    );
+    let (m, p, x) = run.scroll(egui::pos2(150.0, 600.0), 6.0, frames);
+    println!("library scroll: median {m:.2} ms, p95 {p:.2} ms, slowest {x:.2} ms");
+    let views = [
+        (View::Overview, "overview"),
+        (View::Families, "families"),
+        (View::Targets, "targets"),
+        (View::Themes, "coding (themes)"),
+        (View::Matrix, "theme matrix"),
+    ];
+    // Optional view names after DIR measure only those (e.g. `coding matrix`).
+    let only: Vec<String> = std::env::args().skip(2).collect();
+    for (view, name) in views {
+        if !only.is_empty() && !only.iter().any(|o| name.starts_with(o.as_str())) {
+            continue;
+        }
+        run.app.set_view(view);
+        let (took, slowest) = run.until(name, |a| a.view_ready(view));
+        println!(
+            "{name}: data after {:.2} s (slowest frame while computing {:.1} ms), peak {:.0} MiB",
+            took.as_secs_f64(),
+            slowest.as_secs_f64() * 1e3,
+            peak_mib()
+        );
+        // A few frames to lay the view out, then scroll it.
+        for _ in 0..3 {
+            run.frame(Vec::new());
+        }
+        let at = egui::pos2(900.0, 600.0);
+        let (m, p, x) = if view == View::Overview {
+            run.hover(egui::pos2(420.0, 200.0), egui::pos2(1200.0, 900.0), frames)
+        } else {
+            run.scroll(at, 6.0, frames)
+        };
+        let what = if view == View::Overview {
+            "hovering the image"
+        } else {
+            "scrolling"
+        };
+        println!("  {what}: median {m:.2} ms, p95 {p:.2} ms, slowest {x:.2} ms");
+        if view == View::Overview {
+            run.app.overview_view_mut().zoomed = true;
+            for _ in 0..3 {
+                run.frame(Vec::new());
+            }
+            let (m, p, x) = run.scroll(at, 6.0, frames);
+            println!(
+                "  zoomed in (cells), scrolling: median {m:.2} ms, p95 {p:.2} ms, slowest {x:.2} ms"
+            );
+        }
+    }
+    println!("peak memory (VmHWM): {:.0} MiB", peak_mib());
+}
