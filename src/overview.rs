@@ -20,7 +20,7 @@
 
 use serde::Serialize;
 
-use crate::matching::{Analysis, Status};
+use crate::matching::{Analysis, Status, TextPartnerPlans};
 use crate::plan::Plan;
 
 /// Shared-measure counts between every pair of plans, and a clustered display order.
@@ -77,6 +77,14 @@ impl Overview {
         // Ordering is reported as a fifth of the work after the counts.
         let total = n + n / 5 + 1;
         let mut directed = vec![0u16; n * n];
+        // Each distinct text's partner plans, once for all its copies (a template's list is read
+        // once, not once per plan that copies it).
+        let by_text: Vec<Option<TextPartnerPlans>> = (0..analysis.measures.len())
+            .into_par_iter()
+            .map(|i| {
+                (analysis.measures[i].rep == i).then(|| analysis.text_partner_plans(i, true))
+            })
+            .collect();
         let rows_done = AtomicUsize::new(0);
         let per_plan: Vec<(u32, u32)> = if n == 0 {
             Vec::new()
@@ -85,7 +93,7 @@ impl Overview {
                 .par_chunks_mut(n)
                 .enumerate()
                 .map(|(a, row)| {
-                    let counts = count_row(analysis, a, n, row);
+                    let counts = count_row(analysis, &by_text, a, n, row);
                     let done = rows_done.fetch_add(1, Ordering::Relaxed) + 1;
                     if done.is_multiple_of(64) || done == n {
                         progress(done, total);
@@ -219,9 +227,16 @@ impl Overview {
 }
 
 /// Count plan `a`'s row: for each of its measures, the other plans where it has a shared
-/// partner ([`Analysis::shared_links`]), each plan once per measure. Returns (measures shared with
-/// any plan, non-boilerplate measures).
-fn count_row(analysis: &Analysis, a: usize, n: usize, row: &mut [u16]) -> (u32, u32) {
+/// partner ([`Analysis::shared_links`]), each plan once per measure, read from its text's partner
+/// plans (`by_text`, indexed by representative). Returns (measures shared with any plan,
+/// non-boilerplate measures).
+fn count_row(
+    analysis: &Analysis,
+    by_text: &[Option<TextPartnerPlans>],
+    a: usize,
+    n: usize,
+    row: &mut [u16],
+) -> (u32, u32) {
     let (Some(&start), Some(&end)) = (
         analysis.plan_offsets.get(a),
         analysis.plan_offsets.get(a + 1),
@@ -233,7 +248,10 @@ fn count_row(analysis: &Analysis, a: usize, n: usize, row: &mut [u16]) -> (u32, 
     // The last measure that counted each plan (flat index + 1): one increment per measure.
     let mut seen = vec![0usize; n];
     for flat in start..end {
-        if analysis.measures.get(flat).map(|m| m.plan) != Some(a) {
+        let Some(m) = analysis.measures.get(flat) else {
+            continue;
+        };
+        if m.plan != a {
             continue;
         }
         let status = analysis.status.get(flat);
@@ -243,19 +261,29 @@ fn count_row(analysis: &Analysis, a: usize, n: usize, row: &mut [u16]) -> (u32, 
         if status != Some(&Status::Shared) {
             continue;
         }
+        let Some(Some(text)) = by_text.get(m.rep) else {
+            continue;
+        };
         let mut any = false;
-        for link in analysis.partners_iter(flat) {
-            let Some(other) = analysis.measures.get(link.other) else {
-                continue;
-            };
-            let b = other.plan;
-            if other.boilerplate || b == a || b >= n || seen[b] == flat + 1 {
-                continue;
+        let mut count = |b: usize, seen: &mut [usize]| {
+            if b == a || b >= n || seen[b] == flat + 1 {
+                return;
             }
             seen[b] = flat + 1;
             any = true;
             if let Some(c) = row.get_mut(b) {
                 *c = c.saturating_add(1);
+            }
+        };
+        for &b in &text.always {
+            count(b as usize, &mut seen);
+        }
+        for l in &text.conditional {
+            let Some(other) = analysis.measures.get(l.other) else {
+                continue;
+            };
+            if other.plan != a && analysis.keeps_for(l, a) {
+                count(other.plan, &mut seen);
             }
         }
         if any {
@@ -307,6 +335,9 @@ pub fn sparse_order(
                 row.select_nth_unstable_by(k, by_strength);
                 row.truncate(k);
             }
+            // The row was collected from up to n candidates: without this, every kept row holds
+            // its whole capacity (16 bytes × n: 1.6 GB over 10,000 plans).
+            row.shrink_to_fit();
             row
         })
         .collect();

@@ -69,6 +69,15 @@ use crate::tokenize::Tokenizer;
 use links::LinkTable;
 use scorer::Scorer;
 
+/// Partner plans of one text, for counting (see [`Analysis::text_partner_plans`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TextPartnerPlans {
+    /// Plans reached by links every copy keeps: sorted, no repeats.
+    pub always: Vec<u32>,
+    /// Links kept or not depending on the reader's plan, into plans not in `always`.
+    pub conditional: Vec<Link>,
+}
+
 /// Tokens, weights, partners, status and families of every measure of a corpus.
 #[derive(Debug, Clone, Default)]
 pub struct Analysis {
@@ -157,6 +166,53 @@ impl Analysis {
     /// [`Analysis::partners`] without collecting them.
     pub fn partners_iter(&self, i: usize) -> impl Iterator<Item = Link> + '_ {
         self.links.of(&self.measures, i)
+    }
+
+    /// The plans where the copies of measure `i`'s text have partners, computed once for the
+    /// text rather than once per copy (issue 18: a template copied into thousands of plans has a
+    /// partner list of thousands, and every copy reads the same list). `always` are the plans,
+    /// sorted and without repeats, reached by links every copy keeps (boilerplate partners left
+    /// out when `skip_boilerplate`); `conditional` are the other links, kept or not depending on
+    /// the reader's plan ([`Analysis::keeps_for`]). A copy in plan `p` has a partner in plan `b`
+    /// (as [`Analysis::partners_iter`] lists them) exactly when `b != p` and `b` is in `always`, or
+    /// some conditional link into `b` is kept for `p`.
+    pub fn text_partner_plans(&self, i: usize, skip_boilerplate: bool) -> TextPartnerPlans {
+        let Some(rep) = self.measures.get(i).map(|m| m.rep) else {
+            return TextPartnerPlans::default();
+        };
+        let (list, marks) = self.links.list(rep);
+        let mut always = Vec::new();
+        let mut conditional = Vec::new();
+        for (l, &c) in list.iter().zip(marks) {
+            let Some(other) = self.measures.get(l.other) else {
+                continue;
+            };
+            if skip_boilerplate && other.boilerplate {
+                continue;
+            }
+            if c {
+                conditional.push(*l);
+            } else {
+                always.push(other.plan as u32);
+            }
+        }
+        always.sort_unstable();
+        always.dedup();
+        conditional.retain(|l| {
+            always
+                .binary_search(&(self.measures[l.other].plan as u32))
+                .is_err()
+        });
+        TextPartnerPlans {
+            always,
+            conditional,
+        }
+    }
+
+    /// Is the conditional link `l` of a text's list (see [`Analysis::text_partner_plans`]) kept
+    /// for a reader in `plan`?
+    pub fn keeps_for(&self, l: &Link, plan: usize) -> bool {
+        self.links.keeps(&self.measures, l, plan)
     }
 
     /// Number of links (each direction counted), as [`Analysis::partners`] lists them.
