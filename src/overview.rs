@@ -81,9 +81,7 @@ impl Overview {
         // once, not once per plan that copies it).
         let by_text: Vec<Option<TextPartnerPlans>> = (0..analysis.measures.len())
             .into_par_iter()
-            .map(|i| {
-                (analysis.measures[i].rep == i).then(|| analysis.text_partner_plans(i, true))
-            })
+            .map(|i| (analysis.measures[i].rep == i).then(|| analysis.text_partner_plans(i, true)))
             .collect();
         let rows_done = AtomicUsize::new(0);
         let per_plan: Vec<(u32, u32)> = if n == 0 {
