@@ -5,50 +5,14 @@
 
 use duizhao::comparison::Scope;
 use duizhao::matching::Tier;
-use duizhao::ui::{DuizhaoApp, Settings, View, theme};
 use egui::accesskit::Role;
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
-use crate::support::{seeds, wait_loaded};
-
-fn plan_ids(names: &[&str]) -> Vec<String> {
-    let corpus = duizhao::corpus::load_paths(&[seeds()]);
-    names
-        .iter()
-        .map(|n| {
-            corpus
-                .plans
-                .iter()
-                .find(|p| p.name == *n)
-                .unwrap_or_else(|| panic!("no plan {n}"))
-                .plan_id
-                .clone()
-        })
-        .collect()
-}
-
-/// The app comparing `names`, loaded and analysed.
-fn comparing(names: &[&str], height: f32) -> Harness<'static, DuizhaoApp> {
-    let settings = Settings {
-        compared_plans: plan_ids(names),
-        view: View::Compare,
-        ..Settings::default()
-    };
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1500.0, height))
-        .with_context_setup(theme::install_bundled_fonts)
-        .build_ui_state(
-            |ui, app: &mut DuizhaoApp| app.show(ui),
-            DuizhaoApp::new(vec![seeds()], settings),
-        );
-    wait_loaded(&mut harness);
-    harness
-}
+use crate::support::app_comparing;
 
 #[test]
 fn partners_share_a_row_and_a_cell_shows_its_several_sections() {
-    let mut harness = comparing(&["天津市东丽区", "天津市中北镇"], 6000.0);
+    let mut harness = app_comparing(&["天津市东丽区", "天津市中北镇"], 6000.0);
     let table = harness.state().comparison().expect("a comparison").clone();
     // A measure shared with the other compared plan has its partner in its own row.
     let (r, c, m) = table
@@ -106,7 +70,7 @@ fn partners_share_a_row_and_a_cell_shows_its_several_sections() {
 
 #[test]
 fn header_counts_are_within_the_comparison_and_equal_what_is_shown() {
-    let harness = comparing(&["天津市东丽区", "天津市中北镇"], 3000.0);
+    let harness = app_comparing(&["天津市东丽区", "天津市中北镇"], 3000.0);
     let table = harness.state().comparison().expect("a comparison").clone();
     for (c, col) in table.columns.iter().enumerate() {
         let shown = |scope: Scope| {
@@ -142,7 +106,7 @@ fn header_counts_are_within_the_comparison_and_equal_what_is_shown() {
 
 #[test]
 fn by_theme_rows_list_homestead_measures_of_both_plans() {
-    let mut harness = comparing(&["淄博市", "济南市市中区"], 3000.0);
+    let mut harness = app_comparing(&["淄博市", "济南市市中区"], 3000.0);
     harness
         .get_by_role_and_label(Role::Button, "按主题")
         .click();
@@ -169,7 +133,7 @@ fn by_theme_rows_list_homestead_measures_of_both_plans() {
 
 #[test]
 fn back_returns_to_where_the_view_was_after_a_jump() {
-    let mut harness = comparing(&["淄博市", "济南市市中区", "西咸新区", "四川省"], 900.0);
+    let mut harness = app_comparing(&["淄博市", "济南市市中区", "西咸新区", "四川省"], 900.0);
     harness.run();
     let start = harness.state().compare_view().scroll_offset();
     // Jump to a measure far down (as the search or the overview would).

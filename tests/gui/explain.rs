@@ -7,12 +7,12 @@
 use std::time::{Duration, Instant};
 
 use duizhao::comparison::{Comparison, MeasurePos, Scope};
-use duizhao::ui::{DuizhaoApp, Settings, View, theme};
+use duizhao::ui::{DuizhaoApp, View};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{By, Queryable};
 
-use crate::support::{seeds, wait_loaded};
+use crate::support::{app_comparing, seeds};
 
 const DONGLI: &str = "天津市东丽区";
 const ZHONGBEI: &str = "天津市中北镇";
@@ -26,28 +26,6 @@ fn plan_id(name: &str) -> String {
         .unwrap_or_else(|| panic!("no plan {name}"))
         .plan_id
         .clone()
-}
-
-/// The app on the seeds comparing `names` (empty: none), `height` px tall.
-fn app_comparing(names: &[&str], height: f32) -> Harness<'static, DuizhaoApp> {
-    let settings = Settings {
-        compared_plans: names.iter().map(|n| plan_id(n)).collect(),
-        view: if names.is_empty() {
-            View::Plan
-        } else {
-            View::Compare
-        },
-        ..Settings::default()
-    };
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1500.0, height))
-        .with_context_setup(theme::install_bundled_fonts)
-        .build_ui_state(
-            |ui, app: &mut DuizhaoApp| app.show(ui),
-            DuizhaoApp::new(vec![seeds()], settings),
-        );
-    wait_loaded(&mut harness);
-    harness
 }
 
 /// Content characters (letters, digits, Han) of the marked parts of `text`.

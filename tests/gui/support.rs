@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use duizhao::ui::{DuizhaoApp, Settings, theme};
+use duizhao::ui::{DuizhaoApp, Settings, View, theme};
 use egui_kittest::Harness;
 
 /// The bundled seed folder.
@@ -47,4 +47,44 @@ pub fn harness_with(paths: Vec<PathBuf>, settings: Settings) -> Harness<'static,
 /// The whole app on the seeds with default settings, loaded and analysed.
 pub fn harness() -> Harness<'static, DuizhaoApp> {
     harness_with(vec![seeds()], Settings::default())
+}
+
+/// The ids of the seed plans named `names`, in that order.
+pub fn plan_ids(names: &[&str]) -> Vec<String> {
+    let corpus = duizhao::corpus::load_paths(&[seeds()]);
+    names
+        .iter()
+        .map(|n| {
+            corpus
+                .plans
+                .iter()
+                .find(|p| p.name == *n)
+                .unwrap_or_else(|| panic!("no plan {n}"))
+                .plan_id
+                .clone()
+        })
+        .collect()
+}
+
+/// The app on the seeds comparing `names` (empty: none, the plan view), 1500 × `height` px,
+/// loaded and analysed.
+pub fn app_comparing(names: &[&str], height: f32) -> Harness<'static, DuizhaoApp> {
+    let settings = Settings {
+        compared_plans: plan_ids(names),
+        view: if names.is_empty() {
+            View::Plan
+        } else {
+            View::Compare
+        },
+        ..Settings::default()
+    };
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1500.0, height))
+        .with_context_setup(theme::install_bundled_fonts)
+        .build_ui_state(
+            |ui, app: &mut DuizhaoApp| app.show(ui),
+            DuizhaoApp::new(vec![seeds()], settings),
+        );
+    wait_loaded(&mut harness);
+    harness
 }
