@@ -776,8 +776,8 @@ pub fn align_units_with(plan_units: &[&[Unit]], pins: &[Pin], params: &Params) -
         let u = units.iter().position(|u| u.sections.contains(&sid))?;
         Some(solver_offset(plan_units, plan) + u)
     };
-    if params.backbone || (params.backbone_pairs && n == 2) {
-        backbone(&mut solver);
+    // Pins are constraints: each pinned pair's groups are merged.
+    let apply_pins = |solver: &mut Solver<'_>| {
         for pin in pins {
             let (Some(a), Some(b)) = (
                 find(pin.plan_a, pin.section_a),
@@ -790,21 +790,14 @@ pub fn align_units_with(plan_units: &[&[Unit]], pins: &[Pin], params: &Params) -
                 solver.merge(x, y);
             }
         }
+    };
+    if params.backbone || (params.backbone_pairs && n == 2) {
+        backbone(&mut solver);
+        apply_pins(&mut solver);
         return order_rows(&solver);
     }
     // 1. Pins.
-    for pin in pins {
-        let (Some(a), Some(b)) = (
-            find(pin.plan_a, pin.section_a),
-            find(pin.plan_b, pin.section_b),
-        ) else {
-            continue;
-        };
-        let (x, y) = (solver.group_of[a], solver.group_of[b]);
-        if x != y {
-            solver.merge(x, y);
-        }
-    }
+    apply_pins(&mut solver);
     let mut framing_units: Vec<usize> = Vec::new();
     // 2. Framing rows: per framing kind, each plan's longest run of units of that kind in one
     // group with the other plans' runs.
