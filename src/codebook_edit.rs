@@ -54,15 +54,7 @@ pub fn term_ranges(text: &str, terms: &[String]) -> Vec<Range<usize>> {
         }
         base += line.len();
     }
-    ranges.sort_by_key(|r| (r.start, r.end));
-    let mut out: Vec<Range<usize>> = Vec::new();
-    for r in ranges {
-        match out.last_mut() {
-            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
-            _ => out.push(r),
-        }
-    }
-    out
+    crate::chars::merge_ranges(ranges)
 }
 
 /// Would giving `theme_id` the parent `parent` make a parent cycle? (Checked with

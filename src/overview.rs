@@ -405,21 +405,10 @@ fn sparse_average_linkage(
         // Join the orders, reversing either so that the most similar ends meet.
         let (left, right) = (node[i], node[j]);
         let ((lf, ll), (rf, rl)) = (ends[left], ends[right]);
-        let options = [
-            (false, false, sim(ll, rf)),
-            (false, true, sim(ll, rl)),
-            (true, false, sim(lf, rf)),
-            (true, true, sim(lf, rl)),
-        ];
-        let mut best = options[0];
-        for o in options.iter().skip(1) {
-            if o.2 > best.2 {
-                best = *o;
-            }
-        }
-        let first = if best.0 { ll } else { lf };
-        let last = if best.1 { rf } else { rl };
-        joins.push((left, right, best.0, best.1));
+        let (rev_left, rev_right) = orientation((lf, ll), (rf, rl), &sim);
+        let first = if rev_left { ll } else { lf };
+        let last = if rev_right { rf } else { rl };
+        joins.push((left, right, rev_left, rev_right));
         ends.push((first, last));
         node[i] = ends.len() - 1;
         // Cluster j goes into i: its pair sums are added to i's, and its neighbours now point
@@ -524,6 +513,29 @@ pub fn cluster_order(similarity: &[Vec<f32>]) -> Vec<usize> {
     clusters.into_iter().flatten().flatten().collect()
 }
 
+/// Which of two orders to reverse, given their ends `(first, last)`, so that the most similar
+/// ends meet when the left is followed by the right: (reverse left, reverse right). Ties go to
+/// the earlier option, keeping the orders as they are.
+fn orientation(
+    (lf, ll): (usize, usize),
+    (rf, rl): (usize, usize),
+    sim: &dyn Fn(usize, usize) -> f32,
+) -> (bool, bool) {
+    let options = [
+        (false, false, sim(ll, rf)),
+        (false, true, sim(ll, rl)),
+        (true, false, sim(lf, rf)),
+        (true, true, sim(lf, rl)),
+    ];
+    let mut best = options[0];
+    for o in options.iter().skip(1) {
+        if o.2 > best.2 {
+            best = *o;
+        }
+    }
+    (best.0, best.1)
+}
+
 /// Concatenate two leaf orders, reversing either so that the most similar ends meet (ties keep
 /// them as they are).
 fn join_oriented(
@@ -539,23 +551,11 @@ fn join_oriented(
     };
     let (lf, ll) = ends(&left);
     let (rf, rl) = ends(&right);
-    // (reverse left, reverse right): the left's last meets the right's first.
-    let options = [
-        (false, false, sim(ll, rf)),
-        (false, true, sim(ll, rl)),
-        (true, false, sim(lf, rf)),
-        (true, true, sim(lf, rl)),
-    ];
-    let mut best = options[0];
-    for o in options.iter().skip(1) {
-        if o.2 > best.2 {
-            best = *o;
-        }
-    }
-    if best.0 {
+    let (rev_left, rev_right) = orientation((lf, ll), (rf, rl), sim);
+    if rev_left {
         left.reverse();
     }
-    if best.1 {
+    if rev_right {
         right.reverse();
     }
     left.extend(right);

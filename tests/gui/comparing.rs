@@ -10,7 +10,7 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
-use crate::support::{harness, harness_with, seeds, wait_loaded};
+use crate::support::{harness, harness_with, infrastructure_theme, seeds, wait_loaded};
 
 const DONGLI: &str = "天津市东丽区";
 const ZHONGBEI: &str = "天津市中北镇";
@@ -591,15 +591,7 @@ fn tagging_a_measure_from_its_menu_survives_save_and_reopen() {
         .expect("东丽区 has the section")
         .measures[0]
         .clone();
-    let theme = harness
-        .state()
-        .project()
-        .codebook
-        .themes
-        .iter()
-        .find(|t| t.name.contains("基础设施"))
-        .expect("the default codebook has an infrastructure theme")
-        .clone();
+    let theme = infrastructure_theme(&harness);
     // Right-click the measure, open 标注主题, tick the theme.
     harness
         .query_all_by_label(&format!("对照内共有：{}", m.text))

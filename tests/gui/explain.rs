@@ -12,7 +12,7 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{By, Queryable};
 
-use crate::support::{app_comparing, seeds};
+use crate::support::{app_comparing, infrastructure_theme, seeds};
 
 const DONGLI: &str = "天津市东丽区";
 const ZHONGBEI: &str = "天津市中北镇";
@@ -287,15 +287,7 @@ fn dragging_a_section_heading_onto_a_row_pins_it_there() {
 #[test]
 fn a_measure_tagged_by_hand_is_listed_in_its_themes_row() {
     let mut harness = app_comparing(&["淄博市", "济南市市中区"], 6000.0);
-    let theme = harness
-        .state()
-        .project()
-        .codebook
-        .themes
-        .iter()
-        .find(|t| t.name.contains("基础设施"))
-        .expect("the default codebook has an infrastructure theme")
-        .clone();
+    let theme = infrastructure_theme(&harness);
     // By theme, with the project's codebook: which 淄博市 measures the rules put under it.
     harness
         .get_by_role_and_label(Role::Button, "按主题")

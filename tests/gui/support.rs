@@ -88,3 +88,16 @@ pub fn app_comparing(names: &[&str], height: f32) -> Harness<'static, DuizhaoApp
     wait_loaded(&mut harness);
     harness
 }
+
+/// The project codebook's infrastructure (基础设施) theme.
+pub fn infrastructure_theme(harness: &Harness<'_, DuizhaoApp>) -> duizhao::themes::Theme {
+    harness
+        .state()
+        .project()
+        .codebook
+        .themes
+        .iter()
+        .find(|t| t.name.contains("基础设施"))
+        .expect("the default codebook has an infrastructure theme")
+        .clone()
+}

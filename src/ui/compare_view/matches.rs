@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use crate::chars::merge_ranges;
 use crate::comparison::Comparison;
 use crate::comparison::MeasurePos;
 use crate::corpus::Corpus;
@@ -53,18 +54,6 @@ fn content_len(text: &str, ranges: &[Range<usize>]) -> usize {
         .filter_map(|r| text.get(r.clone()))
         .map(|s| s.chars().filter(|c| c.is_alphanumeric()).count())
         .sum()
-}
-
-fn merge(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
-    ranges.sort_by_key(|r| (r.start, r.end));
-    let mut out: Vec<Range<usize>> = Vec::new();
-    for r in ranges {
-        match out.last_mut() {
-            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
-            _ => out.push(r),
-        }
-    }
-    out
 }
 
 impl MatchMarks {
@@ -128,7 +117,7 @@ impl MatchMarks {
             own.extend(sa);
             self.ranges.insert(p, sb);
         }
-        self.ranges.insert(pos, merge(own));
+        self.ranges.insert(pos, merge_ranges(own));
     }
 
     /// The shared ranges of the measure at `pos` (empty when it is neither focused nor a partner).
@@ -150,7 +139,7 @@ mod tests {
 
     #[test]
     fn overlapping_ranges_merge() {
-        assert_eq!(merge(vec![6..9, 0..3, 2..5]), vec![0..5, 6..9]);
+        assert_eq!(merge_ranges(vec![6..9, 0..3, 2..5]), vec![0..5, 6..9]);
         let whole = vec![0..15, 15..15];
         assert_eq!(content_len("积分落户，制度", &whole), 4);
     }
