@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use duizhao::align::{Params, align, align_with};
+use duizhao::align::{Params, align_with};
 use duizhao::align_eval::{Labels, Metric, Score, evaluate};
 use duizhao::comparison::Comparison;
 use duizhao::corpus::{default_seed_dir, load_paths};
@@ -72,12 +72,23 @@ fn main() {
         .take(8)
         .collect();
     let start = Instant::now();
+    let cpu_start = thread_cpu_ms();
     let runs = 20;
     for _ in 0..runs {
-        std::hint::black_box(align(&corpus.plans, &eight, &analysis, &[]));
+        std::hint::black_box(align_with(
+            &corpus.plans,
+            &eight,
+            &analysis,
+            &[],
+            &params_from_args(&args),
+        ));
     }
+    let cpu = match (cpu_start, thread_cpu_ms()) {
+        (Some(a), Some(b)) => format!(", {:.2} ms CPU", (b - a) / runs as f64),
+        _ => String::new(),
+    };
     println!(
-        "aligning {} plans: {:.2} ms",
+        "aligning {} plans: {:.2} ms wall{cpu}",
         eight.len(),
         start.elapsed().as_secs_f64() * 1000.0 / runs as f64
     );
@@ -425,6 +436,10 @@ fn params_from_args(args: &[String]) -> Params {
                 "refine" => p.refine = x != 0.0,
                 "refine_cell_units" => p.refine_cell_units = x as usize,
                 "refine_crossings" => p.refine_crossings = x as usize,
+                "anneal_rounds" => p.anneal_rounds = x as usize,
+                "anneal_empty" => p.anneal_empty = x,
+                "anneal_max_iters" => p.anneal_max_iters = x as usize,
+                "profile_apart" => p.profile_apart = x != 0.0,
                 _ => eprintln!("unknown constant {k}"),
             }
         }
@@ -482,6 +497,10 @@ fn grid(corpus: &duizhao::corpus::Corpus, analysis: &Analysis, labels: &Labels, 
         refine: false,
         refine_cell_units: 3,
         refine_crossings: 0,
+        anneal_rounds: 0,
+        anneal_empty: 0.5,
+        anneal_max_iters: 0,
+        profile_apart: false,
     };
     let base_rows = duizhao::align::align_with(&corpus.plans, four, analysis, &[], &base);
     let own_floor = own_row_share(corpus, analysis, four, &base_rows);

@@ -93,6 +93,11 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::matching::{Analysis, cosine};
+
+mod content;
+mod order;
+mod pair;
+mod refine;
 use crate::outline::{Section, SectionKind};
 use crate::plan::Plan;
 use crate::tokenize::Tokenizer;
@@ -146,6 +151,21 @@ pub const REFINE: bool = true;
 /// of the four-plan view's shared measures beside a partner; 4 takes most of the gain with the
 /// smallest cells).
 pub const REFINE_CELL_UNITS: usize = 4;
+/// Moves the annealing after the link refinement tries per movable unit (0: no annealing; see
+/// `refine::anneal`). 250: the four-plan view's partners-in-row figure stops rising there.
+pub const ANNEAL_ROUNDS: usize = 250;
+/// Most moves the annealing tries (keeps eight plans fast).
+pub const ANNEAL_MAX_ITERS: usize = 10_000;
+/// Start temperature of the annealing, in linked measures (a move losing one measure is taken
+/// with probability e⁻¹ at the start).
+pub const ANNEAL_T0: f64 = 1.0;
+/// What an empty cell costs the annealing, in linked measures beside a partner.
+pub const ANNEAL_EMPTY: f32 = 0.5;
+/// Whether the profile (概况) row is a row of its own: no other unit joins it and it joins no
+/// other row, whatever the affinity. A plan's 概况 (its situation, its basis) is not comparable
+/// with another plan's 指导思想; before this a lone 概况 section joined the neighbouring 指导思想
+/// row in 144 of the seeds' three-plan views with 济南市市中区.
+pub const PROFILE_APART: bool = true;
 
 /// The framing kinds: a plan's longest run of consecutive units of one of these kinds forms one
 /// cell, and those cells of all compared plans form one row per kind.
@@ -200,6 +220,14 @@ pub struct Params {
     pub refine_cell_units: usize,
     /// Crossings the refinement may add per move (0: none).
     pub refine_crossings: usize,
+    /// [`ANNEAL_ROUNDS`].
+    pub anneal_rounds: usize,
+    /// [`ANNEAL_EMPTY`].
+    pub anneal_empty: f32,
+    /// [`ANNEAL_MAX_ITERS`].
+    pub anneal_max_iters: usize,
+    /// [`PROFILE_APART`].
+    pub profile_apart: bool,
 }
 
 impl Default for Params {
@@ -225,6 +253,10 @@ impl Default for Params {
             refine: REFINE,
             refine_cell_units: REFINE_CELL_UNITS,
             refine_crossings: 0,
+            anneal_rounds: ANNEAL_ROUNDS,
+            anneal_empty: ANNEAL_EMPTY,
+            anneal_max_iters: ANNEAL_MAX_ITERS,
+            profile_apart: PROFILE_APART,
         }
     }
 }
@@ -597,84 +629,6 @@ fn affinity(
     kind_factor(a.kind, b.kind, params) * (content + params.w_title * title + link + bonus)
 }
 
-/// Cosines of the units' vectors between plans, dense by global unit index (0 within a plan).
-///
-/// The same sums as [`cosine`], bit for bit (products taken over the common terms in ascending
-/// term order; a term of one vector missing from the other adds an exact 0), computed by
-/// scattering one unit's vector into a dense array and reading the other plan's units against
-/// it: one pass over each vector instead of a merge per pair. For each pair of plans the plan
-/// whose units are scattered is the one that makes fewer reads.
-fn content_cosines(plan_units: &[&[Unit]], offsets: &[usize], total: usize) -> Vec<f32> {
-    let mut out = vec![0.0f32; total * total];
-    let terms = plan_units
-        .iter()
-        .flat_map(|units| units.iter())
-        .flat_map(|u| u.vector.last())
-        .map(|&(t, _)| t as usize + 1)
-        .max()
-        .unwrap_or(0);
-    DENSE.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut dense) => {
-            if dense.len() < terms {
-                dense.resize(terms, 0.0);
-            }
-            scatter_read(plan_units, offsets, total, &mut dense, &mut out);
-        }
-        // Never re-entered in practice; a fresh array does the same work.
-        Err(_) => scatter_read(plan_units, offsets, total, &mut vec![0.0; terms], &mut out),
-    });
-    out
-}
-
-thread_local! {
-    /// The dense scatter array of [`content_cosines`], all zero between calls (kept, so that
-    /// aligning many pairs does not allocate and zero a vocabulary-sized array each time).
-    static DENSE: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// The work of [`content_cosines`] on a zeroed `dense` array of at least the vocabulary's size;
-/// leaves it zeroed.
-fn scatter_read(
-    plan_units: &[&[Unit]],
-    offsets: &[usize],
-    total: usize,
-    dense: &mut [f32],
-    out: &mut [f32],
-) {
-    let weight = |units: &[Unit]| units.iter().map(|u| u.vector.len()).sum::<usize>();
-    for p in 0..plan_units.len() {
-        for q in p + 1..plan_units.len() {
-            // Scatter plan x, read plan y: reads = units of x × entries of y.
-            let (x, y) = if plan_units[p].len() * weight(plan_units[q])
-                <= plan_units[q].len() * weight(plan_units[p])
-            {
-                (p, q)
-            } else {
-                (q, p)
-            };
-            for (i, ux) in plan_units[x].iter().enumerate() {
-                for &(t, w) in &ux.vector {
-                    dense[t as usize] = w;
-                }
-                let a = offsets[x] + i;
-                for (j, uy) in plan_units[y].iter().enumerate() {
-                    let mut dot = 0.0f32;
-                    for &(t, w) in &uy.vector {
-                        // Same operand order as `cosine(x, y)`; multiplication commutes exactly.
-                        dot += dense[t as usize] * w;
-                    }
-                    let b = offsets[y] + j;
-                    out[a * total + b] = dot;
-                    out[b * total + a] = dot;
-                }
-                for &(t, _) in &ux.vector {
-                    dense[t as usize] = 0.0;
-                }
-            }
-        }
-    }
-}
-
 /// Align precomputed units (one slice per compared plan, see [`units`]); use this to align many
 /// pairs of plans without recomputing their units.
 pub fn align_units(plan_units: &[&[Unit]], pins: &[Pin]) -> Vec<Row> {
@@ -729,7 +683,7 @@ pub fn align_units_with(plan_units: &[&[Unit]], pins: &[Pin], params: &Params) -
     let ids: Vec<Id> = (0..n)
         .flat_map(|p| (0..plan_units[p].len()).map(move |u| (p, u)))
         .collect();
-    let content = content_cosines(plan_units, &offsets, total);
+    let content = content::content_cosines(plan_units, &offsets, total);
     let mut affinity_m = vec![0.0f32; total * total];
     let mut candidates: Vec<(f32, usize, usize)> = Vec::new();
     for (a, &ia) in ids.iter().enumerate() {
@@ -792,9 +746,9 @@ pub fn align_units_with(plan_units: &[&[Unit]], pins: &[Pin], params: &Params) -
         }
     };
     if params.backbone || (params.backbone_pairs && n == 2) {
-        backbone(&mut solver);
+        pair::backbone(&mut solver);
         apply_pins(&mut solver);
-        return order_rows(&solver);
+        return order::order_rows(&solver);
     }
     // 1. Pins.
     apply_pins(&mut solver);
@@ -816,7 +770,7 @@ pub fn align_units_with(plan_units: &[&[Unit]], pins: &[Pin], params: &Params) -
             }
             if let Some(t) = target {
                 framing_units.extend(solver.groups[t].iter().map(|&id| solver.global(id)));
-                if params.closed_framing {
+                if params.closed_framing || (params.profile_apart && kind == SectionKind::Profile) {
                     solver.closed[t] = true;
                 }
             }
@@ -885,402 +839,13 @@ pub fn align_units_with(plan_units: &[&[Unit]], pins: &[Pin], params: &Params) -
                 fixed[u] = true;
             }
         }
-        let plan_of_global = |g: usize| solver.offsets.partition_point(|&o| o <= g) - 1;
-        // Per measure with links: its unit and, per other plan, the unit of its best partner
-        // (as the partners-in-row count of the comparison reads it).
-        let mut entries: Vec<(usize, Vec<usize>)> = Vec::new();
-        for (p, units) in plan_units.iter().enumerate() {
-            for (u, unit) in units.iter().enumerate() {
-                let a = solver.offsets[p] + u;
-                for (_, partners) in &unit.links {
-                    let mut best: Vec<(usize, f32, usize)> = Vec::new();
-                    for &(o, score) in partners {
-                        let Some(b) = holder(o) else { continue };
-                        let q = plan_of_global(b);
-                        if q == p {
-                            continue;
-                        }
-                        match best.iter_mut().find(|e| e.0 == q) {
-                            Some(e) if score > e.1 => *e = (q, score, b),
-                            Some(_) => {}
-                            None => best.push((q, score, b)),
-                        }
-                    }
-                    if !best.is_empty() {
-                        entries.push((a, best.into_iter().map(|e| e.2).collect()));
-                    }
-                }
-            }
-        }
-        refine(&mut solver, &entries, &fixed, &framing_units);
-    }
-    order_rows(&solver)
-}
-
-/// Crossings of group `g` (per plan first positions `pos`) with every other multi-plan group
-/// except `skip`: groups that two plans order differently against it.
-fn crossings_of(firsts: &[Vec<Option<usize>>], pos: &[Option<usize>], skip: &[usize]) -> usize {
-    let mut n = 0;
-    for (h, other) in firsts.iter().enumerate() {
-        if skip.contains(&h) || other.iter().flatten().count() < 2 {
-            continue;
-        }
-        if crosses(pos, other) {
-            n += 1;
+        let entries = refine::link_entries(&solver, &holder);
+        refine::refine(&mut solver, &entries, &fixed, &framing_units);
+        if params.anneal_rounds > 0 {
+            refine::anneal(&mut solver, &entries, &fixed, &framing_units);
         }
     }
-    n
-}
-
-/// Whether two plans order groups at first positions `a` and `b` differently.
-fn crosses(a: &[Option<usize>], b: &[Option<usize>]) -> bool {
-    let (mut before, mut after) = (false, false);
-    for (x, y) in a.iter().zip(b) {
-        if let (Some(x), Some(y)) = (x, y) {
-            if x < y {
-                before = true;
-            } else {
-                after = true;
-            }
-        }
-    }
-    before && after
-}
-
-/// The link refinement (three plans or more): repeatedly the move that puts the most linked
-/// measures beside a best partner (per other plan) is made — a unit at the edge of its cell, or a
-/// whole group, joins another group — while the cells stay consecutive runs of at most
-/// [`REFINE_CELL_UNITS`] units and no reading-order crossing is added. Framing rows and pinned
-/// units stay where they are.
-fn refine(
-    solver: &mut Solver<'_>,
-    entries: &[(usize, Vec<usize>)],
-    fixed: &[bool],
-    framing_units: &[usize],
-) {
-    let total = solver.total;
-    // Entries touching each unit (as holder or as a best partner).
-    let mut touching: Vec<Vec<usize>> = vec![Vec::new(); total];
-    for (i, (a, partners)) in entries.iter().enumerate() {
-        touching[*a].push(i);
-        for &b in partners {
-            if !touching[b].contains(&i) {
-                touching[b].push(i);
-            }
-        }
-    }
-    let in_row = |group_of: &[usize], e: &(usize, Vec<usize>)| {
-        e.1.iter().any(|&b| group_of[b] == group_of[e.0])
-    };
-    let limit = solver.params.refine_cell_units;
-    for _ in 0..4 * total {
-        let groups_live: Vec<usize> = (0..solver.groups.len())
-            .filter(|&g| !solver.groups[g].is_empty())
-            .collect();
-        let movable = |g: usize| solver.groups[g].iter().all(|&id| !fixed[solver.global(id)]);
-        let mut best: Option<(i64, Vec<Id>, usize, usize)> = None;
-        for &g in &groups_live {
-            // Candidate sets: the whole group, and each unit at the edge of its plan's run.
-            let mut sets: Vec<Vec<Id>> = Vec::new();
-            if movable(g) {
-                sets.push(solver.groups[g].clone());
-            }
-            let mut members = solver.groups[g].clone();
-            members.sort_unstable();
-            let runs = members.chunk_by(|a, b| a.0 == b.0).count();
-            for run in members.chunk_by(|a, b| a.0 == b.0) {
-                if run.iter().any(|&id| fixed[solver.global(id)]) {
-                    continue;
-                }
-                // Prefixes and suffixes of the plan's run (the whole run when the group holds
-                // other plans too): the cells stay consecutive.
-                let most = if runs > 1 { run.len() } else { run.len() - 1 };
-                for k in 1..=most {
-                    sets.push(run[..k].to_vec());
-                    if k < run.len() {
-                        sets.push(run[run.len() - k..].to_vec());
-                    }
-                }
-            }
-            for set in sets {
-                let mut affected: Vec<usize> = set
-                    .iter()
-                    .flat_map(|&id| touching[solver.global(id)].iter().copied())
-                    .collect();
-                affected.sort_unstable();
-                affected.dedup();
-                if affected.is_empty() {
-                    continue;
-                }
-                let before_links = affected
-                    .iter()
-                    .filter(|&&i| in_row(&solver.group_of, &entries[i]))
-                    .count() as i64;
-                let rest: Vec<Id> = solver.groups[g]
-                    .iter()
-                    .copied()
-                    .filter(|id| !set.contains(id))
-                    .collect();
-                for &h in &groups_live {
-                    if h == g
-                        || solver.closed[h]
-                        || solver.groups[h]
-                            .iter()
-                            .any(|&id| framing_units.contains(&solver.global(id)))
-                    {
-                        continue;
-                    }
-                    let mut union: Vec<Id> = solver.groups[h].iter().chain(&set).copied().collect();
-                    union.sort_unstable();
-                    let ok = union.chunk_by(|a, b| a.0 == b.0).all(|us| {
-                        us.len() <= limit.max(1) && us.windows(2).all(|w| w[1].1 == w[0].1 + 1)
-                    });
-                    if !ok {
-                        continue;
-                    }
-                    // Gain in linked measures beside a best partner.
-                    let mut group_of = solver.group_of.clone();
-                    for &id in &set {
-                        group_of[solver.global(id)] = h;
-                    }
-                    let after_links = affected
-                        .iter()
-                        .filter(|&&i| in_row(&group_of, &entries[i]))
-                        .count() as i64;
-                    let gain = after_links - before_links;
-                    if gain <= 0 || best.as_ref().is_some_and(|b| b.0 >= gain) {
-                        continue;
-                    }
-                    // No added crossing.
-                    let pos_h = solver.positions(&union);
-                    let pos_g = solver.positions(&rest);
-                    let before_x = crossings_of(&solver.first, &solver.first[g], &[g, h])
-                        + crossings_of(&solver.first, &solver.first[h], &[g, h])
-                        + usize::from(crosses(&solver.first[g], &solver.first[h]));
-                    let after_x = crossings_of(&solver.first, &pos_h, &[g, h])
-                        + if rest.len() >= 2 {
-                            crossings_of(&solver.first, &pos_g, &[g, h])
-                                + usize::from(crosses(&pos_g, &pos_h))
-                        } else {
-                            0
-                        };
-                    if after_x > before_x + solver.params.refine_crossings {
-                        continue;
-                    }
-                    best = Some((gain, set.clone(), g, h));
-                }
-            }
-        }
-        let Some((_, set, g, h)) = best else { break };
-        solver.groups[g].retain(|id| !set.contains(id));
-        for &id in &set {
-            let x = solver.global(id);
-            solver.group_of[x] = h;
-        }
-        solver.groups[h].extend(set);
-        solver.first[h] = solver.positions(&solver.groups[h]);
-        solver.first[g] = solver.positions(&solver.groups[g]);
-    }
-}
-
-/// One row of the progressive alignment: its units, its framing kind (a framing row only takes
-/// framing runs of the same kind), and per plan the number of elements in its cell.
-#[derive(Clone)]
-struct Band {
-    members: Vec<Id>,
-    framing: Option<SectionKind>,
-    elements: Vec<usize>,
-}
-
-/// The progressive order-preserving alignment: plan 0's elements (a framing run, else one unit)
-/// are the first rows; each further plan's elements are aligned to the rows so far by a
-/// Needleman–Wunsch dynamic programme whose moves are: a row alone, an element alone (a new row),
-/// or up to [`MAX_CELL_UNITS`] consecutive rows with up to as many consecutive elements (one row;
-/// a cell holds at most that many elements of its plan). A move's score is the sum of
-/// `affinity − MATCH_BAR` over the pairs of units of different plans it brings together; framing
-/// rows only meet framing runs of their kind (a large bonus), never other rows.
-fn backbone(solver: &mut Solver<'_>) {
-    const FRAMING_SCORE: f32 = 100.0;
-    let n = solver.plan_units.len();
-    let k_max = solver.params.max_cell_units.max(1);
-    let elements_of = |p: usize| -> Vec<Band> {
-        let units = solver.plan_units[p];
-        let mut kind_of: Vec<Option<SectionKind>> = vec![None; units.len()];
-        if solver.params.framing {
-            for kind in FRAMING_KINDS {
-                for u in longest_run(units, kind) {
-                    kind_of[u] = Some(kind);
-                }
-            }
-        }
-        let mut out: Vec<Band> = Vec::new();
-        for (u, k) in kind_of.iter().enumerate() {
-            match (out.last_mut(), k) {
-                (Some(last), Some(k)) if last.framing == Some(*k) => last.members.push((p, u)),
-                _ => {
-                    let mut elements = vec![0; n];
-                    elements[p] = 1;
-                    out.push(Band {
-                        members: vec![(p, u)],
-                        framing: *k,
-                        elements,
-                    });
-                }
-            }
-        }
-        out
-    };
-    let mut rows = elements_of(0);
-    for p in 1..n {
-        let ys = elements_of(p);
-        let (nx, ny) = (rows.len(), ys.len());
-        let w = ny + 1;
-        // Pair sums of `affinity − bar` between rows and elements (xy) and between rows (xx:
-        // units of different plans only), so that a move's score is a few lookups.
-        let bar = solver.params.match_bar;
-        let pair_sum = |a: &Band, b: &Band| -> f32 {
-            let mut s = 0.0;
-            for &u in &a.members {
-                for &v in &b.members {
-                    if u.0 != v.0 {
-                        s += solver.aff(u, v) - bar;
-                    }
-                }
-            }
-            s
-        };
-        let mut xy = vec![0.0f32; nx * ny];
-        for (r, x) in rows.iter().enumerate() {
-            for (c, y) in ys.iter().enumerate() {
-                if x.framing.is_none() && y.framing.is_none() {
-                    xy[r * ny + c] = pair_sum(x, y);
-                }
-            }
-        }
-        let mut xx = vec![0.0f32; nx * k_max];
-        for r in 0..nx {
-            for d in 1..k_max.min(nx - r) {
-                xx[r * k_max + d] = pair_sum(&rows[r], &rows[r + d]);
-            }
-        }
-        let mut dp = vec![f32::NEG_INFINITY; (nx + 1) * w];
-        let mut back = vec![(0usize, 0usize); (nx + 1) * w];
-        dp[0] = 0.0;
-        for i in 0..=nx {
-            for j in 0..=ny {
-                if i == 0 && j == 0 {
-                    continue;
-                }
-                let mut best = (f32::NEG_INFINITY, (0, 0));
-                if i > 0 && dp[(i - 1) * w + j] > best.0 {
-                    best = (dp[(i - 1) * w + j], (1, 0));
-                }
-                if j > 0 && dp[i * w + j - 1] > best.0 {
-                    best = (dp[i * w + j - 1], (0, 1));
-                }
-                for k in 1..=k_max.min(i) {
-                    for l in 1..=k_max.min(j) {
-                        let prev = dp[(i - k) * w + j - l];
-                        if prev == f32::NEG_INFINITY {
-                            continue;
-                        }
-                        let Some(s) = block_score(
-                            &rows[i - k..i],
-                            &ys[j - l..j],
-                            (i - k, j - l),
-                            (&xy, &xx, ny, nx),
-                            k_max,
-                            FRAMING_SCORE,
-                        ) else {
-                            continue;
-                        };
-                        if prev + s > best.0 {
-                            best = (prev + s, (k, l));
-                        }
-                    }
-                }
-                dp[i * w + j] = best.0;
-                back[i * w + j] = best.1;
-            }
-        }
-        let mut out: Vec<Band> = Vec::new();
-        let (mut i, mut j) = (nx, ny);
-        while i > 0 || j > 0 {
-            let (k, l) = back[i * w + j];
-            if k == 0 && l == 0 {
-                break;
-            }
-            let mut band = Band {
-                members: Vec::new(),
-                framing: None,
-                elements: vec![0; n],
-            };
-            for b in rows[i - k..i].iter().chain(&ys[j - l..j]) {
-                band.members.extend_from_slice(&b.members);
-                band.framing = band.framing.or(b.framing);
-                for (e, x) in band.elements.iter_mut().zip(&b.elements) {
-                    *e += x;
-                }
-            }
-            out.push(band);
-            i -= k;
-            j -= l;
-        }
-        out.reverse();
-        rows = out;
-    }
-    for band in rows {
-        let mut it = band.members.iter();
-        let Some(&first) = it.next() else {
-            continue;
-        };
-        let x = solver.group_of[solver.global(first)];
-        for &m in it {
-            let y = solver.group_of[solver.global(m)];
-            if x != y {
-                solver.merge(x, y);
-            }
-        }
-    }
-}
-
-/// Score of putting rows `xs` (from row `at.0`) and elements `ys` (from element `at.1`) in one
-/// row, `None` when not allowed (a cell over `k_max` elements, a framing row with anything but
-/// framing runs of its kind). `sums`: the pair sums of [`backbone`] (`xy` by row × element, `xx`
-/// by row × distance) and the numbers of elements and rows.
-fn block_score(
-    xs: &[Band],
-    ys: &[Band],
-    at: (usize, usize),
-    sums: (&[f32], &[f32], usize, usize),
-    k_max: usize,
-    framing_score: f32,
-) -> Option<f32> {
-    let (xy, xx, ny, _) = sums;
-    let kind = xs.first().and_then(|b| b.framing);
-    if xs.iter().chain(ys).any(|b| b.framing != kind) {
-        return None;
-    }
-    if kind.is_some() {
-        return Some(framing_score);
-    }
-    let plans = xs.first().map_or(0, |b| b.elements.len());
-    for p in 0..plans {
-        let n: usize = xs.iter().chain(ys).map(|b| b.elements[p]).sum();
-        if n > k_max {
-            return None;
-        }
-    }
-    let mut s = 0.0;
-    for r in 0..xs.len() {
-        for c in 0..ys.len() {
-            s += xy[(at.0 + r) * ny + at.1 + c];
-        }
-        for d in 1..xs.len() - r {
-            s += xx[(at.0 + r) * k_max + d];
-        }
-    }
-    Some(s)
+    order::order_rows(&solver)
 }
 
 /// Indexes of the longest run of consecutive units of `kind` (the first of equal runs).
@@ -1309,129 +874,6 @@ fn longest_run(units: &[Unit], kind: SectionKind) -> std::ops::Range<usize> {
 
 fn solver_offset(plan_units: &[&[Unit]], plan: usize) -> usize {
     plan_units.iter().take(plan).map(|u| u.len()).sum()
-}
-
-/// Put the groups in the order that contradicts the fewest plans' reading orders, and build rows.
-fn order_rows(solver: &Solver<'_>) -> Vec<Row> {
-    let n = solver.plan_units.len();
-    let groups: Vec<&Vec<Id>> = solver.groups.iter().filter(|g| !g.is_empty()).collect();
-    let positions: Vec<Vec<Option<usize>>> = groups.iter().map(|g| solver.positions(g)).collect();
-    // Mean relative position, to order the insertions deterministically.
-    let mean_pos = |pos: &[Option<usize>]| {
-        let (sum, k) = pos
-            .iter()
-            .enumerate()
-            .filter_map(|(p, x)| x.map(|x| x as f32 / solver.plan_units[p].len().max(1) as f32))
-            .fold((0.0, 0usize), |(s, k), x| (s + x, k + 1));
-        sum / k.max(1) as f32
-    };
-    let mut insertion: Vec<usize> = (0..groups.len()).collect();
-    insertion.sort_by(|&a, &b| {
-        let pa = positions[a].iter().flatten().count();
-        let pb = positions[b].iter().flatten().count();
-        pb.cmp(&pa)
-            .then(mean_pos(&positions[a]).total_cmp(&mean_pos(&positions[b])))
-            .then(a.cmp(&b))
-    });
-    // votes(x before y): plans placing x before y.
-    let before = |x: usize, y: usize| {
-        (0..n)
-            .filter(|&p| matches!((positions[x][p], positions[y][p]), (Some(a), Some(b)) if a < b))
-            .count()
-    };
-    let mut order: Vec<usize> = Vec::with_capacity(groups.len());
-    for g in insertion {
-        // cost(t) = plans contradicted by putting g at position t.
-        // = sum over placed y before t of before(g, y) + sum over y at/after t of before(y, g).
-        let after_votes: Vec<usize> = order.iter().map(|&y| before(y, g)).collect();
-        let before_votes: Vec<usize> = order.iter().map(|&y| before(g, y)).collect();
-        let mut cost: usize = after_votes.iter().sum();
-        let mut best = (cost, 0);
-        for t in 0..order.len() {
-            cost = cost - after_votes[t] + before_votes[t];
-            if cost < best.0 {
-                best = (cost, t + 1);
-            }
-        }
-        order.insert(best.1, g);
-    }
-    let mut rows: Vec<Row> = order
-        .iter()
-        .map(|&g| {
-            let mut cells: Vec<Vec<usize>> = vec![Vec::new(); n];
-            let mut members = groups[g].clone();
-            members.sort_unstable();
-            let mut kinds: HashMap<SectionKind, usize> = HashMap::new();
-            for &(p, u) in &members {
-                let unit = &solver.plan_units[p][u];
-                cells[p].extend_from_slice(&unit.sections);
-                *kinds.entry(unit.kind).or_default() += 1;
-            }
-            let kind = kinds
-                .into_iter()
-                .max_by_key(|&(k, c)| (c, k != SectionKind::Other, std::cmp::Reverse(k)))
-                .map_or(SectionKind::Other, |(k, _)| k);
-            let scores = (0..n)
-                .map(|p| {
-                    let mine: Vec<Id> = members.iter().copied().filter(|m| m.0 == p).collect();
-                    let (mut sum, mut k) = (0.0, 0);
-                    for &a in &mine {
-                        for &b in members.iter().filter(|m| m.0 != p) {
-                            sum += solver.aff(a, b);
-                            k += 1;
-                        }
-                    }
-                    if k == 0 { 0.0 } else { sum / k as f32 }
-                })
-                .collect();
-            Row {
-                kind,
-                cells,
-                scores,
-                moved: vec![false; n],
-            }
-        })
-        .collect();
-    // A cell is moved when its unit is not on the longest run of the column that keeps reading
-    // order (its longest increasing subsequence).
-    (0..n).for_each(|p| {
-        let col: Vec<(usize, usize)> = order
-            .iter()
-            .enumerate()
-            .filter_map(|(r, &g)| positions[g][p].map(|pos| (r, pos)))
-            .collect();
-        for r in out_of_order(&col) {
-            rows[r].moved[p] = true;
-        }
-    });
-    rows
-}
-
-/// The rows (first of each pair) not on a longest increasing run of the positions (second).
-fn out_of_order(col: &[(usize, usize)]) -> Vec<usize> {
-    let m = col.len();
-    let mut len = vec![1usize; m];
-    let mut prev = vec![usize::MAX; m];
-    for i in 0..m {
-        for j in 0..i {
-            if col[j].1 < col[i].1 && len[j] + 1 > len[i] {
-                len[i] = len[j] + 1;
-                prev[i] = j;
-            }
-        }
-    }
-    let Some(mut i) = (0..m).max_by_key(|&i| (len[i], std::cmp::Reverse(i))) else {
-        return Vec::new();
-    };
-    let mut keep = vec![false; m];
-    loop {
-        keep[i] = true;
-        if prev[i] == usize::MAX {
-            break;
-        }
-        i = prev[i];
-    }
-    (0..m).filter(|&i| !keep[i]).map(|i| col[i].0).collect()
 }
 
 /// Co-row section pairs of an alignment, for evaluation: every pair of sections of different
