@@ -167,6 +167,32 @@ fn main() {
             "  Tianjin: {}",
             align_with_params(&corpus, &analysis, &tj, &p)
         );
+        println!(
+            "  eight plans: {}",
+            align_with_params(&corpus, &analysis, &eight, &p)
+        );
+        // Views nobody tuned on: three and five consecutive seed plans with sections, from
+        // every fourth plan on (shares pooled over the views).
+        let with_sections: Vec<usize> = (0..corpus.plans.len())
+            .filter(|&i| corpus.plans[i].sections.len() >= 3)
+            .collect();
+        for k in [3, 5] {
+            let (mut shares, mut empties, mut views) = (0.0, 0.0, 0);
+            for start in (0..with_sections.len().saturating_sub(k)).step_by(4) {
+                let view = &with_sections[start..start + k];
+                let rows = duizhao::align::align_with(&corpus.plans, view, &analysis, &[], &p);
+                let cells = rows.len() * k;
+                let filled: usize = rows.iter().map(|r| r.filled()).sum();
+                shares += own_row_share(&corpus, &analysis, view, &rows);
+                empties += (cells - filled) as f64 / cells.max(1) as f64;
+                views += 1;
+            }
+            println!(
+                "  {views} views of {k} consecutive plans: mean partners in own row {:.1} %, mean empty {:.1} %",
+                100.0 * shares / f64::from(views.max(1)),
+                100.0 * empties / f64::from(views.max(1))
+            );
+        }
     }
     if args.iter().any(|a| a == "--why") {
         why_not_in_row(&corpus, &analysis, &four, &params_from_args(&args));

@@ -247,7 +247,8 @@ fn empty_cells(first: &[Option<usize>]) -> usize {
 
 /// After the greedy refinement, a simulated annealing over the same kind of moves (a prefix or
 /// suffix of a plan's run in a row, a single unit at the edge of its cell, or a whole row joins
-/// another row — the row of a linked partner — or opens a row of its own), maximising the linked
+/// another row — the row of a linked partner or of the unit next to it in its plan — or opens a
+/// row of its own), maximising the linked
 /// measures beside a best partner minus [`super::ANNEAL_EMPTY`] per empty cell. The greedy
 /// refinement stops where every single move loses; the annealing accepts a losing move with
 /// probability `exp(Δ / T)` (temperature falling linearly from [`ANNEAL_T0`] to 0) so that two
@@ -332,7 +333,8 @@ pub(super) fn anneal(
             continue;
         }
         // The target: the row of a unit linked with the set, or (one move in ten) a new row.
-        let h = if rng.below(10) == 0 {
+        let draw = rng.below(10);
+        let h = if draw == 0 {
             match (0..solver.groups.len()).find(|&x| solver.groups[x].is_empty() && !closed[x]) {
                 Some(x) => x,
                 None => {
@@ -342,6 +344,21 @@ pub(super) fn anneal(
                     closed.push(false);
                     solver.groups.len() - 1
                 }
+            }
+        } else if draw <= 2 {
+            // The row of the unit just before or after the set in a plan of the set (a cell grows
+            // by its neighbour: fewer rows, fewer empty cells).
+            let m = set[rng.below(set.len())];
+            let run = set.iter().filter(|x| x.0 == m.0).map(|x| x.1);
+            let (lo, hi) = (run.clone().min().unwrap_or(m.1), run.max().unwrap_or(m.1));
+            let nb = if draw == 1 {
+                lo.checked_sub(1)
+            } else {
+                Some(hi + 1)
+            };
+            match nb.filter(|&x| x < solver.plan_units[m.0].len()) {
+                Some(x) => solver.group_of[solver.global((m.0, x))],
+                None => continue,
             }
         } else {
             let m = set[rng.below(set.len())];
