@@ -35,7 +35,8 @@
 //!    put in rows first: per framing kind ([`FRAMING_KINDS`]), the plan's longest run of
 //!    consecutive units of that kind is one cell, and those cells of all compared plans are one
 //!    row, whatever their words. A plan's five 保障 items (组织领导, 资金, 考核, 宣传…) belong beside
-//!    another's four as a whole; by affinity they were split over two or three rows.
+//!    another's four as a whole; by affinity they were split over two or three rows. The profile
+//!    (概况) row is a row of its own ([`PROFILE_APART`]): no unit joins it, and it joins no row.
 //! 2. **Two plans: order-preserving alignment** ([`BACKBONE_PAIRS`]). A Needleman–Wunsch dynamic
 //!    programme over the two plans' *elements* (a framing run, else one unit) in reading order.
 //!    Moves: an element alone (opposite an empty cell), or up to [`MAX_CELL_UNITS`] consecutive
@@ -65,6 +66,13 @@
 //!    no reading-order crossing; framing rows and pinned units stay where they are. The average
 //!    linkage keeps a group from chaining, but it also keeps apart units that the matcher links
 //!    many-to-many across four plans; the refinement repairs that with the links alone.
+//!    **Annealing** ([`ANNEAL_ROUNDS`]): the greedy refinement stops where every single move
+//!    loses, although two moves together would gain. A short simulated annealing (fixed seed,
+//!    [`ANNEAL_ROUNDS`] moves per movable unit, at most [`ANNEAL_MAX_ITERS`]) then tries the same
+//!    moves under the same constraints — towards the row of a linked partner, the row of the unit
+//!    next to the moved ones (a cell grows by its neighbour) or a new row — maximising the linked
+//!    measures beside a best partner minus [`ANNEAL_EMPTY`] per empty cell, and keeps the best
+//!    state seen (never worse than the greedy one).
 //! 4. **Pins** are constraints: before 3 (and after 2) each pinned pair's groups are merged,
 //!    whatever their affinity or the order it breaks.
 //! 5. **Row order.** Groups are inserted, largest first, at the position that contradicts the
@@ -72,7 +80,7 @@
 //!    wherever the groups allow; a unit that had to leave its place is reported by
 //!    [`Row::moved`].
 //!
-//! Content cosines are computed by scattering one plan's unit vectors into a dense
+//! Content cosines (`content.rs`) are computed by scattering one plan's unit vectors into a dense
 //! vocabulary-sized array (one per thread, kept zeroed between calls) and reading the other plan's
 //! units against it: the same sums as [`cosine`], bit for bit, at one pass per vector.
 //!
@@ -85,7 +93,10 @@
 //! the four-plan view and in the tune pairs' views. [`MAX_CELL_UNITS`] 3 and [`MATCH_BAR`] 0.5 are
 //! this round's; leave-one-pair-out over the 8 tune pairs picks the same cell limit in every fold
 //! (and a bar of 0.7, which leaves 32 % of the pair views' cells empty). The framing rows have no
-//! constant. Figures, method and what did not help: `docs/alignment.md`; floors:
+//! constant. The annealing's constants change only views of three plans or more (no labels):
+//! they were chosen on the four-plan seed view, where the figure is flat over 200–600 rounds and
+//! empty-cell costs 0–1 (the refinement's cell limit stays 4: 3, 5, 6 and 8 were lower).
+//! Figures, method and what did not help: `docs/alignment.md`; floors:
 //! `tests/core/alignment.rs`.
 
 use std::collections::HashMap;

@@ -80,14 +80,18 @@ fn four_plan_view_fills_its_rows_and_keeps_partners_together() {
     // the old matcher linked 170, many of them same-topic pairs across sections): 21.4 % empty,
     // 70.5 % partners in their own row; after the constants were re-chosen on the tune split
     // (docs/alignment.md) 21.4 % and 70.9 %. The floors sit a little below so a regression fails.
-    assert!(empty <= 0.25, "empty cells {:.1} %", 100.0 * empty);
+    // With the annealing after the link refinement (and a cell that may grow by its neighbour's
+    // row): 16.7 % empty.
+    assert!(empty <= 0.22, "empty cells {:.1} %", 100.0 * empty);
     // With the issue-13 boosted-tree scorer merged the view links 476 in-comparison measures
     // and keeps 66.8 % in their own row; with the framing rows (one row per framing kind) and
     // cells of at most three units, 20.5 % empty and 68.7 %; with the link refinement (units move
     // to the row of their linked partners, cells of up to four units) 22.5 % and 74.8 % (goal
     // 80 %, not met). With the retrained matcher of issue 13 (kind features, 8 indexed terms) the
-    // view links 493 in-comparison measures: 22.7 % empty, 72.4 % in their own row.
-    assert!(share >= 0.70, "partners in own row {:.1} %", 100.0 * share);
+    // view links 493 in-comparison measures: 22.7 % empty, 72.4 % in their own row. With the
+    // annealing after the link refinement: 16.7 % empty, 365/493 = 74.0 % (goal 80 %, not met;
+    // docs/alignment.md).
+    assert!(share >= 0.72, "partners in own row {:.1} %", 100.0 * share);
     assert!(shared > 20, "the four plans share measures: {shared}");
 }
 
@@ -133,6 +137,61 @@ fn link_refinement_keeps_partners_together_with_consecutive_cells() {
     };
     let plain = duizhao::align::align_with(&corpus.plans, &plans, analysis, &[], &without);
     let refined = duizhao::align::align(&corpus.plans, &plans, analysis, &[]);
+    // The annealing after the greedy refinement: more measures beside their best partner (per
+    // other plan, as the comparison counts them) and no more empty cells than the greedy rows.
+    let greedy = duizhao::align::align_with(
+        &corpus.plans,
+        &plans,
+        analysis,
+        &[],
+        &Params {
+            anneal_rounds: 0,
+            ..Params::default()
+        },
+    );
+    let beside_best = |rows: &[duizhao::align::Row]| {
+        let mut row_of: HashMap<usize, (usize, usize)> = HashMap::new();
+        for (k, us) in units.iter().enumerate() {
+            for u in us {
+                let r = rows
+                    .iter()
+                    .position(|r| r.cells[k].contains(&u.section_id))
+                    .unwrap();
+                row_of.extend(u.measures.iter().map(|&m| (m, (k, r))));
+            }
+        }
+        let mut n = 0;
+        for us in &units {
+            for u in us {
+                for (m, partners) in &u.links {
+                    let mut best: HashMap<usize, (f32, usize)> = HashMap::new();
+                    for &(o, score) in partners {
+                        if let Some(&(k, r)) = row_of.get(&o) {
+                            let e = best.entry(k).or_insert((score, r));
+                            if score > e.0 {
+                                *e = (score, r);
+                            }
+                        }
+                    }
+                    let own = row_of[m];
+                    if best.iter().any(|(&k, &(_, r))| k != own.0 && r == own.1) {
+                        n += 1;
+                    }
+                }
+            }
+        }
+        n
+    };
+    let empty = |rows: &[duizhao::align::Row]| rows.iter().map(|r| 4 - r.filled()).sum::<usize>();
+    eprintln!(
+        "beside the best partner: {} greedy, {} annealed; empty cells {} and {}",
+        beside_best(&greedy),
+        beside_best(&refined),
+        empty(&greedy),
+        empty(&refined)
+    );
+    assert!(beside_best(&refined) > beside_best(&greedy));
+    assert!(empty(&refined) <= empty(&greedy));
     let (a, b) = (together(&plain), together(&refined));
     eprintln!("linked measures beside a partner: {a} without the refinement, {b} with it");
     assert!(
@@ -698,8 +757,10 @@ fn unit_metric_scores_the_labels_own_table_one() {
 /// alignment of pairs (unit metric: P 0.950, R 0.832, F1 0.887, was 0.533 / 0.504 / 0.518 at the
 /// start of the round; first metric: P 0.875, R 0.426; see docs/alignment.md). Issue 12's goal,
 /// F1 ≥ 0.85, is met on this metric, but task sections alone ([`Metric::TaskUnits`]) score F1
-/// 0.51 on test, as at the start (0.50): the gain is the framing rows'.
-const FLOOR_P: f64 = 0.90;
-const FLOOR_R: f64 = 0.78;
+/// 0.51 on test, as at the start (0.50): the gain is the framing rows'. With the retrained
+/// matcher of issue 13 (measured 2026-12-02 ~05:30, the annealing of three plans or more does not
+/// touch pairs): P 0.935, R 0.832, F1 0.881; floors raised to 0.91 / 0.80.
+const FLOOR_P: f64 = 0.91;
+const FLOOR_R: f64 = 0.80;
 const FLOOR_SECTIONS_P: f64 = 0.82;
 const FLOOR_SECTIONS_R: f64 = 0.39;
