@@ -258,8 +258,12 @@ impl Tokenizer {
 /// The dictionary decompressed by [`Tokenizer::prefetch_dictionary`], until it is used.
 static PREFETCHED: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
 
+/// Bytes of the decompressed [`JIEBA_DICT_ZST`] (its frame records them; checked by a unit test).
+const JIEBA_DICT_BYTES: usize = 5_071_843;
+
 fn decompress_dictionary() -> Option<String> {
-    String::from_utf8(zstd::decode_all(JIEBA_DICT_ZST).ok()?).ok()
+    // One call into an output buffer of the final size: no streaming copies, no regrowth.
+    String::from_utf8(zstd::bulk::decompress(JIEBA_DICT_ZST, JIEBA_DICT_BYTES).ok()?).ok()
 }
 
 /// The prefetched dictionary (taken: its 5 MB are freed after use), or a fresh one.
@@ -364,6 +368,8 @@ mod tests {
         }
         assert_eq!(total, JIEBA_DICT_TOTAL);
         assert!(lines > 300_000, "{lines} words");
+        assert_eq!(dict.len(), JIEBA_DICT_BYTES);
+        assert_eq!(decompress_dictionary().as_deref(), Some(dict));
     }
 
     /// The tokenizer for given texts cuts them (and parts of them) as the full one does: every
