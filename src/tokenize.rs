@@ -24,10 +24,12 @@ use jieba_rs::Jieba;
 const POLICY_TERMS: &str = include_str!("../assets/dict/policy_terms.txt");
 const STOPWORDS: &str = include_str!("../assets/dict/stopwords.txt");
 const INSTRUMENTS: &str = include_str!("../assets/dict/instruments.txt");
-/// jieba-rs's default dictionary (its `src/data/dict.txt`, byte for byte), zstd-compressed, for
-/// [`Tokenizer::for_texts`]; jieba-rs keeps its own copy private.
-const JIEBA_DICT_ZST: &[u8] = include_bytes!("../assets/dict/jieba_dict.txt.zst");
-/// Sum of the frequencies of [`JIEBA_DICT_ZST`] (checked by a unit test).
+/// jieba-rs's default dictionary (its `src/data/dict.txt`, byte for byte), for
+/// [`Tokenizer::for_texts`]; jieba-rs keeps its own copy private. The repository keeps it
+/// zstd-compressed (`assets/dict/jieba_dict.txt.zst`); `build.rs` decompresses it at build
+/// time, so that a start does not spend 15–20 ms of CPU on it.
+const JIEBA_DICT: &str = include_str!(concat!(env!("OUT_DIR"), "/jieba_dict.txt"));
+/// Sum of the frequencies of [`JIEBA_DICT`] (checked by a unit test).
 const JIEBA_DICT_TOTAL: usize = 60_101_964;
 
 /// jieba frequency for a dictionary word of `chars` characters (as in `policy_terms.txt`).
@@ -210,7 +212,7 @@ impl Tokenizer {
     /// dictionary (so every policy term finds the entry it would find in the full dictionary),
     /// plus one word that occurs in none of them, made of a private-use character, carrying the
     /// frequencies of the words left out: the sum stays that of the full dictionary. `None` when
-    /// no such character is free or the embedded dictionary cannot be read.
+    /// no such character is free or the embedded dictionary's frequencies do not add up.
     pub fn for_texts<'a>(texts: impl IntoIterator<Item = &'a str>) -> Option<Tokenizer> {
         let own = POLICY_TERMS.lines().chain(INSTRUMENTS.lines());
         let mut pairs = PairSet::default();
@@ -225,7 +227,7 @@ impl Tokenizer {
             }
         }
         let free = ('\u{E000}'..='\u{F8FF}').find(|c| !pairs.contains(single_key(*c)))?;
-        let dict = take_dictionary()?;
+        let dict = JIEBA_DICT;
         // Two halves filtered in parallel, cut at a line break.
         let mid = dict[dict.len() / 2..]
             .find('\n')
@@ -234,7 +236,6 @@ impl Tokenizer {
             || keep_words(&dict[..mid], &pairs),
             || keep_words(&dict[mid..], &pairs),
         );
-        drop(dict);
         kept.push_str(&rest_kept);
         let rest = JIEBA_DICT_TOTAL.checked_sub(kept_total + rest_total)?;
         if rest > 0 {
@@ -243,33 +244,6 @@ impl Tokenizer {
         let jieba = Jieba::with_dict(&mut kept.as_bytes()).ok()?;
         Some(Tokenizer::with_jieba(jieba))
     }
-
-    /// Decompress the dictionary [`Tokenizer::for_texts`] filters (about 20 ms), e.g. on
-    /// another thread while the files are read.
-    pub fn prefetch_dictionary() {
-        if let Ok(mut d) = PREFETCHED.lock()
-            && d.is_none()
-        {
-            *d = decompress_dictionary();
-        }
-    }
-}
-
-/// The dictionary decompressed by [`Tokenizer::prefetch_dictionary`], until it is used.
-static PREFETCHED: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
-
-/// Bytes of the decompressed [`JIEBA_DICT_ZST`] (its frame records them; checked by a unit test).
-const JIEBA_DICT_BYTES: usize = 5_071_843;
-
-fn decompress_dictionary() -> Option<String> {
-    // One call into an output buffer of the final size: no streaming copies, no regrowth.
-    String::from_utf8(zstd::bulk::decompress(JIEBA_DICT_ZST, JIEBA_DICT_BYTES).ok()?).ok()
-}
-
-/// The prefetched dictionary (taken: its 5 MB are freed after use), or a fresh one.
-fn take_dictionary() -> Option<String> {
-    let prefetched = PREFETCHED.lock().ok().and_then(|mut d| d.take());
-    prefetched.or_else(decompress_dictionary)
 }
 
 /// The lines of `dict` whose words occur in the texts of `pairs` (see [`Tokenizer::for_texts`]),
@@ -356,8 +330,7 @@ mod tests {
 
     #[test]
     fn embedded_dictionary_total_is_its_frequency_sum() {
-        let dict = zstd::decode_all(JIEBA_DICT_ZST).expect("dictionary decompresses");
-        let dict = std::str::from_utf8(&dict).expect("UTF-8");
+        let dict = JIEBA_DICT;
         let mut lines = 0;
         let mut total = 0usize;
         for line in dict.lines() {
@@ -368,8 +341,6 @@ mod tests {
         }
         assert_eq!(total, JIEBA_DICT_TOTAL);
         assert!(lines > 300_000, "{lines} words");
-        assert_eq!(dict.len(), JIEBA_DICT_BYTES);
-        assert_eq!(decompress_dictionary().as_deref(), Some(dict));
     }
 
     /// The tokenizer for given texts cuts them (and parts of them) as the full one does: every

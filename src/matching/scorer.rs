@@ -242,57 +242,47 @@ impl SharedTerms {
 }
 
 /// A set of 64-bit keys (shingles, bigrams) for counting how many of another measure's keys
-/// it holds: a 4096-bit filter (most keys of another measure are not among them and stop
-/// there) and an open-addressing table of the keys plus one.
+/// it holds: a hash table of buckets of four slots (a key plus one; 0: empty), sized so that no
+/// bucket overflows. A lookup compares the four slots of one bucket without a branch (whether
+/// a key is shared is unpredictable, so a branch would be mispredicted half of the time).
 pub(super) struct HashedSet {
-    filter: [u64; 64],
-    table: Vec<u64>,
+    buckets: Vec<[u64; 4]>,
 }
 
-/// Hash of a key: bits 0–11 pick its filter bit, the bits above its first table slot.
-fn key_hash(x: u64) -> u64 {
-    x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 20
+/// Bucket of a key in a table of `mask + 1` buckets.
+fn bucket_of(x: u64, mask: usize) -> usize {
+    (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & mask
 }
 
 impl HashedSet {
     fn new(keys: &[u64]) -> HashedSet {
-        let mut filter = [0u64; 64];
-        let mut table = vec![0u64; (2 * keys.len()).next_power_of_two().max(16)];
-        let mask = table.len() - 1;
-        for &x in keys {
-            let h = key_hash(x);
-            filter[(h >> 6) as usize & 63] |= 1 << (h & 63);
-            let mut i = (h >> 12) as usize & mask;
-            while table[i] != 0 && table[i] != x.wrapping_add(1) {
-                i = (i + 1) & mask;
+        let mut n = keys.len().next_power_of_two().max(4);
+        'size: loop {
+            let mut buckets = vec![[0u64; 4]; n];
+            for &x in keys {
+                let b = &mut buckets[bucket_of(x, n - 1)];
+                match b.iter().position(|s| *s == 0) {
+                    Some(k) => b[k] = x.wrapping_add(1),
+                    // A full bucket: twice as many buckets (rare; keys are distinct).
+                    None => {
+                        n *= 2;
+                        continue 'size;
+                    }
+                }
             }
-            table[i] = x.wrapping_add(1);
+            return HashedSet { buckets };
         }
-        HashedSet { filter, table }
     }
 
     /// How many of `keys` (distinct) are in the set: the same count as [`intersect_count`] of
     /// the two sorted sets.
     fn shared(&self, keys: &[u64]) -> usize {
-        let mask = self.table.len() - 1;
+        let mask = self.buckets.len() - 1;
         let mut n = 0;
         for &x in keys {
-            let h = key_hash(x);
-            if self.filter[(h >> 6) as usize & 63] >> (h & 63) & 1 == 0 {
-                continue;
-            }
-            let mut i = (h >> 12) as usize & mask;
-            loop {
-                let s = self.table[i];
-                if s == 0 {
-                    break;
-                }
-                if s == x.wrapping_add(1) {
-                    n += 1;
-                    break;
-                }
-                i = (i + 1) & mask;
-            }
+            let b = &self.buckets[bucket_of(x, mask)];
+            let k = x.wrapping_add(1);
+            n += usize::from((b[0] == k) | (b[1] == k) | (b[2] == k) | (b[3] == k));
         }
         n
     }
@@ -301,7 +291,7 @@ impl HashedSet {
 /// One measure's canonical vectors scattered for scoring it against many others (the
 /// candidates of one text in `build`): `slot[t]` is 1 + the row of canonical term `t` (0: the
 /// measure lacks it); row `r` of `rows` holds the term's weight in the whole vector, then in
-/// each clause (0 where a clause lacks it). A cosine against another vector is then one pass
+/// each clause (0 where a clause lacks it), and row 0 is all zero. A cosine against another vector is then one pass
 /// over that vector, the products added in the order of its terms, as [`cosine`] adds them.
 pub(super) struct Against<'s> {
     slot: &'s mut [u32],
@@ -309,8 +299,8 @@ pub(super) struct Against<'s> {
     width: usize,
     /// Terms with a slot, to clear them.
     terms: Vec<u32>,
-    /// Whether row `r`'s term is in the whole vector.
-    in_whole: Vec<bool>,
+    /// 1.0 when row `r`'s term is in the whole vector, else 0.0.
+    in_whole: Vec<f32>,
     /// The measure's shingles and bigrams.
     shingles: HashedSet,
     bigrams: HashedSet,
@@ -321,24 +311,29 @@ impl<'s> Against<'s> {
     /// again when dropped).
     pub(super) fn new(da: &MatchData, slot: &'s mut [u32]) -> Against<'s> {
         let width = 1 + da.clauses.len();
-        let mut rows: Vec<f32> = Vec::with_capacity(da.cvec.len() * width);
+        // Row 0 stays zero: the row of every term the measure lacks.
+        let mut rows: Vec<f32> = Vec::with_capacity((da.cvec.len() + 1) * width);
+        rows.resize(width, 0.0);
         let mut terms: Vec<u32> = Vec::with_capacity(da.cvec.len());
-        let mut in_whole: Vec<bool> = Vec::with_capacity(da.cvec.len());
+        let mut in_whole: Vec<f32> = Vec::with_capacity(da.cvec.len() + 1);
+        in_whole.push(0.0);
         let vectors = std::iter::once(&da.cvec).chain(&da.clauses);
         for (column, v) in vectors.enumerate() {
             for (t, w) in v {
-                let r = match slot[*t as usize].checked_sub(1) {
-                    Some(r) => r as usize,
-                    None => {
+                let r = match slot[*t as usize] {
+                    0 => {
                         terms.push(*t);
-                        in_whole.push(false);
-                        rows.resize(terms.len() * width, 0.0);
+                        in_whole.push(0.0);
+                        rows.resize((terms.len() + 1) * width, 0.0);
                         slot[*t as usize] = terms.len() as u32;
-                        terms.len() - 1
+                        terms.len()
                     }
+                    r => r as usize,
                 };
                 rows[r * width + column] = *w;
-                in_whole[r] |= column == 0;
+                if column == 0 {
+                    in_whole[r] = 1.0;
+                }
             }
         }
         Against {
@@ -361,26 +356,35 @@ impl<'s> Against<'s> {
 
     /// Dot products of every vector of the scattered measure (whole, then clauses) with `v`,
     /// into `out` (`width` long); with `shared`, also the terms `v` shares with the whole
-    /// vector (in the order of `v`'s terms, as a merge meets them).
-    fn dots(
-        &self,
-        v: &[(u32, f32)],
-        out: &mut [f32],
-        mut shared: Option<(&mut SharedTerms, &Scorer)>,
-    ) {
+    /// vector (in the order of `v`'s terms, as a merge meets them). No branch on whether a term
+    /// is shared: a term the measure lacks reads the zero row and adds +0.0, which changes no
+    /// sum (the weights are positive), and 0 to the counts.
+    fn dots(&self, v: &[(u32, f32)], out: &mut [f32], shared: Option<(&mut SharedTerms, &Scorer)>) {
         out.fill(0.0);
-        for (t, w) in v {
-            if let Some(r) = self.slot[*t as usize].checked_sub(1) {
-                let r = r as usize;
-                let row = &self.rows[r * self.width..(r + 1) * self.width];
-                // A zero (the term is not in that vector) adds +0.0, which changes no sum.
-                for (o, x) in out.iter_mut().zip(row) {
-                    *o += x * w;
+        let width = self.width;
+        match shared {
+            None => {
+                for (t, w) in v {
+                    let r = self.slot[*t as usize] as usize;
+                    let row = &self.rows[r * width..(r + 1) * width];
+                    for (o, x) in out.iter_mut().zip(row) {
+                        *o += x * w;
+                    }
                 }
-                if let Some((s, scorer)) = shared.as_mut()
-                    && self.in_whole[r]
-                {
-                    s.add(*t as usize, scorer.canon_idf, scorer.canon_flags);
+            }
+            Some((s, scorer)) => {
+                for (t, w) in v {
+                    let r = self.slot[*t as usize] as usize;
+                    let row = &self.rows[r * width..(r + 1) * width];
+                    for (o, x) in out.iter_mut().zip(row) {
+                        *o += x * w;
+                    }
+                    // 1.0 or 0.0: adds the term's IDF or +0.0 (the sum is not negative zero).
+                    let m = self.in_whole[r];
+                    let flags = scorer.canon_flags[*t as usize] & u8::from(m != 0.0).wrapping_neg();
+                    s.idf += scorer.canon_idf[*t as usize] * m;
+                    s.specific += usize::from(flags & SPECIFIC != 0);
+                    s.instruments += usize::from(flags & INSTRUMENT != 0);
                 }
             }
         }
