@@ -55,11 +55,24 @@ fn single_key(c: char) -> u64 {
 }
 
 /// A set of character pairs: open addressing, multiplicative hashing (a `HashSet` with
-/// SipHash took longer than the rest of [`Tokenizer::for_texts`]).
+/// SipHash took longer than the rest of [`Tokenizer::for_texts`]), and a one-bit-per-hash
+/// filter of 128 KiB in front of the table: most of the dictionary's words are not in the
+/// texts, and the filter (which stays in cache where the table of the seeds' 2 MB does not)
+/// rejects most of them.
 struct PairSet {
     /// Keys plus one (0 = empty).
     slots: Vec<u64>,
     len: usize,
+    /// Bit `filter_bit(key)` is set for every key in the set.
+    filter: Vec<u64>,
+}
+
+/// Bits of [`PairSet`]'s filter: 2^20.
+const PAIR_FILTER_BITS: u32 = 20;
+
+/// The filter bit of a key (the top bits of a multiplicative hash other than the table's).
+fn filter_bit(key: u64) -> usize {
+    (key.wrapping_mul(0xD6E8_FEB8_6659_FD93) >> (64 - PAIR_FILTER_BITS)) as usize
 }
 
 impl Default for PairSet {
@@ -67,6 +80,7 @@ impl Default for PairSet {
         PairSet {
             slots: vec![0; 1 << 12],
             len: 0,
+            filter: vec![0; 1 << (PAIR_FILTER_BITS - 6)],
         }
     }
 }
@@ -85,10 +99,13 @@ impl PairSet {
     }
 
     fn contains(&self, key: u64) -> bool {
-        self.slots[self.slot(key)] != 0
+        let b = filter_bit(key);
+        self.filter[b >> 6] >> (b & 63) & 1 != 0 && self.slots[self.slot(key)] != 0
     }
 
     fn insert(&mut self, key: u64) {
+        let b = filter_bit(key);
+        self.filter[b >> 6] |= 1 << (b & 63);
         let i = self.slot(key);
         if self.slots[i] != 0 {
             return;
@@ -327,6 +344,35 @@ impl Tokenizer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The pair set (filter and table) holds exactly what was inserted.
+    #[test]
+    fn pair_set_is_exact() {
+        let mut set = PairSet::default();
+        let mut reference = HashSet::new();
+        let mut state = 11u64;
+        for k in 0..200_000u64 {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let key = if k % 2 == 0 {
+                pair_key(
+                    char::from_u32(0x4E00 + (state >> 40) as u32 % 3000).unwrap_or('a'),
+                    char::from_u32(0x4E00 + (state >> 20) as u32 % 3000).unwrap_or('a'),
+                )
+            } else {
+                single_key(char::from_u32(0x4E00 + (state >> 33) as u32 % 20000).unwrap_or('a'))
+            };
+            if k % 3 == 0 {
+                set.insert(key);
+                reference.insert(key);
+            } else {
+                assert_eq!(set.contains(key), reference.contains(&key), "{key:x}");
+            }
+        }
+        assert!(reference.len() > 50_000);
+        assert!(reference.iter().all(|k| set.contains(*k)));
+    }
 
     #[test]
     fn embedded_dictionary_total_is_its_frequency_sum() {

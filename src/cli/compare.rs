@@ -416,6 +416,10 @@ pub fn measures_to(
     let own = (bytes <= RESTRICTED_DICTIONARY_MAX_BYTES)
         .then(|| Tokenizer::for_texts(texts()))
         .flatten();
+    phase_time(&format!(
+        "tokenizer for the texts {:.0} ms",
+        t.elapsed().as_secs_f64() * 1e3
+    ));
     let analysis = Analysis::build_with(
         &corpus.plans,
         own.as_ref().unwrap_or_else(|| Tokenizer::global()),
