@@ -370,7 +370,7 @@ mod tests {
                 assert_eq!(set.contains(key), reference.contains(&key), "{key:x}");
             }
         }
-        assert!(reference.len() > 50_000);
+        assert!(reference.len() > 30_000, "{}", reference.len());
         assert!(reference.iter().all(|k| set.contains(*k)));
     }
 
