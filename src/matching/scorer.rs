@@ -178,7 +178,7 @@ impl Scorer<'_> {
             b,
             |da, db| overlap_of(against.shingles.shared(&db.shingles), da, db),
             |_, db| {
-                let (cosines, shared) = against.cosines_and_shared(db, self);
+                let (cosines, shared) = against.cosines_and_shared(db);
                 (cosines, Some(shared))
             },
             |_, db| against.bigrams.shared(&db.bigrams),
@@ -299,8 +299,10 @@ pub(super) struct Against<'s> {
     width: usize,
     /// Terms with a slot, to clear them.
     terms: Vec<u32>,
-    /// 1.0 when row `r`'s term is in the whole vector, else 0.0.
-    in_whole: Vec<f32>,
+    /// Canonical IDF of row `r`'s term when it is in the whole vector, else 0.0 (row 0: 0.0).
+    row_idf: Vec<f32>,
+    /// Its [`SPECIFIC`] and [`INSTRUMENT`] flags likewise (else 0).
+    row_flags: Vec<u8>,
     /// The measure's shingles and bigrams.
     shingles: HashedSet,
     bigrams: HashedSet,
@@ -309,21 +311,24 @@ pub(super) struct Against<'s> {
 impl<'s> Against<'s> {
     /// Scatter `da` into `slot` (all zero, as long as the canonical vocabulary; left all zero
     /// again when dropped).
-    pub(super) fn new(da: &MatchData, slot: &'s mut [u32]) -> Against<'s> {
+    pub(super) fn new(da: &MatchData, slot: &'s mut [u32], scorer: &Scorer) -> Against<'s> {
         let width = 1 + da.clauses.len();
         // Row 0 stays zero: the row of every term the measure lacks.
         let mut rows: Vec<f32> = Vec::with_capacity((da.cvec.len() + 1) * width);
         rows.resize(width, 0.0);
         let mut terms: Vec<u32> = Vec::with_capacity(da.cvec.len());
-        let mut in_whole: Vec<f32> = Vec::with_capacity(da.cvec.len() + 1);
-        in_whole.push(0.0);
+        let mut row_idf: Vec<f32> = Vec::with_capacity(da.cvec.len() + 1);
+        let mut row_flags: Vec<u8> = Vec::with_capacity(da.cvec.len() + 1);
+        row_idf.push(0.0);
+        row_flags.push(0);
         let vectors = std::iter::once(&da.cvec).chain(&da.clauses);
         for (column, v) in vectors.enumerate() {
             for (t, w) in v {
                 let r = match slot[*t as usize] {
                     0 => {
                         terms.push(*t);
-                        in_whole.push(0.0);
+                        row_idf.push(0.0);
+                        row_flags.push(0);
                         rows.resize((terms.len() + 1) * width, 0.0);
                         slot[*t as usize] = terms.len() as u32;
                         terms.len()
@@ -332,7 +337,8 @@ impl<'s> Against<'s> {
                 };
                 rows[r * width + column] = *w;
                 if column == 0 {
-                    in_whole[r] = 1.0;
+                    row_idf[r] = scorer.canon_idf[*t as usize];
+                    row_flags[r] = scorer.canon_flags[*t as usize] & (SPECIFIC | INSTRUMENT);
                 }
             }
         }
@@ -341,7 +347,8 @@ impl<'s> Against<'s> {
             rows,
             width,
             terms,
-            in_whole,
+            row_idf,
+            row_flags,
             shingles: HashedSet::new(&da.shingles),
             bigrams: HashedSet::new(&da.bigrams),
         }
@@ -359,7 +366,7 @@ impl<'s> Against<'s> {
     /// vector (in the order of `v`'s terms, as a merge meets them). No branch on whether a term
     /// is shared: a term the measure lacks reads the zero row and adds +0.0, which changes no
     /// sum (the weights are positive), and 0 to the counts.
-    fn dots(&self, v: &[(u32, f32)], out: &mut [f32], shared: Option<(&mut SharedTerms, &Scorer)>) {
+    fn dots(&self, v: &[(u32, f32)], out: &mut [f32], shared: Option<&mut SharedTerms>) {
         out.fill(0.0);
         let width = self.width;
         match shared {
@@ -372,17 +379,16 @@ impl<'s> Against<'s> {
                     }
                 }
             }
-            Some((s, scorer)) => {
+            Some(s) => {
                 for (t, w) in v {
                     let r = self.slot[*t as usize] as usize;
                     let row = &self.rows[r * width..(r + 1) * width];
                     for (o, x) in out.iter_mut().zip(row) {
                         *o += x * w;
                     }
-                    // 1.0 or 0.0: adds the term's IDF or +0.0 (the sum is not negative zero).
-                    let m = self.in_whole[r];
-                    let flags = scorer.canon_flags[*t as usize] & u8::from(m != 0.0).wrapping_neg();
-                    s.idf += scorer.canon_idf[*t as usize] * m;
+                    // A term not shared adds +0.0 (the sum is not negative zero) and no flag.
+                    let flags = self.row_flags[r];
+                    s.idf += self.row_idf[r];
                     s.specific += usize::from(flags & SPECIFIC != 0);
                     s.instruments += usize::from(flags & INSTRUMENT != 0);
                 }
@@ -398,17 +404,13 @@ impl<'s> Against<'s> {
 
     /// [`cosines`] of the scattered measure and `db`, and the canonical terms they share
     /// (as [`Scorer::shared_terms`]).
-    fn cosines_and_shared(&self, db: &MatchData, scorer: &Scorer) -> ((f32, f32), SharedTerms) {
+    fn cosines_and_shared(&self, db: &MatchData) -> ((f32, f32), SharedTerms) {
         let mut shared = SharedTerms::default();
-        let c = self.cosines_with(db, Some((&mut shared, scorer)));
+        let c = self.cosines_with(db, Some(&mut shared));
         (c, shared)
     }
 
-    fn cosines_with(
-        &self,
-        db: &MatchData,
-        shared: Option<(&mut SharedTerms, &Scorer)>,
-    ) -> (f32, f32) {
+    fn cosines_with(&self, db: &MatchData, shared: Option<&mut SharedTerms>) -> (f32, f32) {
         let mut buf = [0.0f32; 16];
         let mut heap = Vec::new();
         let out: &mut [f32] = if self.width <= buf.len() {
@@ -525,7 +527,7 @@ mod tests {
         let mut shared_seen = 0;
         for round in 0..200 {
             let da = data(&mut state, round % 4);
-            let against = Against::new(&da, &mut slot);
+            let against = Against::new(&da, &mut slot, &scorer);
             for k in 0..10 {
                 let db = data(&mut state, k % 3);
                 assert_eq!(
@@ -539,7 +541,7 @@ mod tests {
                 let (c1, k1) = against.cosines(&db);
                 let (c2, k2) = cosines(&da, &db);
                 assert_eq!((c1.to_bits(), k1.to_bits()), (c2.to_bits(), k2.to_bits()));
-                let ((c3, k3), s1) = against.cosines_and_shared(&db, &scorer);
+                let ((c3, k3), s1) = against.cosines_and_shared(&db);
                 assert_eq!((c3.to_bits(), k3.to_bits()), (c2.to_bits(), k2.to_bits()));
                 let s2 = scorer.shared_terms(&da, &db);
                 assert_eq!(s1.idf.to_bits(), s2.idf.to_bits());
