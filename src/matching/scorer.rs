@@ -516,7 +516,7 @@ mod tests {
         let mut slot = vec![0u32; 40];
         let canon_idf: Vec<f32> = (0..40).map(|t| 1.0 + (t % 11) as f32 * 0.731).collect();
         let canon_flags: Vec<u8> = (0..40u8)
-            .map(|t| (t % 3 == 0) as u8 * SPECIFIC | (t % 5 == 0) as u8 * INSTRUMENT)
+            .map(|t| (u8::from(t % 3 == 0) * SPECIFIC) | (u8::from(t % 5 == 0) * INSTRUMENT))
             .collect();
         let scorer = Scorer {
             canon_idf: &canon_idf,
