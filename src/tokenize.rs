@@ -24,10 +24,12 @@ use jieba_rs::Jieba;
 const POLICY_TERMS: &str = include_str!("../assets/dict/policy_terms.txt");
 const STOPWORDS: &str = include_str!("../assets/dict/stopwords.txt");
 const INSTRUMENTS: &str = include_str!("../assets/dict/instruments.txt");
-/// jieba-rs's default dictionary (its `src/data/dict.txt`, byte for byte), zstd-compressed, for
-/// [`Tokenizer::for_texts`]; jieba-rs keeps its own copy private.
-const JIEBA_DICT_ZST: &[u8] = include_bytes!("../assets/dict/jieba_dict.txt.zst");
-/// Sum of the frequencies of [`JIEBA_DICT_ZST`] (checked by a unit test).
+/// jieba-rs's default dictionary (its `src/data/dict.txt`, byte for byte), for
+/// [`Tokenizer::for_texts`]; jieba-rs keeps its own copy private. The repository keeps it
+/// zstd-compressed (`assets/dict/jieba_dict.txt.zst`); `build.rs` decompresses it at build
+/// time, so that a start does not spend 15–20 ms of CPU on it.
+const JIEBA_DICT: &str = include_str!(concat!(env!("OUT_DIR"), "/jieba_dict.txt"));
+/// Sum of the frequencies of [`JIEBA_DICT`] (checked by a unit test).
 const JIEBA_DICT_TOTAL: usize = 60_101_964;
 
 /// jieba frequency for a dictionary word of `chars` characters (as in `policy_terms.txt`).
@@ -53,11 +55,24 @@ fn single_key(c: char) -> u64 {
 }
 
 /// A set of character pairs: open addressing, multiplicative hashing (a `HashSet` with
-/// SipHash took longer than the rest of [`Tokenizer::for_texts`]).
+/// SipHash took longer than the rest of [`Tokenizer::for_texts`]), and a one-bit-per-hash
+/// filter of 128 KiB in front of the table: most of the dictionary's words are not in the
+/// texts, and the filter (which stays in cache where the table of the seeds' 2 MB does not)
+/// rejects most of them.
 struct PairSet {
     /// Keys plus one (0 = empty).
     slots: Vec<u64>,
     len: usize,
+    /// Bit `filter_bit(key)` is set for every key in the set.
+    filter: Vec<u64>,
+}
+
+/// Bits of [`PairSet`]'s filter: 2^20.
+const PAIR_FILTER_BITS: u32 = 20;
+
+/// The filter bit of a key (the top bits of a multiplicative hash other than the table's).
+fn filter_bit(key: u64) -> usize {
+    (key.wrapping_mul(0xD6E8_FEB8_6659_FD93) >> (64 - PAIR_FILTER_BITS)) as usize
 }
 
 impl Default for PairSet {
@@ -65,6 +80,7 @@ impl Default for PairSet {
         PairSet {
             slots: vec![0; 1 << 12],
             len: 0,
+            filter: vec![0; 1 << (PAIR_FILTER_BITS - 6)],
         }
     }
 }
@@ -83,10 +99,13 @@ impl PairSet {
     }
 
     fn contains(&self, key: u64) -> bool {
-        self.slots[self.slot(key)] != 0
+        let b = filter_bit(key);
+        self.filter[b >> 6] >> (b & 63) & 1 != 0 && self.slots[self.slot(key)] != 0
     }
 
     fn insert(&mut self, key: u64) {
+        let b = filter_bit(key);
+        self.filter[b >> 6] |= 1 << (b & 63);
         let i = self.slot(key);
         if self.slots[i] != 0 {
             return;
@@ -210,7 +229,7 @@ impl Tokenizer {
     /// dictionary (so every policy term finds the entry it would find in the full dictionary),
     /// plus one word that occurs in none of them, made of a private-use character, carrying the
     /// frequencies of the words left out: the sum stays that of the full dictionary. `None` when
-    /// no such character is free or the embedded dictionary cannot be read.
+    /// no such character is free or the embedded dictionary's frequencies do not add up.
     pub fn for_texts<'a>(texts: impl IntoIterator<Item = &'a str>) -> Option<Tokenizer> {
         let own = POLICY_TERMS.lines().chain(INSTRUMENTS.lines());
         let mut pairs = PairSet::default();
@@ -225,7 +244,7 @@ impl Tokenizer {
             }
         }
         let free = ('\u{E000}'..='\u{F8FF}').find(|c| !pairs.contains(single_key(*c)))?;
-        let dict = take_dictionary()?;
+        let dict = JIEBA_DICT;
         // Two halves filtered in parallel, cut at a line break.
         let mid = dict[dict.len() / 2..]
             .find('\n')
@@ -234,7 +253,6 @@ impl Tokenizer {
             || keep_words(&dict[..mid], &pairs),
             || keep_words(&dict[mid..], &pairs),
         );
-        drop(dict);
         kept.push_str(&rest_kept);
         let rest = JIEBA_DICT_TOTAL.checked_sub(kept_total + rest_total)?;
         if rest > 0 {
@@ -243,29 +261,6 @@ impl Tokenizer {
         let jieba = Jieba::with_dict(&mut kept.as_bytes()).ok()?;
         Some(Tokenizer::with_jieba(jieba))
     }
-
-    /// Decompress the dictionary [`Tokenizer::for_texts`] filters (about 20 ms), e.g. on
-    /// another thread while the files are read.
-    pub fn prefetch_dictionary() {
-        if let Ok(mut d) = PREFETCHED.lock()
-            && d.is_none()
-        {
-            *d = decompress_dictionary();
-        }
-    }
-}
-
-/// The dictionary decompressed by [`Tokenizer::prefetch_dictionary`], until it is used.
-static PREFETCHED: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
-
-fn decompress_dictionary() -> Option<String> {
-    String::from_utf8(zstd::decode_all(JIEBA_DICT_ZST).ok()?).ok()
-}
-
-/// The prefetched dictionary (taken: its 5 MB are freed after use), or a fresh one.
-fn take_dictionary() -> Option<String> {
-    let prefetched = PREFETCHED.lock().ok().and_then(|mut d| d.take());
-    prefetched.or_else(decompress_dictionary)
 }
 
 /// The lines of `dict` whose words occur in the texts of `pairs` (see [`Tokenizer::for_texts`]),
@@ -350,10 +345,38 @@ impl Tokenizer {
 mod tests {
     use super::*;
 
+    /// The pair set (filter and table) holds exactly what was inserted.
+    #[test]
+    fn pair_set_is_exact() {
+        let mut set = PairSet::default();
+        let mut reference = HashSet::new();
+        let mut state = 11u64;
+        for k in 0..200_000u64 {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let key = if k % 2 == 0 {
+                pair_key(
+                    char::from_u32(0x4E00 + (state >> 40) as u32 % 3000).unwrap_or('a'),
+                    char::from_u32(0x4E00 + (state >> 20) as u32 % 3000).unwrap_or('a'),
+                )
+            } else {
+                single_key(char::from_u32(0x4E00 + (state >> 33) as u32 % 20000).unwrap_or('a'))
+            };
+            if k % 3 == 0 {
+                set.insert(key);
+                reference.insert(key);
+            } else {
+                assert_eq!(set.contains(key), reference.contains(&key), "{key:x}");
+            }
+        }
+        assert!(reference.len() > 30_000, "{}", reference.len());
+        assert!(reference.iter().all(|k| set.contains(*k)));
+    }
+
     #[test]
     fn embedded_dictionary_total_is_its_frequency_sum() {
-        let dict = zstd::decode_all(JIEBA_DICT_ZST).expect("dictionary decompresses");
-        let dict = std::str::from_utf8(&dict).expect("UTF-8");
+        let dict = JIEBA_DICT;
         let mut lines = 0;
         let mut total = 0usize;
         for line in dict.lines() {

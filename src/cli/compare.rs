@@ -12,17 +12,14 @@ use crate::themes::Codebook;
 use crate::tokenize::Tokenizer;
 
 /// Load the corpus while jieba builds its dictionary on another thread (~100 ms saved), or,
-/// without `dictionary`, while the dictionary is only decompressed for a tokenizer of the
-/// corpus's texts alone (`measures`, which cuts no other text; see [`Tokenizer::for_texts`]).
+/// without `dictionary`, alone (`measures` builds a tokenizer of the corpus's texts once they
+/// are read, see [`Tokenizer::for_texts`]).
 fn load_for_analysis(paths: &[PathBuf], dictionary: bool) -> Corpus {
     let t = std::time::Instant::now();
     if !dictionary {
-        let (corpus, _) = rayon::join(
-            || super::load_reporting(paths),
-            Tokenizer::prefetch_dictionary,
-        );
+        let corpus = super::load_reporting(paths);
         phase_time(&format!(
-            "read {} plans {:.0} ms (dictionary decompressed in parallel)",
+            "read {} plans {:.0} ms",
             corpus.plans.len(),
             t.elapsed().as_secs_f64() * 1e3
         ));
@@ -419,6 +416,10 @@ pub fn measures_to(
     let own = (bytes <= RESTRICTED_DICTIONARY_MAX_BYTES)
         .then(|| Tokenizer::for_texts(texts()))
         .flatten();
+    phase_time(&format!(
+        "tokenizer for the texts {:.0} ms",
+        t.elapsed().as_secs_f64() * 1e3
+    ));
     let analysis = Analysis::build_with(
         &corpus.plans,
         own.as_ref().unwrap_or_else(|| Tokenizer::global()),

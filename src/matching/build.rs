@@ -259,7 +259,7 @@ impl Analysis {
                         return Vec::new();
                     }
                     let a = &measures[i];
-                    let against = a.data.as_deref().map(|d| Against::new(d, slot));
+                    let against = a.data.as_deref().map(|d| Against::new(d, slot, &scorer));
                     let a_single = single_plan(i);
                     // (candidate, shared indexed term) pairs; a candidate met through a single term
                     // can only qualify through that term being an instrument, or as a short copy.

@@ -78,11 +78,33 @@ impl Scorer<'_> {
             db,
             (jaccard, containment, smin),
             (cos, clause_cos),
+            self.shared_terms(da, db),
+            || intersect_count(&da.bigrams, &db.bigrams),
         );
         (f, jaccard, containment, smin)
     }
 
-    /// Every feature from the overlap and cosines already computed.
+    /// Canonical terms two measures share (a merge of their sorted vectors).
+    fn shared_terms(&self, da: &MatchData, db: &MatchData) -> SharedTerms {
+        let (mut i, mut j) = (0, 0);
+        let mut s = SharedTerms::default();
+        while i < da.cvec.len() && j < db.cvec.len() {
+            match da.cvec[i].0.cmp(&db.cvec[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    s.add(da.cvec[i].0 as usize, self.canon_idf, self.canon_flags);
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        s
+    }
+
+    /// Every feature from the overlap, the cosines, the shared terms and the number of shared
+    /// bigrams (`bigrams`, called only when both measures have some) already computed.
+    #[allow(clippy::too_many_arguments)]
     fn fill(
         &self,
         a: &MeasureEntry,
@@ -91,24 +113,15 @@ impl Scorer<'_> {
         db: &MatchData,
         (jaccard, containment, smin): (f32, f32, usize),
         (cos, clause_cos): (f32, f32),
+        shared: SharedTerms,
+        bigrams: impl FnOnce() -> usize,
     ) -> [f32; N_FEATURES] {
         let mut f = [0.0; N_FEATURES];
-        let (mut i, mut j) = (0, 0);
-        let (mut shared_idf, mut spec, mut inst) = (0.0f32, 0usize, 0usize);
-        while i < da.cvec.len() && j < db.cvec.len() {
-            match da.cvec[i].0.cmp(&db.cvec[j].0) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    let t = da.cvec[i].0 as usize;
-                    shared_idf += self.canon_idf[t];
-                    spec += usize::from(self.canon_flags[t] & SPECIFIC != 0);
-                    inst += usize::from(self.canon_flags[t] & INSTRUMENT != 0);
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
+        let SharedTerms {
+            idf: shared_idf,
+            specific: spec,
+            instruments: inst,
+        } = shared;
         let min_mass = da.idf_mass.min(db.idf_mass);
         let (la, lb) = (
             da.content_chars.max(1) as f32,
@@ -131,7 +144,7 @@ impl Scorer<'_> {
         f[9] = f32::from(u8::from(a.quantitative && b.quantitative));
         let (ba, bb) = (da.bigrams.len(), db.bigrams.len());
         if ba > 0 && bb > 0 {
-            let bi = intersect_count(&da.bigrams, &db.bigrams) as f32;
+            let bi = bigrams() as f32;
             f[10] = bi / ba.min(bb) as f32 * (ba.min(bb) as f32 / 8.0).min(1.0);
             f[11] = 2.0 * bi / (ba + bb) as f32;
         }
@@ -143,11 +156,17 @@ impl Scorer<'_> {
     /// needs only the shingle overlap, a pair with nothing in common only the cosines; the
     /// result is the same as scoring [`Scorer::features`].
     pub(super) fn score(&self, a: &MeasureEntry, b: &MeasureEntry) -> Option<(Tier, f32)> {
-        self.score_with(a, b, overlap, cosines)
+        self.score_with(
+            a,
+            b,
+            overlap,
+            |da, db| (cosines(da, db), None),
+            |da, db| intersect_count(&da.bigrams, &db.bigrams),
+        )
     }
 
     /// [`Scorer::score`] of `against`'s measure and `b` (the same result, computed from the
-    /// scattered vectors of the first measure).
+    /// scattered vectors and hashed shingles and bigrams of the first measure).
     pub(super) fn score_against(
         &self,
         against: &Against,
@@ -157,17 +176,23 @@ impl Scorer<'_> {
         self.score_with(
             a,
             b,
-            |da, db| overlap_of(against.shared_shingles(db), da, db),
-            |_, db| against.cosines(db),
+            |da, db| overlap_of(against.shingles.shared(&db.shingles), da, db),
+            |_, db| {
+                let (cosines, shared) = against.cosines_and_shared(db);
+                (cosines, Some(shared))
+            },
+            |_, db| against.bigrams.shared(&db.bigrams),
         )
     }
 
+    /// The staged scoring of [`Scorer::score`]; `cosines` may also give the shared terms.
     fn score_with(
         &self,
         a: &MeasureEntry,
         b: &MeasureEntry,
         overlap: impl Fn(&MatchData, &MatchData) -> (f32, f32, usize),
-        cosines: impl Fn(&MatchData, &MatchData) -> (f32, f32),
+        cosines: impl Fn(&MatchData, &MatchData) -> ((f32, f32), Option<SharedTerms>),
+        bigrams: impl Fn(&MatchData, &MatchData) -> usize,
     ) -> Option<(Tier, f32)> {
         let (da, db) = (a.data.as_deref()?, b.data.as_deref()?);
         let (jaccard, containment, smin) = overlap(da, db);
@@ -179,7 +204,7 @@ impl Scorer<'_> {
         if rules_out_paraphrase(da, db) {
             return None;
         }
-        let (cos, clause_cos) = cosines(da, db);
+        let ((cos, clause_cos), shared) = cosines(da, db);
         // Nothing in common worth a model call (the same test as on f[2] and f[3]).
         if cos.min(1.0) < 0.05 && clause_cos.max(cos).min(1.0) < 0.1 {
             return None;
@@ -191,16 +216,82 @@ impl Scorer<'_> {
             db,
             (jaccard, containment, smin),
             (cos, clause_cos),
+            shared.unwrap_or_else(|| self.shared_terms(da, db)),
+            || bigrams(da, db),
         );
         let p = self.model.probability(&f);
         (p >= self.model.threshold).then_some((Tier::Paraphrase, p))
     }
 }
 
+/// What two measures' canonical vectors share: the IDF sum of the shared terms (added in term
+/// order), how many are specific and how many instruments.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(super) struct SharedTerms {
+    idf: f32,
+    specific: usize,
+    instruments: usize,
+}
+
+impl SharedTerms {
+    fn add(&mut self, t: usize, canon_idf: &[f32], canon_flags: &[u8]) {
+        self.idf += canon_idf[t];
+        self.specific += usize::from(canon_flags[t] & SPECIFIC != 0);
+        self.instruments += usize::from(canon_flags[t] & INSTRUMENT != 0);
+    }
+}
+
+/// A set of 64-bit keys (shingles, bigrams) for counting how many of another measure's keys
+/// it holds: a hash table of buckets of four slots (a key plus one; 0: empty), sized so that no
+/// bucket overflows. A lookup compares the four slots of one bucket without a branch (whether
+/// a key is shared is unpredictable, so a branch would be mispredicted half of the time).
+pub(super) struct HashedSet {
+    buckets: Vec<[u64; 4]>,
+}
+
+/// Bucket of a key in a table of `mask + 1` buckets.
+fn bucket_of(x: u64, mask: usize) -> usize {
+    (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & mask
+}
+
+impl HashedSet {
+    fn new(keys: &[u64]) -> HashedSet {
+        let mut n = keys.len().next_power_of_two().max(4);
+        'size: loop {
+            let mut buckets = vec![[0u64; 4]; n];
+            for &x in keys {
+                let b = &mut buckets[bucket_of(x, n - 1)];
+                match b.iter().position(|s| *s == 0) {
+                    Some(k) => b[k] = x.wrapping_add(1),
+                    // A full bucket: twice as many buckets (rare; keys are distinct).
+                    None => {
+                        n *= 2;
+                        continue 'size;
+                    }
+                }
+            }
+            return HashedSet { buckets };
+        }
+    }
+
+    /// How many of `keys` (distinct) are in the set: the same count as [`intersect_count`] of
+    /// the two sorted sets.
+    fn shared(&self, keys: &[u64]) -> usize {
+        let mask = self.buckets.len() - 1;
+        let mut n = 0;
+        for &x in keys {
+            let b = &self.buckets[bucket_of(x, mask)];
+            let k = x.wrapping_add(1);
+            n += usize::from((b[0] == k) | (b[1] == k) | (b[2] == k) | (b[3] == k));
+        }
+        n
+    }
+}
+
 /// One measure's canonical vectors scattered for scoring it against many others (the
 /// candidates of one text in `build`): `slot[t]` is 1 + the row of canonical term `t` (0: the
 /// measure lacks it); row `r` of `rows` holds the term's weight in the whole vector, then in
-/// each clause (0 where a clause lacks it). A cosine against another vector is then one pass
+/// each clause (0 where a clause lacks it), and row 0 is all zero. A cosine against another vector is then one pass
 /// over that vector, the products added in the order of its terms, as [`cosine`] adds them.
 pub(super) struct Against<'s> {
     slot: &'s mut [u32],
@@ -208,104 +299,118 @@ pub(super) struct Against<'s> {
     width: usize,
     /// Terms with a slot, to clear them.
     terms: Vec<u32>,
-    /// The measure's shingles: a 4096-bit filter (most shingles of another measure are not
-    /// among them and stop there) and an open-addressing table of the shingles plus one.
-    filter: [u64; 64],
-    table: Vec<u64>,
-}
-
-/// Hash of a shingle: bits 0–11 pick its filter bit, the bits above its first table slot.
-fn shingle_hash(x: u64) -> u64 {
-    x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 20
+    /// Canonical IDF of row `r`'s term when it is in the whole vector, else 0.0 (row 0: 0.0).
+    row_idf: Vec<f32>,
+    /// Its [`SPECIFIC`] and [`INSTRUMENT`] flags likewise (else 0).
+    row_flags: Vec<u8>,
+    /// The measure's shingles and bigrams.
+    shingles: HashedSet,
+    bigrams: HashedSet,
 }
 
 impl<'s> Against<'s> {
     /// Scatter `da` into `slot` (all zero, as long as the canonical vocabulary; left all zero
     /// again when dropped).
-    pub(super) fn new(da: &MatchData, slot: &'s mut [u32]) -> Against<'s> {
+    pub(super) fn new(da: &MatchData, slot: &'s mut [u32], scorer: &Scorer) -> Against<'s> {
         let width = 1 + da.clauses.len();
-        let mut rows: Vec<f32> = Vec::with_capacity(da.cvec.len() * width);
+        // Row 0 stays zero: the row of every term the measure lacks.
+        let mut rows: Vec<f32> = Vec::with_capacity((da.cvec.len() + 1) * width);
+        rows.resize(width, 0.0);
         let mut terms: Vec<u32> = Vec::with_capacity(da.cvec.len());
+        let mut row_idf: Vec<f32> = Vec::with_capacity(da.cvec.len() + 1);
+        let mut row_flags: Vec<u8> = Vec::with_capacity(da.cvec.len() + 1);
+        row_idf.push(0.0);
+        row_flags.push(0);
         let vectors = std::iter::once(&da.cvec).chain(&da.clauses);
         for (column, v) in vectors.enumerate() {
             for (t, w) in v {
-                let r = match slot[*t as usize].checked_sub(1) {
-                    Some(r) => r as usize,
-                    None => {
+                let r = match slot[*t as usize] {
+                    0 => {
                         terms.push(*t);
-                        rows.resize(terms.len() * width, 0.0);
+                        row_idf.push(0.0);
+                        row_flags.push(0);
+                        rows.resize((terms.len() + 1) * width, 0.0);
                         slot[*t as usize] = terms.len() as u32;
-                        terms.len() - 1
+                        terms.len()
                     }
+                    r => r as usize,
                 };
                 rows[r * width + column] = *w;
+                if column == 0 {
+                    row_idf[r] = scorer.canon_idf[*t as usize];
+                    row_flags[r] = scorer.canon_flags[*t as usize] & (SPECIFIC | INSTRUMENT);
+                }
             }
-        }
-        let mut filter = [0u64; 64];
-        let mut table = vec![0u64; (2 * da.shingles.len()).next_power_of_two().max(16)];
-        let mask = table.len() - 1;
-        for &x in &da.shingles {
-            let h = shingle_hash(x);
-            filter[(h >> 6) as usize & 63] |= 1 << (h & 63);
-            let mut i = (h >> 12) as usize & mask;
-            while table[i] != 0 {
-                i = (i + 1) & mask;
-            }
-            table[i] = x + 1;
         }
         Against {
             slot,
             rows,
             width,
             terms,
-            filter,
-            table,
+            row_idf,
+            row_flags,
+            shingles: HashedSet::new(&da.shingles),
+            bigrams: HashedSet::new(&da.bigrams),
         }
     }
 
     /// Shingles `db` shares with the scattered measure: the same count as
     /// [`intersect_count`] of the two sorted sets.
+    #[cfg(test)]
     fn shared_shingles(&self, db: &MatchData) -> usize {
-        let mask = self.table.len() - 1;
-        let mut n = 0;
-        for &x in &db.shingles {
-            let h = shingle_hash(x);
-            if self.filter[(h >> 6) as usize & 63] >> (h & 63) & 1 == 0 {
-                continue;
-            }
-            let mut i = (h >> 12) as usize & mask;
-            loop {
-                let s = self.table[i];
-                if s == 0 {
-                    break;
-                }
-                if s == x + 1 {
-                    n += 1;
-                    break;
-                }
-                i = (i + 1) & mask;
-            }
-        }
-        n
+        self.shingles.shared(&db.shingles)
     }
 
     /// Dot products of every vector of the scattered measure (whole, then clauses) with `v`,
-    /// into `out` (`width` long).
-    fn dots(&self, v: &[(u32, f32)], out: &mut [f32]) {
+    /// into `out` (`width` long); with `shared`, also the terms `v` shares with the whole
+    /// vector (in the order of `v`'s terms, as a merge meets them). No branch on whether a term
+    /// is shared: a term the measure lacks reads the zero row and adds +0.0, which changes no
+    /// sum (the weights are positive), and 0 to the counts.
+    fn dots(&self, v: &[(u32, f32)], out: &mut [f32], shared: Option<&mut SharedTerms>) {
         out.fill(0.0);
-        for (t, w) in v {
-            if let Some(r) = self.slot[*t as usize].checked_sub(1) {
-                let row = &self.rows[r as usize * self.width..(r as usize + 1) * self.width];
-                // A zero (the term is not in that vector) adds +0.0, which changes no sum.
-                for (o, x) in out.iter_mut().zip(row) {
-                    *o += x * w;
+        let width = self.width;
+        match shared {
+            None => {
+                for (t, w) in v {
+                    let r = self.slot[*t as usize] as usize;
+                    let row = &self.rows[r * width..(r + 1) * width];
+                    for (o, x) in out.iter_mut().zip(row) {
+                        *o += x * w;
+                    }
+                }
+            }
+            Some(s) => {
+                for (t, w) in v {
+                    let r = self.slot[*t as usize] as usize;
+                    let row = &self.rows[r * width..(r + 1) * width];
+                    for (o, x) in out.iter_mut().zip(row) {
+                        *o += x * w;
+                    }
+                    // A term not shared adds +0.0 (the sum is not negative zero) and no flag.
+                    let flags = self.row_flags[r];
+                    s.idf += self.row_idf[r];
+                    s.specific += usize::from(flags & SPECIFIC != 0);
+                    s.instruments += usize::from(flags & INSTRUMENT != 0);
                 }
             }
         }
     }
 
     /// [`cosines`] of the scattered measure and `db`.
+    #[cfg(test)]
     fn cosines(&self, db: &MatchData) -> (f32, f32) {
+        self.cosines_with(db, None)
+    }
+
+    /// [`cosines`] of the scattered measure and `db`, and the canonical terms they share
+    /// (as [`Scorer::shared_terms`]).
+    fn cosines_and_shared(&self, db: &MatchData) -> ((f32, f32), SharedTerms) {
+        let mut shared = SharedTerms::default();
+        let c = self.cosines_with(db, Some(&mut shared));
+        (c, shared)
+    }
+
+    fn cosines_with(&self, db: &MatchData, shared: Option<&mut SharedTerms>) -> (f32, f32) {
         let mut buf = [0.0f32; 16];
         let mut heap = Vec::new();
         let out: &mut [f32] = if self.width <= buf.len() {
@@ -314,14 +419,14 @@ impl<'s> Against<'s> {
             heap.resize(self.width, 0.0);
             &mut heap
         };
-        self.dots(&db.cvec, out);
+        self.dots(&db.cvec, out, shared);
         let cos = out[0];
         let mut clause_cos: f32 = 0.0;
         for x in &out[1..] {
             clause_cos = clause_cos.max(*x);
         }
         for cb in &db.clauses {
-            self.dots(cb, out);
+            self.dots(cb, out, None);
             for x in out.iter() {
                 clause_cos = clause_cos.max(*x);
             }
@@ -385,8 +490,19 @@ mod tests {
                 c
             })
             .collect();
+        let mut bigrams: Vec<u64> = (0..50)
+            .map(|_| {
+                *state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                (*state >> 40) % 200
+            })
+            .collect();
+        bigrams.sort_unstable();
+        bigrams.dedup();
         MatchData {
             shingles,
+            bigrams,
             cvec,
             clauses,
             ..MatchData::default()
@@ -398,21 +514,43 @@ mod tests {
     fn against_equals_the_merges_bit_for_bit() {
         let mut state = 7u64;
         let mut slot = vec![0u32; 40];
+        let canon_idf: Vec<f32> = (0..40).map(|t| 1.0 + (t % 11) as f32 * 0.731).collect();
+        let canon_flags: Vec<u8> = (0..40u8)
+            .map(|t| (u8::from(t % 3 == 0) * SPECIFIC) | (u8::from(t % 5 == 0) * INSTRUMENT))
+            .collect();
+        let scorer = Scorer {
+            canon_idf: &canon_idf,
+            canon_flags: &canon_flags,
+            model: super::super::model::Model::shipped(),
+            max_idf: max_idf(&canon_idf),
+        };
+        let mut shared_seen = 0;
         for round in 0..200 {
             let da = data(&mut state, round % 4);
-            let against = Against::new(&da, &mut slot);
+            let against = Against::new(&da, &mut slot, &scorer);
             for k in 0..10 {
                 let db = data(&mut state, k % 3);
                 assert_eq!(
                     against.shared_shingles(&db),
                     intersect_count(&da.shingles, &db.shingles)
                 );
+                assert_eq!(
+                    against.bigrams.shared(&db.bigrams),
+                    intersect_count(&da.bigrams, &db.bigrams)
+                );
                 let (c1, k1) = against.cosines(&db);
                 let (c2, k2) = cosines(&da, &db);
                 assert_eq!((c1.to_bits(), k1.to_bits()), (c2.to_bits(), k2.to_bits()));
+                let ((c3, k3), s1) = against.cosines_and_shared(&db);
+                assert_eq!((c3.to_bits(), k3.to_bits()), (c2.to_bits(), k2.to_bits()));
+                let s2 = scorer.shared_terms(&da, &db);
+                assert_eq!(s1.idf.to_bits(), s2.idf.to_bits());
+                assert_eq!((s1.specific, s1.instruments), (s2.specific, s2.instruments));
+                shared_seen += s2.specific;
             }
             drop(against);
             assert!(slot.iter().all(|s| *s == 0), "slots cleared");
         }
+        assert!(shared_seen > 0, "the vectors share specific terms");
     }
 }
