@@ -33,15 +33,36 @@ fn dump_tune(
             .map(|x| x.text.replace(['\t', '\n'], " "))
             .unwrap_or_default()
     };
+    // Heading path (normalised titles, outermost first) of a measure's section.
+    let head = |flat: usize| {
+        let m = &analysis.measures[flat];
+        let plan = &corpus.plans[m.plan];
+        let sid = plan.measures().get(m.index).and_then(|x| x.section_id);
+        fn find(s: &[duizhao::outline::Section], id: usize, path: &mut Vec<String>) -> bool {
+            for x in s {
+                path.push(x.title_norm.clone());
+                if x.section_id == id || find(&x.children, id, path) {
+                    return true;
+                }
+                path.pop();
+            }
+            false
+        }
+        let mut path = Vec::new();
+        if let Some(id) = sid {
+            find(&plan.sections, id, &mut path);
+        }
+        path.join("/").replace(['\t', '\n'], " ")
+    };
     let mut out = format!(
-        "pair\ta\tb\tpositive\tverbatim\t{}\tlinked\ttier\tscore\ta_bp\tb_bp\ta_text\tb_text\n",
+        "pair\ta\tb\tpositive\tverbatim\t{}\tlinked\ttier\tscore\ta_bp\tb_bp\ta_text\tb_text\ta_head\tb_head\n",
         FEATURES.join("\t")
     );
     for e in &ex {
         let link = analysis.link(e.a, e.b);
         let feats: Vec<String> = e.features.iter().map(|f| format!("{f:.4}")).collect();
         out.push_str(&format!(
-            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
             e.pair_id,
             e.a,
             e.b,
@@ -55,6 +76,8 @@ fn dump_tune(
             u8::from(analysis.measures[e.b].boilerplate),
             text(e.a),
             text(e.b),
+            head(e.a),
+            head(e.b),
         ));
     }
     let mut m_out = String::from("pair\ta\tplan_b\tpositive\n");

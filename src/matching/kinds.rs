@@ -200,6 +200,11 @@ mod tests {
         );
         assert_eq!(kind_of("推行积分落户政策。"), Kind::Task);
         assert_eq!(kind_of("设立2000万元专项资金。"), Kind::Task);
+        // 力争/确保 make a target kind but not the `quantitative` flag (level words only).
+        assert_eq!(kind_of("力争2020年建成智慧社区50个。"), Kind::Target);
+        assert!(!is_quantitative("力争2020年建成智慧社区50个。"));
+        assert!(is_quantitative("到2020年,常住人口城镇化率达到60%。"));
+        assert!(!is_quantitative("常住人口城镇化率达到较高水平。"));
         assert_eq!(
             numbers("到2020年达到43.2%,2020年"),
             vec![43.2f32.to_bits(), 2020f32.to_bits()]
