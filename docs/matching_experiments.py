@@ -10,6 +10,7 @@ for the shipped features, extra features and link rules.
     python3 docs/matching_experiments.py /tmp/tune.tsv          # needs numpy, scikit-learn, jieba
     python3 docs/matching_experiments.py /tmp/tune.tsv --pos    # fourth round: action/object features
                                     # (add --default-dict for jieba without the project's words)
+    python3 docs/matching_experiments.py /tmp/tune.tsv --curve  # learning curve of the shipped features
 
 The dump holds tune pairs only (the test part is never written), so nothing here reads the test
 labels. Analysis aid, not part of the build.
@@ -41,12 +42,15 @@ def load(path):
     return rows, {(m["pair"], m["a"]): m["positive"] == "1" for m in measures}
 
 
-def cv_probabilities(rows, x, y):
-    """Leave-one-pair-out probabilities, with the engine's fixed rules (verbatim tier, profiles)."""
+def cv_probabilities(rows, x, y, train_pairs=None):
+    """Leave-one-pair-out probabilities, with the engine's fixed rules (verbatim tier, profiles).
+    `train_pairs(held_out, others)`, when given, picks the pairs the held-out pair is scored from."""
     pairs = np.array([r["pair"] for r in rows])
     out = np.zeros(len(rows))
     for p in sorted(set(pairs)):
         train = pairs != p
+        if train_pairs is not None:
+            train = np.isin(pairs, list(train_pairs(p, sorted(set(pairs) - {p}))))
         m = GradientBoostingClassifier(
             n_estimators=100, learning_rate=0.1, max_depth=2, min_samples_leaf=10, random_state=0
         ).fit(x[train], y[train])
@@ -306,6 +310,14 @@ def main():
     y = np.array([r["positive"] == "1" for r in rows])
     base = cv_probabilities(rows, x, y)
     print("shipped features", *criterion(rows, base, positive))
+    if "--curve" in sys.argv:
+        import random
+        for k in (4, 8, 12):
+            for seed in range(3):
+                rnd = random.Random(seed)
+                prob = cv_probabilities(rows, x, y, lambda p, others: rnd.sample(others, min(k, len(others))))
+                print(f"trained on {k} pairs, draw {seed}", *criterion(rows, prob, positive), flush=True)
+        return
     if "--pos" in sys.argv:
         fourth_round(rows, positive, x, y, base)
         return
