@@ -1,10 +1,10 @@
 //! Precision and recall of shared-measure matching on the exhaustively labelled plan pairs.
 //!
-//! `cargo run --no-default-features --example eval_matching -- [--labels DIR] [--misses N] [PATH…]`
+//! `cargo run --no-default-features --example eval_matching -- [--labels DIR] [--misses N] [--test] [PATH…]`
 //!
 //! DIR defaults to `tests/fixtures/measure_pairs_exhaustive`; the corpus defaults to the seeds
 //! plus DIR/docs. Prints counted-as-shared precision/recall and per-tier recall for the tune
-//! part, the test part and both, and (with `--misses N`) N missed positives and false positives
+//! part (with `--test` also the test part and both: for reporting only), and (with `--misses N`) N missed positives and false positives
 //! of the TUNE part for error analysis (the test part is never inspected for tuning).
 
 use std::path::PathBuf;
@@ -33,15 +33,36 @@ fn dump_tune(
             .map(|x| x.text.replace(['\t', '\n'], " "))
             .unwrap_or_default()
     };
+    // Heading path (normalised titles, outermost first) of a measure's section.
+    let head = |flat: usize| {
+        let m = &analysis.measures[flat];
+        let plan = &corpus.plans[m.plan];
+        let sid = plan.measures().get(m.index).and_then(|x| x.section_id);
+        fn find(s: &[duizhao::outline::Section], id: usize, path: &mut Vec<String>) -> bool {
+            for x in s {
+                path.push(x.title_norm.clone());
+                if x.section_id == id || find(&x.children, id, path) {
+                    return true;
+                }
+                path.pop();
+            }
+            false
+        }
+        let mut path = Vec::new();
+        if let Some(id) = sid {
+            find(&plan.sections, id, &mut path);
+        }
+        path.join("/").replace(['\t', '\n'], " ")
+    };
     let mut out = format!(
-        "pair\ta\tb\tpositive\tverbatim\t{}\tlinked\ttier\tscore\ta_bp\tb_bp\ta_text\tb_text\n",
+        "pair\ta\tb\tpositive\tverbatim\t{}\tlinked\ttier\tscore\ta_bp\tb_bp\ta_text\tb_text\ta_head\tb_head\n",
         FEATURES.join("\t")
     );
     for e in &ex {
         let link = analysis.link(e.a, e.b);
         let feats: Vec<String> = e.features.iter().map(|f| format!("{f:.4}")).collect();
         out.push_str(&format!(
-            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
             e.pair_id,
             e.a,
             e.b,
@@ -55,6 +76,8 @@ fn dump_tune(
             u8::from(analysis.measures[e.b].boilerplate),
             text(e.a),
             text(e.b),
+            head(e.a),
+            head(e.b),
         ));
     }
     let mut m_out = String::from("pair\ta\tplan_b\tpositive\n");
@@ -72,6 +95,7 @@ fn main() -> Result<(), String> {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/measure_pairs_exhaustive");
     let mut misses = 0usize;
     let mut dump: Option<PathBuf> = None;
+    let mut show_test = false;
     let mut paths: Vec<PathBuf> = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -83,6 +107,7 @@ fn main() -> Result<(), String> {
                     .and_then(|n| n.parse().ok())
                     .ok_or("--misses N")?
             }
+            "--test" => show_test = true,
             "--dump-tune" => dump = Some(PathBuf::from(args.next().ok_or("--dump-tune FILE")?)),
             _ => paths.push(PathBuf::from(a)),
         }
@@ -97,17 +122,33 @@ fn main() -> Result<(), String> {
         eprintln!("warning: {e}");
     }
     let analysis = Analysis::build(&corpus.plans);
+    // A fingerprint of the whole corpus's links (no labels read): whether a change to the
+    // engine moved any link at all, test part included, without printing test figures.
+    let score_sum: f64 = (0..analysis.measures.len())
+        .flat_map(|i| analysis.partners(i))
+        .map(|l| f64::from(l.score))
+        .sum();
     eprintln!(
-        "{} plans, {} measures, analysis in {:.2?}",
+        "{} plans, {} measures, analysis in {:.2?}; {} links, score sum {score_sum:.4}",
         corpus.plans.len(),
         analysis.measures.len(),
-        t.elapsed()
+        t.elapsed(),
+        analysis.link_count()
     );
-    let reports: Vec<_> = ["tune", "test", "all"]
+    // The test part is printed only when asked: error analysis and choices use the tune part.
+    let splits: &[&str] = if show_test {
+        &["tune", "test", "all"]
+    } else {
+        &["tune"]
+    };
+    let reports: Vec<_> = splits
         .iter()
         .map(|s| evaluate(&corpus, &analysis, &set, s))
         .collect();
     print!("{}", format_reports(&reports));
+    if !show_test {
+        println!("(test part hidden: pass --test to print it; never tune on it)");
+    }
     for r in &reports {
         for u in r.unresolved.iter().take(5) {
             eprintln!("unresolved ({}): {u}", r.split);

@@ -5,7 +5,8 @@ use std::collections::{HashMap, HashSet};
 use rayon::prelude::*;
 
 use super::families::families;
-use super::features::{is_quantitative, is_target_formula, match_data};
+use super::features::{is_target_formula, match_data};
+use super::kinds::is_quantitative;
 use super::model::Model;
 use super::scorer::{Against, Scorer, max_idf};
 use super::*;

@@ -73,23 +73,6 @@ pub(super) fn is_target_formula(norm: &str, content_terms: usize) -> bool {
     numbers > 0 && has_rate && (content_terms <= 5 || (numbers >= 3 && content_terms <= 12))
 }
 
-pub(super) fn is_quantitative(norm: &str) -> bool {
-    norm.chars().any(|c| c.is_ascii_digit())
-        && [
-            "达到",
-            "突破",
-            "提高到",
-            "提升到",
-            "增加到",
-            "超过",
-            "控制在",
-            "以上",
-            "不低于",
-        ]
-        .iter()
-        .any(|v| norm.contains(v))
-}
-
 /// Unit-normalised TF-IDF vector of canonical term counts.
 pub(super) fn tfidf(counts: &HashMap<u32, u32>, idf: &[f32]) -> Vec<(u32, f32)> {
     let mut v: Vec<(u32, f32)> = counts

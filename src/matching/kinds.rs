@@ -24,8 +24,13 @@ const PROFILE_WORDS: &[&str] = &[
     "东接",
     "西接",
 ];
-/// Words of a target: a number to reach.
-const TARGET_WORDS: &[&str] = &[
+/// Words of a target: a number to reach. The one list of them in the matcher. The first
+/// [`LEVEL_WORDS`] name a level to reach (达到…不低于) and make a measure with a number
+/// `quantitative` ([`is_quantitative`]); all of them, with a deadline year, make its kind a
+/// target ([`kind_of`]). (Reading 力争/以内/确保/实现 as quantitative too changes 54 of the
+/// 80 112 links of the evaluation corpus, none on the tune part, and the retrained scorer's
+/// cross-validated tune precision falls 0.762 -> 0.752 at equal recall: kept apart.)
+pub(super) const TARGET_WORDS: &[&str] = &[
     "达到",
     "突破",
     "提高到",
@@ -33,13 +38,15 @@ const TARGET_WORDS: &[&str] = &[
     "增加到",
     "超过",
     "控制在",
+    "以上",
     "不低于",
     "力争",
-    "以上",
     "以内",
     "确保",
     "实现",
 ];
+/// Number of level words at the head of [`TARGET_WORDS`].
+pub(super) const LEVEL_WORDS: usize = 9;
 /// Words of a statistic that already holds.
 const BASELINE_WORDS: &[&str] = &[
     "截至", "截止", "年末", "年底", "现有", "已有", "目前", "共有",
@@ -55,6 +62,12 @@ fn numbers(norm: &str) -> Vec<u32> {
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// Does a measure state a quantitative target (a number and a level word, 达到/突破/以上…)?
+pub(super) fn is_quantitative(norm: &str) -> bool {
+    norm.chars().any(|c| c.is_ascii_digit())
+        && TARGET_WORDS[..LEVEL_WORDS].iter().any(|w| norm.contains(w))
 }
 
 /// Does `norm` name a year as a deadline (`到2020年`, `至2025年`)?
@@ -187,6 +200,11 @@ mod tests {
         );
         assert_eq!(kind_of("推行积分落户政策。"), Kind::Task);
         assert_eq!(kind_of("设立2000万元专项资金。"), Kind::Task);
+        // 力争/确保 make a target kind but not the `quantitative` flag (level words only).
+        assert_eq!(kind_of("力争2020年建成智慧社区50个。"), Kind::Target);
+        assert!(!is_quantitative("力争2020年建成智慧社区50个。"));
+        assert!(is_quantitative("到2020年,常住人口城镇化率达到60%。"));
+        assert!(!is_quantitative("常住人口城镇化率达到较高水平。"));
         assert_eq!(
             numbers("到2020年达到43.2%,2020年"),
             vec![43.2f32.to_bits(), 2020f32.to_bits()]

@@ -106,7 +106,7 @@ pub struct MeasureEntry {
     pub weights: Vec<(u32, f32)>,
     /// Generic wording or a bare target formula.
     pub boilerplate: bool,
-    /// States a quantitative target (a number with a unit after 达到/突破/提高到…).
+    /// States a quantitative target (a number and a level word, 达到/突破/提高到…: `kinds::is_quantitative`).
     pub quantitative: bool,
     /// Flat index of the first measure with the same normalised text (itself when it is the
     /// first): copies share their representative's matching data and links.
