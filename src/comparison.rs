@@ -4,8 +4,10 @@
 //!
 //! Two row modes:
 //! - **by structure** ([`RowMode::Structure`], the default): row 0 is the plans' preambles
-//!   (概况/序言, when any has one), then the rows of [`crate::align::align`]; every measure of
-//!   every compared plan is in exactly one cell, so header counts equal what the table shows;
+//!   (概况/序言, when any has one), then the rows of [`crate::align::align`]; a preamble whose
+//!   shared measures mostly have their partners in one aligned row joins that row instead
+//!   (`preamble_places`); every measure of every compared plan is in exactly one cell, so header
+//!   counts equal what the table shows;
 //! - **by theme** ([`RowMode::Theme`], 按主题对照): one row per theme of a codebook, each cell
 //!   listing the plan's measures the codebook's rules propose (or the researcher tagged) for the
 //!   theme, under their section headings.
@@ -266,11 +268,12 @@ pub struct CellSection {
 /// One plan's cell in a row.
 #[derive(Debug, Clone)]
 pub struct Cell {
-    /// Section id of its first section (`None` for the preamble or a by-theme cell).
+    /// Section id of its first section that has one (`None` for a preamble alone or a by-theme
+    /// cell).
     pub section_id: Option<usize>,
     /// Heading of its first section, with ` +N` when it holds more (by theme: the theme's name).
     pub heading: String,
-    /// The first section's passage, for tagging it.
+    /// The passage of its first section that has one, for tagging it.
     pub passage: Option<Range<usize>>,
     /// Every section of the cell, in order.
     pub sections: Vec<CellSection>,
@@ -795,8 +798,8 @@ fn cell_section(
 
 fn make_cell(sections: Vec<CellSection>, measures: Vec<CellMeasure>, heading: String) -> Cell {
     Cell {
-        section_id: sections.first().and_then(|s| s.section_id),
-        passage: sections.first().and_then(|s| s.passage.clone()),
+        section_id: sections.iter().find_map(|s| s.section_id),
+        passage: sections.iter().find_map(|s| s.passage.clone()),
         heading,
         sections,
         measures,
@@ -811,6 +814,67 @@ fn cell_heading(sections: &[CellSection]) -> String {
     }
 }
 
+/// Where each compared plan's preamble goes: `Some(r)` puts it in aligned row `r`, `None` in the
+/// preamble row. A preamble leaves the preamble row when most of its measures shared within the
+/// comparison have their best compared partner in one aligned row, and more of them point there
+/// than to the other preambles (a preamble stating goals beside the other plan's 目标 section).
+/// It joins that row when its plan has no cell there (marked as moved when a row above holds a
+/// section of its plan) or heads its plan's cell when that is the plan's first cell.
+fn preamble_places(
+    corpus: &Corpus,
+    analysis: &Analysis,
+    compared: &[usize],
+    aligned: &[crate::align::Row],
+) -> Vec<Option<usize>> {
+    let mut row_of: HashMap<usize, usize> = HashMap::new();
+    for (r, row) in aligned.iter().enumerate() {
+        for (sids, &pi) in row.cells.iter().zip(compared) {
+            let plan = &corpus.plans[pi];
+            for &sid in sids {
+                for m in cell_measures(plan, sid) {
+                    if let Some(f) = analysis.flat_index(pi, m.index) {
+                        row_of.insert(f, r);
+                    }
+                }
+            }
+        }
+    }
+    compared
+        .iter()
+        .enumerate()
+        .map(|(c, &pi)| {
+            let mut votes: HashMap<Option<usize>, usize> = HashMap::new();
+            let mut linked = 0;
+            for m in &corpus.plans[pi].preamble.measures {
+                let Some(flat) = analysis.flat_index(pi, m.index) else {
+                    continue;
+                };
+                if scope_of(analysis, flat, compared) != Scope::Compared {
+                    continue;
+                }
+                let best = measure_partners(analysis, flat, compared)
+                    .into_iter()
+                    .filter(|p| p.column.is_some())
+                    .min_by(|a, b| a.tier.cmp(&b.tier).then(b.score.total_cmp(&a.score)));
+                if let Some(p) = best {
+                    linked += 1;
+                    *votes.entry(row_of.get(&p.flat).copied()).or_default() += 1;
+                }
+            }
+            let in_preambles = votes.get(&None).copied().unwrap_or(0);
+            let (row, n) = votes
+                .iter()
+                .filter_map(|(r, n)| r.map(|r| (r, *n)))
+                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))?;
+            // The row's cell of this plan is empty, or it is the plan's first cell (the preamble
+            // then heads it, in reading order).
+            let first = aligned[..row].iter().all(|a| a.cells[c].is_empty());
+            let free = aligned.get(row).is_some_and(|a| a.cells[c].is_empty());
+            ((free || first) && n > in_preambles && 2 * n >= linked).then_some(row)
+        })
+        .collect()
+}
+
 fn structure_rows(
     corpus: &Corpus,
     analysis: &Analysis,
@@ -821,10 +885,29 @@ fn structure_rows(
         .iter()
         .map(|&pi| parents(&corpus.plans[pi]))
         .collect();
+    let aligned = align(&corpus.plans, compared, analysis, pins);
+    let placed = preamble_places(corpus, analysis, compared, &aligned);
+    let has_preamble = |pi: usize| !corpus.plans[pi].preamble.measures.is_empty();
+    let preamble_section = |c: usize, pi: usize| {
+        let mut section = cell_section(&corpus.plans[pi], None, &parent_maps[c]);
+        // It keeps reading order when no row above holds a section of its plan.
+        section.moved =
+            placed[c].is_some_and(|r| aligned[..r].iter().any(|a| !a.cells[c].is_empty()));
+        section
+    };
+    let preamble_measures = |pi: usize| -> Vec<CellMeasure> {
+        corpus.plans[pi]
+            .preamble
+            .measures
+            .iter()
+            .map(|m| cell_measure(m, pi, analysis, compared, 0))
+            .collect()
+    };
     let mut rows = Vec::new();
     if compared
         .iter()
-        .any(|&pi| !corpus.plans[pi].preamble.measures.is_empty())
+        .enumerate()
+        .any(|(c, &pi)| placed[c].is_none() && has_preamble(pi))
     {
         rows.push(CompareRow {
             kind: SectionKind::Profile,
@@ -833,35 +916,33 @@ fn structure_rows(
                 .iter()
                 .enumerate()
                 .map(|(c, &pi)| {
-                    let plan = &corpus.plans[pi];
-                    if plan.preamble.measures.is_empty() {
-                        return None;
-                    }
-                    let sections = vec![cell_section(plan, None, &parent_maps[c])];
-                    let measures = plan
-                        .preamble
-                        .measures
-                        .iter()
-                        .map(|m| cell_measure(m, pi, analysis, compared, 0))
-                        .collect();
-                    Some(make_cell(sections, measures, PREAMBLE_TITLE.to_owned()))
+                    (placed[c].is_none() && has_preamble(pi)).then(|| {
+                        make_cell(
+                            vec![preamble_section(c, pi)],
+                            preamble_measures(pi),
+                            PREAMBLE_TITLE.to_owned(),
+                        )
+                    })
                 })
                 .collect(),
         });
     }
-    for row in align(&corpus.plans, compared, analysis, pins) {
+    for (r, row) in aligned.iter().enumerate() {
         let cells = row
             .cells
             .iter()
             .zip(compared)
             .enumerate()
             .map(|(c, (sids, &pi))| {
-                if sids.is_empty() {
+                let mut sections = Vec::new();
+                let mut measures = Vec::new();
+                if placed[c] == Some(r) {
+                    sections.push(preamble_section(c, pi));
+                    measures = preamble_measures(pi);
+                } else if sids.is_empty() {
                     return None;
                 }
                 let plan = &corpus.plans[pi];
-                let mut sections = Vec::new();
-                let mut measures = Vec::new();
                 for &sid in sids {
                     let mut section = cell_section(plan, Some(sid), &parent_maps[c]);
                     section.moved = row.moved.get(c).copied().unwrap_or(false);
