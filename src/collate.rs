@@ -164,11 +164,7 @@ pub fn family_rows(plans: &[Plan], analysis: &Analysis) -> Vec<FamilyRow> {
                 .filter(|norm| seen.insert(*norm))
                 .map(str::to_string)
                 .collect();
-            search_text.extend(
-                f.plans
-                    .iter()
-                    .filter_map(|&p| names_norm.get(p).cloned()),
-            );
+            search_text.extend(f.plans.iter().filter_map(|&p| names_norm.get(p).cloned()));
             FamilyRow {
                 family_id: f.family_id,
                 plan_count: f.plans.len(),

@@ -391,28 +391,26 @@ impl CodingIndex {
         // Then every measure in corpus order, and a stable sort by theme rank keeps corpus
         // order within a theme.
         let themes = &themes;
-        let mut found: Vec<(usize, Proposal)> = self
-            .measures
-            .iter()
-            .flat_map(|m| {
-                per_text
-                    .get(m.text)
-                    .into_iter()
-                    .flatten()
-                    .filter_map(move |(rank, k, terms)| {
-                        Some((
-                            *rank,
-                            Proposal {
-                                theme_id: themes.get(*rank)?.theme_id.clone(),
-                                plan_id: self.plan_ids.get(m.plan_index)?.clone(),
-                                measure_id: m.measure_id.clone(),
-                                rule_index: *k,
-                                matched_terms: terms.clone(),
-                            },
-                        ))
-                    })
-            })
-            .collect();
+        let mut found: Vec<(usize, Proposal)> =
+            self.measures
+                .iter()
+                .flat_map(|m| {
+                    per_text.get(m.text).into_iter().flatten().filter_map(
+                        move |(rank, k, terms)| {
+                            Some((
+                                *rank,
+                                Proposal {
+                                    theme_id: themes.get(*rank)?.theme_id.clone(),
+                                    plan_id: self.plan_ids.get(m.plan_index)?.clone(),
+                                    measure_id: m.measure_id.clone(),
+                                    rule_index: *k,
+                                    matched_terms: terms.clone(),
+                                },
+                            ))
+                        },
+                    )
+                })
+                .collect();
         found.sort_by_key(|(rank, _)| *rank);
         found.into_iter().map(|(_, p)| p).collect()
     }

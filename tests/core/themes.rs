@@ -419,14 +419,21 @@ fn the_indexed_proposals_and_hit_counts_equal_a_measure_by_measure_evaluation() 
                     }
                 }
             }
-            let k = book.themes.iter().position(|t| t.theme_id == theme.theme_id).unwrap();
+            let k = book
+                .themes
+                .iter()
+                .position(|t| t.theme_id == theme.theme_id)
+                .unwrap();
             hits[k] = want.iter().filter(|w| w.0 == rank).count();
         }
         let got: Vec<(usize, String, String, usize)> = index()
             .propose(&book)
             .into_iter()
             .map(|p| {
-                let rank = ranked.iter().position(|t| t.theme_id == p.theme_id).unwrap();
+                let rank = ranked
+                    .iter()
+                    .position(|t| t.theme_id == p.theme_id)
+                    .unwrap();
                 (rank, p.theme_id, p.measure_id, p.rule_index)
             })
             .collect();

@@ -164,7 +164,12 @@ fn every_member_text_and_plan_name_of_a_family_finds_its_row() {
         for &flat in &family.members {
             let m = &analysis.measures[flat];
             let measure = corpus.plans[m.plan].measures()[m.index];
-            assert!(row.matches(&measure.norm), "family {}: {}", row.family_id, measure.norm);
+            assert!(
+                row.matches(&measure.norm),
+                "family {}: {}",
+                row.family_id,
+                measure.norm
+            );
             checked += 1;
         }
         for name in &row.plan_names {
