@@ -74,6 +74,7 @@ impl Overview {
         use rayon::prelude::*;
         use std::sync::atomic::{AtomicUsize, Ordering};
         let n = plans.len();
+        let clock = PhaseClock::start();
         // Ordering is reported as a fifth of the work after the counts.
         let total = n + n / 5 + 1;
         let mut directed = vec![0u16; n * n];
@@ -83,6 +84,7 @@ impl Overview {
             .into_par_iter()
             .map(|i| (analysis.measures[i].rep == i).then(|| analysis.text_partner_plans(i, true)))
             .collect();
+        clock.lap("overview: partner plans per text");
         let rows_done = AtomicUsize::new(0);
         let per_plan: Vec<(u32, u32)> = if n == 0 {
             Vec::new()
@@ -100,6 +102,7 @@ impl Overview {
                 })
                 .collect()
         };
+        clock.lap("overview: counts");
         let shared_any: Vec<u32> = per_plan.iter().map(|p| p.0).collect();
         let counted: Vec<u32> = per_plan.iter().map(|p| p.1).collect();
         let mut overview = Overview {
@@ -139,6 +142,7 @@ impl Overview {
             };
             order_from_neighbours(n, rows, &sim)
         };
+        clock.lap("overview: order");
         overview.order = order;
         progress(total, total);
         overview
@@ -305,6 +309,32 @@ impl Overview {
     }
 }
 
+/// With `DUIZHAO_TIMES=1`, prints the phases of a build on stderr.
+struct PhaseClock {
+    on: bool,
+    last: std::cell::Cell<std::time::Instant>,
+}
+
+impl PhaseClock {
+    fn start() -> PhaseClock {
+        PhaseClock {
+            on: std::env::var_os("DUIZHAO_TIMES").is_some_and(|v| v == "1"),
+            last: std::cell::Cell::new(std::time::Instant::now()),
+        }
+    }
+
+    fn lap(&self, what: &str) {
+        if self.on {
+            let now = std::time::Instant::now();
+            eprintln!(
+                "{what}: {:.0} ms",
+                (now - self.last.get()).as_secs_f64() * 1e3
+            );
+            self.last.set(now);
+        }
+    }
+}
+
 /// Count plan `a`'s row: for each of its measures, the other plans where it has a shared
 /// partner ([`Analysis::shared_links`]), each plan once per measure, read from its text's partner
 /// plans (`by_text`, indexed by representative). Returns (measures shared with any plan,
@@ -343,7 +373,18 @@ fn count_row(
         let Some(Some(text)) = by_text.get(m.rep) else {
             continue;
         };
+        // `always` is sorted without repeats: one increment per plan, no `seen` check needed
+        // (only the conditional links, checked below, can name a plan twice or one of these).
         let mut any = false;
+        for &b in &text.always {
+            let b = b as usize;
+            if b != a
+                && let Some(c) = row.get_mut(b)
+            {
+                *c = c.saturating_add(1);
+                any = true;
+            }
+        }
         let mut count = |b: usize, seen: &mut [usize]| {
             if b == a || b >= n || seen[b] == flat + 1 {
                 return;
@@ -354,9 +395,6 @@ fn count_row(
                 *c = c.saturating_add(1);
             }
         };
-        for &b in &text.always {
-            count(b as usize, &mut seen);
-        }
         for l in &text.conditional {
             let Some(other) = analysis.measures.get(l.other) else {
                 continue;

@@ -134,6 +134,51 @@ enum LoadState {
     Failed(String),
 }
 
+/// With `DUIZHAO_FRAME_TIMES` set, a frame of the app over 16 ms is reported on stderr by
+/// phase (to find what makes a frame long rather than guess).
+struct FramePhases {
+    on: bool,
+    last: Instant,
+    started: Instant,
+    phases: Vec<(&'static str, Duration)>,
+}
+
+impl FramePhases {
+    fn start() -> FramePhases {
+        static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        let now = Instant::now();
+        FramePhases {
+            on: *ON.get_or_init(|| std::env::var_os("DUIZHAO_FRAME_TIMES").is_some()),
+            last: now,
+            started: now,
+            phases: Vec::new(),
+        }
+    }
+
+    fn mark(&mut self, what: &'static str) {
+        if self.on {
+            let now = Instant::now();
+            self.phases.push((what, now - self.last));
+            self.last = now;
+        }
+    }
+
+    fn report(&self) {
+        if self.on && self.started.elapsed() > Duration::from_millis(16) {
+            let parts: Vec<String> = self
+                .phases
+                .iter()
+                .map(|(w, d)| format!("{w} {:.1} ms", d.as_secs_f64() * 1e3))
+                .collect();
+            eprintln!(
+                "duizhao: frame {:.1} ms: {}",
+                self.started.elapsed().as_secs_f64() * 1e3,
+                parts.join(", ")
+            );
+        }
+    }
+}
+
 /// The app state.
 pub struct DuizhaoApp {
     paths: Vec<PathBuf>,
@@ -439,16 +484,20 @@ impl DuizhaoApp {
             theme::apply_style(ui.ctx(), self.settings.dark_mode);
             self.styled_for = Some(self.settings.dark_mode);
         }
+        let mut phases = FramePhases::start();
         self.start_loading(ui.ctx());
         self.poll_loader();
+        phases.mark("loader");
         self.prefetch_views(ui.ctx());
         self.poll_picked(ui.ctx());
         self.take_dropped(ui.ctx());
         self.check_close(ui.ctx());
         self.keyboard(ui.ctx());
+        phases.mark("input");
 
         egui::Panel::top("title_bar").show(ui, |ui| self.title_bar(ui));
         egui::Panel::bottom("status_bar").show(ui, |ui| self.status_bar(ui));
+        phases.mark("bars");
         if !self.settings.library_hidden {
             // A fixed default width and a drag handle; the content never widens the panel.
             let max = (ui.available_width() * 0.45).max(240.0);
@@ -458,6 +507,7 @@ impl DuizhaoApp {
                 .size_range(220.0..=max.min(560.0))
                 .show(ui, |ui| self.library_panel(ui));
         }
+        phases.mark("library");
         if self.search_open {
             egui::Panel::right("search")
                 .resizable(true)
@@ -466,6 +516,7 @@ impl DuizhaoApp {
                 .show(ui, |ui| self.search_panel(ui));
         }
         egui::CentralPanel::default().show(ui, |ui| self.central_panel(ui));
+        phases.mark("central");
         self.notices_window(ui.ctx());
         self.recovery_window(ui.ctx());
         self.reuse_window(ui.ctx());
@@ -504,6 +555,8 @@ impl DuizhaoApp {
         if let Some(e) = self.proj.autosave(now, false) {
             self.notices.push(e);
         }
+        phases.mark("windows, commands, autosave");
+        phases.report();
         if self.first_content_frame.is_none() && self.corpus.is_some() {
             let took = self.created.elapsed();
             self.first_content_frame = Some(took);
