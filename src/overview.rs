@@ -20,7 +20,7 @@
 
 use serde::Serialize;
 
-use crate::matching::{Analysis, Status, TextPartnerPlans};
+use crate::matching::{Analysis, Link, Status};
 use crate::plan::Plan;
 
 /// Shared-measure counts between every pair of plans, and a clustered display order.
@@ -80,9 +80,9 @@ impl Overview {
         let mut directed = vec![0u16; n * n];
         // Each distinct text's partner plans, once for all its copies (a template's list is read
         // once, not once per plan that copies it).
-        let by_text: Vec<Option<TextPartnerPlans>> = (0..analysis.measures.len())
+        let by_text: Vec<Option<TextPlans>> = (0..analysis.measures.len())
             .into_par_iter()
-            .map(|i| (analysis.measures[i].rep == i).then(|| analysis.text_partner_plans(i, true)))
+            .map(|i| (analysis.measures[i].rep == i).then(|| TextPlans::new(analysis, i)))
             .collect();
         clock.lap("overview: partner plans per text");
         let rows_done = AtomicUsize::new(0);
@@ -273,10 +273,14 @@ impl Overview {
             .flat_map_iter(|rt| {
                 let rows = rt * TILE..((rt + 1) * TILE).min(n);
                 let mut best: Vec<Vec<(f32, usize)>> = rows.clone().map(|_| Vec::new()).collect();
+                // Per row, the weakest similarity kept once k are kept: columns come in
+                // increasing order, so a later plan at or below it can never enter (ties go to
+                // the lower index).
+                let mut floor: Vec<f32> = rows.clone().map(|_| f32::NEG_INFINITY).collect();
                 for ct in 0..n.div_ceil(TILE) {
                     let cols = ct * TILE..((ct + 1) * TILE).min(n);
                     for (i, a) in rows.clone().enumerate() {
-                        let Some(kept) = best.get_mut(i) else {
+                        let (Some(kept), Some(floor)) = (best.get_mut(i), floor.get_mut(i)) else {
                             continue;
                         };
                         for b in cols.clone() {
@@ -290,12 +294,15 @@ impl Overview {
                                 continue;
                             }
                             let s = jaccard(shared, counted(a), counted(b));
-                            if s > 0.0 {
+                            if s > 0.0 && s > *floor {
                                 kept.push((s, b));
                             }
                         }
                         if kept.len() > 4 * k.max(16) {
                             keep_strongest(kept, k);
+                            if k > 0 && kept.len() == k {
+                                *floor = kept.iter().map(|e| e.0).fold(f32::INFINITY, f32::min);
+                            }
                         }
                     }
                 }
@@ -306,6 +313,53 @@ impl Overview {
                 best
             })
             .collect()
+    }
+}
+
+/// A distinct text's partner plans as the counts read them ([`Analysis::text_partner_plans`],
+/// boilerplate partners left out): the plans every copy counts, and the conditional links
+/// grouped by what decides whether a reader keeps them — the partner's text, tier and score
+/// ([`Analysis::keeps_for`] reads nothing else) — each group with its plans. A template's
+/// partner text has a copy in hundreds of plans: one check per group and reader instead of
+/// one per link (a binary search each, the count's largest cost at 10,000 plans).
+struct TextPlans {
+    always: Vec<u32>,
+    conditional: Vec<(Link, Vec<u32>)>,
+}
+
+impl TextPlans {
+    fn new(analysis: &Analysis, rep: usize) -> TextPlans {
+        let t = analysis.text_partner_plans(rep, true);
+        let mut keyed: Vec<((usize, crate::matching::Tier, u32), u32, Link)> = t
+            .conditional
+            .iter()
+            .filter_map(|l| {
+                let other = analysis.measures.get(l.other)?;
+                Some((
+                    (other.rep, l.tier, l.score.to_bits()),
+                    other.plan as u32,
+                    *l,
+                ))
+            })
+            .collect();
+        keyed.sort_by_key(|k| (k.0, k.1));
+        let mut conditional: Vec<(Link, Vec<u32>)> = Vec::new();
+        let mut last = None;
+        for (key, plan, l) in keyed {
+            match conditional.last_mut() {
+                Some((_, plans)) if last == Some(key) => {
+                    if plans.last() != Some(&plan) {
+                        plans.push(plan);
+                    }
+                }
+                _ => conditional.push((l, vec![plan])),
+            }
+            last = Some(key);
+        }
+        TextPlans {
+            always: t.always,
+            conditional,
+        }
     }
 }
 
@@ -341,7 +395,7 @@ impl PhaseClock {
 /// non-boilerplate measures).
 fn count_row(
     analysis: &Analysis,
-    by_text: &[Option<TextPartnerPlans>],
+    by_text: &[Option<TextPlans>],
     a: usize,
     n: usize,
     row: &mut [u16],
@@ -395,12 +449,11 @@ fn count_row(
                 *c = c.saturating_add(1);
             }
         };
-        for l in &text.conditional {
-            let Some(other) = analysis.measures.get(l.other) else {
-                continue;
-            };
-            if other.plan != a && analysis.keeps_for(l, a) {
-                count(other.plan, &mut seen);
+        for (l, plans) in &text.conditional {
+            if analysis.keeps_for(l, a) {
+                for &b in plans {
+                    count(b as usize, &mut seen);
+                }
             }
         }
         if any {
