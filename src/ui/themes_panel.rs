@@ -275,11 +275,11 @@ impl ThemesPanel {
         }
         // Hit counts counted in the background since the last frame.
         self.counting.poll();
-        if let Some(done) = self.counting.take().map(|(_, c)| c) {
-            if self.hits_for == Some(key) {
-                self.theme_hits.extend(done.themes);
-                self.rule_hits.extend(done.rules);
-            }
+        if let Some(done) = self.counting.take().map(|(_, c)| c)
+            && self.hits_for == Some(key)
+        {
+            self.theme_hits.extend(done.themes);
+            self.rule_hits.extend(done.rules);
         }
     }
 
