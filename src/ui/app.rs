@@ -595,6 +595,33 @@ impl DuizhaoApp {
             .prefetch(ctx, corpus, &self.proj.project.codebook, revision);
     }
 
+    /// Are the views built ahead ([`DuizhaoApp::prefetch_views`]: overview, families, coding
+    /// index) ready for the corpus and analysis loaded?
+    pub fn views_prefetched(&self) -> bool {
+        let (Some(corpus), Some(analysis)) = (&self.corpus, &self.analysis) else {
+            return false;
+        };
+        let revision = self.data_revision;
+        self.overview.is_built_for(corpus, analysis, revision)
+            && self.families.is_built_for(corpus, analysis, revision)
+            && self.themes.is_built_for(corpus, revision)
+    }
+
+    /// Which of the views built ahead are ready (overview, families, coding index), for a
+    /// test's failure message.
+    pub fn prefetch_status(&self) -> String {
+        let (Some(corpus), Some(analysis)) = (&self.corpus, &self.analysis) else {
+            return "no corpus or analysis".into();
+        };
+        let revision = self.data_revision;
+        format!(
+            "overview {}, families {}, coding index {}",
+            self.overview.is_built_for(corpus, analysis, revision),
+            self.families.is_built_for(corpus, analysis, revision),
+            self.themes.is_built_for(corpus, revision)
+        )
+    }
+
     /// The current [`ViewContext::revision`]: changes whenever the corpus, the analysis or the
     /// project does.
     pub fn revision(&self) -> u64 {

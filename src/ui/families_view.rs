@@ -131,6 +131,18 @@ impl FamiliesView {
         })
     }
 
+    /// Is the list of `corpus` at `corpus_revision` built (whether or not it was drawn)?
+    pub fn is_built_for(&self, corpus: &Corpus, analysis: &Analysis, corpus_revision: u64) -> bool {
+        self.rows
+            .get(&ListKey {
+                corpus_revision,
+                plans_len: corpus.plans.len(),
+                families: analysis.families.len(),
+                measures: analysis.measures.len(),
+            })
+            .is_some()
+    }
+
     /// Start building the list of `corpus` (at `corpus_revision`) in the background, before the
     /// view is opened ([`Job::prefetch`]).
     pub fn prefetch(

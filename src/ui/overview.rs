@@ -221,6 +221,12 @@ impl OverviewView {
         )
     }
 
+    /// Is the matrix of `corpus` at `corpus_revision` built (whether or not it was drawn)?
+    pub fn is_built_for(&self, corpus: &Corpus, analysis: &Analysis, corpus_revision: u64) -> bool {
+        let key = overview_key(corpus_revision, corpus, analysis);
+        self.overview.get(&key).is_some()
+    }
+
     /// Start building the matrix of `corpus` (at `corpus_revision`) in the background, before
     /// the view is opened ([`Job::prefetch`]).
     pub fn prefetch(

@@ -283,6 +283,13 @@ impl ThemesPanel {
         }
     }
 
+    /// Is the coding index of `corpus` at `corpus_revision` built?
+    pub fn is_built_for(&self, corpus: &Corpus, corpus_revision: u64) -> bool {
+        self.cache
+            .get(&(corpus_revision, corpus.plans.len()))
+            .is_some()
+    }
+
     /// Start building the coding index of `corpus` (at `corpus_revision`) with the hit counts
     /// of `codebook` in the background, before the panel is opened ([`Job::prefetch`]).
     pub fn prefetch(
@@ -293,6 +300,7 @@ impl ThemesPanel {
         corpus_revision: u64,
     ) {
         let key = (corpus_revision, corpus.plans.len());
+        self.cache.poll();
         if self.cache.has(&key) {
             return;
         }
