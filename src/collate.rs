@@ -130,19 +130,23 @@ impl FamilyRow {
 }
 
 /// The families of `analysis`, most widely adopted first (then most members, then id).
+/// Each plan's measures are listed once (not once per member), the rows are built in parallel,
+/// and a row's search text holds each distinct member text once (a template adopted by
+/// thousands of plans is one line, not thousands).
 pub fn family_rows(plans: &[Plan], analysis: &Analysis) -> Vec<FamilyRow> {
+    use rayon::prelude::*;
+    let measures: Vec<Vec<&crate::measure::Measure>> =
+        plans.par_iter().map(|p| p.measures()).collect();
+    let names_norm: Vec<String> = plans.par_iter().map(|p| normalize_str(&p.name)).collect();
+    let measure_of = |flat: usize| {
+        let m = analysis.measures.get(flat)?;
+        measures.get(m.plan)?.get(m.index).copied()
+    };
     let mut rows: Vec<FamilyRow> = analysis
         .families
-        .iter()
+        .par_iter()
         .map(|f| {
-            let text_of = |flat: usize| {
-                let m = analysis.measures.get(flat)?;
-                let plan = plans.get(m.plan)?;
-                plan.measures()
-                    .get(m.index)
-                    .map(|x| (x.text.clone(), x.norm.clone()))
-            };
-            let (rep_text, _) = text_of(f.representative).unwrap_or_default();
+            let rep_text = measure_of(f.representative).map_or("", |m| m.text.as_str());
             let mut representative_text: String = rep_text.chars().take(ROW_TEXT_CHARS).collect();
             if rep_text.chars().nth(ROW_TEXT_CHARS).is_some() {
                 representative_text.push('…');
@@ -152,12 +156,15 @@ pub fn family_rows(plans: &[Plan], analysis: &Analysis) -> Vec<FamilyRow> {
                 .iter()
                 .filter_map(|&p| plans.get(p).map(|x| x.name.clone()))
                 .collect();
+            let mut seen = std::collections::HashSet::new();
             let mut search_text: Vec<String> = f
                 .members
                 .iter()
-                .filter_map(|&m| text_of(m).map(|t| t.1))
+                .filter_map(|&m| measure_of(m).map(|x| x.norm.as_str()))
+                .filter(|norm| seen.insert(*norm))
+                .map(str::to_string)
                 .collect();
-            search_text.extend(plan_names.iter().map(|n| normalize_str(n)));
+            search_text.extend(f.plans.iter().filter_map(|&p| names_norm.get(p).cloned()));
             FamilyRow {
                 family_id: f.family_id,
                 plan_count: f.plans.len(),

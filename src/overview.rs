@@ -20,7 +20,7 @@
 
 use serde::Serialize;
 
-use crate::matching::{Analysis, Status, TextPartnerPlans};
+use crate::matching::{Analysis, Link, Status};
 use crate::plan::Plan;
 
 /// Shared-measure counts between every pair of plans, and a clustered display order.
@@ -74,15 +74,17 @@ impl Overview {
         use rayon::prelude::*;
         use std::sync::atomic::{AtomicUsize, Ordering};
         let n = plans.len();
+        let clock = PhaseClock::start();
         // Ordering is reported as a fifth of the work after the counts.
         let total = n + n / 5 + 1;
         let mut directed = vec![0u16; n * n];
         // Each distinct text's partner plans, once for all its copies (a template's list is read
         // once, not once per plan that copies it).
-        let by_text: Vec<Option<TextPartnerPlans>> = (0..analysis.measures.len())
+        let by_text: Vec<Option<TextPlans>> = (0..analysis.measures.len())
             .into_par_iter()
-            .map(|i| (analysis.measures[i].rep == i).then(|| analysis.text_partner_plans(i, true)))
+            .map(|i| (analysis.measures[i].rep == i).then(|| TextPlans::new(analysis, i)))
             .collect();
+        clock.lap("overview: partner plans per text");
         let rows_done = AtomicUsize::new(0);
         let per_plan: Vec<(u32, u32)> = if n == 0 {
             Vec::new()
@@ -100,6 +102,7 @@ impl Overview {
                 })
                 .collect()
         };
+        clock.lap("overview: counts");
         let shared_any: Vec<u32> = per_plan.iter().map(|p| p.0).collect();
         let counted: Vec<u32> = per_plan.iter().map(|p| p.1).collect();
         let mut overview = Overview {
@@ -111,11 +114,13 @@ impl Overview {
             order: Vec::new(),
             max_count: 0,
         };
-        overview.max_count = (0..n)
-            .into_par_iter()
-            .map(|a| (0..n).map(|b| overview.count(a, b)).max().unwrap_or(0))
+        // The largest symmetric count is the largest directed one; rows are contiguous.
+        overview.max_count = overview
+            .directed
+            .par_chunks(n.max(1))
+            .map(|row| row.iter().copied().max().unwrap_or(0))
             .max()
-            .unwrap_or(0);
+            .map_or(0, u32::from);
         let o = &overview;
         let order = if n <= CLUSTER_MAX_PLANS {
             let similarity: Vec<Vec<f32>> = (0..n)
@@ -127,8 +132,17 @@ impl Overview {
                 .collect();
             cluster_order(&similarity)
         } else {
-            sparse_order(n, &|a, b| o.count(a, b), &o.counted, NEIGHBOURS)
+            let rows = o.top_neighbours(NEIGHBOURS);
+            let sim = |a: usize, b: usize| {
+                jaccard(
+                    o.count(a, b),
+                    o.counted.get(a).copied().unwrap_or(0),
+                    o.counted.get(b).copied().unwrap_or(0),
+                )
+            };
+            order_from_neighbours(n, rows, &sim)
         };
+        clock.lap("overview: order");
         overview.order = order;
         progress(total, total);
         overview
@@ -194,33 +208,184 @@ impl Overview {
     }
 
     /// The counts in display order max-pooled into at most `max_side` × `max_side` blocks.
-    /// O(n²) reads, split over threads.
+    /// One pass over the directed rows (each read in memory order, split over threads): the
+    /// block maximum of the symmetric counts is the larger of the directed block maxima of
+    /// (r, c) and (c, r), so no column of the matrix is ever walked.
     pub fn block_counts(&self, max_side: usize) -> BlockCounts {
         use rayon::prelude::*;
         let n = self.len();
         let max_side = max_side.max(1);
         let block = n.div_ceil(max_side).max(1);
         let side = n.div_ceil(block);
-        let mut max = vec![0u32; side * side];
+        let mut directed = vec![0u32; side * side];
+        // Display position of each plan.
+        let mut pos = vec![usize::MAX; n];
+        for (p, &a) in self.order.iter().enumerate() {
+            if let Some(x) = pos.get_mut(a) {
+                *x = p;
+            }
+        }
         if side > 0 {
-            max.par_chunks_mut(side).enumerate().for_each(|(r, out)| {
-                for row in r * block..((r + 1) * block).min(n) {
-                    let Some(&a) = self.order.get(row) else {
-                        continue;
-                    };
-                    for (col, &b) in self.order.iter().enumerate() {
-                        if a == b {
+            directed
+                .par_chunks_mut(side)
+                .enumerate()
+                .for_each(|(r, out)| {
+                    for row in r * block..((r + 1) * block).min(n) {
+                        let Some(&a) = self.order.get(row) else {
                             continue;
+                        };
+                        let Some(counts) = self.directed.get(a * n..(a + 1) * n) else {
+                            continue;
+                        };
+                        for (b, &v) in counts.iter().enumerate() {
+                            if v == 0 || b == a {
+                                continue;
+                            }
+                            if let Some(m) = pos.get(b).and_then(|&p| out.get_mut(p / block)) {
+                                *m = (*m).max(u32::from(v));
+                            }
                         }
-                        let v = self.count(a, b);
-                        if let Some(m) = out.get_mut(col / block) {
-                            *m = (*m).max(v);
+                    }
+                });
+        }
+        let mut max = vec![0u32; side * side];
+        for r in 0..side {
+            for c in 0..side {
+                max[r * side + c] = directed[r * side + c].max(directed[c * side + r]);
+            }
+        }
+        BlockCounts { block, side, max }
+    }
+
+    /// Each plan's `k` most similar other plans (Jaccard of the symmetric counts, see
+    /// [`sparse_order`]; strongest first, ties to the lower index; similarity 0 left out).
+    /// The matrix is walked in 64 × 64 tiles, a tile of rows next to the mirrored tile, so
+    /// the symmetric count never reads a column of the matrix plan by plan (that was a cache
+    /// miss per pair: seconds at 10,000 plans). Split over threads by tile rows.
+    pub fn top_neighbours(&self, k: usize) -> Vec<Vec<(f32, usize)>> {
+        use rayon::prelude::*;
+        const TILE: usize = 64;
+        let n = self.len();
+        let d = &self.directed;
+        let counted = |a: usize| self.counted.get(a).copied().unwrap_or(0);
+        (0..n.div_ceil(TILE))
+            .into_par_iter()
+            .flat_map_iter(|rt| {
+                let rows = rt * TILE..((rt + 1) * TILE).min(n);
+                let mut best: Vec<Vec<(f32, usize)>> = rows.clone().map(|_| Vec::new()).collect();
+                // Per row, the weakest similarity kept once k are kept: columns come in
+                // increasing order, so a later plan at or below it can never enter (ties go to
+                // the lower index).
+                let mut floor: Vec<f32> = rows.clone().map(|_| f32::NEG_INFINITY).collect();
+                for ct in 0..n.div_ceil(TILE) {
+                    let cols = ct * TILE..((ct + 1) * TILE).min(n);
+                    for (i, a) in rows.clone().enumerate() {
+                        let (Some(kept), Some(floor)) = (best.get_mut(i), floor.get_mut(i)) else {
+                            continue;
+                        };
+                        for b in cols.clone() {
+                            if b == a {
+                                continue;
+                            }
+                            let ab = d.get(a * n + b).copied().unwrap_or(0);
+                            let ba = d.get(b * n + a).copied().unwrap_or(0);
+                            let shared = u32::from(ab.max(ba));
+                            if shared == 0 {
+                                continue;
+                            }
+                            let s = jaccard(shared, counted(a), counted(b));
+                            if s > 0.0 && s > *floor {
+                                kept.push((s, b));
+                            }
+                        }
+                        if kept.len() > 4 * k.max(16) {
+                            keep_strongest(kept, k);
+                            if k > 0 && kept.len() == k {
+                                *floor = kept.iter().map(|e| e.0).fold(f32::INFINITY, f32::min);
+                            }
                         }
                     }
                 }
-            });
+                for kept in &mut best {
+                    keep_strongest(kept, k);
+                    kept.shrink_to_fit();
+                }
+                best
+            })
+            .collect()
+    }
+}
+
+/// A distinct text's partner plans as the counts read them ([`Analysis::text_partner_plans`],
+/// boilerplate partners left out): the plans every copy counts, and the conditional links
+/// grouped by what decides whether a reader keeps them — the partner's text, tier and score
+/// ([`Analysis::keeps_for`] reads nothing else) — each group with its plans. A template's
+/// partner text has a copy in hundreds of plans: one check per group and reader instead of
+/// one per link (a binary search each, the count's largest cost at 10,000 plans).
+struct TextPlans {
+    always: Vec<u32>,
+    conditional: Vec<(Link, Vec<u32>)>,
+}
+
+impl TextPlans {
+    fn new(analysis: &Analysis, rep: usize) -> TextPlans {
+        let t = analysis.text_partner_plans(rep, true);
+        let mut keyed: Vec<((usize, crate::matching::Tier, u32), u32, Link)> = t
+            .conditional
+            .iter()
+            .filter_map(|l| {
+                let other = analysis.measures.get(l.other)?;
+                Some((
+                    (other.rep, l.tier, l.score.to_bits()),
+                    other.plan as u32,
+                    *l,
+                ))
+            })
+            .collect();
+        keyed.sort_by_key(|k| (k.0, k.1));
+        let mut conditional: Vec<(Link, Vec<u32>)> = Vec::new();
+        let mut last = None;
+        for (key, plan, l) in keyed {
+            match conditional.last_mut() {
+                Some((_, plans)) if last == Some(key) => {
+                    if plans.last() != Some(&plan) {
+                        plans.push(plan);
+                    }
+                }
+                _ => conditional.push((l, vec![plan])),
+            }
+            last = Some(key);
         }
-        BlockCounts { block, side, max }
+        TextPlans {
+            always: t.always,
+            conditional,
+        }
+    }
+}
+
+/// With `DUIZHAO_TIMES=1`, prints the phases of a build on stderr.
+struct PhaseClock {
+    on: bool,
+    last: std::cell::Cell<std::time::Instant>,
+}
+
+impl PhaseClock {
+    fn start() -> PhaseClock {
+        PhaseClock {
+            on: std::env::var_os("DUIZHAO_TIMES").is_some_and(|v| v == "1"),
+            last: std::cell::Cell::new(std::time::Instant::now()),
+        }
+    }
+
+    fn lap(&self, what: &str) {
+        if self.on {
+            let now = std::time::Instant::now();
+            eprintln!(
+                "{what}: {:.0} ms",
+                (now - self.last.get()).as_secs_f64() * 1e3
+            );
+            self.last.set(now);
+        }
     }
 }
 
@@ -230,7 +395,7 @@ impl Overview {
 /// non-boilerplate measures).
 fn count_row(
     analysis: &Analysis,
-    by_text: &[Option<TextPartnerPlans>],
+    by_text: &[Option<TextPlans>],
     a: usize,
     n: usize,
     row: &mut [u16],
@@ -262,7 +427,18 @@ fn count_row(
         let Some(Some(text)) = by_text.get(m.rep) else {
             continue;
         };
+        // `always` is sorted without repeats: one increment per plan, no `seen` check needed
+        // (only the conditional links, checked below, can name a plan twice or one of these).
         let mut any = false;
+        for &b in &text.always {
+            let b = b as usize;
+            if b != a
+                && let Some(c) = row.get_mut(b)
+            {
+                *c = c.saturating_add(1);
+                any = true;
+            }
+        }
         let mut count = |b: usize, seen: &mut [usize]| {
             if b == a || b >= n || seen[b] == flat + 1 {
                 return;
@@ -273,15 +449,11 @@ fn count_row(
                 *c = c.saturating_add(1);
             }
         };
-        for &b in &text.always {
-            count(b as usize, &mut seen);
-        }
-        for l in &text.conditional {
-            let Some(other) = analysis.measures.get(l.other) else {
-                continue;
-            };
-            if other.plan != a && analysis.keeps_for(l, a) {
-                count(other.plan, &mut seen);
+        for (l, plans) in &text.conditional {
+            if analysis.keeps_for(l, a) {
+                for &b in plans {
+                    count(b as usize, &mut seen);
+                }
             }
         }
         if any {
@@ -320,7 +492,6 @@ pub fn sparse_order(
             counted.get(b).copied().unwrap_or(0),
         )
     };
-    let by_strength = |x: &(f32, usize), y: &(f32, usize)| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1));
     let rows: Vec<Vec<(f32, usize)>> = (0..n)
         .into_par_iter()
         .map(|a| {
@@ -329,26 +500,44 @@ pub fn sparse_order(
                 .map(|b| (sim(a, b), b))
                 .filter(|e| e.0 > 0.0)
                 .collect();
-            if row.len() > k {
-                row.select_nth_unstable_by(k, by_strength);
-                row.truncate(k);
-            }
+            keep_strongest(&mut row, k);
             // The row was collected from up to n candidates: without this, every kept row holds
             // its whole capacity (16 bytes × n: 1.6 GB over 10,000 plans).
             row.shrink_to_fit();
             row
         })
         .collect();
+    order_from_neighbours(n, rows, &sim)
+}
+
+/// Keep the `k` strongest of `row` (similarity descending, ties to the lower plan index).
+fn keep_strongest(row: &mut Vec<(f32, usize)>, k: usize) {
+    let by_strength = |x: &(f32, usize), y: &(f32, usize)| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1));
+    if row.len() > k {
+        row.select_nth_unstable_by(k, by_strength);
+        row.truncate(k);
+    }
+}
+
+/// The order of [`sparse_order`] from each plan's kept neighbours (`rows[a]`: (similarity,
+/// plan), any order) and the similarity of any two plans (for the ends of merged orders).
+pub fn order_from_neighbours(
+    n: usize,
+    rows: Vec<Vec<(f32, usize)>>,
+    sim: &dyn Fn(usize, usize) -> f32,
+) -> Vec<usize> {
     // Symmetric sparse graph: an edge if either end keeps the other.
     let mut graph: Vec<std::collections::BTreeMap<usize, f32>> = vec![Default::default(); n];
     for (a, row) in rows.iter().enumerate() {
         for &(s, b) in row {
-            graph[a].insert(b, s);
-            graph[b].insert(a, s);
+            if a < n && b < n {
+                graph[a].insert(b, s);
+                graph[b].insert(a, s);
+            }
         }
     }
     drop(rows);
-    sparse_average_linkage(graph, &sim)
+    sparse_average_linkage(graph, sim)
 }
 
 /// Average linkage over a sparse similarity graph (`graph[a][b]` = similarity; absent = 0).
@@ -607,6 +796,84 @@ mod tests {
             sparse_order(sym.len(), &|a, b| sym[a][b], &counted, NEIGHBOURS),
             "deterministic"
         );
+    }
+
+    /// An asymmetric matrix of `n` plans with zeros, ties and a shuffled order.
+    fn lopsided(n: usize) -> Overview {
+        let directed: Vec<Vec<u32>> = (0..n)
+            .map(|a| {
+                (0..n)
+                    .map(|b| {
+                        let x = (a * 7919 + b * 104_729 + a * b) % 23;
+                        if x < 9 { 0 } else { (x % 11) as u32 }
+                    })
+                    .collect()
+            })
+            .collect();
+        let counted: Vec<u32> = (0..n).map(|a| 20 + (a % 13) as u32).collect();
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by_key(|&a| (a * 37) % n);
+        Overview::from_counts(
+            (0..n).map(|a| format!("plan {a}")).collect(),
+            &directed,
+            counted,
+            order,
+        )
+    }
+
+    #[test]
+    fn the_tiled_neighbours_and_order_equal_a_pair_by_pair_search() {
+        for n in [1, 5, 64, 150] {
+            let o = lopsided(n);
+            let mut tiled = o.top_neighbours(NEIGHBOURS);
+            let sim = |a: usize, b: usize| jaccard(o.count(a, b), o.counted[a], o.counted[b]);
+            for (a, row) in tiled.iter_mut().enumerate() {
+                let mut naive: Vec<(f32, usize)> = (0..n)
+                    .filter(|&b| b != a)
+                    .map(|b| (sim(a, b), b))
+                    .filter(|e| e.0 > 0.0)
+                    .collect();
+                naive.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+                naive.truncate(NEIGHBOURS);
+                row.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+                assert_eq!(*row, naive, "plan {a} of {n}");
+            }
+            let via_tiles = order_from_neighbours(n, o.top_neighbours(NEIGHBOURS), &sim);
+            let pairwise = sparse_order(n, &|a, b| o.count(a, b), &o.counted, NEIGHBOURS);
+            assert_eq!(via_tiles, pairwise, "{n} plans");
+        }
+    }
+
+    #[test]
+    fn the_block_image_equals_the_maximum_over_each_block_of_symmetric_counts() {
+        let o = lopsided(150);
+        assert_eq!(
+            o.max_count,
+            (0..150)
+                .flat_map(|a| (0..150).map(move |b| (a, b)))
+                .map(|(a, b)| o.count(a, b))
+                .max()
+                .unwrap()
+        );
+        for max_side in [150, 64, 7, 1] {
+            let blocks = o.block_counts(max_side);
+            let (block, side) = (blocks.block, blocks.side);
+            assert!(side <= max_side && side * block >= 150);
+            for r in 0..side {
+                for c in 0..side {
+                    let mut want = 0;
+                    for row in r * block..((r + 1) * block).min(150) {
+                        for col in c * block..((c + 1) * block).min(150) {
+                            let (a, b) = (o.order[row], o.order[col]);
+                            if a != b {
+                                want = want.max(o.count(a, b));
+                            }
+                        }
+                    }
+                    assert_eq!(blocks.max[r * side + c], want, "block ({r}, {c}) of {side}");
+                }
+            }
+        }
     }
 
     #[test]

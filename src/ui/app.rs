@@ -98,8 +98,13 @@ pub struct LoadProgress {
 
 /// What the loader thread sends: the corpus first, then its analysis.
 enum Loaded {
-    /// The plans are read.
-    Corpus { corpus: Arc<Corpus>, took: Duration },
+    /// The plans are read (and the library's rows made from them, off the UI thread: 10,000
+    /// plans' rows took the swap frame 100 ms).
+    Corpus {
+        corpus: Arc<Corpus>,
+        library: Box<Library>,
+        took: Duration,
+    },
     /// Shared and unique measures are known.
     Analysis {
         analysis: Arc<Analysis>,
@@ -127,6 +132,51 @@ enum LoadState {
     Ready { took: Duration },
     /// The loader could not run or died without a result.
     Failed(String),
+}
+
+/// With `DUIZHAO_FRAME_TIMES` set, a frame of the app over 16 ms is reported on stderr by
+/// phase (to find what makes a frame long rather than guess).
+struct FramePhases {
+    on: bool,
+    last: Instant,
+    started: Instant,
+    phases: Vec<(&'static str, Duration)>,
+}
+
+impl FramePhases {
+    fn start() -> FramePhases {
+        static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        let now = Instant::now();
+        FramePhases {
+            on: *ON.get_or_init(|| std::env::var_os("DUIZHAO_FRAME_TIMES").is_some()),
+            last: now,
+            started: now,
+            phases: Vec::new(),
+        }
+    }
+
+    fn mark(&mut self, what: &'static str) {
+        if self.on {
+            let now = Instant::now();
+            self.phases.push((what, now - self.last));
+            self.last = now;
+        }
+    }
+
+    fn report(&self) {
+        if self.on && self.started.elapsed() > Duration::from_millis(16) {
+            let parts: Vec<String> = self
+                .phases
+                .iter()
+                .map(|(w, d)| format!("{w} {:.1} ms", d.as_secs_f64() * 1e3))
+                .collect();
+            eprintln!(
+                "duizhao: frame {:.1} ms: {}",
+                self.started.elapsed().as_secs_f64() * 1e3,
+                parts.join(", ")
+            );
+        }
+    }
 }
 
 /// The app state.
@@ -188,6 +238,9 @@ pub struct DuizhaoApp {
     /// Bumped on every corpus or analysis swapped in (with the project's generation it makes
     /// the views' [`ViewContext::revision`]).
     data_revision: u64,
+    /// Build the slow derived views in the background once the analysis is ready (on by
+    /// default; the benchmark turns it off to time each builder alone).
+    prefetch: bool,
 }
 
 impl DuizhaoApp {
@@ -231,6 +284,7 @@ impl DuizhaoApp {
             created: Instant::now(),
             first_content_frame: None,
             data_revision: 0,
+            prefetch: true,
         }
     }
 
@@ -394,6 +448,12 @@ impl DuizhaoApp {
         self.themes.set_inline_max(plans);
     }
 
+    /// Build the slow derived views in the background once the analysis is ready (default
+    /// on), or only when they are opened.
+    pub fn set_prefetch(&mut self, on: bool) {
+        self.prefetch = on;
+    }
+
     /// The current settings.
     pub fn settings(&self) -> &Settings {
         &self.settings
@@ -424,15 +484,20 @@ impl DuizhaoApp {
             theme::apply_style(ui.ctx(), self.settings.dark_mode);
             self.styled_for = Some(self.settings.dark_mode);
         }
+        let mut phases = FramePhases::start();
         self.start_loading(ui.ctx());
         self.poll_loader();
+        phases.mark("loader");
+        self.prefetch_views(ui.ctx());
         self.poll_picked(ui.ctx());
         self.take_dropped(ui.ctx());
         self.check_close(ui.ctx());
         self.keyboard(ui.ctx());
+        phases.mark("input");
 
         egui::Panel::top("title_bar").show(ui, |ui| self.title_bar(ui));
         egui::Panel::bottom("status_bar").show(ui, |ui| self.status_bar(ui));
+        phases.mark("bars");
         if !self.settings.library_hidden {
             // A fixed default width and a drag handle; the content never widens the panel.
             let max = (ui.available_width() * 0.45).max(240.0);
@@ -442,6 +507,7 @@ impl DuizhaoApp {
                 .size_range(220.0..=max.min(560.0))
                 .show(ui, |ui| self.library_panel(ui));
         }
+        phases.mark("library");
         if self.search_open {
             egui::Panel::right("search")
                 .resizable(true)
@@ -450,6 +516,7 @@ impl DuizhaoApp {
                 .show(ui, |ui| self.search_panel(ui));
         }
         egui::CentralPanel::default().show(ui, |ui| self.central_panel(ui));
+        phases.mark("central");
         self.notices_window(ui.ctx());
         self.recovery_window(ui.ctx());
         self.reuse_window(ui.ctx());
@@ -488,6 +555,8 @@ impl DuizhaoApp {
         if let Some(e) = self.proj.autosave(now, false) {
             self.notices.push(e);
         }
+        phases.mark("windows, commands, autosave");
+        phases.report();
         if self.first_content_frame.is_none() && self.corpus.is_some() {
             let took = self.created.elapsed();
             self.first_content_frame = Some(took);
@@ -503,6 +572,54 @@ impl DuizhaoApp {
                 );
             }
         }
+    }
+
+    /// Once the analysis is ready, start building the slow derived views (overview, families,
+    /// the coding index) in the background, one at a time and only while no opened view is
+    /// computing ([`crate::ui::jobs::Job::prefetch`]), so a view opened later is instant.
+    /// Small corpora (built when opened, in a frame) are left alone.
+    fn prefetch_views(&mut self, ctx: &egui::Context) {
+        if !self.prefetch
+            || !matches!(self.analysis_state, AnalysisState::Ready { .. })
+            || self.is_loading()
+        {
+            return;
+        }
+        let (Some(corpus), Some(analysis)) = (&self.corpus, &self.analysis) else {
+            return;
+        };
+        let revision = self.data_revision;
+        self.overview.prefetch(ctx, corpus, analysis, revision);
+        self.families.prefetch(ctx, corpus, analysis, revision);
+        self.themes
+            .prefetch(ctx, corpus, &self.proj.project.codebook, revision);
+    }
+
+    /// Are the views built ahead ([`DuizhaoApp::prefetch_views`]: overview, families, coding
+    /// index) ready for the corpus and analysis loaded?
+    pub fn views_prefetched(&self) -> bool {
+        let (Some(corpus), Some(analysis)) = (&self.corpus, &self.analysis) else {
+            return false;
+        };
+        let revision = self.data_revision;
+        self.overview.is_built_for(corpus, analysis, revision)
+            && self.families.is_built_for(corpus, analysis, revision)
+            && self.themes.is_built_for(corpus, revision)
+    }
+
+    /// Which of the views built ahead are ready (overview, families, coding index), for a
+    /// test's failure message.
+    pub fn prefetch_status(&self) -> String {
+        let (Some(corpus), Some(analysis)) = (&self.corpus, &self.analysis) else {
+            return "no corpus or analysis".into();
+        };
+        let revision = self.data_revision;
+        format!(
+            "overview {}, families {}, coding index {}",
+            self.overview.is_built_for(corpus, analysis, revision),
+            self.families.is_built_for(corpus, analysis, revision),
+            self.themes.is_built_for(corpus, revision)
+        )
     }
 
     /// The current [`ViewContext::revision`]: changes whenever the corpus, the analysis or the

@@ -131,6 +131,39 @@ impl FamiliesView {
         })
     }
 
+    /// Is the list of `corpus` at `corpus_revision` built (whether or not it was drawn)?
+    pub fn is_built_for(&self, corpus: &Corpus, analysis: &Analysis, corpus_revision: u64) -> bool {
+        self.rows
+            .get(&ListKey {
+                corpus_revision,
+                plans_len: corpus.plans.len(),
+                families: analysis.families.len(),
+                measures: analysis.measures.len(),
+            })
+            .is_some()
+    }
+
+    /// Start building the list of `corpus` (at `corpus_revision`) in the background, before the
+    /// view is opened ([`Job::prefetch`]).
+    pub fn prefetch(
+        &mut self,
+        ctx: &egui::Context,
+        corpus: &Arc<Corpus>,
+        analysis: &Arc<Analysis>,
+        corpus_revision: u64,
+    ) {
+        let key = ListKey {
+            corpus_revision,
+            plans_len: corpus.plans.len(),
+            families: analysis.families.len(),
+            measures: analysis.measures.len(),
+        };
+        let (c, a) = (Arc::clone(corpus), Arc::clone(analysis));
+        self.rows.prefetch(ctx, key, corpus.plans.len(), move |_| {
+            family_rows(&c.plans, &a)
+        });
+    }
+
     /// Filter the list again if the filter changed.
     fn update_filter(&mut self) {
         if self.filtered_for.as_deref() != Some(self.filter.as_str()) {

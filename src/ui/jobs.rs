@@ -13,8 +13,17 @@
 //! Small inputs (at most [`Job::inline_max`] work units, e.g. plans) are built on the spot, in the
 //! frame that asks: a seed corpus's families take a millisecond, and a spinner flashing for one
 //! frame would only distract. Tests lower the limit to 0 to see the background path.
+//!
+//! Ahead of time: once the analysis is ready the app asks every derived view for its data with
+//! [`Job::prefetch`], so a view opened later finds it built. Prefetched builds run one at a time
+//! and only while no view the user opened is computing (a global gate), so they never compete
+//! with what is on screen; a view opened while its data is queued or being prefetched takes the
+//! build over ([`Job::ensure`] promotes it: it starts at once, whatever the gate says). A
+//! prefetch superseded before it starts (another corpus) never runs. A prefetch's parallel work
+//! runs on a pool of all cores but one, leaving a core to the UI.
 
 use std::sync::Arc;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use std::time::{Duration, Instant};
@@ -30,6 +39,64 @@ pub struct Progress {
     done: AtomicUsize,
     total: AtomicUsize,
     cancelled: AtomicBool,
+    /// A view on screen wants this result (not only a prefetch).
+    wanted: AtomicBool,
+}
+
+/// Builds asked for by a view on screen that are running now (prefetches wait for 0).
+static FOREGROUND: AtomicUsize = AtomicUsize::new(0);
+/// Held by the one prefetch build running.
+static BACKGROUND: Mutex<()> = Mutex::new(());
+
+/// The threads prefetches run their parallel work on: all cores but one, so a prefetch never
+/// takes the core the UI draws on (on 2 cores, frames went to 40–70 ms while two builds
+/// shared the global pool). `None`: no pool could be made; the global one is used.
+fn background_pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(cores.saturating_sub(1).max(1))
+            .thread_name(|k| format!("duizhao-prefetch-{k}"))
+            .build()
+            .ok()
+    })
+    .as_ref()
+}
+
+/// Counts a foreground build while it lives.
+struct ForegroundGuard;
+
+impl ForegroundGuard {
+    fn new() -> ForegroundGuard {
+        FOREGROUND.fetch_add(1, Ordering::SeqCst);
+        ForegroundGuard
+    }
+}
+
+impl Drop for ForegroundGuard {
+    fn drop(&mut self) {
+        FOREGROUND.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// How a build waits for its turn: a prefetch takes the background gate when no foreground
+/// build runs, unless it is promoted (a view wants it now) or cancelled first. Returns the
+/// gate's guard (`None`: promoted or cancelled, run or give up without it).
+fn wait_turn(progress: &Progress) -> Option<std::sync::MutexGuard<'static, ()>> {
+    loop {
+        if progress.is_cancelled() || progress.wanted.load(Ordering::Relaxed) {
+            return None;
+        }
+        if FOREGROUND.load(Ordering::SeqCst) == 0 {
+            match BACKGROUND.try_lock() {
+                Ok(guard) => return Some(guard),
+                Err(std::sync::TryLockError::Poisoned(p)) => return Some(p.into_inner()),
+                Err(std::sync::TryLockError::WouldBlock) => {}
+            }
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
 }
 
 impl Progress {
@@ -98,7 +165,9 @@ impl<K: Clone + PartialEq + Send + 'static, T: Send + 'static> Job<K, T> {
         if self.value.as_ref().is_some_and(|(k, _)| *k == key) {
             return true;
         }
-        if self.running.as_ref().is_some_and(|r| r.key == key) {
+        if let Some(r) = self.running.as_ref().filter(|r| r.key == key) {
+            // Prefetched and not done yet: a view wants it now.
+            r.progress.wanted.store(true, Ordering::Relaxed);
             return false;
         }
         if let Some(old) = self.running.take() {
@@ -110,14 +179,63 @@ impl<K: Clone + PartialEq + Send + 'static, T: Send + 'static> Job<K, T> {
             self.value = Some((key, value));
             return true;
         }
+        self.spawn(ctx, key, true, build);
+        false
+    }
+
+    /// Start building the value for `key` in the background, at the lowest priority, unless it
+    /// is built, being built, or small enough to build when its view opens (at most
+    /// [`Job::inline_max`] units). Never builds in the calling frame.
+    pub fn prefetch(
+        &mut self,
+        ctx: &egui::Context,
+        key: K,
+        size: usize,
+        build: impl FnOnce(&Progress) -> T + Send + 'static,
+    ) {
+        self.poll();
+        if size <= self.inline_max
+            || self.failed
+            || self.value.as_ref().is_some_and(|(k, _)| *k == key)
+            || self.running.as_ref().is_some_and(|r| r.key == key)
+        {
+            return;
+        }
+        if let Some(old) = self.running.take() {
+            old.progress.cancelled.store(true, Ordering::Relaxed);
+        }
+        self.spawn(ctx, key, false, build);
+    }
+
+    /// Run `build` on a thread for `key`; `wanted`: a view on screen waits for it (otherwise a
+    /// prefetch, which waits for its turn).
+    fn spawn(
+        &mut self,
+        ctx: &egui::Context,
+        key: K,
+        wanted: bool,
+        build: impl FnOnce(&Progress) -> T + Send + 'static,
+    ) {
         let (tx, rx) = channel();
         let progress = Arc::new(Progress::default());
+        progress.wanted.store(wanted, Ordering::Relaxed);
         let thread_progress = Arc::clone(&progress);
         let repaint = ctx.clone();
         let spawned = std::thread::Builder::new()
             .name("duizhao-view-job".into())
             .spawn(move || {
-                let value = build(&thread_progress);
+                let gate = wait_turn(&thread_progress);
+                if thread_progress.is_cancelled() {
+                    return;
+                }
+                // Without the gate this build is wanted on screen: prefetches wait for it.
+                let foreground = gate.is_none().then(ForegroundGuard::new);
+                let value = match (&gate, background_pool()) {
+                    (Some(_), Some(pool)) => pool.install(|| build(&thread_progress)),
+                    _ => build(&thread_progress),
+                };
+                drop(foreground);
+                drop(gate);
                 if !thread_progress.is_cancelled() {
                     // The receiver may be gone (view dropped): nothing to do then.
                     let _ = tx.send(value);
@@ -132,12 +250,10 @@ impl<K: Clone + PartialEq + Send + 'static, T: Send + 'static> Job<K, T> {
                     progress,
                     started: Instant::now(),
                 });
-                false
             }
             Err(_) => {
                 // No thread to be had: the closure is gone with the failed spawn; report it.
                 self.failed = true;
-                false
             }
         }
     }
@@ -198,6 +314,12 @@ impl<K: Clone + PartialEq + Send + 'static, T: Send + 'static> Job<K, T> {
             old.progress.cancelled.store(true, Ordering::Relaxed);
         }
         self.value = Some((key, value));
+    }
+
+    /// The value for `key` is built or being built.
+    pub fn has(&self, key: &K) -> bool {
+        self.value.as_ref().is_some_and(|(k, _)| k == key)
+            || self.running.as_ref().is_some_and(|r| r.key == *key)
     }
 
     /// A build is under way.

@@ -23,7 +23,7 @@ use crate::overview::{BlockCounts, Overview};
 
 use super::command::UiCommand;
 use super::context::ViewContext;
-use super::jobs::{Job, computing_ui};
+use super::jobs::{Job, Progress, computing_ui};
 use super::settings::Language;
 
 /// Smallest cell side, in points (smaller cells are hard to hit with the pointer, and a full
@@ -96,6 +96,31 @@ impl OverviewData {
     fn new(overview: Overview) -> Self {
         let blocks = overview.block_counts(TEXTURE_SIDE);
         OverviewData { overview, blocks }
+    }
+}
+
+/// The key of the matrix of `corpus` and `analysis` at `corpus_revision`.
+fn overview_key(corpus_revision: u64, corpus: &Corpus, analysis: &Analysis) -> Option<OverviewKey> {
+    Some(OverviewKey {
+        corpus_revision,
+        plans_len: corpus.plans.len(),
+        measures: analysis.measures.len(),
+        families: analysis.families.len(),
+    })
+}
+
+/// The builder of the matrix (counts, order and block image), for a [`Job`].
+fn build_overview(
+    corpus: &Arc<Corpus>,
+    analysis: &Arc<Analysis>,
+) -> impl FnOnce(&Progress) -> OverviewData + Send + 'static {
+    let (c, a) = (Arc::clone(corpus), Arc::clone(analysis));
+    move |progress| {
+        OverviewData::new(Overview::build_with_progress(
+            &c.plans,
+            &a,
+            &|done, total| progress.set(done, total),
+        ))
     }
 }
 
@@ -183,25 +208,41 @@ impl OverviewView {
         corpus: &Arc<Corpus>,
         analysis: &Arc<Analysis>,
     ) -> bool {
-        let key = Some(OverviewKey {
-            corpus_revision: self.corpus_revision,
-            plans_len: corpus.plans.len(),
-            measures: analysis.measures.len(),
-            families: analysis.families.len(),
-        });
+        let key = overview_key(self.corpus_revision, corpus, analysis);
         if self.key != key {
             self.geometry = None;
         }
         self.key = key;
-        let (c, a) = (Arc::clone(corpus), Arc::clone(analysis));
-        self.overview
-            .ensure(ctx, key, corpus.plans.len(), move |progress| {
-                OverviewData::new(Overview::build_with_progress(
-                    &c.plans,
-                    &a,
-                    &|done, total| progress.set(done, total),
-                ))
-            })
+        self.overview.ensure(
+            ctx,
+            key,
+            corpus.plans.len(),
+            build_overview(corpus, analysis),
+        )
+    }
+
+    /// Is the matrix of `corpus` at `corpus_revision` built (whether or not it was drawn)?
+    pub fn is_built_for(&self, corpus: &Corpus, analysis: &Analysis, corpus_revision: u64) -> bool {
+        let key = overview_key(corpus_revision, corpus, analysis);
+        self.overview.get(&key).is_some()
+    }
+
+    /// Start building the matrix of `corpus` (at `corpus_revision`) in the background, before
+    /// the view is opened ([`Job::prefetch`]).
+    pub fn prefetch(
+        &mut self,
+        ctx: &egui::Context,
+        corpus: &Arc<Corpus>,
+        analysis: &Arc<Analysis>,
+        corpus_revision: u64,
+    ) {
+        let key = overview_key(corpus_revision, corpus, analysis);
+        self.overview.prefetch(
+            ctx,
+            key,
+            corpus.plans.len(),
+            build_overview(corpus, analysis),
+        );
     }
 
     /// Draw the heatmap; returns what a click asks the app to do.
@@ -520,6 +561,11 @@ impl OverviewView {
 /// where nothing is shared, the diagonal of one-plan texels in the diagonal's grey.
 fn block_image(blocks: &BlockCounts, max: u32, dark: bool, diagonal: Color32) -> egui::ColorImage {
     let side = blocks.side.max(1);
+    // One colour per count (counts are u16, the largest is `max`), not a ramp per texel: the
+    // million texels of a 10,000-plan image took the frame that showed it 40 ms.
+    let palette: Vec<Color32> = (0..=max.min(u32::from(u16::MAX)))
+        .map(|v| ramp_color(v, max, dark))
+        .collect();
     let pixels: Vec<Color32> = (0..side * side)
         .map(|k| {
             let (r, c) = (k / side, k % side);
@@ -529,7 +575,10 @@ fn block_image(blocks: &BlockCounts, max: u32, dark: bool, diagonal: Color32) ->
             } else if v == 0 {
                 Color32::TRANSPARENT
             } else {
-                ramp_color(v, max, dark)
+                palette
+                    .get(v as usize)
+                    .copied()
+                    .unwrap_or_else(|| ramp_color(v, max, dark))
             }
         })
         .collect();

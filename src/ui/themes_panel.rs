@@ -6,7 +6,10 @@
 //! `changed` for the app's dirty flag, a [`UiCommand`] to focus a measure, and a
 //! [`ThemesRequest`] for what needs the app (file dialogs). Rules run over a [`CodingIndex`] built
 //! once per corpus and cached here; hit counts are cached per rule and proposals per codebook, so
-//! a frame without edits runs no rule at all.
+//! a frame without edits runs no rule at all. At scale nothing of this runs on the UI thread: the
+//! index (with the codebook's hit counts) is a background [`Job`], prefetched once the corpus is
+//! read; hit counts missing after an edit are counted on a background job (`…` until then), and
+//! so are the proposals of edited rules (a spinner until then).
 
 use std::collections::HashMap;
 use std::collections::hash_map::DefaultHasher;
@@ -68,7 +71,7 @@ pub struct ThemesOutcome {
 /// The index and lookups of one corpus.
 struct CorpusCache {
     key: (u64, usize),
-    index: CodingIndex,
+    index: Arc<CodingIndex>,
     /// `measure_id` → (plan index, index within the plan's `measures()`).
     measure_pos: HashMap<String, (usize, usize)>,
     /// Hit counts of the codebook's themes when the index was asked for (counted on the same
@@ -97,8 +100,16 @@ pub struct ThemesPanel {
     hits_for: Option<(u64, usize)>,
     rule_hits: HashMap<Rule, usize>,
     theme_hits: HashMap<Vec<Rule>, usize>,
-    proposals: Vec<Proposal>,
+    /// Proposals of the codebook's rules, keyed by the rules and the corpus (a background job
+    /// at scale: they are re-run after every edit of a rule).
+    proposals: Job<u64, Vec<Proposal>>,
     proposals_key: Option<u64>,
+    /// Hit counts asked for in this frame and not cached: counted on `counting` after it.
+    wanted_rules: Vec<Rule>,
+    wanted_themes: Vec<Vec<Rule>>,
+    /// The hit counts being counted (rule lists of themes, single rules), keyed by what was
+    /// asked.
+    counting: Job<u64, Counted>,
     /// The proposals drawn in the last frame: plan name and the marked words as shown.
     drawn_marks: Vec<(String, Vec<String>)>,
     open: Vec<Proposal>,
@@ -108,6 +119,47 @@ pub struct ThemesPanel {
     bundled_pick: usize,
     conflicts: Vec<MergeConflict>,
     message: Option<String>,
+}
+
+/// Hit counts counted on a background job: per theme's rule list, per rule.
+#[derive(Default)]
+struct Counted {
+    themes: Vec<(Vec<Rule>, usize)>,
+    rules: Vec<(Rule, usize)>,
+}
+
+/// The builder of a corpus's coding index and the hit counts of `themes`, for a [`Job`].
+fn build_cache(
+    key: (u64, usize),
+    corpus: &Arc<Corpus>,
+    themes: Vec<Theme>,
+) -> impl FnOnce(&super::jobs::Progress) -> CorpusCache + Send + 'static {
+    let c = Arc::clone(corpus);
+    move |progress| {
+        progress.set(0, 3);
+        let mut measure_pos = HashMap::new();
+        for (p, plan) in c.plans.iter().enumerate() {
+            for (k, m) in plan.measures().into_iter().enumerate() {
+                measure_pos.insert(m.measure_id.clone(), (p, k));
+            }
+        }
+        progress.set(1, 3);
+        let index = CodingIndex::new(&c.plans);
+        progress.set(2, 3);
+        let lists: Vec<&[Rule]> = themes.iter().map(|t| t.rules.as_slice()).collect();
+        let hits = index.hits_of_all(&lists);
+        let theme_hits = themes
+            .iter()
+            .zip(hits)
+            .map(|(t, n)| (t.rules.clone(), n))
+            .collect();
+        CorpusCache {
+            key,
+            index: Arc::new(index),
+            measure_pos,
+            theme_hits,
+        }
+    }
 }
 
 /// Hash of anything hashable (cache keys).
@@ -200,33 +252,17 @@ impl ThemesPanel {
     fn update_cache(&mut self, ctx: &egui::Context, corpus: &Arc<Corpus>, codebook: &Codebook) {
         let key = (self.corpus_revision, corpus.plans.len());
         self.cache_key = Some(key);
-        let c = Arc::clone(corpus);
-        let themes: Vec<Theme> = if self.cache.get(&key).is_some() {
+        let themes: Vec<Theme> = if self.cache.has(&key) {
             Vec::new()
         } else {
             codebook.themes.clone()
         };
-        self.cache
-            .ensure(ctx, key, corpus.plans.len(), move |progress| {
-                let mut measure_pos = HashMap::new();
-                for (p, plan) in c.plans.iter().enumerate() {
-                    for (k, m) in plan.measures().into_iter().enumerate() {
-                        measure_pos.insert(m.measure_id.clone(), (p, k));
-                    }
-                }
-                let index = CodingIndex::new(&c.plans);
-                let mut theme_hits = Vec::with_capacity(themes.len());
-                for (k, theme) in themes.iter().enumerate() {
-                    progress.set(k, themes.len());
-                    theme_hits.push((theme.rules.clone(), index.theme_hits(theme)));
-                }
-                CorpusCache {
-                    key,
-                    index,
-                    measure_pos,
-                    theme_hits,
-                }
-            });
+        self.cache.ensure(
+            ctx,
+            key,
+            corpus.plans.len(),
+            build_cache(key, corpus, themes),
+        );
         if self.cache_now().is_some() && self.hits_for != Some(key) {
             self.rule_hits.clear();
             self.theme_hits.clear();
@@ -236,6 +272,75 @@ impl ThemesPanel {
             self.proposals_key = None;
             self.open_key = None;
             self.hits_for = Some(key);
+        }
+        // Hit counts counted in the background since the last frame.
+        self.counting.poll();
+        if let Some(done) = self.counting.take().map(|(_, c)| c)
+            && self.hits_for == Some(key)
+        {
+            self.theme_hits.extend(done.themes);
+            self.rule_hits.extend(done.rules);
+        }
+    }
+
+    /// Is the coding index of `corpus` at `corpus_revision` built?
+    pub fn is_built_for(&self, corpus: &Corpus, corpus_revision: u64) -> bool {
+        self.cache
+            .get(&(corpus_revision, corpus.plans.len()))
+            .is_some()
+    }
+
+    /// Start building the coding index of `corpus` (at `corpus_revision`) with the hit counts
+    /// of `codebook` in the background, before the panel is opened ([`Job::prefetch`]).
+    pub fn prefetch(
+        &mut self,
+        ctx: &egui::Context,
+        corpus: &Arc<Corpus>,
+        codebook: &Codebook,
+        corpus_revision: u64,
+    ) {
+        let key = (corpus_revision, corpus.plans.len());
+        self.cache.poll();
+        if self.cache.has(&key) {
+            return;
+        }
+        self.cache.prefetch(
+            ctx,
+            key,
+            corpus.plans.len(),
+            build_cache(key, corpus, codebook.themes.clone()),
+        );
+    }
+
+    /// Count the hit counts asked for in this frame and not cached (on the spot for a small
+    /// corpus, else on a background job; shown as `…` until they are in).
+    fn count_wanted(&mut self, ctx: &egui::Context, plans: usize) {
+        if self.wanted_rules.is_empty() && self.wanted_themes.is_empty() {
+            return;
+        }
+        let Some(cache) = self.cache_now() else {
+            // Counted with the index when it comes (its codebook's themes), or asked again.
+            self.wanted_rules.clear();
+            self.wanted_themes.clear();
+            return;
+        };
+        let key = hash_of(&(&self.wanted_themes, &self.wanted_rules, cache.key));
+        let index = Arc::clone(&cache.index);
+        let themes = std::mem::take(&mut self.wanted_themes);
+        let rules = std::mem::take(&mut self.wanted_rules);
+        self.counting.inline_max = self.cache.inline_max;
+        self.counting.ensure(ctx, key, plans, move |_| {
+            let lists: Vec<&[Rule]> = themes.iter().map(Vec::as_slice).collect();
+            let hits = index.hits_of_all(&lists);
+            let rule_hits = rules.iter().map(|r| index.rule_hits(r)).collect::<Vec<_>>();
+            Counted {
+                themes: themes.into_iter().zip(hits).collect(),
+                rules: rules.into_iter().zip(rule_hits).collect(),
+            }
+        });
+        if let Some(done) = self.counting.take().map(|(_, c)| c) {
+            self.theme_hits.extend(done.themes);
+            self.rule_hits.extend(done.rules);
         }
     }
 
@@ -256,9 +361,10 @@ impl ThemesPanel {
 
     /// Recompute proposals when the rules changed, and the open ones of the selected theme when
     /// tags or rejections changed.
-    fn update_proposals(&mut self, project: &Project) {
+    /// Whether the proposals of the current rules are ready.
+    fn update_proposals(&mut self, ctx: &egui::Context, project: &Project) -> bool {
         let Some(cache) = self.cache_key.as_ref().and_then(|k| self.cache.get(k)) else {
-            return;
+            return false;
         };
         let rules_key = hash_of(
             &project
@@ -268,9 +374,19 @@ impl ThemesPanel {
                 .map(|t| (&t.theme_id, &t.parent, &t.rules))
                 .collect::<Vec<_>>(),
         ) ^ hash_of(&cache.key);
+        let (index, codebook) = (Arc::clone(&cache.index), project.codebook.clone());
+        self.proposals.inline_max = self.cache.inline_max;
+        if !self
+            .proposals
+            .ensure(ctx, rules_key, cache.key.1, move |_| {
+                index.propose(&codebook)
+            })
+        {
+            return false;
+        }
         if self.proposals_key != Some(rules_key) {
-            self.proposals = cache.index.propose(&project.codebook);
             self.proposals_key = Some(rules_key);
+            self.open_key = None;
         }
         let open_key = hash_of(&(
             rules_key,
@@ -285,36 +401,38 @@ impl ThemesPanel {
         if self.open_key != Some(open_key) {
             let theme: Vec<Proposal> = self
                 .proposals
-                .iter()
+                .get(&rules_key)
+                .into_iter()
+                .flatten()
                 .filter(|p| Some(&p.theme_id) == self.selected.as_ref())
                 .cloned()
                 .collect();
             self.open = project.open_proposals(&theme);
             self.open_key = Some(open_key);
         }
+        true
     }
 
-    fn rule_hit_count(&mut self, rule: &Rule) -> usize {
+    /// The hit count of `rule`, if counted; otherwise asked for (counted after this frame).
+    fn rule_hit_count(&mut self, rule: &Rule) -> Option<usize> {
         if let Some(&n) = self.rule_hits.get(rule) {
-            return n;
+            return Some(n);
         }
-        // Not cached while the index is being built (0 until then).
-        let Some(n) = self.cache_now().map(|c| c.index.rule_hits(rule)) else {
-            return 0;
-        };
-        self.rule_hits.insert(rule.clone(), n);
-        n
+        if !self.wanted_rules.contains(rule) {
+            self.wanted_rules.push(rule.clone());
+        }
+        None
     }
 
-    fn theme_hit_count(&mut self, theme: &Theme) -> usize {
+    /// The hit count of `theme`'s rules, if counted; otherwise asked for.
+    fn theme_hit_count(&mut self, theme: &Theme) -> Option<usize> {
         if let Some(&n) = self.theme_hits.get(&theme.rules) {
-            return n;
+            return Some(n);
         }
-        let Some(n) = self.cache_now().map(|c| c.index.theme_hits(theme)) else {
-            return 0;
-        };
-        self.theme_hits.insert(theme.rules.clone(), n);
-        n
+        if !self.wanted_themes.contains(&theme.rules) {
+            self.wanted_themes.push(theme.rules.clone());
+        }
+        None
     }
 
     /// Draw the panel over `project`, editing it in place; see [`ThemesOutcome`] for what to do
@@ -351,13 +469,19 @@ impl ThemesPanel {
                         ui.separator();
                         if self.cache_now().is_none() {
                             computing_ui(ui, &self.cache, ("编码索引", "the coding index"), lang);
+                        } else if !self.update_proposals(ui.ctx(), project) {
+                            computing_ui(ui, &self.proposals, ("规则建议", "the proposals"), lang);
                         } else {
-                            self.update_proposals(project);
                             self.proposals_ui(ui, project, corpus, lang, &mut out);
                         }
                     }
                 });
         });
+        self.count_wanted(ui.ctx(), corpus.plans.len());
+        if self.counting.is_running() {
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(100));
+        }
         out
     }
 
@@ -481,7 +605,9 @@ impl ThemesPanel {
             .max_height(ui.available_height() - 30.0)
             .show(ui, |ui| {
                 for (depth, theme) in &rows {
-                    let hits = self.theme_hit_count(theme);
+                    let hits = self
+                        .theme_hit_count(theme)
+                        .map_or_else(|| "…".to_string(), |n| n.to_string());
                     let tags = tag_counts
                         .get(theme.theme_id.as_str())
                         .copied()
@@ -623,7 +749,9 @@ impl ThemesPanel {
                 rule.none = parse_terms(&buf[2]);
             }
             if let Some(rule) = theme.rules.get(k).cloned() {
-                let n = self.rule_hit_count(&rule);
+                let n = self
+                    .rule_hit_count(&rule)
+                    .map_or_else(|| "…".to_string(), |n| n.to_string());
                 ui.label(match lang {
                     Language::Chinese => format!("规则 {} 命中 {n} 条措施", k + 1),
                     Language::English => format!("Rule {} matches {n} measures", k + 1),

@@ -380,3 +380,70 @@ fn tags_by_hand_put_measures_in_their_themes_by_theme_row() {
         assert!(cell.measures.iter().any(|m| m.measure_id == *id), "{id}");
     }
 }
+
+/// Does `term` (as written in a codebook) occur in a measure, evaluated directly: a word of its
+/// jieba words, or (unless `=term`) a substring of its normalised text.
+fn occurs_directly(term: &str, norm: &str, words: &[&str]) -> bool {
+    let word_only = term.starts_with('=');
+    let t = duizhao::normalize::normalize_str(term.trim_start_matches('='));
+    !t.is_empty() && (words.contains(&t.as_str()) || (!word_only && norm.contains(&t)))
+}
+
+#[test]
+fn the_indexed_proposals_and_hit_counts_equal_a_measure_by_measure_evaluation() {
+    // The index matches each distinct text once through one automaton of every term; this
+    // evaluates every rule on every measure with plain substring and word tests.
+    let tokenizer = duizhao::tokenize::Tokenizer::global();
+    for (_, book) in bundled_codebooks() {
+        let mut want = Vec::new();
+        let mut hits = vec![0usize; book.themes.len()];
+        let ranked: Vec<&Theme> = book.depth_first().into_iter().map(|(_, t)| t).collect();
+        for (rank, theme) in ranked.iter().enumerate() {
+            for plan in &seeds().plans {
+                for m in plan.measures() {
+                    let words = tokenizer.words(&m.norm);
+                    let present = |t: &String| {
+                        let t = duizhao::normalize::normalize_str(t.trim_start_matches('='));
+                        !t.is_empty()
+                    };
+                    let first = theme.rules.iter().position(|r| {
+                        let positive = r.any.iter().chain(&r.all).any(present);
+                        let ok = |t: &String| occurs_directly(t, &m.norm, &words);
+                        positive
+                            && (r.any.iter().all(|t| !present(t)) || r.any.iter().any(ok))
+                            && r.all.iter().filter(|t| present(t)).all(ok)
+                            && !r.none.iter().filter(|t| present(t)).any(ok)
+                    });
+                    if let Some(k) = first {
+                        want.push((rank, theme.theme_id.clone(), m.measure_id.clone(), k));
+                    }
+                }
+            }
+            let k = book
+                .themes
+                .iter()
+                .position(|t| t.theme_id == theme.theme_id)
+                .unwrap();
+            hits[k] = want.iter().filter(|w| w.0 == rank).count();
+        }
+        let got: Vec<(usize, String, String, usize)> = index()
+            .propose(&book)
+            .into_iter()
+            .map(|p| {
+                let rank = ranked
+                    .iter()
+                    .position(|t| t.theme_id == p.theme_id)
+                    .unwrap();
+                (rank, p.theme_id, p.measure_id, p.rule_index)
+            })
+            .collect();
+        assert!(!want.is_empty(), "{}: nothing proposed", book.name);
+        assert_eq!(got, want, "{}", book.name);
+        let lists: Vec<&[Rule]> = book.themes.iter().map(|t| t.rules.as_slice()).collect();
+        assert_eq!(index().hits_of_all(&lists), hits, "{}", book.name);
+        for (theme, &n) in book.themes.iter().zip(&hits) {
+            assert_eq!(index().theme_hits(theme), n, "{}", theme.theme_id);
+        }
+        assert!(index().text_count() < index().measure_count());
+    }
+}

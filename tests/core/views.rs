@@ -154,6 +154,32 @@ fn families_are_listed_most_widely_adopted_first_and_filter_by_text_and_plan() {
 }
 
 #[test]
+fn every_member_text_and_plan_name_of_a_family_finds_its_row() {
+    // Rows keep each distinct member text once: no member's wording may be lost.
+    let (corpus, analysis) = setup();
+    let rows = family_rows(&corpus.plans, analysis);
+    let mut checked = 0;
+    for row in &rows {
+        let family = &analysis.families[row.family_id];
+        for &flat in &family.members {
+            let m = &analysis.measures[flat];
+            let measure = corpus.plans[m.plan].measures()[m.index];
+            assert!(
+                row.matches(&measure.norm),
+                "family {}: {}",
+                row.family_id,
+                measure.norm
+            );
+            checked += 1;
+        }
+        for name in &row.plan_names {
+            assert!(row.matches(name), "family {}: {name}", row.family_id);
+        }
+    }
+    assert!(checked > rows.len(), "families with several members");
+}
+
+#[test]
 fn the_smart_heating_family_marks_what_each_pilot_words_differently() {
     let (corpus, analysis) = setup();
     let rows = family_rows(&corpus.plans, analysis);

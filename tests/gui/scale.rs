@@ -25,8 +25,9 @@ fn wait_view(harness: &mut Harness<'_, DuizhaoApp>, view: View) {
 #[test]
 fn each_derived_view_first_shows_the_computing_state_then_its_data() {
     let mut harness = harness();
-    // Every view computes on a thread, whatever the corpus's size.
+    // Every view computes on a thread, whatever the corpus's size, and only when opened.
     harness.state_mut().set_inline_max(0);
+    harness.state_mut().set_prefetch(false);
     let views = [
         (View::Families, "正在计算措施族…", "个措施族（共"),
         (
@@ -49,6 +50,38 @@ fn each_derived_view_first_shows_the_computing_state_then_its_data() {
     harness.state_mut().set_view(View::Families);
     harness.run();
     harness.get_by_label_contains("个措施族（共");
+}
+
+#[test]
+fn the_slow_views_are_built_ahead_and_open_with_their_data() {
+    let mut harness = harness();
+    // Background builds forced on for the seeds: once the analysis is ready the app builds the
+    // overview, the families and the coding index before any of them is opened.
+    harness.state_mut().set_inline_max(0);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !harness.state().views_prefetched() {
+        assert!(
+            Instant::now() < deadline,
+            "the prefetches never finished: {}",
+            harness.state().prefetch_status()
+        );
+        harness.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    for (view, computing, ready) in [
+        (
+            View::Overview,
+            "正在计算相似度矩阵…",
+            "63 个方案两两之间的共有措施",
+        ),
+        (View::Families, "正在计算措施族…", "个措施族（共"),
+    ] {
+        harness.state_mut().set_view(view);
+        harness.step();
+        assert!(harness.state().view_ready(view), "{view:?} built ahead");
+        assert!(harness.query_by_label(computing).is_none(), "{view:?}");
+        harness.get_by_label_contains(ready);
+    }
 }
 
 #[test]

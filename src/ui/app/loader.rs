@@ -48,9 +48,11 @@ impl DuizhaoApp {
                 if progress.cancelled.load(Ordering::Relaxed) {
                     return;
                 }
+                let library = Box::new(Library::new(&corpus));
                 // The receiver is gone only if the app was closed meanwhile.
                 let sent = tx.send(Loaded::Corpus {
                     corpus: Arc::clone(&corpus),
+                    library,
                     took: started.elapsed(),
                 });
                 repaint.request_repaint();
@@ -110,9 +112,13 @@ impl DuizhaoApp {
         };
         loop {
             match rx.try_recv() {
-                Ok(Loaded::Corpus { corpus, took }) => {
+                Ok(Loaded::Corpus {
+                    corpus,
+                    library,
+                    took,
+                }) => {
                     let virtual_min = self.library.virtual_min_plans;
-                    self.library = Library::new(&corpus);
+                    let old_library = std::mem::replace(&mut self.library, *library);
                     self.library.virtual_min_plans = virtual_min;
                     self.notices = corpus.errors.clone();
                     if self.proj.reanchor_pending {
@@ -138,7 +144,9 @@ impl DuizhaoApp {
                         self.settings.selected_plan =
                             corpus.plans.first().map(|p| p.plan_id.clone());
                     }
-                    self.corpus = Some(corpus);
+                    let old_corpus = self.corpus.replace(corpus);
+                    // Freeing the plans replaced (thousands of them) is left to a thread.
+                    drop_elsewhere((old_library, old_corpus));
                     self.data_revision += 1;
                     self.load = LoadState::Ready { took };
                     self.analysis_state = AnalysisState::Pending {
@@ -146,7 +154,7 @@ impl DuizhaoApp {
                     };
                 }
                 Ok(Loaded::Analysis { analysis, took }) => {
-                    self.analysis = Some(analysis);
+                    drop_elsewhere(self.analysis.replace(analysis));
                     self.data_revision += 1;
                     self.analysis_state = AnalysisState::Ready { took };
                 }
@@ -165,6 +173,14 @@ impl DuizhaoApp {
             }
         }
     }
+}
+
+/// Drop `value` on a thread of its own (the UI thread goes on drawing); on the spot if no thread
+/// can be had.
+fn drop_elsewhere<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new()
+        .name("duizhao-drop".into())
+        .spawn(move || drop(value));
 }
 
 /// Re-anchor the project's tags on `corpus` and tell the user what changed (documents
