@@ -236,9 +236,10 @@ fn eight_compared_plans_scroll_sideways_and_draw_fast() {
     let mut harness = harness_with(vec![seeds()], settings);
     let comparison = harness.state().comparison().expect("a comparison");
     assert_eq!(comparison.columns.len(), 8);
-    // A table taller than the window (14 rows since framing rows and the link refinement group
-    // several sections per cell; 22 before).
-    assert!(comparison.rows.len() > 10, "{} rows", comparison.rows.len());
+    // A table far taller than the window: 10 rows holding several sections per cell (the
+    // annealing after the link refinement fills cells by their neighbours' rows; 14 rows
+    // before it, 22 before the framing rows).
+    assert!(comparison.rows.len() >= 8, "{} rows", comparison.rows.len());
     let sections: usize = comparison
         .rows
         .iter()
