@@ -1,6 +1,6 @@
 //! Content cosines between the compared plans' units, by a dense scatter array.
 
-use super::Unit;
+use super::model::Unit;
 
 /// Cosines of the units' vectors between plans, dense by global unit index (0 within a plan).
 ///

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::{Id, Row, Solver};
+use super::model::{Id, Row, Solver};
 use crate::outline::SectionKind;
 
 /// Put the groups in the order that contradicts the fewest plans' reading orders, and build rows.

@@ -1,6 +1,6 @@
 //! The order-preserving alignment of two plans (and its progressive form for more, left off).
 
-use super::{FRAMING_KINDS, Id, Solver, longest_run};
+use super::model::{FRAMING_KINDS, Id, Solver, longest_run};
 use crate::outline::SectionKind;
 
 /// One row of the progressive alignment: its units, its framing kind (a framing row only takes

@@ -1,7 +1,7 @@
 //! The link refinement of three plans or more: units move between rows so that more linked
 //! measures sit beside a partner — first greedily, then by a short simulated annealing.
 
-use super::{ANNEAL_T0, Id, Solver};
+use super::model::{ANNEAL_T0, Id, Solver};
 
 /// Per measure with links: its unit (global index) and, per other compared plan, the unit of its
 /// best-scoring partner there (as the comparison's partners-in-row figure reads it). `holder`

@@ -595,7 +595,7 @@ impl DuizhaoApp {
             .prefetch(ctx, corpus, &self.proj.project.codebook, revision);
     }
 
-    /// Are the views built ahead ([`DuizhaoApp::prefetch_views`]: overview, families, coding
+    /// Are the views built ahead (`prefetch_views`: overview, families, coding
     /// index) ready for the corpus and analysis loaded?
     pub fn views_prefetched(&self) -> bool {
         let (Some(corpus), Some(analysis)) = (&self.corpus, &self.analysis) else {
