@@ -67,6 +67,28 @@ fn crossings_of(firsts: &[Vec<Option<usize>>], pos: &[Option<usize>], skip: &[us
     n
 }
 
+/// Reading-order crossings before and after moving units from group `g` to group `h`: `pos_g`
+/// and `pos_h` are the two groups' first units per plan after the move, and `g_stays` whether
+/// `g` keeps at least two plans (a group of one plan crosses nothing).
+fn move_crossings(
+    firsts: &[Vec<Option<usize>>],
+    (g, h): (usize, usize),
+    pos_g: &[Option<usize>],
+    pos_h: &[Option<usize>],
+    g_stays: bool,
+) -> (usize, usize) {
+    let before = crossings_of(firsts, &firsts[g], &[g, h])
+        + crossings_of(firsts, &firsts[h], &[g, h])
+        + usize::from(crosses(&firsts[g], &firsts[h]));
+    let after = crossings_of(firsts, pos_h, &[g, h])
+        + if g_stays {
+            crossings_of(firsts, pos_g, &[g, h]) + usize::from(crosses(pos_g, pos_h))
+        } else {
+            0
+        };
+    (before, after)
+}
+
 /// Whether two plans order groups at first positions `a` and `b` differently.
 fn crosses(a: &[Option<usize>], b: &[Option<usize>]) -> bool {
     let (mut before, mut after) = (false, false);
@@ -180,16 +202,8 @@ pub(super) fn refine(
                     // No added crossing.
                     let pos_h = solver.positions(&union);
                     let pos_g = solver.positions(&rest);
-                    let before_x = crossings_of(&solver.first, &solver.first[g], &[g, h])
-                        + crossings_of(&solver.first, &solver.first[h], &[g, h])
-                        + usize::from(crosses(&solver.first[g], &solver.first[h]));
-                    let after_x = crossings_of(&solver.first, &pos_h, &[g, h])
-                        + if rest.len() >= 2 {
-                            crossings_of(&solver.first, &pos_g, &[g, h])
-                                + usize::from(crosses(&pos_g, &pos_h))
-                        } else {
-                            0
-                        };
+                    let (before_x, after_x) =
+                        move_crossings(&solver.first, (g, h), &pos_g, &pos_h, rest.len() >= 2);
                     if after_x > before_x + solver.params.refine_crossings {
                         continue;
                     }
@@ -419,16 +433,8 @@ pub(super) fn anneal(
         let delta = d_sat - lambda * d_empty;
         // The crossing check (the costly one) only for a move the annealing would take.
         let accept = (delta >= 0.0 || (temp > 0.0 && rng.unit() < (delta / temp).exp())) && {
-            let before_x = crossings_of(&solver.first, &solver.first[g], &[g, h])
-                + crossings_of(&solver.first, &solver.first[h], &[g, h])
-                + usize::from(crosses(&solver.first[g], &solver.first[h]));
-            let after_x = crossings_of(&solver.first, &pos_h, &[g, h])
-                + if rest.len() >= 2 {
-                    crossings_of(&solver.first, &pos_g, &[g, h])
-                        + usize::from(crosses(&pos_g, &pos_h))
-                } else {
-                    0
-                };
+            let (before_x, after_x) =
+                move_crossings(&solver.first, (g, h), &pos_g, &pos_h, rest.len() >= 2);
             after_x <= before_x + params.refine_crossings
         };
         if !accept {
