@@ -5,11 +5,15 @@ use std::collections::HashMap;
 
 use super::types::MatchData;
 
+/// A character that counts in shingles and bigrams: a letter, not a digit. The CJK Unified
+/// Ideographs block (U+4E00–U+9FFF, every code point assigned and alphabetic) is answered without
+/// the Unicode table lookup, which was 3 % of the seeds' whole process.
+fn shingle_char(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}') || (c.is_alphabetic() && !c.is_ascii_digit())
+}
+
 pub(super) fn shingles(norm: &str) -> Vec<u64> {
-    let chars: Vec<char> = norm
-        .chars()
-        .filter(|c| c.is_alphabetic() && !c.is_ascii_digit())
-        .collect();
+    let chars: Vec<char> = norm.chars().filter(|&c| shingle_char(c)).collect();
     let mut out: Vec<u64> = chars
         .windows(3)
         .map(|w| (w[0] as u64) << 42 | (w[1] as u64) << 21 | w[2] as u64)
@@ -20,10 +24,7 @@ pub(super) fn shingles(norm: &str) -> Vec<u64> {
 }
 
 pub(super) fn bigrams(norm: &str) -> Vec<u64> {
-    let chars: Vec<char> = norm
-        .chars()
-        .filter(|c| c.is_alphabetic() && !c.is_ascii_digit())
-        .collect();
+    let chars: Vec<char> = norm.chars().filter(|&c| shingle_char(c)).collect();
     let mut out: Vec<u64> = chars
         .windows(2)
         .map(|w| (w[0] as u64) << 21 | w[1] as u64)
@@ -132,5 +133,23 @@ pub(super) fn match_data(
         idf_mass,
         content_chars: content_chars as u32,
         kinds: super::kinds::kind_data(norm),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_ideograph_fast_path_agrees_with_the_unicode_tables() {
+        let checked =
+            ('\u{4E00}'..='\u{9FFF}').chain(['。', '，', '1', 'a', 'Ａ', '〇', '㐀', '𠀀']);
+        for c in checked {
+            assert_eq!(
+                shingle_char(c),
+                c.is_alphabetic() && !c.is_ascii_digit(),
+                "{c:?}"
+            );
+        }
     }
 }

@@ -124,11 +124,12 @@ pub(super) const N_KIND_FEATURES: usize = 6;
 /// (distinct numbers both cite over those either cites; 0 when neither cites one), `shared_rarest`
 /// (IDF of the rarest shared canonical term over the largest IDF possible) and
 /// `term_coverage_max` (IDF of the shared canonical terms over the IDF mass of the heavier
-/// measure).
+/// measure). `rarest` and `shared` are the largest IDF and the IDF sum (in term order) of the
+/// shared canonical terms, counted with the cosines ([`super::scorer`]'s `SharedTerms`).
 pub(super) fn kind_features(
     da: &MatchData,
     db: &MatchData,
-    canon_idf: &[f32],
+    (rarest, shared): (f32, f32),
     max_idf: f32,
 ) -> [f32; N_KIND_FEATURES] {
     let (ka, kb) = (da.kinds.kind, db.kinds.kind);
@@ -154,21 +155,6 @@ pub(super) fn kind_features(
             }
         }
         f[3] = both as f32 / (na.len() + nb.len() - both) as f32;
-    }
-    let (mut i, mut j) = (0, 0);
-    let (mut rarest, mut shared) = (0.0f32, 0.0f32);
-    while i < da.cvec.len() && j < db.cvec.len() {
-        match da.cvec[i].0.cmp(&db.cvec[j].0) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                let w = canon_idf.get(da.cvec[i].0 as usize).copied().unwrap_or(0.0);
-                rarest = rarest.max(w);
-                shared += w;
-                i += 1;
-                j += 1;
-            }
-        }
     }
     if max_idf > 0.0 {
         f[4] = (rarest / max_idf).min(1.0);

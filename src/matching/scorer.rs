@@ -119,6 +119,7 @@ impl Scorer<'_> {
         let mut f = [0.0; N_FEATURES];
         let SharedTerms {
             idf: shared_idf,
+            rarest,
             specific: spec,
             instruments: inst,
         } = shared;
@@ -148,7 +149,7 @@ impl Scorer<'_> {
             f[10] = bi / ba.min(bb) as f32 * (ba.min(bb) as f32 / 8.0).min(1.0);
             f[11] = 2.0 * bi / (ba + bb) as f32;
         }
-        f[12..].copy_from_slice(&kind_features(da, db, self.canon_idf, self.max_idf));
+        f[12..].copy_from_slice(&kind_features(da, db, (rarest, shared_idf), self.max_idf));
         f
     }
 
@@ -229,6 +230,8 @@ impl Scorer<'_> {
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(super) struct SharedTerms {
     idf: f32,
+    /// The largest IDF of a shared term (0 when none is shared).
+    rarest: f32,
     specific: usize,
     instruments: usize,
 }
@@ -236,6 +239,7 @@ pub(super) struct SharedTerms {
 impl SharedTerms {
     fn add(&mut self, t: usize, canon_idf: &[f32], canon_flags: &[u8]) {
         self.idf += canon_idf[t];
+        self.rarest = self.rarest.max(canon_idf[t]);
         self.specific += usize::from(canon_flags[t] & SPECIFIC != 0);
         self.instruments += usize::from(canon_flags[t] & INSTRUMENT != 0);
     }
@@ -389,6 +393,7 @@ impl<'s> Against<'s> {
                     // A term not shared adds +0.0 (the sum is not negative zero) and no flag.
                     let flags = self.row_flags[r];
                     s.idf += self.row_idf[r];
+                    s.rarest = s.rarest.max(self.row_idf[r]);
                     s.specific += usize::from(flags & SPECIFIC != 0);
                     s.instruments += usize::from(flags & INSTRUMENT != 0);
                 }
