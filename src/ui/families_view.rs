@@ -18,7 +18,7 @@ use crate::matching::Analysis;
 
 use super::command::UiCommand;
 use super::context::ViewContext;
-use super::jobs::{Job, computing_ui};
+use super::jobs::{Job, Progress, computing_ui};
 use super::settings::Language;
 
 /// Most plans sent to the compare view by "Compare these plans".
@@ -31,6 +31,26 @@ struct ListKey {
     plans_len: usize,
     families: usize,
     measures: usize,
+}
+
+impl ListKey {
+    fn of(corpus_revision: u64, corpus: &Corpus, analysis: &Analysis) -> ListKey {
+        ListKey {
+            corpus_revision,
+            plans_len: corpus.plans.len(),
+            families: analysis.families.len(),
+            measures: analysis.measures.len(),
+        }
+    }
+}
+
+/// The job building the list of `corpus`, for [`Job::ensure`] and [`Job::prefetch`].
+fn build_rows(
+    corpus: &Arc<Corpus>,
+    analysis: &Arc<Analysis>,
+) -> impl FnOnce(&Progress) -> Vec<FamilyRow> + Send + 'static {
+    let (c, a) = (Arc::clone(corpus), Arc::clone(analysis));
+    move |_| family_rows(&c.plans, &a)
 }
 
 /// The families view's state: the list, the filter, the family opened.
@@ -110,12 +130,7 @@ impl FamiliesView {
         corpus: &Arc<Corpus>,
         analysis: &Arc<Analysis>,
     ) -> bool {
-        let key = ListKey {
-            corpus_revision: self.corpus_revision,
-            plans_len: corpus.plans.len(),
-            families: analysis.families.len(),
-            measures: analysis.measures.len(),
-        };
+        let key = ListKey::of(self.corpus_revision, corpus, analysis);
         if self.key != Some(key) {
             if self.key.is_some() {
                 // Another corpus: the family opened is gone (one opened before the first draw
@@ -125,21 +140,14 @@ impl FamiliesView {
             self.key = Some(key);
             self.filtered_for = None;
         }
-        let (c, a) = (Arc::clone(corpus), Arc::clone(analysis));
-        self.rows.ensure(ctx, key, corpus.plans.len(), move |_| {
-            family_rows(&c.plans, &a)
-        })
+        self.rows
+            .ensure(ctx, key, corpus.plans.len(), build_rows(corpus, analysis))
     }
 
     /// Is the list of `corpus` at `corpus_revision` built (whether or not it was drawn)?
     pub fn is_built_for(&self, corpus: &Corpus, analysis: &Analysis, corpus_revision: u64) -> bool {
         self.rows
-            .get(&ListKey {
-                corpus_revision,
-                plans_len: corpus.plans.len(),
-                families: analysis.families.len(),
-                measures: analysis.measures.len(),
-            })
+            .get(&ListKey::of(corpus_revision, corpus, analysis))
             .is_some()
     }
 
@@ -152,16 +160,9 @@ impl FamiliesView {
         analysis: &Arc<Analysis>,
         corpus_revision: u64,
     ) {
-        let key = ListKey {
-            corpus_revision,
-            plans_len: corpus.plans.len(),
-            families: analysis.families.len(),
-            measures: analysis.measures.len(),
-        };
-        let (c, a) = (Arc::clone(corpus), Arc::clone(analysis));
-        self.rows.prefetch(ctx, key, corpus.plans.len(), move |_| {
-            family_rows(&c.plans, &a)
-        });
+        let key = ListKey::of(corpus_revision, corpus, analysis);
+        self.rows
+            .prefetch(ctx, key, corpus.plans.len(), build_rows(corpus, analysis));
     }
 
     /// Filter the list again if the filter changed.
