@@ -335,6 +335,18 @@ pub struct Table {
     pub rows: Vec<Vec<Cell>>,
 }
 
+impl Table {
+    /// A table whose columns are a fixed list of names.
+    pub fn fixed(name: &str, title: &str, columns: &[&str], rows: Vec<Vec<Cell>>) -> Self {
+        Table {
+            name: name.to_owned(),
+            title: title.to_owned(),
+            columns: columns.iter().map(|s| (*s).to_owned()).collect(),
+            rows,
+        }
+    }
+}
+
 /// What the table builders read.
 #[derive(Debug, Clone, Copy)]
 pub struct Source<'a> {

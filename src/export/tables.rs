@@ -277,12 +277,7 @@ pub fn measures(source: &Source) -> Result<Table, ExportError> {
             ]);
         }
     }
-    Ok(Table {
-        name: "measures".into(),
-        title: "措施".into(),
-        columns: MEASURE_COLUMNS.iter().map(|s| (*s).to_owned()).collect(),
-        rows,
-    })
+    Ok(Table::fixed("measures", "措施", &MEASURE_COLUMNS, rows))
 }
 
 /// Column names of the families table.
@@ -344,12 +339,7 @@ pub fn families(source: &Source) -> Result<Table, ExportError> {
             ]
         })
         .collect();
-    Ok(Table {
-        name: "families".into(),
-        title: "措施家族".into(),
-        columns: FAMILY_COLUMNS.iter().map(|s| (*s).to_owned()).collect(),
-        rows,
-    })
+    Ok(Table::fixed("families", "措施家族", &FAMILY_COLUMNS, rows))
 }
 
 /// Column names of the targets table.
@@ -388,12 +378,7 @@ pub fn targets(source: &Source) -> Result<Table, ExportError> {
             ]
         })
         .collect();
-    Ok(Table {
-        name: "targets".into(),
-        title: "量化目标".into(),
-        columns: TARGET_COLUMNS.iter().map(|s| (*s).to_owned()).collect(),
-        rows,
-    })
+    Ok(Table::fixed("targets", "量化目标", &TARGET_COLUMNS, rows))
 }
 
 /// Theme × plan matrix as the app counts it ([`crate::themes::Matrix`]): one row per theme in
@@ -766,12 +751,7 @@ pub fn memos(source: &Source) -> Result<Table, ExportError> {
             ]);
         }
     }
-    Ok(Table {
-        name: "memos".into(),
-        title: "备注".into(),
-        columns: MEMO_COLUMNS.iter().map(|s| (*s).to_owned()).collect(),
-        rows,
-    })
+    Ok(Table::fixed("memos", "备注", &MEMO_COLUMNS, rows))
 }
 
 /// The coded segments as agreement input: one theme by one coder on one measure (segments on no
@@ -852,12 +832,12 @@ pub fn agreement_table(report: &crate::agreement::AgreementReport) -> Result<Tab
             ]
         })
         .collect();
-    Ok(Table {
-        name: "agreement".into(),
-        title: "编码者一致性".into(),
-        columns: AGREEMENT_COLUMNS.iter().map(|s| (*s).to_owned()).collect(),
+    Ok(Table::fixed(
+        "agreement",
+        "编码者一致性",
+        &AGREEMENT_COLUMNS,
         rows,
-    })
+    ))
 }
 
 /// Columns of the reuse table.
@@ -923,10 +903,10 @@ pub fn reuse(source: &Source) -> Result<Table, ExportError> {
             ]);
         }
     }
-    Ok(Table {
-        name: "reuse".into(),
-        title: "文本复用（逐字相同的文字占比）".into(),
-        columns: REUSE_COLUMNS.iter().map(|s| (*s).to_owned()).collect(),
+    Ok(Table::fixed(
+        "reuse",
+        "文本复用（逐字相同的文字占比）",
+        &REUSE_COLUMNS,
         rows,
-    })
+    ))
 }

@@ -306,11 +306,7 @@ impl Library {
                 };
                 let unknown = lang.pick("省份不明", "Province unknown");
                 for group in groups {
-                    let label = if group.source.is_empty() {
-                        unknown
-                    } else {
-                        group.source.as_str()
-                    };
+                    let label = group_label(&group.source, unknown);
                     let members: Vec<usize> = group
                         .plans
                         .iter()
@@ -332,15 +328,8 @@ impl Library {
                             let Some(entry) = self.entries.get(k) else {
                                 continue;
                             };
-                            let selected =
-                                settings.selected_plan.as_deref() == Some(entry.plan_id.as_str());
-                            let response = ui
-                                .horizontal(|ui| {
-                                    ui.set_min_height(row_height(ui));
-                                    compare_checkbox(ui, entry, &mut settings.compared_plans, lang);
-                                    plan_row(ui, entry, selected, lang)
-                                })
-                                .inner;
+                            let (response, selected) =
+                                plan_line(ui, entry, settings, row_height(ui), false);
                             if selected && self.reveal_selected {
                                 response.scroll_to_me(None);
                             }
@@ -439,11 +428,7 @@ impl Library {
                 match *row {
                     Row::Header(g, shown) => {
                         let Some(group) = groups.get(g) else { continue };
-                        let label = if group.source.is_empty() {
-                            unknown
-                        } else {
-                            group.source.as_str()
-                        };
+                        let label = group_label(&group.source, unknown);
                         let folded = !filtering
                             && self
                                 .collapsed
@@ -459,16 +444,7 @@ impl Library {
                         let Some(entry) = self.entries.get(k) else {
                             continue;
                         };
-                        let selected =
-                            settings.selected_plan.as_deref() == Some(entry.plan_id.as_str());
-                        let response = ui
-                            .horizontal(|ui| {
-                                ui.set_min_height(row_h);
-                                ui.add_space(ui.spacing().indent);
-                                compare_checkbox(ui, entry, &mut settings.compared_plans, lang);
-                                plan_row(ui, entry, selected, lang)
-                            })
-                            .inner;
+                        let (response, _) = plan_line(ui, entry, settings, row_h, true);
                         if response.clicked() {
                             clicked = Some(entry.plan_id.clone());
                         }
@@ -583,6 +559,35 @@ fn group_header(ui: &egui::Ui, source: &str, shown: usize, total: usize) -> Widg
 }
 
 /// The box that adds a plan to the comparison (or takes it out).
+/// A group's header text: its source (province or file), or `unknown` when it has none.
+fn group_label<'a>(source: &'a str, unknown: &'a str) -> &'a str {
+    if source.is_empty() { unknown } else { source }
+}
+
+/// One plan of the list: its compare checkbox and its row, `height` high (indented under its
+/// group header when `indent`). Returns the row's response and whether the plan is selected.
+fn plan_line(
+    ui: &mut egui::Ui,
+    entry: &Entry,
+    settings: &mut Settings,
+    height: f32,
+    indent: bool,
+) -> (egui::Response, bool) {
+    let lang = settings.language;
+    let selected = settings.selected_plan.as_deref() == Some(entry.plan_id.as_str());
+    let response = ui
+        .horizontal(|ui| {
+            ui.set_min_height(height);
+            if indent {
+                ui.add_space(ui.spacing().indent);
+            }
+            compare_checkbox(ui, entry, &mut settings.compared_plans, lang);
+            plan_row(ui, entry, selected, lang)
+        })
+        .inner;
+    (response, selected)
+}
+
 fn compare_checkbox(ui: &mut egui::Ui, e: &Entry, compared: &mut Vec<String>, lang: Language) {
     let position = compared.iter().position(|id| *id == e.plan_id);
     let mut checked = position.is_some();
