@@ -1,18 +1,20 @@
 //! Precision and recall of shared-measure matching on the exhaustively labelled plan pairs.
 //!
-//! `cargo run --no-default-features --example eval_matching -- [--labels DIR] [--misses N] [--test] [PATH…]`
+//! `cargo run --no-default-features --example eval_matching -- [--labels DIR] [--misses N] [--test] [--second DIR] [PATH…]`
 //!
 //! DIR defaults to `tests/fixtures/measure_pairs_exhaustive`; the corpus defaults to the seeds
 //! plus DIR/docs. Prints counted-as-shared precision/recall and per-tier recall for the tune
 //! part (with `--test` also the test part and both: for reporting only), and (with `--misses N`) N missed positives and false positives
 //! of the TUNE part for error analysis (the test part is never inspected for tuning).
+//! `--second DIR` (e.g. `DIR/second_coder`): a second coder's blind labels of some pairs; prints
+//! how far the two coders agree and the engine's figures against each coder on those pairs.
 
 use std::path::PathBuf;
 
 use duizhao::corpus::Corpus;
 use duizhao::corpus::load_paths;
 use duizhao::match_eval::{
-    LabelSet, corpus_paths, evaluate, examples, format_reports, load_label_set,
+    LabelSet, coder_agreement, corpus_paths, evaluate, examples, format_reports, load_label_set,
 };
 use duizhao::matching::{Analysis, FEATURES};
 
@@ -90,12 +92,62 @@ fn dump_tune(
     Ok(())
 }
 
+/// The second coder's agreement with the first, and the engine against both on the pairs the
+/// second coded (all of them test pairs: printed for reporting, never used for tuning).
+fn print_second_coder(
+    corpus: &Corpus,
+    analysis: &Analysis,
+    first: &LabelSet,
+    dir: &std::path::Path,
+) -> Result<(), String> {
+    let second = load_label_set(dir)?;
+    let (lenient, strict, unmatched) = coder_agreement(first, &second);
+    for u in &unmatched {
+        eprintln!("coded by one coder only: {u}");
+    }
+    println!(
+        "\nsecond coder ({}): the second against the first as reference",
+        dir.display()
+    );
+    println!("reading    A measures  shared P  shared R  kappa   links P  links R");
+    for (name, a) in [("lenient", lenient), ("strict", strict)] {
+        println!(
+            "{name:<10} {:>10}  {:>8.3}  {:>8.3}  {:>5.3}  {:>8.3}  {:>7.3}",
+            a.measures,
+            a.shared.precision(),
+            a.shared.recall(),
+            a.kappa,
+            a.links.precision(),
+            a.links.recall()
+        );
+    }
+    let pairs: std::collections::HashSet<&str> =
+        second.rows.iter().map(|r| r.pair_id.as_str()).collect();
+    let mut same_pairs = first.clone();
+    same_pairs
+        .rows
+        .retain(|r| pairs.contains(r.pair_id.as_str()));
+    same_pairs
+        .pairs
+        .retain(|p| pairs.contains(p.pair_id.as_str()));
+    for (name, set) in [("first coder", &same_pairs), ("second coder", &second)] {
+        println!("\nthe engine against the {name} on these pairs:");
+        let reports: Vec<_> = ["test"]
+            .iter()
+            .map(|s| evaluate(corpus, analysis, set, s))
+            .collect();
+        print!("{}", format_reports(&reports));
+    }
+    Ok(())
+}
+
 fn main() -> Result<(), String> {
     let mut labels =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/measure_pairs_exhaustive");
     let mut misses = 0usize;
     let mut dump: Option<PathBuf> = None;
     let mut show_test = false;
+    let mut second: Option<PathBuf> = None;
     let mut paths: Vec<PathBuf> = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -108,6 +160,7 @@ fn main() -> Result<(), String> {
                     .ok_or("--misses N")?
             }
             "--test" => show_test = true,
+            "--second" => second = Some(PathBuf::from(args.next().ok_or("--second DIR")?)),
             "--dump-tune" => dump = Some(PathBuf::from(args.next().ok_or("--dump-tune FILE")?)),
             _ => paths.push(PathBuf::from(a)),
         }
@@ -153,6 +206,9 @@ fn main() -> Result<(), String> {
         for u in r.unresolved.iter().take(5) {
             eprintln!("unresolved ({}): {u}", r.split);
         }
+    }
+    if let Some(dir) = second {
+        print_second_coder(&corpus, &analysis, &set, &dir)?;
     }
     if let Some(path) = dump {
         dump_tune(&corpus, &analysis, &set, &path)?;

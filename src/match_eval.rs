@@ -182,6 +182,104 @@ pub fn load_label_set(dir: &Path) -> Result<LabelSet, String> {
     Ok(out)
 }
 
+/// Agreement of two coders on one reading of the labels (lenient: borderline `?` matches count;
+/// strict: they count as `none`).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct CoderAgreement {
+    /// A measures both coders judged.
+    pub measures: usize,
+    /// Measure level, the first coder as reference: `predicted` = positive for the second,
+    /// `positives` = positive for the first.
+    pub shared: Counts,
+    /// Cohen's kappa of the measure-level decision (shared with plan B or not).
+    pub kappa: f64,
+    /// Partner level: (A measure, B measure) links of the second coder that the first also
+    /// has / all of the second's; and the same over the first's.
+    pub links: Counts,
+}
+
+/// Agreement of a second coder (`second`, some pairs of the set coded again, blind) with the
+/// first (`first`), over the A measures of the pairs the second coded. Returns (lenient,
+/// strict) and the A ids the second coded that the first did not (or the reverse).
+pub fn coder_agreement<'a>(
+    first: &'a LabelSet,
+    second: &'a LabelSet,
+) -> (CoderAgreement, CoderAgreement, Vec<String>) {
+    type Judged<'a> = HashMap<(&'a str, &'a str), Vec<&'a LabelRow>>;
+    let pairs: HashSet<&str> = second.rows.iter().map(|r| r.pair_id.as_str()).collect();
+    let group = |set: &'a LabelSet| -> Judged<'a> {
+        let mut m: Judged = HashMap::new();
+        for r in set
+            .rows
+            .iter()
+            .filter(|r| pairs.contains(r.pair_id.as_str()))
+        {
+            m.entry((r.pair_id.as_str(), r.a_id.as_str()))
+                .or_default()
+                .push(r);
+        }
+        m
+    };
+    let (one, two) = (group(first), group(second));
+    let mut unmatched: Vec<String> = one
+        .keys()
+        .filter(|k| !two.contains_key(*k))
+        .chain(two.keys().filter(|k| !one.contains_key(*k)))
+        .map(|(p, a)| format!("{p} {a}"))
+        .collect();
+    unmatched.sort();
+    let figure = |strict: bool| {
+        let counts = |r: &LabelRow| r.label != Label::None && !(strict && r.doubtful);
+        let mut out = CoderAgreement::default();
+        let (mut agree, mut pos1, mut pos2) = (0usize, 0usize, 0usize);
+        let mut links1 = HashSet::new();
+        let mut links2 = HashSet::new();
+        for (key, rows1) in &one {
+            let Some(rows2) = two.get(key) else { continue };
+            out.measures += 1;
+            let p1 = rows1.iter().any(|r| counts(r));
+            let p2 = rows2.iter().any(|r| counts(r));
+            pos1 += usize::from(p1);
+            pos2 += usize::from(p2);
+            agree += usize::from(p1 == p2);
+            out.shared.predicted += usize::from(p2);
+            out.shared.positives += usize::from(p1);
+            out.shared.correct += usize::from(p1 && p2);
+            out.shared.found += usize::from(p1 && p2);
+            links1.extend(
+                rows1
+                    .iter()
+                    .filter(|r| counts(r))
+                    .map(|r| (*key, r.b_id.as_str())),
+            );
+            links2.extend(
+                rows2
+                    .iter()
+                    .filter(|r| counts(r))
+                    .map(|r| (*key, r.b_id.as_str())),
+            );
+        }
+        let both = links1.intersection(&links2).count();
+        out.links = Counts {
+            predicted: links2.len(),
+            correct: both,
+            positives: links1.len(),
+            found: both,
+        };
+        let n = out.measures.max(1) as f64;
+        let observed = agree as f64 / n;
+        let (f1, f2) = (pos1 as f64 / n, pos2 as f64 / n);
+        let chance = f1 * f2 + (1.0 - f1) * (1.0 - f2);
+        out.kappa = if chance < 1.0 {
+            (observed - chance) / (1.0 - chance)
+        } else {
+            1.0
+        };
+        out
+    };
+    (figure(false), figure(true), unmatched)
+}
+
 /// Counts of one figure.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Counts {
