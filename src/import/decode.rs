@@ -81,19 +81,25 @@ pub const TEXT_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "text"];
 
 /// Read and decode one plain-text file.
 pub fn read_text_file(path: &Path) -> Result<TextFile, ImportError> {
+    refuse_unsupported(path)?;
+    decode_bytes(path, &read_bounded(path)?)
+}
+
+/// An error naming the file when its extension is a format read elsewhere or not at all.
+pub(super) fn refuse_unsupported(path: &Path) -> Result<(), ImportError> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
-    if let Some(hint) = unsupported_hint(&ext) {
-        return Err(ImportError::Unsupported {
+    match unsupported_hint(&ext) {
+        Some(hint) => Err(ImportError::Unsupported {
             path: path.to_path_buf(),
             kind: ext,
             hint: hint.to_string(),
-        });
+        }),
+        None => Ok(()),
     }
-    decode_bytes(path, &read_bounded(path)?)
 }
 
 /// The bytes of a file, refusing files over [`MAX_FILE_BYTES`] before reading them.

@@ -13,7 +13,7 @@ use encoding_rs::{BIG5, Encoding, GB18030, GBK, UTF_8};
 
 pub use crate::chars::is_han;
 pub use decode::*;
-use decode::{guess_legacy, implausible_legacy, unsupported_hint};
+use decode::{guess_legacy, implausible_legacy, refuse_unsupported};
 
 /// A file read into text, with what was doubtful about reading it.
 #[derive(Debug, Clone)]
@@ -135,18 +135,7 @@ fn reject_declared(enc: &'static Encoding, bytes: &[u8]) -> Option<String> {
 
 /// [`read_text_file`] with its warnings.
 pub fn read_text_file_checked(path: &Path) -> Result<Imported, ImportError> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    if let Some(hint) = unsupported_hint(&ext) {
-        return Err(ImportError::Unsupported {
-            path: path.to_path_buf(),
-            kind: ext,
-            hint: hint.to_string(),
-        });
-    }
+    refuse_unsupported(path)?;
     let (file, warnings) = decode_bytes_checked(path, &read_bounded(path)?)?;
     Ok(Imported { file, warnings })
 }

@@ -548,9 +548,15 @@ fn a_second_coder_agrees_with_the_first_on_four_test_pairs() {
     let second = match_eval::load_label_set(&dir.join("second_coder")).unwrap();
     assert!(second.rows.iter().all(|r| r.split == "test"));
     let (lenient, strict, unmatched) = match_eval::coder_agreement(&first, &second);
-    assert!(unmatched.is_empty(), "coded by one coder only: {unmatched:?}");
+    assert!(
+        unmatched.is_empty(),
+        "coded by one coder only: {unmatched:?}"
+    );
     assert!(lenient.measures >= 150, "{} A measures", lenient.measures);
-    assert!(lenient.kappa >= 0.6 && strict.kappa >= 0.6, "{lenient:?} {strict:?}");
+    assert!(
+        lenient.kappa >= 0.6 && strict.kappa >= 0.6,
+        "{lenient:?} {strict:?}"
+    );
     // A borderline call never makes the strict reading more generous than the lenient one.
     assert!(strict.shared.positives <= lenient.shared.positives);
     let corpus = load_paths(&match_eval::corpus_paths(&dir));

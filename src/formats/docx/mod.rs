@@ -463,7 +463,7 @@ fn document_lines(
             }
             Event::Text(t) if in_t && skip == 0 => {
                 let s = t.decode().map_err(quick_xml::Error::from)?;
-                count_weight(
+                add_run_text(
                     &mut paras,
                     styles,
                     hidden,
@@ -471,11 +471,10 @@ fn document_lines(
                     run_style.as_deref(),
                     &s,
                 );
-                push_text(&mut paras, hidden, &s);
             }
             Event::CData(t) if in_t && skip == 0 => {
                 let s = t.decode().map_err(quick_xml::Error::from)?;
-                count_weight(
+                add_run_text(
                     &mut paras,
                     styles,
                     hidden,
@@ -483,7 +482,6 @@ fn document_lines(
                     run_style.as_deref(),
                     &s,
                 );
-                push_text(&mut paras, hidden, &s);
             }
             Event::GeneralRef(r) if in_t && skip == 0 => {
                 let s = if r.is_char_ref() {
@@ -565,6 +563,19 @@ fn join_lines(lines: Vec<(String, Hint)>, budget: usize) -> String {
 
 /// Count a piece of run text as bold or not (the run's own `w:b`, else its character style's,
 /// else its paragraph style's).
+/// A run's text: counted towards its paragraph's weight and appended to it (neither when hidden).
+fn add_run_text(
+    paras: &mut [Para],
+    styles: &HashMap<String, ParaStyle>,
+    hidden: bool,
+    run_bold: Option<bool>,
+    run_style: Option<&str>,
+    s: &str,
+) {
+    count_weight(paras, styles, hidden, run_bold, run_style, s);
+    push_text(paras, hidden, s);
+}
+
 fn count_weight(
     paras: &mut [Para],
     styles: &HashMap<String, ParaStyle>,
