@@ -536,12 +536,12 @@ const EXHAUSTIVE_TEST_FLOORS: (f64, f64, f64, f64) = (0.69, 0.72, 0.95, 0.70);
 /// partner (measured: 0.350).
 const EXHAUSTIVE_TEST_PARTNER_LINK_FLOOR: f64 = 0.33;
 
-/// The second coder's blind labels (`second_coder/`) cover exactly the A measures of the pairs
-/// they code, every partner they name is a measure of the corpus, all their pairs are test
-/// pairs, and the two coders agree well enough for the labels to measure a matcher by (kappa of
-/// the measure-level decision measured 0.786 lenient, 0.751 strict; the floor is "substantial").
+/// The second coders' blind labels (`second_coder/`) cover exactly the A measures of the pairs
+/// they code (the whole test part), every partner they name is a measure of the corpus, and the
+/// two readings agree well enough for the labels to measure a matcher by (kappa of the
+/// measure-level decision measured 0.785 lenient, 0.804 strict; the floor is "substantial").
 #[test]
-fn a_second_coder_agrees_with_the_first_on_four_test_pairs() {
+fn a_second_coder_agrees_with_the_first_on_the_test_pairs() {
     let dir =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/measure_pairs_exhaustive");
     let first = match_eval::load_label_set(&dir).unwrap();
@@ -552,7 +552,7 @@ fn a_second_coder_agrees_with_the_first_on_four_test_pairs() {
         unmatched.is_empty(),
         "coded by one coder only: {unmatched:?}"
     );
-    assert!(lenient.measures >= 150, "{} A measures", lenient.measures);
+    assert!(lenient.measures >= 800, "{} A measures", lenient.measures);
     assert!(
         lenient.kappa >= 0.6 && strict.kappa >= 0.6,
         "{lenient:?} {strict:?}"
@@ -562,8 +562,9 @@ fn a_second_coder_agrees_with_the_first_on_four_test_pairs() {
     let corpus = load_paths(&match_eval::corpus_paths(&dir));
     let analysis = Analysis::build(&corpus.plans);
     let report = match_eval::evaluate(&corpus, &analysis, &second, "test");
-    assert!(report.unresolved.is_empty(), "{:?}", report.unresolved);
-    assert_eq!(report.measures, lenient.measures);
+    // The five A measures the importer no longer finds (docs/matching.md) are the only ones.
+    assert!(report.unresolved.len() <= 5, "{:?}", report.unresolved);
+    assert_eq!(report.measures + report.unresolved.len(), lenient.measures);
 }
 
 #[test]
