@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Third- and fourth-round matcher experiments of docs/matching.md, on the TUNE part only.
+"""Third- to fifth-round matcher experiments of docs/matching.md, on the TUNE part only.
 
 Replicates the trainer (examples/train_matching.rs: depth-2 boosted trees, 100 rounds, rate 0.1,
 leaves of 10) with scikit-learn over the tune dump, computes leave-one-pair-out cross-validated
@@ -11,6 +11,8 @@ for the shipped features, extra features and link rules.
     python3 docs/matching_experiments.py /tmp/tune.tsv --pos    # fourth round: action/object features
                                     # (add --default-dict for jieba without the project's words)
     python3 docs/matching_experiments.py /tmp/tune.tsv --curve  # learning curve of the shipped features
+    python3 docs/matching_experiments.py /tmp/tune.tsv --context  # fifth round: neighbours, sections,
+                                    # plans (reads FILE.all.tsv, every measure of the corpus)
 
 The dump holds tune pairs only (the test part is never written), so nothing here reads the test
 labels. Analysis aid, not part of the build.
@@ -303,6 +305,394 @@ def fourth_round(rows, positive, x, y, base):
             print(f"veto {name} below {exempt}", *criterion(rows, base, positive, rule), flush=True)
 
 
+# Fifth round: context (neighbours in reading order, section bodies, the two plans as wholes).
+STAGE1_THRESHOLD = 0.17  # the shipped link threshold: a "strong candidate" for the run features
+
+
+def load_all(path):
+    """Every measure of the corpus (`eval_matching --dump-tune` writes FILE.all.tsv): plan, reading
+    order, section path, normalised text. No labels in it."""
+    apath = path[: -len(".tsv")] + ".all.tsv"
+    return {int(m["flat"]): m for m in csv.DictReader(open(apath, encoding="utf-8"), delimiter="\t",
+                                                     quoting=csv.QUOTE_NONE)}
+
+
+def fixed_rules(x, prob):
+    """The engine's fixed rules on a probability: the verbatim tier is 1, a place profile 0."""
+    verbatim = (x[:, 0] >= 0.6) | (x[:, 1] >= 0.85)
+    return np.where(verbatim, 1.0, np.where(x[:, 13] > 0.5, 0.0, prob))
+
+
+def gbm():
+    return GradientBoostingClassifier(n_estimators=100, learning_rate=0.1, max_depth=2,
+                                      min_samples_leaf=10, random_state=0)
+
+
+def nested_stage1(rows, x, y):
+    """Stage-one probabilities for stacking. `outer[i]`: pair i's row scored by trees fitted
+    without its pair (leave-one-pair-out). `inner[p][i]`: row i (of a pair q != p) scored by
+    trees fitted without p and q, so that the context features of the rows a held-out pair p is
+    trained on never saw p's labels nor their own."""
+    pairs = np.array([r["pair"] for r in rows])
+    names = sorted(set(pairs))
+    outer = np.zeros(len(rows))
+    for p in names:
+        train = pairs != p
+        outer[~train] = gbm().fit(x[train], y[train]).predict_proba(x[~train])[:, 1]
+    inner = {p: np.zeros(len(rows)) for p in names}
+    for i, p in enumerate(names):
+        for q in names[i + 1:]:
+            train = (pairs != p) & (pairs != q)
+            m = gbm().fit(x[train], y[train])
+            for held, other in ((p, q), (q, p)):
+                sel = pairs == other
+                inner[held][sel] = m.predict_proba(x[sel])[:, 1]
+    return fixed_rules(x, outer), {p: fixed_rules(x, v) for p, v in inner.items()}
+
+
+class Context:
+    """Positions of every dumped pair: plan, reading order and sections of both measures."""
+
+    def __init__(self, rows, allm):
+        self.rows, self.allm = rows, allm
+        self.pairs = np.array([r["pair"] for r in rows])
+        self.a = np.array([int(r["a"]) for r in rows])
+        self.b = np.array([int(r["b"]) for r in rows])
+        self.at = {(r["pair"], int(r["a"]), int(r["b"])): i for i, r in enumerate(rows)}
+        self.by_plan = collections.defaultdict(dict)  # plan -> index -> flat
+        for f, m in allm.items():
+            self.by_plan[m["plan"]][int(m["index"])] = f
+
+    def flat_at(self, flat, delta):
+        m = self.allm[flat]
+        return self.by_plan[m["plan"]].get(int(m["index"]) + delta)
+
+    def section(self, flat, level):
+        """Deepest section (level -1), top-level section (0) or the plan (None); preamble: ''."""
+        m = self.allm[flat]
+        path = m["sections"].split("/") if m["sections"] else [""]
+        return (m["plan"], "*" if level is None else path[level])
+
+    def run_features(self, prob):
+        """Context features of every row from stage-one probabilities `prob` (of the same rows)."""
+        P = collections.defaultdict(float)
+        for i in range(len(self.rows)):
+            P[(self.pairs[i], self.a[i], self.b[i])] = prob[i]
+        strong = prob >= STAGE1_THRESHOLD
+        # links between sections (other A measures only), per (pair, section a, section b)
+        sec = {}
+        for level in (-1, 0):
+            cnt = collections.Counter()
+            for i in np.flatnonzero(strong):
+                cnt[(self.pairs[i], self.section(self.a[i], level), self.section(self.b[i], level))] += 1
+            sec[level] = cnt
+        sizes = collections.Counter()
+        for f in self.allm:
+            for level in (-1, 0):
+                sizes[(level, self.section(f, level))] += 1
+        # plan pair: share of A measures with a strong candidate in B
+        a_strong = collections.defaultdict(set)
+        a_all = collections.defaultdict(set)
+        for i in range(len(self.rows)):
+            a_all[self.pairs[i]].add(self.a[i])
+            if strong[i]:
+                a_strong[self.pairs[i]].add(self.a[i])
+        plan_a_size = {}
+        for i in range(len(self.rows)):
+            plan_a_size[self.pairs[i]] = len(self.by_plan[self.allm[self.a[i]]["plan"]])
+        cols = collections.defaultdict(list)
+        for i in range(len(self.rows)):
+            p, a, b = self.pairs[i], self.a[i], self.b[i]
+            # neighbours of a (±d in reading order) linked near b (±k)
+            for d_max in (1, 2):
+                for k in (1, 2, 3):
+                    best = 0.0
+                    for d in range(-d_max, d_max + 1):
+                        na = self.flat_at(a, d) if d else None
+                        if na is None:
+                            continue
+                        for e in range(-k, k + 1):
+                            nb = self.flat_at(b, e)
+                            if nb is not None:
+                                best = max(best, P[(p, na, nb)])
+                    cols[f"nb_d{d_max}_k{k}"].append(best)
+            # on a diagonal of other links: (a-1, b-1) or (a+1, b+1) (either way round)
+            diag = []
+            for d in (-1, 1):
+                na, nb = self.flat_at(a, d), self.flat_at(b, d)
+                diag.append(P[(p, na, nb)] if na is not None and nb is not None else 0.0)
+            cols["diag_max"].append(max(diag))
+            cols["diag_sum"].append(sum(diag) / 2)
+            # diagonal within one step of slack, both sides
+            near = 0
+            for d in (-2, -1, 1, 2):
+                na = self.flat_at(a, d)
+                if na is None:
+                    continue
+                if any(P[(p, na, nb)] >= STAGE1_THRESHOLD
+                       for e in (d - 1, d, d + 1) if (nb := self.flat_at(b, e)) is not None):
+                    near += 1
+            cols["diag_slack_count"].append(near / 4)
+            for level, name in ((-1, "sec"), (0, "top")):
+                sa, sb = self.section(a, level), self.section(b, level)
+                n = sec[level][(p, sa, sb)] - (1 if P[(p, a, b)] >= STAGE1_THRESHOLD else 0)
+                cols[f"{name}_links"].append(min(n, 8) / 8)
+                cols[f"{name}_links_norm"].append(
+                    n / math.sqrt(sizes[(level, sa)] * sizes[(level, sb)]))
+            cols["plan_strong_share"].append(len(a_strong[p] - {a}) / plan_a_size[p])
+        return {k: np.array(v)[:, None] for k, v in cols.items()}
+
+
+def tokens_of(allm):
+    """jieba terms (two characters or more, with the project's words) of every measure's text."""
+    import jieba
+    jieba.setLogLevel(logging.ERROR)
+    load_project_terms()
+    return {f: [w for w in jieba.lcut("".join(c for c in m["text"] if HAN.match(c))) if len(w) >= 2]
+            for f, m in allm.items()}
+
+
+def tfidf_vectors(docs):
+    """docs: key -> list of terms. Unit TF-IDF vectors (dict term -> weight), IDF over these docs."""
+    df = collections.Counter(w for ws in docs.values() for w in set(ws))
+    n = len(docs)
+    out = {}
+    for k, ws in docs.items():
+        v = {w: c * (math.log((n + 1) / (df[w] + 1)) + 1) for w, c in collections.Counter(ws).items()}
+        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+        out[k] = {w: x / norm for w, x in v.items()}
+    return out
+
+
+def cos(u, v):
+    if len(u) > len(v):
+        u, v = v, u
+    return sum(x * v.get(w, 0.0) for w, x in u.items())
+
+
+def body_features(ctx, toks):
+    """Text context of each pair: section bodies, reading-order windows, whole plans."""
+    cols = collections.defaultdict(list)
+    groups = {}
+    for level, name in ((-1, "sec"), (0, "top"), (None, "plan")):
+        docs = collections.defaultdict(list)
+        for f in ctx.allm:
+            docs[ctx.section(f, level)] += toks[f]
+        groups[name] = (level, tfidf_vectors(docs))
+    # sections without the pair's own measures: the context alone
+    members = collections.defaultdict(list)
+    for f in ctx.allm:
+        members[ctx.section(f, -1)].append(f)
+    sec_df_docs = None
+    win = {}
+    for w in (1, 2):
+        for own in (True, False):
+            docs = {}
+            for f in ctx.allm:
+                ws = []
+                for d in range(-w, w + 1):
+                    if d == 0 and not own:
+                        continue
+                    g = ctx.flat_at(f, d)
+                    if g is not None:
+                        ws += toks[g]
+                docs[f] = ws
+            win[(w, own)] = tfidf_vectors(docs)
+    for i in range(len(ctx.rows)):
+        a, b = ctx.a[i], ctx.b[i]
+        for name, (level, vec) in groups.items():
+            cols[f"{name}_body_cos"].append(cos(vec[ctx.section(a, level)], vec[ctx.section(b, level)]))
+        for (w, own), vec in win.items():
+            cols[f"window{w}{'' if own else '_ctx'}_cos"].append(cos(vec[a], vec[b]))
+    return {k: np.array(v)[:, None] for k, v in cols.items()}
+
+
+def excl_section_features(ctx, toks):
+    """Cosine of the two deepest sections' bodies without the pair's own measures."""
+    members = collections.defaultdict(list)
+    for f in ctx.allm:
+        members[ctx.section(f, -1)].append(f)
+    docs = {k: [w for f in fs for w in toks[f]] for k, fs in members.items()}
+    df = collections.Counter(w for ws in docs.values() for w in set(ws))
+    n = len(docs)
+    idf = lambda w: math.log((n + 1) / (df[w] + 1)) + 1
+
+    def vec(key, skip):
+        c = collections.Counter(w for f in members[key] if f != skip for w in toks[f])
+        v = {w: k * idf(w) for w, k in c.items()}
+        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+        return {w: x / norm for w, x in v.items()}
+
+    out = [cos(vec(ctx.section(a, -1), a), vec(ctx.section(b, -1), b)) for a, b in zip(ctx.a, ctx.b)]
+    return {"sec_body_ctx_cos": np.array(out)[:, None]}
+
+
+def stacked_cv(rows, x, y, ctx, outer, inner, names, positive):
+    """Leave-one-pair-out over the shipped features + run features `names` computed from the
+    nested stage-one probabilities (see nested_stage1)."""
+    pairs = ctx.pairs
+    out = np.zeros(len(rows))
+    outer_feats = ctx.run_features(outer)
+    for p in sorted(set(pairs)):
+        train = pairs != p
+        feats = ctx.run_features(inner[p])
+        xt = np.hstack([x] + [feats[n] for n in names])
+        xh = np.hstack([x] + [outer_feats[n] for n in names])
+        out[~train] = gbm().fit(xt[train], y[train]).predict_proba(xh[~train])[:, 1]
+    verbatim = (x[:, 0] >= 0.6) | (x[:, 1] >= 0.85)
+    prob = np.where(verbatim, 2.0, np.where(x[:, 13] > 0.5, 0.0, out))
+    return criterion(rows, prob, positive)
+
+
+def fifth_round(path, rows, positive, x, y, base):
+    allm = load_all(path)
+    ctx = Context(rows, allm)
+    print("stage one (nested) ...", flush=True)
+    outer, inner = nested_stage1(rows, x, y)
+    feats = ctx.run_features(outer)
+    # how the runs look on the engine's own links (in-sample) to a partner or from a false A
+    linked = np.array([r["linked"] == "1" for r in rows])
+    false_a = np.array([not positive.get((r["pair"], r["a"]), False) for r in rows])
+    for name in ("nb_d1_k1", "nb_d2_k3", "diag_max", "sec_links", "top_links"):
+        col = feats[name][:, 0]
+        print(f"{name}: mean {col[linked & y].mean():.3f} on links to a labelled partner "
+              f"({int((linked & y).sum())}), {col[linked & false_a].mean():.3f} on links of "
+              f"false-positive A measures ({int((linked & false_a).sum())}); share > 0.17: "
+              f"{np.mean(col[linked & y] >= 0.17):.2f} / {np.mean(col[linked & false_a] >= 0.17):.2f}",
+              flush=True)
+    for name in feats:
+        print("+ run", name, *stacked_cv(rows, x, y, ctx, outer, inner, [name], positive), flush=True)
+    groups = {
+        "neighbours": ["nb_d1_k1", "nb_d2_k3", "diag_max"],
+        "sections": ["sec_links_norm", "top_links_norm"],
+        "all runs": list(feats),
+    }
+    for name, cols in groups.items():
+        print("+ run group", name, *stacked_cv(rows, x, y, ctx, outer, inner, cols, positive), flush=True)
+    toks = tokens_of(allm)
+    body = body_features(ctx, toks)
+    body.update(excl_section_features(ctx, toks))
+    for name, col in body.items():
+        pos, neg = col[y, 0], col[~y, 0]
+        print(f"{name}: partners {pos.mean():.3f}, others {neg.mean():.3f}", flush=True)
+    for name, col in body.items():
+        prob = cv_probabilities(rows, np.hstack([x, col]), y)
+        print("+ body", name, *criterion(rows, prob, positive), flush=True)
+    for name, cols in {"sections": ["sec_body_cos", "top_body_cos", "sec_body_ctx_cos"],
+                       "windows": ["window1_ctx_cos", "window2_ctx_cos"],
+                       "all text context": list(body)}.items():
+        prob = cv_probabilities(rows, np.hstack([x] + [body[c] for c in cols]), y)
+        print("+ body group", name, *criterion(rows, prob, positive), flush=True)
+    # rules instead of features: a link below h needs a neighbour run (stage one >= 0.17)
+    for name in ("nb_d1_k1", "nb_d2_k3", "diag_max", "top_links", "diag_slack_count"):
+        for exempt in (0.3, 0.4, 0.5):
+            rule = veto(feats[name], lambda v: v < STAGE1_THRESHOLD, exempt)
+            print(f"veto without {name} below {exempt}", *criterion(rows, base, positive, rule), flush=True)
+    print("veto, chosen inside the cross-validation:", nested_veto(rows, positive, base, feats), flush=True)
+    measure_level_context(rows, positive, ctx, outer, inner)
+    null = []
+    for seed in range(8):
+        noise = np.random.default_rng(seed).random((len(rows), 1))
+        null.append(criterion(rows, cv_probabilities(rows, np.hstack([x, noise]), y), positive)[0][0])
+    print(f"+ uniform noise, 8 draws: criterion mean {np.mean(null):.3f}, "
+          f"range {min(null):.3f} to {max(null):.3f}", flush=True)
+
+
+def nested_veto(rows, positive, base, feats):
+    """The veto family chosen honestly: for each held-out pair, the feature, h and threshold that
+    maximise the criterion on the other twelve pairs, applied to it; measure-level figures of the
+    pooled predictions."""
+    names = ("nb_d1_k1", "nb_d2_k1", "nb_d2_k2", "nb_d2_k3", "top_links", "diag_slack_count")
+    pairs = np.array([r["pair"] for r in rows])
+    keeps = {(n, h): np.array(veto(feats[n], lambda v: v < STAGE1_THRESHOLD, h)(base, 0))
+             for n in names for h in (0.3, 0.4, 0.5, 9.0)}
+
+    def predicted(sel, th, keep):
+        return {(r["pair"], r["a"]) for i, r in enumerate(rows) if sel[i] and base[i] >= th and keep[i]}
+
+    pooled, chosen = set(), []
+    for p in sorted(set(pairs)):
+        train = pairs != p
+        pos = {k: v for k, v in positive.items() if k[0] != p}
+        best = None
+        for key, keep in keeps.items():
+            for th in np.arange(0.03, 0.70, 0.01):
+                pred = predicted(train, th, keep)
+                tp = sum(pos.get(k, False) for k in pred)
+                c = min(tp / max(1, len(pred)) - 0.85, tp / sum(pos.values()) - 0.75)
+                if best is None or c > best[0]:
+                    best = (c, key, th)
+        pooled |= predicted(~train, best[2], keeps[best[1]])
+        chosen.append((p, *best[1], round(best[2], 2)))
+    tp = sum(positive.get(k, False) for k in pooled)
+    prec, rec = tp / max(1, len(pooled)), tp / sum(positive.values())
+    return round(min(prec - 0.85, rec - 0.75), 3), round(prec, 3), round(rec, 3), chosen
+
+
+def measure_level_context(rows, positive, ctx, outer, inner):
+    """A measure-level second stage with context: an A measure's best and second stage-one
+    probability into plan B, its reading-order neighbours' best (±1, ±2), the best link of a
+    neighbour (±2) near its own best B measure (±3), the plan pair's share of A measures with a
+    strong candidate. Logistic regression, leave-one-pair-out (nested stage one)."""
+    from sklearn.linear_model import LogisticRegression
+    keys = sorted(positive)
+
+    def table(prob):
+        into = collections.defaultdict(list)
+        P = {}
+        for i, r in enumerate(rows):
+            into[(r["pair"], int(r["a"]))].append((min(prob[i], 1.0), int(r["b"])))
+            P[(r["pair"], int(r["a"]), int(r["b"]))] = min(prob[i], 1.0)
+        top = {k: max(v)[0] for k, v in into.items()}
+        share = collections.defaultdict(list)
+        for p, a in keys:
+            share[p].append(top.get((p, int(a)), 0.0) >= STAGE1_THRESHOLD)
+        out = []
+        for p, a in keys:
+            a = int(a)
+            v = sorted(into.get((p, a), []), reverse=True)
+            nbs = lambda ds: [top.get((p, f), 0.0) for d in ds if (f := ctx.flat_at(a, d)) is not None]
+            near = 0.0
+            if v:
+                for d in (-2, -1, 1, 2):
+                    na = ctx.flat_at(a, d)
+                    for e in range(-3, 4):
+                        nb = ctx.flat_at(v[0][1], e)
+                        if na is not None and nb is not None:
+                            near = max(near, P.get((p, na, nb), 0.0))
+            out.append([v[0][0] if v else 0.0, v[1][0] if len(v) > 1 else 0.0,
+                        max(nbs((-1, 1)) + [0.0]), max(nbs((-2, -1, 1, 2)) + [0.0]), near,
+                        float(np.mean(share[p]))])
+        return np.array(out)
+
+    names = ["best", "second", "nb1", "nb2", "near", "plan_share"]
+    pairs = np.array([k[0] for k in keys])
+    y = np.array([positive[k] for k in keys])
+    held, train_tables = table(outer), {p: table(v) for p, v in inner.items()}
+
+    def crit(score):
+        best, p60 = None, 0.0
+        for th in np.unique(np.round(score, 3)):
+            pred = score >= th
+            tp = (pred & y).sum()
+            prec, rec = tp / max(1, pred.sum()), tp / y.sum()
+            if rec >= 0.60:
+                p60 = max(p60, prec)
+            c = min(prec - 0.85, rec - 0.75)
+            if best is None or c > best[0]:
+                best = (round(c, 3), round(prec, 3), round(rec, 3))
+        return best, round(p60, 3)
+
+    print("measure level: best stage-one probability alone", crit(held[:, 0]), flush=True)
+    for cols in ([0, 1], [0, 2], [0, 3], [0, 4], [0, 5], [0, 1, 2, 3, 4, 5]):
+        score = np.zeros(len(keys))
+        for p in sorted(set(pairs)):
+            t = pairs != p
+            m = LogisticRegression(max_iter=1000).fit(train_tables[p][t][:, cols], y[t])
+            score[~t] = m.predict_proba(held[~t][:, cols])[:, 1]
+        print("measure level +", [names[c] for c in cols[1:]], crit(score), flush=True)
+
+
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     rows, positive = load(args[0] if args else "/tmp/tune.tsv")
@@ -320,6 +710,9 @@ def main():
         return
     if "--pos" in sys.argv:
         fourth_round(rows, positive, x, y, base)
+        return
+    if "--context" in sys.argv:
+        fifth_round(args[0] if args else "/tmp/tune.tsv", rows, positive, x, y, base)
         return
     for k in (0, 30, 100, 200, 400):
         prob = cv_probabilities(rows, np.hstack([x, generic_coverage(rows, k)]), y)

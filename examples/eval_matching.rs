@@ -19,7 +19,10 @@ use duizhao::match_eval::{
 use duizhao::matching::{Analysis, FEATURES};
 
 /// Write every candidate pair of the TUNE part (features, label, the engine's link) as TSV for
-/// error analysis. The test part is never written.
+/// error analysis, FILE.measures.tsv (the tune A measures and their labels) and FILE.all.tsv
+/// (every measure of the corpus with its plan, reading order and section path, no labels: the
+/// context features of `docs/matching_experiments.py --context`). The test part's labels are
+/// never written.
 fn dump_tune(
     corpus: &Corpus,
     analysis: &Analysis,
@@ -86,7 +89,47 @@ fn dump_tune(
     for m in &measures {
         m_out.push_str(&format!("{}\t{}\t{}\t{}\n", m.0, m.1, m.2, u8::from(m.3)));
     }
+    // Every measure of the corpus (flat index, plan, reading order, section path, text) for
+    // context features (neighbours, section bodies, whole plans). No labels in it.
+    let mut all = String::from("flat\tplan\tindex\tsections\tboilerplate\trep\ttext\thead\n");
+    for (flat, m) in analysis.measures.iter().enumerate() {
+        let plan = &corpus.plans[m.plan];
+        let sid = plan.measures().get(m.index).and_then(|x| x.section_id);
+        fn ids(s: &[duizhao::outline::Section], id: usize, path: &mut Vec<usize>) -> bool {
+            for x in s {
+                path.push(x.section_id);
+                if x.section_id == id || ids(&x.children, id, path) {
+                    return true;
+                }
+                path.pop();
+            }
+            false
+        }
+        let mut path = Vec::new();
+        if let Some(id) = sid {
+            ids(&plan.sections, id, &mut path);
+        }
+        let norm = plan
+            .measures()
+            .get(m.index)
+            .map(|x| x.norm.replace(['\t', '\n'], " "))
+            .unwrap_or_default();
+        all.push_str(&format!(
+            "{flat}\t{}\t{}\t{}\t{}\t{}\t{norm}\t{}\n",
+            m.plan,
+            m.index,
+            path.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("/"),
+            u8::from(m.boilerplate),
+            m.rep,
+            head(flat),
+        ));
+    }
     std::fs::write(path, out).map_err(|e| format!("{}: {e}", path.display()))?;
+    let apath = path.with_extension("all.tsv");
+    std::fs::write(&apath, all).map_err(|e| format!("{}: {e}", apath.display()))?;
     let mpath = path.with_extension("measures.tsv");
     std::fs::write(&mpath, m_out).map_err(|e| format!("{}: {e}", mpath.display()))?;
     Ok(())
