@@ -479,11 +479,6 @@ def body_features(ctx, toks):
         for f in ctx.allm:
             docs[ctx.section(f, level)] += toks[f]
         groups[name] = (level, tfidf_vectors(docs))
-    # sections without the pair's own measures: the context alone
-    members = collections.defaultdict(list)
-    for f in ctx.allm:
-        members[ctx.section(f, -1)].append(f)
-    sec_df_docs = None
     win = {}
     for w in (1, 2):
         for own in (True, False):
