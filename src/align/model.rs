@@ -54,7 +54,7 @@ pub const REFINE: bool = true;
 /// Most units of one plan in a cell that the link refinement may build (3: 71 %, 4: 75 %, 5: 76 %
 /// of the four-plan view's shared measures beside a partner; 4 takes most of the gain with the
 /// smallest cells).
-pub const REFINE_CELL_UNITS: usize = 4;
+pub const REFINE_CELL_UNITS: usize = 5;
 /// Moves the annealing after the link refinement tries per movable unit (0: no annealing; see
 /// `refine::anneal`). 250: the four-plan view's partners-in-row figure stops rising there.
 pub const ANNEAL_ROUNDS: usize = 250;
@@ -70,6 +70,17 @@ pub const ANNEAL_EMPTY: f32 = 0.5;
 /// with another plan's 指导思想; before this a lone 概况 section joined the neighbouring 指导思想
 /// row in 144 of the seeds' three-plan views with 济南市市中区.
 pub const PROFILE_APART: bool = true;
+
+/// Whether views of three plans or more split a unit into its parts (its sub-sections) where the
+/// links ask for it, after the annealing (see `split::units_to_split`): a part may then sit in
+/// another row than the rest of its unit.
+pub const SPLIT_UNITS: bool = true;
+/// Least number of a part's linked measures whose best partners sit in one other row for its
+/// unit to be split.
+pub const SPLIT_MIN_LINKS: usize = 2;
+/// Whether a part of a split unit may sit in any cell (only whole units must form consecutive
+/// runs in a cell); the comparison shows its parent beside its heading.
+pub const SPLIT_FREE: bool = true;
 
 /// The framing kinds: a plan's longest run of consecutive units of one of these kinds forms one
 /// cell, and those cells of all compared plans form one row per kind.
@@ -132,6 +143,12 @@ pub struct Params {
     pub anneal_max_iters: usize,
     /// [`PROFILE_APART`].
     pub profile_apart: bool,
+    /// [`SPLIT_UNITS`].
+    pub split: bool,
+    /// [`SPLIT_MIN_LINKS`].
+    pub split_min_links: usize,
+    /// [`SPLIT_FREE`].
+    pub split_free: bool,
 }
 
 impl Default for Params {
@@ -161,6 +178,9 @@ impl Default for Params {
             anneal_empty: ANNEAL_EMPTY,
             anneal_max_iters: ANNEAL_MAX_ITERS,
             profile_apart: PROFILE_APART,
+            split: SPLIT_UNITS,
+            split_min_links: SPLIT_MIN_LINKS,
+            split_free: SPLIT_FREE,
         }
     }
 }
@@ -247,6 +267,9 @@ pub(super) struct Solver<'a> {
     pub(super) first: Vec<Vec<Option<usize>>>,
     /// Per group: whether it is a framing row, closed to the agglomeration and the attachment.
     pub(super) closed: Vec<bool>,
+    /// Per unit (global index): the index in its plan of the unit it is a part of (itself
+    /// unless the split stage replaced a unit by its parts); cell limits count these.
+    pub(super) origin: Vec<usize>,
 }
 
 /// Indexes of the longest run of consecutive units of `kind` (the first of equal runs).

@@ -121,6 +121,8 @@ pub(super) fn refine(
         e.1.iter().any(|&b| group_of[b] == group_of[e.0])
     };
     let limit = solver.params.refine_cell_units;
+    let mut anchors: Vec<Vec<Option<usize>>> =
+        solver.groups.iter().map(|g| solver.anchors(g)).collect();
     for _ in 0..4 * total {
         let groups_live: Vec<usize> = (0..solver.groups.len())
             .filter(|&g| !solver.groups[g].is_empty())
@@ -180,9 +182,9 @@ pub(super) fn refine(
                     }
                     let mut union: Vec<Id> = solver.groups[h].iter().chain(&set).copied().collect();
                     union.sort_unstable();
-                    let ok = union.chunk_by(|a, b| a.0 == b.0).all(|us| {
-                        us.len() <= limit.max(1) && us.windows(2).all(|w| w[1].1 == w[0].1 + 1)
-                    });
+                    let ok = union
+                        .chunk_by(|a, b| a.0 == b.0)
+                        .all(|us| cell_ok(solver, us, Some(limit.max(1))));
                     if !ok {
                         continue;
                     }
@@ -200,10 +202,10 @@ pub(super) fn refine(
                         continue;
                     }
                     // No added crossing.
-                    let pos_h = solver.positions(&union);
-                    let pos_g = solver.positions(&rest);
+                    let pos_h = solver.anchors(&union);
+                    let pos_g = solver.anchors(&rest);
                     let (before_x, after_x) =
-                        move_crossings(&solver.first, (g, h), &pos_g, &pos_h, rest.len() >= 2);
+                        move_crossings(&anchors, (g, h), &pos_g, &pos_h, rest.len() >= 2);
                     if after_x > before_x + solver.params.refine_crossings {
                         continue;
                     }
@@ -220,6 +222,8 @@ pub(super) fn refine(
         solver.groups[h].extend(set);
         solver.first[h] = solver.positions(&solver.groups[h]);
         solver.first[g] = solver.positions(&solver.groups[g]);
+        anchors[h] = solver.anchors(&solver.groups[h]);
+        anchors[g] = solver.anchors(&solver.groups[g]);
     }
 }
 
@@ -246,12 +250,42 @@ impl Rng {
     }
 }
 
-/// Whether the units of plan `p` among `members` are consecutive and at most `limit` (`None`:
-/// any number).
-fn run_ok(members: &[Id], p: usize, limit: Option<usize>) -> bool {
-    let mut idx: Vec<usize> = members.iter().filter(|m| m.0 == p).map(|m| m.1).collect();
-    idx.sort_unstable();
-    limit.is_none_or(|l| idx.len() <= l) && idx.windows(2).all(|w| w[1] == w[0] + 1)
+/// Units in a sorted run of one plan's members, counting the parts of one unit once (see
+/// [`Solver::origin`]).
+fn cell_units(solver: &Solver<'_>, run: &[Id]) -> usize {
+    let origin = |id: Id| solver.origin[solver.global(id)];
+    usize::from(!run.is_empty())
+        + run
+            .windows(2)
+            .filter(|w| origin(w[0]) != origin(w[1]))
+            .count()
+}
+
+/// Whether a sorted run of one plan's members is a valid cell: at most `limit` units (`None`:
+/// any number; parts of one unit count once) and consecutive — with
+/// [`super::Params::split_free`], only its whole units need be consecutive (a part of a split
+/// unit may sit in any cell; the comparison marks it as moved or shows its parent).
+fn cell_ok(solver: &Solver<'_>, run: &[Id], limit: Option<usize>) -> bool {
+    if limit.is_some_and(|l| cell_units(solver, run) > l) {
+        return false;
+    }
+    if solver.params.split_free {
+        let whole: Vec<usize> = run
+            .iter()
+            .filter(|&&id| !solver.is_part(id))
+            .map(|id| id.1)
+            .collect();
+        whole.windows(2).all(|w| w[1] == w[0] + 1)
+    } else {
+        run.windows(2).all(|w| w[1].1 == w[0].1 + 1)
+    }
+}
+
+/// Whether the units of plan `p` among `members` form a valid cell ([`cell_ok`]).
+fn run_ok(solver: &Solver<'_>, members: &[Id], p: usize, limit: Option<usize>) -> bool {
+    let mut run: Vec<Id> = members.iter().filter(|m| m.0 == p).copied().collect();
+    run.sort_unstable();
+    cell_ok(solver, &run, limit)
 }
 
 /// Empty cells of a non-empty group with first positions `first`.
@@ -307,6 +341,8 @@ pub(super) fn anneal(
         .filter(|&g| !solver.groups[g].is_empty())
         .map(|g| empty_cells(&solver.first[g]))
         .sum::<usize>() as f64;
+    let mut anchors: Vec<Vec<Option<usize>>> =
+        solver.groups.iter().map(|g| solver.anchors(g)).collect();
     let mut best = (
         score - lambda * empty,
         solver.group_of.clone(),
@@ -343,7 +379,7 @@ pub(super) fn anneal(
             .copied()
             .filter(|m| !set.contains(m))
             .collect();
-        if !run_ok(&rest, p, None) {
+        if !run_ok(solver, &rest, p, None) {
             continue;
         }
         // The target: the row of a unit linked with the set, or (one move in ten) a new row.
@@ -354,6 +390,7 @@ pub(super) fn anneal(
                 None => {
                     solver.groups.push(Vec::new());
                     solver.first.push(vec![None; solver.plan_units.len()]);
+                    anchors.push(vec![None; solver.plan_units.len()]);
                     solver.closed.push(false);
                     closed.push(false);
                     solver.groups.len() - 1
@@ -392,7 +429,7 @@ pub(super) fn anneal(
         let mut plans: Vec<usize> = set.iter().map(|m| m.0).collect();
         plans.sort_unstable();
         plans.dedup();
-        if !plans.iter().all(|&q| run_ok(&union, q, limit)) {
+        if !plans.iter().all(|&q| run_ok(solver, &union, q, limit)) {
             continue;
         }
         let pos_h = solver.positions(&union);
@@ -433,8 +470,13 @@ pub(super) fn anneal(
         let delta = d_sat - lambda * d_empty;
         // The crossing check (the costly one) only for a move the annealing would take.
         let accept = (delta >= 0.0 || (temp > 0.0 && rng.unit() < (delta / temp).exp())) && {
-            let (before_x, after_x) =
-                move_crossings(&solver.first, (g, h), &pos_g, &pos_h, rest.len() >= 2);
+            let (before_x, after_x) = move_crossings(
+                &anchors,
+                (g, h),
+                &solver.anchors(&rest),
+                &solver.anchors(&union),
+                rest.len() >= 2,
+            );
             after_x <= before_x + params.refine_crossings
         };
         if !accept {
@@ -444,6 +486,8 @@ pub(super) fn anneal(
             }
             continue;
         }
+        anchors[g] = solver.anchors(&rest);
+        anchors[h] = solver.anchors(&union);
         solver.groups[g] = rest;
         solver.groups[h] = union;
         solver.first[g] = pos_g;
