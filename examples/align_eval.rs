@@ -2,8 +2,10 @@
 //! per split, and the four-plan and Tianjin figures of issue 12.
 //!
 //! `cargo run --release --no-default-features --example align_eval -- [LABEL_DIR] [--pairs]`
-//! (default `tests/fixtures/alignment`; `--pairs`: one line per labelled pair too). Plans are
-//! looked up in the seeds and in `LABEL_DIR/docs/` when it exists.
+//! (default `tests/fixtures/alignment`; `--pairs`: one line per labelled pair too; `--why`: the
+//! four-plan view's linked units kept apart; `--units`: its units, their sub-sections and the row
+//! of each linked measure's best partners). Plans are looked up in the seeds and in
+//! `LABEL_DIR/docs/` when it exists.
 
 use std::path::PathBuf;
 use std::time::Instant;
