@@ -522,6 +522,8 @@ fn params_from_args(args: &[String]) -> Params {
                 "split" => p.split = x != 0.0,
                 "split_min_links" => p.split_min_links = x as usize,
                 "split_free" => p.split_free = x != 0.0,
+                "anneal_apart" => p.anneal_apart = x,
+                "split_greedy" => p.split_greedy = x != 0.0,
                 _ => eprintln!("unknown constant {k}"),
             }
         }
@@ -586,6 +588,8 @@ fn grid(corpus: &duizhao::corpus::Corpus, analysis: &Analysis, labels: &Labels, 
         split: false,
         split_min_links: 2,
         split_free: false,
+        anneal_apart: 0.0,
+        split_greedy: true,
     };
     let base_rows = duizhao::align::align_with(&corpus.plans, four, analysis, &[], &base);
     let own_floor = own_row_share(corpus, analysis, four, &base_rows);

@@ -79,7 +79,8 @@
 //!    governance). After the annealing, a unit with two sub-sections or more ([`unit_parts`]) is
 //!    replaced by its parts when one part has at least [`SPLIT_MIN_LINKS`] linked measures whose
 //!    best partners sit in one other row, more than in its own; each part starts in its unit's
-//!    row, and the link refinement and the annealing run again over the finer units. A part may
+//!    row, and the annealing runs again over the finer units, paying [`ANNEAL_APART`] per row a
+//!    unit's parts occupy beyond the first (a part leaves its unit only for a net gain). A part may
 //!    then sit in any row ([`SPLIT_FREE`]: only whole units must form consecutive runs in a cell,
 //!    and parts anchor no row in the crossing count); parts of one unit count once towards the
 //!    cell limit. A unit whose parts all stay in one row is shown whole again. The comparison
@@ -129,9 +130,9 @@ use crate::outline::{Section, SectionKind};
 use crate::plan::Plan;
 use crate::tokenize::Tokenizer;
 pub use model::{
-    ANNEAL_EMPTY, ANNEAL_MAX_ITERS, ANNEAL_ROUNDS, ANNEAL_T0, ATTACH_AFFINITY, BACKBONE,
-    BACKBONE_PAIRS, CLOSED_FRAMING, CROSS_PENALTY, FRAMING_KINDS, FRAMING_ROWS, KIND_BONUS,
-    KIND_MISMATCH, LINK_ANY, MATCH_BAR, MAX_CELL_UNITS, MERGE_EXTRA, MIN_AFFINITY,
+    ANNEAL_APART, ANNEAL_EMPTY, ANNEAL_MAX_ITERS, ANNEAL_ROUNDS, ANNEAL_T0, ATTACH_AFFINITY,
+    BACKBONE, BACKBONE_PAIRS, CLOSED_FRAMING, CROSS_PENALTY, FRAMING_KINDS, FRAMING_ROWS,
+    KIND_BONUS, KIND_MISMATCH, LINK_ANY, MATCH_BAR, MAX_CELL_UNITS, MERGE_EXTRA, MIN_AFFINITY,
     MIN_GROUP_AFFINITY, MIN_LINK, MIN_SIMILARITY, PROFILE_APART, Params, Pin, REFINE,
     REFINE_CELL_UNITS, Row, SPLIT_FREE, SPLIT_MIN_LINKS, SPLIT_UNITS, Unit, W_LINK, W_TITLE,
 };
@@ -780,9 +781,10 @@ pub fn align_units_split(
 
 /// The split stage (three plans or more): a unit whose parts' linked measures have their best
 /// partners in different rows ([`split::units_to_split`]) is replaced by its parts, each starting
-/// in the unit's row; then the link refinement and the annealing run again over the finer units
-/// (a part may leave its unit's row when that puts more linked measures beside a partner), and
-/// a unit whose parts all stay in one row is shown whole again. `None` when no unit is split.
+/// in the unit's row; then the annealing (with [`Params::split_greedy`] the greedy refinement
+/// first) runs again over the finer units (a part may leave its unit's row when that puts more
+/// linked measures beside a partner than [`ANNEAL_APART`] costs), and a unit whose parts all
+/// stay in one row is shown whole again. `None` when no unit is split.
 fn split_stage(
     coarse: &Solver<'_>,
     parts: &[Vec<Vec<Unit>>],
@@ -844,7 +846,9 @@ fn split_stage(
         .collect();
     let fine_holder = |m: usize| holder_in(&unit_of_measure, m);
     let entries = refine::link_entries(&solver, &fine_holder);
-    refine::refine(&mut solver, &entries, &fine_fixed, &fine_framing);
+    if params.split_greedy {
+        refine::refine(&mut solver, &entries, &fine_fixed, &fine_framing);
+    }
     if params.anneal_rounds > 0 {
         refine::anneal(&mut solver, &entries, &fine_fixed, &fine_framing);
     }

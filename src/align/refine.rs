@@ -343,8 +343,54 @@ pub(super) fn anneal(
         .sum::<usize>() as f64;
     let mut anchors: Vec<Vec<Option<usize>>> =
         solver.groups.iter().map(|g| solver.anchors(g)).collect();
+    // Pieces of split units: per unit split into parts, the rows its parts occupy beyond the
+    // first (each costs `anneal_apart`).
+    let mu = f64::from(params.anneal_apart);
+    // Per unit (global index): the global range of the units with its origin (its unit's parts).
+    let mut range: Vec<(usize, usize)> = (0..total).map(|g| (g, g + 1)).collect();
+    for (p, units) in solver.plan_units.iter().enumerate() {
+        let base = solver.offsets[p];
+        let mut i = 0;
+        while i < units.len() {
+            let mut j = i + 1;
+            while j < units.len() && solver.origin[base + j] == solver.origin[base + i] {
+                j += 1;
+            }
+            for u in i..j {
+                range[base + u] = (base + i, base + j);
+            }
+            i = j;
+        }
+    }
+    // The split units (first global index) a set of units belongs to.
+    let origins_of = |set: &[Id]| {
+        let mut v: Vec<usize> = set
+            .iter()
+            .map(|&(p, u)| range[solver.offsets[p] + u])
+            .filter(|(a, b)| b - a >= 2)
+            .map(|(a, _)| a)
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let pieces = |solver: &Solver<'_>, a: usize| {
+        let b = range[a].1;
+        let mut rows: Vec<usize> = solver.group_of[a..b].to_vec();
+        rows.sort_unstable();
+        rows.dedup();
+        rows.len().saturating_sub(1)
+    };
+    let mut apart = if mu > 0.0 {
+        (0..total)
+            .filter(|&g| range[g].0 == g && range[g].1 - g >= 2)
+            .map(|g| pieces(solver, g))
+            .sum::<usize>() as f64
+    } else {
+        0.0
+    };
     let mut best = (
-        score - lambda * empty,
+        score - lambda * empty - mu * apart,
         solver.group_of.clone(),
         solver.groups.clone(),
         solver.first.clone(),
@@ -445,10 +491,18 @@ pub(super) fn anneal(
             .iter()
             .filter(|&&e| sat(&solver.group_of, e))
             .count();
+        let touched = if mu > 0.0 {
+            origins_of(&set)
+        } else {
+            Vec::new()
+        };
+        let apart_before: usize = touched.iter().map(|&k| pieces(solver, k)).sum();
         for &m in &set {
             let x = solver.global(m);
             solver.group_of[x] = h;
         }
+        let apart_after: usize = touched.iter().map(|&k| pieces(solver, k)).sum();
+        let d_apart = apart_after as f64 - apart_before as f64;
         let after_sat = affected
             .iter()
             .filter(|&&e| sat(&solver.group_of, e))
@@ -467,7 +521,7 @@ pub(super) fn anneal(
             };
         let d_sat = after_sat as f64 - before_sat as f64;
         let d_empty = empty_after as f64 - empty_before as f64;
-        let delta = d_sat - lambda * d_empty;
+        let delta = d_sat - lambda * d_empty - mu * d_apart;
         // The crossing check (the costly one) only for a move the annealing would take.
         let accept = (delta >= 0.0 || (temp > 0.0 && rng.unit() < (delta / temp).exp())) && {
             let (before_x, after_x) = move_crossings(
@@ -494,9 +548,10 @@ pub(super) fn anneal(
         solver.first[h] = pos_h;
         score += d_sat;
         empty += d_empty;
-        if score - lambda * empty > best.0 + 1e-9 {
+        apart += d_apart;
+        if score - lambda * empty - mu * apart > best.0 + 1e-9 {
             best = (
-                score - lambda * empty,
+                score - lambda * empty - mu * apart,
                 solver.group_of.clone(),
                 solver.groups.clone(),
                 solver.first.clone(),
