@@ -2,8 +2,10 @@
 //! per split, and the four-plan and Tianjin figures of issue 12.
 //!
 //! `cargo run --release --no-default-features --example align_eval -- [LABEL_DIR] [--pairs]`
-//! (default `tests/fixtures/alignment`; `--pairs`: one line per labelled pair too). Plans are
-//! looked up in the seeds and in `LABEL_DIR/docs/` when it exists.
+//! (default `tests/fixtures/alignment`; `--pairs`: one line per labelled pair too; `--why`: the
+//! four-plan view's linked units kept apart; `--units`: its units, their sub-sections and the row
+//! of each linked measure's best partners). Plans are looked up in the seeds and in
+//! `LABEL_DIR/docs/` when it exists.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -48,6 +50,38 @@ fn main() {
         );
         for (c, (a, b)) in table.columns.iter().zip(&per) {
             println!("  {}: {b}/{a}", c.name);
+        }
+        // Per column: sections shown, of which out of reading order (moved) and apart from
+        // their parent (detached).
+        for (c, col) in table.columns.iter().enumerate() {
+            let secs: Vec<&duizhao::comparison::CellSection> = table
+                .rows
+                .iter()
+                .filter_map(|r| r.cells[c].as_ref())
+                .flat_map(|x| x.sections.iter())
+                .collect();
+            println!(
+                "  {}: {} sections shown, {} moved, {} detached",
+                col.name,
+                secs.len(),
+                secs.iter().filter(|s| s.moved).count(),
+                secs.iter().filter(|s| s.detached).count()
+            );
+        }
+        // Parts of split units sitting apart from their parent.
+        for (r, row) in table.rows.iter().enumerate() {
+            for (c, cell) in row.cells.iter().enumerate() {
+                for s in cell.iter().flat_map(|x| x.sections.iter()) {
+                    if s.detached {
+                        println!(
+                            "  row {r} {}: {} (part of {})",
+                            table.columns[c].name,
+                            s.heading,
+                            s.parent.as_deref().unwrap_or("")
+                        );
+                    }
+                }
+            }
         }
     }
     if let (Some(a), Some(b)) = (index("天津市东丽区"), index("天津市中北镇")) {
@@ -197,6 +231,9 @@ fn main() {
     if args.iter().any(|a| a == "--why") {
         why_not_in_row(&corpus, &analysis, &four, &params_from_args(&args));
     }
+    if args.iter().any(|a| a == "--units") {
+        dump_units(&corpus, &analysis, &four, &params_from_args(&args));
+    }
     match Labels::load(&dir) {
         Ok(labels) => report(&corpus, &analysis, &labels, &args),
         Err(e) => println!("no labels: {e}"),
@@ -305,6 +342,33 @@ fn thread_cpu_ms() -> Option<f64> {
     Some(ns / 1e6)
 }
 
+/// The row of each measure (flat index) of `plans` aligned into `rows`, as the comparison shows
+/// them (a split unit's parts in their own rows; see `comparison::cell_measures_in`).
+fn measure_rows(
+    corpus: &duizhao::corpus::Corpus,
+    analysis: &Analysis,
+    plans: &[usize],
+    rows: &[duizhao::align::Row],
+) -> std::collections::HashMap<usize, usize> {
+    let mut out = std::collections::HashMap::new();
+    for (k, &pi) in plans.iter().enumerate() {
+        let listed: std::collections::HashSet<usize> = rows
+            .iter()
+            .flat_map(|r| r.cells[k].iter().copied())
+            .collect();
+        for (r, row) in rows.iter().enumerate() {
+            for &sid in &row.cells[k] {
+                for m in duizhao::comparison::cell_measures_in(&corpus.plans[pi], sid, &listed) {
+                    if let Some(f) = analysis.flat_index(pi, m.index) {
+                        out.insert(f, r);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Share of the measures of `plans` (aligned into `rows`) with a shared partner in another of
 /// them whose partner sits in their own row: the four-plan goal of issue 12, from units.
 fn own_row_share(
@@ -317,16 +381,7 @@ fn own_row_share(
         .iter()
         .map(|&p| duizhao::align::units(&corpus.plans[p], p, analysis))
         .collect();
-    let mut row_of: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
-    for (k, us) in units.iter().enumerate() {
-        for u in us {
-            if let Some(r) = rows.iter().position(|r| r.cells[k].contains(&u.section_id)) {
-                for &m in &u.measures {
-                    row_of.insert(m, r);
-                }
-            }
-        }
-    }
+    let row_of = measure_rows(corpus, analysis, plans, rows);
     // As `Comparison::partners_in_row`: per other compared plan, its best-scoring partner; the
     // measure counts as in its row when one of those is.
     let plan_of = |m: usize| analysis.measures.get(m).map(|e| e.plan);
@@ -374,15 +429,13 @@ fn why_not_in_row(
         .iter()
         .map(|&p| duizhao::align::units(&corpus.plans[p], p, analysis))
         .collect();
+    let row_of = measure_rows(corpus, analysis, plans, &rows);
     let mut where_: std::collections::HashMap<usize, (usize, usize, usize)> =
         std::collections::HashMap::new();
     for (k, us) in units.iter().enumerate() {
         for (ui, u) in us.iter().enumerate() {
-            let r = rows
-                .iter()
-                .position(|r| r.cells[k].contains(&u.section_id))
-                .unwrap_or(usize::MAX);
             for &m in &u.measures {
+                let r = row_of.get(&m).copied().unwrap_or(usize::MAX);
                 where_.insert(m, (k, ui, r));
             }
         }
@@ -466,6 +519,11 @@ fn params_from_args(args: &[String]) -> Params {
                 "anneal_empty" => p.anneal_empty = x,
                 "anneal_max_iters" => p.anneal_max_iters = x as usize,
                 "profile_apart" => p.profile_apart = x != 0.0,
+                "split" => p.split = x != 0.0,
+                "split_min_links" => p.split_min_links = x as usize,
+                "split_free" => p.split_free = x != 0.0,
+                "anneal_apart" => p.anneal_apart = x,
+                "split_greedy" => p.split_greedy = x != 0.0,
                 _ => eprintln!("unknown constant {k}"),
             }
         }
@@ -527,6 +585,11 @@ fn grid(corpus: &duizhao::corpus::Corpus, analysis: &Analysis, labels: &Labels, 
         anneal_empty: 0.5,
         anneal_max_iters: 0,
         profile_apart: false,
+        split: false,
+        split_min_links: 2,
+        split_free: false,
+        anneal_apart: 0.0,
+        split_greedy: true,
     };
     let base_rows = duizhao::align::align_with(&corpus.plans, four, analysis, &[], &base);
     let own_floor = own_row_share(corpus, analysis, four, &base_rows);
@@ -624,10 +687,122 @@ fn align_with_params(
     let rows = duizhao::align::align_with(&corpus.plans, four, analysis, &[], params);
     let cells: usize = rows.len() * four.len();
     let filled: usize = rows.iter().map(|r| r.filled()).sum();
+    // Measures per filled cell: the largest, and the mean.
+    let mut per_cell: std::collections::HashMap<(usize, usize), usize> = Default::default();
+    for (m, r) in measure_rows(corpus, analysis, four, &rows) {
+        if let Some(e) = analysis.measures.get(m) {
+            *per_cell.entry((r, e.plan)).or_default() += 1;
+        }
+    }
+    let largest = per_cell.values().max().copied().unwrap_or(0);
+    let mean = per_cell.values().sum::<usize>() as f64 / per_cell.len().max(1) as f64;
     format!(
-        "{} rows, {:.1} % empty (without the preamble row), partners in own row {:.1} %",
+        "{} rows, {:.1} % empty (without the preamble row), partners in own row {:.1} %, measures per cell: largest {largest}, mean {mean:.1}",
         rows.len(),
         100.0 * (cells - filled) as f64 / cells.max(1) as f64,
         100.0 * own_row_share(corpus, analysis, four, &rows)
     )
+}
+
+/// The four-plan view's units: per unit its sections, measures, sub-sections below its main
+/// section, and the rows of its linked measures' best partners (row: count).
+fn dump_units(
+    corpus: &duizhao::corpus::Corpus,
+    analysis: &Analysis,
+    plans: &[usize],
+    params: &Params,
+) {
+    let rows = duizhao::align::align_with(&corpus.plans, plans, analysis, &[], params);
+    let row_of = measure_rows(corpus, analysis, plans, &rows);
+    let units: Vec<Vec<duizhao::align::Unit>> = plans
+        .iter()
+        .map(|&p| duizhao::align::units(&corpus.plans[p], p, analysis))
+        .collect();
+    let plan_of = |m: usize| analysis.measures.get(m).map(|e| e.plan);
+    for (k, us) in units.iter().enumerate() {
+        let plan = &corpus.plans[plans[k]];
+        let all = plan.all_sections();
+        for (ui, u) in us.iter().enumerate() {
+            let main = all.iter().find(|s| s.section_id == u.section_id);
+            let heads: Vec<String> = u
+                .sections
+                .iter()
+                .filter_map(|sid| all.iter().find(|s| s.section_id == *sid))
+                .map(|s| {
+                    format!(
+                        "{}{}",
+                        s.label,
+                        s.title.chars().take(14).collect::<String>()
+                    )
+                })
+                .collect();
+            let own_row = row_of
+                .get(u.measures.first().unwrap_or(&usize::MAX))
+                .copied();
+            let mut hist: std::collections::BTreeMap<usize, usize> = Default::default();
+            let mut seq = String::new();
+            // Flat indexes of the first measure of each sub-section of the main section.
+            let child_starts: Vec<usize> = main
+                .map(|s| {
+                    s.children
+                        .iter()
+                        .filter_map(|c| {
+                            c.walk()
+                                .iter()
+                                .flat_map(|x| x.measures.iter())
+                                .next()
+                                .and_then(|m| analysis.flat_index(plans[k], m.index))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            for &m in &u.measures {
+                if child_starts.contains(&m) {
+                    seq.push('|');
+                }
+                let Some((_, partners)) = u.links.iter().find(|l| l.0 == m) else {
+                    seq.push('.');
+                    continue;
+                };
+                let mut best: std::collections::HashMap<usize, (f32, usize)> = Default::default();
+                for &(o, score) in partners {
+                    let (Some(r), Some(p)) = (row_of.get(&o), plan_of(o)) else {
+                        continue;
+                    };
+                    if p == plans[k] {
+                        continue;
+                    }
+                    let e = best.entry(p).or_insert((score, *r));
+                    if score > e.0 {
+                        *e = (score, *r);
+                    }
+                }
+                let rs: std::collections::BTreeSet<usize> = best.values().map(|v| v.1).collect();
+                if rs.is_empty() {
+                    seq.push('.');
+                    continue;
+                }
+                for r in &rs {
+                    *hist.entry(*r).or_default() += 1;
+                }
+                if row_of.get(&m).is_some_and(|o| rs.contains(o)) {
+                    seq.push('+');
+                } else {
+                    seq.push_str(&format!("{}", rs.iter().next().copied().unwrap_or(0)));
+                }
+            }
+            let subs = main.map_or(0, |s| s.children.len());
+            println!(
+                "UNIT {}\tu{ui}\trow{:?}\t{:?}\t{}m\t{}sub\t{}\t{:?}\t{}",
+                plan.name,
+                own_row,
+                u.kind,
+                u.measures.len(),
+                subs,
+                heads.join(" / "),
+                hist,
+                seq
+            );
+        }
+    }
 }

@@ -73,6 +73,20 @@
 //!    next to the moved ones (a cell grows by its neighbour) or a new row — maximising the linked
 //!    measures beside a best partner minus [`ANNEAL_EMPTY`] per empty cell, and keeps the best
 //!    state seen (never worse than the greedy one).
+//!    **Split stage** ([`SPLIT_UNITS`]): a unit is the comparison's tier (a sub-section of a
+//!    chapter), but one such section often covers what the other plans put in two or three rows
+//!    (西咸新区 （五）推进城乡社会建设实现共治共享: public services, community building,
+//!    governance). After the annealing, a unit with two sub-sections or more ([`unit_parts`]) is
+//!    replaced by its parts when one part has at least [`SPLIT_MIN_LINKS`] linked measures whose
+//!    best partners sit in one other row, more than in its own; each part starts in its unit's
+//!    row, and the annealing runs again over the finer units, paying [`ANNEAL_APART`] per row a
+//!    unit's parts occupy beyond the first (a part leaves its unit only for a net gain). A part may
+//!    then sit in any row ([`SPLIT_FREE`]: only whole units must form consecutive runs in a cell,
+//!    and parts anchor no row in the crossing count); parts of one unit count once towards the
+//!    cell limit. A unit whose parts all stay in one row is shown whole again. The comparison
+//!    shows a part apart from its parent with the parent's heading (`detached`) and marks every
+//!    section that leaves its column's reading order (`moved`), so the reader knows where it
+//!    came from. Views of two plans do not use it.
 //! 4. **Pins** are constraints: before 3 (and after 2) each pinned pair's groups are merged,
 //!    whatever their affinity or the order it breaks.
 //! 5. **Row order.** Groups are inserted, largest first, at the position that contradicts the
@@ -95,7 +109,10 @@
 //! (and a bar of 0.7, which leaves 32 % of the pair views' cells empty). The framing rows have no
 //! constant. The annealing's constants change only views of three plans or more (no labels):
 //! they were chosen on the four-plan seed view, where the figure is flat over 200–600 rounds and
-//! empty-cell costs 0–1 (the refinement's cell limit stays 4: 3, 5, 6 and 8 were lower).
+//! empty-cell costs 0–1. The split stage's constants ([`SPLIT_MIN_LINKS`] 2, the refinement's
+//! cell limit 5 with parts counted once) also change only views of three plans or more: chosen
+//! on the four-plan view and checked on views nobody tuned on (eight seed plans, 15 views each
+//! of 3 and 5 consecutive seed plans: all rise; `docs/alignment.md`).
 //! Figures, method and what did not help: `docs/alignment.md`; floors:
 //! `tests/core/alignment.rs`.
 
@@ -108,15 +125,16 @@ mod model;
 mod order;
 mod pair;
 mod refine;
+mod split;
 use crate::outline::{Section, SectionKind};
 use crate::plan::Plan;
 use crate::tokenize::Tokenizer;
 pub use model::{
-    ANNEAL_EMPTY, ANNEAL_MAX_ITERS, ANNEAL_ROUNDS, ANNEAL_T0, ATTACH_AFFINITY, BACKBONE,
-    BACKBONE_PAIRS, CLOSED_FRAMING, CROSS_PENALTY, FRAMING_KINDS, FRAMING_ROWS, KIND_BONUS,
-    KIND_MISMATCH, LINK_ANY, MATCH_BAR, MAX_CELL_UNITS, MERGE_EXTRA, MIN_AFFINITY,
+    ANNEAL_APART, ANNEAL_EMPTY, ANNEAL_MAX_ITERS, ANNEAL_ROUNDS, ANNEAL_T0, ATTACH_AFFINITY,
+    BACKBONE, BACKBONE_PAIRS, CLOSED_FRAMING, CROSS_PENALTY, FRAMING_KINDS, FRAMING_ROWS,
+    KIND_BONUS, KIND_MISMATCH, LINK_ANY, MATCH_BAR, MAX_CELL_UNITS, MERGE_EXTRA, MIN_AFFINITY,
     MIN_GROUP_AFFINITY, MIN_LINK, MIN_SIMILARITY, PROFILE_APART, Params, Pin, REFINE,
-    REFINE_CELL_UNITS, Row, Unit, W_LINK, W_TITLE,
+    REFINE_CELL_UNITS, Row, SPLIT_FREE, SPLIT_MIN_LINKS, SPLIT_UNITS, Unit, W_LINK, W_TITLE,
 };
 use model::{Id, Solver, longest_run};
 
@@ -138,6 +156,44 @@ pub fn units(plan: &Plan, plan_index: usize, analysis: &Analysis) -> Vec<Unit> {
             } else {
                 out.push(unit_of(plan_index, &[(child, true)], analysis));
             }
+        }
+    }
+    out
+}
+
+/// The parts of each unit of a plan (as [`units`] lists them), for the split stage of three
+/// plans or more: a unit whose main section has two sub-sections or more is made of one part
+/// per sub-section with everything under it (the unit's own lead-in measures — its parent's and
+/// its main section's — travel with the first part, as a parent's lead-in travels with its
+/// first sub-section in [`units`]); other units have no parts (an empty list).
+pub fn unit_parts(plan: &Plan, plan_index: usize, analysis: &Analysis) -> Vec<Vec<Unit>> {
+    let mut out = Vec::new();
+    for top in &plan.sections {
+        if top.children.is_empty() {
+            out.push(Vec::new());
+            continue;
+        }
+        for (i, child) in top.children.iter().enumerate() {
+            if child.children.len() < 2 {
+                out.push(Vec::new());
+                continue;
+            }
+            let lead = (i == 0 && !top.measures.is_empty()).then_some((top, false));
+            let parts = child
+                .children
+                .iter()
+                .enumerate()
+                .map(|(j, sub)| {
+                    let mut at: Vec<(&Section, bool)> = Vec::new();
+                    if j == 0 {
+                        at.extend(lead);
+                        at.push((child, false));
+                    }
+                    at.push((sub, true));
+                    unit_of(plan_index, &at, analysis)
+                })
+                .collect();
+            out.push(parts);
         }
     }
     out
@@ -233,17 +289,7 @@ pub fn align(
     analysis: &Analysis,
     pins: &[Pin],
 ) -> Vec<Row> {
-    let plan_units: Vec<Vec<Unit>> = compared
-        .iter()
-        .map(|&pi| {
-            corpus_plans
-                .get(pi)
-                .map(|p| units(p, pi, analysis))
-                .unwrap_or_default()
-        })
-        .collect();
-    let refs: Vec<&[Unit]> = plan_units.iter().map(Vec::as_slice).collect();
-    align_units(&refs, pins)
+    align_with(corpus_plans, compared, analysis, pins, &Params::default())
 }
 
 /// [`align`] with other constants.
@@ -264,7 +310,20 @@ pub fn align_with(
         })
         .collect();
     let refs: Vec<&[Unit]> = plan_units.iter().map(Vec::as_slice).collect();
-    align_units_with(&refs, pins, params)
+    let parts: Vec<Vec<Vec<Unit>>> = if compared.len() >= 3 && params.split {
+        compared
+            .iter()
+            .map(|&pi| {
+                corpus_plans
+                    .get(pi)
+                    .map(|p| unit_parts(p, pi, analysis))
+                    .unwrap_or_default()
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    align_units_split(&refs, &parts, pins, params)
 }
 
 impl Solver<'_> {
@@ -315,6 +374,30 @@ impl Solver<'_> {
             *e = Some(e.map_or(u, |v: usize| v.min(u)));
         }
         pos
+    }
+
+    /// Whether a unit is a part of a split unit (see [`Solver::origin`]); with
+    /// [`Params::split_free`] parts may sit apart from the rest of their cell's units.
+    fn is_part(&self, (p, u): Id) -> bool {
+        let origin = |u: usize| self.origin[self.offsets[p] + u];
+        let len = self.plan_units[p].len();
+        (u > 0 && origin(u - 1) == origin(u)) || (u + 1 < len && origin(u + 1) == origin(u))
+    }
+
+    /// Per plan, the first unit of a set of members that anchors its row in the plan's reading
+    /// order: [`Solver::positions`], except that with [`Params::split_free`] a part of a split
+    /// unit anchors nothing (it may sit apart; the comparison marks it). Crossings and the row
+    /// order are counted on these.
+    fn anchors(&self, members: &[Id]) -> Vec<Option<usize>> {
+        if !self.params.split_free {
+            return self.positions(members);
+        }
+        let whole: Vec<Id> = members
+            .iter()
+            .copied()
+            .filter(|&id| !self.is_part(id))
+            .collect();
+        self.positions(&whole)
     }
 
     /// Reading-order crossings the union of `x` and `y` would have with the other multi-plan
@@ -412,6 +495,30 @@ pub fn align_units(plan_units: &[&[Unit]], pins: &[Pin]) -> Vec<Row> {
 
 /// [`align_units`] with other constants.
 pub fn align_units_with(plan_units: &[&[Unit]], pins: &[Pin], params: &Params) -> Vec<Row> {
+    align_units_split(plan_units, &[], pins, params)
+}
+
+/// The tables a solver is built from.
+struct Prepared {
+    offsets: Vec<usize>,
+    total: usize,
+    /// (measure flat index, unit global index), sorted by measure.
+    unit_of_measure: Vec<(usize, usize)>,
+    affinity: Vec<f32>,
+    /// Cross-plan unit pairs with affinity at least [`MIN_AFFINITY`], strongest first.
+    candidates: Vec<(f32, usize, usize)>,
+}
+
+/// The unit (global index) holding measure `m` (flat index).
+fn holder_in(unit_of_measure: &[(usize, usize)], m: usize) -> Option<usize> {
+    let i = unit_of_measure.partition_point(|&(x, _)| x <= m);
+    i.checked_sub(1)
+        .and_then(|i| unit_of_measure.get(i))
+        .filter(|&&(x, _)| x == m)
+        .map(|&(_, u)| u)
+}
+
+fn prepare(plan_units: &[&[Unit]], params: &Params) -> Prepared {
     let n = plan_units.len();
     let mut offsets = Vec::with_capacity(n);
     let mut total = 0;
@@ -428,13 +535,7 @@ pub fn align_units_with(plan_units: &[&[Unit]], pins: &[Pin], params: &Params) -
     }
     // A measure in two units (never, in practice) keeps the last, as a map insert would.
     unit_of_measure.sort_by_key(|&(m, _)| m);
-    let holder = |m: usize| {
-        let i = unit_of_measure.partition_point(|&(x, _)| x <= m);
-        i.checked_sub(1)
-            .and_then(|i| unit_of_measure.get(i))
-            .filter(|&&(x, _)| x == m)
-            .map(|&(_, u)| u)
-    };
+    let holder = |m: usize| holder_in(&unit_of_measure, m);
     // linked[a * total + b]: measures of unit a with a shared partner in unit b.
     let mut linked = vec![0u16; total * total];
     for (p, units) in plan_units.iter().enumerate() {
@@ -482,11 +583,32 @@ pub fn align_units_with(plan_units: &[&[Unit]], pins: &[Pin], params: &Params) -
         }
     }
     candidates.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
-    let mut solver = Solver {
+    Prepared {
+        offsets,
+        total,
+        unit_of_measure,
+        affinity: affinity_m,
+        candidates,
+    }
+}
+
+/// A solver with every unit in a group of its own.
+fn new_solver<'a>(
+    plan_units: &'a [&'a [Unit]],
+    params: &'a Params,
+    offsets: Vec<usize>,
+    affinity: Vec<f32>,
+) -> Solver<'a> {
+    let n = plan_units.len();
+    let total = plan_units.iter().map(|u| u.len()).sum();
+    let ids: Vec<Id> = (0..n)
+        .flat_map(|p| (0..plan_units[p].len()).map(move |u| (p, u)))
+        .collect();
+    Solver {
         plan_units,
         params,
         offsets,
-        affinity: affinity_m,
+        affinity,
         total,
         group_of: (0..total).collect(),
         groups: ids.iter().map(|&id| vec![id]).collect(),
@@ -499,7 +621,33 @@ pub fn align_units_with(plan_units: &[&[Unit]], pins: &[Pin], params: &Params) -
             })
             .collect(),
         closed: vec![false; total],
-    };
+        origin: ids.iter().map(|&(_, u)| u).collect(),
+    }
+}
+
+/// [`align_units_with`] with the finer parts of each unit (`parts[plan][unit]`, see
+/// [`unit_parts`]; empty: no split stage) for the split stage of three plans or more.
+pub fn align_units_split(
+    plan_units: &[&[Unit]],
+    parts: &[Vec<Vec<Unit>>],
+    pins: &[Pin],
+    params: &Params,
+) -> Vec<Row> {
+    let n = plan_units.len();
+    let prepared = prepare(plan_units, params);
+    let total = prepared.total;
+    let ids: Vec<Id> = (0..n)
+        .flat_map(|p| (0..plan_units[p].len()).map(move |u| (p, u)))
+        .collect();
+    let Prepared {
+        offsets,
+        unit_of_measure,
+        affinity,
+        candidates,
+        ..
+    } = prepared;
+    let holder = |m: usize| holder_in(&unit_of_measure, m);
+    let mut solver = new_solver(plan_units, params, offsets, affinity);
     let find = |plan: usize, sid: usize| -> Option<usize> {
         let units = plan_units.get(plan)?;
         let u = units.iter().position(|u| u.sections.contains(&sid))?;
@@ -598,29 +746,120 @@ pub fn align_units_with(plan_units: &[&[Unit]], pins: &[Pin], params: &Params) -
         }
     }
     // 5. Link refinement.
-    if params.refine {
-        let mut fixed = vec![false; total];
-        for &u in &framing_units {
+    let mut fixed = vec![false; total];
+    for &u in &framing_units {
+        fixed[u] = true;
+    }
+    for pin in pins {
+        for u in [
+            find(pin.plan_a, pin.section_a),
+            find(pin.plan_b, pin.section_b),
+        ]
+        .into_iter()
+        .flatten()
+        {
             fixed[u] = true;
         }
-        for pin in pins {
-            for u in [
-                find(pin.plan_a, pin.section_a),
-                find(pin.plan_b, pin.section_b),
-            ]
-            .into_iter()
-            .flatten()
-            {
-                fixed[u] = true;
-            }
-        }
+    }
+    if params.refine {
         let entries = refine::link_entries(&solver, &holder);
         refine::refine(&mut solver, &entries, &fixed, &framing_units);
         if params.anneal_rounds > 0 {
             refine::anneal(&mut solver, &entries, &fixed, &framing_units);
         }
     }
+    // 6. Finer units where the links ask for them.
+    if params.refine
+        && params.split
+        && parts.len() == n
+        && let Some(rows) = split_stage(&solver, parts, &fixed, &framing_units, &holder)
+    {
+        return rows;
+    }
     order::order_rows(&solver)
+}
+
+/// The split stage (three plans or more): a unit whose parts' linked measures have their best
+/// partners in different rows ([`split::units_to_split`]) is replaced by its parts, each starting
+/// in the unit's row; then the annealing (with [`Params::split_greedy`] the greedy refinement
+/// first) runs again over the finer units (a part may leave its unit's row when that puts more
+/// linked measures beside a partner than [`ANNEAL_APART`] costs), and a unit whose parts all
+/// stay in one row is shown whole again. `None` when no unit is split.
+fn split_stage(
+    coarse: &Solver<'_>,
+    parts: &[Vec<Vec<Unit>>],
+    fixed: &[bool],
+    framing_units: &[usize],
+    holder: &dyn Fn(usize) -> Option<usize>,
+) -> Option<Vec<Row>> {
+    let params = coarse.params;
+    let split = split::units_to_split(coarse, parts, fixed, holder);
+    if !split.iter().flatten().any(|&s| s) {
+        return None;
+    }
+    // The finer units per plan, each with its coarse unit.
+    let mut fine: Vec<Vec<Unit>> = Vec::with_capacity(parts.len());
+    let mut origin: Vec<usize> = Vec::new();
+    for (p, units) in coarse.plan_units.iter().enumerate() {
+        let mut out = Vec::new();
+        for (u, unit) in units.iter().enumerate() {
+            if split[p][u] {
+                for part in &parts[p][u] {
+                    let mut part = part.clone();
+                    part.kind = unit.kind;
+                    out.push(part);
+                    origin.push(u);
+                }
+            } else {
+                out.push(unit.clone());
+                origin.push(u);
+            }
+        }
+        fine.push(out);
+    }
+    let refs: Vec<&[Unit]> = fine.iter().map(Vec::as_slice).collect();
+    let prepared = prepare(&refs, params);
+    let fine_offsets = prepared.offsets.clone();
+    let fine_total = prepared.total;
+    let unit_of_measure = prepared.unit_of_measure;
+    let mut solver = new_solver(&refs, params, prepared.offsets, prepared.affinity);
+    solver.origin = origin;
+    // Every finer unit starts in its coarse unit's group.
+    let origin = solver.origin.clone();
+    let coarse_global = |g: usize| coarse.offsets[solver_plan(&fine_offsets, g)] + origin[g];
+    solver.groups = vec![Vec::new(); coarse.groups.len()];
+    solver.closed = coarse.closed.clone();
+    for g in 0..fine_total {
+        let p = solver_plan(&fine_offsets, g);
+        let h = coarse.group_of[coarse_global(g)];
+        solver.group_of[g] = h;
+        solver.groups[h].push((p, g - fine_offsets[p]));
+    }
+    solver.first = solver
+        .groups
+        .iter()
+        .map(|members| solver.positions(members))
+        .collect();
+    let fine_fixed: Vec<bool> = (0..fine_total).map(|g| fixed[coarse_global(g)]).collect();
+    let fine_framing: Vec<usize> = (0..fine_total)
+        .filter(|&g| framing_units.contains(&coarse_global(g)))
+        .collect();
+    let fine_holder = |m: usize| holder_in(&unit_of_measure, m);
+    let entries = refine::link_entries(&solver, &fine_holder);
+    if params.split_greedy {
+        refine::refine(&mut solver, &entries, &fine_fixed, &fine_framing);
+    }
+    if params.anneal_rounds > 0 {
+        refine::anneal(&mut solver, &entries, &fine_fixed, &fine_framing);
+    }
+    let mut rows = order::order_rows(&solver);
+    split::rejoin(&mut rows, coarse.plan_units, &refs, &solver.origin);
+    Some(rows)
+}
+
+/// The plan of a global unit index.
+fn solver_plan(offsets: &[usize], g: usize) -> usize {
+    offsets.partition_point(|&o| o <= g).saturating_sub(1)
 }
 
 fn solver_offset(plan_units: &[&[Unit]], plan: usize) -> usize {

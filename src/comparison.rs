@@ -29,7 +29,7 @@ use crate::align::{Pin, align};
 use crate::corpus::Corpus;
 use crate::matching::{Analysis, Status, Tier};
 use crate::measure::Measure;
-use crate::outline::SectionKind;
+use crate::outline::{Section, SectionKind};
 use crate::plan::Plan;
 use crate::themes::{Codebook, CodingIndex};
 use crate::tokenize::Tokenizer;
@@ -56,6 +56,49 @@ pub fn cell_measures(plan: &Plan, section_id: usize) -> Vec<&Measure> {
         }
     }
     Vec::new()
+}
+
+/// Measures shown for a section in a cell when the sections in `listed` (every section the
+/// column's rows list) are shown in cells of their own: its own measures, then everything under
+/// each of its sub-sections that is not listed (recursively, in reading order). With the units of
+/// [`crate::align::units`] this is [`cell_measures`]; a unit split by the alignment (its
+/// sub-sections in cells of their own) shows only its own lead-in.
+pub fn cell_measures_in<'a>(
+    plan: &'a Plan,
+    section_id: usize,
+    listed: &HashSet<usize>,
+) -> Vec<&'a Measure> {
+    fn gather<'a>(s: &'a Section, listed: &HashSet<usize>, out: &mut Vec<&'a Measure>) {
+        out.extend(s.measures.iter());
+        for c in &s.children {
+            if !listed.contains(&c.section_id) {
+                gather(c, listed, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(s) = plan
+        .sections
+        .iter()
+        .flat_map(|t| t.walk())
+        .find(|s| s.section_id == section_id)
+    {
+        gather(s, listed, &mut out);
+    }
+    out
+}
+
+/// Every section id the aligned rows list for each compared plan.
+fn listed_sections(aligned: &[crate::align::Row], columns: usize) -> Vec<HashSet<usize>> {
+    let mut out = vec![HashSet::new(); columns];
+    for row in aligned {
+        for (c, sids) in row.cells.iter().enumerate() {
+            if let Some(set) = out.get_mut(c) {
+                set.extend(sids.iter().copied());
+            }
+        }
+    }
+    out
 }
 
 /// A measure's status within a comparison.
@@ -263,6 +306,9 @@ pub struct CellSection {
     pub passage: Option<Range<usize>>,
     /// It had to leave its column's reading order to sit in this row.
     pub moved: bool,
+    /// It is a part of a split section (its parent is not a top-level section) sitting in
+    /// another cell than its parent: its parent is shown so the reader knows where it belongs.
+    pub detached: bool,
 }
 
 /// One plan's cell in a row.
@@ -747,13 +793,34 @@ fn cell_measure(
 }
 
 /// Heading of the top-level section above each sub-section of a plan.
-fn parents(plan: &Plan) -> HashMap<usize, String> {
+/// A section's parent section.
+struct Parent {
+    /// Its heading (`二、主要任务`, `（五）推进城乡社会建设`).
+    heading: String,
+    /// Its section id.
+    id: usize,
+    /// Whether it is a top-level section.
+    top: bool,
+}
+
+/// Every sub-section's parent (its immediate parent).
+fn parents(plan: &Plan) -> HashMap<usize, Parent> {
+    fn visit(s: &Section, top: bool, out: &mut HashMap<usize, Parent>) {
+        for c in &s.children {
+            out.insert(
+                c.section_id,
+                Parent {
+                    heading: join_label(&s.label, &s.title),
+                    id: s.section_id,
+                    top,
+                },
+            );
+            visit(c, false, out);
+        }
+    }
     let mut out = HashMap::new();
     for top in &plan.sections {
-        let heading = join_label(&top.label, &top.title);
-        for s in top.walk().into_iter().skip(1) {
-            out.insert(s.section_id, heading.clone());
-        }
+        visit(top, true, &mut out);
     }
     out
 }
@@ -761,7 +828,7 @@ fn parents(plan: &Plan) -> HashMap<usize, String> {
 fn cell_section(
     plan: &Plan,
     section_id: Option<usize>,
-    parents: &HashMap<usize, String>,
+    parents: &HashMap<usize, Parent>,
 ) -> CellSection {
     let Some(sid) = section_id else {
         return CellSection {
@@ -772,6 +839,7 @@ fn cell_section(
             parent: None,
             passage: None,
             moved: false,
+            detached: false,
         };
     };
     let section = plan
@@ -785,7 +853,7 @@ fn cell_section(
         heading: section
             .map(|s| join_label(&s.label, &s.title))
             .unwrap_or_default(),
-        parent: parents.get(&sid).cloned(),
+        parent: parents.get(&sid).map(|p| p.heading.clone()),
         passage: section.and_then(|s| {
             Some(
                 s.span.start.checked_sub(plan.span.start)?
@@ -793,7 +861,62 @@ fn cell_section(
             )
         }),
         moved: false,
+        detached: false,
     }
+}
+
+/// The sections of column `c` that leave its reading order: reading the aligned rows from the
+/// top (each cell's sections in order), the sections not on a longest run that keeps the plan's
+/// reading order. A part of a split section sitting apart from its parent (`detached`, shown with
+/// its parent) is left out of the run.
+fn sections_out_of_order(
+    plan: &Plan,
+    aligned: &[crate::align::Row],
+    c: usize,
+    parents: &HashMap<usize, Parent>,
+) -> HashSet<usize> {
+    let order: HashMap<usize, usize> = plan
+        .all_sections()
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.section_id, i))
+        .collect();
+    let seq: Vec<(usize, usize)> = aligned
+        .iter()
+        .filter_map(|row| row.cells.get(c))
+        .flat_map(|sids| {
+            sids.iter()
+                .filter(|&&sid| {
+                    !parents
+                        .get(&sid)
+                        .is_some_and(|p| !p.top && !sids.contains(&p.id))
+                })
+                .filter_map(|&sid| order.get(&sid).map(|&i| (sid, i)))
+        })
+        .collect();
+    // Longest strictly increasing run (O(n²): a column holds a few dozen sections).
+    let m = seq.len();
+    let mut len = vec![1usize; m];
+    let mut prev = vec![usize::MAX; m];
+    for i in 0..m {
+        for j in 0..i {
+            if seq[j].1 < seq[i].1 && len[j] + 1 > len[i] {
+                len[i] = len[j] + 1;
+                prev[i] = j;
+            }
+        }
+    }
+    let mut keep = vec![false; m];
+    if let Some(mut i) = (0..m).max_by_key(|&i| (len[i], std::cmp::Reverse(i))) {
+        loop {
+            keep[i] = true;
+            if prev[i] == usize::MAX {
+                break;
+            }
+            i = prev[i];
+        }
+    }
+    (0..m).filter(|&i| !keep[i]).map(|i| seq[i].0).collect()
 }
 
 fn make_cell(sections: Vec<CellSection>, measures: Vec<CellMeasure>, heading: String) -> Cell {
@@ -825,13 +948,14 @@ fn preamble_places(
     analysis: &Analysis,
     compared: &[usize],
     aligned: &[crate::align::Row],
+    listed: &[HashSet<usize>],
 ) -> Vec<Option<usize>> {
     let mut row_of: HashMap<usize, usize> = HashMap::new();
     for (r, row) in aligned.iter().enumerate() {
-        for (sids, &pi) in row.cells.iter().zip(compared) {
+        for ((sids, &pi), listed) in row.cells.iter().zip(compared).zip(listed) {
             let plan = &corpus.plans[pi];
             for &sid in sids {
-                for m in cell_measures(plan, sid) {
+                for m in cell_measures_in(plan, sid, listed) {
                     if let Some(f) = analysis.flat_index(pi, m.index) {
                         row_of.insert(f, r);
                     }
@@ -881,12 +1005,18 @@ fn structure_rows(
     compared: &[usize],
     pins: &[Pin],
 ) -> Vec<CompareRow> {
-    let parent_maps: Vec<HashMap<usize, String>> = compared
+    let parent_maps: Vec<HashMap<usize, Parent>> = compared
         .iter()
         .map(|&pi| parents(&corpus.plans[pi]))
         .collect();
     let aligned = align(&corpus.plans, compared, analysis, pins);
-    let placed = preamble_places(corpus, analysis, compared, &aligned);
+    let listed = listed_sections(&aligned, compared.len());
+    let out_of_order: Vec<HashSet<usize>> = compared
+        .iter()
+        .enumerate()
+        .map(|(c, &pi)| sections_out_of_order(&corpus.plans[pi], &aligned, c, &parent_maps[c]))
+        .collect();
+    let placed = preamble_places(corpus, analysis, compared, &aligned, &listed);
     let has_preamble = |pi: usize| !corpus.plans[pi].preamble.measures.is_empty();
     let preamble_section = |c: usize, pi: usize| {
         let mut section = cell_section(&corpus.plans[pi], None, &parent_maps[c]);
@@ -945,11 +1075,14 @@ fn structure_rows(
                 let plan = &corpus.plans[pi];
                 for &sid in sids {
                     let mut section = cell_section(plan, Some(sid), &parent_maps[c]);
-                    section.moved = row.moved.get(c).copied().unwrap_or(false);
+                    section.detached = parent_maps[c]
+                        .get(&sid)
+                        .is_some_and(|p| !p.top && !sids.contains(&p.id));
+                    section.moved = out_of_order[c].contains(&sid);
                     let k = sections.len();
                     sections.push(section);
                     measures.extend(
-                        cell_measures(plan, sid)
+                        cell_measures_in(plan, sid, &listed[c])
                             .into_iter()
                             .map(|m| cell_measure(m, pi, analysis, compared, k)),
                     );
@@ -997,7 +1130,7 @@ fn theme_rows(
             .or_default()
             .insert(tag.measure_id.as_str());
     }
-    let parent_maps: Vec<HashMap<usize, String>> = plans.iter().map(parents).collect();
+    let parent_maps: Vec<HashMap<usize, Parent>> = plans.iter().map(parents).collect();
     let mut rows = Vec::new();
     for (depth, theme) in codebook.depth_first() {
         let Some(by_plan) = wanted.get(theme.theme_id.as_str()) else {

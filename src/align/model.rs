@@ -51,10 +51,12 @@ pub const MATCH_BAR: f32 = 0.5;
 /// between rows while that puts more linked measures beside their partners (four-plan view:
 /// partners in own row 68.7 → 74.8 %, empty cells 20.5 → 22.5 %; pairs are not affected).
 pub const REFINE: bool = true;
-/// Most units of one plan in a cell that the link refinement may build (3: 71 %, 4: 75 %, 5: 76 %
-/// of the four-plan view's shared measures beside a partner; 4 takes most of the gain with the
-/// smallest cells).
-pub const REFINE_CELL_UNITS: usize = 4;
+/// Most units of one plan in a cell that the link refinement may build, the parts of a split
+/// unit counted once. Whole units only: 3: 71 %, 4: 75 %, 5: 74 % of the four-plan view's shared
+/// measures beside a partner. With the split stage: 4: 78.4 %, 5: 80.9 %, 6: 81.1 % (units
+/// figures); 5 is the smallest that reaches the goal, and the mean cell holds as many measures
+/// as with 4 before the split (26.6).
+pub const REFINE_CELL_UNITS: usize = 5;
 /// Moves the annealing after the link refinement tries per movable unit (0: no annealing; see
 /// `refine::anneal`). 250: the four-plan view's partners-in-row figure stops rising there.
 pub const ANNEAL_ROUNDS: usize = 250;
@@ -65,11 +67,30 @@ pub const ANNEAL_MAX_ITERS: usize = 10_000;
 pub const ANNEAL_T0: f64 = 1.0;
 /// What an empty cell costs the annealing, in linked measures beside a partner.
 pub const ANNEAL_EMPTY: f32 = 0.5;
+/// What the annealing pays, in linked measures beside a partner, per row a split unit's parts
+/// occupy beyond the first (0: parts go wherever their links are). Four-plan view (units figure)
+/// 0 / 0.5 / 1 / 2: 80.9 / 80.9 / 80.7 / 80.4 %; at 1 西咸新区 shows 16 of 34 sections out of place
+/// (18 of 41 at 0) and the eight-plan view 18.8 % empty cells (23.4 % at 0).
+pub const ANNEAL_APART: f32 = 1.0;
 /// Whether the profile (概况) row is a row of its own: no other unit joins it and it joins no
 /// other row, whatever the affinity. A plan's 概况 (its situation, its basis) is not comparable
 /// with another plan's 指导思想; before this a lone 概况 section joined the neighbouring 指导思想
 /// row in 144 of the seeds' three-plan views with 济南市市中区.
 pub const PROFILE_APART: bool = true;
+
+/// Whether views of three plans or more split a unit into its parts (its sub-sections) where the
+/// links ask for it, after the annealing (see `split::units_to_split`): a part may then sit in
+/// another row than the rest of its unit.
+pub const SPLIT_UNITS: bool = true;
+/// Least number of a part's linked measures whose best partners sit in one other row for its
+/// unit to be split (four-plan view at cell limit 4: 1 and 2 give 78.4 %, 3 gives 77.0 %; 1
+/// splits more in the eight-plan view and gains less there, 69.7 against 71.2 %).
+pub const SPLIT_MIN_LINKS: usize = 2;
+/// Whether a part of a split unit may sit in any cell (only whole units must form consecutive
+/// runs in a cell, and parts anchor no row in the crossing count); the comparison shows its
+/// parent beside its heading or marks it moved. Off (parts consecutive with their cell, as whole
+/// units): the split stage gains 0.2 points (74.3 → 74.5 % at cell limit 4); on: 78.4 %.
+pub const SPLIT_FREE: bool = true;
 
 /// The framing kinds: a plan's longest run of consecutive units of one of these kinds forms one
 /// cell, and those cells of all compared plans form one row per kind.
@@ -132,6 +153,17 @@ pub struct Params {
     pub anneal_max_iters: usize,
     /// [`PROFILE_APART`].
     pub profile_apart: bool,
+    /// [`SPLIT_UNITS`].
+    pub split: bool,
+    /// [`SPLIT_MIN_LINKS`].
+    pub split_min_links: usize,
+    /// [`SPLIT_FREE`].
+    pub split_free: bool,
+    /// [`ANNEAL_APART`].
+    pub anneal_apart: f32,
+    /// Whether the split stage runs the greedy link refinement before its annealing (off: the
+    /// same four-plan and eight-plan figures, 6 ms less CPU for eight plans in the dev profile).
+    pub split_greedy: bool,
 }
 
 impl Default for Params {
@@ -161,6 +193,11 @@ impl Default for Params {
             anneal_empty: ANNEAL_EMPTY,
             anneal_max_iters: ANNEAL_MAX_ITERS,
             profile_apart: PROFILE_APART,
+            split: SPLIT_UNITS,
+            split_min_links: SPLIT_MIN_LINKS,
+            split_free: SPLIT_FREE,
+            anneal_apart: ANNEAL_APART,
+            split_greedy: false,
         }
     }
 }
@@ -247,6 +284,9 @@ pub(super) struct Solver<'a> {
     pub(super) first: Vec<Vec<Option<usize>>>,
     /// Per group: whether it is a framing row, closed to the agglomeration and the attachment.
     pub(super) closed: Vec<bool>,
+    /// Per unit (global index): the index in its plan of the unit it is a part of (itself
+    /// unless the split stage replaced a unit by its parts); cell limits count these.
+    pub(super) origin: Vec<usize>,
 }
 
 /// Indexes of the longest run of consecutive units of `kind` (the first of equal runs).

@@ -9,7 +9,19 @@ use crate::outline::SectionKind;
 pub(super) fn order_rows(solver: &Solver<'_>) -> Vec<Row> {
     let n = solver.plan_units.len();
     let groups: Vec<&Vec<Id>> = solver.groups.iter().filter(|g| !g.is_empty()).collect();
-    let positions: Vec<Vec<Option<usize>>> = groups.iter().map(|g| solver.positions(g)).collect();
+    // A row's place comes from its whole units (a detached part of a split unit follows them);
+    // a row of parts alone is placed by its parts.
+    let positions: Vec<Vec<Option<usize>>> = groups
+        .iter()
+        .map(|g| {
+            let anchors = solver.anchors(g);
+            if anchors.iter().any(Option::is_some) {
+                anchors
+            } else {
+                solver.positions(g)
+            }
+        })
+        .collect();
     // Mean relative position, to order the insertions deterministically.
     let mean_pos = |pos: &[Option<usize>]| {
         let (sum, k) = pos

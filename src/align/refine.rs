@@ -121,6 +121,8 @@ pub(super) fn refine(
         e.1.iter().any(|&b| group_of[b] == group_of[e.0])
     };
     let limit = solver.params.refine_cell_units;
+    let mut anchors: Vec<Vec<Option<usize>>> =
+        solver.groups.iter().map(|g| solver.anchors(g)).collect();
     for _ in 0..4 * total {
         let groups_live: Vec<usize> = (0..solver.groups.len())
             .filter(|&g| !solver.groups[g].is_empty())
@@ -180,9 +182,9 @@ pub(super) fn refine(
                     }
                     let mut union: Vec<Id> = solver.groups[h].iter().chain(&set).copied().collect();
                     union.sort_unstable();
-                    let ok = union.chunk_by(|a, b| a.0 == b.0).all(|us| {
-                        us.len() <= limit.max(1) && us.windows(2).all(|w| w[1].1 == w[0].1 + 1)
-                    });
+                    let ok = union
+                        .chunk_by(|a, b| a.0 == b.0)
+                        .all(|us| cell_ok(solver, us, Some(limit.max(1))));
                     if !ok {
                         continue;
                     }
@@ -200,10 +202,10 @@ pub(super) fn refine(
                         continue;
                     }
                     // No added crossing.
-                    let pos_h = solver.positions(&union);
-                    let pos_g = solver.positions(&rest);
+                    let pos_h = solver.anchors(&union);
+                    let pos_g = solver.anchors(&rest);
                     let (before_x, after_x) =
-                        move_crossings(&solver.first, (g, h), &pos_g, &pos_h, rest.len() >= 2);
+                        move_crossings(&anchors, (g, h), &pos_g, &pos_h, rest.len() >= 2);
                     if after_x > before_x + solver.params.refine_crossings {
                         continue;
                     }
@@ -220,6 +222,8 @@ pub(super) fn refine(
         solver.groups[h].extend(set);
         solver.first[h] = solver.positions(&solver.groups[h]);
         solver.first[g] = solver.positions(&solver.groups[g]);
+        anchors[h] = solver.anchors(&solver.groups[h]);
+        anchors[g] = solver.anchors(&solver.groups[g]);
     }
 }
 
@@ -246,12 +250,42 @@ impl Rng {
     }
 }
 
-/// Whether the units of plan `p` among `members` are consecutive and at most `limit` (`None`:
-/// any number).
-fn run_ok(members: &[Id], p: usize, limit: Option<usize>) -> bool {
-    let mut idx: Vec<usize> = members.iter().filter(|m| m.0 == p).map(|m| m.1).collect();
-    idx.sort_unstable();
-    limit.is_none_or(|l| idx.len() <= l) && idx.windows(2).all(|w| w[1] == w[0] + 1)
+/// Units in a sorted run of one plan's members, counting the parts of one unit once (see
+/// [`Solver::origin`]).
+fn cell_units(solver: &Solver<'_>, run: &[Id]) -> usize {
+    let origin = |id: Id| solver.origin[solver.global(id)];
+    usize::from(!run.is_empty())
+        + run
+            .windows(2)
+            .filter(|w| origin(w[0]) != origin(w[1]))
+            .count()
+}
+
+/// Whether a sorted run of one plan's members is a valid cell: at most `limit` units (`None`:
+/// any number; parts of one unit count once) and consecutive — with
+/// [`super::Params::split_free`], only its whole units need be consecutive (a part of a split
+/// unit may sit in any cell; the comparison marks it as moved or shows its parent).
+fn cell_ok(solver: &Solver<'_>, run: &[Id], limit: Option<usize>) -> bool {
+    if limit.is_some_and(|l| cell_units(solver, run) > l) {
+        return false;
+    }
+    if solver.params.split_free {
+        let whole: Vec<usize> = run
+            .iter()
+            .filter(|&&id| !solver.is_part(id))
+            .map(|id| id.1)
+            .collect();
+        whole.windows(2).all(|w| w[1] == w[0] + 1)
+    } else {
+        run.windows(2).all(|w| w[1].1 == w[0].1 + 1)
+    }
+}
+
+/// Whether the units of plan `p` among `members` form a valid cell ([`cell_ok`]).
+fn run_ok(solver: &Solver<'_>, members: &[Id], p: usize, limit: Option<usize>) -> bool {
+    let mut run: Vec<Id> = members.iter().filter(|m| m.0 == p).copied().collect();
+    run.sort_unstable();
+    cell_ok(solver, &run, limit)
 }
 
 /// Empty cells of a non-empty group with first positions `first`.
@@ -307,8 +341,56 @@ pub(super) fn anneal(
         .filter(|&g| !solver.groups[g].is_empty())
         .map(|g| empty_cells(&solver.first[g]))
         .sum::<usize>() as f64;
+    let mut anchors: Vec<Vec<Option<usize>>> =
+        solver.groups.iter().map(|g| solver.anchors(g)).collect();
+    // Pieces of split units: per unit split into parts, the rows its parts occupy beyond the
+    // first (each costs `anneal_apart`).
+    let mu = f64::from(params.anneal_apart);
+    // Per unit (global index): the global range of the units with its origin (its unit's parts).
+    let mut range: Vec<(usize, usize)> = (0..total).map(|g| (g, g + 1)).collect();
+    for (p, units) in solver.plan_units.iter().enumerate() {
+        let base = solver.offsets[p];
+        let mut i = 0;
+        while i < units.len() {
+            let mut j = i + 1;
+            while j < units.len() && solver.origin[base + j] == solver.origin[base + i] {
+                j += 1;
+            }
+            for u in i..j {
+                range[base + u] = (base + i, base + j);
+            }
+            i = j;
+        }
+    }
+    // The split units (first global index) a set of units belongs to.
+    let origins_of = |set: &[Id]| {
+        let mut v: Vec<usize> = set
+            .iter()
+            .map(|&(p, u)| range[solver.offsets[p] + u])
+            .filter(|(a, b)| b - a >= 2)
+            .map(|(a, _)| a)
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let pieces = |solver: &Solver<'_>, a: usize| {
+        let b = range[a].1;
+        let mut rows: Vec<usize> = solver.group_of[a..b].to_vec();
+        rows.sort_unstable();
+        rows.dedup();
+        rows.len().saturating_sub(1)
+    };
+    let mut apart = if mu > 0.0 {
+        (0..total)
+            .filter(|&g| range[g].0 == g && range[g].1 - g >= 2)
+            .map(|g| pieces(solver, g))
+            .sum::<usize>() as f64
+    } else {
+        0.0
+    };
     let mut best = (
-        score - lambda * empty,
+        score - lambda * empty - mu * apart,
         solver.group_of.clone(),
         solver.groups.clone(),
         solver.first.clone(),
@@ -343,7 +425,7 @@ pub(super) fn anneal(
             .copied()
             .filter(|m| !set.contains(m))
             .collect();
-        if !run_ok(&rest, p, None) {
+        if !run_ok(solver, &rest, p, None) {
             continue;
         }
         // The target: the row of a unit linked with the set, or (one move in ten) a new row.
@@ -354,6 +436,7 @@ pub(super) fn anneal(
                 None => {
                     solver.groups.push(Vec::new());
                     solver.first.push(vec![None; solver.plan_units.len()]);
+                    anchors.push(vec![None; solver.plan_units.len()]);
                     solver.closed.push(false);
                     closed.push(false);
                     solver.groups.len() - 1
@@ -392,7 +475,7 @@ pub(super) fn anneal(
         let mut plans: Vec<usize> = set.iter().map(|m| m.0).collect();
         plans.sort_unstable();
         plans.dedup();
-        if !plans.iter().all(|&q| run_ok(&union, q, limit)) {
+        if !plans.iter().all(|&q| run_ok(solver, &union, q, limit)) {
             continue;
         }
         let pos_h = solver.positions(&union);
@@ -408,10 +491,18 @@ pub(super) fn anneal(
             .iter()
             .filter(|&&e| sat(&solver.group_of, e))
             .count();
+        let touched = if mu > 0.0 {
+            origins_of(&set)
+        } else {
+            Vec::new()
+        };
+        let apart_before: usize = touched.iter().map(|&k| pieces(solver, k)).sum();
         for &m in &set {
             let x = solver.global(m);
             solver.group_of[x] = h;
         }
+        let apart_after: usize = touched.iter().map(|&k| pieces(solver, k)).sum();
+        let d_apart = apart_after as f64 - apart_before as f64;
         let after_sat = affected
             .iter()
             .filter(|&&e| sat(&solver.group_of, e))
@@ -430,11 +521,16 @@ pub(super) fn anneal(
             };
         let d_sat = after_sat as f64 - before_sat as f64;
         let d_empty = empty_after as f64 - empty_before as f64;
-        let delta = d_sat - lambda * d_empty;
+        let delta = d_sat - lambda * d_empty - mu * d_apart;
         // The crossing check (the costly one) only for a move the annealing would take.
         let accept = (delta >= 0.0 || (temp > 0.0 && rng.unit() < (delta / temp).exp())) && {
-            let (before_x, after_x) =
-                move_crossings(&solver.first, (g, h), &pos_g, &pos_h, rest.len() >= 2);
+            let (before_x, after_x) = move_crossings(
+                &anchors,
+                (g, h),
+                &solver.anchors(&rest),
+                &solver.anchors(&union),
+                rest.len() >= 2,
+            );
             after_x <= before_x + params.refine_crossings
         };
         if !accept {
@@ -444,15 +540,18 @@ pub(super) fn anneal(
             }
             continue;
         }
+        anchors[g] = solver.anchors(&rest);
+        anchors[h] = solver.anchors(&union);
         solver.groups[g] = rest;
         solver.groups[h] = union;
         solver.first[g] = pos_g;
         solver.first[h] = pos_h;
         score += d_sat;
         empty += d_empty;
-        if score - lambda * empty > best.0 + 1e-9 {
+        apart += d_apart;
+        if score - lambda * empty - mu * apart > best.0 + 1e-9 {
             best = (
-                score - lambda * empty,
+                score - lambda * empty - mu * apart,
                 solver.group_of.clone(),
                 solver.groups.clone(),
                 solver.first.clone(),

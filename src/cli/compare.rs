@@ -151,6 +151,7 @@ fn section_json(s: &CellSection) -> Value {
         "title": s.title,
         "parent": s.parent,
         "moved": s.moved,
+        "detached": s.detached,
     })
 }
 

@@ -91,7 +91,7 @@ pub fn comparison_with(source: &Source, options: &Options) -> Result<Table, Expo
                 let mut lines = Vec::new();
                 for (k, section) in c.sections.iter().enumerate() {
                     let mut heading = section.heading.clone();
-                    if section.moved
+                    if (section.moved || section.detached)
                         && let Some(parent) = &section.parent
                     {
                         heading = format!("{heading}（{parent}）");

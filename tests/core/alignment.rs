@@ -90,8 +90,10 @@ fn four_plan_view_fills_its_rows_and_keeps_partners_together() {
     // 80 %, not met). With the retrained matcher of issue 13 (kind features, 8 indexed terms) the
     // view links 493 in-comparison measures: 22.7 % empty, 72.4 % in their own row. With the
     // annealing after the link refinement: 16.7 % empty, 365/493 = 74.0 % (goal 80 %, not met;
-    // docs/alignment.md).
-    assert!(share >= 0.72, "partners in own row {:.1} %", 100.0 * share);
+    // docs/alignment.md). With finer units where the links ask for them (a unit's sub-sections
+    // may sit in other rows, their parent shown) and cells of up to five units: 19.4 % empty,
+    // 397/493 = 80.5 % — the goal.
+    assert!(share >= 0.80, "partners in own row {:.1} %", 100.0 * share);
     assert!(shared > 20, "the four plans share measures: {shared}");
 }
 
@@ -99,9 +101,16 @@ fn four_plan_view_fills_its_rows_and_keeps_partners_together() {
 fn link_refinement_keeps_partners_together_with_consecutive_cells() {
     let (corpus, analysis) = setup();
     let plans = four();
+    // Units whole (no split stage: see `split_units_put_parts_beside_their_partners`), so
+    // every cell's units can be read from the rows.
+    let whole = Params {
+        split: false,
+        refine_cell_units: 4,
+        ..Params::default()
+    };
     let without = Params {
         refine: false,
-        ..Params::default()
+        ..whole
     };
     let units: Vec<Vec<duizhao::align::Unit>> = plans
         .iter()
@@ -136,7 +145,7 @@ fn link_refinement_keeps_partners_together_with_consecutive_cells() {
         n
     };
     let plain = duizhao::align::align_with(&corpus.plans, &plans, analysis, &[], &without);
-    let refined = duizhao::align::align(&corpus.plans, &plans, analysis, &[]);
+    let refined = duizhao::align::align_with(&corpus.plans, &plans, analysis, &[], &whole);
     // The annealing after the greedy refinement: more measures beside their best partner (per
     // other plan, as the comparison counts them) and no more empty cells than the greedy rows.
     let greedy = duizhao::align::align_with(
@@ -146,7 +155,7 @@ fn link_refinement_keeps_partners_together_with_consecutive_cells() {
         &[],
         &Params {
             anneal_rounds: 0,
-            ..Params::default()
+            ..whole
         },
     );
     let beside_best = |rows: &[duizhao::align::Row]| {
@@ -457,6 +466,7 @@ fn columns_keep_reading_order_except_cells_marked_moved() {
     let (corpus, analysis) = setup();
     let compared = four();
     let rows = align(&corpus.plans, &compared, analysis, &[]);
+    let table = Comparison::build(corpus, analysis, &compared);
     let mut several = 0;
     for (k, &pi) in compared.iter().enumerate() {
         let order: Vec<usize> = corpus.plans[pi]
@@ -465,25 +475,49 @@ fn columns_keep_reading_order_except_cells_marked_moved() {
             .map(|s| s.section_id)
             .collect();
         let pos = |sid: usize| order.iter().position(|&s| s == sid).unwrap();
-        let kept: Vec<usize> = rows
+        // Reading the column down: every section not marked (moved out of its reading order,
+        // or a part of a split section shown apart from its parent, with the parent's heading)
+        // keeps the plan's order.
+        let sections: Vec<&duizhao::comparison::CellSection> = table
+            .rows
             .iter()
-            .filter(|r| !r.moved[k])
-            .flat_map(|r| r.cells[k].iter().map(|&s| pos(s)))
+            .filter_map(|r| r.cells[k].as_ref())
+            .flat_map(|c| c.sections.iter())
+            .filter(|s| s.section_id.is_some())
+            .collect();
+        let kept: Vec<usize> = sections
+            .iter()
+            .filter(|s| !s.moved && !s.detached)
+            .filter_map(|s| s.section_id.map(pos))
             .collect();
         assert!(
             kept.windows(2).all(|w| w[0] < w[1]),
-            "{}: column out of order outside moved cells",
+            "{}: column out of order outside marked sections: {kept:?}",
             corpus.plans[pi].name
         );
-        let moved = rows.iter().filter(|r| r.moved[k]).count();
-        let filled = rows.iter().filter(|r| !r.cells[k].is_empty()).count();
+        for s in sections.iter().filter(|s| s.moved || s.detached) {
+            assert!(
+                s.parent.is_some() || s.moved,
+                "{}: a detached section shows its parent",
+                s.heading
+            );
+        }
+        let marked = sections.iter().filter(|s| s.moved || s.detached).count();
+        eprintln!(
+            "{}: {marked} of {} sections moved or apart from their parent",
+            corpus.plans[pi].name,
+            sections.len()
+        );
         assert!(
-            // At most a third of a column's cells leave its reading order (西咸新区: 4 of 12).
-            moved * 3 <= filled,
-            "{}: {moved} of {filled} cells moved",
-            corpus.plans[pi].name
+            // At most half of a column's sections leave their place (measured: 淄博市 3 of 18,
+            // 济南市市中区 0 of 14, 西咸新区 16 of 34, 四川省 5 of 30; before the split stage
+            // 0, 0, 3 of 19, 5 of 30).
+            marked * 2 <= sections.len(),
+            "{}: {marked} of {} sections out of place",
+            corpus.plans[pi].name,
+            sections.len()
         );
-        // A cell's sections are consecutive in reading order.
+        // A cell's sections are in reading order.
         for r in &rows {
             several += usize::from(r.cells[k].len() > 1);
             let p: Vec<usize> = r.cells[k].iter().map(|&s| pos(s)).collect();
@@ -491,6 +525,114 @@ fn columns_keep_reading_order_except_cells_marked_moved() {
         }
     }
     assert!(several > 0, "some cell holds several sections");
+}
+
+/// Finer units where the links ask for them (issue 12: "where a section must leave its place,
+/// its number and parent are shown"): in the four-plan view, 西咸新区's （五）推进城乡社会建设实现
+/// 共治共享 covers public services, community building and governance; its sub-sections' linked
+/// partners sit in different rows (public services beside 济南 五 and 四川 五（二）, governance
+/// beside 四川 六). The split stage lets such a sub-section sit in another row than its parent:
+/// the cell shows it with its parent's heading (`detached`), its measures appear once (not also
+/// under its parent), and more linked measures sit beside a partner than without the split.
+#[test]
+fn split_units_put_parts_beside_their_partners() {
+    let (corpus, analysis) = setup();
+    let plans = four();
+    let table = Comparison::build(corpus, analysis, &plans);
+    let xixian = 2;
+    let parent_row = row_of_title(&table, xixian, "推进城乡社会建设实现共治共享");
+    let mut apart = Vec::new();
+    for (r, row) in table.rows.iter().enumerate() {
+        let Some(cell) = &row.cells[xixian] else {
+            continue;
+        };
+        for s in &cell.sections {
+            if s.detached {
+                assert!(
+                    s.parent.as_deref().is_some_and(|p| !p.is_empty()),
+                    "a detached section shows its parent: {}",
+                    s.heading
+                );
+                if s.parent
+                    .as_deref()
+                    .is_some_and(|p| p.contains("推进城乡社会建设实现共治共享"))
+                {
+                    assert_ne!(r, parent_row, "{} sits apart from its parent", s.heading);
+                    apart.push((r, s.number.clone(), s.title.clone()));
+                }
+            }
+        }
+    }
+    eprintln!("西咸新区 （五）'s parts in other rows: {apart:?} (parent in row {parent_row})");
+    assert!(
+        !apart.is_empty(),
+        "a sub-section of 西咸新区 （五） sits in another row than its parent"
+    );
+    // Its parent's cell does not also show the part's measures: every measure of every compared
+    // plan appears exactly once in the table.
+    for (c, &pi) in plans.iter().enumerate() {
+        let mut seen: HashMap<usize, usize> = HashMap::new();
+        for row in &table.rows {
+            for m in row.cells[c].iter().flat_map(|x| x.measures.iter()) {
+                *seen.entry(m.measure_index).or_default() += 1;
+            }
+        }
+        let plan = &corpus.plans[pi];
+        let total = plan.measures().len();
+        assert_eq!(seen.len(), total, "{}: every measure shown", plan.name);
+        assert!(
+            seen.values().all(|&n| n == 1),
+            "{}: a measure shown twice",
+            plan.name
+        );
+    }
+    // The same view without the split stage keeps fewer linked measures beside a best partner
+    // (counted from the rows, as the annealing does).
+    let count = |params: &Params| {
+        let rows = duizhao::align::align_with(&corpus.plans, &plans, analysis, &[], params);
+        let mut row_of: HashMap<usize, (usize, usize)> = HashMap::new();
+        for (k, &pi) in plans.iter().enumerate() {
+            let listed: std::collections::HashSet<usize> = rows
+                .iter()
+                .flat_map(|r| r.cells[k].iter().copied())
+                .collect();
+            for (r, row) in rows.iter().enumerate() {
+                for &sid in &row.cells[k] {
+                    for m in duizhao::comparison::cell_measures_in(&corpus.plans[pi], sid, &listed)
+                    {
+                        if let Some(f) = analysis.flat_index(pi, m.index) {
+                            row_of.insert(f, (k, r));
+                        }
+                    }
+                }
+            }
+        }
+        let mut n = 0;
+        for (&m, &(k, r)) in &row_of {
+            let mut best: HashMap<usize, (f32, usize)> = HashMap::new();
+            for l in analysis.shared_links(m) {
+                if let Some(&(q, rq)) = row_of.get(&l.other)
+                    && q != k
+                {
+                    let e = best.entry(q).or_insert((l.score, rq));
+                    if l.score > e.0 {
+                        *e = (l.score, rq);
+                    }
+                }
+            }
+            n += usize::from(best.values().any(|&(_, rq)| rq == r));
+        }
+        n
+    };
+    let (with, without) = (
+        count(&Params::default()),
+        count(&Params {
+            split: false,
+            ..Params::default()
+        }),
+    );
+    eprintln!("linked measures beside a best partner: {without} without the split, {with} with it");
+    assert!(with > without, "the split stage gains: {without} -> {with}");
 }
 
 /// Each plan's 保障 units (a 保障措施 chapter's sub-sections: 组织领导, 资金, 考核…) share one

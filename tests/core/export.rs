@@ -961,3 +961,33 @@ fn cli_exports_a_projects_tags_as_qdpx_theme_matrix_and_segments() {
     assert!(!ok);
     assert!(err.contains("--project"), "{err}");
 }
+
+/// A part of a split section shown apart from its parent (issue 12: "where a section must leave
+/// its place, its number and parent are shown"): the export's cell heading names the parent.
+#[test]
+fn comparison_export_names_the_parent_of_a_part_shown_apart() {
+    let (corpus, analysis) = engine();
+    let plans: Vec<usize> = ["淄博市", "济南市市中区", "西咸新区", "四川省"]
+        .iter()
+        .map(|n| index_of(n))
+        .collect();
+    let cmp = duizhao::comparison::Comparison::build(corpus, analysis, &plans);
+    let detached: Vec<(String, String)> = cmp
+        .rows
+        .iter()
+        .flat_map(|r| r.cells.iter().flatten())
+        .flat_map(|c| c.sections.iter())
+        .filter(|s| s.detached)
+        .map(|s| (s.heading.clone(), s.parent.clone().unwrap()))
+        .collect();
+    assert!(!detached.is_empty(), "the four-plan view splits a section");
+    let table = export::build(TableKind::Comparison, &source(&plans, None)).unwrap();
+    let bytes = export::csv::render(&table);
+    let text = String::from_utf8_lossy(&bytes);
+    for (heading, parent) in &detached {
+        assert!(
+            text.contains(&format!("{heading}（{parent}）")),
+            "{heading} shown with its parent {parent}"
+        );
+    }
+}

@@ -175,3 +175,25 @@ fn back_returns_to_where_the_view_was_after_a_jump() {
         "forward at {forward}, was {jumped}"
     );
 }
+
+/// A part of a split section sitting in another row than its parent shows its parent's heading
+/// in the cell (four-plan view: 西咸新区's （五）推进城乡社会建设实现共治共享 is split).
+#[test]
+fn a_part_shown_apart_names_its_parent() {
+    let mut harness = app_comparing(&["淄博市", "济南市市中区", "西咸新区", "四川省"], 30000.0);
+    let table = harness.state().comparison().expect("a comparison").clone();
+    let (heading, parent) = table
+        .rows
+        .iter()
+        .flat_map(|r| r.cells.iter().flatten())
+        .flat_map(|c| c.sections.iter())
+        .find(|s| s.detached && !s.moved)
+        .map(|s| (s.heading.clone(), s.parent.clone().expect("a parent")))
+        .expect("a part shown apart from its parent");
+    harness.run_steps(2);
+    let label = format!("{heading}（属 {parent}）");
+    assert!(
+        harness.query_all_by_label_contains(&label).count() >= 1,
+        "{label} shown"
+    );
+}

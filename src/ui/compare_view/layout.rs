@@ -79,7 +79,7 @@ pub(super) fn cell_items(cell: &Cell, collapsed: bool) -> Vec<Item> {
 }
 
 /// A section's heading as a cell shows it: with its parent when it had to leave its column's
-/// reading order.
+/// reading order, or when it is a part of a split section sitting apart from its parent.
 pub(super) fn section_heading(cell: &Cell, i: usize, lang: Language) -> String {
     let Some(s) = cell.sections.get(i) else {
         return cell.heading.clone();
@@ -88,6 +88,10 @@ pub(super) fn section_heading(cell: &Cell, i: usize, lang: Language) -> String {
         (Some(parent), true) => match lang {
             Language::Chinese => format!("{}（移自 {parent}）", s.heading),
             Language::English => format!("{} (moved, from {parent})", s.heading),
+        },
+        (Some(parent), false) if s.detached => match lang {
+            Language::Chinese => format!("{}（属 {parent}）", s.heading),
+            Language::English => format!("{} (part of {parent})", s.heading),
         },
         (None, true) => match lang {
             Language::Chinese => format!("{}（不在原顺序）", s.heading),
