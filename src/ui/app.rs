@@ -408,6 +408,11 @@ impl DuizhaoApp {
     pub fn compare_view_mut(&mut self) -> &mut CompareView {
         &mut self.compare
     }
+    /// The overview's state (preview or exact), for benchmarks and tests.
+    pub fn overview_view(&self) -> &OverviewView {
+        &self.overview
+    }
+
     /// The overview's state (zoom), for benchmarks and tests.
     pub fn overview_view_mut(&mut self) -> &mut OverviewView {
         &mut self.overview
@@ -575,7 +580,7 @@ impl DuizhaoApp {
     }
 
     /// Once the analysis is ready, start building the slow derived views (overview, families,
-    /// the coding index) in the background, one at a time and only while no opened view is
+    /// the coding index, targets) in the background, one at a time and only while no opened view is
     /// computing ([`crate::ui::jobs::Job::prefetch`]), so a view opened later is instant.
     /// Small corpora (built when opened, in a frame) are left alone.
     fn prefetch_views(&mut self, ctx: &egui::Context) {
@@ -593,10 +598,12 @@ impl DuizhaoApp {
         self.families.prefetch(ctx, corpus, analysis, revision);
         self.themes
             .prefetch(ctx, corpus, &self.proj.project.codebook, revision);
+        let compared = TargetsView::compared_indexes(corpus, &self.settings.compared_plans);
+        self.targets.prefetch(ctx, corpus, &compared, revision);
     }
 
     /// Are the views built ahead (`prefetch_views`: overview, families, coding
-    /// index) ready for the corpus and analysis loaded?
+    /// index, targets) ready for the corpus and analysis loaded?
     pub fn views_prefetched(&self) -> bool {
         let (Some(corpus), Some(analysis)) = (&self.corpus, &self.analysis) else {
             return false;
@@ -605,20 +612,27 @@ impl DuizhaoApp {
         self.overview.is_built_for(corpus, analysis, revision)
             && self.families.is_built_for(corpus, analysis, revision)
             && self.themes.is_built_for(corpus, revision)
+            && self.targets.is_built_for(
+                corpus,
+                &TargetsView::compared_indexes(corpus, &self.settings.compared_plans),
+                revision,
+            )
     }
 
-    /// Which of the views built ahead are ready (overview, families, coding index), for a
+    /// Which of the views built ahead are ready (overview, families, coding index, targets), for a
     /// test's failure message.
     pub fn prefetch_status(&self) -> String {
         let (Some(corpus), Some(analysis)) = (&self.corpus, &self.analysis) else {
             return "no corpus or analysis".into();
         };
         let revision = self.data_revision;
+        let compared = TargetsView::compared_indexes(corpus, &self.settings.compared_plans);
         format!(
-            "overview {}, families {}, coding index {}",
+            "overview {}, families {}, coding index {}, targets {}",
             self.overview.is_built_for(corpus, analysis, revision),
             self.families.is_built_for(corpus, analysis, revision),
-            self.themes.is_built_for(corpus, revision)
+            self.themes.is_built_for(corpus, revision),
+            self.targets.is_built_for(corpus, &compared, revision)
         )
     }
 

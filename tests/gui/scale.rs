@@ -53,10 +53,65 @@ fn each_derived_view_first_shows_the_computing_state_then_its_data() {
 }
 
 #[test]
+fn a_big_overview_first_shows_a_preview_of_a_sample_then_the_whole_matrix() {
+    let mut harness = harness();
+    // The seeds' 63 plans stand for a big corpus: built on a thread, with a preview of at most
+    // 20 plans, and the refinement held until the preview has been looked at.
+    harness.state_mut().set_inline_max(0);
+    harness.state_mut().set_prefetch(false);
+    let (go, gate) = std::sync::mpsc::channel();
+    harness.state_mut().overview_view_mut().set_preview_plans(20);
+    harness.state_mut().overview_view_mut().hold_refinement(gate);
+    harness.state_mut().set_view(View::Overview);
+    harness.step();
+    harness.get_by_label("正在计算相似度矩阵…");
+    // Frame by frame (the preview's spinner keeps asking for frames, so `run` never settles).
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while !harness.state().view_ready(View::Overview) {
+        assert!(Instant::now() < deadline, "the preview never came");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    harness.step();
+    harness.step();
+    // The preview: 16 evenly spaced plans (every 4th), said to be one, with the counting's
+    // progress; the computing placeholder is gone.
+    assert_eq!(harness.state().overview_view().preview_of(), Some(63));
+    assert!(!harness.state().overview_view().is_exact());
+    harness.get_by_label_contains("预览：从 63 个方案中等距抽取 16 个");
+    harness.get_by_label("16 个方案两两之间的共有措施");
+    assert!(harness.query_by_label("正在计算相似度矩阵…").is_none());
+    let preview = harness.state().overview_view().overview().unwrap().clone();
+    let first = harness.state().corpus().unwrap().plans[0].plan_id.clone();
+    assert_eq!(preview.plan_ids.first(), Some(&first));
+    // Let the whole matrix be counted: it replaces the preview, and the banner goes.
+    go.send(()).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while !harness.state().overview_view().is_exact() {
+        assert!(Instant::now() < deadline, "the whole overview never came");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    harness.run();
+    harness.get_by_label("63 个方案两两之间的共有措施");
+    assert!(harness.query_by_label_contains("预览：").is_none());
+    let whole = harness.state().overview_view().overview().unwrap();
+    assert_eq!(whole.len(), 63);
+    // The preview's counts are the whole matrix's between the sampled plans.
+    let index = |id: &str| whole.plan_ids.iter().position(|p| p == id).unwrap();
+    for i in 0..preview.len() {
+        for j in 0..preview.len() {
+            let (a, b) = (index(&preview.plan_ids[i]), index(&preview.plan_ids[j]));
+            assert_eq!(preview.count(i, j), whole.count(a, b));
+        }
+    }
+}
+
+#[test]
 fn the_slow_views_are_built_ahead_and_open_with_their_data() {
     let mut harness = harness();
     // Background builds forced on for the seeds: once the analysis is ready the app builds the
-    // overview, the families and the coding index before any of them is opened.
+    // overview, the families, the coding index and the targets before any of them is opened.
     harness.state_mut().set_inline_max(0);
     let deadline = Instant::now() + Duration::from_secs(30);
     while !harness.state().views_prefetched() {
@@ -75,6 +130,7 @@ fn the_slow_views_are_built_ahead_and_open_with_their_data() {
             "63 个方案两两之间的共有措施",
         ),
         (View::Families, "正在计算措施族…", "个措施族（共"),
+        (View::Targets, "正在计算指标表…", "项指标 × 63 个方案"),
     ] {
         harness.state_mut().set_view(view);
         harness.step();
