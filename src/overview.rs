@@ -438,11 +438,7 @@ impl<'a> OverviewBuild<'a> {
         self.count_rows(&|_| true, progress);
         self.clock.lap("overview: counts");
         let total = self.total();
-        let per_plan: Vec<(u32, u32)> = self
-            .per_plan
-            .iter()
-            .map(|p| p.unwrap_or((0, 0)))
-            .collect();
+        let per_plan: Vec<(u32, u32)> = self.per_plan.iter().map(|p| p.unwrap_or((0, 0))).collect();
         let mut overview = Overview {
             plan_ids: self.plans.iter().map(|p| p.plan_id.clone()).collect(),
             plan_names: self.plans.iter().map(|p| p.name.clone()).collect(),

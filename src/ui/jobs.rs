@@ -501,7 +501,10 @@ mod tests {
             if done(job) {
                 return;
             }
-            assert!(Instant::now() < deadline, "the job never got there: {job:?}");
+            assert!(
+                Instant::now() < deadline,
+                "the job never got there: {job:?}"
+            );
             std::thread::sleep(Duration::from_millis(5));
         }
     }

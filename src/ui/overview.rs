@@ -138,7 +138,7 @@ impl OverviewData {
     fn with_image(overview: Overview, sampled_from: Option<usize>, style: ImageStyle) -> Self {
         let mut data = OverviewData::new(overview);
         data.sampled_from = sampled_from;
-        if data.overview.len() > 0 {
+        if !data.overview.is_empty() {
             data.image = Some((
                 style,
                 block_image(
@@ -291,9 +291,7 @@ impl OverviewView {
     /// Is the matrix shown a preview on a sample of the plans (the whole one being counted)?
     /// The number of plans of the whole corpus then.
     pub fn preview_of(&self) -> Option<usize> {
-        self.overview
-            .get(&self.key)
-            .and_then(|d| d.sampled_from)
+        self.overview.get(&self.key).and_then(|d| d.sampled_from)
     }
 
     /// Is the whole matrix of the corpus last drawn ready (not a preview)?

@@ -151,7 +151,12 @@ impl TargetsView {
     }
 
     /// Is the table of `plan_indexes` of `corpus` at `corpus_revision` built?
-    pub fn is_built_for(&self, corpus: &Corpus, plan_indexes: &[usize], corpus_revision: u64) -> bool {
+    pub fn is_built_for(
+        &self,
+        corpus: &Corpus,
+        plan_indexes: &[usize],
+        corpus_revision: u64,
+    ) -> bool {
         let key = TableKey {
             plan_indexes: plan_indexes.to_vec(),
             corpus_revision,

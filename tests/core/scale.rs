@@ -77,7 +77,9 @@ fn the_overview_preview_is_exact_on_its_sample_and_the_whole_equals_a_direct_bui
         };
         let steps = std::sync::Mutex::new(Vec::new());
         let preview = build
-            .sample(max_plans, &|done, total| steps.lock().unwrap().push((done, total)))
+            .sample(max_plans, &|done, total| {
+                steps.lock().unwrap().push((done, total))
+            })
             .expect("a preview");
         let m = preview.len();
         assert!(m <= max_plans && m >= max_plans / 2, "{m} of {max_plans}");
