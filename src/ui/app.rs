@@ -241,6 +241,9 @@ pub struct DuizhaoApp {
     /// Build the slow derived views in the background once the analysis is ready (on by
     /// default; the benchmark turns it off to time each builder alone).
     prefetch: bool,
+    /// Glyphs rasterised a little each frame while the plans load (the first frame with a plan
+    /// would otherwise rasterise all of its text's).
+    glyphs: theme::GlyphWarmer,
 }
 
 impl DuizhaoApp {
@@ -285,6 +288,7 @@ impl DuizhaoApp {
             first_content_frame: None,
             data_revision: 0,
             prefetch: true,
+            glyphs: theme::GlyphWarmer::common(),
         }
     }
 
@@ -491,6 +495,11 @@ impl DuizhaoApp {
         }
         let mut phases = FramePhases::start();
         self.start_loading(ui.ctx());
+        if self.is_loading() && self.glyphs.step(ui.ctx(), Duration::from_millis(2)) {
+            // Frames go on while the loader has nothing to report (not an immediate repaint:
+            // a test harness settles on it).
+            ui.ctx().request_repaint_after(Duration::from_millis(1));
+        }
         self.poll_loader();
         phases.mark("loader");
         self.prefetch_views(ui.ctx());

@@ -60,8 +60,14 @@ fn a_big_overview_first_shows_a_preview_of_a_sample_then_the_whole_matrix() {
     harness.state_mut().set_inline_max(0);
     harness.state_mut().set_prefetch(false);
     let (go, gate) = std::sync::mpsc::channel();
-    harness.state_mut().overview_view_mut().set_preview_plans(20);
-    harness.state_mut().overview_view_mut().hold_refinement(gate);
+    harness
+        .state_mut()
+        .overview_view_mut()
+        .set_preview_plans(20);
+    harness
+        .state_mut()
+        .overview_view_mut()
+        .hold_refinement(gate);
     harness.state_mut().set_view(View::Overview);
     harness.step();
     harness.get_by_label("正在计算相似度矩阵…");
@@ -246,4 +252,62 @@ fn folding_a_group_of_the_virtualised_library_hides_its_plans() {
         .click();
     harness.run();
     harness.get_by_role_and_label(Role::ListItem, &first_plan);
+}
+
+#[test]
+fn the_common_glyphs_are_rasterised_ahead_and_a_plan_text_then_adds_none() {
+    use duizhao::ui::theme::{GlyphWarmer, install_bundled_fonts};
+    let ctx = egui::Context::default();
+    install_bundled_fonts(&ctx);
+    duizhao::ui::theme::apply_style(&ctx, false);
+    let mut warmer = GlyphWarmer::common();
+    // GB 2312 level 1 (3,755 characters) with ASCII and punctuation.
+    assert!(warmer.len() > 3755 + 95, "{}", warmer.len());
+    let body = egui::FontId::proportional(15.0);
+    let fill = |ctx: &egui::Context| ctx.fonts(|f| f.font_atlas_fill_ratio());
+    let mut before = 0.0;
+    let mut frames = 0;
+    // One frame; whether it changed the font texture (its deltas are consumed, as a painter would).
+    let frame = |ctx: &egui::Context, f: &mut dyn FnMut(&mut egui::Ui)| {
+        let mut out = ctx.run_ui(egui::RawInput::default(), |ui| f(ui));
+        let changed = out
+            .textures_delta
+            .set
+            .iter()
+            .any(|(id, _)| *id == egui::TextureId::default());
+        out.textures_delta.clear();
+        changed
+    };
+    frame(&ctx, &mut |_| {});
+    // Frames of 2 ms each, as while a corpus loads, until the warmer stops.
+    while !warmer.is_done() && frames < 100_000 {
+        frame(&ctx, &mut |ui| {
+            warmer.step(ui.ctx(), Duration::from_millis(2));
+        });
+        frames += 1;
+    }
+    assert!(warmer.is_done(), "never done after {frames} frames");
+    assert!(frames > 1, "spread over frames");
+    let changed = frame(&ctx, &mut |ui| {
+        before = fill(ui.ctx());
+        // The ideographs of a seed measure: every glyph is in the atlas already. (Punctuation and
+        // Latin letters are rasterised at up to four sub-pixel offsets each, so a new position
+        // may still add one of those few; ideographs have one bitmap each.)
+        let text = "健全城乡统一的建设用地市场推进农村集体经营性建设用地入市";
+        ui.fonts_mut(|f| f.layout_no_wrap(text.into(), body.clone(), egui::Color32::WHITE));
+    });
+    assert!(
+        !changed,
+        "a common glyph was missing (warmed {:?}, atlas {before})",
+        warmer.progress()
+    );
+    // A rare character is still rasterised when it shows up (the check above can fail).
+    let changed = frame(&ctx, &mut |ui| {
+        ui.fonts_mut(|f| f.layout_no_wrap("𬌗堃".into(), body.clone(), egui::Color32::WHITE));
+    });
+    assert!(changed, "the rare glyphs were added");
+    assert!(
+        before > 0.0 && before <= GlyphWarmer::MAX_FILL + 0.05,
+        "{before}"
+    );
 }
