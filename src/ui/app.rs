@@ -603,10 +603,40 @@ impl DuizhaoApp {
             return;
         };
         let revision = self.data_revision;
-        self.overview.prefetch(ctx, corpus, analysis, revision);
-        self.families.prefetch(ctx, corpus, analysis, revision);
-        self.themes
-            .prefetch(ctx, corpus, &self.proj.project.codebook, revision);
+        // One at a time, in this order (the slowest first): the next is queued only once the
+        // one before is built (or could not be), so the order does not depend on which thread
+        // wins the background gate. A view opened meanwhile builds its own data at once.
+        if self.overview.is_computing() {
+            return;
+        }
+        if !self.overview.is_built_for(corpus, analysis, revision) {
+            self.overview.prefetch(ctx, corpus, analysis, revision);
+            if self.overview.is_computing() {
+                return;
+            }
+        }
+        if self.families.is_computing() {
+            return;
+        }
+        if !self.families.is_built_for(corpus, analysis, revision) {
+            self.families.prefetch(ctx, corpus, analysis, revision);
+            if self.families.is_computing() {
+                return;
+            }
+        }
+        if self.themes.is_computing() {
+            return;
+        }
+        if !self.themes.is_built_for(corpus, revision) {
+            self.themes
+                .prefetch(ctx, corpus, &self.proj.project.codebook, revision);
+            if self.themes.is_computing() {
+                return;
+            }
+        }
+        if self.targets.is_computing() {
+            return;
+        }
         let compared = TargetsView::compared_indexes(corpus, &self.settings.compared_plans);
         self.targets.prefetch(ctx, corpus, &compared, revision);
     }

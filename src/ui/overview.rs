@@ -367,6 +367,13 @@ impl OverviewView {
             .is_some_and(|d| d.sampled_from.is_none())
     }
 
+    /// Is a build of the matrix under way (asked for or prefetched; a preview may be shown)?
+    /// Takes in a result that has arrived.
+    pub fn is_computing(&mut self) -> bool {
+        self.overview.poll();
+        self.overview.is_running()
+    }
+
     /// Start building the matrix of `corpus` (at `corpus_revision`) in the background, before
     /// the view is opened ([`Job::prefetch`]).
     pub fn prefetch(

@@ -165,6 +165,13 @@ impl TargetsView {
         self.built.get(&key).is_some()
     }
 
+    /// Is a build of the table under way (asked for or prefetched)?
+    /// Takes in a result that has arrived.
+    pub fn is_computing(&mut self) -> bool {
+        self.built.poll();
+        self.built.is_running()
+    }
+
     /// Start building the table of `plan_indexes` (corpus indexes; empty: every plan) of
     /// `corpus` at `corpus_revision` in the background, before the view is opened
     /// ([`Job::prefetch`]).
