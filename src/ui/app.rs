@@ -603,9 +603,11 @@ impl DuizhaoApp {
             return;
         };
         let revision = self.data_revision;
-        // One at a time, in this order (the slowest first): the next is queued only once the
-        // one before is built (or could not be), so the order does not depend on which thread
-        // wins the background gate. A view opened meanwhile builds its own data at once.
+        // One at a time, in this order (the slowest to build alone first: overview 3-4 s,
+        // targets 1.1 s, coding index 0.6 s, families 0.35 s at 10,000 plans): the next is
+        // queued only once the one before is built (or could not be), so the order does not
+        // depend on which thread wins the background gate. A view opened meanwhile builds its
+        // own data at once.
         if self.overview.is_computing() {
             return;
         }
@@ -615,12 +617,13 @@ impl DuizhaoApp {
                 return;
             }
         }
-        if self.families.is_computing() {
+        if self.targets.is_computing() {
             return;
         }
-        if !self.families.is_built_for(corpus, analysis, revision) {
-            self.families.prefetch(ctx, corpus, analysis, revision);
-            if self.families.is_computing() {
+        let compared = TargetsView::compared_indexes(corpus, &self.settings.compared_plans);
+        if !self.targets.is_built_for(corpus, &compared, revision) {
+            self.targets.prefetch(ctx, corpus, &compared, revision);
+            if self.targets.is_computing() {
                 return;
             }
         }
@@ -634,11 +637,10 @@ impl DuizhaoApp {
                 return;
             }
         }
-        if self.targets.is_computing() {
+        if self.families.is_computing() {
             return;
         }
-        let compared = TargetsView::compared_indexes(corpus, &self.settings.compared_plans);
-        self.targets.prefetch(ctx, corpus, &compared, revision);
+        self.families.prefetch(ctx, corpus, analysis, revision);
     }
 
     /// Are the views built ahead (`prefetch_views`: overview, families, coding
