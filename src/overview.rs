@@ -17,6 +17,11 @@
 //! non-boilerplate measures. When two clusters merge, each may be reversed so that the two most
 //! similar ends meet. Ties go to the lowest indexes, so the order is deterministic. The
 //! clustering is O(n³) in plans: instant for the seeds' 63, well under a second for 500.
+//!
+//! # Preview
+//! At 10,000 plans the counts take seconds. [`OverviewBuild`] builds in stages so that a view can
+//! first show the overview of an evenly spaced sample of the plans (exact counts between them),
+//! then the whole one, without counting anything twice.
 
 use serde::Serialize;
 
@@ -71,81 +76,43 @@ impl Overview {
         analysis: &Analysis,
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Overview {
-        use rayon::prelude::*;
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        let n = plans.len();
-        let clock = PhaseClock::start();
-        // Ordering is reported as a fifth of the work after the counts.
-        let total = n + n / 5 + 1;
-        let mut directed = vec![0u16; n * n];
-        // Each distinct text's partner plans, once for all its copies (a template's list is read
-        // once, not once per plan that copies it).
-        let by_text: Vec<Option<TextPlans>> = (0..analysis.measures.len())
-            .into_par_iter()
-            .map(|i| (analysis.measures[i].rep == i).then(|| TextPlans::new(analysis, i)))
-            .collect();
-        clock.lap("overview: partner plans per text");
-        let rows_done = AtomicUsize::new(0);
-        let per_plan: Vec<(u32, u32)> = if n == 0 {
-            Vec::new()
-        } else {
-            directed
-                .par_chunks_mut(n)
-                .enumerate()
-                .map(|(a, row)| {
-                    let counts = count_row(analysis, &by_text, a, n, row);
-                    let done = rows_done.fetch_add(1, Ordering::Relaxed) + 1;
-                    if done.is_multiple_of(64) || done == n {
-                        progress(done, total);
-                    }
-                    counts
-                })
-                .collect()
-        };
-        clock.lap("overview: counts");
-        let shared_any: Vec<u32> = per_plan.iter().map(|p| p.0).collect();
-        let counted: Vec<u32> = per_plan.iter().map(|p| p.1).collect();
-        let mut overview = Overview {
-            plan_ids: plans.iter().map(|p| p.plan_id.clone()).collect(),
-            plan_names: plans.iter().map(|p| p.name.clone()).collect(),
-            directed,
-            shared_any,
-            counted,
-            order: Vec::new(),
-            max_count: 0,
-        };
-        // The largest symmetric count is the largest directed one; rows are contiguous.
-        overview.max_count = overview
-            .directed
-            .par_chunks(n.max(1))
-            .map(|row| row.iter().copied().max().unwrap_or(0))
-            .max()
-            .map_or(0, u32::from);
-        let o = &overview;
-        let order = if n <= CLUSTER_MAX_PLANS {
+        OverviewBuild::start(plans, analysis).finish(progress)
+    }
+
+    /// The display order of the counts held: average-linkage clustering up to
+    /// [`CLUSTER_MAX_PLANS`], the sparse order of each plan's [`NEIGHBOURS`] above.
+    fn display_order(&self) -> Vec<usize> {
+        let n = self.len();
+        if n <= CLUSTER_MAX_PLANS {
             let similarity: Vec<Vec<f32>> = (0..n)
                 .map(|a| {
                     (0..n)
-                        .map(|b| jaccard(o.count(a, b), o.counted[a], o.counted[b]))
+                        .map(|b| jaccard(self.count(a, b), self.counted[a], self.counted[b]))
                         .collect()
                 })
                 .collect();
             cluster_order(&similarity)
         } else {
-            let rows = o.top_neighbours(NEIGHBOURS);
+            let rows = self.top_neighbours(NEIGHBOURS);
             let sim = |a: usize, b: usize| {
                 jaccard(
-                    o.count(a, b),
-                    o.counted.get(a).copied().unwrap_or(0),
-                    o.counted.get(b).copied().unwrap_or(0),
+                    self.count(a, b),
+                    self.counted.get(a).copied().unwrap_or(0),
+                    self.counted.get(b).copied().unwrap_or(0),
                 )
             };
             order_from_neighbours(n, rows, &sim)
-        };
-        clock.lap("overview: order");
-        overview.order = order;
-        progress(total, total);
-        overview
+        }
+    }
+
+    /// The largest symmetric count: the largest directed one (rows are contiguous).
+    fn largest_count(&self) -> u32 {
+        use rayon::prelude::*;
+        self.directed
+            .par_chunks(self.len().max(1))
+            .map(|row| row.iter().copied().max().unwrap_or(0))
+            .max()
+            .map_or(0, u32::from)
     }
 
     /// Number of plans.
@@ -313,6 +280,180 @@ impl Overview {
                 best
             })
             .collect()
+    }
+}
+
+/// An overview built in stages, so that a view can show a preview while the rest is counted:
+/// [`OverviewBuild::start`] gathers every distinct text's partner plans,
+/// [`OverviewBuild::sample`] counts the rows of an evenly spaced sample of the plans and returns
+/// the overview of those plans alone (exact counts between them, their own order), and
+/// [`OverviewBuild::finish`] counts the remaining rows and orders every plan. The rows counted
+/// for the sample are kept, so the preview costs only its ordering; the finished overview equals
+/// [`Overview::build`]'s.
+pub struct OverviewBuild<'a> {
+    plans: &'a [Plan],
+    analysis: &'a Analysis,
+    by_text: Vec<Option<TextPlans>>,
+    /// `n × n` directed counts; the rows of `per_plan[a].is_some()` are counted.
+    directed: Vec<u16>,
+    /// (shared with any plan, counted) of each row counted so far.
+    per_plan: Vec<Option<(u32, u32)>>,
+    rows_done: std::sync::atomic::AtomicUsize,
+    clock: PhaseClock,
+}
+
+impl<'a> OverviewBuild<'a> {
+    /// Gather the partner plans of every distinct text (split over threads).
+    pub fn start(plans: &'a [Plan], analysis: &'a Analysis) -> OverviewBuild<'a> {
+        let mut build = OverviewBuild::new(plans, analysis);
+        build.gather(0, 1);
+        build
+    }
+
+    /// A build with nothing done yet: [`OverviewBuild::gather`] every part before anything else.
+    pub fn new(plans: &'a [Plan], analysis: &'a Analysis) -> OverviewBuild<'a> {
+        let n = plans.len();
+        OverviewBuild {
+            plans,
+            analysis,
+            by_text: (0..analysis.measures.len()).map(|_| None).collect(),
+            directed: vec![0u16; n * n],
+            per_plan: vec![None; n],
+            rows_done: std::sync::atomic::AtomicUsize::new(0),
+            clock: PhaseClock::start(),
+        }
+    }
+
+    /// Gather the partner plans of the distinct texts of part `part` of `parts` of the measures
+    /// (split over threads): each distinct text's partner plans once for all its copies (a
+    /// template's list is read once, not once per plan that copies it). A caller may run the
+    /// parts on different thread pools (a prefetch promoted to the view on screen).
+    pub fn gather(&mut self, part: usize, parts: usize) {
+        use rayon::prelude::*;
+        let len = self.by_text.len();
+        let parts = parts.max(1);
+        let range = len * part / parts..len * (part + 1) / parts;
+        let analysis = self.analysis;
+        if let Some(slots) = self.by_text.get_mut(range.clone()) {
+            slots
+                .par_iter_mut()
+                .zip(range.into_par_iter())
+                .for_each(|(slot, i)| {
+                    if analysis.measures.get(i).is_some_and(|m| m.rep == i) {
+                        *slot = Some(TextPlans::new(analysis, i));
+                    }
+                });
+        }
+        if part + 1 == parts {
+            self.clock.lap("overview: partner plans per text");
+        }
+    }
+
+    /// Count the rows of part `part` of `parts` of the plans not counted yet (the rows are
+    /// independent; a caller may run the parts on different thread pools).
+    pub fn count(&mut self, part: usize, parts: usize, progress: &(dyn Fn(usize, usize) + Sync)) {
+        let n = self.plans.len();
+        let parts = parts.max(1);
+        let range = n * part / parts..n * (part + 1) / parts;
+        self.count_rows(&|a| range.contains(&a), progress);
+    }
+
+    /// Steps reported to a progress callback: the rows, then a fifth of them for the order.
+    fn total(&self) -> usize {
+        let n = self.plans.len();
+        n + n / 5 + 1
+    }
+
+    /// Count the rows of the plans `wanted` says and not counted yet (in parallel).
+    fn count_rows(
+        &mut self,
+        wanted: &(dyn Fn(usize) -> bool + Sync),
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) {
+        use rayon::prelude::*;
+        use std::sync::atomic::Ordering;
+        let n = self.plans.len();
+        if n == 0 {
+            return;
+        }
+        let total = self.total();
+        let (analysis, by_text, rows_done) = (self.analysis, &self.by_text, &self.rows_done);
+        self.directed
+            .par_chunks_mut(n)
+            .zip(self.per_plan.par_iter_mut())
+            .enumerate()
+            .filter(|(a, (_, done))| done.is_none() && wanted(*a))
+            .for_each(|(a, (row, done))| {
+                *done = Some(count_row(analysis, by_text, a, n, row));
+                let k = rows_done.fetch_add(1, Ordering::Relaxed) + 1;
+                if k.is_multiple_of(64) || k == n {
+                    progress(k, total);
+                }
+            });
+    }
+
+    /// The overview of an evenly spaced sample of at most `max_plans` plans (every k-th plan of
+    /// the corpus, the first included): the exact counts between the sampled plans and an order
+    /// of them; `None` when the corpus has no more than twice `max_plans` plans (the whole
+    /// overview is then cheap enough) or `max_plans` is 0.
+    pub fn sample(
+        &mut self,
+        max_plans: usize,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Option<Overview> {
+        let n = self.plans.len();
+        if max_plans == 0 || n <= 2 * max_plans {
+            return None;
+        }
+        let stride = n.div_ceil(max_plans);
+        self.count_rows(&|a| a % stride == 0, progress);
+        let picked: Vec<usize> = (0..n).step_by(stride).collect();
+        let m = picked.len();
+        let mut directed = Vec::with_capacity(m * m);
+        for &a in &picked {
+            let row = self.directed.get(a * n..(a + 1) * n).unwrap_or(&[]);
+            directed.extend(picked.iter().map(|&b| row.get(b).copied().unwrap_or(0)));
+        }
+        let counts = |a: usize| self.per_plan.get(a).copied().flatten().unwrap_or((0, 0));
+        let mut overview = Overview {
+            plan_ids: picked
+                .iter()
+                .map(|&a| self.plans[a].plan_id.clone())
+                .collect(),
+            plan_names: picked.iter().map(|&a| self.plans[a].name.clone()).collect(),
+            directed,
+            shared_any: picked.iter().map(|&a| counts(a).0).collect(),
+            counted: picked.iter().map(|&a| counts(a).1).collect(),
+            order: Vec::new(),
+            max_count: 0,
+        };
+        overview.max_count = overview.largest_count();
+        overview.order = overview.display_order();
+        self.clock.lap("overview: sample");
+        Some(overview)
+    }
+
+    /// Count every row not counted yet and order the plans: the whole overview.
+    pub fn finish(mut self, progress: &(dyn Fn(usize, usize) + Sync)) -> Overview {
+        self.count_rows(&|_| true, progress);
+        self.clock.lap("overview: counts");
+        let total = self.total();
+        let per_plan: Vec<(u32, u32)> = self.per_plan.iter().map(|p| p.unwrap_or((0, 0))).collect();
+        let mut overview = Overview {
+            plan_ids: self.plans.iter().map(|p| p.plan_id.clone()).collect(),
+            plan_names: self.plans.iter().map(|p| p.name.clone()).collect(),
+            directed: std::mem::take(&mut self.directed),
+            shared_any: per_plan.iter().map(|p| p.0).collect(),
+            counted: per_plan.iter().map(|p| p.1).collect(),
+            order: Vec::new(),
+            max_count: 0,
+        };
+        drop(std::mem::take(&mut self.by_text));
+        overview.max_count = overview.largest_count();
+        overview.order = overview.display_order();
+        self.clock.lap("overview: order");
+        progress(total, total);
+        overview
     }
 }
 

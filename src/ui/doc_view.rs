@@ -58,7 +58,10 @@ struct LayoutKey {
     body_size: f32,
 }
 
-/// Row heights for one [`LayoutKey`].
+/// Row heights for one [`LayoutKey`]: measured (the row laid out) or, until then, estimated
+/// from its length. Laying out a whole plan at once took the frame that showed it 15–40 ms (the
+/// glyphs of its text rasterised for the first time), so a frame measures the rows in view and
+/// then more in order for at most [`LAYOUT_BUDGET`]; a long plan is measured over a few frames.
 #[derive(Debug, Default)]
 struct Layout {
     key: Option<LayoutKey>,
@@ -68,7 +71,135 @@ struct Layout {
     tops: Vec<f32>,
     /// Height of each shown row.
     heights: Vec<f32>,
+    /// Is each shown row's height measured (not estimated)?
+    measured: Vec<bool>,
+    /// Shown rows not measured yet.
+    unmeasured: usize,
+    /// Every shown row before this one is measured.
+    cursor: usize,
     total: f32,
+}
+
+/// Time a frame spends measuring rows out of view ([`Layout`]).
+const LAYOUT_BUDGET: std::time::Duration = std::time::Duration::from_millis(3);
+
+impl Layout {
+    /// Every shown row of `rows` with an estimated height (none measured yet).
+    fn estimate(ui: &egui::Ui, rows: &[Row], key: LayoutKey) -> Layout {
+        let mut layout = Layout::default();
+        for (k, row) in rows.iter().enumerate() {
+            if !key.show_measures && matches!(row.kind, RowKind::Measure { .. }) {
+                continue;
+            }
+            let (_, wrap) = text_span(row, key.width);
+            layout.shown.push(k);
+            layout.heights.push(estimated_height(ui, row, wrap));
+            layout.measured.push(false);
+        }
+        layout.unmeasured = layout.shown.len();
+        layout.key = Some(key);
+        layout.retop();
+        layout
+    }
+
+    /// All shown rows measured?
+    fn is_complete(&self) -> bool {
+        self.key.is_some() && self.unmeasured == 0
+    }
+
+    /// Tops and total from the heights.
+    fn retop(&mut self) {
+        self.tops.clear();
+        let mut y = 0.0;
+        for &h in &self.heights {
+            self.tops.push(y);
+            y += h;
+        }
+        self.total = y + 24.0;
+    }
+
+    /// Lay out shown row `pos` for its true height.
+    fn measure(&mut self, ui: &egui::Ui, rows: &[Row], pos: usize) {
+        let (Some(row), Some(width)) = (
+            self.shown.get(pos).and_then(|&k| rows.get(k)),
+            self.key.as_ref().map(|k| k.width),
+        ) else {
+            return;
+        };
+        if self.measured.get(pos) != Some(&false) {
+            return;
+        }
+        let (_, wrap) = text_span(row, width);
+        let height = gap_above(row) + row_galley(ui, row, wrap).size().y + 2.0;
+        if let (Some(h), Some(m)) = (self.heights.get_mut(pos), self.measured.get_mut(pos)) {
+            *h = height;
+            *m = true;
+            self.unmeasured -= 1;
+        }
+    }
+
+    /// Measure the rows overlapping `viewport` (so that what is painted never overlaps), then
+    /// the next rows in order until `budget` is spent (`None`: all of them).
+    fn refine(
+        &mut self,
+        ui: &egui::Ui,
+        rows: &[Row],
+        viewport: Rect,
+        budget: Option<std::time::Duration>,
+    ) {
+        let started = std::time::Instant::now();
+        // Measured rows may grow or shrink and bring others into view: a few rounds.
+        for _ in 0..8 {
+            let first = self
+                .tops
+                .partition_point(|&top| top < viewport.min.y)
+                .saturating_sub(1);
+            let mut changed = false;
+            let mut pos = first;
+            while pos < self.shown.len() && self.tops.get(pos).is_some_and(|&t| t <= viewport.max.y)
+            {
+                if self.measured.get(pos) == Some(&false) {
+                    self.measure(ui, rows, pos);
+                    changed = true;
+                }
+                pos += 1;
+            }
+            if !changed {
+                break;
+            }
+            self.retop();
+        }
+        let mut changed = false;
+        while self.unmeasured > 0 && budget.is_none_or(|b| started.elapsed() < b) {
+            while self.measured.get(self.cursor) == Some(&true) {
+                self.cursor += 1;
+            }
+            if self.cursor >= self.shown.len() {
+                break;
+            }
+            self.measure(ui, rows, self.cursor);
+            changed = true;
+        }
+        if changed {
+            self.retop();
+        }
+    }
+}
+
+/// A row's height guessed from its length (full-width characters about as wide as the font is
+/// high), until it is measured.
+fn estimated_height(ui: &egui::Ui, row: &Row, wrap: f32) -> f32 {
+    let body = TextStyle::Body.resolve(ui.style()).size;
+    let (size, line) = match &row.kind {
+        RowKind::Heading { level, .. } => {
+            let size = heading_font(ui, *level).size;
+            (size, size * 1.35)
+        }
+        RowKind::Measure { .. } => (body, body * 1.55),
+    };
+    let chars = row.text.chars().count() as f32 + 4.0;
+    let lines = (chars * size / wrap.max(size)).ceil().max(1.0);
+    gap_above(row) + lines * line + 2.0
 }
 
 /// The document view's state: rows of the current plan and their layout.
@@ -155,7 +286,7 @@ impl DocView {
             .id_salt(("plan_doc", &plan.plan_id))
             .auto_shrink(false);
         if let Some(index) = self.pending_focus
-            && self.layout.key.is_some()
+            && self.layout.is_complete()
         {
             self.pending_focus = None;
             let target = self.rows.iter().position(
@@ -186,7 +317,16 @@ impl DocView {
                 body_size: TextStyle::Body.resolve(ui.style()).size,
             };
             if self.layout.key.as_ref() != Some(&key) {
-                self.layout = layout_rows(ui, &self.rows, key);
+                self.layout = Layout::estimate(ui, &self.rows, key);
+            }
+            // A measure to scroll to needs every row above it measured: all of them at once.
+            let budget = self.pending_focus.is_none().then_some(LAYOUT_BUDGET);
+            self.layout.refine(ui, &self.rows, viewport, budget);
+            if !self.layout.is_complete() {
+                // More rows next frame (not an immediate repaint: a test harness settles on it;
+                // rows in view are always measured before they are painted).
+                ui.ctx()
+                    .request_repaint_after(std::time::Duration::from_millis(1));
             }
             let width = self.layout.key.as_ref().map_or(0.0, |k| k.width);
             ui.set_height(self.layout.total);
@@ -360,26 +500,6 @@ fn row_galley(ui: &egui::Ui, row: &Row, wrap_width: f32) -> Arc<Galley> {
     }
     job.wrap = TextWrapping::wrap_at_width(wrap_width);
     ui.fonts_mut(|f| f.layout_job(job))
-}
-
-/// Lay out every shown row once to know its height.
-fn layout_rows(ui: &egui::Ui, rows: &[Row], key: LayoutKey) -> Layout {
-    let mut layout = Layout::default();
-    let mut y = 0.0;
-    for (k, row) in rows.iter().enumerate() {
-        if !key.show_measures && matches!(row.kind, RowKind::Measure { .. }) {
-            continue;
-        }
-        let (_, wrap) = text_span(row, key.width);
-        let height = gap_above(row) + row_galley(ui, row, wrap).size().y + 2.0;
-        layout.shown.push(k);
-        layout.tops.push(y);
-        layout.heights.push(height);
-        y += height;
-    }
-    layout.total = y + 24.0;
-    layout.key = Some(key);
-    layout
 }
 
 /// Draw one row in `rect` (its full slot, gap included) and give it an accessible node.

@@ -151,6 +151,13 @@ impl FamiliesView {
             .is_some()
     }
 
+    /// Is a build of the list under way (asked for or prefetched)?
+    /// Takes in a result that has arrived.
+    pub fn is_computing(&mut self) -> bool {
+        self.rows.poll();
+        self.rows.is_running()
+    }
+
     /// Start building the list of `corpus` (at `corpus_revision`) in the background, before the
     /// view is opened ([`Job::prefetch`]).
     pub fn prefetch(

@@ -25,7 +25,7 @@
 use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc::{Receiver, TryRecvError, channel};
+use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 use std::time::{Duration, Instant};
 
 use super::settings::Language;
@@ -116,12 +116,59 @@ impl Progress {
     pub fn is_cancelled(&self) -> bool {
         self.cancelled.load(Ordering::Relaxed)
     }
+
+    /// Run `work` (whose parallel parts use rayon) on the threads this build deserves now: all
+    /// cores while a view on screen waits for it, all cores but one while it is only a prefetch
+    /// (the UI keeps a core). Builders made of stages call it once per stage, so a prefetch
+    /// promoted halfway gets every core for the stages left.
+    pub fn install<R: Send>(&self, work: impl FnOnce() -> R + Send) -> R {
+        match background_pool() {
+            Some(pool) if !self.wanted.load(Ordering::Relaxed) => pool.install(work),
+            _ => work(),
+        }
+    }
+}
+
+/// Where a builder sends a preview of its result (a coarse value shown while the exact one is
+/// built; [`Job::ensure_refining`]).
+pub struct Partial<T> {
+    tx: Option<Sender<Message<T>>>,
+    repaint: Option<egui::Context>,
+}
+
+impl<T> Partial<T> {
+    /// Show `value` until the build's result replaces it (dropped if the job was superseded).
+    pub fn send(&self, value: T) {
+        if let Some(tx) = &self.tx {
+            // The receiver may be gone (view dropped): nothing to do then.
+            let _ = tx.send(Message::Partial(value));
+        }
+        if let Some(ctx) = &self.repaint {
+            ctx.request_repaint();
+        }
+    }
+
+    /// A preview that goes nowhere (a build run in the frame that asks).
+    fn none() -> Partial<T> {
+        Partial {
+            tx: None,
+            repaint: None,
+        }
+    }
+}
+
+/// What a builder thread sends back.
+enum Message<T> {
+    /// A preview; the build goes on.
+    Partial(T),
+    /// The result; the build is over.
+    Done(T),
 }
 
 /// A thread at work for `key`.
 struct Running<K, T> {
     key: K,
-    rx: Receiver<T>,
+    rx: Receiver<Message<T>>,
     progress: Arc<Progress>,
     started: Instant,
 }
@@ -161,21 +208,35 @@ impl<K: Clone + PartialEq + Send + 'static, T: Send + 'static> Job<K, T> {
         size: usize,
         build: impl FnOnce(&Progress) -> T + Send + 'static,
     ) -> bool {
+        self.ensure_refining(ctx, key, size, whole(build))
+    }
+
+    /// [`Job::ensure`] for a builder that may send a preview first ([`Partial::send`]): the
+    /// preview counts as ready (the view shows it, [`Job::is_refining`] says it is one) until
+    /// the builder's result replaces it.
+    pub fn ensure_refining(
+        &mut self,
+        ctx: &egui::Context,
+        key: K,
+        size: usize,
+        build: impl FnOnce(&Progress, &Partial<T>) -> T + Send + 'static,
+    ) -> bool {
         self.poll();
-        if self.value.as_ref().is_some_and(|(k, _)| *k == key) {
-            return true;
-        }
+        let has_value = self.value.as_ref().is_some_and(|(k, _)| *k == key);
         if let Some(r) = self.running.as_ref().filter(|r| r.key == key) {
-            // Prefetched and not done yet: a view wants it now.
+            // Prefetched (or a preview shown) and not done yet: a view wants it now.
             r.progress.wanted.store(true, Ordering::Relaxed);
-            return false;
+            return has_value;
+        }
+        if has_value {
+            return true;
         }
         if let Some(old) = self.running.take() {
             old.progress.cancelled.store(true, Ordering::Relaxed);
         }
         self.failed = false;
         if size <= self.inline_max {
-            let value = build(&Progress::default());
+            let value = build(&Progress::default(), &Partial::none());
             self.value = Some((key, value));
             return true;
         }
@@ -192,6 +253,18 @@ impl<K: Clone + PartialEq + Send + 'static, T: Send + 'static> Job<K, T> {
         key: K,
         size: usize,
         build: impl FnOnce(&Progress) -> T + Send + 'static,
+    ) {
+        self.prefetch_refining(ctx, key, size, whole(build));
+    }
+
+    /// [`Job::prefetch`] for a builder that may send a preview first (see
+    /// [`Job::ensure_refining`]).
+    pub fn prefetch_refining(
+        &mut self,
+        ctx: &egui::Context,
+        key: K,
+        size: usize,
+        build: impl FnOnce(&Progress, &Partial<T>) -> T + Send + 'static,
     ) {
         self.poll();
         if size <= self.inline_max
@@ -214,7 +287,7 @@ impl<K: Clone + PartialEq + Send + 'static, T: Send + 'static> Job<K, T> {
         ctx: &egui::Context,
         key: K,
         wanted: bool,
-        build: impl FnOnce(&Progress) -> T + Send + 'static,
+        build: impl FnOnce(&Progress, &Partial<T>) -> T + Send + 'static,
     ) {
         let (tx, rx) = channel();
         let progress = Arc::new(Progress::default());
@@ -230,15 +303,16 @@ impl<K: Clone + PartialEq + Send + 'static, T: Send + 'static> Job<K, T> {
                 }
                 // Without the gate this build is wanted on screen: prefetches wait for it.
                 let foreground = gate.is_none().then(ForegroundGuard::new);
-                let value = match (&gate, background_pool()) {
-                    (Some(_), Some(pool)) => pool.install(|| build(&thread_progress)),
-                    _ => build(&thread_progress),
+                let partial = Partial {
+                    tx: Some(tx.clone()),
+                    repaint: Some(repaint.clone()),
                 };
+                let value = build(&thread_progress, &partial);
                 drop(foreground);
                 drop(gate);
                 if !thread_progress.is_cancelled() {
                     // The receiver may be gone (view dropped): nothing to do then.
-                    let _ = tx.send(value);
+                    let _ = tx.send(Message::Done(value));
                 }
                 repaint.request_repaint();
             });
@@ -261,20 +335,31 @@ impl<K: Clone + PartialEq + Send + 'static, T: Send + 'static> Job<K, T> {
     /// Take a finished result, if any (dropped if its key is no longer wanted: a later
     /// [`Job::ensure`] replaced the running job).
     pub fn poll(&mut self) {
-        let Some(running) = &self.running else { return };
-        match running.rx.try_recv() {
-            Ok(value) => {
-                self.last_took = Some(running.started.elapsed());
-                if let Some(r) = self.running.take() {
-                    self.value = Some((r.key, value));
+        while let Some(running) = &self.running {
+            match running.rx.try_recv() {
+                Ok(Message::Partial(value)) => {
+                    self.value = Some((running.key.clone(), value));
+                }
+                Ok(Message::Done(value)) => {
+                    self.last_took = Some(running.started.elapsed());
+                    if let Some(r) = self.running.take() {
+                        self.value = Some((r.key, value));
+                    }
+                }
+                Err(TryRecvError::Empty) => return,
+                Err(TryRecvError::Disconnected) => {
+                    self.running = None;
+                    self.failed = true;
                 }
             }
-            Err(TryRecvError::Empty) => {}
-            Err(TryRecvError::Disconnected) => {
-                self.running = None;
-                self.failed = true;
-            }
         }
+    }
+
+    /// The value shown is a builder's preview and the exact one is being built.
+    pub fn is_refining(&self) -> bool {
+        self.running
+            .as_ref()
+            .is_some_and(|r| self.value.as_ref().is_some_and(|(k, _)| *k == r.key))
     }
 
     /// The value for `key`, if it is ready.
@@ -345,6 +430,14 @@ impl<K: Clone + PartialEq + Send + 'static, T: Send + 'static> Job<K, T> {
     }
 }
 
+/// A builder without a preview as one that may send one: run on the threads its priority
+/// deserves ([`Progress::install`]).
+fn whole<T: Send>(
+    build: impl FnOnce(&Progress) -> T + Send + 'static,
+) -> impl FnOnce(&Progress, &Partial<T>) -> T + Send + 'static {
+    move |progress, _| progress.install(|| build(progress))
+}
+
 /// The placeholder of a view whose data is being computed: spinner, 正在计算… / Computing…, the
 /// fraction done when known and the seconds waited; asks for a repaint to follow the progress.
 pub fn computing_ui<K: Clone + PartialEq + Send + 'static, T: Send + 'static>(
@@ -393,5 +486,75 @@ impl<K: std::fmt::Debug, T> std::fmt::Debug for Job<K, T> {
             .field("running", &self.running.as_ref().map(|r| &r.key))
             .field("inline_max", &self.inline_max)
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Step `job` (as frames would) until `done` holds.
+    fn wait(job: &mut Job<u32, &'static str>, done: impl Fn(&Job<u32, &'static str>) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            job.poll();
+            if done(job) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the job never got there: {job:?}"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    #[test]
+    fn a_preview_is_shown_until_the_result_replaces_it() {
+        let ctx = egui::Context::default();
+        let mut job: Job<u32, &'static str> = Job {
+            inline_max: 0,
+            ..Job::default()
+        };
+        let (go, gate) = channel::<()>();
+        let build = move |_: &Progress, partial: &Partial<&'static str>| {
+            partial.send("coarse");
+            let _ = gate.recv();
+            "exact"
+        };
+        assert!(!job.ensure_refining(&ctx, 7, 10, build));
+        wait(&mut job, |j| j.get(&7).is_some());
+        assert_eq!(job.get(&7), Some(&"coarse"));
+        assert!(job.is_refining());
+        // Asking again shows the preview and does not start another build.
+        assert!(job.ensure_refining(&ctx, 7, 10, |_, _| "another"));
+        assert!(job.is_running());
+        go.send(()).unwrap();
+        wait(&mut job, |j| !j.is_running());
+        assert_eq!(job.get(&7), Some(&"exact"));
+        assert!(!job.is_refining());
+        assert!(!job.failed());
+    }
+
+    #[test]
+    fn a_preview_of_a_superseded_key_is_never_shown_as_the_new_one() {
+        let ctx = egui::Context::default();
+        let mut job: Job<u32, &'static str> = Job {
+            inline_max: 0,
+            ..Job::default()
+        };
+        let (go, gate) = channel::<()>();
+        job.ensure_refining(&ctx, 1, 10, move |_, partial| {
+            partial.send("old preview");
+            let _ = gate.recv();
+            "old"
+        });
+        wait(&mut job, |j| j.get(&1).is_some());
+        // Another corpus: the old build is cancelled; its result never shows under key 2.
+        assert!(!job.ensure_refining(&ctx, 2, 10, |_, _| "new"));
+        assert_eq!(job.get(&2), None);
+        go.send(()).unwrap();
+        wait(&mut job, |j| !j.is_running());
+        assert_eq!(job.get(&2), Some(&"new"));
     }
 }

@@ -19,11 +19,11 @@ use egui::{Color32, Mesh, Pos2, Rect, Role, Sense, Shape, TextStyle, WidgetInfo}
 
 use crate::corpus::Corpus;
 use crate::matching::Analysis;
-use crate::overview::{BlockCounts, Overview};
+use crate::overview::{BlockCounts, Overview, OverviewBuild};
 
 use super::command::UiCommand;
 use super::context::ViewContext;
-use super::jobs::{Job, Progress, computing_ui};
+use super::jobs::{Job, Partial, Progress, computing_ui};
 use super::settings::Language;
 
 /// Smallest cell side, in points (smaller cells are hard to hit with the pointer, and a full
@@ -85,19 +85,77 @@ impl std::fmt::Debug for ImageTexture {
     }
 }
 
-/// The matrix and its image counts (built together, off the UI thread for big corpora).
-#[derive(Debug)]
+/// The colours the image is painted in: dark theme?, and the diagonal's colour.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct ImageStyle {
+    dark: bool,
+    diagonal: Color32,
+}
+
+impl ImageStyle {
+    fn of(visuals: &egui::Visuals) -> ImageStyle {
+        ImageStyle {
+            dark: visuals.dark_mode,
+            diagonal: visuals.widgets.noninteractive.bg_stroke.color,
+        }
+    }
+}
+
+/// The matrix, its image counts and the image itself (built together, off the UI thread for
+/// big corpora, so the frame that takes them in only uploads the image).
 struct OverviewData {
     overview: Overview,
     blocks: BlockCounts,
+    /// A preview: the overview of this many plans, sampled from `sampled_from` (the whole
+    /// matrix is being counted).
+    sampled_from: Option<usize>,
+    /// The image painted in the style current when the build started (taken by the first
+    /// frame that shows it; rebuilt on the spot if the theme changed meanwhile).
+    image: Option<(ImageStyle, egui::ColorImage)>,
+}
+
+impl std::fmt::Debug for OverviewData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OverviewData")
+            .field("plans", &self.overview.len())
+            .field("sampled_from", &self.sampled_from)
+            .finish()
+    }
 }
 
 impl OverviewData {
     fn new(overview: Overview) -> Self {
         let blocks = overview.block_counts(TEXTURE_SIDE);
-        OverviewData { overview, blocks }
+        OverviewData {
+            overview,
+            blocks,
+            sampled_from: None,
+            image: None,
+        }
+    }
+
+    /// With its image painted in `style` too (a big matrix's image takes milliseconds).
+    fn with_image(overview: Overview, sampled_from: Option<usize>, style: ImageStyle) -> Self {
+        let mut data = OverviewData::new(overview);
+        data.sampled_from = sampled_from;
+        if !data.overview.is_empty() {
+            data.image = Some((
+                style,
+                block_image(
+                    &data.blocks,
+                    data.overview.max_count,
+                    style.dark,
+                    style.diagonal,
+                ),
+            ));
+        }
+        data
     }
 }
+
+/// Plans in the preview of a big corpus's overview (an evenly spaced sample; its counts take
+/// about a tenth of the whole matrix's at 10,000 plans).
+pub const PREVIEW_PLANS: usize = 1000;
 
 /// The key of the matrix of `corpus` and `analysis` at `corpus_revision`.
 fn overview_key(corpus_revision: u64, corpus: &Corpus, analysis: &Analysis) -> Option<OverviewKey> {
@@ -109,18 +167,59 @@ fn overview_key(corpus_revision: u64, corpus: &Corpus, analysis: &Analysis) -> O
     })
 }
 
-/// The builder of the matrix (counts, order and block image), for a [`Job`].
+/// What the overview's builder needs besides the data: the preview's size, the image's
+/// style and (tests) a gate the refinement waits at.
+#[derive(Clone)]
+struct BuildOptions {
+    preview_plans: usize,
+    style: ImageStyle,
+    hold_refinement: Option<Arc<std::sync::Mutex<std::sync::mpsc::Receiver<()>>>>,
+}
+
+/// The builder of the matrix (counts, order, block image and image), for a [`Job`]: above
+/// twice `preview_plans` plans it first sends the overview of a sample of them as a preview
+/// ([`OverviewBuild::sample`]), then the whole one. Each stage runs on the threads the build
+/// deserves at that moment ([`Progress::install`]: all cores once the view is open).
 fn build_overview(
     corpus: &Arc<Corpus>,
     analysis: &Arc<Analysis>,
-) -> impl FnOnce(&Progress) -> OverviewData + Send + 'static {
+    options: BuildOptions,
+) -> impl FnOnce(&Progress, &Partial<OverviewData>) -> OverviewData + Send + 'static {
     let (c, a) = (Arc::clone(corpus), Arc::clone(analysis));
-    move |progress| {
-        OverviewData::new(Overview::build_with_progress(
-            &c.plans,
-            &a,
-            &|done, total| progress.set(done, total),
-        ))
+    move |progress, partial| {
+        let report = |done, total| progress.set(done, total);
+        let n = c.plans.len();
+        // In parts, so that a prefetch promoted (the view opened) gets every core soon.
+        const PARTS: usize = 8;
+        let mut build = OverviewBuild::new(&c.plans, &a);
+        for part in 0..PARTS {
+            progress.install(|| build.gather(part, PARTS));
+        }
+        let preview = progress.install(|| {
+            build
+                .sample(options.preview_plans, &report)
+                .map(|o| OverviewData::with_image(o, Some(n), options.style))
+        });
+        if let Some(preview) = preview {
+            partial.send(preview);
+            if let Some(gate) = &options.hold_refinement
+                && let Ok(rx) = gate.lock()
+            {
+                // A test looks at the preview until it lets the refinement go on.
+                let _ = rx.recv();
+            }
+        }
+        if progress.is_cancelled() {
+            // Superseded: the result would be dropped; spare the work.
+            return OverviewData::new(Overview::default());
+        }
+        for part in 0..PARTS {
+            if progress.is_cancelled() {
+                return OverviewData::new(Overview::default());
+            }
+            progress.install(|| build.count(part, PARTS, &report));
+        }
+        progress.install(|| OverviewData::with_image(build.finish(&report), None, options.style))
     }
 }
 
@@ -134,12 +233,17 @@ pub struct OverviewView {
     overview: Job<Option<OverviewKey>, OverviewData>,
     key: Option<OverviewKey>,
     geometry: Option<Geometry>,
-    /// The image of the whole matrix, for the key and theme (dark?) it was made for.
-    texture: Option<(Option<OverviewKey>, bool, ImageTexture)>,
+    /// The image of the whole matrix, for the key, preview or not, and theme (dark?) it was
+    /// made for.
+    texture: Option<(Option<OverviewKey>, bool, bool, ImageTexture)>,
     /// Cells asked for (zoomed in) although the whole matrix does not fit as cells.
     pub zoomed: bool,
     /// Cell (row, column in display order) to bring into view on the next frame of cells.
     scroll_to: Option<(usize, usize)>,
+    /// Plans in the preview of a big corpus ([`PREVIEW_PLANS`]; 0: no preview).
+    preview_plans: Option<usize>,
+    /// Tests: the refinement after the preview waits for a message here.
+    hold_refinement: Option<Arc<std::sync::Mutex<std::sync::mpsc::Receiver<()>>>>,
 }
 
 /// Colour of `count` out of `max` (`t` from 0 to 1 on a square-root scale).
@@ -179,9 +283,42 @@ impl OverviewView {
         self.geometry.is_some_and(|g| g.image)
     }
 
-    /// Is the matrix of the corpus last drawn ready?
+    /// Is the matrix of the corpus last drawn ready (the preview counts: the view is usable)?
     pub fn is_ready(&self) -> bool {
         self.overview().is_some()
+    }
+
+    /// Is the matrix shown a preview on a sample of the plans (the whole one being counted)?
+    /// The number of plans of the whole corpus then.
+    pub fn preview_of(&self) -> Option<usize> {
+        self.overview.get(&self.key).and_then(|d| d.sampled_from)
+    }
+
+    /// Is the whole matrix of the corpus last drawn ready (not a preview)?
+    pub fn is_exact(&self) -> bool {
+        self.overview
+            .get(&self.key)
+            .is_some_and(|d| d.sampled_from.is_none())
+    }
+
+    /// Plans in the preview shown while a big corpus's matrix is counted ([`PREVIEW_PLANS`] by
+    /// default; 0: no preview). A preview is made above twice this many plans.
+    pub fn set_preview_plans(&mut self, plans: usize) {
+        self.preview_plans = Some(plans);
+    }
+
+    /// Tests: after its preview the build waits until a message arrives on `gate` (or the
+    /// sender is dropped), so that the preview can be looked at.
+    pub fn hold_refinement(&mut self, gate: std::sync::mpsc::Receiver<()>) {
+        self.hold_refinement = Some(Arc::new(std::sync::Mutex::new(gate)));
+    }
+
+    fn build_options(&self, ctx: &egui::Context) -> BuildOptions {
+        BuildOptions {
+            preview_plans: self.preview_plans.unwrap_or(PREVIEW_PLANS),
+            style: ImageStyle::of(&ctx.global_style().visuals),
+            hold_refinement: self.hold_refinement.clone(),
+        }
     }
 
     /// Background builds run above this many plans (tests lower it to 0).
@@ -213,18 +350,28 @@ impl OverviewView {
             self.geometry = None;
         }
         self.key = key;
-        self.overview.ensure(
+        let options = self.build_options(ctx);
+        self.overview.ensure_refining(
             ctx,
             key,
             corpus.plans.len(),
-            build_overview(corpus, analysis),
+            build_overview(corpus, analysis, options),
         )
     }
 
     /// Is the matrix of `corpus` at `corpus_revision` built (whether or not it was drawn)?
     pub fn is_built_for(&self, corpus: &Corpus, analysis: &Analysis, corpus_revision: u64) -> bool {
         let key = overview_key(corpus_revision, corpus, analysis);
-        self.overview.get(&key).is_some()
+        self.overview
+            .get(&key)
+            .is_some_and(|d| d.sampled_from.is_none())
+    }
+
+    /// Is a build of the matrix under way (asked for or prefetched; a preview may be shown)?
+    /// Takes in a result that has arrived.
+    pub fn is_computing(&mut self) -> bool {
+        self.overview.poll();
+        self.overview.is_running()
     }
 
     /// Start building the matrix of `corpus` (at `corpus_revision`) in the background, before
@@ -237,11 +384,12 @@ impl OverviewView {
         corpus_revision: u64,
     ) {
         let key = overview_key(corpus_revision, corpus, analysis);
-        self.overview.prefetch(
+        let options = self.build_options(ctx);
+        self.overview.prefetch_refining(
             ctx,
             key,
             corpus.plans.len(),
-            build_overview(corpus, analysis),
+            build_overview(corpus, analysis, options),
         );
     }
 
@@ -282,6 +430,9 @@ impl OverviewView {
             })
             .strong(),
         );
+        if let Some(total) = data.sampled_from {
+            preview_banner_ui(ui, n, total, self.overview.status(), lang);
+        }
         legend_ui(ui, o.max_count, lang);
         let available = ui.available_size();
         let fit = ((available.x.min(available.y) - AXIS - 16.0) / n.max(1) as f32).floor();
@@ -450,21 +601,28 @@ impl OverviewView {
         let dark = ui.visuals().dark_mode;
         let diagonal = ui.visuals().widgets.noninteractive.bg_stroke.color;
         let key = self.key;
-        let data = self.overview.get(&key)?;
-        let (o, blocks) = (&data.overview, &data.blocks);
-        let side = blocks.side.max(1);
+        let style = ImageStyle { dark, diagonal };
+        let data = self.overview.get_mut(&key)?;
+        let preview = data.sampled_from.is_some();
         let fresh = self
             .texture
             .as_ref()
-            .is_some_and(|(k, d, _)| *k == key && *d == dark);
+            .is_some_and(|(k, p, d, _)| *k == key && *p == preview && *d == dark);
         if !fresh {
-            let image = block_image(blocks, o.max_count, dark, diagonal);
+            // The image painted by the builder, unless the theme changed since.
+            let image = match data.image.take() {
+                Some((s, image)) if s == style => image,
+                _ => block_image(&data.blocks, data.overview.max_count, dark, diagonal),
+            };
             let handle =
                 ui.ctx()
                     .load_texture("overview_blocks", image, egui::TextureOptions::NEAREST);
-            self.texture = Some((key, dark, ImageTexture(handle)));
+            self.texture = Some((key, preview, dark, ImageTexture(handle)));
         }
-        let Some((_, _, ImageTexture(texture))) = &self.texture else {
+        let data = self.overview.get(&key)?;
+        let (o, blocks) = (&data.overview, &data.blocks);
+        let side = blocks.side.max(1);
+        let Some((_, _, _, ImageTexture(texture))) = &self.texture else {
             return None;
         };
         let available = ui.available_size();
@@ -699,6 +857,37 @@ fn axis_names_ui(
             .with_angle(-std::f32::consts::FRAC_PI_2);
         ui.painter().with_clip_rect(col_clip).add(shape);
     }
+}
+
+/// Above a preview: a spinner, what is shown (a sample of how many plans) and how far the whole
+/// matrix's counting is.
+fn preview_banner_ui(
+    ui: &mut egui::Ui,
+    shown: usize,
+    total: usize,
+    status: Option<(Option<f32>, std::time::Duration)>,
+    lang: Language,
+) {
+    ui.horizontal(|ui| {
+        ui.add(egui::Spinner::new());
+        ui.label(match lang {
+            Language::Chinese => format!(
+                "预览：从 {total} 个方案中等距抽取 {shown} 个；正在计算全部方案，完成后自动替换…"
+            ),
+            Language::English => format!(
+                "Preview: {shown} of the {total} plans, evenly spaced; the whole matrix is being counted and will replace it…"
+            ),
+        });
+        if let Some((Some(f), _)) = status {
+            ui.add(
+                egui::ProgressBar::new(f)
+                    .desired_width(160.0)
+                    .show_percentage(),
+            );
+        }
+    });
+    ui.ctx()
+        .request_repaint_after(std::time::Duration::from_millis(100));
 }
 
 /// The colour scale: a gradient bar from 0 to the largest count, and the diagonal's swatch.

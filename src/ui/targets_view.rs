@@ -60,6 +60,36 @@ impl Default for TargetsView {
     }
 }
 
+/// The key, size (plans) and builder of the table of `plan_indexes` (empty: every plan).
+#[allow(clippy::type_complexity)] // one private helper for `ensure` and `prefetch`
+fn table_job(
+    corpus: &Arc<Corpus>,
+    plan_indexes: &[usize],
+    corpus_revision: u64,
+) -> (
+    TableKey,
+    usize,
+    impl FnOnce(&super::jobs::Progress) -> (TargetTable, Vec<usize>) + Send + 'static,
+) {
+    let key = TableKey {
+        plan_indexes: plan_indexes.to_vec(),
+        corpus_revision,
+        plans_len: corpus.plans.len(),
+    };
+    let size = if plan_indexes.is_empty() {
+        corpus.plans.len()
+    } else {
+        plan_indexes.len()
+    };
+    let (c, indexes) = (Arc::clone(corpus), plan_indexes.to_vec());
+    let build = move |_: &super::jobs::Progress| {
+        let table = TargetTable::build(&indexes, &c.plans);
+        let shown = table.columns_with_targets();
+        (table, shown)
+    };
+    (key, size, build)
+}
+
 impl TargetsView {
     /// Draw from `cx` (the one view contract); a click's wish goes into `out`. The compared plans' targets (all plans when none is compared).
     pub fn ui(&mut self, ui: &mut egui::Ui, cx: &ViewContext<'_>, out: &mut Vec<UiCommand>) {
@@ -67,12 +97,7 @@ impl TargetsView {
         let Some(corpus) = cx.corpus else {
             return;
         };
-        let compared: Vec<usize> = cx
-            .settings
-            .compared_plans
-            .iter()
-            .filter_map(|id| corpus.plans.iter().position(|p| p.plan_id == *id))
-            .collect();
+        let compared = TargetsView::compared_indexes(corpus, &cx.settings.compared_plans);
         out.extend(self.show(ui, corpus, &compared, cx.language));
     }
 
@@ -111,23 +136,54 @@ impl TargetsView {
         corpus: &Arc<Corpus>,
         plan_indexes: &[usize],
     ) -> bool {
+        let (key, size, build) = table_job(corpus, plan_indexes, self.corpus_revision);
+        self.key = Some(key.clone());
+        self.built.ensure(ctx, key, size, build)
+    }
+
+    /// The corpus indexes of the plans compared in `settings` (the view shows their targets;
+    /// every plan's when none is compared).
+    pub fn compared_indexes(corpus: &Corpus, compared_plans: &[String]) -> Vec<usize> {
+        compared_plans
+            .iter()
+            .filter_map(|id| corpus.plans.iter().position(|p| p.plan_id == *id))
+            .collect()
+    }
+
+    /// Is the table of `plan_indexes` of `corpus` at `corpus_revision` built?
+    pub fn is_built_for(
+        &self,
+        corpus: &Corpus,
+        plan_indexes: &[usize],
+        corpus_revision: u64,
+    ) -> bool {
         let key = TableKey {
             plan_indexes: plan_indexes.to_vec(),
-            corpus_revision: self.corpus_revision,
+            corpus_revision,
             plans_len: corpus.plans.len(),
         };
-        self.key = Some(key.clone());
-        let size = if plan_indexes.is_empty() {
-            corpus.plans.len()
-        } else {
-            plan_indexes.len()
-        };
-        let (c, indexes) = (Arc::clone(corpus), plan_indexes.to_vec());
-        self.built.ensure(ctx, key, size, move |_| {
-            let table = TargetTable::build(&indexes, &c.plans);
-            let shown = table.columns_with_targets();
-            (table, shown)
-        })
+        self.built.get(&key).is_some()
+    }
+
+    /// Is a build of the table under way (asked for or prefetched)?
+    /// Takes in a result that has arrived.
+    pub fn is_computing(&mut self) -> bool {
+        self.built.poll();
+        self.built.is_running()
+    }
+
+    /// Start building the table of `plan_indexes` (corpus indexes; empty: every plan) of
+    /// `corpus` at `corpus_revision` in the background, before the view is opened
+    /// ([`Job::prefetch`]).
+    pub fn prefetch(
+        &mut self,
+        ctx: &egui::Context,
+        corpus: &Arc<Corpus>,
+        plan_indexes: &[usize],
+        corpus_revision: u64,
+    ) {
+        let (key, size, build) = table_job(corpus, plan_indexes, corpus_revision);
+        self.built.prefetch(ctx, key, size, build);
     }
 
     /// Draw the targets of `plan_indexes` (corpus indexes; empty: every plan); returns what a

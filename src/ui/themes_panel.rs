@@ -290,6 +290,13 @@ impl ThemesPanel {
             .is_some()
     }
 
+    /// Is a build of the coding index under way (asked for or prefetched)?
+    /// Takes in a result that has arrived.
+    pub fn is_computing(&mut self) -> bool {
+        self.cache.poll();
+        self.cache.is_running()
+    }
+
     /// Start building the coding index of `corpus` (at `corpus_revision`) with the hit counts
     /// of `codebook` in the background, before the panel is opened ([`Job::prefetch`]).
     pub fn prefetch(
