@@ -231,6 +231,7 @@ impl Tokenizer {
     /// frequencies of the words left out: the sum stays that of the full dictionary. `None` when
     /// no such character is free or the embedded dictionary's frequencies do not add up.
     pub fn for_texts<'a>(texts: impl IntoIterator<Item = &'a str>) -> Option<Tokenizer> {
+        let clock = crate::phase_clock::PhaseClock::start();
         let own = POLICY_TERMS.lines().chain(INSTRUMENTS.lines());
         let mut pairs = PairSet::default();
         for text in texts.into_iter().chain(own) {
@@ -243,6 +244,7 @@ impl Tokenizer {
                 prev = Some(c);
             }
         }
+        clock.lap("tokenizer: character pairs of the texts");
         let free = ('\u{E000}'..='\u{F8FF}').find(|c| !pairs.contains(single_key(*c)))?;
         let dict = JIEBA_DICT;
         // Two halves filtered in parallel, cut at a line break.
@@ -258,8 +260,12 @@ impl Tokenizer {
         if rest > 0 {
             kept.push_str(&format!("{free} {rest}\n"));
         }
+        clock.lap("tokenizer: dictionary filtered");
         let jieba = Jieba::with_dict(&mut kept.as_bytes()).ok()?;
-        Some(Tokenizer::with_jieba(jieba))
+        clock.lap("tokenizer: jieba built");
+        let t = Tokenizer::with_jieba(jieba);
+        clock.lap("tokenizer: stopwords and policy terms");
+        Some(t)
     }
 }
 

@@ -10,6 +10,7 @@ use super::kinds::is_quantitative;
 use super::model::Model;
 use super::scorer::{Against, Scorer, max_idf};
 use super::*;
+use crate::phase_clock::PhaseClock;
 use crate::plan::Plan;
 use crate::tokenize::Tokenizer;
 
@@ -23,6 +24,7 @@ impl Analysis {
     /// [`Tokenizer::global`] does (e.g. [`Tokenizer::for_texts`] of them, quicker to build in a
     /// process that needs no other).
     pub fn build_with(plans: &[Plan], tokenizer: &Tokenizer) -> Analysis {
+        let clock = PhaseClock::start();
         let mut plan_offsets = vec![0];
         let mut flat: Vec<(usize, usize, &str, &str)> = Vec::new();
         for (pi, p) in plans.iter().enumerate() {
@@ -40,6 +42,7 @@ impl Analysis {
             .map(|(i, f)| *first_with.entry(f.3).or_insert(i))
             .collect();
         drop(first_with);
+        clock.lap("analysis: flat list and copies");
         let tokenized: Vec<Vec<&str>> = flat
             .par_iter()
             .enumerate()
@@ -51,6 +54,7 @@ impl Analysis {
                 }
             })
             .collect();
+        clock.lap("analysis: tokenising");
 
         // Vocabulary, term counts per measure, document and plan frequencies.
         let mut vocab: Vec<String> = Vec::new();
@@ -92,6 +96,7 @@ impl Analysis {
         let idf_of = |d: u32| ((n + 1.0) / (d as f32 + 1.0)).ln() + 1.0;
         let idf: Vec<f32> = df.iter().map(|d| idf_of(*d)).collect();
         let plan_count = plans.len();
+        clock.lap("analysis: vocabulary and frequencies");
 
         // Canonical terms: the variants of one instrument become one term.
         let mut canon_vocab: Vec<String> = Vec::new();
@@ -144,6 +149,7 @@ impl Analysis {
             .collect();
         let specific = |t: u32| canon_flags[t as usize] & SPECIFIC != 0;
         let instrument = |t: u32| canon_flags[t as usize] & INSTRUMENT != 0;
+        clock.lap("analysis: canonical terms");
 
         let measures: Vec<MeasureEntry> = flat
             .par_iter()
@@ -197,6 +203,7 @@ impl Analysis {
             })
             .collect();
         drop(tokenized);
+        clock.lap("analysis: per-measure data");
 
         // Copies of each text: representative → members (texts with copies only).
         let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
@@ -244,6 +251,7 @@ impl Analysis {
                 postings.entry(*t).or_default().push(i);
             }
         }
+        clock.lap("analysis: index");
         let model = Model::shipped();
         let scorer = Scorer {
             canon_idf: &canon_idf,
@@ -307,6 +315,7 @@ impl Analysis {
             .collect();
         drop(postings);
         drop(index_terms);
+        clock.lap("analysis: pair scoring");
 
         // Links are stored once per distinct text (on its representative): the first copy of
         // each partner text in every plan. A copy's partners are its text's list without the
@@ -370,7 +379,9 @@ impl Analysis {
         // measure's best link into each plan, so which plans a measure is shared with does not
         // change. The table settles what depends on the text alone and the rest when a copy's
         // list is read (see [`LinkTable`]).
+        clock.lap("analysis: links to copies");
         let links = LinkTable::new(&measures, group_links);
+        clock.lap("analysis: link table");
         let status: Vec<Status> = (0..measures.len())
             .map(|i| {
                 if measures[i].boilerplate {
@@ -385,7 +396,9 @@ impl Analysis {
                 }
             })
             .collect();
+        clock.lap("analysis: statuses");
         let (family_of, families) = families(&measures, &links, &status, model.family_threshold);
+        clock.lap("analysis: families");
         let term_index = vocab
             .iter()
             .enumerate()
