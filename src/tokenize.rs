@@ -16,7 +16,9 @@
 //! [`Tokenizer::canonical`] maps each form to the set's first form, so that measure
 //! matching ([`crate::matching`]) sees one term where plans use several names.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::OnceLock;
 
 use jieba_rs::Jieba;
@@ -126,10 +128,10 @@ impl PairSet {
 /// jieba with the domain dictionary, plus the stopword list.
 pub struct Tokenizer {
     jieba: Jieba,
-    stopwords: HashSet<String>,
-    policy_terms: HashSet<String>,
+    stopwords: FxHashSet<String>,
+    policy_terms: FxHashSet<String>,
     /// Variant → canonical form of its instrument set (canonical forms map to themselves).
-    canonical: HashMap<String, String>,
+    canonical: FxHashMap<String, String>,
 }
 
 impl std::fmt::Debug for Tokenizer {
@@ -154,7 +156,7 @@ impl Tokenizer {
 
     /// The tokenizer over `jieba` (a base dictionary) with the policy terms added.
     fn with_jieba(mut jieba: Jieba) -> Tokenizer {
-        let mut policy_terms = HashSet::new();
+        let mut policy_terms = FxHashSet::default();
         for line in POLICY_TERMS.lines() {
             let mut parts = line.split_whitespace();
             let Some(word) = parts.next() else { continue };
@@ -163,7 +165,7 @@ impl Tokenizer {
             let tag = parts.next();
             jieba.add_word(word, freq, tag);
         }
-        let mut canonical = HashMap::new();
+        let mut canonical = FxHashMap::default();
         let dict_terms: Vec<String> = policy_terms.iter().cloned().collect();
         for line in INSTRUMENTS.lines() {
             let line = line.trim();

@@ -1,6 +1,6 @@
 //! [`Analysis::build`]: tokenise, weigh, index, score candidate pairs, spread links to copies.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use rayon::prelude::*;
 
@@ -35,7 +35,7 @@ impl Analysis {
         }
         // Identical texts are tokenised and scored once: `group_of[i]` is the first measure
         // with the same normalised text.
-        let mut first_with: HashMap<&str, usize> = HashMap::new();
+        let mut first_with: HashMap<&str, usize> = HashMap::default();
         let group_of: Vec<usize> = flat
             .iter()
             .enumerate()
@@ -58,7 +58,7 @@ impl Analysis {
 
         // Vocabulary, term counts per measure, document and plan frequencies.
         let mut vocab: Vec<String> = Vec::new();
-        let mut ids: HashMap<&str, u32> = HashMap::new();
+        let mut ids: HashMap<&str, u32> = HashMap::default();
         let mut counts: Vec<Vec<(u32, u32)>> = Vec::with_capacity(flat.len());
         for (i, terms) in tokenized.iter().enumerate() {
             if group_of[i] != i {
@@ -66,7 +66,7 @@ impl Analysis {
                 counts.push(copy);
                 continue;
             }
-            let mut c: HashMap<u32, u32> = HashMap::new();
+            let mut c: HashMap<u32, u32> = HashMap::default();
             for t in terms {
                 let id = *ids.entry(t).or_insert_with(|| {
                     vocab.push((*t).to_string());
@@ -81,7 +81,7 @@ impl Analysis {
         let mut df = vec![0u32; vocab.len()];
         let mut plan_df = vec![0u32; vocab.len()];
         for w in plan_offsets.windows(2) {
-            let mut seen: HashSet<u32> = HashSet::new();
+            let mut seen: HashSet<u32> = HashSet::default();
             for c in &counts[w[0]..w[1]] {
                 for (t, _) in c {
                     df[*t as usize] += 1;
@@ -100,7 +100,7 @@ impl Analysis {
 
         // Canonical terms: the variants of one instrument become one term.
         let mut canon_vocab: Vec<String> = Vec::new();
-        let mut canon_ids: HashMap<&str, u32> = HashMap::new();
+        let mut canon_ids: HashMap<&str, u32> = HashMap::default();
         let canon_of: Vec<u32> = vocab
             .iter()
             .map(|t| {
@@ -206,7 +206,7 @@ impl Analysis {
         clock.lap("analysis: per-measure data");
 
         // Copies of each text: representative → members (texts with copies only).
-        let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
+        let mut members: HashMap<usize, Vec<usize>> = HashMap::default();
         for (i, g) in group_of.iter().enumerate() {
             if *g != i {
                 members.entry(*g).or_insert_with(|| vec![*g]).push(i);
@@ -219,9 +219,9 @@ impl Analysis {
         };
 
         // Inverted index over specific canonical terms (and each text's rarest terms).
-        let mut postings: HashMap<u32, Vec<usize>> = HashMap::new();
+        let mut postings: HashMap<u32, Vec<usize>> = HashMap::default();
         let index_terms: Vec<Vec<u32>> = measures
-            .iter()
+            .par_iter()
             .enumerate()
             .map(|(i, m)| {
                 let Some(d) = m.data.as_ref().filter(|_| group_of[i] == i) else {
@@ -324,7 +324,7 @@ impl Analysis {
         let firsts: HashMap<usize, Vec<usize>> = members
             .iter()
             .map(|(g, m)| {
-                let mut seen: HashSet<usize> = HashSet::new();
+                let mut seen: HashSet<usize> = HashSet::default();
                 let f: Vec<usize> = m
                     .iter()
                     .copied()
