@@ -338,41 +338,65 @@ impl Analysis {
                 .get(&g)
                 .map_or(std::slice::from_ref(&measures[g].rep), Vec::as_slice)
         };
-        let mut group_links: Vec<Vec<Link>> = vec![Vec::new(); measures.len()];
+        // Text-level links of every representative, both directions (one per linked pair of
+        // distinct texts: few), then each text's list built, sorted and deduplicated on its own,
+        // in parallel and at its final size (appending every copy's links to the lists of both
+        // ends, in one thread, touched half a million growing vectors at random at 10,000
+        // plans). The sort is a total order on whole links, so the lists do not depend on the
+        // order the links are gathered in.
+        let mut by_text: Vec<Vec<Link>> = vec![Vec::new(); measures.len()];
         for (i, ls) in links_one_way.into_iter().enumerate() {
             for l in ls {
-                for &y in first_copies(l.other) {
-                    group_links[i].push(Link { other: y, ..l });
-                }
-                for &x in first_copies(i) {
-                    group_links[l.other].push(Link { other: x, ..l });
-                }
+                by_text[l.other].push(Link { other: i, ..l });
+                by_text[i].push(l);
             }
         }
         // Copies of one text in different plans are verbatim partners.
-        for (g, f) in &firsts {
-            let has_text = measures[*g]
-                .data
-                .as_ref()
-                .is_some_and(|d| !d.shingles.is_empty());
-            if has_text && f.len() >= 2 {
-                group_links[*g].extend(f.iter().map(|&y| Link {
-                    other: y,
-                    tier: Tier::Verbatim,
-                    score: 1.0,
-                }));
-            }
-        }
+        let copies_linked = |g: usize| {
+            firsts.get(&g).filter(|f| {
+                f.len() >= 2
+                    && measures[g]
+                        .data
+                        .as_ref()
+                        .is_some_and(|d| !d.shingles.is_empty())
+            })
+        };
+        let group_links: Vec<Vec<Link>> = by_text
+            .into_par_iter()
+            .enumerate()
+            .map(|(g, texts)| {
+                let copies = copies_linked(g);
+                let len = texts
+                    .iter()
+                    .map(|l| first_copies(l.other).len())
+                    .sum::<usize>()
+                    + copies.map_or(0, Vec::len);
+                let mut ls: Vec<Link> = Vec::with_capacity(len);
+                for l in &texts {
+                    ls.extend(
+                        first_copies(l.other)
+                            .iter()
+                            .map(|&y| Link { other: y, ..*l }),
+                    );
+                }
+                if let Some(f) = copies {
+                    ls.extend(f.iter().map(|&y| Link {
+                        other: y,
+                        tier: Tier::Verbatim,
+                        score: 1.0,
+                    }));
+                }
+                ls.sort_by(|a, b| {
+                    a.tier
+                        .cmp(&b.tier)
+                        .then(b.score.total_cmp(&a.score))
+                        .then(a.other.cmp(&b.other))
+                });
+                ls.dedup_by_key(|l| l.other);
+                ls
+            })
+            .collect();
         drop(firsts);
-        group_links.par_iter_mut().for_each(|ls| {
-            ls.sort_by(|a, b| {
-                a.tier
-                    .cmp(&b.tier)
-                    .then(b.score.total_cmp(&a.score))
-                    .then(a.other.cmp(&b.other))
-            });
-            ls.dedup_by_key(|l| l.other);
-        });
         // A paraphrase link stays only when it is (within PARTNER_MARGIN of) the best link of
         // one of its two measures into the other's plan: a measure is not also linked to every
         // other measure of a plan on the same topic. Verbatim links all stay, and so does every
