@@ -65,18 +65,39 @@ pub(super) fn families(
             .chunk_by(|a, b| a.0 == b.0 && a.1 == b.1)
             .map(|run| (run, &list[run[0].3]))
             .collect();
-        for &i in copies {
-            let plan = measures[i].plan;
-            let (own_shared, own_verbatim) = by_plan[plan];
+        // Per copy, the conditional partners kept for its plan. Whether a run's link is kept
+        // for a plan compares it with its partner text's best link into that plan; the copies
+        // come in plan order and that text's best links are sorted by plan, so one merge walk
+        // per run reads them (a binary search per copy and run missed the cache at every step
+        // at 10,000 plans).
+        let mut kept = vec![0usize; copies.len()];
+        for (run, l) in &runs {
+            let best = links.best_links(links.rep(l.other));
+            let mut j = 0;
+            let mut last_plan = 0;
+            for (c, &i) in copies.iter().enumerate() {
+                let plan = links.plan(i);
+                if plan < last_plan {
+                    j = 0;
+                }
+                last_plan = plan;
+                while best.get(j).is_some_and(|b| (b.0 as usize) < plan) {
+                    j += 1;
+                }
+                let best_into = best
+                    .get(j)
+                    .filter(|b| b.0 as usize == plan)
+                    .map_or(f32::INFINITY, |b| b.1);
+                if links.keeps_against(l, best_into) {
+                    kept[c] +=
+                        run.len() - usize::from(run.binary_search_by_key(&plan, |x| x.2).is_ok());
+                }
+            }
+        }
+        for (c, &i) in copies.iter().enumerate() {
+            let (own_shared, own_verbatim) = by_plan[links.plan(i)];
             // Conditional links are paraphrases: they never add to the verbatim count.
-            let kept: usize = runs
-                .iter()
-                .filter(|(_, l)| links.keeps(l, plan))
-                .map(|(run, _)| {
-                    run.len() - usize::from(run.binary_search_by_key(&plan, |x| x.2).is_ok())
-                })
-                .sum();
-            shared_partners[i] = shared - own_shared + kept;
+            shared_partners[i] = shared - own_shared + kept[c];
             verbatim_partners[i] = verbatim - own_verbatim;
         }
     }

@@ -127,7 +127,22 @@ impl LinkTable {
 
     /// Does a conditional link survive pruning for a reader in `plan`?
     pub(super) fn keeps(&self, l: &Link, plan: usize) -> bool {
-        effective(l) + PARTNER_MARGIN >= self.best_into(self.rep(l.other), plan)
+        self.keeps_against(l, self.best_into(self.rep(l.other), plan))
+    }
+
+    /// [`LinkTable::keeps`] given the effective score of the best link of `l`'s partner text
+    /// into the reader's plan (`best_into`; infinite when none).
+    pub(super) fn keeps_against(&self, l: &Link, best_into: f32) -> bool {
+        effective(l) + PARTNER_MARGIN >= best_into
+    }
+
+    /// Text `rep`'s best link into each plan it links into: (plan, effective score), sorted by
+    /// plan.
+    pub(super) fn best_links(&self, rep: usize) -> &[(u32, f32)] {
+        match (self.best_start.get(rep), self.best_start.get(rep + 1)) {
+            (Some(&a), Some(&b)) => &self.best[a..b],
+            _ => &[],
+        }
     }
 
     /// Partners of measure `i`, best first.
