@@ -258,6 +258,7 @@ impl Analysis {
             canon_flags: &canon_flags,
             model,
             max_idf: max_idf(&canon_idf),
+            trees: Model::shipped_compact(),
         };
         let links_one_way: Vec<Vec<Link>> = (0..measures.len())
             .into_par_iter()

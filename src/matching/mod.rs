@@ -250,6 +250,7 @@ impl Analysis {
             canon_flags: &self.canon_flags,
             model: Model::shipped(),
             max_idf: scorer::max_idf(&self.canon_idf),
+            trees: Model::shipped_compact(),
         }
     }
 
