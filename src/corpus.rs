@@ -213,15 +213,26 @@ pub fn load_paths_with_progress(
     };
     let (files, mut errors) = expand_paths(&paths);
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<Result<LoadedFile, ImportError>> = files
-        .par_iter()
-        .map(|f| {
-            let r = load_file_checked(f);
-            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            progress(n, files.len(), f);
-            r
-        })
-        .collect();
+    // The tables every import needs, built on their first use (the Traditional → Simplified
+    // converter, the gazetteer of place names), are built by a second thread while the first
+    // files are read and decoded, instead of by one thread while the others wait for them.
+    let (results, ()): (Vec<Result<LoadedFile, ImportError>>, ()) = rayon::join(
+        || {
+            files
+                .par_iter()
+                .map(|f| {
+                    let r = load_file_checked(f);
+                    let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                    progress(n, files.len(), f);
+                    r
+                })
+                .collect()
+        },
+        || {
+            crate::normalize::to_simplified("體");
+            crate::document::gazetteer::gazetteer();
+        },
+    );
     let mut plans = Vec::new();
     let mut warnings = Vec::new();
     for r in results {

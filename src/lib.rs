@@ -63,6 +63,7 @@ pub mod normalize;
 pub mod numbering;
 pub mod outline;
 pub mod overview;
+pub mod phase_clock;
 pub mod plan;
 pub mod project;
 pub mod reuse;

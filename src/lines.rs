@@ -8,6 +8,8 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use rayon::prelude::*;
+
 use crate::normalize::{Normalized, normalize_line};
 use crate::numbering::parse_number;
 
@@ -63,45 +65,67 @@ impl Line {
 /// regulation's `第一章 总则第一条 为了…`) are split into lines of their own, so `line_no` is the
 /// index in the returned vector, not always the file's line number.
 pub fn classify_lines(original: &str) -> Vec<Line> {
-    let mut lines: Vec<Line> = Vec::new();
+    // Each line is normalised and classified on its own (in parallel: a compilation of dozens
+    // of plans is one long file, and this is most of its import); numbered in order after.
+    let mut raws: Vec<(usize, &str)> = Vec::new();
     let mut start = 0;
     for raw in original.split('\n') {
-        let norm = normalize_line(raw, start);
-        let cuts = run_in_heading_cuts(&norm.text);
-        if cuts.is_empty() {
-            let kind = classify_one(&norm.text);
-            let mark = heading_mark(raw).filter(|_| kind == LineKind::Text);
-            lines.push(Line {
-                line_no: lines.len(),
-                orig_range: start..start + raw.len(),
-                norm,
-                kind,
-                mark,
-            });
-        } else {
-            let mut bounds: Vec<usize> = vec![start];
-            bounds.extend(cuts.iter().map(|&c| norm.to_orig(c)));
-            bounds.push(start + raw.len());
-            for w in bounds.windows(2) {
-                let (a, b) = (w[0], w[1]);
-                let piece = original.get(a..b).unwrap_or("");
-                let norm = normalize_line(piece, a);
-                let kind = classify_one(&norm.text);
-                lines.push(Line {
-                    line_no: lines.len(),
-                    orig_range: a..b,
-                    norm,
-                    kind,
-                    mark: None,
-                });
-            }
-        }
+        raws.push((start, raw));
         start += raw.len() + 1;
+    }
+    let pieces: Vec<Vec<Line>> = raws
+        .par_iter()
+        .with_min_len(64)
+        .map(|&(start, raw)| classify_raw(original, raw, start))
+        .collect();
+    let mut lines: Vec<Line> = Vec::with_capacity(raws.len());
+    for line in pieces.into_iter().flatten() {
+        lines.push(Line {
+            line_no: lines.len(),
+            ..line
+        });
     }
     mark_toc_block(&mut lines);
     mark_running_headers(&mut lines);
     drop_title_mark(&mut lines);
     lines
+}
+
+/// The lines of one line of the file, `raw` at byte `start` of `original` (several when
+/// headings run into each other), numbered 0 (see [`classify_lines`]).
+fn classify_raw(original: &str, raw: &str, start: usize) -> Vec<Line> {
+    let norm = normalize_line(raw, start);
+    let cuts = run_in_heading_cuts(&norm.text);
+    if cuts.is_empty() {
+        let kind = classify_one(&norm.text);
+        let mark = heading_mark(raw).filter(|_| kind == LineKind::Text);
+        return vec![Line {
+            line_no: 0,
+            orig_range: start..start + raw.len(),
+            norm,
+            kind,
+            mark,
+        }];
+    }
+    let mut bounds: Vec<usize> = vec![start];
+    bounds.extend(cuts.iter().map(|&c| norm.to_orig(c)));
+    bounds.push(start + raw.len());
+    bounds
+        .windows(2)
+        .map(|w| {
+            let (a, b) = (w[0], w[1]);
+            let piece = original.get(a..b).unwrap_or("");
+            let norm = normalize_line(piece, a);
+            let kind = classify_one(&norm.text);
+            Line {
+                line_no: 0,
+                orig_range: a..b,
+                norm,
+                kind,
+                mark: None,
+            }
+        })
+        .collect()
 }
 
 /// Where a line that starts with a 第X篇/章/节 heading has another 第X篇/章/节/条 heading run into

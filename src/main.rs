@@ -3,6 +3,11 @@
 use clap::Parser;
 use duizhao::cli::{Cli, Command};
 
+/// mimalloc instead of the system allocator: the analysis makes many small, short-lived
+/// allocations (term lists, vectors, links) from two threads.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {

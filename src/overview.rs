@@ -26,6 +26,7 @@
 use serde::Serialize;
 
 use crate::matching::{Analysis, Link, Status};
+use crate::phase_clock::PhaseClock;
 use crate::plan::Plan;
 
 /// Shared-measure counts between every pair of plans, and a clustered display order.
@@ -500,32 +501,6 @@ impl TextPlans {
         TextPlans {
             always: t.always,
             conditional,
-        }
-    }
-}
-
-/// With `DUIZHAO_TIMES=1`, prints the phases of a build on stderr.
-struct PhaseClock {
-    on: bool,
-    last: std::cell::Cell<std::time::Instant>,
-}
-
-impl PhaseClock {
-    fn start() -> PhaseClock {
-        PhaseClock {
-            on: std::env::var_os("DUIZHAO_TIMES").is_some_and(|v| v == "1"),
-            last: std::cell::Cell::new(std::time::Instant::now()),
-        }
-    }
-
-    fn lap(&self, what: &str) {
-        if self.on {
-            let now = std::time::Instant::now();
-            eprintln!(
-                "{what}: {:.0} ms",
-                (now - self.last.get()).as_secs_f64() * 1e3
-            );
-            self.last.set(now);
         }
     }
 }

@@ -16,7 +16,9 @@
 //! [`Tokenizer::canonical`] maps each form to the set's first form, so that measure
 //! matching ([`crate::matching`]) sees one term where plans use several names.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::OnceLock;
 
 use jieba_rs::Jieba;
@@ -29,6 +31,13 @@ const INSTRUMENTS: &str = include_str!("../assets/dict/instruments.txt");
 /// zstd-compressed (`assets/dict/jieba_dict.txt.zst`); `build.rs` decompresses it at build
 /// time, so that a start does not spend 15–20 ms of CPU on it.
 const JIEBA_DICT: &str = include_str!(concat!(env!("OUT_DIR"), "/jieba_dict.txt"));
+/// Fourteen bytes per line of [`JIEBA_DICT`] (written by `build.rs`): the line's byte offset
+/// (u32 little-endian), the byte lengths of its word and of the line, and the key of the
+/// word's first character pair ([`pair_key`]; [`single_key`] for a word of one character, u64
+/// little-endian).
+const JIEBA_DICT_INDEX: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/jieba_dict.idx"));
+/// Bytes per entry of [`JIEBA_DICT_INDEX`].
+const INDEX_ENTRY: usize = 14;
 /// Sum of the frequencies of [`JIEBA_DICT`] (checked by a unit test).
 const JIEBA_DICT_TOTAL: usize = 60_101_964;
 
@@ -126,10 +135,10 @@ impl PairSet {
 /// jieba with the domain dictionary, plus the stopword list.
 pub struct Tokenizer {
     jieba: Jieba,
-    stopwords: HashSet<String>,
-    policy_terms: HashSet<String>,
+    stopwords: FxHashSet<String>,
+    policy_terms: FxHashSet<String>,
     /// Variant → canonical form of its instrument set (canonical forms map to themselves).
-    canonical: HashMap<String, String>,
+    canonical: FxHashMap<String, String>,
 }
 
 impl std::fmt::Debug for Tokenizer {
@@ -154,7 +163,7 @@ impl Tokenizer {
 
     /// The tokenizer over `jieba` (a base dictionary) with the policy terms added.
     fn with_jieba(mut jieba: Jieba) -> Tokenizer {
-        let mut policy_terms = HashSet::new();
+        let mut policy_terms = FxHashSet::default();
         for line in POLICY_TERMS.lines() {
             let mut parts = line.split_whitespace();
             let Some(word) = parts.next() else { continue };
@@ -163,7 +172,7 @@ impl Tokenizer {
             let tag = parts.next();
             jieba.add_word(word, freq, tag);
         }
-        let mut canonical = HashMap::new();
+        let mut canonical = FxHashMap::default();
         let dict_terms: Vec<String> = policy_terms.iter().cloned().collect();
         for line in INSTRUMENTS.lines() {
             let line = line.trim();
@@ -231,6 +240,7 @@ impl Tokenizer {
     /// frequencies of the words left out: the sum stays that of the full dictionary. `None` when
     /// no such character is free or the embedded dictionary's frequencies do not add up.
     pub fn for_texts<'a>(texts: impl IntoIterator<Item = &'a str>) -> Option<Tokenizer> {
+        let clock = crate::phase_clock::PhaseClock::start();
         let own = POLICY_TERMS.lines().chain(INSTRUMENTS.lines());
         let mut pairs = PairSet::default();
         for text in texts.into_iter().chain(own) {
@@ -243,28 +253,80 @@ impl Tokenizer {
                 prev = Some(c);
             }
         }
+        clock.lap("tokenizer: character pairs of the texts");
         let free = ('\u{E000}'..='\u{F8FF}').find(|c| !pairs.contains(single_key(*c)))?;
-        let dict = JIEBA_DICT;
-        // Two halves filtered in parallel, cut at a line break.
-        let mid = dict[dict.len() / 2..]
-            .find('\n')
-            .map_or(dict.len(), |k| dict.len() / 2 + k + 1);
-        let ((mut kept, kept_total), (rest_kept, rest_total)) = rayon::join(
-            || keep_words(&dict[..mid], &pairs),
-            || keep_words(&dict[mid..], &pairs),
+        // Two halves of the dictionary's lines filtered in parallel.
+        let mid = JIEBA_DICT_INDEX.len() / INDEX_ENTRY / 2 * INDEX_ENTRY;
+        let (first, second) = rayon::join(
+            || keep_indexed(&JIEBA_DICT_INDEX[..mid], &pairs),
+            || keep_indexed(&JIEBA_DICT_INDEX[mid..], &pairs),
         );
+        let ((mut kept, kept_total), (rest_kept, rest_total)) = (first?, second?);
         kept.push_str(&rest_kept);
         let rest = JIEBA_DICT_TOTAL.checked_sub(kept_total + rest_total)?;
         if rest > 0 {
             kept.push_str(&format!("{free} {rest}\n"));
         }
+        clock.lap("tokenizer: dictionary filtered");
         let jieba = Jieba::with_dict(&mut kept.as_bytes()).ok()?;
-        Some(Tokenizer::with_jieba(jieba))
+        clock.lap("tokenizer: jieba built");
+        let t = Tokenizer::with_jieba(jieba);
+        clock.lap("tokenizer: stopwords and policy terms");
+        Some(t)
+    }
+}
+
+/// The lines of [`JIEBA_DICT`] listed in `index` (entries of [`JIEBA_DICT_INDEX`]) whose words
+/// occur in the texts of `pairs` (see [`Tokenizer::for_texts`]), and the sum of their
+/// frequencies: what [`keep_words`] keeps of those lines, without splitting the dictionary
+/// into lines and words on every start. `None` if an entry does not fit the dictionary.
+fn keep_indexed(index: &[u8], pairs: &PairSet) -> Option<(String, usize)> {
+    let mut kept = String::new();
+    let mut kept_total = 0usize;
+    for e in index.chunks_exact(INDEX_ENTRY) {
+        // Most words are out at their first pair, read without decoding the word.
+        let first_key = u64::from_le_bytes([e[6], e[7], e[8], e[9], e[10], e[11], e[12], e[13]]);
+        if !pairs.contains(first_key) {
+            continue;
+        }
+        let start = u32::from_le_bytes([e[0], e[1], e[2], e[3]]) as usize;
+        let line = JIEBA_DICT.get(start..start + usize::from(e[5]))?;
+        let word = line.get(..usize::from(e[4]))?;
+        if word_occurs(word, pairs) {
+            kept_total += line
+                .split_ascii_whitespace()
+                .nth(1)
+                .and_then(|f| f.parse::<usize>().ok())
+                .unwrap_or(0);
+            kept.push_str(line);
+            kept.push('\n');
+        }
+    }
+    Some((kept, kept_total))
+}
+
+/// Can `word` occur in the texts of `pairs`: each pair of adjacent characters does (a word of
+/// one character: the character does)?
+fn word_occurs(word: &str, pairs: &PairSet) -> bool {
+    let mut chars = word.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    let mut prev = first;
+    if word.len() == first.len_utf8() {
+        pairs.contains(single_key(first))
+    } else {
+        chars.all(|c| {
+            let pair = pair_key(prev, c);
+            prev = c;
+            pairs.contains(pair)
+        })
     }
 }
 
 /// The lines of `dict` whose words occur in the texts of `pairs` (see [`Tokenizer::for_texts`]),
-/// and the sum of their frequencies.
+/// and the sum of their frequencies (the reference for [`keep_indexed`]).
+#[cfg(test)]
 fn keep_words(dict: &str, pairs: &PairSet) -> (String, usize) {
     let mut kept = String::new();
     let mut kept_total = 0usize;
@@ -387,6 +449,40 @@ mod tests {
         }
         assert_eq!(total, JIEBA_DICT_TOTAL);
         assert!(lines > 300_000, "{lines} words");
+    }
+
+    /// The filter over `build.rs`'s line index keeps the very lines, in the same order, with the
+    /// same frequency sum, as splitting the dictionary into lines: for the pairs of a seed and
+    /// for a pair set holding every character pair of the dictionary itself.
+    #[test]
+    fn indexed_filter_keeps_what_the_line_filter_keeps() {
+        let seed = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("seeds/01_xixian_new_area_urban_rural_integration_plan.txt");
+        let text = crate::normalize::normalize_str(&std::fs::read_to_string(seed).expect("seed"));
+        let mut some = PairSet::default();
+        let mut all = PairSet::default();
+        for (set, t) in [(&mut some, text.as_str()), (&mut all, JIEBA_DICT)] {
+            let mut prev: Option<char> = None;
+            for c in t.chars() {
+                set.insert(single_key(c));
+                if let Some(p) = prev {
+                    set.insert(pair_key(p, c));
+                }
+                prev = Some(c);
+            }
+        }
+        let entries = JIEBA_DICT_INDEX.len() / INDEX_ENTRY;
+        assert_eq!(entries, JIEBA_DICT.lines().count());
+        for set in [&some, &all] {
+            let (kept, total) = keep_indexed(JIEBA_DICT_INDEX, set).expect("index fits");
+            assert_eq!((kept.clone(), total), keep_words(JIEBA_DICT, set));
+            assert!(kept.lines().count() > 1_000, "{}", kept.lines().count());
+        }
+        // Every word's pairs are in the dictionary's own set: everything is kept.
+        assert_eq!(
+            keep_indexed(JIEBA_DICT_INDEX, &all).map(|k| k.1),
+            Some(JIEBA_DICT_TOTAL)
+        );
     }
 
     /// The tokenizer for given texts cuts them (and parts of them) as the full one does: every

@@ -477,6 +477,7 @@ pub fn measures_to(
         seq.end()?;
         writeln!(out)?;
         out.flush()?;
+        phase_time(&format!("output {:.0} ms", t.elapsed().as_secs_f64() * 1e3));
         return Ok(());
     }
     let counts = |s: Status| analysis.status.iter().filter(|x| **x == s).count();

@@ -1,6 +1,6 @@
 //! [`Analysis::build`]: tokenise, weigh, index, score candidate pairs, spread links to copies.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use rayon::prelude::*;
 
@@ -10,6 +10,7 @@ use super::kinds::is_quantitative;
 use super::model::Model;
 use super::scorer::{Against, Scorer, max_idf};
 use super::*;
+use crate::phase_clock::PhaseClock;
 use crate::plan::Plan;
 use crate::tokenize::Tokenizer;
 
@@ -23,6 +24,7 @@ impl Analysis {
     /// [`Tokenizer::global`] does (e.g. [`Tokenizer::for_texts`] of them, quicker to build in a
     /// process that needs no other).
     pub fn build_with(plans: &[Plan], tokenizer: &Tokenizer) -> Analysis {
+        let clock = PhaseClock::start();
         let mut plan_offsets = vec![0];
         let mut flat: Vec<(usize, usize, &str, &str)> = Vec::new();
         for (pi, p) in plans.iter().enumerate() {
@@ -33,13 +35,14 @@ impl Analysis {
         }
         // Identical texts are tokenised and scored once: `group_of[i]` is the first measure
         // with the same normalised text.
-        let mut first_with: HashMap<&str, usize> = HashMap::new();
+        let mut first_with: HashMap<&str, usize> = HashMap::default();
         let group_of: Vec<usize> = flat
             .iter()
             .enumerate()
             .map(|(i, f)| *first_with.entry(f.3).or_insert(i))
             .collect();
         drop(first_with);
+        clock.lap("analysis: flat list and copies");
         let tokenized: Vec<Vec<&str>> = flat
             .par_iter()
             .enumerate()
@@ -51,10 +54,11 @@ impl Analysis {
                 }
             })
             .collect();
+        clock.lap("analysis: tokenising");
 
         // Vocabulary, term counts per measure, document and plan frequencies.
         let mut vocab: Vec<String> = Vec::new();
-        let mut ids: HashMap<&str, u32> = HashMap::new();
+        let mut ids: HashMap<&str, u32> = HashMap::default();
         let mut counts: Vec<Vec<(u32, u32)>> = Vec::with_capacity(flat.len());
         for (i, terms) in tokenized.iter().enumerate() {
             if group_of[i] != i {
@@ -62,7 +66,7 @@ impl Analysis {
                 counts.push(copy);
                 continue;
             }
-            let mut c: HashMap<u32, u32> = HashMap::new();
+            let mut c: HashMap<u32, u32> = HashMap::default();
             for t in terms {
                 let id = *ids.entry(t).or_insert_with(|| {
                     vocab.push((*t).to_string());
@@ -77,7 +81,7 @@ impl Analysis {
         let mut df = vec![0u32; vocab.len()];
         let mut plan_df = vec![0u32; vocab.len()];
         for w in plan_offsets.windows(2) {
-            let mut seen: HashSet<u32> = HashSet::new();
+            let mut seen: HashSet<u32> = HashSet::default();
             for c in &counts[w[0]..w[1]] {
                 for (t, _) in c {
                     df[*t as usize] += 1;
@@ -92,10 +96,11 @@ impl Analysis {
         let idf_of = |d: u32| ((n + 1.0) / (d as f32 + 1.0)).ln() + 1.0;
         let idf: Vec<f32> = df.iter().map(|d| idf_of(*d)).collect();
         let plan_count = plans.len();
+        clock.lap("analysis: vocabulary and frequencies");
 
         // Canonical terms: the variants of one instrument become one term.
         let mut canon_vocab: Vec<String> = Vec::new();
-        let mut canon_ids: HashMap<&str, u32> = HashMap::new();
+        let mut canon_ids: HashMap<&str, u32> = HashMap::default();
         let canon_of: Vec<u32> = vocab
             .iter()
             .map(|t| {
@@ -144,6 +149,7 @@ impl Analysis {
             .collect();
         let specific = |t: u32| canon_flags[t as usize] & SPECIFIC != 0;
         let instrument = |t: u32| canon_flags[t as usize] & INSTRUMENT != 0;
+        clock.lap("analysis: canonical terms");
 
         let measures: Vec<MeasureEntry> = flat
             .par_iter()
@@ -197,9 +203,10 @@ impl Analysis {
             })
             .collect();
         drop(tokenized);
+        clock.lap("analysis: per-measure data");
 
         // Copies of each text: representative → members (texts with copies only).
-        let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
+        let mut members: HashMap<usize, Vec<usize>> = HashMap::default();
         for (i, g) in group_of.iter().enumerate() {
             if *g != i {
                 members.entry(*g).or_insert_with(|| vec![*g]).push(i);
@@ -212,9 +219,9 @@ impl Analysis {
         };
 
         // Inverted index over specific canonical terms (and each text's rarest terms).
-        let mut postings: HashMap<u32, Vec<usize>> = HashMap::new();
+        let mut postings: HashMap<u32, Vec<usize>> = HashMap::default();
         let index_terms: Vec<Vec<u32>> = measures
-            .iter()
+            .par_iter()
             .enumerate()
             .map(|(i, m)| {
                 let Some(d) = m.data.as_ref().filter(|_| group_of[i] == i) else {
@@ -244,12 +251,14 @@ impl Analysis {
                 postings.entry(*t).or_default().push(i);
             }
         }
+        clock.lap("analysis: index");
         let model = Model::shipped();
         let scorer = Scorer {
             canon_idf: &canon_idf,
             canon_flags: &canon_flags,
             model,
             max_idf: max_idf(&canon_idf),
+            trees: Model::shipped_compact(),
         };
         let links_one_way: Vec<Vec<Link>> = (0..measures.len())
             .into_par_iter()
@@ -307,6 +316,7 @@ impl Analysis {
             .collect();
         drop(postings);
         drop(index_terms);
+        clock.lap("analysis: pair scoring");
 
         // Links are stored once per distinct text (on its representative): the first copy of
         // each partner text in every plan. A copy's partners are its text's list without the
@@ -315,7 +325,7 @@ impl Analysis {
         let firsts: HashMap<usize, Vec<usize>> = members
             .iter()
             .map(|(g, m)| {
-                let mut seen: HashSet<usize> = HashSet::new();
+                let mut seen: HashSet<usize> = HashSet::default();
                 let f: Vec<usize> = m
                     .iter()
                     .copied()
@@ -329,48 +339,74 @@ impl Analysis {
                 .get(&g)
                 .map_or(std::slice::from_ref(&measures[g].rep), Vec::as_slice)
         };
-        let mut group_links: Vec<Vec<Link>> = vec![Vec::new(); measures.len()];
+        // Text-level links of every representative, both directions (one per linked pair of
+        // distinct texts: few), then each text's list built, sorted and deduplicated on its own,
+        // in parallel and at its final size (appending every copy's links to the lists of both
+        // ends, in one thread, touched half a million growing vectors at random at 10,000
+        // plans). The sort is a total order on whole links, so the lists do not depend on the
+        // order the links are gathered in.
+        let mut by_text: Vec<Vec<Link>> = vec![Vec::new(); measures.len()];
         for (i, ls) in links_one_way.into_iter().enumerate() {
             for l in ls {
-                for &y in first_copies(l.other) {
-                    group_links[i].push(Link { other: y, ..l });
-                }
-                for &x in first_copies(i) {
-                    group_links[l.other].push(Link { other: x, ..l });
-                }
+                by_text[l.other].push(Link { other: i, ..l });
+                by_text[i].push(l);
             }
         }
         // Copies of one text in different plans are verbatim partners.
-        for (g, f) in &firsts {
-            let has_text = measures[*g]
-                .data
-                .as_ref()
-                .is_some_and(|d| !d.shingles.is_empty());
-            if has_text && f.len() >= 2 {
-                group_links[*g].extend(f.iter().map(|&y| Link {
-                    other: y,
-                    tier: Tier::Verbatim,
-                    score: 1.0,
-                }));
-            }
-        }
+        let copies_linked = |g: usize| {
+            firsts.get(&g).filter(|f| {
+                f.len() >= 2
+                    && measures[g]
+                        .data
+                        .as_ref()
+                        .is_some_and(|d| !d.shingles.is_empty())
+            })
+        };
+        let group_links: Vec<Vec<Link>> = by_text
+            .into_par_iter()
+            .enumerate()
+            .map(|(g, texts)| {
+                let copies = copies_linked(g);
+                let len = texts
+                    .iter()
+                    .map(|l| first_copies(l.other).len())
+                    .sum::<usize>()
+                    + copies.map_or(0, Vec::len);
+                let mut ls: Vec<Link> = Vec::with_capacity(len);
+                for l in &texts {
+                    ls.extend(
+                        first_copies(l.other)
+                            .iter()
+                            .map(|&y| Link { other: y, ..*l }),
+                    );
+                }
+                if let Some(f) = copies {
+                    ls.extend(f.iter().map(|&y| Link {
+                        other: y,
+                        tier: Tier::Verbatim,
+                        score: 1.0,
+                    }));
+                }
+                ls.sort_by(|a, b| {
+                    a.tier
+                        .cmp(&b.tier)
+                        .then(b.score.total_cmp(&a.score))
+                        .then(a.other.cmp(&b.other))
+                });
+                ls.dedup_by_key(|l| l.other);
+                ls
+            })
+            .collect();
         drop(firsts);
-        group_links.par_iter_mut().for_each(|ls| {
-            ls.sort_by(|a, b| {
-                a.tier
-                    .cmp(&b.tier)
-                    .then(b.score.total_cmp(&a.score))
-                    .then(a.other.cmp(&b.other))
-            });
-            ls.dedup_by_key(|l| l.other);
-        });
         // A paraphrase link stays only when it is (within PARTNER_MARGIN of) the best link of
         // one of its two measures into the other's plan: a measure is not also linked to every
         // other measure of a plan on the same topic. Verbatim links all stay, and so does every
         // measure's best link into each plan, so which plans a measure is shared with does not
         // change. The table settles what depends on the text alone and the rest when a copy's
         // list is read (see [`LinkTable`]).
+        clock.lap("analysis: links to copies");
         let links = LinkTable::new(&measures, group_links);
+        clock.lap("analysis: link table");
         let status: Vec<Status> = (0..measures.len())
             .map(|i| {
                 if measures[i].boilerplate {
@@ -385,7 +421,9 @@ impl Analysis {
                 }
             })
             .collect();
+        clock.lap("analysis: statuses");
         let (family_of, families) = families(&measures, &links, &status, model.family_threshold);
+        clock.lap("analysis: families");
         let term_index = vocab
             .iter()
             .enumerate()

@@ -16,6 +16,7 @@ pub(super) fn families(
     // merge a whole corpus into one family. The measure with most shared partners founds a family
     // and takes its unassigned partners; repeat.
     let n = measures.len();
+    let clock = crate::phase_clock::PhaseClock::start();
     // Shared and verbatim-shared partners of every measure, for the order below. Copies of a
     // text share their representative's list, so count each list once, per plan of the partner,
     // and take off the copy's own plan (linear in the lists, not in copies × list length). Links
@@ -44,15 +45,14 @@ pub(super) fn families(
             if status[l.other] != Status::Shared {
                 continue;
             }
+            let p = links.plan(l.other);
             if c {
-                let p = measures[l.other].plan;
-                maybe.push((measures[l.other].rep, l.score.to_bits(), p, k));
+                maybe.push((links.rep(l.other), l.score.to_bits(), p, k));
                 continue;
             }
             let v = usize::from(l.tier == Tier::Verbatim);
             shared += 1;
             verbatim += v;
-            let p = measures[l.other].plan;
             touched.push(p);
             let e = &mut by_plan[p];
             e.0 += 1;
@@ -65,21 +65,43 @@ pub(super) fn families(
             .chunk_by(|a, b| a.0 == b.0 && a.1 == b.1)
             .map(|run| (run, &list[run[0].3]))
             .collect();
-        for &i in copies {
-            let plan = measures[i].plan;
-            let (own_shared, own_verbatim) = by_plan[plan];
+        // Per copy, the conditional partners kept for its plan. Whether a run's link is kept
+        // for a plan compares it with its partner text's best link into that plan; the copies
+        // come in plan order and that text's best links are sorted by plan, so one merge walk
+        // per run reads them (a binary search per copy and run missed the cache at every step
+        // at 10,000 plans).
+        let mut kept = vec![0usize; copies.len()];
+        for (run, l) in &runs {
+            let best = links.best_links(links.rep(l.other));
+            let mut j = 0;
+            let mut last_plan = 0;
+            for (c, &i) in copies.iter().enumerate() {
+                let plan = links.plan(i);
+                if plan < last_plan {
+                    j = 0;
+                }
+                last_plan = plan;
+                while best.get(j).is_some_and(|b| (b.0 as usize) < plan) {
+                    j += 1;
+                }
+                let best_into = best
+                    .get(j)
+                    .filter(|b| b.0 as usize == plan)
+                    .map_or(f32::INFINITY, |b| b.1);
+                if links.keeps_against(l, best_into) {
+                    kept[c] +=
+                        run.len() - usize::from(run.binary_search_by_key(&plan, |x| x.2).is_ok());
+                }
+            }
+        }
+        for (c, &i) in copies.iter().enumerate() {
+            let (own_shared, own_verbatim) = by_plan[links.plan(i)];
             // Conditional links are paraphrases: they never add to the verbatim count.
-            let kept: usize = runs
-                .iter()
-                .filter(|(_, l)| links.keeps(measures, l, plan))
-                .map(|(run, _)| {
-                    run.len() - usize::from(run.binary_search_by_key(&plan, |x| x.2).is_ok())
-                })
-                .sum();
-            shared_partners[i] = shared - own_shared + kept;
+            shared_partners[i] = shared - own_shared + kept[c];
             verbatim_partners[i] = verbatim - own_verbatim;
         }
     }
+    clock.lap("families: partner counts");
     // Copied templates found families first: a measure with many verbatim partners is the
     // clearest centre; paraphrase partners break ties.
     let mut order: Vec<usize> = (0..n).filter(|&i| status[i] == Status::Shared).collect();
@@ -89,8 +111,15 @@ pub(super) fn families(
             .then(shared_partners[b].cmp(&shared_partners[a]))
             .then(a.cmp(&b))
     });
+    clock.lap("families: order");
     let mut assigned = vec![false; n];
     let mut groups: Vec<Vec<usize>> = Vec::new();
+    // Per text, once one of its copies has founded a family: the entries of its list that may
+    // still join a later copy's family (clear, shared, unassigned, but in the founder's plan or
+    // pruned for it). Everything else of the list can never join again (assignment is for
+    // good), so a later copy reads these instead of the whole list: a text copied into
+    // thousands of plans no longer has its list of thousands read by each of its copies.
+    let mut open: rustc_hash::FxHashMap<usize, Vec<u32>> = rustc_hash::FxHashMap::default();
     for &center in &order {
         if assigned[center] {
             continue;
@@ -100,16 +129,31 @@ pub(super) fn families(
         // A member must itself match the centre clearly: a verbatim copy, or a paraphrase at the
         // model's precision-oriented bar. A weak link (one generic clause in common, 提高居民生活质量)
         // still counts the measure as shared but does not make it one of "the same measure in N
-        // plans".
-        for l in links.of(measures, center) {
+        // plans". Members join in the order of the list ([`LinkTable::of`]).
+        let (rep, plan) = (links.rep(center), links.plan(center));
+        let (list, conditional) = links.list(rep);
+        let mut still_open: Vec<u32> = Vec::new();
+        let mut visit = |k: usize| {
+            let l = &list[k];
             let clear = l.tier == Tier::Verbatim || l.score >= family_threshold;
-            if clear && status[l.other] == Status::Shared && !assigned[l.other] {
+            if !clear || status[l.other] != Status::Shared || assigned[l.other] {
+                return;
+            }
+            if links.plan(l.other) != plan && (!conditional[k] || links.keeps(l, plan)) {
                 assigned[l.other] = true;
                 members.push(l.other);
+            } else {
+                still_open.push(k as u32);
             }
+        };
+        match open.get(&rep) {
+            Some(ks) => ks.iter().for_each(|&k| visit(k as usize)),
+            None => (0..list.len()).for_each(&mut visit),
         }
+        open.insert(rep, still_open);
         groups.push(members);
     }
+    clock.lap("families: stars");
     let mut fams: Vec<Family> = groups
         .into_iter()
         .map(|mut members| {

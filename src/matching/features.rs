@@ -1,7 +1,7 @@
 //! Representations of one measure: character shingles, canonical TF-IDF vectors (whole and per
 //! clause), target flags.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::types::MatchData;
 
@@ -103,8 +103,8 @@ pub(super) fn match_data(
         .map(|(k, _)| k)
         .collect();
     let base = norm.as_ptr() as usize;
-    let mut whole: HashMap<u32, u32> = HashMap::new();
-    let mut per_clause: Vec<HashMap<u32, u32>> = vec![HashMap::new(); breaks.len() + 1];
+    let mut whole: HashMap<u32, u32> = HashMap::default();
+    let mut per_clause: Vec<HashMap<u32, u32>> = vec![HashMap::default(); breaks.len() + 1];
     for t in terms {
         let Some(id) = ids.get(t) else { continue };
         let c = canon_of[*id as usize];

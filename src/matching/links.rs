@@ -27,6 +27,11 @@ pub(super) struct LinkTable {
     best: Vec<(u32, f32)>,
     /// `best_start[rep]..best_start[rep + 1]` is `rep`'s range of `best`.
     best_start: Vec<usize>,
+    /// Plan and representative of every measure, compact: reading a list touches its partners'
+    /// plans in random order, and at 10,000 plans the measures' entries (half a million of
+    /// about 90 bytes) no longer stay in the cache, where these 4-byte arrays do much better.
+    plan_of: Vec<u32>,
+    rep_of: Vec<u32>,
 }
 
 /// Score used to compare links of both tiers: a verbatim link beats every paraphrase.
@@ -41,6 +46,9 @@ impl LinkTable {
     /// The table of per-representative lists, each sorted best first (tier, then score
     /// descending, then partner) and without duplicate partners.
     pub(super) fn new(measures: &[MeasureEntry], groups: Vec<Vec<Link>>) -> LinkTable {
+        let clock = crate::phase_clock::PhaseClock::start();
+        let plan_of: Vec<u32> = measures.iter().map(|m| m.plan as u32).collect();
+        let rep_of: Vec<u32> = measures.iter().map(|m| m.rep as u32).collect();
         let mut best: Vec<(u32, f32)> = Vec::new();
         let mut best_start = Vec::with_capacity(groups.len() + 1);
         // `seen[plan] == g + 1`: list `g` has a link into `plan` already (linear, not a scan of
@@ -52,7 +60,7 @@ impl LinkTable {
             let from = best.len();
             // The first link into each plan is the best one: lists are sorted best first.
             for l in list {
-                let p = measures[l.other].plan;
+                let p = plan_of[l.other] as usize;
                 if seen[p] != g + 1 {
                     seen[p] = g + 1;
                     best.push((p as u32, effective(l)));
@@ -61,6 +69,7 @@ impl LinkTable {
             best[from..].sort_unstable_by_key(|b| b.0);
         }
         best_start.push(best.len());
+        clock.lap("link table: best link into each plan");
         let total: usize = groups.iter().map(Vec::len).sum();
         let mut table = LinkTable {
             links: Vec::with_capacity(total),
@@ -68,11 +77,13 @@ impl LinkTable {
             start: Vec::with_capacity(groups.len() + 1),
             best,
             best_start,
+            plan_of,
+            rep_of,
         };
         for (g, list) in groups.into_iter().enumerate() {
             table.start.push(table.links.len());
             for l in list {
-                let own_best = table.best_into(g, measures[l.other].plan);
+                let own_best = table.best_into(g, table.plan(l.other));
                 table
                     .conditional
                     .push(l.tier != Tier::Verbatim && effective(&l) + PARTNER_MARGIN < own_best);
@@ -104,10 +115,34 @@ impl LinkTable {
         }
     }
 
+    /// Plan of measure `x` (as `measures[x].plan`).
+    pub(super) fn plan(&self, x: usize) -> usize {
+        self.plan_of[x] as usize
+    }
+
+    /// Representative of measure `x` (as `measures[x].rep`).
+    pub(super) fn rep(&self, x: usize) -> usize {
+        self.rep_of[x] as usize
+    }
+
     /// Does a conditional link survive pruning for a reader in `plan`?
-    pub(super) fn keeps(&self, measures: &[MeasureEntry], l: &Link, plan: usize) -> bool {
-        let partner_text = measures[l.other].rep;
-        effective(l) + PARTNER_MARGIN >= self.best_into(partner_text, plan)
+    pub(super) fn keeps(&self, l: &Link, plan: usize) -> bool {
+        self.keeps_against(l, self.best_into(self.rep(l.other), plan))
+    }
+
+    /// [`LinkTable::keeps`] given the effective score of the best link of `l`'s partner text
+    /// into the reader's plan (`best_into`; infinite when none).
+    pub(super) fn keeps_against(&self, l: &Link, best_into: f32) -> bool {
+        effective(l) + PARTNER_MARGIN >= best_into
+    }
+
+    /// Text `rep`'s best link into each plan it links into: (plan, effective score), sorted by
+    /// plan.
+    pub(super) fn best_links(&self, rep: usize) -> &[(u32, f32)] {
+        match (self.best_start.get(rep), self.best_start.get(rep + 1)) {
+            (Some(&a), Some(&b)) => &self.best[a..b],
+            _ => &[],
+        }
     }
 
     /// Partners of measure `i`, best first.
@@ -121,9 +156,7 @@ impl LinkTable {
         let plan = m.map_or(usize::MAX, |m| m.plan);
         list.iter()
             .zip(conditional)
-            .filter(move |(l, c)| {
-                measures[l.other].plan != plan && (!**c || self.keeps(measures, l, plan))
-            })
+            .filter(move |(l, c)| self.plan(l.other) != plan && (!**c || self.keeps(l, plan)))
             .map(|(l, _)| *l)
     }
 }

@@ -212,7 +212,7 @@ impl Analysis {
     /// Is the conditional link `l` of a text's list (see [`Analysis::text_partner_plans`]) kept
     /// for a reader in `plan`?
     pub fn keeps_for(&self, l: &Link, plan: usize) -> bool {
-        self.links.keeps(&self.measures, l, plan)
+        self.links.keeps(l, plan)
     }
 
     /// Number of links (each direction counted), as [`Analysis::partners`] lists them.
@@ -250,6 +250,7 @@ impl Analysis {
             canon_flags: &self.canon_flags,
             model: Model::shipped(),
             max_idf: scorer::max_idf(&self.canon_idf),
+            trees: Model::shipped_compact(),
         }
     }
 

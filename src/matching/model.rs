@@ -52,6 +52,19 @@ impl Tree {
     }
 }
 
+/// Mask of the padded feature array [`Model::probability_with`] reads (a power of two minus
+/// one, at least [`N_FEATURES`]).
+const PADDED_MASK: usize = 31;
+
+/// A [`Tree`] for [`Model::probability_with`]: feature indices of the root, left and right
+/// splits as bytes, their thresholds, the four leaves.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct CompactTree {
+    feature: [u8; 3],
+    threshold: [f32; 3],
+    leaves: [f32; 4],
+}
+
 /// The paraphrase scorer: gradient-boosted regression trees (depth two) over [`FEATURES`], a
 /// logistic link. Depth-two trees let one feature change the meaning of another (one shared
 /// instrument with little else in common is weak evidence; with a high clause cosine, strong),
@@ -154,6 +167,45 @@ impl Model {
         1.0 / (1.0 + (-self.log_odds(f)).exp())
     }
 
+    /// [`Model::compact`] of [`Model::shipped`], built once.
+    pub(super) fn shipped_compact() -> &'static [CompactTree] {
+        static TREES: OnceLock<Vec<CompactTree>> = OnceLock::new();
+        TREES.get_or_init(|| Model::shipped().compact())
+    }
+
+    /// The trees in the compact form [`Model::probability_with`] reads.
+    pub(super) fn compact(&self) -> Vec<CompactTree> {
+        self.trees
+            .iter()
+            .map(|t| CompactTree {
+                feature: [t.root.0, t.children[0].0, t.children[1].0]
+                    .map(|k| (k.min(N_FEATURES) & PADDED_MASK) as u8),
+                threshold: [t.root.1, t.children[0].1, t.children[1].1],
+                leaves: t.leaves,
+            })
+            .collect()
+    }
+
+    /// [`Model::probability`] from `trees`, [`Model::compact`] of this model: the same float
+    /// operations in the same order (the same result to the bit), with no bounds check per
+    /// node (the features are read from a padded copy by a masked index).
+    pub(super) fn probability_with(&self, trees: &[CompactTree], f: &[f32; N_FEATURES]) -> f32 {
+        let mut padded = [0.0f32; PADDED_MASK + 1];
+        padded[..N_FEATURES].copy_from_slice(f);
+        // Index N_FEATURES (an out-of-range feature, never in a parsed model) reads 0.0 as
+        // `f[k]` would not; `compact` maps only valid indices, so it is never read.
+        let at = |k: u8| padded[usize::from(k) & PADDED_MASK];
+        let sum = trees
+            .iter()
+            .map(|t| {
+                let side = usize::from(at(t.feature[0]) > t.threshold[0]);
+                let k = 1 + side;
+                t.leaves[(2 * side + usize::from(at(t.feature[k]) > t.threshold[k])) & 3]
+            })
+            .sum::<f32>();
+        1.0 / (1.0 + (-(self.base + sum)).exp())
+    }
+
     /// Write the model in the format [`Model::parse`] reads.
     pub fn to_text(&self, header: &str) -> String {
         let mut out = String::new();
@@ -187,6 +239,43 @@ impl Model {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The compact trees give the very probability of the model, to the bit, on feature
+    /// vectors around every threshold of the shipped model and on random ones.
+    #[test]
+    fn compact_trees_give_the_same_probability() {
+        let m = Model::shipped();
+        let trees = m.compact();
+        let mut state = 5u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 40) as f32 / (1u64 << 24) as f32
+        };
+        let thresholds: Vec<f32> = m
+            .trees
+            .iter()
+            .flat_map(|t| [t.root.1, t.children[0].1, t.children[1].1])
+            .collect();
+        let mut above = 0;
+        for round in 0..20_000 {
+            let mut f = [0.0f32; N_FEATURES];
+            for (k, x) in f.iter_mut().enumerate() {
+                *x = if round % 2 == 0 {
+                    // A threshold exactly, or just above it.
+                    let t = thresholds[(round + k * 7) % thresholds.len()];
+                    if next() < 0.5 { t } else { t + f32::EPSILON }
+                } else {
+                    next()
+                };
+            }
+            let (a, b) = (m.probability(&f), m.probability_with(&trees, &f));
+            assert_eq!(a.to_bits(), b.to_bits(), "{f:?}");
+            above += usize::from(a >= m.threshold);
+        }
+        assert!(above > 0 && above < 20_000, "{above}");
+    }
 
     #[test]
     fn shipped_model_parses() {

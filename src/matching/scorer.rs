@@ -2,7 +2,7 @@
 
 use super::features::{cosine, intersect_count};
 use super::kinds::{kind_features, rules_out_paraphrase};
-use super::model::{Model, N_FEATURES};
+use super::model::{CompactTree, Model, N_FEATURES};
 use super::types::{
     INSTRUMENT, MatchData, MeasureEntry, SPECIFIC, Tier, VERBATIM_CONTAINMENT, VERBATIM_JACCARD,
     VERBATIM_MIN_SHINGLES,
@@ -15,6 +15,8 @@ pub(super) struct Scorer<'a> {
     pub(super) model: &'a Model,
     /// Largest canonical IDF (of a term used once), for `shared_rarest`.
     pub(super) max_idf: f32,
+    /// The model's trees, [`Model::compact`] ([`Model::shipped_compact`] for the shipped one).
+    pub(super) trees: &'a [CompactTree],
 }
 
 /// Largest canonical IDF of the corpus.
@@ -220,7 +222,7 @@ impl Scorer<'_> {
             shared.unwrap_or_else(|| self.shared_terms(da, db)),
             || bigrams(da, db),
         );
-        let p = self.model.probability(&f);
+        let p = self.model.probability_with(self.trees, &f);
         (p >= self.model.threshold).then_some((Tier::Paraphrase, p))
     }
 }
@@ -528,6 +530,7 @@ mod tests {
             canon_flags: &canon_flags,
             model: super::super::model::Model::shipped(),
             max_idf: max_idf(&canon_idf),
+            trees: super::super::model::Model::shipped_compact(),
         };
         let mut shared_seen = 0;
         for round in 0..200 {
