@@ -20,7 +20,7 @@ SKIP = {"ui"}
 # The layers of ARCHITECTURE.md, in pipeline order; every top-level module of src/ (but ui) is in
 # exactly one. A new module must be added here, which makes its place a decision.
 LAYERS = [
-    ("text", ["chars", "numbering", "normalize", "tokenize", "fsutil"]),
+    ("text", ["chars", "numbering", "normalize", "tokenize", "fsutil", "phase_clock"]),
     ("ingest", ["import", "formats"]),
     ("document", ["lines", "measure", "outline", "document", "plan", "corpus"]),
     ("analysis", ["matching", "align", "keyterms", "targets", "reuse", "search", "overview",
