@@ -823,7 +823,9 @@ mod decoding_properties {
         /// the warning gives the bad byte's position.
         #[test]
         fn one_bad_byte_in_utf8_is_replaced_and_located(
-            text in "[\u{4e00}-\u{9fa5}，。：\n]{40,300}",
+            // Ten ideographs first: a text of punctuation alone is refused as not text (rightly),
+            // which this property is not about.
+            text in "[\u{4e00}-\u{9fa5}]{10}[\u{4e00}-\u{9fa5}，。：\n]{30,290}",
             at in any::<proptest::sample::Index>(),
             bad in 0x80u8..=0xFF,
         ) {
