@@ -58,6 +58,18 @@ fn pair_key(a: char, b: char) -> u64 {
     (a as u64) << 21 | b as u64
 }
 
+/// Every character of `text` and every pair of neighbouring characters, into `set`.
+fn add_text_pairs(set: &mut PairSet, text: &str) {
+    let mut prev: Option<char> = None;
+    for c in text.chars() {
+        set.insert(single_key(c));
+        if let Some(p) = prev {
+            set.insert(pair_key(p, c));
+        }
+        prev = Some(c);
+    }
+}
+
 /// Key of one character in a [`PairSet`] (no pair has bit 63).
 fn single_key(c: char) -> u64 {
     1 << 63 | c as u64
@@ -244,14 +256,7 @@ impl Tokenizer {
         let own = POLICY_TERMS.lines().chain(INSTRUMENTS.lines());
         let mut pairs = PairSet::default();
         for text in texts.into_iter().chain(own) {
-            let mut prev: Option<char> = None;
-            for c in text.chars() {
-                pairs.insert(single_key(c));
-                if let Some(p) = prev {
-                    pairs.insert(pair_key(p, c));
-                }
-                prev = Some(c);
-            }
+            add_text_pairs(&mut pairs, text);
         }
         clock.lap("tokenizer: character pairs of the texts");
         let free = ('\u{E000}'..='\u{F8FF}').find(|c| !pairs.contains(single_key(*c)))?;
@@ -461,16 +466,8 @@ mod tests {
         let text = crate::normalize::normalize_str(&std::fs::read_to_string(seed).expect("seed"));
         let mut some = PairSet::default();
         let mut all = PairSet::default();
-        for (set, t) in [(&mut some, text.as_str()), (&mut all, JIEBA_DICT)] {
-            let mut prev: Option<char> = None;
-            for c in t.chars() {
-                set.insert(single_key(c));
-                if let Some(p) = prev {
-                    set.insert(pair_key(p, c));
-                }
-                prev = Some(c);
-            }
-        }
+        add_text_pairs(&mut some, &text);
+        add_text_pairs(&mut all, JIEBA_DICT);
         let entries = JIEBA_DICT_INDEX.len() / INDEX_ENTRY;
         assert_eq!(entries, JIEBA_DICT.lines().count());
         for set in [&some, &all] {

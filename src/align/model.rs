@@ -289,6 +289,31 @@ pub(super) struct Solver<'a> {
     pub(super) origin: Vec<usize>,
 }
 
+/// A measure's best partner in each other plan: `(plan, score, holder)` for the partners
+/// `(measure, score)` whose holder (`holder(measure)`, a global unit index) is in a plan other
+/// than `own` (`plan_of(holder)`), the highest score per plan, in the order plans first appear.
+pub(super) fn best_per_plan(
+    partners: &[(usize, f32)],
+    own: usize,
+    holder: &dyn Fn(usize) -> Option<usize>,
+    plan_of: &dyn Fn(usize) -> usize,
+) -> Vec<(usize, f32, usize)> {
+    let mut best: Vec<(usize, f32, usize)> = Vec::new();
+    for &(o, score) in partners {
+        let Some(b) = holder(o) else { continue };
+        let q = plan_of(b);
+        if q == own {
+            continue;
+        }
+        match best.iter_mut().find(|e| e.0 == q) {
+            Some(e) if score > e.1 => *e = (q, score, b),
+            Some(_) => {}
+            None => best.push((q, score, b)),
+        }
+    }
+    best
+}
+
 /// Indexes of the longest run of consecutive units of `kind` (the first of equal runs).
 pub(super) fn longest_run(units: &[Unit], kind: SectionKind) -> std::ops::Range<usize> {
     let mut best = 0..0;

@@ -1,7 +1,7 @@
 //! The link refinement of three plans or more: units move between rows so that more linked
 //! measures sit beside a partner — first greedily, then by a short simulated annealing.
 
-use super::model::{ANNEAL_T0, Id, Solver};
+use super::model::{ANNEAL_T0, Id, Solver, best_per_plan};
 
 /// Per measure with links: its unit (global index) and, per other compared plan, the unit of its
 /// best-scoring partner there (as the comparison's partners-in-row figure reads it). `holder`
@@ -16,19 +16,7 @@ pub(super) fn link_entries(
         for (u, unit) in units.iter().enumerate() {
             let a = solver.offsets[p] + u;
             for (_, partners) in &unit.links {
-                let mut best: Vec<(usize, f32, usize)> = Vec::new();
-                for &(o, score) in partners {
-                    let Some(b) = holder(o) else { continue };
-                    let q = plan_of_global(b);
-                    if q == p {
-                        continue;
-                    }
-                    match best.iter_mut().find(|e| e.0 == q) {
-                        Some(e) if score > e.1 => *e = (q, score, b),
-                        Some(_) => {}
-                        None => best.push((q, score, b)),
-                    }
-                }
+                let best = best_per_plan(partners, p, holder, &plan_of_global);
                 if !best.is_empty() {
                     entries.push((a, best.into_iter().map(|e| e.2).collect()));
                 }

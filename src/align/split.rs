@@ -2,7 +2,7 @@
 //! linked measures' partners in different rows is replaced by its parts, so that a part can sit
 //! in another row than the rest of its unit; a unit whose parts stay together is shown whole.
 
-use super::model::{Row, Solver, Unit};
+use super::model::{Row, Solver, Unit, best_per_plan};
 
 /// Per plan, per unit: whether the split stage replaces it by its parts. A unit is split when it
 /// has two parts or more, is not fixed (framing, pinned), and one of its parts has at least
@@ -41,19 +41,7 @@ pub(super) fn units_to_split(
                         // Per row: this part's measures with a best partner there.
                         let mut per_row: Vec<(usize, usize)> = Vec::new();
                         for (_, partners) in &part.links {
-                            let mut best: Vec<(usize, f32, usize)> = Vec::new();
-                            for &(o, score) in partners {
-                                let Some(b) = holder(o) else { continue };
-                                let q = plan_of(b);
-                                if q == p {
-                                    continue;
-                                }
-                                match best.iter_mut().find(|e| e.0 == q) {
-                                    Some(e) if score > e.1 => *e = (q, score, b),
-                                    Some(_) => {}
-                                    None => best.push((q, score, b)),
-                                }
-                            }
+                            let best = best_per_plan(partners, p, holder, &plan_of);
                             let mut rows: Vec<usize> =
                                 best.iter().map(|e| coarse.group_of[e.2]).collect();
                             rows.sort_unstable();
