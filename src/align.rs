@@ -137,6 +137,7 @@ pub use model::{
     REFINE_CELL_UNITS, Row, SPLIT_FREE, SPLIT_MIN_LINKS, SPLIT_UNITS, Unit, W_LINK, W_TITLE,
 };
 use model::{Id, Solver, longest_run};
+pub(crate) use order::out_of_order;
 
 /// The units of a plan, in reading order.
 pub fn units(plan: &Plan, plan_index: usize, analysis: &Analysis) -> Vec<Unit> {

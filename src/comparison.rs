@@ -894,29 +894,7 @@ fn sections_out_of_order(
                 .filter_map(|&sid| order.get(&sid).map(|&i| (sid, i)))
         })
         .collect();
-    // Longest strictly increasing run (O(n²): a column holds a few dozen sections).
-    let m = seq.len();
-    let mut len = vec![1usize; m];
-    let mut prev = vec![usize::MAX; m];
-    for i in 0..m {
-        for j in 0..i {
-            if seq[j].1 < seq[i].1 && len[j] + 1 > len[i] {
-                len[i] = len[j] + 1;
-                prev[i] = j;
-            }
-        }
-    }
-    let mut keep = vec![false; m];
-    if let Some(mut i) = (0..m).max_by_key(|&i| (len[i], std::cmp::Reverse(i))) {
-        loop {
-            keep[i] = true;
-            if prev[i] == usize::MAX {
-                break;
-            }
-            i = prev[i];
-        }
-    }
-    (0..m).filter(|&i| !keep[i]).map(|i| seq[i].0).collect()
+    crate::align::out_of_order(&seq).into_iter().collect()
 }
 
 fn make_cell(sections: Vec<CellSection>, measures: Vec<CellMeasure>, heading: String) -> Cell {

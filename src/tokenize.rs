@@ -338,19 +338,7 @@ fn keep_words(dict: &str, pairs: &PairSet) -> (String, usize) {
     for line in dict.lines() {
         let mut parts = line.split_ascii_whitespace();
         let Some(word) = parts.next() else { continue };
-        let mut chars = word.chars();
-        let Some(first) = chars.next() else { continue };
-        let mut prev = first;
-        let occurs = if word.len() == first.len_utf8() {
-            pairs.contains(single_key(first))
-        } else {
-            chars.all(|c| {
-                let pair = pair_key(prev, c);
-                prev = c;
-                pairs.contains(pair)
-            })
-        };
-        if occurs {
+        if word_occurs(word, pairs) {
             kept_total += parts
                 .next()
                 .and_then(|f| f.parse::<usize>().ok())

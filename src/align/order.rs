@@ -113,8 +113,9 @@ pub(super) fn order_rows(solver: &Solver<'_>) -> Vec<Row> {
     rows
 }
 
-/// The rows (first of each pair) not on a longest increasing run of the positions (second).
-fn out_of_order(col: &[(usize, usize)]) -> Vec<usize> {
+/// The items (first of each pair) not on a longest strictly increasing run of the positions
+/// (second); O(n²), for columns of a few dozen entries.
+pub(crate) fn out_of_order(col: &[(usize, usize)]) -> Vec<usize> {
     let m = col.len();
     let mut len = vec![1usize; m];
     let mut prev = vec![usize::MAX; m];

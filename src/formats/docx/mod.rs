@@ -561,8 +561,6 @@ fn join_lines(lines: Vec<(String, Hint)>, budget: usize) -> String {
     out
 }
 
-/// Count a piece of run text as bold or not (the run's own `w:b`, else its character style's,
-/// else its paragraph style's).
 /// A run's text: counted towards its paragraph's weight and appended to it (neither when hidden).
 fn add_run_text(
     paras: &mut [Para],
@@ -576,6 +574,8 @@ fn add_run_text(
     push_text(paras, hidden, s);
 }
 
+/// Count a piece of run text as bold or not (the run's own `w:b`, else its character style's,
+/// else its paragraph style's).
 fn count_weight(
     paras: &mut [Para],
     styles: &HashMap<String, ParaStyle>,
