@@ -17,7 +17,12 @@ fn walk(s: &Section, parent: &str, out: &mut Vec<(String, String, usize, String)
     } else {
         format!("{parent}/{}", s.number)
     };
-    out.push((path.clone(), parent.to_owned(), s.section_id, s.title.clone()));
+    out.push((
+        path.clone(),
+        parent.to_owned(),
+        s.section_id,
+        s.title.clone(),
+    ));
     for c in &s.children {
         walk(c, &path, out);
     }

@@ -81,7 +81,7 @@ pub const ANNEAL_APART: f32 = 1.0;
 /// 0 / 0.1 / 0.15 / 0.2 / 0.25: unit-metric F1 0.687 / 0.758 / 0.870 / 0.886 / 0.886; the
 /// four-plan view keeps 397/493 = 80.5 % of its shared measures beside a partner up to 0.15
 /// (0.2: 79.5 %, 0.25: 77.5 %), so 0.15, the largest value that keeps that goal.
-pub const MIX_COST: f32 = 0.0;
+pub const MIX_COST: f32 = 0.15;
 /// Affinity below which two units of different plans in one row count as mixed ([`MIX_COST`]).
 pub const MIX_BAR: f32 = 0.1;
 /// Whether the profile (概况) row is a row of its own: no other unit joins it and it joins no
