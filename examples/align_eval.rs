@@ -599,6 +599,7 @@ fn params_from_args(args: &[String]) -> Params {
                 "anneal_apart" => p.anneal_apart = x,
                 "mix_cost" => p.mix_cost = x,
                 "mix_bar" => p.mix_bar = x,
+                "attach_framing" => p.attach_framing = x != 0.0,
                 "split_greedy" => p.split_greedy = x != 0.0,
                 _ => eprintln!("unknown constant {k}"),
             }
@@ -667,6 +668,7 @@ fn grid(corpus: &duizhao::corpus::Corpus, analysis: &Analysis, labels: &Labels, 
         anneal_apart: 0.0,
         mix_cost: 0.0,
         mix_bar: 0.1,
+        attach_framing: true,
         split_greedy: true,
     };
     let base_rows = duizhao::align::align_with(&corpus.plans, four, analysis, &[], &base);
