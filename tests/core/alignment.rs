@@ -948,20 +948,21 @@ fn audit_scores(params: &Params) -> (duizhao::align_eval::Score, duizhao::align_
     (get("audit"), get("audit holdout"))
 }
 
-/// The audit split (`tests/fixtures/alignment/audit/`): four groups of three or four plans no
-/// labelled pair uses (one a real DOCX government work report), labelled before their rows were
-/// looked at; A03 and A04 are a holdout never tuned on. Measured (docs/alignment.md, "Audit on
-/// unseen groups"): before the mixing cost, tuning half P 0.537 R 0.956 F1 0.687 (whole task
-/// chapters in one row), holdout P 0.543 R 0.684 F1 0.606; with it, tuning half P 0.828 R 0.918
-/// F1 0.870, holdout P 0.589 R 0.653 F1 0.619; empty cells of the groups' comparisons 12.5 %
-/// (tuning half) and 13.7 % (holdout). Floors a little below.
+/// The audit split (`tests/fixtures/alignment/audit/`): five groups of three or four plans no
+/// labelled pair uses (one holds a real DOCX government work report), labelled before their rows
+/// were looked at; A03, A04 and A05 (labelled after the mixing cost was chosen) are a holdout
+/// never tuned on. Measured (docs/alignment.md, "Audit on unseen groups"): before the mixing
+/// cost, tuning half P 0.537 R 0.956 F1 0.687 (whole task chapters in one row), holdout P 0.619
+/// R 0.801 F1 0.698; with it, tuning half P 0.828 R 0.918 F1 0.870, holdout P 0.650 R 0.783 F1
+/// 0.710; empty cells of the groups' comparisons 12.5 % (tuning half) and 10.6 % (holdout).
+/// Floors a little below.
 #[test]
 fn audit_groups_floors() {
     let (corpus, analysis) = audit_setup();
     let labels = Labels::load(&audit_fixtures()).unwrap();
-    assert_eq!(labels.pairs.len(), 4, "audit groups");
+    assert_eq!(labels.pairs.len(), 5, "audit groups");
     assert!(labels.pairs.iter().all(|p| p.plans.len() >= 3));
-    assert_eq!(labels.pairs.iter().filter(|p| p.holdout).count(), 2);
+    assert_eq!(labels.pairs.iter().filter(|p| p.holdout).count(), 3);
     let (tune, holdout) = audit_scores(&Params::default());
     for (name, s) in [("tuning half", tune), ("holdout", holdout)] {
         eprintln!(
@@ -977,11 +978,11 @@ fn audit_groups_floors() {
     assert!(tune.precision() >= 0.80, "tune P {:.3}", tune.precision());
     assert!(tune.f1() >= 0.84, "tune F1 {:.3}", tune.f1());
     assert!(
-        holdout.precision() >= 0.56,
+        holdout.precision() >= 0.62,
         "holdout P {:.3}",
         holdout.precision()
     );
-    assert!(holdout.f1() >= 0.59, "holdout F1 {:.3}", holdout.f1());
+    assert!(holdout.f1() >= 0.68, "holdout F1 {:.3}", holdout.f1());
     // The groups' comparisons as a user sees them: few empty cells, per half.
     for holdout in [false, true] {
         let (mut cells, mut empty) = (0usize, 0usize);
