@@ -273,7 +273,7 @@ fn report(corpus: &duizhao::corpus::Corpus, analysis: &Analysis, labels: &Labels
         let (splits, pairs) = evaluate(corpus, analysis, labels, &params_from_args(args), metric);
         let show_test = args.iter().any(|a| a == "--test");
         for (split, s) in &splits {
-            if split != "test" || show_test {
+            if (split != "test" && !split.ends_with("holdout")) || show_test {
                 line(split, s);
             }
         }
@@ -292,7 +292,7 @@ fn report(corpus: &duizhao::corpus::Corpus, analysis: &Analysis, labels: &Labels
             line("strict test", &strict);
         }
         if args.iter().any(|a| a == "--pairs") {
-            for (id, split, s) in pairs.iter().filter(|p| p.1 == "tune") {
+            for (id, split, s) in pairs.iter().filter(|p| p.1 == "tune" || p.1 == "audit") {
                 println!(
                     "  {id} [{split}] P={:.3} R={:.3} F1={:.3} (pred {}, correct {}, gold {}, gold found {})",
                     s.precision(),
@@ -306,8 +306,13 @@ fn report(corpus: &duizhao::corpus::Corpus, analysis: &Analysis, labels: &Labels
             }
         }
     }
+    audit_views(corpus, analysis, labels, args);
     if args.iter().any(|a| a == "--dump") {
-        for pair in labels.pairs.iter().filter(|p| p.split == "tune") {
+        for pair in labels
+            .pairs
+            .iter()
+            .filter(|p| (p.split == "tune" || p.split == "audit") && !p.holdout)
+        {
             let Ok(idx) = pair
                 .plans
                 .iter()
@@ -330,6 +335,75 @@ fn report(corpus: &duizhao::corpus::Corpus, analysis: &Analysis, labels: &Labels
                     );
                 }
             }
+        }
+    }
+}
+
+/// The comparison of each labelled group of three plans or more (the `audit` split), as a user
+/// sees it: empty cells and shared measures with a partner in their own row, pooled per half
+/// (the holdout half only with `--test`, and only pooled); per group for the tuning half.
+fn audit_views(
+    corpus: &duizhao::corpus::Corpus,
+    analysis: &Analysis,
+    labels: &Labels,
+    args: &[String],
+) {
+    let show_test = args.iter().any(|a| a == "--test");
+    for holdout in [false, true] {
+        let (mut cells, mut empty, mut all, mut inrow, mut groups) = (0usize, 0usize, 0, 0, 0);
+        for pair in labels.pairs.iter().filter(|p| p.holdout == holdout) {
+            if pair.plans.len() < 3 {
+                continue;
+            }
+            let Some(idx) = pair
+                .plans
+                .iter()
+                .map(|n| corpus.plans.iter().position(|p| p.name == *n))
+                .collect::<Option<Vec<usize>>>()
+            else {
+                println!("  {}: a plan is missing", pair.pair_id);
+                continue;
+            };
+            if args.iter().any(|a| a == "--set") && !holdout {
+                println!(
+                    "  with --set, {}: {}",
+                    pair.pair_id,
+                    align_with_params(corpus, analysis, &idx, &params_from_args(args))
+                );
+            }
+            let table = Comparison::build(corpus, analysis, &idx);
+            let n = table.rows.len() * idx.len();
+            let filled: usize = table
+                .rows
+                .iter()
+                .map(|r| r.cells.iter().filter(|c| c.is_some()).count())
+                .sum();
+            let (a, b) = table
+                .partners_in_row(analysis)
+                .iter()
+                .fold((0, 0), |(a, b), (x, y)| (a + x, b + y));
+            if !holdout {
+                println!(
+                    "  view {}: {} rows, {:.1} % empty cells, partners in own row {b}/{a} = {:.1} %",
+                    pair.pair_id,
+                    table.rows.len(),
+                    100.0 * table.empty_share(),
+                    100.0 * b as f64 / a.max(1) as f64
+                );
+            }
+            cells += n;
+            empty += n - filled;
+            all += a;
+            inrow += b;
+            groups += 1;
+        }
+        if groups > 0 && (!holdout || show_test) {
+            println!(
+                "  {} groups' views: {groups}, {:.1} % empty cells ({empty}/{cells}), partners in own row {inrow}/{all} = {:.1} %",
+                if holdout { "holdout" } else { "tuning-half" },
+                100.0 * empty as f64 / cells.max(1) as f64,
+                100.0 * inrow as f64 / all.max(1) as f64
+            );
         }
     }
 }
@@ -523,6 +597,9 @@ fn params_from_args(args: &[String]) -> Params {
                 "split_min_links" => p.split_min_links = x as usize,
                 "split_free" => p.split_free = x != 0.0,
                 "anneal_apart" => p.anneal_apart = x,
+                "mix_cost" => p.mix_cost = x,
+                "mix_bar" => p.mix_bar = x,
+                "attach_framing" => p.attach_framing = x != 0.0,
                 "split_greedy" => p.split_greedy = x != 0.0,
                 _ => eprintln!("unknown constant {k}"),
             }
@@ -589,6 +666,9 @@ fn grid(corpus: &duizhao::corpus::Corpus, analysis: &Analysis, labels: &Labels, 
         split_min_links: 2,
         split_free: false,
         anneal_apart: 0.0,
+        mix_cost: 0.0,
+        mix_bar: 0.1,
+        attach_framing: true,
         split_greedy: true,
     };
     let base_rows = duizhao::align::align_with(&corpus.plans, four, analysis, &[], &base);

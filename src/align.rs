@@ -737,6 +737,15 @@ pub fn align_units_split(
             {
                 continue;
             }
+            // A framing row of another kind (a task section beside the goals).
+            if !params.attach_framing
+                && solver.groups[h].iter().any(|&m| {
+                    framing_units.contains(&solver.global(m))
+                        && plan_units[m.0][m.1].kind != plan_units[p][u].kind
+                })
+            {
+                continue;
+            }
             let (avg, _) = solver.linkage(g, h);
             if avg >= params.attach && best.is_none_or(|(s, _)| avg > s) {
                 best = Some((avg, h));

@@ -24,15 +24,18 @@ use crate::plan::Plan;
 /// Section number of a plan's preamble in the labels.
 pub const PREAMBLE: &str = "PREAMBLE";
 
-/// One labelled plan pair.
+/// One labelled plan pair, or a group of up to four plans viewed together (the `audit` split:
+/// every two plans of the group are scored on the group's rows).
 #[derive(Debug, Clone)]
 pub struct LabelledPair {
-    /// Pair id.
+    /// Pair or group id.
     pub pair_id: String,
-    /// `tune` or `test`.
+    /// `tune`, `test` or `audit`.
     pub split: String,
-    /// The two plans' names.
-    pub plans: [String; 2],
+    /// The plans' names (two for a pair; `plan_a` … `plan_d` of `pairs.tsv`).
+    pub plans: Vec<String>,
+    /// In the holdout half of its split (`holdout` column `yes`): never tuned on.
+    pub holdout: bool,
 }
 
 /// One labelled section.
@@ -150,10 +153,15 @@ impl Labels {
         let pairs: Vec<LabelledPair> = tsv_rows(&read("pairs.tsv")?)
             .into_iter()
             .filter_map(|r| {
-                Some(LabelledPair {
-                    pair_id: r.get("pair_id")?.clone(),
-                    split: r.get("split")?.clone(),
-                    plans: [r.get("plan_a")?.clone(), r.get("plan_b")?.clone()],
+                let plans: Vec<String> = ["plan_a", "plan_b", "plan_c", "plan_d"]
+                    .iter()
+                    .filter_map(|c| r.get(*c).filter(|n| !n.is_empty()).cloned())
+                    .collect();
+                (plans.len() >= 2).then(|| LabelledPair {
+                    pair_id: r.get("pair_id").cloned().unwrap_or_default(),
+                    split: r.get("split").cloned().unwrap_or_default(),
+                    plans,
+                    holdout: r.get("holdout").is_some_and(|h| h == "yes"),
                 })
             })
             .filter(|p| done.as_ref().is_none_or(|d| d.contains(&p.pair_id)))
@@ -492,8 +500,8 @@ pub fn score_pair(
     Ok(score_rows(corpus, labels, pair, &idx, &rows, metric))
 }
 
-/// Score given rows of a labelled pair (`idx`: the two plans' corpus indexes, in the pair's
-/// order, as the rows' columns).
+/// Score given rows of a labelled pair or group (`idx`: the plans' corpus indexes, in the
+/// pair's order, as the rows' columns); a group's score sums every two of its plans.
 pub fn score_rows(
     corpus: &Corpus,
     labels: &Labels,
@@ -514,9 +522,9 @@ pub fn score_rows(
                 .first()
                 .is_some_and(|c| !FRAMING_CATEGORIES.contains(&c.as_str()))
         };
-        if let [a_side, b_side] = &sides[..] {
+        for (i, a_side) in sides.iter().enumerate() {
             for a in a_side {
-                for b in b_side {
+                for b in sides.iter().skip(i + 1).flatten() {
                     if metric == Metric::TaskUnits && !(task(a) && task(b)) {
                         continue;
                     }
@@ -533,7 +541,7 @@ pub fn score_rows(
         return score;
     }
     // (row or None, categories) of each labelled non-lead-in section, per side.
-    let mut sides: Vec<Vec<(Option<usize>, &[String])>> = vec![Vec::new(), Vec::new()];
+    let mut sides: Vec<Vec<(Option<usize>, &[String])>> = vec![Vec::new(); idx.len()];
     for (k, &pi) in idx.iter().enumerate() {
         let Some(plan) = corpus.plans.get(pi) else {
             continue;
@@ -561,8 +569,11 @@ pub fn score_rows(
             sides[k].push((row, &l.categories));
         }
     }
-    for (ra, ca) in &sides[0] {
-        for (rb, cb) in &sides[1] {
+    for (i, side) in sides.iter().enumerate() {
+        for ((ra, ca), (rb, cb)) in side
+            .iter()
+            .flat_map(|a| sides.iter().skip(i + 1).flatten().map(move |b| (a, b)))
+        {
             let gold = ca.iter().any(|c| cb.contains(c));
             let predicted = ra.is_some() && ra == rb;
             score.gold += usize::from(gold);
@@ -579,7 +590,8 @@ pub type SplitScores = Vec<(String, Score)>;
 /// Scores per pair: (pair id, split, score).
 pub type PairScores = Vec<(String, String, Score)>;
 
-/// Scores per split (`tune`, `test`), summed over the split's pairs, and per pair.
+/// Scores per split (`tune`, `test`, `audit`; a holdout half as `<split> holdout`), summed over
+/// the split's pairs, and per pair.
 pub fn evaluate(
     corpus: &Corpus,
     analysis: &Analysis,
@@ -593,11 +605,16 @@ pub fn evaluate(
         let Ok(s) = score_pair(corpus, analysis, labels, pair, params, metric) else {
             continue;
         };
-        match splits.iter_mut().find(|(n, _)| *n == pair.split) {
+        let split = if pair.holdout {
+            format!("{} holdout", pair.split)
+        } else {
+            pair.split.clone()
+        };
+        match splits.iter_mut().find(|(n, _)| *n == split) {
             Some((_, total)) => total.add(&s),
-            None => splits.push((pair.split.clone(), s)),
+            None => splits.push((split.clone(), s)),
         }
-        per_pair.push((pair.pair_id.clone(), pair.split.clone(), s));
+        per_pair.push((pair.pair_id.clone(), split, s));
     }
     (splits, per_pair)
 }

@@ -72,6 +72,23 @@ pub const ANNEAL_EMPTY: f32 = 0.5;
 /// 0 / 0.5 / 1 / 2: 80.9 / 80.9 / 80.7 / 80.4 %; at 1 西咸新区 shows 16 of 34 sections out of place
 /// (18 of 41 at 0) and the eight-plan view 18.8 % empty cells (23.4 % at 0).
 pub const ANNEAL_APART: f32 = 1.0;
+/// What the link refinement and the annealing pay, in linked measures beside a partner, per pair
+/// of units of two plans in one row whose affinity is below [`MIX_BAR`] (neither linked nor
+/// alike). Without it nothing but the cell limit stops a row from growing: a measure counts as
+/// placed when ANY of its best partners shares its row, so merging rows never loses, and plans of
+/// four to eight task sections (most pilot plans) ended with their whole task chapter in one row.
+/// On the audit split's tuning half (two groups of 3 and 4 unseen pilot plans; docs/alignment.md)
+/// 0 / 0.1 / 0.15 / 0.2 / 0.25: unit-metric F1 0.687 / 0.758 / 0.870 / 0.886 / 0.886; the
+/// four-plan view keeps 397/493 = 80.5 % of its shared measures beside a partner up to 0.15
+/// (0.2: 79.5 %, 0.25: 77.5 %), so 0.15, the largest value that keeps that goal.
+pub const MIX_COST: f32 = 0.15;
+/// Affinity below which two units of different plans in one row count as mixed ([`MIX_COST`]).
+pub const MIX_BAR: f32 = 0.1;
+/// Whether a lone unit may join its neighbour's FRAMING row (目标, 保障, …) when its own kind
+/// differs (the lone-unit step of the agglomeration; a task section then sits in the goals row:
+/// 艾城镇's first two task sections in the audit group A02). Off: audit tuning half F1 0.870 →
+/// 0.775 (the units left out gather in one task row instead), four-plan view unchanged; kept on.
+pub const ATTACH_TO_FRAMING: bool = true;
 /// Whether the profile (概况) row is a row of its own: no other unit joins it and it joins no
 /// other row, whatever the affinity. A plan's 概况 (its situation, its basis) is not comparable
 /// with another plan's 指导思想; before this a lone 概况 section joined the neighbouring 指导思想
@@ -161,6 +178,12 @@ pub struct Params {
     pub split_free: bool,
     /// [`ANNEAL_APART`].
     pub anneal_apart: f32,
+    /// [`MIX_COST`].
+    pub mix_cost: f32,
+    /// [`ATTACH_TO_FRAMING`].
+    pub attach_framing: bool,
+    /// [`MIX_BAR`].
+    pub mix_bar: f32,
     /// Whether the split stage runs the greedy link refinement before its annealing (off: the
     /// same four-plan and eight-plan figures, 6 ms less CPU for eight plans in the dev profile).
     pub split_greedy: bool,
@@ -197,6 +220,9 @@ impl Default for Params {
             split_min_links: SPLIT_MIN_LINKS,
             split_free: SPLIT_FREE,
             anneal_apart: ANNEAL_APART,
+            mix_cost: MIX_COST,
+            attach_framing: ATTACH_TO_FRAMING,
+            mix_bar: MIX_BAR,
             split_greedy: false,
         }
     }

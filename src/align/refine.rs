@@ -77,6 +77,20 @@ fn move_crossings(
     (before, after)
 }
 
+/// Pairs of `set`'s units with the units of `others` of another plan whose affinity is below
+/// [`super::Params::mix_bar`] (see [`super::MIX_COST`]).
+fn mixed(solver: &Solver<'_>, set: &[Id], others: &[Id]) -> usize {
+    let bar = solver.params.mix_bar;
+    set.iter()
+        .map(|&a| {
+            others
+                .iter()
+                .filter(|&&b| b.0 != a.0 && !set.contains(&b) && solver.aff(a, b) < bar)
+                .count()
+        })
+        .sum()
+}
+
 /// Whether two plans order groups at first positions `a` and `b` differently.
 fn crosses(a: &[Option<usize>], b: &[Option<usize>]) -> bool {
     let (mut before, mut after) = (false, false);
@@ -109,6 +123,8 @@ pub(super) fn refine(
         e.1.iter().any(|&b| group_of[b] == group_of[e.0])
     };
     let limit = solver.params.refine_cell_units;
+    // The mixing cost in hundredths of a linked measure (0: off).
+    let mix = (solver.params.mix_cost * 100.0).round() as i32;
     let mut anchors: Vec<Vec<Option<usize>>> =
         solver.groups.iter().map(|g| solver.anchors(g)).collect();
     for _ in 0..4 * total {
@@ -185,7 +201,14 @@ pub(super) fn refine(
                         .iter()
                         .filter(|&&i| in_row(&group_of, &entries[i]))
                         .count() as i64;
-                    let gain = after_links - before_links;
+                    let mut gain = after_links - before_links;
+                    if mix > 0 {
+                        // In hundredths of a linked measure.
+                        gain *= 100;
+                        let d_mix = mixed(solver, &set, &solver.groups[h]) as i64
+                            - mixed(solver, &set, &rest) as i64;
+                        gain -= i64::from(mix) * d_mix;
+                    }
                     if gain <= 0 || best.as_ref().is_some_and(|b| b.0 >= gain) {
                         continue;
                     }
@@ -377,8 +400,23 @@ pub(super) fn anneal(
     } else {
         0.0
     };
+    let kappa = f64::from(params.mix_cost);
+    let mut mix = if kappa > 0.0 {
+        solver
+            .groups
+            .iter()
+            .map(|g| {
+                g.iter()
+                    .enumerate()
+                    .map(|(i, &a)| mixed(solver, &[a], &g[i + 1..]))
+                    .sum::<usize>()
+            })
+            .sum::<usize>() as f64
+    } else {
+        0.0
+    };
     let mut best = (
-        score - lambda * empty - mu * apart,
+        score - lambda * empty - mu * apart - kappa * mix,
         solver.group_of.clone(),
         solver.groups.clone(),
         solver.first.clone(),
@@ -509,7 +547,12 @@ pub(super) fn anneal(
             };
         let d_sat = after_sat as f64 - before_sat as f64;
         let d_empty = empty_after as f64 - empty_before as f64;
-        let delta = d_sat - lambda * d_empty - mu * d_apart;
+        let d_mix = if kappa > 0.0 {
+            mixed(solver, &set, &solver.groups[h]) as f64 - mixed(solver, &set, &rest) as f64
+        } else {
+            0.0
+        };
+        let delta = d_sat - lambda * d_empty - mu * d_apart - kappa * d_mix;
         // The crossing check (the costly one) only for a move the annealing would take.
         let accept = (delta >= 0.0 || (temp > 0.0 && rng.unit() < (delta / temp).exp())) && {
             let (before_x, after_x) = move_crossings(
@@ -537,9 +580,10 @@ pub(super) fn anneal(
         score += d_sat;
         empty += d_empty;
         apart += d_apart;
-        if score - lambda * empty - mu * apart > best.0 + 1e-9 {
+        mix += d_mix;
+        if score - lambda * empty - mu * apart - kappa * mix > best.0 + 1e-9 {
             best = (
-                score - lambda * empty - mu * apart,
+                score - lambda * empty - mu * apart - kappa * mix,
                 solver.group_of.clone(),
                 solver.groups.clone(),
                 solver.first.clone(),
