@@ -184,7 +184,18 @@ fn mark_toc_block(lines: &mut [Line]) {
         let mut j = k + 1;
         while j < lines.len() {
             let l = &lines[j];
-            if l.kind == LineKind::Blank || l.kind == LineKind::Toc {
+            if l.kind == LineKind::Blank {
+                j += 1;
+                continue;
+            }
+            // An entry already read as one (leader dots and a page number) still counts as the
+            // first entry, so the body's first heading, which repeats it, ends the block.
+            if l.kind == LineKind::Toc {
+                if first.is_none()
+                    && let Some(n) = parse_number(&l.norm.text)
+                {
+                    first = Some((n.style, n.value));
+                }
                 j += 1;
                 continue;
             }
@@ -336,10 +347,39 @@ fn mark_running_headers(lines: &mut [Line]) {
     for l in lines.iter().filter(|l| l.kind == LineKind::Text) {
         *counts.entry(l.norm.text.as_str()).or_default() += 1;
     }
+    // A line printed twice is a running header too when each copy stands at a page's edge: the
+    // file's first line, or next to a page number (a two-page PDF's `某市人民政府公报 2021年第4期`).
+    let near_page_number = |k: usize| -> bool {
+        let solid = |l: &&Line| l.kind != LineKind::Blank;
+        lines[..k]
+            .iter()
+            .rev()
+            .filter(solid)
+            .take(2)
+            .any(|l| l.kind == LineKind::PageNumber)
+            || lines[k + 1..]
+                .iter()
+                .filter(solid)
+                .take(2)
+                .any(|l| l.kind == LineKind::PageNumber)
+            || lines[..k].iter().all(|l| l.kind == LineKind::Blank)
+    };
+    let at_edges: std::collections::HashSet<&str> = counts
+        .iter()
+        .filter(|(_, n)| **n == 2)
+        .map(|(t, _)| *t)
+        .filter(|t| {
+            lines
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.kind == LineKind::Text && l.norm.text == *t)
+                .all(|(k, _)| near_page_number(k))
+        })
+        .collect();
     let repeated: std::collections::HashSet<String> = counts
         .into_iter()
         .filter(|(t, n)| {
-            *n >= 3
+            (*n >= 3 || at_edges.contains(t))
                 && t.chars().count() <= 30
                 && parse_number(t).is_none()
                 && !t.ends_with(['。', ':', ';', '!', '?', ',', '，', '、'])
@@ -380,12 +420,33 @@ mod tests {
     }
 
     #[test]
+    fn a_header_on_both_pages_of_a_two_page_pdf_is_a_running_header() {
+        let text = "某市人民政府公报 2021年第4期\n某市人民政府关于印发方案的通知\n正文。\n— 1 —\n\n某市人民政府公报 2021年第4期\n一、总体目标\n一、总体目标\n— 2 —";
+        let lines = classify_lines(text);
+        let kinds: Vec<LineKind> = lines.iter().map(|l| l.kind).collect();
+        assert_eq!(kinds[0], LineKind::RunningHeader, "{kinds:?}");
+        assert_eq!(kinds[5], LineKind::RunningHeader, "{kinds:?}");
+        // A numbered line twice is never one; nor a line repeated away from page edges.
+        assert_eq!(kinds[6], LineKind::Text, "{kinds:?}");
+        assert_eq!(kinds[1], LineKind::Text, "{kinds:?}");
+    }
+
+    #[test]
     fn a_run_together_table_of_contents_is_toc() {
         let text = "目录序言\n第一篇指导思想\n第一章指导思想第二章主要目标第二篇调整结构\n序言正文没有句号\n第一篇指导思想\n第一章指导思想";
         let lines = classify_lines(text);
         let kinds: Vec<LineKind> = lines.iter().map(|l| l.kind).collect();
         assert!(kinds[..5].iter().all(|k| *k == LineKind::Toc), "{kinds:?}");
         assert!(kinds[5..].iter().all(|k| *k == LineKind::Text), "{kinds:?}");
+    }
+
+    #[test]
+    fn a_contents_with_leader_dots_ends_where_the_body_repeats_its_first_entry() {
+        let text = "目　录\n一、发展基础……………1\n二、总体要求……………2\n一、发展基础\n（一）发展基础\n“十三五”时期，城镇化水平稳步提高。\n二、总体要求";
+        let lines = classify_lines(text);
+        let kinds: Vec<LineKind> = lines.iter().map(|l| l.kind).collect();
+        assert!(kinds[..3].iter().all(|k| *k == LineKind::Toc), "{kinds:?}");
+        assert!(kinds[3..].iter().all(|k| *k == LineKind::Text), "{kinds:?}");
     }
 
     #[test]
