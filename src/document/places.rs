@@ -21,6 +21,9 @@ pub const ORG_ENDINGS: &[&str] = &[
     "领导小组",
     "局",
     "厅",
+    // Short forms (`国家发展改革委`, `住房城乡建设部`, `省卫生健康委`).
+    "委",
+    "部",
 ];
 
 /// The issuer a title names before `关于` (`淄博市人民政府关于…` → `淄博市人民政府`), when it ends like an

@@ -190,9 +190,17 @@ pub fn parse_document(file: &TextFile) -> Vec<Plan> {
         }
         (None, Some(seg)) => {
             for part in &seg.parts {
+                // The notice that issues this part: the last one titled before it.
+                let notice = seg
+                    .later_notices
+                    .iter()
+                    .rev()
+                    .find(|(at, _)| *at <= part.lines.start)
+                    .map(|(_, n)| n)
+                    .or(seg.notice.as_ref());
                 let info = PartInfo {
                     part,
-                    notice: seg.notice.as_ref(),
+                    notice,
                     header: &head,
                 };
                 drafts.push(build_plan(&ctx, part.lines.clone(), None, Some(&info)));
@@ -334,6 +342,7 @@ fn is_date_line(t: &str) -> bool {
         && (t.chars().count() <= 16
             || t.ends_with(')')
             || t.ends_with("通过")
+            || t.ends_with("批准")
             || t.ends_with("印发"))
 }
 
@@ -721,10 +730,11 @@ fn build_plan(
 }
 
 /// The body that adopted a document, from its date line:
-/// `(2001年2月16日云南省第九届人民代表大会第四次会议通过)` → `云南省第九届人民代表大会第四次会议`.
+/// `(2001年2月16日云南省第九届人民代表大会第四次会议通过)` → `云南省第九届人民代表大会第四次会议`;
+/// a plan outline a congress approves ends `批准` instead.
 fn adopted_by(t: &str) -> Option<String> {
     let t = t.trim_matches(['(', ')']);
-    let body = t.strip_suffix("通过")?;
+    let body = ["通过", "批准"].iter().find_map(|w| t.strip_suffix(w))?;
     let day = body.find('日')?;
     let org = &body[day + '日'.len_utf8()..];
     (org.chars().count() >= 4 && find_date(&body[..day + '日'.len_utf8()]).is_some())
