@@ -101,9 +101,38 @@ pub fn place_in_title(title_norm: &str) -> Option<String> {
         {
             Some(u)
         }
+        // So does a functional area under a known city the gazetteer does not list
+        // (`郑州市航空港区`, `某市高新区`, `某市经济开发区`).
+        (Some(k), _) if functional_area_after(&stripped[k.len()..]).is_some() => {
+            functional_area_after(&stripped[k.len()..]).map(|a| format!("{k}{a}"))
+        }
         (Some(k), _) => Some(k),
         (None, u) => u,
     }
+}
+
+/// The functional area a text starts with (`航空港区新型城镇化…` → `航空港区`): the shortest
+/// start that [`is_functional_area`] accepts.
+fn functional_area_after(rest: &str) -> Option<&str> {
+    rest.char_indices()
+        .skip(1)
+        .take(10)
+        .map(|(i, c)| &rest[..i + c.len_utf8()])
+        .find(|a| is_functional_area(a))
+}
+
+/// A functional area's own name after its city: two to eight Han characters ending in an area
+/// word (`航空港区`, `高新区`, `经济技术开发区`), no phrase.
+fn is_functional_area(rest: &str) -> bool {
+    let n = rest.chars().count();
+    (3..=10).contains(&n)
+        && rest.chars().all(crate::chars::is_han)
+        && ["新区", "港区", "开发区", "高新区", "保税区", "自贸区"]
+            .iter()
+            .any(|e| rest.ends_with(e))
+        && !["推进", "建设", "加快", "城乡", "改革"]
+            .iter()
+            .any(|w| rest.contains(w))
 }
 
 /// The place a text names most often (at least three times), preferring the more specific
@@ -197,6 +226,14 @@ mod tests {
         assert_eq!(place_in_title("关于推进北京市数据专区建设的指导意见"), None);
         assert_eq!(place_in_title("“无废城市”建设试点工作方案"), None);
         assert_eq!(place_in_title("支持工业互联网发展若干政策"), None);
+        assert_eq!(
+            place_in_title("郑州市航空港区新型城镇化综合试点工作方案").as_deref(),
+            Some("郑州市航空港区")
+        );
+        assert_eq!(
+            place_in_title("郑州市城乡融合发展试验区建设方案").as_deref(),
+            Some("郑州市")
+        );
         assert_eq!(
             place_of(Some("支持浙江高质量发展建设共同富裕示范区的意见"), None).as_deref(),
             Some("浙江省")
