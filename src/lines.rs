@@ -95,7 +95,10 @@ pub fn classify_lines(original: &str) -> Vec<Line> {
 /// headings run into each other), numbered 0 (see [`classify_lines`]).
 fn classify_raw(original: &str, raw: &str, start: usize) -> Vec<Line> {
     let norm = normalize_line(raw, start);
-    let cuts = run_in_heading_cuts(&norm.text);
+    let mut cuts = run_in_heading_cuts(&norm.text);
+    if cuts.is_empty() {
+        cuts = run_in_list_cuts(&norm.text);
+    }
     if cuts.is_empty() {
         let kind = classify_one(&norm.text);
         let mark = heading_mark(raw).filter(|_| kind == LineKind::Text);
@@ -163,6 +166,36 @@ fn run_in_heading_cuts(t: &str) -> Vec<usize> {
         }
     }
     cuts
+}
+
+/// Where a `一、` heading line has its `(一)` headings run into it, each after a sentence end
+/// (`二、增强县城承载能力。(一)完善市政设施。推进…。(二)提升公共服务。…`): byte offsets of
+/// their numbers, when there are two or more numbered one after another (a list may go on from
+/// the paragraph before: `(四)`, `(五)`). Lower lists run into an item (`1.…。(1)…。(2)…`, as
+/// the 淄博 seed writes its measures) stay text.
+fn run_in_list_cuts(t: &str) -> Vec<usize> {
+    use crate::numbering::NumberStyle;
+    let Some(head) = parse_number(t) else {
+        return Vec::new();
+    };
+    let mut found: Vec<(usize, NumberStyle, u32)> = Vec::new();
+    for (i, _) in t.match_indices('。') {
+        let at = i + '。'.len_utf8();
+        let Some(n) = t.get(at..).and_then(parse_number) else {
+            continue;
+        };
+        if head.style == NumberStyle::CnComma && n.style == NumberStyle::CnParen && n.start == 0 {
+            found.push((at, n.style, n.value));
+        }
+    }
+    let in_order = found
+        .windows(2)
+        .all(|w| w[1].1 == w[0].1 && w[1].2 == w[0].2 + 1);
+    if found.len() >= 2 && in_order {
+        found.iter().map(|f| f.0).collect()
+    } else {
+        Vec::new()
+    }
 }
 
 /// Lines after a `目录` line (alone or run into the first entry: `目录序言`) that start with a
@@ -332,6 +365,9 @@ const WEB_META_KEYS: &[&str] = &[
     "信息来源",
     "[打印]",
     "[关闭]",
+    // A reposting account's credits (`编辑：王晓　审核：李明`).
+    "编辑:",
+    "审核:",
 ];
 
 fn is_web_meta(t: &str) -> bool {
@@ -429,6 +465,18 @@ mod tests {
         // A numbered line twice is never one; nor a line repeated away from page edges.
         assert_eq!(kinds[6], LineKind::Text, "{kinds:?}");
         assert_eq!(kinds[1], LineKind::Text, "{kinds:?}");
+    }
+
+    #[test]
+    fn a_list_run_into_its_heading_is_split() {
+        let text = "二、增强县城综合承载能力。（一）完善市政设施。推进管网改造。（二）提升公共服务。推进医院提标。\n三、推进城乡一体化。（三）推进交通一体化。\n四、加强保障。坚持（一）个原则。（二）另一个。";
+        let lines = classify_lines(text);
+        let texts: Vec<&str> = lines.iter().map(|l| l.norm.text.as_str()).collect();
+        assert_eq!(texts.len(), 5, "{texts:?}");
+        assert!(texts[1].starts_with("(一)完善市政设施"), "{texts:?}");
+        assert!(texts[2].starts_with("(二)提升公共服务"), "{texts:?}");
+        // One run-in number alone is no list.
+        assert!(texts[3].ends_with("(三)推进交通一体化。"), "{texts:?}");
     }
 
     #[test]
