@@ -115,6 +115,10 @@ const FOOTER_MARKERS: &[&str] = &[
     "扫一扫在手机打开",
     "主办单位",
     "网站标识码",
+    // A saved WeChat article's footer.
+    "阅读原文",
+    "预览时标签不可点",
+    "微信扫一扫",
 ];
 
 fn compact(t: &str) -> String {

@@ -163,7 +163,8 @@ fn title_block(lines: &[Line], text: &[usize], p: usize) -> Option<usize> {
     let mut end = p + 1;
     while !ends_in_doc_type(&joined) {
         // A title broken over lines starts with a line of some length; menu items are short.
-        if first.chars().count() < 6 {
+        // Nor does it start with a clause (`近日，市政府印发《…》，一起来看全文`).
+        if first.chars().count() < 6 || first.contains(',') {
             return None;
         }
         let next = norm(lines, *text.get(end)?);
@@ -208,8 +209,20 @@ fn body_after(lines: &[Line], text: &[usize], end: usize, title: &str) -> Option
             continue;
         }
         let addressee = t.ends_with(':') && t.chars().count() <= 100;
-        let body =
-            addressee || parse_number(t).is_some() || t.contains('。') || t.chars().count() >= 40;
+        // Text wrapped at a page's width (pdftotext): a sentence's first line, its end on a
+        // later line (`为贯彻落实《江苏省…“十四五”` / `规划》，推动…，制` / `定本实施方案。`).
+        let wrapped = t.contains(['《', '“', ','])
+            && t.chars().count() >= 12
+            && !ends_in_doc_type(t)
+            && text[p + 1..]
+                .iter()
+                .take(2)
+                .any(|&j| norm(lines, j).contains('。'));
+        let body = addressee
+            || parse_number(t).is_some()
+            || t.contains('。')
+            || t.chars().count() >= 40
+            || wrapped;
         return body.then_some(p);
     }
     None
