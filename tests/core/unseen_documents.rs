@@ -1,4 +1,4 @@
-//! Eighteen documents made for the import audit, of kinds the tuned fixtures do not cover
+//! Twenty-four documents made for the import audit, of kinds the tuned fixtures do not cover
 //! (tests/fixtures/unseen/, see its README: expectations were written down before the program
 //! ran): other encodings, DOCX and PDF from other producers, a compilation without a table of
 //! contents, a gazette of two notices. Each plan's name, title, issuer, date, document number
@@ -430,4 +430,104 @@ fn a_gazette_pdf_of_two_notices_gives_each_plan_its_own_notice() {
         assert!(!p.normalized_text().contains("公报"), "{}", p.name);
     }
     assert!(!plans[0].normalized_text().contains("老旧小区改造工作方案"));
+}
+
+#[test]
+fn a_notice_pdf_whose_attachment_is_the_plan_in_chapters() {
+    check(
+        "u19_quanzhou_notice_attachment_chapters_lo.pdf",
+        &[one(
+            "泉州市",
+            "泉州市推进城乡融合发展实施方案（2023—2025年）",
+            Some("泉州市人民政府办公室"),
+            Some("2023-02-21"),
+            Some("泉政办〔2023〕9号"),
+            [3, 7, 7],
+        )],
+    );
+}
+
+#[test]
+fn second_level_headings_run_into_their_first_level_paragraph() {
+    let plans = check(
+        "u26_hubei_opinion_run_in_headings.txt",
+        &[one(
+            "湖北省",
+            "湖北省人民政府关于推进县域城乡融合发展的实施意见",
+            Some("湖北省人民政府"),
+            Some("2022-05-18"),
+            Some("鄂政发〔2022〕15号"),
+            [5, 8, 0],
+        )],
+    );
+    let titles: Vec<&str> = plans[0].sections[1]
+        .children
+        .iter()
+        .map(|s| s.title.as_str())
+        .collect();
+    assert_eq!(titles, ["完善市政设施", "提升公共服务", "发展特色产业"]);
+}
+
+#[test]
+fn a_gbk_county_plan_with_an_attached_project_table() {
+    check(
+        "u27_anji_plan_chapters_table_gbk.txt",
+        &[one(
+            "安吉县",
+            "安吉县县城新型城镇化建设示范工作方案",
+            Some("安吉县人民政府"),
+            None,
+            None,
+            [3, 7, 7],
+        )],
+    );
+}
+
+#[test]
+fn a_work_notice_that_issues_nothing_is_the_plan() {
+    check(
+        "u28_guizhou_work_notice_page.html",
+        &[one(
+            "贵州省",
+            "贵州省人民政府办公厅关于做好2023年全省城镇老旧小区改造工作的通知",
+            Some("贵州省人民政府办公厅"),
+            Some("2023-03-10"),
+            Some("黔府办函〔2023〕18号"),
+            [4, 5, 0],
+        )],
+    );
+}
+
+#[test]
+fn a_saved_wechat_article_gives_the_plan_not_the_headline() {
+    let plans = check(
+        "u29_nanyang_wechat_article.html",
+        &[one(
+            "南阳市",
+            "南阳市城乡融合发展实施方案",
+            Some("南阳市人民政府"),
+            Some("2023-04-26"),
+            None,
+            [3, 5, 0],
+        )],
+    );
+    let text = plans[0].normalized_text();
+    assert!(!text.contains("重磅"));
+    assert!(!text.contains("阅读原文"));
+}
+
+#[test]
+fn pdftotext_wrapped_lines_still_split_the_notice_from_its_plan() {
+    let plans = check(
+        "u30_huaian_pdftotext_wrapped.txt",
+        &[one(
+            "淮安市",
+            "淮安市新型城镇化和城乡融合发展“十四五”规划实施方案",
+            Some("淮安市人民政府"),
+            Some("2022-01-20"),
+            Some("淮政发〔2022〕5号"),
+            [3, 7, 0],
+        )],
+    );
+    assert!(!plans[0].preamble.text.contains("印发给你们"));
 }
