@@ -71,8 +71,11 @@ pub fn place_in_title(title_norm: &str) -> Option<String> {
     });
     // The unit-character reading also finds towns and areas the gazetteer does not list.
     let by_units = title_norm_place(&t).filter(|name| {
+        // The name before its first unit, a unit-like character of the name itself aside
+        // (`乌镇` of `乌镇镇`).
         let first_unit = name
             .char_indices()
+            .skip(2)
             .find(|(_, c)| "省市区县州旗镇乡盟".contains(*c))
             .map_or(name.len(), |(i, _)| i);
         let head = &name[..first_unit];
@@ -93,6 +96,8 @@ pub fn place_in_title(title_norm: &str) -> Option<String> {
             ]
             .iter()
             .any(|w| head.contains(w))
+            // No organ's name (`住房和城乡建设部`): `城乡` is no place.
+            && !["城乡", "住房"].iter().any(|w| name.contains(w))
     });
     match (known, by_units) {
         // A town under a known place (`上海市奉贤区柘林镇`) extends it.
@@ -233,6 +238,14 @@ mod tests {
         assert_eq!(
             place_in_title("郑州市城乡融合发展试验区建设方案").as_deref(),
             Some("郑州市")
+        );
+        assert_eq!(
+            place_in_title("乌镇镇美丽城镇建设行动方案").as_deref(),
+            Some("乌镇镇")
+        );
+        assert_eq!(
+            place_in_title("住房和城乡建设部 国家发展改革委关于进一步加强城市与建筑风貌管理的通知"),
+            None
         );
         assert_eq!(
             place_of(Some("支持浙江高质量发展建设共同富裕示范区的意见"), None).as_deref(),
