@@ -358,7 +358,26 @@ fn is_meta_line(t: &str) -> bool {
     if paren && (t.contains("公开") || t.contains("联系") || t.contains("电话") || n <= 12) {
         return true;
     }
-    t.starts_with("抄送") || t.starts_with("主题词") || (t.ends_with("印发") && n <= 30)
+    t.starts_with("抄送")
+        || t.starts_with("主题词")
+        || (t.ends_with("印发") && n <= 30)
+        || is_month_line(t)
+}
+
+/// A date line without a day, as a plan signed by a bureau ends (`2023年8月`, `二〇二一年十二月`).
+fn is_month_line(t: &str) -> bool {
+    let Some(head) = t.strip_suffix('月') else {
+        return false;
+    };
+    let Some((year, month)) = head.split_once('年') else {
+        return false;
+    };
+    let numeral = |s: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&s.chars().count())
+            && s.chars()
+                .all(|c| c.is_ascii_digit() || "〇零一二三四五六七八九十".contains(c))
+    };
+    numeral(year.trim(), 4..=4) && numeral(month.trim(), 1..=3)
 }
 
 fn front_paras(lines: &[Line]) -> Vec<FrontPara> {
@@ -420,6 +439,12 @@ fn known_title(ctx: &DocCtx, range: Range<usize>) -> (String, String) {
 /// issuing organs (`中共中央 国务院关于…`); a markdown heading marker dropped.
 fn title_display(raw: &str) -> String {
     let raw = raw.trim().trim_start_matches(['#', ' ']);
+    // A Markdown bold line (`**标题**`, as pandoc writes a bold paragraph).
+    let raw = raw
+        .strip_prefix("**")
+        .and_then(|r| r.strip_suffix("**"))
+        .unwrap_or(raw)
+        .trim();
     let compact: String = raw.split_whitespace().collect();
     match naming::issuer_of_title(raw) {
         Some(issuer) if issuer.contains(' ') => {
