@@ -1,4 +1,4 @@
-//! Twenty-four documents made for the import audit, of kinds the tuned fixtures do not cover
+//! Twenty-nine documents made for the import audit, of kinds the tuned fixtures do not cover
 //! (tests/fixtures/unseen/, see its README: expectations were written down before the program
 //! ran): other encodings, DOCX and PDF from other producers, a compilation without a table of
 //! contents, a gazette of two notices. Each plan's name, title, issuer, date, document number
@@ -530,4 +530,80 @@ fn pdftotext_wrapped_lines_still_split_the_notice_from_its_plan() {
         )],
     );
     assert!(!plans[0].preamble.text.contains("印发给你们"));
+}
+
+#[test]
+fn a_town_named_with_a_unit_character_in_it() {
+    check(
+        "u31_wuzhen_town_notice_crlf.txt",
+        &[one(
+            "乌镇镇",
+            "乌镇镇美丽城镇建设行动方案",
+            Some("乌镇镇人民政府"),
+            Some("2020-04-03"),
+            Some("乌政〔2020〕12号"),
+            [3, 5, 6],
+        )],
+    );
+}
+
+#[test]
+fn joint_ministries_notice_is_named_by_its_title_not_an_organ() {
+    let plans = check(
+        "u32_mohurd_joint_notice_page.html",
+        &[one(
+            "进一步加强城市与建筑风貌管理的通知",
+            "住房和城乡建设部 国家发展改革委关于进一步加强城市与建筑风貌管理的通知",
+            Some("住房和城乡建设部 国家发展改革委"),
+            Some("2020-04-27"),
+            Some("建科〔2020〕38号"),
+            [3, 7, 0],
+        )],
+    );
+    assert_eq!(plans[0].meta.place, None, "a national notice names no place");
+}
+
+#[test]
+fn a_draft_with_heading_styles_signed_by_a_bureau_without_a_day() {
+    check(
+        "u33_xining_draft_heading_styles.docx",
+        &[one(
+            "西宁市",
+            "西宁市城市更新行动方案（征求意见稿）",
+            Some("西宁市住房和城乡建设局"),
+            None,
+            None,
+            [3, 7, 0],
+        )],
+    );
+}
+
+#[test]
+fn full_width_dots_after_chinese_numerals() {
+    check(
+        "u35_huhhot_fullwidth_dots.txt",
+        &[one(
+            "呼和浩特市",
+            "呼和浩特市推进以县城为重要载体的城镇化建设实施方案",
+            Some("呼和浩特市人民政府办公室"),
+            Some("2022-09-08"),
+            None,
+            [3, 5, 7],
+        )],
+    );
+}
+
+#[test]
+fn pandoc_markdown_with_bold_lines_for_headings() {
+    check(
+        "u36_sanya_pandoc_bold.md",
+        &[one(
+            "三亚市",
+            "三亚市新型城镇化规划（2021—2035年）",
+            Some("三亚市人民政府"),
+            Some("2021-10-12"),
+            Some("三府〔2021〕201号"),
+            [4, 9, 0],
+        )],
+    );
 }
