@@ -7,7 +7,7 @@
 
 use crate::lines::{Line, LineKind};
 use crate::normalize::strip_pinyin_notes;
-use crate::numbering::parse_number;
+use crate::numbering::{NumberStyle, parse_number};
 
 /// A plan found in a compilation: its first line and its name.
 #[derive(Debug, Clone)]
@@ -66,7 +66,16 @@ fn toc_entries(lines: &[Line]) -> Vec<String> {
             .trim_end_matches(|c: char| c.is_ascii_digit() || c.is_whitespace())
             .trim_end_matches(['.', '…', '·', '_', '-', '。', ' '])
             .to_string();
-        let cell = compact(&cell);
+        let mut cell = compact(&cell);
+        // A numbered entry naming a place's document (`1.广州市城市更新实施办法`): the title.
+        if let Some(n) = parse_number(&cell)
+            && matches!(n.style, NumberStyle::Arabic | NumberStyle::ArabicParen)
+            && let Some(rest) = cell.get(n.rest..)
+            && names_a_place(rest)
+            && DOC_TYPES.iter().any(|d| rest.ends_with(d))
+        {
+            cell = rest.to_string();
+        }
         if cell.chars().count() < 2
             || cell.chars().all(|c| c == '-' || c == ':')
             || cell == "目录"
@@ -191,6 +200,13 @@ fn match_toc(original: &str, lines: &[Line], entries: &[String]) -> Option<Vec<P
                 } else {
                     toc_name.clone()
                 };
+                // Titles sharing no ending (`广州市城市更新实施办法`, `深圳市…工作方案`): the
+                // place each starts with.
+                let name_norm = if DOC_TYPES.iter().any(|d| name_norm.ends_with(d)) {
+                    crate::document::naming::place_in_title(&name_norm).unwrap_or(name_norm)
+                } else {
+                    name_norm
+                };
                 PilotStart {
                     line: text[*k].line_no,
                     name: original_form(original, text[*k], &name_norm),
@@ -267,6 +283,18 @@ fn repeated_titles(original: &str, lines: &[Line]) -> Option<Vec<PilotStart>> {
 mod tests {
     use super::*;
     use crate::lines::classify_lines;
+
+    #[test]
+    fn a_numbered_contents_of_titles_sharing_no_ending() {
+        let text = "城市更新政策文件汇编\n目　录\n1．广州市城市更新实施办法……………1\n2．深圳市城市更新工作方案……………4\n3．上海市城市更新行动方案……………7\n广州市城市更新实施办法\n一、总则\n为推进城市更新工作，制定本办法。\n深圳市城市更新工作方案\n一、工作目标\n完成项目300个。\n上海市城市更新行动方案\n一、总体要求\n推进城市有机更新。\n";
+        let lines = classify_lines(text);
+        let names: Vec<String> = find_compilation_plans(text, &lines)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| p.name)
+            .collect();
+        assert_eq!(names, ["广州市", "深圳市", "上海市"]);
+    }
 
     #[test]
     fn titles_sharing_a_long_ending_start_plans_without_a_contents() {
