@@ -548,8 +548,16 @@ fn notice_and_issued(
     Some((notice, parts, next))
 }
 
-/// A key without a trailing period (`…行动计划20212023年` → `…行动计划`).
+/// A key without a trailing period (`…行动计划20212023年` → `…行动计划`) or a status the
+/// document's own title adds to the name its notice gives (`…实施方案试行`).
 fn strip_key_period(k: &str) -> String {
+    for status in ["试行", "暂行", "修订", "修订稿", "征求意见稿", "草案"] {
+        if let Some(t) = k.strip_suffix(status)
+            && t.chars().count() >= 4
+        {
+            return strip_key_period(t);
+        }
+    }
     let t = k.trim_end_matches(|c: char| c.is_ascii_digit() || c == '年');
     if t.len() + 8 <= k.len() {
         t.to_string()
