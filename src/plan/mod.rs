@@ -533,6 +533,15 @@ fn build_plan(
             title_idx = run.clone();
         }
     }
+    // A planning text's cover names its volume under the title (`文本`, `说明书`): no part of it.
+    while title_idx.len() > 1
+        && title_idx.last().is_some_and(|&k| {
+            ["文本", "规划文本", "说明书", "规划说明", "图集"]
+                .contains(&crate::chars::compact(&paras[k].norm.text).as_str())
+        })
+    {
+        title_idx.pop();
+    }
     let title_end = title_idx.last().copied();
     // A parenthesised line right after the title (`（2020—2025年）`) belongs to it.
     if let Some(e) = title_end
