@@ -1,4 +1,4 @@
-//! Twenty-nine documents made for the import audit, of kinds the tuned fixtures do not cover
+//! Thirty-three documents made for the import audit, of kinds the tuned fixtures do not cover
 //! (tests/fixtures/unseen/, see its README: expectations were written down before the program
 //! ran): other encodings, DOCX and PDF from other producers, a compilation without a table of
 //! contents, a gazette of two notices. Each plan's name, title, issuer, date, document number
@@ -560,7 +560,10 @@ fn joint_ministries_notice_is_named_by_its_title_not_an_organ() {
             [3, 7, 0],
         )],
     );
-    assert_eq!(plans[0].meta.place, None, "a national notice names no place");
+    assert_eq!(
+        plans[0].meta.place, None,
+        "a national notice names no place"
+    );
 }
 
 #[test]
@@ -605,5 +608,87 @@ fn pandoc_markdown_with_bold_lines_for_headings() {
             Some("三府〔2021〕201号"),
             [4, 9, 0],
         )],
+    );
+}
+
+#[test]
+fn decimal_chapter_numbering_of_a_planning_text() {
+    let plans = check(
+        "u37_lishui_decimal_chapters_lo.pdf",
+        &[one(
+            "丽水市",
+            "丽水市中心城区城市更新专项规划（2023—2035年）",
+            Some("丽水市自然资源和规划局"),
+            None,
+            None,
+            [4, 9, 5],
+        )],
+    );
+    let first = &plans[0].sections[0].children[1];
+    assert_eq!(first.title, "规划范围与期限");
+    assert_eq!(first.children.len(), 2);
+}
+
+#[test]
+fn a_trial_plan_whose_notice_omits_its_status() {
+    let plans = check(
+        "u39_dongying_trial_title_gb18030.txt",
+        &[one(
+            "东营市",
+            "东营市城乡供水一体化实施方案（试行）",
+            Some("东营市人民政府办公室"),
+            Some("2021-08-30"),
+            Some("东政办字〔2021〕33号"),
+            [3, 6, 0],
+        )],
+    );
+    assert!(!plans[0].preamble.text.contains("印发给你们"));
+}
+
+#[test]
+fn a_banner_plan_in_utf16() {
+    check(
+        "u40_etuokeqianqi_banner_utf16le.txt",
+        &[one(
+            "鄂托克前旗",
+            "鄂托克前旗推进以旗所在地为重要载体的城镇化建设实施方案",
+            Some("鄂托克前旗人民政府"),
+            Some("2022-10-15"),
+            None,
+            [3, 5, 4],
+        )],
+    );
+}
+
+#[test]
+fn a_compilation_with_a_numbered_contents() {
+    check(
+        "u42_compilation_numbered_toc.txt",
+        &[
+            one(
+                "广州市",
+                "广州市城市更新实施办法",
+                None,
+                None,
+                None,
+                [3, 2, 0],
+            ),
+            one(
+                "深圳市",
+                "深圳市城市更新工作方案",
+                None,
+                None,
+                None,
+                [3, 3, 0],
+            ),
+            one(
+                "上海市",
+                "上海市城市更新行动方案",
+                None,
+                None,
+                None,
+                [3, 2, 0],
+            ),
+        ],
     );
 }
