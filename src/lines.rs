@@ -425,11 +425,37 @@ fn mark_running_headers(lines: &mut [Line]) {
     if repeated.is_empty() {
         return;
     }
+    // A document's own title printed as the running header keeps its first copy: it is the
+    // title (`绵阳市“十四五”新型城镇化规划` atop every page and atop the first).
+    let mut kept: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for l in lines.iter_mut() {
         if l.kind == LineKind::Text && repeated.contains(&l.norm.text) {
+            if reads_as_title(&l.norm.text)
+                && let Some(t) = repeated.get(&l.norm.text)
+                && kept.insert(t.as_str())
+            {
+                continue;
+            }
             l.kind = LineKind::RunningHeader;
         }
     }
+}
+
+/// Does a line end as a document's title does (`…规划`, `…方案(2021-2025年)`)? The text layer's
+/// short list; the document model has the full one.
+fn reads_as_title(t: &str) -> bool {
+    let mut t = t.trim_end();
+    if t.ends_with(')')
+        && let Some(open) = t.rfind('(')
+    {
+        t = t[..open].trim_end();
+    }
+    let t = t.trim_end_matches(['"', '”', '》']);
+    [
+        "规划", "方案", "意见", "计划", "办法", "纲要", "要点", "决定", "通知", "报告",
+    ]
+    .iter()
+    .any(|d| t.ends_with(d))
 }
 
 #[cfg(test)]
@@ -477,6 +503,16 @@ mod tests {
         assert!(texts[2].starts_with("(二)提升公共服务"), "{texts:?}");
         // One run-in number alone is no list.
         assert!(texts[3].ends_with("(三)推进交通一体化。"), "{texts:?}");
+    }
+
+    #[test]
+    fn a_title_printed_as_the_running_header_keeps_its_first_copy() {
+        let text = "某市新型城镇化规划\n某市新型城镇化规划\n第一章　发展基础\n正文。\n— 1 —\n某市新型城镇化规划\n正文。\n— 2 —\n某市新型城镇化规划\n正文。";
+        let lines = classify_lines(text);
+        let kinds: Vec<LineKind> = lines.iter().map(|l| l.kind).collect();
+        assert_eq!(kinds[0], LineKind::Text, "{kinds:?}");
+        assert_eq!(kinds[1], LineKind::RunningHeader, "{kinds:?}");
+        assert_eq!(kinds[5], LineKind::RunningHeader, "{kinds:?}");
     }
 
     #[test]
