@@ -1,4 +1,4 @@
-//! Thirty-three documents made for the import audit, of kinds the tuned fixtures do not cover
+//! Thirty-eight documents made for the import audit, of kinds the tuned fixtures do not cover
 //! (tests/fixtures/unseen/, see its README: expectations were written down before the program
 //! ran): other encodings, DOCX and PDF from other producers, a compilation without a table of
 //! contents, a gazette of two notices. Each plan's name, title, issuer, date, document number
@@ -690,5 +690,80 @@ fn a_compilation_with_a_numbered_contents() {
                 [3, 2, 0],
             ),
         ],
+    );
+}
+
+#[test]
+fn a_gb18030_page_whose_attachment_is_a_task_table() {
+    check(
+        "u43_jinjiang_notice_task_table_gb18030.html",
+        &[one(
+            "晋江市",
+            "晋江市城乡融合发展改革试点实施方案",
+            Some("晋江市人民政府"),
+            Some("2022-06-09"),
+            Some("晋政文〔2022〕76号"),
+            [3, 5, 6],
+        )],
+    );
+}
+
+#[test]
+fn a_docx_body_laid_out_in_a_one_cell_table() {
+    check(
+        "u44_chishui_body_in_table_python_docx.docx",
+        &[one(
+            "赤水市",
+            "赤水市乡村振兴示范点建设实施方案",
+            Some("赤水市人民政府办公室"),
+            Some("2022-03-01"),
+            None,
+            [3, 6, 0],
+        )],
+    );
+}
+
+#[test]
+fn first_level_headings_run_on_with_their_body() {
+    check(
+        "u45_yuanzhou_run_on_first_level_gbk.txt",
+        &[one(
+            "宜春市袁州区",
+            "宜春市袁州区村庄规划编制工作方案",
+            Some("袁州区人民政府办公室"),
+            Some("2022-05-20"),
+            None,
+            [3, 5, 2],
+        )],
+    );
+}
+
+#[test]
+fn a_pdf_whose_running_header_is_its_own_title() {
+    check(
+        "u46_mianyang_title_as_running_header_lo.pdf",
+        &[one(
+            "绵阳市",
+            "绵阳市“十四五”新型城镇化规划",
+            Some("绵阳市人民政府"),
+            None,
+            None,
+            [4, 9, 0],
+        )],
+    );
+}
+
+#[test]
+fn markdown_with_front_matter_and_hash_headings() {
+    check(
+        "u47_chuzhou_markdown_hash_headings.md",
+        &[one(
+            "滁州市",
+            "滁州市人民政府关于推进县城城镇化补短板强弱项的实施意见",
+            Some("滁州市人民政府"),
+            Some("2021-03-18"),
+            Some("滁政〔2021〕11号"),
+            [3, 6, 0],
+        )],
     );
 }
