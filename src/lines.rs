@@ -443,7 +443,7 @@ fn mark_running_headers(lines: &mut [Line]) {
 
 /// Does a line end as a document's title does (`…规划`, `…方案(2021-2025年)`)? The text layer's
 /// short list; the document model has the full one.
-fn reads_as_title(t: &str) -> bool {
+pub(crate) fn reads_as_title(t: &str) -> bool {
     let mut t = t.trim_end();
     if t.ends_with(')')
         && let Some(open) = t.rfind('(')
