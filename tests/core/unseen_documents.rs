@@ -1,4 +1,4 @@
-//! Thirty-eight documents made for the import audit, of kinds the tuned fixtures do not cover
+//! Forty-three documents made for the import audit, of kinds the tuned fixtures do not cover
 //! (tests/fixtures/unseen/, see its README: expectations were written down before the program
 //! ran): other encodings, DOCX and PDF from other producers, a compilation without a table of
 //! contents, a gazette of two notices. Each plan's name, title, issuer, date, document number
@@ -766,4 +766,81 @@ fn markdown_with_front_matter_and_hash_headings() {
             [3, 6, 0],
         )],
     );
+}
+
+#[test]
+fn a_congress_committee_decision_of_numbered_articles() {
+    check(
+        "u48_taizhou_npc_decision_utf8.txt",
+        &[one(
+            "台州市",
+            "台州市人民代表大会常务委员会关于推进城乡融合发展促进共同富裕的决定",
+            Some("台州市人民代表大会常务委员会"),
+            Some("2023-06-28"),
+            None,
+            [6, 0, 0],
+        )],
+    );
+}
+
+#[test]
+fn a_notice_with_its_own_requirements_before_the_plan() {
+    let plans = check(
+        "u49_hanzhong_notice_with_requirements.docx",
+        &[one(
+            "汉中市",
+            "汉中市推进新型城镇化实施方案",
+            Some("汉中市人民政府"),
+            Some("2022-04-07"),
+            Some("汉政发〔2022〕14号"),
+            [3, 5, 0],
+        )],
+    );
+    assert!(!plans[0].normalized_text().contains("提高思想认识"));
+}
+
+#[test]
+fn spaced_numbers_and_full_width_digits() {
+    check(
+        "u50_liuzhou_spaced_fullwidth_digits.txt",
+        &[one(
+            "柳州市",
+            "柳州市城乡供水一体化建设实施方案",
+            Some("柳州市人民政府办公室"),
+            Some("2022-07-15"),
+            None,
+            [3, 5, 5],
+        )],
+    );
+}
+
+#[test]
+fn a_pdf_whose_attachment_is_a_task_table_with_bare_numbers() {
+    check(
+        "u51_bishan_task_table_lo.pdf",
+        &[one(
+            "重庆市璧山区",
+            "重庆市璧山区推进城乡融合发展实施方案",
+            Some("重庆市璧山区人民政府办公室"),
+            Some("2022-11-30"),
+            None,
+            [3, 5, 0],
+        )],
+    );
+}
+
+#[test]
+fn a_page_whose_title_block_stands_before_the_article() {
+    let plans = check(
+        "u52_puer_br_lines_page.html",
+        &[one(
+            "普洱市",
+            "普洱市人民政府关于加快推进县城建设的实施意见",
+            Some("普洱市人民政府"),
+            Some("2022-08-16"),
+            Some("普政发〔2022〕27号"),
+            [3, 6, 0],
+        )],
+    );
+    assert!(!plans[0].normalized_text().contains("门户网站"));
 }
