@@ -430,7 +430,7 @@ fn mark_running_headers(lines: &mut [Line]) {
     let mut kept: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for l in lines.iter_mut() {
         if l.kind == LineKind::Text && repeated.contains(&l.norm.text) {
-            if reads_as_title(&l.norm.text)
+            if crate::chars::reads_as_title(&l.norm.text)
                 && let Some(t) = repeated.get(&l.norm.text)
                 && kept.insert(t.as_str())
             {
@@ -439,23 +439,6 @@ fn mark_running_headers(lines: &mut [Line]) {
             l.kind = LineKind::RunningHeader;
         }
     }
-}
-
-/// Does a line end as a document's title does (`…规划`, `…方案(2021-2025年)`)? The text layer's
-/// short list; the document model has the full one.
-pub(crate) fn reads_as_title(t: &str) -> bool {
-    let mut t = t.trim_end();
-    if t.ends_with(')')
-        && let Some(open) = t.rfind('(')
-    {
-        t = t[..open].trim_end();
-    }
-    let t = t.trim_end_matches(['"', '”', '》']);
-    [
-        "规划", "方案", "意见", "计划", "办法", "纲要", "要点", "决定", "通知", "报告",
-    ]
-    .iter()
-    .any(|d| t.ends_with(d))
 }
 
 #[cfg(test)]

@@ -548,7 +548,7 @@ fn title_before(block: ElementRef<'_>) -> Option<String> {
         ((8..=90).contains(&n)
             && t.chars().any(is_cjk)
             && !t.contains(['。', '；', ';'])
-            && crate::lines::reads_as_title(&t))
+            && crate::chars::reads_as_title(&t))
         .then_some(t)
     };
     let scopes = std::iter::once(block).chain(block.parent().and_then(ElementRef::wrap));
