@@ -218,7 +218,10 @@ fn body_after(lines: &[Line], text: &[usize], end: usize, title: &str) -> Option
                 .iter()
                 .take(2)
                 .any(|&j| norm(lines, j).contains('。'));
+        // A preface heading (`前言`) opens a body.
+        let preface = ["前言", "序言", "引言", "导言"].contains(&c.as_str());
         let body = addressee
+            || preface
             || parse_number(t).is_some()
             || t.contains('。')
             || t.chars().count() >= 40

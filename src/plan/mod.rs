@@ -401,6 +401,9 @@ fn front_paras(lines: &[Line]) -> Vec<FrontPara> {
         let t = &p.norm.text;
         p.kind = if is_meta_line(t) {
             FrontKind::Meta
+        } else if is_preface_heading(t) {
+            // `前言` opens the body; it is no line of the title above it.
+            FrontKind::Sentence
         } else if title_like(t) {
             FrontKind::TitleLike
         } else {
@@ -408,6 +411,11 @@ fn front_paras(lines: &[Line]) -> Vec<FrontPara> {
         };
     }
     out
+}
+
+/// An unnumbered preface heading alone on its line (`前言`, `序　言`).
+fn is_preface_heading(t: &str) -> bool {
+    ["前言", "序言", "引言", "导言"].contains(&crate::chars::compact(t).as_str())
 }
 
 /// What the document model knows about a part before its plan is built.
