@@ -1,4 +1,4 @@
-//! Forty-three documents made for the import audit, of kinds the tuned fixtures do not cover
+//! Forty-six documents made for the import audit, of kinds the tuned fixtures do not cover
 //! (tests/fixtures/unseen/, see its README: expectations were written down before the program
 //! ran): other encodings, DOCX and PDF from other producers, a compilation without a table of
 //! contents, a gazette of two notices. Each plan's name, title, issuer, date, document number
@@ -843,4 +843,50 @@ fn a_page_whose_title_block_stands_before_the_article() {
         )],
     );
     assert!(!plans[0].normalized_text().contains("门户网站"));
+}
+
+#[test]
+fn bracketed_top_level_with_colons_after_a_preface_line() {
+    check(
+        "u53_yangzhou_paren_top_level_colons.txt",
+        &[one(
+            "扬州市",
+            "扬州市城乡公交一体化提升工作方案",
+            Some("扬州市交通运输局"),
+            Some("2023-02-14"),
+            None,
+            [3, 5, 2],
+        )],
+    );
+}
+
+#[test]
+fn a_pdf_with_page_of_pages_footers_and_a_distribution_block() {
+    let plans = check(
+        "u54_baoji_page_of_pages_lo.pdf",
+        &[one(
+            "宝鸡市",
+            "宝鸡市县域城镇化补短板实施方案",
+            Some("宝鸡市人民政府"),
+            Some("2021-07-19"),
+            Some("宝政发〔2021〕22号"),
+            [3, 7, 0],
+        )],
+    );
+    assert!(!plans[0].normalized_text().contains("共2页"));
+}
+
+#[test]
+fn word_unicode_text_with_tabs_after_heading_numbers() {
+    check(
+        "u55_leshan_tab_headings_utf16le.txt",
+        &[one(
+            "乐山市",
+            "乐山市推进城市更新行动实施方案",
+            Some("乐山市人民政府办公室"),
+            Some("2022-09-26"),
+            Some("乐府办发〔2022〕40号"),
+            [3, 5, 0],
+        )],
+    );
 }
