@@ -100,6 +100,9 @@ fn classify_raw(original: &str, raw: &str, start: usize) -> Vec<Line> {
         cuts = run_in_list_cuts(&norm.text);
     }
     if cuts.is_empty() {
+        cuts = attachment_title_cut(&norm.text).into_iter().collect();
+    }
+    if cuts.is_empty() {
         let kind = classify_one(&norm.text);
         let mark = heading_mark(raw).filter(|_| kind == LineKind::Text);
         return vec![Line {
@@ -196,6 +199,23 @@ fn run_in_list_cuts(t: &str) -> Vec<usize> {
     } else {
         Vec::new()
     }
+}
+
+/// Where an attachment's label has its title run into it (`附件:某市城乡融合发展实施方案`): the
+/// byte offset of the title. A list of attachments (`附件:1.…`) and a file link are no title.
+fn attachment_title_cut(t: &str) -> Option<usize> {
+    let rest = t.strip_prefix("附件")?;
+    let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let rest = rest[digits..].strip_prefix(':')?;
+    let title = rest.trim_start();
+    let at = t.len() - title.len();
+    let n = title.chars().count();
+    ((6..=80).contains(&n)
+        && parse_number(title).is_none()
+        && !title.starts_with(|c: char| c.is_ascii_digit())
+        && !title.contains(['。', '.'])
+        && crate::chars::reads_as_title(title))
+    .then_some(at)
 }
 
 /// Lines after a `目录` line (alone or run into the first entry: `目录序言`) that start with a
@@ -496,6 +516,22 @@ mod tests {
         assert_eq!(kinds[0], LineKind::Text, "{kinds:?}");
         assert_eq!(kinds[1], LineKind::RunningHeader, "{kinds:?}");
         assert_eq!(kinds[5], LineKind::RunningHeader, "{kinds:?}");
+    }
+
+    #[test]
+    fn an_attachment_label_with_its_title_run_in_is_two_lines() {
+        let text = "附件：某市城乡融合发展实施方案\n附件：1.甲方案\n附件2：乙.docx";
+        let lines = classify_lines(text);
+        let texts: Vec<&str> = lines.iter().map(|l| l.norm.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "附件:",
+                "某市城乡融合发展实施方案",
+                "附件:1.甲方案",
+                "附件2:乙.docx"
+            ]
+        );
     }
 
     #[test]
