@@ -1,4 +1,4 @@
-//! Forty-six documents made for the import audit, of kinds the tuned fixtures do not cover
+//! Forty-eight documents made for the import audit, of kinds the tuned fixtures do not cover
 //! (tests/fixtures/unseen/, see its README: expectations were written down before the program
 //! ran): other encodings, DOCX and PDF from other producers, a compilation without a table of
 //! contents, a gazette of two notices. Each plan's name, title, issuer, date, document number
@@ -889,4 +889,35 @@ fn word_unicode_text_with_tabs_after_heading_numbers() {
             [3, 5, 0],
         )],
     );
+}
+
+#[test]
+fn a_page_whose_h1_is_the_site_logo() {
+    check(
+        "u56_zhuzhou_site_h1_page.html",
+        &[one(
+            "株洲市",
+            "株洲市城市体检工作方案",
+            Some("株洲市人民政府办公室"),
+            Some("2023-04-12"),
+            Some("株政办发〔2023〕9号"),
+            [3, 5, 0],
+        )],
+    );
+}
+
+#[test]
+fn the_plan_title_on_the_attachment_label_line() {
+    let plans = check(
+        "u57_yueyang_title_on_attachment_line.txt",
+        &[one(
+            "岳阳市",
+            "岳阳市城乡融合发展实施方案",
+            Some("岳阳市人民政府"),
+            Some("2022-03-15"),
+            Some("岳政发〔2022〕6号"),
+            [3, 3, 0],
+        )],
+    );
+    assert!(!plans[0].preamble.text.contains("印发给你们"));
 }
