@@ -420,17 +420,19 @@ fn mark_running_headers(lines: &mut [Line]) {
                 .any(|l| l.kind == LineKind::PageNumber)
             || lines[..k].iter().all(|l| l.kind == LineKind::Blank)
     };
-    let at_edges: std::collections::HashSet<&str> = counts
-        .iter()
-        .filter(|(_, n)| **n == 2)
-        .map(|(t, _)| *t)
-        .filter(|t| {
-            lines
-                .iter()
-                .enumerate()
-                .filter(|(_, l)| l.kind == LineKind::Text && l.norm.text == *t)
-                .all(|(k, _)| near_page_number(k))
-        })
+    // Where each line printed twice stands (one pass; none without page numbers).
+    let mut twice: HashMap<&str, Vec<usize>> = HashMap::new();
+    if lines.iter().any(|l| l.kind == LineKind::PageNumber) {
+        for (k, l) in lines.iter().enumerate() {
+            if l.kind == LineKind::Text && counts.get(l.norm.text.as_str()) == Some(&2) {
+                twice.entry(l.norm.text.as_str()).or_default().push(k);
+            }
+        }
+    }
+    let at_edges: std::collections::HashSet<&str> = twice
+        .into_iter()
+        .filter(|(_, at)| at.iter().all(|&k| near_page_number(k)))
+        .map(|(t, _)| t)
         .collect();
     let repeated: std::collections::HashSet<String> = counts
         .into_iter()
