@@ -20,6 +20,23 @@ pub fn merge_ranges(mut ranges: Vec<std::ops::Range<usize>>) -> Vec<std::ops::Ra
     out
 }
 
+/// Does a line end as a document's title does (`…规划`, `…方案(2021-2025年)`)? A short list of
+/// endings for the text and ingest layers; the document model has the full one.
+pub fn reads_as_title(t: &str) -> bool {
+    let mut t = t.trim_end();
+    if t.ends_with([')', '）'])
+        && let Some(open) = t.rfind(['(', '（'])
+    {
+        t = t[..open].trim_end();
+    }
+    let t = t.trim_end_matches(['"', '”', '》']);
+    [
+        "规划", "方案", "意见", "计划", "办法", "纲要", "要点", "决定", "通知", "报告",
+    ]
+    .iter()
+    .any(|d| t.ends_with(d))
+}
+
 /// Whitespace-free text.
 pub fn compact(t: &str) -> String {
     t.chars().filter(|c| !c.is_whitespace()).collect()

@@ -95,7 +95,13 @@ pub fn classify_lines(original: &str) -> Vec<Line> {
 /// headings run into each other), numbered 0 (see [`classify_lines`]).
 fn classify_raw(original: &str, raw: &str, start: usize) -> Vec<Line> {
     let norm = normalize_line(raw, start);
-    let cuts = run_in_heading_cuts(&norm.text);
+    let mut cuts = run_in_heading_cuts(&norm.text);
+    if cuts.is_empty() {
+        cuts = run_in_list_cuts(&norm.text);
+    }
+    if cuts.is_empty() {
+        cuts = attachment_title_cut(&norm.text).into_iter().collect();
+    }
     if cuts.is_empty() {
         let kind = classify_one(&norm.text);
         let mark = heading_mark(raw).filter(|_| kind == LineKind::Text);
@@ -165,6 +171,53 @@ fn run_in_heading_cuts(t: &str) -> Vec<usize> {
     cuts
 }
 
+/// Where a `一、` heading line has its `(一)` headings run into it, each after a sentence end
+/// (`二、增强县城承载能力。(一)完善市政设施。推进…。(二)提升公共服务。…`): byte offsets of
+/// their numbers, when there are two or more numbered one after another (a list may go on from
+/// the paragraph before: `(四)`, `(五)`). Lower lists run into an item (`1.…。(1)…。(2)…`, as
+/// the 淄博 seed writes its measures) stay text.
+fn run_in_list_cuts(t: &str) -> Vec<usize> {
+    use crate::numbering::NumberStyle;
+    let Some(head) = parse_number(t) else {
+        return Vec::new();
+    };
+    let mut found: Vec<(usize, NumberStyle, u32)> = Vec::new();
+    for (i, _) in t.match_indices('。') {
+        let at = i + '。'.len_utf8();
+        let Some(n) = t.get(at..).and_then(parse_number) else {
+            continue;
+        };
+        if head.style == NumberStyle::CnComma && n.style == NumberStyle::CnParen && n.start == 0 {
+            found.push((at, n.style, n.value));
+        }
+    }
+    let in_order = found
+        .windows(2)
+        .all(|w| w[1].1 == w[0].1 && w[1].2 == w[0].2 + 1);
+    if found.len() >= 2 && in_order {
+        found.iter().map(|f| f.0).collect()
+    } else {
+        Vec::new()
+    }
+}
+
+/// Where an attachment's label has its title run into it (`附件:某市城乡融合发展实施方案`): the
+/// byte offset of the title. A list of attachments (`附件:1.…`) and a file link are no title.
+fn attachment_title_cut(t: &str) -> Option<usize> {
+    let rest = t.strip_prefix("附件")?;
+    let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let rest = rest[digits..].strip_prefix(':')?;
+    let title = rest.trim_start();
+    let at = t.len() - title.len();
+    let n = title.chars().count();
+    ((6..=80).contains(&n)
+        && parse_number(title).is_none()
+        && !title.starts_with(|c: char| c.is_ascii_digit())
+        && !title.contains(['。', '.'])
+        && crate::chars::reads_as_title(title))
+    .then_some(at)
+}
+
 /// Lines after a `目录` line (alone or run into the first entry: `目录序言`) that start with a
 /// heading number and hold no sentence are the table of contents, up to the first other line or
 /// the first heading that repeats the first entry (the body starting again).
@@ -184,7 +237,18 @@ fn mark_toc_block(lines: &mut [Line]) {
         let mut j = k + 1;
         while j < lines.len() {
             let l = &lines[j];
-            if l.kind == LineKind::Blank || l.kind == LineKind::Toc {
+            if l.kind == LineKind::Blank {
+                j += 1;
+                continue;
+            }
+            // An entry already read as one (leader dots and a page number) still counts as the
+            // first entry, so the body's first heading, which repeats it, ends the block.
+            if l.kind == LineKind::Toc {
+                if first.is_none()
+                    && let Some(n) = parse_number(&l.norm.text)
+                {
+                    first = Some((n.style, n.value));
+                }
                 j += 1;
                 continue;
             }
@@ -321,6 +385,9 @@ const WEB_META_KEYS: &[&str] = &[
     "信息来源",
     "[打印]",
     "[关闭]",
+    // A reposting account's credits (`编辑：王晓　审核：李明`).
+    "编辑:",
+    "审核:",
 ];
 
 fn is_web_meta(t: &str) -> bool {
@@ -336,10 +403,41 @@ fn mark_running_headers(lines: &mut [Line]) {
     for l in lines.iter().filter(|l| l.kind == LineKind::Text) {
         *counts.entry(l.norm.text.as_str()).or_default() += 1;
     }
+    // A line printed twice is a running header too when each copy stands at a page's edge: the
+    // file's first line, or next to a page number (a two-page PDF's `某市人民政府公报 2021年第4期`).
+    let near_page_number = |k: usize| -> bool {
+        let solid = |l: &&Line| l.kind != LineKind::Blank;
+        lines[..k]
+            .iter()
+            .rev()
+            .filter(solid)
+            .take(2)
+            .any(|l| l.kind == LineKind::PageNumber)
+            || lines[k + 1..]
+                .iter()
+                .filter(solid)
+                .take(2)
+                .any(|l| l.kind == LineKind::PageNumber)
+            || lines[..k].iter().all(|l| l.kind == LineKind::Blank)
+    };
+    // Where each line printed twice stands (one pass; none without page numbers).
+    let mut twice: HashMap<&str, Vec<usize>> = HashMap::new();
+    if lines.iter().any(|l| l.kind == LineKind::PageNumber) {
+        for (k, l) in lines.iter().enumerate() {
+            if l.kind == LineKind::Text && counts.get(l.norm.text.as_str()) == Some(&2) {
+                twice.entry(l.norm.text.as_str()).or_default().push(k);
+            }
+        }
+    }
+    let at_edges: std::collections::HashSet<&str> = twice
+        .into_iter()
+        .filter(|(_, at)| at.iter().all(|&k| near_page_number(k)))
+        .map(|(t, _)| t)
+        .collect();
     let repeated: std::collections::HashSet<String> = counts
         .into_iter()
         .filter(|(t, n)| {
-            *n >= 3
+            (*n >= 3 || at_edges.contains(t))
                 && t.chars().count() <= 30
                 && parse_number(t).is_none()
                 && !t.ends_with(['。', ':', ';', '!', '?', ',', '，', '、'])
@@ -349,8 +447,17 @@ fn mark_running_headers(lines: &mut [Line]) {
     if repeated.is_empty() {
         return;
     }
+    // A document's own title printed as the running header keeps its first copy: it is the
+    // title (`绵阳市“十四五”新型城镇化规划` atop every page and atop the first).
+    let mut kept: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for l in lines.iter_mut() {
         if l.kind == LineKind::Text && repeated.contains(&l.norm.text) {
+            if crate::chars::reads_as_title(&l.norm.text)
+                && let Some(t) = repeated.get(&l.norm.text)
+                && kept.insert(t.as_str())
+            {
+                continue;
+            }
             l.kind = LineKind::RunningHeader;
         }
     }
@@ -380,12 +487,71 @@ mod tests {
     }
 
     #[test]
+    fn a_header_on_both_pages_of_a_two_page_pdf_is_a_running_header() {
+        let text = "某市人民政府公报 2021年第4期\n某市人民政府关于印发方案的通知\n正文。\n— 1 —\n\n某市人民政府公报 2021年第4期\n一、总体目标\n一、总体目标\n— 2 —";
+        let lines = classify_lines(text);
+        let kinds: Vec<LineKind> = lines.iter().map(|l| l.kind).collect();
+        assert_eq!(kinds[0], LineKind::RunningHeader, "{kinds:?}");
+        assert_eq!(kinds[5], LineKind::RunningHeader, "{kinds:?}");
+        // A numbered line twice is never one; nor a line repeated away from page edges.
+        assert_eq!(kinds[6], LineKind::Text, "{kinds:?}");
+        assert_eq!(kinds[1], LineKind::Text, "{kinds:?}");
+    }
+
+    #[test]
+    fn a_list_run_into_its_heading_is_split() {
+        let text = "二、增强县城综合承载能力。（一）完善市政设施。推进管网改造。（二）提升公共服务。推进医院提标。\n三、推进城乡一体化。（三）推进交通一体化。\n四、加强保障。坚持（一）个原则。（二）另一个。";
+        let lines = classify_lines(text);
+        let texts: Vec<&str> = lines.iter().map(|l| l.norm.text.as_str()).collect();
+        assert_eq!(texts.len(), 5, "{texts:?}");
+        assert!(texts[1].starts_with("(一)完善市政设施"), "{texts:?}");
+        assert!(texts[2].starts_with("(二)提升公共服务"), "{texts:?}");
+        // One run-in number alone is no list.
+        assert!(texts[3].ends_with("(三)推进交通一体化。"), "{texts:?}");
+    }
+
+    #[test]
+    fn a_title_printed_as_the_running_header_keeps_its_first_copy() {
+        let text = "某市新型城镇化规划\n某市新型城镇化规划\n第一章　发展基础\n正文。\n— 1 —\n某市新型城镇化规划\n正文。\n— 2 —\n某市新型城镇化规划\n正文。";
+        let lines = classify_lines(text);
+        let kinds: Vec<LineKind> = lines.iter().map(|l| l.kind).collect();
+        assert_eq!(kinds[0], LineKind::Text, "{kinds:?}");
+        assert_eq!(kinds[1], LineKind::RunningHeader, "{kinds:?}");
+        assert_eq!(kinds[5], LineKind::RunningHeader, "{kinds:?}");
+    }
+
+    #[test]
+    fn an_attachment_label_with_its_title_run_in_is_two_lines() {
+        let text = "附件：某市城乡融合发展实施方案\n附件：1.甲方案\n附件2：乙.docx";
+        let lines = classify_lines(text);
+        let texts: Vec<&str> = lines.iter().map(|l| l.norm.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "附件:",
+                "某市城乡融合发展实施方案",
+                "附件:1.甲方案",
+                "附件2:乙.docx"
+            ]
+        );
+    }
+
+    #[test]
     fn a_run_together_table_of_contents_is_toc() {
         let text = "目录序言\n第一篇指导思想\n第一章指导思想第二章主要目标第二篇调整结构\n序言正文没有句号\n第一篇指导思想\n第一章指导思想";
         let lines = classify_lines(text);
         let kinds: Vec<LineKind> = lines.iter().map(|l| l.kind).collect();
         assert!(kinds[..5].iter().all(|k| *k == LineKind::Toc), "{kinds:?}");
         assert!(kinds[5..].iter().all(|k| *k == LineKind::Text), "{kinds:?}");
+    }
+
+    #[test]
+    fn a_contents_with_leader_dots_ends_where_the_body_repeats_its_first_entry() {
+        let text = "目　录\n一、发展基础……………1\n二、总体要求……………2\n一、发展基础\n（一）发展基础\n“十三五”时期，城镇化水平稳步提高。\n二、总体要求";
+        let lines = classify_lines(text);
+        let kinds: Vec<LineKind> = lines.iter().map(|l| l.kind).collect();
+        assert!(kinds[..3].iter().all(|k| *k == LineKind::Toc), "{kinds:?}");
+        assert!(kinds[3..].iter().all(|k| *k == LineKind::Text), "{kinds:?}");
     }
 
     #[test]

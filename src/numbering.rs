@@ -27,6 +27,8 @@ pub enum NumberStyle {
     ArabicParen,
     /// ①
     Circled,
+    /// 1.1 / 1.1.1: a planning text's decimal numbering, its depth (2 for `1.1`, 3 for `1.1.1`).
+    Decimal(u8),
     /// An unnumbered lead-in line (`实施途径：`) whose list restarts a numbering already in use.
     LeadIn,
     /// An unnumbered heading the document marks as one, at its own level: a Markdown `#` line,
@@ -136,6 +138,9 @@ fn parse_marker(s: &str) -> Option<(NumberStyle, String, usize)> {
             _ => None,
         };
     }
+    if !open && let Some(d) = decimal_marker(s) {
+        return Some(d);
+    }
     if !ar.is_empty() && ar.len() <= 3 {
         let after = inner[ar.len()..].chars().next()?;
         return match (open, after) {
@@ -151,6 +156,39 @@ fn parse_marker(s: &str) -> Option<(NumberStyle, String, usize)> {
         };
     }
     None
+}
+
+/// `1.2 标题` / `1.2.3标题`: two to four groups of at most three digits joined by dots, then a
+/// space or a Han character that is no unit of a quantity (`1.5亿元` is a number, not a heading).
+fn decimal_marker(s: &str) -> Option<(NumberStyle, String, usize)> {
+    let mut groups: Vec<&str> = Vec::new();
+    let mut at = 0;
+    loop {
+        let digits = s[at..].bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 || digits > 3 {
+            return None;
+        }
+        groups.push(&s[at..at + digits]);
+        at += digits;
+        let dot_then_digit =
+            s[at..].starts_with('.') && s[at + 1..].starts_with(|c: char| c.is_ascii_digit());
+        if !dot_then_digit {
+            break;
+        }
+        at += 1;
+    }
+    if !(2..=4).contains(&groups.len()) {
+        return None;
+    }
+    let next = s[at..].chars().next()?;
+    let heading_follows = next == ' '
+        || next == '\u{3000}'
+        || (crate::chars::is_han(next) && !"亿万千百倍元米个吨亩年月日时分秒".contains(next));
+    if !heading_follows {
+        return None;
+    }
+    let last = groups.last()?.to_string();
+    Some((NumberStyle::Decimal(groups.len() as u8), last, at))
 }
 
 fn circled_value(c: char) -> Option<u32> {
@@ -204,6 +242,25 @@ mod tests {
 
     fn style_value(t: &str) -> Option<(NumberStyle, u32, &str)> {
         parse_number(t).map(|n| (n.style, n.value, &t[n.rest..]))
+    }
+
+    #[test]
+    fn decimal_numbers_of_planning_texts() {
+        assert_eq!(
+            style_value("1.2 规划范围与期限"),
+            Some((NumberStyle::Decimal(2), 2, "规划范围与期限"))
+        );
+        assert_eq!(
+            style_value("2.2.3坚持文化传承"),
+            Some((NumberStyle::Decimal(3), 3, "坚持文化传承"))
+        );
+        // Quantities and plain items are no decimal headings.
+        assert_eq!(style_value("1.5亿元用于建设"), None);
+        assert_eq!(style_value("3.5%左右"), None);
+        assert_eq!(
+            style_value("1.加强领导"),
+            Some((NumberStyle::Arabic, 1, "加强领导"))
+        );
     }
 
     #[test]

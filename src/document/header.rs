@@ -115,6 +115,10 @@ const FOOTER_MARKERS: &[&str] = &[
     "扫一扫在手机打开",
     "主办单位",
     "网站标识码",
+    // A saved WeChat article's footer.
+    "阅读原文",
+    "预览时标签不可点",
+    "微信扫一扫",
 ];
 
 fn compact(t: &str) -> String {
@@ -234,11 +238,19 @@ pub fn scan(original: &str, lines: &mut [Line]) -> Header {
         k += 1;
     }
     mark_footer(lines);
-    // Links to attached files are never text of the document, wherever they stand.
+    // Links to attached files are never text of the document, wherever they stand; nor are the
+    // further links of the list (`附件：1.甲.docx` then `2.乙.xls`), numbered like headings.
+    let mut in_list = false;
     for l in lines.iter_mut() {
-        if l.kind == LineKind::Text && l.norm.text.starts_with("附件") && is_file_link(&l.norm.text)
-        {
+        if l.kind == LineKind::Blank {
+            continue;
+        }
+        let link = l.kind == LineKind::Text && is_file_link(&l.norm.text);
+        if link && (in_list || l.norm.text.starts_with("附件")) {
             l.kind = LineKind::Chrome;
+            in_list = true;
+        } else {
+            in_list = false;
         }
     }
     header
@@ -349,6 +361,15 @@ mod tests {
         assert_eq!(h.get(&["法宝引证码"]), Some("CLI.12.4638041"));
         assert_eq!(h.get(&["发布机构"]), Some("中共中央、国务院"));
         assert_eq!(&k[..3], &[LineKind::Chrome; 3]);
+        assert_eq!(k[3], LineKind::Text);
+    }
+
+    #[test]
+    fn a_list_of_attached_files_is_chrome() {
+        let text = "（十四）强化人才支撑。鼓励毕业生就业。\n附件：1.任务清单.docx\n2.评价指标体系.xls\n某市人民政府\n2023年6月20日";
+        let (k, _) = kinds(text);
+        assert_eq!(k[0], LineKind::Text);
+        assert_eq!(&k[1..3], &[LineKind::Chrome; 2]);
         assert_eq!(k[3], LineKind::Text);
     }
 

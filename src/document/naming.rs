@@ -71,8 +71,11 @@ pub fn place_in_title(title_norm: &str) -> Option<String> {
     });
     // The unit-character reading also finds towns and areas the gazetteer does not list.
     let by_units = title_norm_place(&t).filter(|name| {
+        // The name before its first unit, a unit-like character of the name itself aside
+        // (`乌镇` of `乌镇镇`).
         let first_unit = name
             .char_indices()
+            .skip(2)
             .find(|(_, c)| "省市区县州旗镇乡盟".contains(*c))
             .map_or(name.len(), |(i, _)| i);
         let head = &name[..first_unit];
@@ -93,6 +96,8 @@ pub fn place_in_title(title_norm: &str) -> Option<String> {
             ]
             .iter()
             .any(|w| head.contains(w))
+            // No organ's name (`住房和城乡建设部`): `城乡` is no place.
+            && !["城乡", "住房"].iter().any(|w| name.contains(w))
     });
     match (known, by_units) {
         // A town under a known place (`上海市奉贤区柘林镇`) extends it.
@@ -101,9 +106,38 @@ pub fn place_in_title(title_norm: &str) -> Option<String> {
         {
             Some(u)
         }
+        // So does a functional area under a known city the gazetteer does not list
+        // (`郑州市航空港区`, `某市高新区`, `某市经济开发区`).
+        (Some(k), _) if functional_area_after(&stripped[k.len()..]).is_some() => {
+            functional_area_after(&stripped[k.len()..]).map(|a| format!("{k}{a}"))
+        }
         (Some(k), _) => Some(k),
         (None, u) => u,
     }
+}
+
+/// The functional area a text starts with (`航空港区新型城镇化…` → `航空港区`): the shortest
+/// start that [`is_functional_area`] accepts.
+fn functional_area_after(rest: &str) -> Option<&str> {
+    rest.char_indices()
+        .skip(1)
+        .take(10)
+        .map(|(i, c)| &rest[..i + c.len_utf8()])
+        .find(|a| is_functional_area(a))
+}
+
+/// A functional area's own name after its city: two to eight Han characters ending in an area
+/// word (`航空港区`, `高新区`, `经济技术开发区`), no phrase.
+fn is_functional_area(rest: &str) -> bool {
+    let n = rest.chars().count();
+    (3..=10).contains(&n)
+        && rest.chars().all(crate::chars::is_han)
+        && ["新区", "港区", "开发区", "高新区", "保税区", "自贸区"]
+            .iter()
+            .any(|e| rest.ends_with(e))
+        && !["推进", "建设", "加快", "城乡", "改革"]
+            .iter()
+            .any(|w| rest.contains(w))
 }
 
 /// The place a text names most often (at least three times), preferring the more specific
@@ -197,6 +231,22 @@ mod tests {
         assert_eq!(place_in_title("关于推进北京市数据专区建设的指导意见"), None);
         assert_eq!(place_in_title("“无废城市”建设试点工作方案"), None);
         assert_eq!(place_in_title("支持工业互联网发展若干政策"), None);
+        assert_eq!(
+            place_in_title("郑州市航空港区新型城镇化综合试点工作方案").as_deref(),
+            Some("郑州市航空港区")
+        );
+        assert_eq!(
+            place_in_title("郑州市城乡融合发展试验区建设方案").as_deref(),
+            Some("郑州市")
+        );
+        assert_eq!(
+            place_in_title("乌镇镇美丽城镇建设行动方案").as_deref(),
+            Some("乌镇镇")
+        );
+        assert_eq!(
+            place_in_title("住房和城乡建设部 国家发展改革委关于进一步加强城市与建筑风貌管理的通知"),
+            None
+        );
         assert_eq!(
             place_of(Some("支持浙江高质量发展建设共同富裕示范区的意见"), None).as_deref(),
             Some("浙江省")

@@ -21,6 +21,9 @@ pub const ORG_ENDINGS: &[&str] = &[
     "领导小组",
     "局",
     "厅",
+    // Short forms (`国家发展改革委`, `住房城乡建设部`, `省卫生健康委`).
+    "委",
+    "部",
 ];
 
 /// The issuer a title names before `关于` (`淄博市人民政府关于…` → `淄博市人民政府`), when it ends like an
@@ -55,8 +58,14 @@ pub fn title_norm_place(title: &str) -> Option<String> {
             let candidate = i + len;
             // The first unit must start the name; later ones chain (济南市 + 市中区) only if short.
             let piece: String = chars[end..candidate].iter().collect();
+            // A unit right after a name ending in a unit-like character is the name's own unit
+            // (`乌镇` + `镇`, `郑州` + `市`).
+            let own_unit = end > 0
+                && end <= 3
+                && candidate - end == 1
+                && chars.get(end - 1).is_some_and(|c| "州镇乡".contains(*c));
             let chains = end > 0
-                && (2..=4).contains(&(candidate - end))
+                && ((2..=4).contains(&(candidate - end)) || own_unit)
                 && !NOT_PLACE.iter().any(|w| piece.contains(w));
             if end == 0 && candidate >= 2 || chains {
                 end = candidate;

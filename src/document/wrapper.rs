@@ -75,6 +75,9 @@ pub struct DocPart {
 pub struct Segmentation {
     /// The notice, if the file's first document issues the others.
     pub notice: Option<Notice>,
+    /// Further notices of the file (a gazette, a bundle), each with the first line of its
+    /// title: the documents from that line on are issued by it.
+    pub later_notices: Vec<(usize, Notice)>,
     /// The documents, in file order; never empty for a non-empty file.
     pub parts: Vec<DocPart>,
 }
@@ -160,7 +163,8 @@ fn title_block(lines: &[Line], text: &[usize], p: usize) -> Option<usize> {
     let mut end = p + 1;
     while !ends_in_doc_type(&joined) {
         // A title broken over lines starts with a line of some length; menu items are short.
-        if first.chars().count() < 6 {
+        // Nor does it start with a clause (`近日，市政府印发《…》，一起来看全文`).
+        if first.chars().count() < 6 || first.contains(',') {
             return None;
         }
         let next = norm(lines, *text.get(end)?);
@@ -205,8 +209,23 @@ fn body_after(lines: &[Line], text: &[usize], end: usize, title: &str) -> Option
             continue;
         }
         let addressee = t.ends_with(':') && t.chars().count() <= 100;
-        let body =
-            addressee || parse_number(t).is_some() || t.contains('。') || t.chars().count() >= 40;
+        // Text wrapped at a page's width (pdftotext): a sentence's first line, its end on a
+        // later line (`为贯彻落实《江苏省…“十四五”` / `规划》，推动…，制` / `定本实施方案。`).
+        let wrapped = t.contains(['《', '“', ','])
+            && t.chars().count() >= 12
+            && !ends_in_doc_type(t)
+            && text[p + 1..]
+                .iter()
+                .take(2)
+                .any(|&j| norm(lines, j).contains('。'));
+        // A preface heading (`前言`) opens a body.
+        let preface = ["前言", "序言", "引言", "导言"].contains(&c.as_str());
+        let body = addressee
+            || preface
+            || parse_number(t).is_some()
+            || t.contains('。')
+            || t.chars().count() >= 40
+            || wrapped;
         return body.then_some(p);
     }
     None
@@ -226,6 +245,49 @@ fn titles_from(lines: &[Line], text: &[usize], from: usize) -> Vec<(usize, usize
             }
         }
         p += 1;
+    }
+    out
+}
+
+/// Title blocks of one to three lines, from `from` on, whose text is exactly a name the notice
+/// issues (`names`, as [`title_key`]s) and which a body follows: (start, end) in `text`.
+fn named_titles(
+    lines: &[Line],
+    text: &[usize],
+    from: usize,
+    names: &[String],
+) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut p = from;
+    while p < text.len() {
+        let first = norm(lines, text[p]);
+        let mut hit = None;
+        if title_like(first) && !is_meta_line(first) {
+            let mut key = String::new();
+            for end in p + 1..(p + 4).min(text.len() + 1) {
+                let t = norm(lines, text[end - 1]);
+                if end > p + 1 && (!title_like(t) || is_meta_line(t)) {
+                    break;
+                }
+                key.push_str(&title_key(t));
+                let title = block_text(lines, text, p..end);
+                if names
+                    .iter()
+                    .any(|n| *n == key || strip_key_period(n) == strip_key_period(&key))
+                    && body_after(lines, text, end, &title).is_some()
+                {
+                    hit = Some(end);
+                    break;
+                }
+            }
+        }
+        match hit {
+            Some(end) => {
+                out.push((p, end));
+                p = end;
+            }
+            None => p += 1,
+        }
     }
     out
 }
@@ -298,6 +360,7 @@ pub fn split(lines: &mut [Line]) -> Segmentation {
     let Some(&(mut t0, mut t0_end)) = titles.first() else {
         return Segmentation {
             notice: None,
+            later_notices: Vec::new(),
             parts: attachments(lines, whole(0..0)),
         };
     };
@@ -312,6 +375,19 @@ pub fn split(lines: &mut [Line]) -> Segmentation {
         t0 = s;
         t0_end = e;
         k += 1;
+    }
+    // An issuer on its own line above `关于…` starts the title (`中共某市委　某市人民政府` over
+    // `关于…的实施意见`).
+    if let Some(&prev) = t0.checked_sub(1).and_then(|p| text.get(p)) {
+        let above = norm(lines, prev);
+        let first = norm(lines, text[t0]);
+        if first.starts_with("关于")
+            && find_date(above).is_none()
+            && find_doc_number(above).is_none()
+            && super::naming::issuer_of_title(&format!("{above}{first}")).is_some()
+        {
+            t0 -= 1;
+        }
     }
     // Chrome before the title.
     for &j in &text[..t0] {
@@ -331,29 +407,96 @@ pub fn split(lines: &mut [Line]) -> Segmentation {
         }
     };
     let t0_text = block_text(lines, &text, t0..t0_end);
-    let is_notice = ends_in_doc_type(&t0_text)
-        && strip_trailing_parens(&t0_text).ends_with("通知")
-        && ["印发", "转发", "发布", "颁布"]
-            .iter()
-            .any(|v| t0_text.contains(v));
-    if !is_notice {
+    if !is_notice_title(&t0_text) {
         return Segmentation {
             notice: None,
+            later_notices: Vec::new(),
             parts: attachments(lines, whole(line_range(t0..t0_end))),
         };
     }
+    let Some((notice, mut parts, mut next)) = notice_and_issued(lines, &text, t0, t0_end, &t0_text)
+    else {
+        return Segmentation {
+            notice: None,
+            later_notices: Vec::new(),
+            parts: attachments(lines, whole(line_range(t0..t0_end))),
+        };
+    };
+    // A gazette or a bundle: further notices, each with the documents it issues.
+    let mut later_notices = Vec::new();
+    while let Some(p) = next {
+        let sub = &text[p..];
+        let found = title_block(lines, sub, 0).and_then(|end| {
+            let t = block_text(lines, sub, 0..end);
+            notice_and_issued(lines, sub, 0, end, &t)
+        });
+        let Some((n, more, after)) = found else {
+            // Not a notice after all: its lines stay with the document before it.
+            if let Some(last) = parts.last_mut() {
+                last.lines.end = lines.len();
+            }
+            break;
+        };
+        if let Some(&at) = sub.first() {
+            later_notices.push((at, n));
+        }
+        parts.extend(more);
+        next = after.map(|q| p + q);
+    }
+    Segmentation {
+        notice: Some(notice),
+        later_notices,
+        parts,
+    }
+}
+
+/// Does a (normalised, compact) title issue other documents (`…关于印发…的通知`)?
+fn is_notice_title(t: &str) -> bool {
+    ends_in_doc_type(t)
+        && strip_trailing_parens(t).ends_with("通知")
+        && ["印发", "转发", "发布", "颁布"]
+            .iter()
+            .any(|v| t.contains(v))
+}
+
+/// The notice titled at `text[t0..t0_end]` and the documents it issues, up to the next notice
+/// title after them (its position in `text`, returned third); `None` when it issues none.
+fn notice_and_issued(
+    lines: &[Line],
+    text: &[usize],
+    t0: usize,
+    t0_end: usize,
+    t0_text: &str,
+) -> Option<(Notice, Vec<DocPart>, Option<usize>)> {
+    let line_range = |r: Range<usize>| -> Range<usize> {
+        match (
+            text.get(r.start),
+            r.end.checked_sub(1).and_then(|e| text.get(e)),
+        ) {
+            (Some(&a), Some(&b)) => a..b + 1,
+            _ => 0..0,
+        }
+    };
     // Issued documents: later title blocks matching a name the notice issues.
-    let later = titles_from(lines, &text, t0_end);
+    let later = titles_from(lines, text, t0_end);
     let notice_end = later.first().map_or(text.len(), |t| t.0);
     let notice_lines: Vec<&str> = text[t0_end..notice_end]
         .iter()
         .map(|&j| norm(lines, j))
         .collect();
-    let names = issued_names(&t0_text, &notice_lines);
+    let names = issued_names(t0_text, &notice_lines);
+    // A title the notice names is a title whatever its ending (`…重点任务`, `…工作要求`).
+    let mut later = later;
+    for found in named_titles(lines, text, t0_end, &names) {
+        if !later.iter().any(|&(s, e)| s < found.1 && found.0 < e) {
+            later.push(found);
+        }
+    }
+    later.sort_unstable();
     let mut starts: Vec<(usize, usize)> = Vec::new();
     let mut used: Vec<String> = Vec::new();
     for &(s, e) in &later {
-        let key = title_key(&block_text(lines, &text, s..e));
+        let key = title_key(&block_text(lines, text, s..e));
         let hit = names.iter().find(|n| {
             !used.contains(n) && (**n == key || strip_key_period(n) == strip_key_period(&key))
         });
@@ -373,20 +516,28 @@ pub fn split(lines: &mut [Line]) -> Segmentation {
             starts.push((s, e));
         }
     }
-    let Some(&(first_issued, _)) = starts.first() else {
-        return Segmentation {
-            notice: None,
-            parts: attachments(lines, whole(line_range(t0..t0_end))),
-        };
-    };
-    let notice = read_notice(lines, &text, t0..t0_end, first_issued, &t0_text);
+    let &(first_issued, _) = starts.first()?;
+    // The next notice after the documents this one issues.
+    let next = later
+        .iter()
+        .filter(|(s, _)| *s > first_issued && !starts.iter().any(|(a, _)| a == s))
+        .find(|&&(s, e)| is_notice_title(&block_text(lines, text, s..e)))
+        .map(|&(s, _)| s);
+    if let Some(n) = next {
+        starts.retain(|&(s, _)| s < n);
+    }
+    let notice = read_notice(lines, text, t0..t0_end, first_issued, t0_text);
+    let stop = next
+        .and_then(|n| text.get(n))
+        .copied()
+        .unwrap_or(lines.len());
     let mut parts = Vec::new();
     for (i, &(s, e)) in starts.iter().enumerate() {
         let end_line = starts
             .get(i + 1)
             .and_then(|n| text.get(n.0))
             .copied()
-            .unwrap_or(lines.len());
+            .unwrap_or(stop);
         let start_line = text.get(s).copied().unwrap_or(0);
         parts.extend(attachments(
             lines,
@@ -397,14 +548,19 @@ pub fn split(lines: &mut [Line]) -> Segmentation {
             },
         ));
     }
-    Segmentation {
-        notice: Some(notice),
-        parts,
-    }
+    Some((notice, parts, next))
 }
 
-/// A key without a trailing period (`…行动计划20212023年` → `…行动计划`).
+/// A key without a trailing period (`…行动计划20212023年` → `…行动计划`) or a status the
+/// document's own title adds to the name its notice gives (`…实施方案试行`).
 fn strip_key_period(k: &str) -> String {
+    for status in ["试行", "暂行", "修订", "修订稿", "征求意见稿", "草案"] {
+        if let Some(t) = k.strip_suffix(status)
+            && t.chars().count() >= 4
+        {
+            return strip_key_period(t);
+        }
+    }
     let t = k.trim_end_matches(|c: char| c.is_ascii_digit() || c == '年');
     if t.len() + 8 <= k.len() {
         t.to_string()

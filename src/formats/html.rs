@@ -511,9 +511,13 @@ fn page_title(root: ElementRef<'_>, block: ElementRef<'_>) -> Option<String> {
     let mut h1 = None;
     let mut title = None;
     find_titles(root, &mut h1, &mut title);
-    let _ = block;
     if let Some(h) = h1.filter(|h: &String| h.chars().any(is_cjk)) {
         return Some(h);
+    }
+    // A title in a block of its own just before the article (`<div class="title">…的实施意见`)
+    // is the document's, where the page `<title>` is often the site's name.
+    if let Some(t) = title_before(block) {
+        return Some(t);
     }
     let t = title?;
     let t = t
@@ -529,6 +533,36 @@ fn page_title(root: ElementRef<'_>, block: ElementRef<'_>) -> Option<String> {
         .trim_matches(is_space)
         .to_string();
     (!t.is_empty()).then_some(t)
+}
+
+/// The nearest of the few elements before the article (or before its parent) whose whole text
+/// reads as a document's title: Han text of 8 to 90 characters, no sentence, a document type at
+/// its end.
+fn title_before(block: ElementRef<'_>) -> Option<String> {
+    let reads = |el: ElementRef<'_>| -> Option<String> {
+        if is_noise(&el) {
+            return None;
+        }
+        let t = element_text(el);
+        let n = t.chars().count();
+        ((8..=90).contains(&n)
+            && t.chars().any(is_cjk)
+            && !t.contains(['。', '；', ';'])
+            && crate::chars::reads_as_title(&t))
+        .then_some(t)
+    };
+    let scopes = std::iter::once(block).chain(block.parent().and_then(ElementRef::wrap));
+    for scope in scopes {
+        let found = scope
+            .prev_siblings()
+            .filter_map(ElementRef::wrap)
+            .take(4)
+            .find_map(reads);
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
 }
 
 fn find_titles(el: ElementRef<'_>, h1: &mut Option<String>, title: &mut Option<String>) {
@@ -583,6 +617,19 @@ mod tests {
         );
         assert_eq!(equiv.map(Encoding::name), Some("Big5"));
         assert!(declared_charset(b"<meta name=\"x\" content=\"y\">").is_none());
+    }
+
+    #[test]
+    fn a_title_block_before_the_article_beats_the_site_name() {
+        let page = "<html><head><title>某市人民政府门户网站</title></head><body>\
+            <div>首页 | 政务公开</div><div class=\"title\">某市人民政府关于加快推进县城建设的实施意见</div>\
+            <div>发布时间：2022-08-22</div><div class=\"content\"><p>各县人民政府：<br>为加快推进以县城为重要载体的城镇化建设，补齐县城短板弱项，现提出如下意见。<br>一、总体要求<br>到2025年，县城常住人口达到80万人，县城综合承载能力明显增强，县城公共服务水平明显提高。<br>二、重点任务<br>推进县城道路、管网、停车场等基础设施建设，推进县级医院、学校扩容提质，发展特色产业。</p></div></body></html>";
+        let text = extract(page);
+        assert!(
+            text.starts_with("某市人民政府关于加快推进县城建设的实施意见\n"),
+            "{text}"
+        );
+        assert!(!text.contains("门户网站"), "{text}");
     }
 
     #[test]

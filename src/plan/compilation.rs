@@ -7,7 +7,7 @@
 
 use crate::lines::{Line, LineKind};
 use crate::normalize::strip_pinyin_notes;
-use crate::numbering::parse_number;
+use crate::numbering::{NumberStyle, parse_number};
 
 /// A plan found in a compilation: its first line and its name.
 #[derive(Debug, Clone)]
@@ -66,7 +66,16 @@ fn toc_entries(lines: &[Line]) -> Vec<String> {
             .trim_end_matches(|c: char| c.is_ascii_digit() || c.is_whitespace())
             .trim_end_matches(['.', '…', '·', '_', '-', '。', ' '])
             .to_string();
-        let cell = compact(&cell);
+        let mut cell = compact(&cell);
+        // A numbered entry naming a place's document (`1.广州市城市更新实施办法`): the title.
+        if let Some(n) = parse_number(&cell)
+            && matches!(n.style, NumberStyle::Arabic | NumberStyle::ArabicParen)
+            && let Some(rest) = cell.get(n.rest..)
+            && names_a_place(rest)
+            && DOC_TYPES.iter().any(|d| rest.ends_with(d))
+        {
+            cell = rest.to_string();
+        }
         if cell.chars().count() < 2
             || cell.chars().all(|c| c == '-' || c == ':')
             || cell == "目录"
@@ -95,6 +104,20 @@ fn common_suffix_chars(items: &[String]) -> usize {
     n
 }
 
+/// The ending names share, as characters: the common ending of `items`, but not the unit
+/// character of the place names before it (`寿光市…方案`, `荣成市…方案` share `…方案`, not `市…方案`).
+fn shared_ending(items: &[String]) -> usize {
+    let n = common_suffix_chars(items);
+    let starts_with_unit = items.first().is_some_and(|first| {
+        let total = first.chars().count();
+        first
+            .chars()
+            .nth(total.saturating_sub(n))
+            .is_some_and(|c| "省市区县州旗镇乡盟".contains(c))
+    });
+    if n > 0 && starts_with_unit { n - 1 } else { n }
+}
+
 fn drop_suffix(s: &str, chars: usize) -> String {
     let total = s.chars().count();
     s.chars().take(total.saturating_sub(chars)).collect()
@@ -121,7 +144,7 @@ fn names_a_place(name: &str) -> bool {
 }
 
 fn match_toc(original: &str, lines: &[Line], entries: &[String]) -> Option<Vec<PilotStart>> {
-    let suffix = common_suffix_chars(entries);
+    let suffix = shared_ending(entries);
     let tail: String = {
         let s: Vec<char> = entries[0].chars().collect();
         let keep = suffix.min(4);
@@ -165,7 +188,7 @@ fn match_toc(original: &str, lines: &[Line], entries: &[String]) -> Option<Vec<P
         .iter()
         .map(|(k, _)| compact(&text[*k].norm.text))
         .collect();
-    let shared = common_suffix_chars(&headings);
+    let shared = shared_ending(&headings);
     Some(
         found
             .iter()
@@ -176,6 +199,13 @@ fn match_toc(original: &str, lines: &[Line], entries: &[String]) -> Option<Vec<P
                     from_heading
                 } else {
                     toc_name.clone()
+                };
+                // Titles sharing no ending (`广州市城市更新实施办法`, `深圳市…工作方案`): the
+                // place each starts with.
+                let name_norm = if DOC_TYPES.iter().any(|d| name_norm.ends_with(d)) {
+                    crate::document::naming::place_in_title(&name_norm).unwrap_or(name_norm)
+                } else {
+                    name_norm
                 };
                 PilotStart {
                     line: text[*k].line_no,
@@ -231,7 +261,7 @@ fn repeated_titles(original: &str, lines: &[Line]) -> Option<Vec<PilotStart>> {
         .filter(|g| g.len() >= 3)
         .max_by_key(Vec::len)?;
     let titles: Vec<String> = best.iter().map(|(_, t)| t.clone()).collect();
-    let shared = common_suffix_chars(&titles);
+    let shared = shared_ending(&titles);
     if shared < 4 {
         return None;
     }
@@ -247,4 +277,35 @@ fn repeated_titles(original: &str, lines: &[Line]) -> Option<Vec<PilotStart>> {
         .collect();
     let distinct: std::collections::BTreeSet<&String> = starts.iter().map(|s| &s.name).collect();
     (distinct.len() >= 3).then_some(starts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lines::classify_lines;
+
+    #[test]
+    fn a_numbered_contents_of_titles_sharing_no_ending() {
+        let text = "城市更新政策文件汇编\n目　录\n1．广州市城市更新实施办法……………1\n2．深圳市城市更新工作方案……………4\n3．上海市城市更新行动方案……………7\n广州市城市更新实施办法\n一、总则\n为推进城市更新工作，制定本办法。\n深圳市城市更新工作方案\n一、工作目标\n完成项目300个。\n上海市城市更新行动方案\n一、总体要求\n推进城市有机更新。\n";
+        let lines = classify_lines(text);
+        let names: Vec<String> = find_compilation_plans(text, &lines)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| p.name)
+            .collect();
+        assert_eq!(names, ["广州市", "深圳市", "上海市"]);
+    }
+
+    #[test]
+    fn titles_sharing_a_long_ending_start_plans_without_a_contents() {
+        let text = "某省县城城镇化建设政策文件汇编\n某省发展和改革委员会　编\n\n寿光市推进以县城为重要载体的城镇化建设实施方案\n（2022年8月5日）\n一、总体目标\n到2025年，县城常住人口达到65万人。\n二、重点任务\n（一）完善市政设施体系。推进老旧管网改造。\n\n荣成市推进以县城为重要载体的城镇化建设实施方案\n（2022年9月16日）\n一、总体目标\n到2025年，建成海滨城市。\n二、重点任务\n（一）推进产城融合。建设园区。\n\n邹城市推进以县城为重要载体的城镇化建设实施方案\n（2022年10月20日）\n一、总体目标\n到2025年，县城常住人口达到45万人。\n";
+        let lines = classify_lines(text);
+        let found = find_compilation_plans(text, &lines);
+        let names: Vec<String> = found
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| p.name)
+            .collect();
+        assert_eq!(names, ["寿光市", "荣成市", "邹城市"]);
+    }
 }

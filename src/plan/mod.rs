@@ -190,9 +190,17 @@ pub fn parse_document(file: &TextFile) -> Vec<Plan> {
         }
         (None, Some(seg)) => {
             for part in &seg.parts {
+                // The notice that issues this part: the last one titled before it.
+                let notice = seg
+                    .later_notices
+                    .iter()
+                    .rev()
+                    .find(|(at, _)| *at <= part.lines.start)
+                    .map(|(_, n)| n)
+                    .or(seg.notice.as_ref());
                 let info = PartInfo {
                     part,
-                    notice: seg.notice.as_ref(),
+                    notice,
                     header: &head,
                 };
                 drafts.push(build_plan(&ctx, part.lines.clone(), None, Some(&info)));
@@ -334,6 +342,7 @@ fn is_date_line(t: &str) -> bool {
         && (t.chars().count() <= 16
             || t.ends_with(')')
             || t.ends_with("通过")
+            || t.ends_with("批准")
             || t.ends_with("印发"))
 }
 
@@ -349,7 +358,26 @@ fn is_meta_line(t: &str) -> bool {
     if paren && (t.contains("公开") || t.contains("联系") || t.contains("电话") || n <= 12) {
         return true;
     }
-    t.starts_with("抄送") || t.starts_with("主题词") || (t.ends_with("印发") && n <= 30)
+    t.starts_with("抄送")
+        || t.starts_with("主题词")
+        || (t.ends_with("印发") && n <= 30)
+        || is_month_line(t)
+}
+
+/// A date line without a day, as a plan signed by a bureau ends (`2023年8月`, `二〇二一年十二月`).
+fn is_month_line(t: &str) -> bool {
+    let Some(head) = t.strip_suffix('月') else {
+        return false;
+    };
+    let Some((year, month)) = head.split_once('年') else {
+        return false;
+    };
+    let numeral = |s: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&s.chars().count())
+            && s.chars()
+                .all(|c| c.is_ascii_digit() || "〇零一二三四五六七八九十".contains(c))
+    };
+    numeral(year.trim(), 4..=4) && numeral(month.trim(), 1..=3)
 }
 
 fn front_paras(lines: &[Line]) -> Vec<FrontPara> {
@@ -373,6 +401,9 @@ fn front_paras(lines: &[Line]) -> Vec<FrontPara> {
         let t = &p.norm.text;
         p.kind = if is_meta_line(t) {
             FrontKind::Meta
+        } else if is_preface_heading(t) {
+            // `前言` opens the body; it is no line of the title above it.
+            FrontKind::Sentence
         } else if title_like(t) {
             FrontKind::TitleLike
         } else {
@@ -380,6 +411,11 @@ fn front_paras(lines: &[Line]) -> Vec<FrontPara> {
         };
     }
     out
+}
+
+/// An unnumbered preface heading alone on its line (`前言`, `序　言`).
+fn is_preface_heading(t: &str) -> bool {
+    ["前言", "序言", "引言", "导言"].contains(&crate::chars::compact(t).as_str())
 }
 
 /// What the document model knows about a part before its plan is built.
@@ -411,6 +447,12 @@ fn known_title(ctx: &DocCtx, range: Range<usize>) -> (String, String) {
 /// issuing organs (`中共中央 国务院关于…`); a markdown heading marker dropped.
 fn title_display(raw: &str) -> String {
     let raw = raw.trim().trim_start_matches(['#', ' ']);
+    // A Markdown bold line (`**标题**`, as pandoc writes a bold paragraph).
+    let raw = raw
+        .strip_prefix("**")
+        .and_then(|r| r.strip_suffix("**"))
+        .unwrap_or(raw)
+        .trim();
     let compact: String = raw.split_whitespace().collect();
     match naming::issuer_of_title(raw) {
         Some(issuer) if issuer.contains(' ') => {
@@ -498,6 +540,15 @@ fn build_plan(
         } else if let Some(run) = runs.first() {
             title_idx = run.clone();
         }
+    }
+    // A planning text's cover names its volume under the title (`文本`, `说明书`): no part of it.
+    while title_idx.len() > 1
+        && title_idx.last().is_some_and(|&k| {
+            ["文本", "规划文本", "说明书", "规划说明", "图集"]
+                .contains(&crate::chars::compact(&paras[k].norm.text).as_str())
+        })
+    {
+        title_idx.pop();
     }
     let title_end = title_idx.last().copied();
     // A parenthesised line right after the title (`（2020—2025年）`) belongs to it.
@@ -721,10 +772,11 @@ fn build_plan(
 }
 
 /// The body that adopted a document, from its date line:
-/// `(2001年2月16日云南省第九届人民代表大会第四次会议通过)` → `云南省第九届人民代表大会第四次会议`.
+/// `(2001年2月16日云南省第九届人民代表大会第四次会议通过)` → `云南省第九届人民代表大会第四次会议`;
+/// a plan outline a congress approves ends `批准` instead.
 fn adopted_by(t: &str) -> Option<String> {
     let t = t.trim_matches(['(', ')']);
-    let body = t.strip_suffix("通过")?;
+    let body = ["通过", "批准"].iter().find_map(|w| t.strip_suffix(w))?;
     let day = body.find('日')?;
     let org = &body[day + '日'.len_utf8()..];
     (org.chars().count() >= 4 && find_date(&body[..day + '日'.len_utf8()]).is_some())

@@ -25,4 +25,5 @@ mod scale;
 mod seeds;
 mod targets;
 mod themes;
+mod unseen_documents;
 mod views;

@@ -306,10 +306,12 @@ fn document_lines(
             // A text box's paragraph inside another paragraph: its own line.
             lines.push((line, Hint::None));
         } else if let Some(cell) = tables.last_mut().and_then(|t| t.cell.as_mut()) {
+            // Paragraphs of a cell are kept apart here; a row of several cells joins them with
+            // spaces, a one-cell row (a layout table holding the body) keeps them as lines.
             let line = line.trim();
             if !line.is_empty() {
                 if !cell.is_empty() {
-                    cell.push(' ');
+                    cell.push('\n');
                 }
                 cell.push_str(line);
             }
@@ -439,6 +441,7 @@ fn document_lines(
                     b"tr" => {
                         if let Some(t) = tables.last_mut() {
                             let row = std::mem::take(&mut t.row);
+                            let one_cell = row.len() == 1;
                             let line = row.join("\t");
                             let line = line.trim_end_matches('\t').to_string();
                             if tables.len() > 1 {
@@ -447,11 +450,17 @@ fn document_lines(
                                     if !cell.is_empty() {
                                         cell.push(' ');
                                     }
-                                    cell.push_str(&line);
+                                    cell.push_str(&line.replace('\n', " "));
                                 }
                             } else if !line.trim().is_empty() {
                                 produced.set(produced.get() + line.len() + 1);
-                                lines.push((line, Hint::None));
+                                if one_cell {
+                                    lines.extend(
+                                        line.split('\n').map(|l| (l.to_string(), Hint::None)),
+                                    );
+                                } else {
+                                    lines.push((line.replace('\n', " "), Hint::None));
+                                }
                             }
                         }
                     }

@@ -1,0 +1,923 @@
+//! Forty-eight documents made for the import audit, of kinds the tuned fixtures do not cover
+//! (tests/fixtures/unseen/, see its README: expectations were written down before the program
+//! ran): other encodings, DOCX and PDF from other producers, a compilation without a table of
+//! contents, a gazette of two notices. Each plan's name, title, issuer, date, document number
+//! and heading counts per level, as a person reads them.
+//!
+//! The committed files are read by duizhao's own readers; no outside tool is needed.
+#![allow(clippy::unwrap_used)]
+
+use std::path::PathBuf;
+
+use duizhao::outline::Section;
+use duizhao::plan::Plan;
+
+fn load(name: &str) -> Vec<Plan> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/unseen")
+        .join(name);
+    duizhao::corpus::load_file(&path).unwrap()
+}
+
+/// Headings per level (by the section's `level`), levels 1–3.
+fn counts(p: &Plan) -> [usize; 3] {
+    fn walk(s: &Section, out: &mut [usize; 3]) {
+        if let Some(slot) = s.level.checked_sub(1).and_then(|l| out.get_mut(l)) {
+            *slot += 1;
+        }
+        for c in &s.children {
+            walk(c, out);
+        }
+    }
+    let mut out = [0; 3];
+    for s in &p.sections {
+        walk(s, &mut out);
+    }
+    out
+}
+
+/// What a person reads off one plan.
+struct Expect {
+    name: &'static str,
+    title: Option<&'static str>,
+    issuer: Option<&'static str>,
+    date: Option<&'static str>,
+    doc_number: Option<&'static str>,
+    counts: [usize; 3],
+}
+
+fn check(file: &str, expected: &[Expect]) -> Vec<Plan> {
+    let plans = load(file);
+    let got: Vec<&str> = plans.iter().map(|p| p.name.as_str()).collect();
+    let want: Vec<&str> = expected.iter().map(|e| e.name).collect();
+    assert_eq!(got, want, "{file}: plan names");
+    for (p, e) in plans.iter().zip(expected) {
+        assert_eq!(p.meta.title.as_deref(), e.title, "{file} {}: title", e.name);
+        assert_eq!(
+            p.meta.issuer.as_deref(),
+            e.issuer,
+            "{file} {}: issuer",
+            e.name
+        );
+        assert_eq!(p.meta.date.as_deref(), e.date, "{file} {}: date", e.name);
+        assert_eq!(
+            p.meta.doc_number.as_deref(),
+            e.doc_number,
+            "{file} {}: document number",
+            e.name
+        );
+        assert_eq!(counts(p), e.counts, "{file} {}: headings per level", e.name);
+    }
+    plans
+}
+
+fn one(
+    name: &'static str,
+    title: &'static str,
+    issuer: Option<&'static str>,
+    date: Option<&'static str>,
+    doc_number: Option<&'static str>,
+    counts: [usize; 3],
+) -> Expect {
+    Expect {
+        name,
+        title: Some(title),
+        issuer,
+        date,
+        doc_number,
+        counts,
+    }
+}
+
+#[test]
+fn gb18030_plan_with_a_table_of_contents_of_chapters_and_sections() {
+    let plans = check(
+        "u01_lanzhou_chapters_gb18030.txt",
+        &[one(
+            "兰州市",
+            "兰州市推进以人为核心的新型城镇化实施方案（2021—2025年）",
+            Some("兰州市人民政府"),
+            None,
+            None,
+            [5, 9, 12],
+        )],
+    );
+    assert!(
+        plans[0].encoding.eq_ignore_ascii_case("GB18030"),
+        "{}",
+        plans[0].encoding
+    );
+}
+
+#[test]
+fn big5_notice_gives_its_plan_in_the_original_script() {
+    let plans = check(
+        "u02_ganzhou_notice_big5.txt",
+        &[one(
+            "赣州市",
+            "贛州市城鄉融合發展試點實施方案",
+            // Issuers are kept simplified, as the 淄博 seed's (metadata for grouping).
+            Some("赣州市人民政府"),
+            Some("2022-04-18"),
+            Some("赣市府发〔2022〕8号"),
+            [3, 10, 0],
+        )],
+    );
+    assert_eq!(plans[0].province.as_deref(), Some("江西省"));
+    assert!(
+        plans[0].encoding.eq_ignore_ascii_case("Big5"),
+        "{}",
+        plans[0].encoding
+    );
+}
+
+#[test]
+fn utf16_notice_issuing_two_documents_with_the_issuer_on_its_own_line() {
+    let issuer = Some("洛阳市人民政府办公室");
+    let plans = check(
+        "u03_luoyang_two_attachments_utf16le.txt",
+        &[
+            one(
+                "洛阳市",
+                "洛阳市城市更新行动实施方案",
+                issuer,
+                Some("2023-05-12"),
+                Some("洛政办〔2023〕21号"),
+                [3, 6, 6],
+            ),
+            one(
+                "洛阳市城市更新专项资金管理办法",
+                "洛阳市城市更新专项资金管理办法",
+                issuer,
+                Some("2023-05-12"),
+                Some("洛政办〔2023〕21号"),
+                [5, 0, 0],
+            ),
+        ],
+    );
+    assert!(
+        plans[0].encoding.eq_ignore_ascii_case("UTF-16LE"),
+        "{}",
+        plans[0].encoding
+    );
+    // The issuer line above `关于印发…` is part of the notice's title.
+    assert!(
+        plans[0]
+            .meta
+            .notice_title
+            .as_deref()
+            .is_some_and(|t| t.starts_with("洛阳市人民政府办公室关于印发"))
+    );
+}
+
+#[test]
+fn gb2312_page_with_a_list_of_attached_files_after_the_last_heading() {
+    let plans = check(
+        "u04_hefei_opinion_page_gb2312.html",
+        &[one(
+            "合肥市",
+            "合肥市人民政府关于加快推进县域城乡融合发展的实施意见",
+            Some("合肥市人民政府"),
+            Some("2023-06-20"),
+            Some("合政〔2023〕15号"),
+            [5, 14, 0],
+        )],
+    );
+    assert!(!plans[0].normalized_text().contains(".xls"));
+    assert!(!plans[0].normalized_text().contains("ICP"));
+}
+
+#[test]
+fn libreoffice_docx_from_html_with_a_task_table() {
+    check(
+        "u05_kunshan_plan_lo_from_html.docx",
+        &[one(
+            "昆山市",
+            "昆山市深化城乡融合发展改革试点工作方案",
+            None,
+            None,
+            None,
+            [3, 8, 9],
+        )],
+    );
+}
+
+#[test]
+fn minimal_ooxml_with_a_two_line_title_and_a_date_line() {
+    check(
+        "u06_pidu_plan_minimal_ooxml.docx",
+        &[one(
+            "成都市郫都区",
+            "成都市郫都区乡村振兴三年行动计划（2022—2024年）",
+            None,
+            Some("2022-03-15"),
+            None,
+            [3, 6, 6],
+        )],
+    );
+}
+
+#[test]
+fn libreoffice_pdf_with_running_header_footer_and_a_distribution_block() {
+    check(
+        "u07_xuzhou_notice_plan_lo_headers.pdf",
+        &[one(
+            "徐州市",
+            "徐州市推进新型城镇化高质量发展三年行动方案",
+            Some("徐州市人民政府"),
+            Some("2022-07-08"),
+            Some("徐政发〔2022〕31号"),
+            [3, 9, 5],
+        )],
+    );
+}
+
+#[test]
+fn ghostscript_pdf_whose_contents_has_leader_dots() {
+    check(
+        "u08_yinzhou_plan_toc_ghostscript.pdf",
+        &[one(
+            "宁波市鄞州区",
+            "宁波市鄞州区新型城镇化发展“十四五”规划",
+            Some("宁波市鄞州区发展和改革局"),
+            None,
+            None,
+            [4, 11, 4],
+        )],
+    );
+}
+
+#[test]
+fn a_compilation_of_cities_whose_names_share_their_unit() {
+    check(
+        "u09_shandong_county_compilation.txt",
+        &[
+            one(
+                "寿光市",
+                "寿光市推进以县城为重要载体的城镇化建设实施方案",
+                None,
+                Some("2022-08-05"),
+                None,
+                [3, 5, 0],
+            ),
+            one(
+                "荣成市",
+                "荣成市推进以县城为重要载体的城镇化建设实施方案",
+                None,
+                Some("2022-09-16"),
+                None,
+                [3, 4, 0],
+            ),
+            one(
+                "邹城市",
+                "邹城市推进以县城为重要载体的城镇化建设实施方案",
+                None,
+                Some("2022-10-20"),
+                None,
+                [3, 5, 0],
+            ),
+        ],
+    );
+}
+
+#[test]
+fn libreoffice_docx_from_text_with_column_boxes() {
+    check(
+        "u10_jiujiang_plan_lo_from_txt.docx",
+        &[one(
+            "九江市",
+            "九江市“十四五”新型城镇化规划",
+            Some("九江市发展和改革委员会"),
+            None,
+            None,
+            [4, 9, 0],
+        )],
+    );
+}
+
+#[test]
+fn a_ministry_notice_issues_key_tasks_named_only_by_the_notice() {
+    let plans = check(
+        "u11_ndrc_key_tasks_utf8bom.txt",
+        &[one(
+            "2024年新型城镇化和城乡融合发展重点任务",
+            "2024年新型城镇化和城乡融合发展重点任务",
+            Some("国家发展改革委"),
+            Some("2024-07-16"),
+            Some("发改规划〔2024〕1023号"),
+            [5, 10, 0],
+        )],
+    );
+    assert!(!plans[0].preamble.text.contains("现印发给你们"));
+}
+
+#[test]
+fn a_table_layout_page_with_an_indicator_table_attached() {
+    check(
+        "u12_bozhou_notice_table_page_utf8.html",
+        &[one(
+            "播州区",
+            "播州区推进新型城镇化建设实施方案",
+            Some("遵义市播州区人民政府办公室"),
+            Some("2021-11-03"),
+            Some("播府办发〔2021〕46号"),
+            [3, 6, 0],
+        )],
+    );
+}
+
+#[test]
+fn a_five_year_outline_approved_by_a_congress() {
+    check(
+        "u13_ankang_fyp_divisions_gbk.txt",
+        &[one(
+            "安康市",
+            "安康市国民经济和社会发展第十三个五年规划纲要",
+            Some("安康市第三届人民代表大会第六次会议"),
+            Some("2016-02-18"),
+            None,
+            [3, 5, 10],
+        )],
+    );
+}
+
+#[test]
+fn two_issuers_on_a_line_above_the_title() {
+    check(
+        "u14_yibin_opinion_lo_from_odt.docx",
+        &[one(
+            "宜宾市",
+            "中共宜宾市委 宜宾市人民政府关于推进以县城为重要载体的城镇化建设的实施意见",
+            Some("中共宜宾市委 宜宾市人民政府"),
+            Some("2022-11-25"),
+            None,
+            [3, 8, 5],
+        )],
+    );
+}
+
+#[test]
+fn a_gbk_page_with_strong_headings_and_half_width_brackets() {
+    check(
+        "u15_wangcheng_notice_strong_page_gbk.html",
+        &[one(
+            "长沙市望城区",
+            "长沙市望城区城乡融合发展三年行动方案（2023—2025年）",
+            Some("长沙市望城区人民政府办公室"),
+            Some("2023-03-28"),
+            Some("望政办发〔2023〕12号"),
+            [3, 6, 0],
+        )],
+    );
+}
+
+#[test]
+fn python_docx_with_a_red_header_and_bold_run_in_headings() {
+    check(
+        "u16_jiayuguan_red_header_python_docx.docx",
+        &[one(
+            "嘉峪关市",
+            "嘉峪关市城乡融合发展实施方案",
+            Some("嘉峪关市人民政府办公室"),
+            Some("2020-08-17"),
+            Some("嘉政办发〔2020〕56号"),
+            [3, 6, 0],
+        )],
+    );
+}
+
+#[test]
+fn a_functional_area_under_its_city_with_parts_and_ascii_dots() {
+    check(
+        "u17_zhengzhou_parts_ascii_dots.txt",
+        &[one(
+            "郑州市航空港区",
+            "郑州市航空港区新型城镇化综合试点工作方案",
+            None,
+            None,
+            None,
+            [4, 7, 6],
+        )],
+    );
+}
+
+#[test]
+fn a_gazette_pdf_of_two_notices_gives_each_plan_its_own_notice() {
+    let plans = check(
+        "u18_tianshui_gazette_two_notices_lo.pdf",
+        &[
+            one(
+                "天水市",
+                "天水市新型城镇化建设实施方案",
+                Some("天水市人民政府"),
+                Some("2021-06-02"),
+                Some("天政发〔2021〕19号"),
+                [3, 5, 0],
+            ),
+            one(
+                "天水市城镇老旧小区改造工作方案",
+                "天水市城镇老旧小区改造工作方案",
+                Some("天水市人民政府办公室"),
+                Some("2021-06-15"),
+                Some("天政办发〔2021〕47号"),
+                [3, 3, 0],
+            ),
+        ],
+    );
+    // The gazette's running header is no text of either plan; the second notice is no text of
+    // the first plan.
+    for p in &plans {
+        assert!(!p.normalized_text().contains("公报"), "{}", p.name);
+    }
+    assert!(!plans[0].normalized_text().contains("老旧小区改造工作方案"));
+}
+
+#[test]
+fn a_notice_pdf_whose_attachment_is_the_plan_in_chapters() {
+    check(
+        "u19_quanzhou_notice_attachment_chapters_lo.pdf",
+        &[one(
+            "泉州市",
+            "泉州市推进城乡融合发展实施方案（2023—2025年）",
+            Some("泉州市人民政府办公室"),
+            Some("2023-02-21"),
+            Some("泉政办〔2023〕9号"),
+            [3, 7, 7],
+        )],
+    );
+}
+
+#[test]
+fn second_level_headings_run_into_their_first_level_paragraph() {
+    let plans = check(
+        "u26_hubei_opinion_run_in_headings.txt",
+        &[one(
+            "湖北省",
+            "湖北省人民政府关于推进县域城乡融合发展的实施意见",
+            Some("湖北省人民政府"),
+            Some("2022-05-18"),
+            Some("鄂政发〔2022〕15号"),
+            [5, 8, 0],
+        )],
+    );
+    let titles: Vec<&str> = plans[0].sections[1]
+        .children
+        .iter()
+        .map(|s| s.title.as_str())
+        .collect();
+    assert_eq!(titles, ["完善市政设施", "提升公共服务", "发展特色产业"]);
+}
+
+#[test]
+fn a_gbk_county_plan_with_an_attached_project_table() {
+    check(
+        "u27_anji_plan_chapters_table_gbk.txt",
+        &[one(
+            "安吉县",
+            "安吉县县城新型城镇化建设示范工作方案",
+            Some("安吉县人民政府"),
+            None,
+            None,
+            [3, 7, 7],
+        )],
+    );
+}
+
+#[test]
+fn a_work_notice_that_issues_nothing_is_the_plan() {
+    check(
+        "u28_guizhou_work_notice_page.html",
+        &[one(
+            "贵州省",
+            "贵州省人民政府办公厅关于做好2023年全省城镇老旧小区改造工作的通知",
+            Some("贵州省人民政府办公厅"),
+            Some("2023-03-10"),
+            Some("黔府办函〔2023〕18号"),
+            [4, 5, 0],
+        )],
+    );
+}
+
+#[test]
+fn a_saved_wechat_article_gives_the_plan_not_the_headline() {
+    let plans = check(
+        "u29_nanyang_wechat_article.html",
+        &[one(
+            "南阳市",
+            "南阳市城乡融合发展实施方案",
+            Some("南阳市人民政府"),
+            Some("2023-04-26"),
+            None,
+            [3, 5, 0],
+        )],
+    );
+    let text = plans[0].normalized_text();
+    assert!(!text.contains("重磅"));
+    assert!(!text.contains("阅读原文"));
+}
+
+#[test]
+fn pdftotext_wrapped_lines_still_split_the_notice_from_its_plan() {
+    let plans = check(
+        "u30_huaian_pdftotext_wrapped.txt",
+        &[one(
+            "淮安市",
+            "淮安市新型城镇化和城乡融合发展“十四五”规划实施方案",
+            Some("淮安市人民政府"),
+            Some("2022-01-20"),
+            Some("淮政发〔2022〕5号"),
+            [3, 7, 0],
+        )],
+    );
+    assert!(!plans[0].preamble.text.contains("印发给你们"));
+}
+
+#[test]
+fn a_town_named_with_a_unit_character_in_it() {
+    check(
+        "u31_wuzhen_town_notice_crlf.txt",
+        &[one(
+            "乌镇镇",
+            "乌镇镇美丽城镇建设行动方案",
+            Some("乌镇镇人民政府"),
+            Some("2020-04-03"),
+            Some("乌政〔2020〕12号"),
+            [3, 5, 6],
+        )],
+    );
+}
+
+#[test]
+fn joint_ministries_notice_is_named_by_its_title_not_an_organ() {
+    let plans = check(
+        "u32_mohurd_joint_notice_page.html",
+        &[one(
+            "进一步加强城市与建筑风貌管理的通知",
+            "住房和城乡建设部 国家发展改革委关于进一步加强城市与建筑风貌管理的通知",
+            Some("住房和城乡建设部 国家发展改革委"),
+            Some("2020-04-27"),
+            Some("建科〔2020〕38号"),
+            [3, 7, 0],
+        )],
+    );
+    assert_eq!(
+        plans[0].meta.place, None,
+        "a national notice names no place"
+    );
+}
+
+#[test]
+fn a_draft_with_heading_styles_signed_by_a_bureau_without_a_day() {
+    check(
+        "u33_xining_draft_heading_styles.docx",
+        &[one(
+            "西宁市",
+            "西宁市城市更新行动方案（征求意见稿）",
+            Some("西宁市住房和城乡建设局"),
+            None,
+            None,
+            [3, 7, 0],
+        )],
+    );
+}
+
+#[test]
+fn full_width_dots_after_chinese_numerals() {
+    check(
+        "u35_huhhot_fullwidth_dots.txt",
+        &[one(
+            "呼和浩特市",
+            "呼和浩特市推进以县城为重要载体的城镇化建设实施方案",
+            Some("呼和浩特市人民政府办公室"),
+            Some("2022-09-08"),
+            None,
+            [3, 5, 7],
+        )],
+    );
+}
+
+#[test]
+fn pandoc_markdown_with_bold_lines_for_headings() {
+    check(
+        "u36_sanya_pandoc_bold.md",
+        &[one(
+            "三亚市",
+            "三亚市新型城镇化规划（2021—2035年）",
+            Some("三亚市人民政府"),
+            Some("2021-10-12"),
+            Some("三府〔2021〕201号"),
+            [4, 9, 0],
+        )],
+    );
+}
+
+#[test]
+fn decimal_chapter_numbering_of_a_planning_text() {
+    let plans = check(
+        "u37_lishui_decimal_chapters_lo.pdf",
+        &[one(
+            "丽水市",
+            "丽水市中心城区城市更新专项规划（2023—2035年）",
+            Some("丽水市自然资源和规划局"),
+            None,
+            None,
+            [4, 9, 5],
+        )],
+    );
+    let first = &plans[0].sections[0].children[1];
+    assert_eq!(first.title, "规划范围与期限");
+    assert_eq!(first.children.len(), 2);
+}
+
+#[test]
+fn a_trial_plan_whose_notice_omits_its_status() {
+    let plans = check(
+        "u39_dongying_trial_title_gb18030.txt",
+        &[one(
+            "东营市",
+            "东营市城乡供水一体化实施方案（试行）",
+            Some("东营市人民政府办公室"),
+            Some("2021-08-30"),
+            Some("东政办字〔2021〕33号"),
+            [3, 6, 0],
+        )],
+    );
+    assert!(!plans[0].preamble.text.contains("印发给你们"));
+}
+
+#[test]
+fn a_banner_plan_in_utf16() {
+    check(
+        "u40_etuokeqianqi_banner_utf16le.txt",
+        &[one(
+            "鄂托克前旗",
+            "鄂托克前旗推进以旗所在地为重要载体的城镇化建设实施方案",
+            Some("鄂托克前旗人民政府"),
+            Some("2022-10-15"),
+            None,
+            [3, 5, 4],
+        )],
+    );
+}
+
+#[test]
+fn a_compilation_with_a_numbered_contents() {
+    check(
+        "u42_compilation_numbered_toc.txt",
+        &[
+            one(
+                "广州市",
+                "广州市城市更新实施办法",
+                None,
+                None,
+                None,
+                [3, 2, 0],
+            ),
+            one(
+                "深圳市",
+                "深圳市城市更新工作方案",
+                None,
+                None,
+                None,
+                [3, 3, 0],
+            ),
+            one(
+                "上海市",
+                "上海市城市更新行动方案",
+                None,
+                None,
+                None,
+                [3, 2, 0],
+            ),
+        ],
+    );
+}
+
+#[test]
+fn a_gb18030_page_whose_attachment_is_a_task_table() {
+    check(
+        "u43_jinjiang_notice_task_table_gb18030.html",
+        &[one(
+            "晋江市",
+            "晋江市城乡融合发展改革试点实施方案",
+            Some("晋江市人民政府"),
+            Some("2022-06-09"),
+            Some("晋政文〔2022〕76号"),
+            [3, 5, 6],
+        )],
+    );
+}
+
+#[test]
+fn a_docx_body_laid_out_in_a_one_cell_table() {
+    check(
+        "u44_chishui_body_in_table_python_docx.docx",
+        &[one(
+            "赤水市",
+            "赤水市乡村振兴示范点建设实施方案",
+            Some("赤水市人民政府办公室"),
+            Some("2022-03-01"),
+            None,
+            [3, 6, 0],
+        )],
+    );
+}
+
+#[test]
+fn first_level_headings_run_on_with_their_body() {
+    check(
+        "u45_yuanzhou_run_on_first_level_gbk.txt",
+        &[one(
+            "宜春市袁州区",
+            "宜春市袁州区村庄规划编制工作方案",
+            Some("袁州区人民政府办公室"),
+            Some("2022-05-20"),
+            None,
+            [3, 5, 2],
+        )],
+    );
+}
+
+#[test]
+fn a_pdf_whose_running_header_is_its_own_title() {
+    check(
+        "u46_mianyang_title_as_running_header_lo.pdf",
+        &[one(
+            "绵阳市",
+            "绵阳市“十四五”新型城镇化规划",
+            Some("绵阳市人民政府"),
+            None,
+            None,
+            [4, 9, 0],
+        )],
+    );
+}
+
+#[test]
+fn markdown_with_front_matter_and_hash_headings() {
+    check(
+        "u47_chuzhou_markdown_hash_headings.md",
+        &[one(
+            "滁州市",
+            "滁州市人民政府关于推进县城城镇化补短板强弱项的实施意见",
+            Some("滁州市人民政府"),
+            Some("2021-03-18"),
+            Some("滁政〔2021〕11号"),
+            [3, 6, 0],
+        )],
+    );
+}
+
+#[test]
+fn a_congress_committee_decision_of_numbered_articles() {
+    check(
+        "u48_taizhou_npc_decision_utf8.txt",
+        &[one(
+            "台州市",
+            "台州市人民代表大会常务委员会关于推进城乡融合发展促进共同富裕的决定",
+            Some("台州市人民代表大会常务委员会"),
+            Some("2023-06-28"),
+            None,
+            [6, 0, 0],
+        )],
+    );
+}
+
+#[test]
+fn a_notice_with_its_own_requirements_before_the_plan() {
+    let plans = check(
+        "u49_hanzhong_notice_with_requirements.docx",
+        &[one(
+            "汉中市",
+            "汉中市推进新型城镇化实施方案",
+            Some("汉中市人民政府"),
+            Some("2022-04-07"),
+            Some("汉政发〔2022〕14号"),
+            [3, 5, 0],
+        )],
+    );
+    assert!(!plans[0].normalized_text().contains("提高思想认识"));
+}
+
+#[test]
+fn spaced_numbers_and_full_width_digits() {
+    check(
+        "u50_liuzhou_spaced_fullwidth_digits.txt",
+        &[one(
+            "柳州市",
+            "柳州市城乡供水一体化建设实施方案",
+            Some("柳州市人民政府办公室"),
+            Some("2022-07-15"),
+            None,
+            [3, 5, 5],
+        )],
+    );
+}
+
+#[test]
+fn a_pdf_whose_attachment_is_a_task_table_with_bare_numbers() {
+    check(
+        "u51_bishan_task_table_lo.pdf",
+        &[one(
+            "重庆市璧山区",
+            "重庆市璧山区推进城乡融合发展实施方案",
+            Some("重庆市璧山区人民政府办公室"),
+            Some("2022-11-30"),
+            None,
+            [3, 5, 0],
+        )],
+    );
+}
+
+#[test]
+fn a_page_whose_title_block_stands_before_the_article() {
+    let plans = check(
+        "u52_puer_br_lines_page.html",
+        &[one(
+            "普洱市",
+            "普洱市人民政府关于加快推进县城建设的实施意见",
+            Some("普洱市人民政府"),
+            Some("2022-08-16"),
+            Some("普政发〔2022〕27号"),
+            [3, 6, 0],
+        )],
+    );
+    assert!(!plans[0].normalized_text().contains("门户网站"));
+}
+
+#[test]
+fn bracketed_top_level_with_colons_after_a_preface_line() {
+    check(
+        "u53_yangzhou_paren_top_level_colons.txt",
+        &[one(
+            "扬州市",
+            "扬州市城乡公交一体化提升工作方案",
+            Some("扬州市交通运输局"),
+            Some("2023-02-14"),
+            None,
+            [3, 5, 2],
+        )],
+    );
+}
+
+#[test]
+fn a_pdf_with_page_of_pages_footers_and_a_distribution_block() {
+    let plans = check(
+        "u54_baoji_page_of_pages_lo.pdf",
+        &[one(
+            "宝鸡市",
+            "宝鸡市县域城镇化补短板实施方案",
+            Some("宝鸡市人民政府"),
+            Some("2021-07-19"),
+            Some("宝政发〔2021〕22号"),
+            [3, 7, 0],
+        )],
+    );
+    assert!(!plans[0].normalized_text().contains("共2页"));
+}
+
+#[test]
+fn word_unicode_text_with_tabs_after_heading_numbers() {
+    check(
+        "u55_leshan_tab_headings_utf16le.txt",
+        &[one(
+            "乐山市",
+            "乐山市推进城市更新行动实施方案",
+            Some("乐山市人民政府办公室"),
+            Some("2022-09-26"),
+            Some("乐府办发〔2022〕40号"),
+            [3, 5, 0],
+        )],
+    );
+}
+
+#[test]
+fn a_page_whose_h1_is_the_site_logo() {
+    check(
+        "u56_zhuzhou_site_h1_page.html",
+        &[one(
+            "株洲市",
+            "株洲市城市体检工作方案",
+            Some("株洲市人民政府办公室"),
+            Some("2023-04-12"),
+            Some("株政办发〔2023〕9号"),
+            [3, 5, 0],
+        )],
+    );
+}
+
+#[test]
+fn the_plan_title_on_the_attachment_label_line() {
+    let plans = check(
+        "u57_yueyang_title_on_attachment_line.txt",
+        &[one(
+            "岳阳市",
+            "岳阳市城乡融合发展实施方案",
+            Some("岳阳市人民政府"),
+            Some("2022-03-15"),
+            Some("岳政发〔2022〕6号"),
+            [3, 3, 0],
+        )],
+    );
+    assert!(!plans[0].preamble.text.contains("印发给你们"));
+}
