@@ -8,18 +8,17 @@ use std::path::PathBuf;
 use duizhao::outline::Section;
 use duizhao::plan::Plan;
 
-fn real(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/real")
-        .join(name)
-}
-
-fn load(name: &str) -> Vec<Plan> {
-    duizhao::corpus::load_file(&real(name)).unwrap()
+/// The plans of `tests/fixtures/<dir>/<name>`.
+fn load_in(dir: &str, name: &str) -> Vec<Plan> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(dir)
+        .join(name);
+    duizhao::corpus::load_file(&path).unwrap()
 }
 
 /// Headings per level (by the section's `level`), levels 1–3.
-fn counts(p: &Plan) -> [usize; 3] {
+pub(crate) fn counts(p: &Plan) -> [usize; 3] {
     fn walk(s: &Section, out: &mut [usize; 3]) {
         if let Some(slot) = s.level.checked_sub(1).and_then(|l| out.get_mut(l)) {
             *slot += 1;
@@ -36,17 +35,19 @@ fn counts(p: &Plan) -> [usize; 3] {
 }
 
 /// What a person reads off one plan.
-struct Expect {
-    name: &'static str,
-    title: Option<&'static str>,
-    issuer: Option<&'static str>,
-    date: Option<&'static str>,
-    doc_number: Option<&'static str>,
-    counts: [usize; 3],
+pub(crate) struct Expect {
+    pub(crate) name: &'static str,
+    pub(crate) title: Option<&'static str>,
+    pub(crate) issuer: Option<&'static str>,
+    pub(crate) date: Option<&'static str>,
+    pub(crate) doc_number: Option<&'static str>,
+    pub(crate) counts: [usize; 3],
 }
 
-fn check(file: &str, expected: &[Expect]) -> Vec<Plan> {
-    let plans = load(file);
+/// Load `tests/fixtures/<dir>/<file>` and assert every plan's name (in order), title, issuer,
+/// date, document number and headings per level.
+pub(crate) fn check_in(dir: &str, file: &str, expected: &[Expect]) -> Vec<Plan> {
+    let plans = load_in(dir, file);
     let got: Vec<&str> = plans.iter().map(|p| p.name.as_str()).collect();
     let want: Vec<&str> = expected.iter().map(|e| e.name).collect();
     assert_eq!(got, want, "{file}: plan names");
@@ -68,6 +69,10 @@ fn check(file: &str, expected: &[Expect]) -> Vec<Plan> {
         assert_eq!(counts(p), e.counts, "{file} {}: headings per level", e.name);
     }
     plans
+}
+
+fn check(file: &str, expected: &[Expect]) -> Vec<Plan> {
+    check_in("real", file, expected)
 }
 
 #[test]

@@ -7,68 +7,12 @@
 //! The committed files are read by duizhao's own readers; no outside tool is needed.
 #![allow(clippy::unwrap_used)]
 
-use std::path::PathBuf;
-
-use duizhao::outline::Section;
 use duizhao::plan::Plan;
 
-fn load(name: &str) -> Vec<Plan> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/unseen")
-        .join(name);
-    duizhao::corpus::load_file(&path).unwrap()
-}
-
-/// Headings per level (by the section's `level`), levels 1–3.
-fn counts(p: &Plan) -> [usize; 3] {
-    fn walk(s: &Section, out: &mut [usize; 3]) {
-        if let Some(slot) = s.level.checked_sub(1).and_then(|l| out.get_mut(l)) {
-            *slot += 1;
-        }
-        for c in &s.children {
-            walk(c, out);
-        }
-    }
-    let mut out = [0; 3];
-    for s in &p.sections {
-        walk(s, &mut out);
-    }
-    out
-}
-
-/// What a person reads off one plan.
-struct Expect {
-    name: &'static str,
-    title: Option<&'static str>,
-    issuer: Option<&'static str>,
-    date: Option<&'static str>,
-    doc_number: Option<&'static str>,
-    counts: [usize; 3],
-}
+use crate::real_documents::{Expect, check_in};
 
 fn check(file: &str, expected: &[Expect]) -> Vec<Plan> {
-    let plans = load(file);
-    let got: Vec<&str> = plans.iter().map(|p| p.name.as_str()).collect();
-    let want: Vec<&str> = expected.iter().map(|e| e.name).collect();
-    assert_eq!(got, want, "{file}: plan names");
-    for (p, e) in plans.iter().zip(expected) {
-        assert_eq!(p.meta.title.as_deref(), e.title, "{file} {}: title", e.name);
-        assert_eq!(
-            p.meta.issuer.as_deref(),
-            e.issuer,
-            "{file} {}: issuer",
-            e.name
-        );
-        assert_eq!(p.meta.date.as_deref(), e.date, "{file} {}: date", e.name);
-        assert_eq!(
-            p.meta.doc_number.as_deref(),
-            e.doc_number,
-            "{file} {}: document number",
-            e.name
-        );
-        assert_eq!(counts(p), e.counts, "{file} {}: headings per level", e.name);
-    }
-    plans
+    check_in("unseen", file, expected)
 }
 
 fn one(
