@@ -302,8 +302,8 @@ pub fn tiers(plan: &Plan) -> Vec<(usize, Vec<usize>)> {
     out
 }
 
-/// Indexes of the two plans of a pair in the corpus.
-fn pair_plans(corpus: &Corpus, pair: &LabelledPair) -> Result<Vec<usize>, String> {
+/// Indexes of the plans of a labelled pair or group in the corpus (in the label's order).
+pub fn pair_plans(corpus: &Corpus, pair: &LabelledPair) -> Result<Vec<usize>, String> {
     pair.plans
         .iter()
         .map(|n| {

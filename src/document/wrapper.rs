@@ -397,21 +397,12 @@ pub fn split(lines: &mut [Line]) -> Segmentation {
             l.kind = LineKind::Chrome;
         }
     }
-    let line_range = |r: Range<usize>| -> Range<usize> {
-        match (
-            text.get(r.start),
-            r.end.checked_sub(1).and_then(|e| text.get(e)),
-        ) {
-            (Some(&a), Some(&b)) => a..b + 1,
-            _ => 0..0,
-        }
-    };
     let t0_text = block_text(lines, &text, t0..t0_end);
     if !is_notice_title(&t0_text) {
         return Segmentation {
             notice: None,
             later_notices: Vec::new(),
-            parts: attachments(lines, whole(line_range(t0..t0_end))),
+            parts: attachments(lines, whole(line_range(&text, t0..t0_end))),
         };
     }
     let Some((notice, mut parts, mut next)) = notice_and_issued(lines, &text, t0, t0_end, &t0_text)
@@ -419,7 +410,7 @@ pub fn split(lines: &mut [Line]) -> Segmentation {
         return Segmentation {
             notice: None,
             later_notices: Vec::new(),
-            parts: attachments(lines, whole(line_range(t0..t0_end))),
+            parts: attachments(lines, whole(line_range(&text, t0..t0_end))),
         };
     };
     // A gazette or a bundle: further notices, each with the documents it issues.
@@ -459,6 +450,17 @@ fn is_notice_title(t: &str) -> bool {
             .any(|v| t.contains(v))
 }
 
+/// The lines spanned by the text lines `text[r]` (first to last, chrome between included).
+fn line_range(text: &[usize], r: Range<usize>) -> Range<usize> {
+    match (
+        text.get(r.start),
+        r.end.checked_sub(1).and_then(|e| text.get(e)),
+    ) {
+        (Some(&a), Some(&b)) => a..b + 1,
+        _ => 0..0,
+    }
+}
+
 /// The notice titled at `text[t0..t0_end]` and the documents it issues, up to the next notice
 /// title after them (its position in `text`, returned third); `None` when it issues none.
 fn notice_and_issued(
@@ -468,15 +470,6 @@ fn notice_and_issued(
     t0_end: usize,
     t0_text: &str,
 ) -> Option<(Notice, Vec<DocPart>, Option<usize>)> {
-    let line_range = |r: Range<usize>| -> Range<usize> {
-        match (
-            text.get(r.start),
-            r.end.checked_sub(1).and_then(|e| text.get(e)),
-        ) {
-            (Some(&a), Some(&b)) => a..b + 1,
-            _ => 0..0,
-        }
-    };
     // Issued documents: later title blocks matching a name the notice issues.
     let later = titles_from(lines, text, t0_end);
     let notice_end = later.first().map_or(text.len(), |t| t.0);
@@ -543,7 +536,7 @@ fn notice_and_issued(
             lines,
             DocPart {
                 lines: start_line..end_line,
-                title_lines: line_range(s..e),
+                title_lines: line_range(text, s..e),
                 role: PartRole::Issued,
             },
         ));

@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 
 use duizhao::align::{Params, Pin, align};
 use duizhao::align_eval::{
-    Labels, Metric, PREAMBLE, evaluate, oracle_rows, score_rows, unit_items,
+    Labels, Metric, PREAMBLE, evaluate, oracle_rows, pair_plans, score_rows, unit_items,
 };
 use duizhao::comparison::{Comparison, Options, RowMode, Scope};
 use duizhao::corpus::{Corpus, load_paths};
@@ -987,17 +987,7 @@ fn audit_groups_floors() {
     for holdout in [false, true] {
         let (mut cells, mut empty) = (0usize, 0usize);
         for pair in labels.pairs.iter().filter(|p| p.holdout == holdout) {
-            let idx: Vec<usize> = pair
-                .plans
-                .iter()
-                .map(|n| {
-                    corpus
-                        .plans
-                        .iter()
-                        .position(|p| p.name == *n)
-                        .unwrap_or_else(|| panic!("no plan {n}"))
-                })
-                .collect();
+            let idx = pair_plans(corpus, pair).unwrap();
             let table = Comparison::build(corpus, analysis, &idx);
             for row in &table.rows {
                 cells += row.cells.len();
