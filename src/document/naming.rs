@@ -108,10 +108,10 @@ pub fn place_in_title(title_norm: &str) -> Option<String> {
         }
         // So does a functional area under a known city the gazetteer does not list
         // (`郑州市航空港区`, `某市高新区`, `某市经济开发区`).
-        (Some(k), _) if functional_area_after(&stripped[k.len()..]).is_some() => {
-            functional_area_after(&stripped[k.len()..]).map(|a| format!("{k}{a}"))
-        }
-        (Some(k), _) => Some(k),
+        (Some(k), _) => Some(match functional_area_after(&stripped[k.len()..]) {
+            Some(area) => format!("{k}{area}"),
+            None => k,
+        }),
         (None, u) => u,
     }
 }
