@@ -471,7 +471,7 @@ fn notice_and_issued(
     t0_text: &str,
 ) -> Option<(Notice, Vec<DocPart>, Option<usize>)> {
     // Issued documents: later title blocks matching a name the notice issues.
-    let later = titles_from(lines, text, t0_end);
+    let mut later = titles_from(lines, text, t0_end);
     let notice_end = later.first().map_or(text.len(), |t| t.0);
     let notice_lines: Vec<&str> = text[t0_end..notice_end]
         .iter()
@@ -479,7 +479,6 @@ fn notice_and_issued(
         .collect();
     let names = issued_names(t0_text, &notice_lines);
     // A title the notice names is a title whatever its ending (`…重点任务`, `…工作要求`).
-    let mut later = later;
     for found in named_titles(lines, text, t0_end, &names) {
         if !later.iter().any(|&(s, e)| s < found.1 && found.0 < e) {
             later.push(found);
