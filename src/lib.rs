@@ -73,5 +73,6 @@ pub mod target_table;
 pub mod targets;
 pub mod themes;
 pub mod tokenize;
+pub mod topics;
 #[cfg(feature = "gui")]
 pub mod ui;
