@@ -23,7 +23,7 @@ LAYERS = [
     ("text", ["chars", "numbering", "normalize", "tokenize", "fsutil", "phase_clock"]),
     ("ingest", ["import", "formats"]),
     ("document", ["lines", "measure", "outline", "document", "plan", "corpus"]),
-    ("analysis", ["topics", "matching", "align", "keyterms", "targets", "reuse", "search", "overview",
+    ("analysis", ["matching", "align", "keyterms", "targets", "reuse", "search", "overview",
                   "align_eval", "match_eval"]),
     ("coding", ["themes", "project", "history", "merge", "agreement", "codebook_edit", "tag_edit",
                 "coding_segments"]),

@@ -19,7 +19,6 @@
 //! a(u, v) = kind(u, v) · ( cos(u, v)                      TF-IDF of measures + title
 //!                         + W_TITLE · cos_title(u, v)      titles alone
 //!                         + W_LINK  · cover(u, v)          measures linked as shared
-//!                         + W_TOPIC · cos_topic(u, v)      same policy areas (crate::topics)
 //!                         + LINK_ANY · [cover > 0] )
 //! ```
 //!
@@ -136,7 +135,7 @@ pub use model::{
     FRAMING_ROWS, KIND_BONUS, KIND_MISMATCH, LINK_ANY, MATCH_BAR, MAX_CELL_UNITS, MERGE_EXTRA,
     MIN_AFFINITY, MIN_GROUP_AFFINITY, MIN_LINK, MIN_SIMILARITY, MIX_BAR, MIX_COST, PROFILE_APART,
     Params, Pin, REFINE, REFINE_CELL_UNITS, Row, SPLIT_FREE, SPLIT_MIN_LINKS, SPLIT_UNITS, Unit,
-    W_LINK, W_TITLE, W_TOPIC,
+    W_LINK, W_TITLE,
 };
 use model::{Id, Solver, longest_run};
 pub(crate) use order::out_of_order;
@@ -219,7 +218,6 @@ fn unit_of(plan_index: usize, parts: &[(&Section, bool)], analysis: &Analysis) -
     let mut title_acc: HashMap<u32, f32> = HashMap::new();
     let mut measures = Vec::new();
     let mut links = Vec::new();
-    let mut topic_texts: Vec<(&str, f32)> = Vec::new();
     for (section, subtree) in parts {
         let sections: Vec<&Section> = if *subtree {
             section.walk()
@@ -232,7 +230,6 @@ fn unit_of(plan_index: usize, parts: &[(&Section, bool)], analysis: &Analysis) -
                     continue;
                 };
                 measures.push(flat);
-                topic_texts.push((m.norm.as_str(), 1.0));
                 if let Some(entry) = analysis.measures.get(flat) {
                     for (t, w) in &entry.weights {
                         *acc.entry(*t).or_default() += w;
@@ -258,7 +255,6 @@ fn unit_of(plan_index: usize, parts: &[(&Section, bool)], analysis: &Analysis) -
     }
     let main = parts.last().map(|p| p.0);
     for (section, _) in parts {
-        topic_texts.push((section.title_norm.as_str(), 2.0));
         for word in Tokenizer::global().terms(&section.title_norm) {
             if let Some(t) = analysis.term_id(word) {
                 let idf = analysis.idf.get(t as usize).copied().unwrap_or(1.0);
@@ -274,7 +270,6 @@ fn unit_of(plan_index: usize, parts: &[(&Section, bool)], analysis: &Analysis) -
         kind: main.map_or(SectionKind::Other, |s| s.kind),
         vector: normalise(acc),
         title: normalise(title_acc),
-        topics: crate::topics::Lexicon::bundled().profile(topic_texts),
         measures,
         links,
     }
@@ -491,13 +486,7 @@ fn affinity(
     // nor 其他) get a bonus: such sections belong in one row whatever their words.
     let framing = a.kind == b.kind && !matches!(a.kind, SectionKind::Tasks | SectionKind::Other);
     let bonus = if framing { params.kind_bonus } else { 0.0 };
-    // A zero weight skips the topic cosine, as the title's.
-    let topic = if params.w_topic == 0.0 {
-        0.0
-    } else {
-        params.w_topic * crate::topics::cosine(&a.topics, &b.topics)
-    };
-    kind_factor(a.kind, b.kind, params) * (content + params.w_title * title + link + topic + bonus)
+    kind_factor(a.kind, b.kind, params) * (content + params.w_title * title + link + bonus)
 }
 
 /// Align precomputed units (one slice per compared plan, see [`units`]); use this to align many

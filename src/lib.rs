@@ -73,6 +73,5 @@ pub mod target_table;
 pub mod targets;
 pub mod themes;
 pub mod tokenize;
-pub mod topics;
 #[cfg(feature = "gui")]
 pub mod ui;

@@ -27,10 +27,6 @@ pub const LINK_ANY: f32 = 0.3;
 /// Factor when the two units' kinds disagree (neither is 其他).
 pub const KIND_MISMATCH: f32 = 0.1;
 
-/// Weight of the topic-profile cosine ([`crate::topics`]): two sections on the same policy area
-/// (land, finance, public services…) in other words.
-pub const W_TOPIC: f32 = 0.0;
-
 /// Lowest score of a shared-measure link that counts as evidence (verbatim links score 1).
 pub const MIN_LINK: f32 = 0.0;
 /// Added to the affinity of two units of the same framing kind (not 任务, not 其他).
@@ -142,8 +138,6 @@ pub struct Params {
     pub w_title: f32,
     /// [`W_LINK`].
     pub w_link: f32,
-    /// [`W_TOPIC`].
-    pub w_topic: f32,
     /// [`LINK_ANY`].
     pub link_any: f32,
     /// [`KIND_MISMATCH`].
@@ -206,7 +200,6 @@ impl Default for Params {
             attach: ATTACH_AFFINITY,
             w_title: W_TITLE,
             w_link: W_LINK,
-            w_topic: W_TOPIC,
             link_any: LINK_ANY,
             kind_mismatch: KIND_MISMATCH,
             min_link: MIN_LINK,
@@ -251,8 +244,6 @@ pub struct Unit {
     pub vector: Vec<(u32, f32)>,
     /// Unit-norm IDF vector of its title alone.
     pub title: Vec<(u32, f32)>,
-    /// Unit-norm topic profile of its measures and title ([`crate::topics`]; title counted twice).
-    pub topics: Vec<f32>,
     /// Flat indexes (in the analysis) of its measures, sorted.
     pub measures: Vec<usize>,
     /// For each of its measures with shared partners: (its flat index, the partners' flat
