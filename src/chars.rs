@@ -37,9 +37,24 @@ pub fn reads_as_title(t: &str) -> bool {
     .any(|d| t.ends_with(d))
 }
 
-/// Whitespace-free text.
+/// Text without whitespace, except one space between two ASCII letters or digits, so that Latin
+/// words stay apart (`Real documents`, `Phase 2`) while spaced-out Chinese (`关 于 印 发`) closes
+/// up.
 pub fn compact(t: &str) -> String {
-    t.chars().filter(|c| !c.is_whitespace()).collect()
+    let mut out = String::with_capacity(t.len());
+    let mut gap = false;
+    for c in t.chars() {
+        if c.is_whitespace() {
+            gap = true;
+            continue;
+        }
+        if gap && c.is_ascii_alphanumeric() && out.ends_with(|p: char| p.is_ascii_alphanumeric()) {
+            out.push(' ');
+        }
+        gap = false;
+        out.push(c);
+    }
+    out
 }
 
 /// Byte offset of every character of `text`, plus `text.len()` at the end.
@@ -63,6 +78,16 @@ mod tests {
     #[test]
     fn compact_drops_every_kind_of_space() {
         assert_eq!(compact(" 一、 总体\u{3000}要求\n"), "一、总体要求");
+        assert_eq!(compact("推进 5G 网络 建设"), "推进5G网络建设");
+    }
+
+    #[test]
+    fn compact_keeps_latin_words_apart() {
+        assert_eq!(
+            compact("# Real  documents\twritten by others"),
+            "#Real documents written by others"
+        );
+        assert_eq!(compact("RCEP 行动 Phase 2"), "RCEP行动Phase 2");
     }
 
     #[test]

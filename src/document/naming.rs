@@ -52,7 +52,7 @@ pub fn short_title(title: &str) -> String {
     {
         t = t[i + "关于".len()..].to_string();
     }
-    let t: String = t.split_whitespace().collect();
+    let t = crate::chars::compact(&t);
     t.trim_matches(['《', '》']).to_string()
 }
 

@@ -444,7 +444,8 @@ fn known_title(ctx: &DocCtx, range: Range<usize>) -> (String, String) {
 }
 
 /// A title for display: spaces dropped (`试验区 实施方案` is a line-break artefact) except between
-/// issuing organs (`中共中央 国务院关于…`); a markdown heading marker dropped.
+/// issuing organs (`中共中央 国务院关于…`) and between Latin words; a markdown heading marker
+/// dropped.
 fn title_display(raw: &str) -> String {
     let raw = raw.trim().trim_start_matches(['#', ' ']);
     // A Markdown bold line (`**标题**`, as pandoc writes a bold paragraph).
@@ -453,7 +454,7 @@ fn title_display(raw: &str) -> String {
         .and_then(|r| r.strip_suffix("**"))
         .unwrap_or(raw)
         .trim();
-    let compact: String = raw.split_whitespace().collect();
+    let compact = crate::chars::compact(raw);
     match naming::issuer_of_title(raw) {
         Some(issuer) if issuer.contains(' ') => {
             let rest = compact.get(issuer.replace(' ', "").len()..).unwrap_or("");
@@ -571,8 +572,9 @@ fn build_plan(
                 title_idx
                     .iter()
                     .map(|&k| ctx.display(paras[k].norm.orig_range(0..paras[k].norm.text.len())))
-                    .map(|s| s.split_whitespace().collect::<String>())
-                    .collect::<String>()
+                    .map(|s| crate::chars::compact(&s))
+                    .collect::<Vec<_>>()
+                    .join("")
             });
             let norm: String = title_idx
                 .iter()
