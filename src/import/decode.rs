@@ -87,11 +87,7 @@ pub fn read_text_file(path: &Path) -> Result<TextFile, ImportError> {
 
 /// An error naming the file when its extension is a format read elsewhere or not at all.
 pub(super) fn refuse_unsupported(path: &Path) -> Result<(), ImportError> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
+    let ext = crate::formats::lower_extension(path);
     match unsupported_hint(&ext) {
         Some(hint) => Err(ImportError::Unsupported {
             path: path.to_path_buf(),
