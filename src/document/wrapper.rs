@@ -659,7 +659,10 @@ fn attachments(lines: &[Line], part: DocPart) -> Vec<DocPart> {
             .filter(|n| {
                 matches!(
                     n.style,
-                    NumberStyle::CnComma | NumberStyle::Chapter | NumberStyle::Division
+                    NumberStyle::CnCapital
+                        | NumberStyle::CnComma
+                        | NumberStyle::Chapter
+                        | NumberStyle::Division
                 ) && n.value <= 2
             })
             .count();
