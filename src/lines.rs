@@ -103,6 +103,9 @@ fn classify_raw(original: &str, raw: &str, start: usize) -> Vec<Line> {
         cuts = attachment_title_cut(&norm.text).into_iter().collect();
     }
     if cuts.is_empty() {
+        cuts = page_number_cut(&norm.text).into_iter().collect();
+    }
+    if cuts.is_empty() {
         let kind = classify_one(&norm.text);
         let mark = heading_mark(raw).filter(|_| kind == LineKind::Text);
         return vec![Line {
@@ -216,6 +219,24 @@ fn attachment_title_cut(t: &str) -> Option<usize> {
         && !title.contains(['。', '.'])
         && crate::chars::reads_as_title(title))
     .then_some(at)
+}
+
+/// Where a page number between dashes has the next page's first line run into it (text copied
+/// out of a PDF: `- 3 - 三、保障措施`, `—4—二、…`): the byte offset of that line's text.
+fn page_number_cut(t: &str) -> Option<usize> {
+    let dash = |c: char| matches!(c, '-' | '—' | '–');
+    let rest = t.strip_prefix(dash)?.trim_start_matches(dash).trim_start();
+    let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    if !(1..=4).contains(&digits) {
+        return None;
+    }
+    let after = rest[digits..]
+        .trim_start()
+        .strip_prefix(dash)?
+        .trim_start_matches(dash)
+        .trim_start();
+    (!after.is_empty() && !after.starts_with(|c: char| c.is_ascii_digit()))
+        .then(|| t.len() - after.len())
 }
 
 /// Lines after a `目录` line (alone or run into the first entry: `目录序言`) that start with a
@@ -534,6 +555,21 @@ mod tests {
                 "附件2:乙.docx"
             ]
         );
+    }
+
+    #[test]
+    fn a_page_number_run_into_the_next_line_is_cut_off() {
+        let lines = classify_lines("（二）强化要素保障。\n- 3 - 三、保障措施\n—4—四、附则\n-3-5 是区间");
+        let texts: Vec<(&str, LineKind)> = lines
+            .iter()
+            .map(|l| (l.norm.text.as_str(), l.kind))
+            .collect();
+        assert_eq!(texts[1].1, LineKind::PageNumber);
+        assert_eq!(texts[2], ("三、保障措施", LineKind::Text));
+        assert_eq!(texts[3].1, LineKind::PageNumber);
+        assert_eq!(texts[4], ("四、附则", LineKind::Text));
+        // A range of numbers is no page number.
+        assert_eq!(texts.len(), 6);
     }
 
     #[test]
