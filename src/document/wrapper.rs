@@ -133,7 +133,10 @@ pub fn is_meta_line(t: &str) -> bool {
     if is_paren_line(t) {
         return true;
     }
-    if find_date(t).is_some() && (n <= 20 || t.ends_with(')') || t.ends_with("通过")) {
+    // A speech's dash line under its title (`——2023年1月10日在…会议上`) counts as a date line.
+    if find_date(t).is_some()
+        && (n <= 20 || t.ends_with(')') || t.ends_with("通过") || t.starts_with('—'))
+    {
         return true;
     }
     if find_doc_number(t).is_some() && n <= 30 {

@@ -270,6 +270,16 @@ fn plan_name(plan: &Plan, earlier: &[Plan], stem: &str) -> String {
     {
         return place;
     }
+    // A title naming a genre only (`政府工作报告`): the place the whole text is about, its
+    // front matter included (`——在某市人民代表大会上`, `某市市长`).
+    if let Some(t) = &plan.meta.title
+        && naming::is_generic_title(t)
+        && let Some(place) =
+            naming::most_named_place(&crate::normalize::normalize_str(plan.original_text()))
+                .filter(|p| !taken(p))
+    {
+        return place;
+    }
     if let Some(t) = &plan.meta.title {
         let short = naming::short_title(t);
         if !short.is_empty() {
@@ -339,7 +349,9 @@ struct FrontPara {
 fn is_date_line(t: &str) -> bool {
     let has_date = find_date(t).is_some();
     has_date
-        && (t.chars().count() <= 16
+        // A speech's dash line under its title (`——2023年1月10日在某市人民代表大会…上`).
+        && (t.starts_with('—')
+            || t.chars().count() <= 16
             || t.ends_with(')')
             || t.ends_with("通过")
             || t.ends_with("批准")
