@@ -865,3 +865,281 @@ fn the_plan_title_on_the_attachment_label_line() {
     );
     assert!(!plans[0].preamble.text.contains("印发给你们"));
 }
+
+// The ninth batch (u60-u86), written by the third audit round before the program ran on it.
+
+#[test]
+fn a_government_work_report_is_named_by_its_city() {
+    check(
+        "u60_wuhu_gov_work_report_utf8.txt",
+        &[one(
+            "芜湖市",
+            "政府工作报告",
+            None,
+            Some("2023-01-10"),
+            None,
+            [4, 7, 0],
+        )],
+    );
+}
+
+#[test]
+fn a_five_year_plan_in_parts_chapters_and_sections_after_its_notice() {
+    check(
+        "u61_sichuan_fyp_parts_chapters_sections_gbk.txt",
+        &[one(
+            "四川省",
+            "四川省“十四五”新型城镇化规划",
+            Some("四川省人民政府"),
+            Some("2022-01-27"),
+            Some("川府发〔2022〕5号"),
+            [3, 6, 7],
+        )],
+    );
+}
+
+#[test]
+fn notice_and_plan_titles_split_over_two_lines() {
+    check(
+        "u63_zhanjiang_split_titles_gbk.txt",
+        &[one(
+            "湛江市",
+            "湛江市城市更新行动实施方案（2022—2025年）",
+            Some("湛江市人民政府"),
+            Some("2022-04-06"),
+            Some("湛府〔2022〕12号"),
+            [3, 6, 4],
+        )],
+    );
+}
+
+#[test]
+fn a_work_notice_that_is_itself_the_document() {
+    check(
+        "u65_huzhou_work_notice_gb18030.txt",
+        &[one(
+            "湖州市",
+            "湖州市人民政府办公室关于做好2023年城乡融合发展重点工作的通知",
+            Some("湖州市人民政府办公室"),
+            Some("2023-03-02"),
+            Some("湖政办发〔2023〕7号"),
+            [4, 8, 0],
+        )],
+    );
+}
+
+#[test]
+fn page_numbers_between_lines_and_run_into_a_heading() {
+    let plans = check(
+        "u66_quzhou_inline_page_numbers.txt",
+        &[one(
+            "衢州市",
+            "衢州市县城承载能力提升和深化“千村示范、万村整治”工程实施方案",
+            Some("衢州市人民政府办公室"),
+            Some("2022-08-22"),
+            Some("衢政办发〔2022〕19号"),
+            [3, 6, 4],
+        )],
+    );
+    let last = plans[0].sections.last().unwrap();
+    assert_eq!(last.title, "保障措施");
+}
+
+#[test]
+fn docx_headings_numbered_by_word_numbering_only() {
+    check(
+        "u68_zhangzhou_word_auto_numbering.docx",
+        &[one(
+            "漳州市",
+            "漳州市推进以县城为重要载体的城镇化建设实施方案",
+            Some("漳州市发展和改革委员会"),
+            Some("2023-06-20"),
+            None,
+            [3, 6, 4],
+        )],
+    );
+}
+
+#[test]
+fn docx_first_level_headings_in_table_cells() {
+    check(
+        "u69_qujing_headings_in_table_python_docx.docx",
+        &[one(
+            "曲靖市",
+            "曲靖市推进城乡融合发展实施方案",
+            None,
+            None,
+            None,
+            [3, 6, 0],
+        )],
+    );
+}
+
+#[test]
+fn a_two_column_pdf_signed_at_its_end() {
+    check(
+        "u70_huangshan_two_columns_lo.pdf",
+        &[one(
+            "黄山市",
+            "黄山市全域旅游与城镇化融合发展实施方案",
+            Some("黄山市人民政府"),
+            Some("2022-09-01"),
+            None,
+            [3, 6, 0],
+        )],
+    );
+}
+
+#[test]
+fn a_gb18030_sub_district_plan_with_a_four_byte_character() {
+    let plans = check(
+        "u72_langli_street_gb18030.txt",
+        &[one(
+            "长沙县㮾梨街道",
+            "长沙县㮾梨街道城乡融合发展三年行动方案（2023—2025年）",
+            Some("㮾梨街道办事处"),
+            Some("2023-02-08"),
+            None,
+            [3, 5, 0],
+        )],
+    );
+    assert!(plans[0].encoding.eq_ignore_ascii_case("GB18030"));
+    assert_eq!(plans[0].province.as_deref(), Some("湖南省"));
+}
+
+#[test]
+fn a_big5_plan_numbered_with_capital_numerals() {
+    check(
+        "u73_hsinchu_trad_big5.txt",
+        &[one(
+            "新竹县",
+            "新竹縣國土計畫",
+            Some("新竹县政府"),
+            None,
+            None,
+            [4, 8, 4],
+        )],
+    );
+}
+
+#[test]
+fn utf16_big_endian_notice_and_plan() {
+    let plans = check(
+        "u74_suqian_notice_utf16be.txt",
+        &[one(
+            "宿迁市",
+            "宿迁市推进新型城镇化建设实施方案",
+            Some("宿迁市人民政府"),
+            Some("2022-06-30"),
+            Some("宿政发〔2022〕33号"),
+            [3, 5, 0],
+        )],
+    );
+    assert!(plans[0].encoding.eq_ignore_ascii_case("UTF-16BE"));
+}
+
+#[test]
+fn lines_starting_with_yi_er_san_inside_sentences_are_no_headings() {
+    check(
+        "u76_meishan_yi_er_san_in_sentences.txt",
+        &[one(
+            "眉山市",
+            "眉山市推进农村一二三产业融合发展实施方案",
+            Some("眉山市人民政府办公室"),
+            Some("2022-03-25"),
+            None,
+            [3, 6, 0],
+        )],
+    );
+}
+
+#[test]
+fn libreoffice_docx_with_outline_numbering_in_heading_styles() {
+    check(
+        "u80_lianyungang_lo_outline_numbering.docx",
+        &[one(
+            "连云港市",
+            "连云港市城乡公共服务均等化实施方案",
+            None,
+            None,
+            None,
+            [3, 6, 0],
+        )],
+    );
+}
+
+#[test]
+fn a_pdf_whose_titles_wrap_over_lines() {
+    check(
+        "u81_neimenggu_wrapped_titles_lo.pdf",
+        &[one(
+            "内蒙古自治区",
+            "内蒙古自治区推进以盟市所在地和旗县城为重要载体的城镇化建设实施方案",
+            Some("内蒙古自治区人民政府办公厅"),
+            Some("2022-12-20"),
+            Some("内政办发〔2022〕80号"),
+            [3, 6, 0],
+        )],
+    );
+}
+
+#[test]
+fn a_new_areas_plan_signed_by_its_management_committee() {
+    check(
+        "u82_changchun_new_area.txt",
+        &[one(
+            "长春新区",
+            "长春新区产城融合发展三年行动计划（2023—2025年）",
+            Some("长春新区管理委员会"),
+            Some("2023-07-03"),
+            None,
+            [3, 6, 0],
+        )],
+    );
+}
+
+#[test]
+fn utf16_little_endian_without_a_byte_order_mark() {
+    let plans = check(
+        "u83_sip_utf16le_nobom.txt",
+        &[one(
+            "苏州工业园区",
+            "苏州工业园区城市更新试点实施方案",
+            Some("苏州工业园区管理委员会"),
+            Some("2022-06-30"),
+            None,
+            [3, 5, 0],
+        )],
+    );
+    assert!(plans[0].encoding.eq_ignore_ascii_case("UTF-16LE"));
+}
+
+#[test]
+fn an_autonomous_county_in_a_python_docx_with_bold_headings() {
+    check(
+        "u84_shilin_bold_python_docx.docx",
+        &[one(
+            "石林彝族自治县",
+            "石林彝族自治县推进县城城镇化补短板强弱项实施方案",
+            Some("石林彝族自治县人民政府"),
+            Some("2021-09-14"),
+            Some("石政发〔2021〕31号"),
+            [3, 5, 0],
+        )],
+    );
+}
+
+#[test]
+fn a_copied_information_disclosure_page_with_its_metadata_lines() {
+    check(
+        "u86_deyang_info_page_copy.txt",
+        &[one(
+            "德阳市",
+            "德阳市推进城乡供水一体化实施方案",
+            Some("德阳市人民政府办公室"),
+            Some("2022-09-20"),
+            Some("德办发〔2022〕30号"),
+            [3, 5, 0],
+        )],
+    );
+}
