@@ -709,6 +709,23 @@ fn build_plan(
             break;
         }
     }
+    // A document signed above its attachments (`附件1` and a table after the signature): the
+    // signature stands right before the first attachment label.
+    if signoff.is_empty()
+        && let Some(m) = body[..body_end].iter().position(|l| {
+            l.kind == LineKind::Text && wrapper::attachment_marker(&l.norm.text).is_some()
+        })
+    {
+        for l in body[..m].iter().rev() {
+            if l.kind != LineKind::Text {
+                continue;
+            }
+            if !is_meta_line(&l.norm.text) {
+                break;
+            }
+            signoff.push(&l.norm.text);
+        }
+    }
     if meta.date.is_none() {
         meta.date = signoff
             .iter()
@@ -743,7 +760,19 @@ fn build_plan(
         meta.issuer.as_deref(),
     );
     let body = &body[..body_end];
-    let paras_body = build_paragraphs(body);
+    let mut paras_body = build_paragraphs(body);
+    // An attachment kept in its document (a table, a list of names: no document of its own)
+    // has no headings of the document's outline (`一、片区更新类` over a table's rows).
+    if let Some(label) = body.iter().find(|l| {
+        l.kind == LineKind::Text && wrapper::attachment_marker(&l.norm.text).is_some()
+    }) {
+        for p in paras_body
+            .iter_mut()
+            .filter(|p| p.lines.start > label.line_no)
+        {
+            p.numbering = None;
+        }
+    }
     let mut sections = build_sections(ctx, &paras_body);
     if sections.is_empty() {
         // No headings at all: the text is one section (the preamble's sentences move into it).
