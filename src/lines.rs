@@ -200,8 +200,8 @@ fn run_in_list_cuts(t: &str) -> Vec<usize> {
     let in_order = found
         .windows(2)
         .all(|w| w[1].1 == w[0].1 && w[1].2 == w[0].2 + 1);
-    let siblings_go_on = head.style == NumberStyle::CnParen
-        && found.first().is_some_and(|f| f.2 == head.value + 1);
+    let siblings_go_on =
+        head.style == NumberStyle::CnParen && found.first().is_some_and(|f| f.2 == head.value + 1);
     let enough = match head.style {
         NumberStyle::CnParen => siblings_go_on,
         _ => found.len() >= 2,
@@ -595,7 +595,8 @@ mod tests {
 
     #[test]
     fn a_page_number_run_into_the_next_line_is_cut_off() {
-        let lines = classify_lines("（二）强化要素保障。\n- 3 - 三、保障措施\n—4—四、附则\n-3-5 是区间");
+        let lines =
+            classify_lines("（二）强化要素保障。\n- 3 - 三、保障措施\n—4—四、附则\n-3-5 是区间");
         let texts: Vec<(&str, LineKind)> = lines
             .iter()
             .map(|l| (l.norm.text.as_str(), l.kind))

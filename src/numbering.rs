@@ -120,10 +120,18 @@ fn parse_marker(s: &str) -> Option<(NumberStyle, String, usize)> {
     }
     // 壹、 / 貳、 / 拾壹、: capital numerals, never part of a sentence's numeral list.
     if capital_digit(first).is_some() {
-        let cap: String = s.chars().take_while(|c| capital_digit(*c).is_some()).collect();
+        let cap: String = s
+            .chars()
+            .take_while(|c| capital_digit(*c).is_some())
+            .collect();
         let after = s[cap.len()..].chars().next()?;
-        return (cap.chars().count() <= 3 && matches!(after, '、' | '.'))
-            .then(|| (NumberStyle::CnCapital, cap.clone(), cap.len() + after.len_utf8()));
+        return (cap.chars().count() <= 3 && matches!(after, '、' | '.')).then(|| {
+            (
+                NumberStyle::CnCapital,
+                cap.clone(),
+                cap.len() + after.len_utf8(),
+            )
+        });
     }
     if let Some(v) = circled_value(first) {
         return Some((NumberStyle::Circled, v.to_string(), first.len_utf8()));

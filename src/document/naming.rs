@@ -56,19 +56,6 @@ pub fn short_title(title: &str) -> String {
     t.trim_matches(['《', '》']).to_string()
 }
 
-/// A title that names a genre and no subject (`政府工作报告`, `2024年工作要点`): at most eight
-/// characters after a leading year, ending in a document type. Such a document is one place's
-/// own, and is named by the place its text names (see [`most_named_place`]).
-pub fn is_generic_title(title: &str) -> bool {
-    let t = crate::chars::compact(title);
-    let t = match t.find('年') {
-        Some(i) if i > 0 && t[..i].chars().all(|c| c.is_ascii_digit()) => &t[i + '年'.len_utf8()..],
-        _ => t.as_str(),
-    };
-    let n = t.chars().count();
-    (2..=8).contains(&n) && super::wrapper::ends_in_doc_type(t)
-}
-
 /// The place a title starts with, as the plan's name: confirmed by the gazetteer or, for places
 /// it does not list (towns, new areas), a short name before its unit that is no phrase.
 pub fn place_in_title(title_norm: &str) -> Option<String> {
@@ -247,10 +234,6 @@ mod tests {
         assert_eq!(place_in_title("关于推进北京市数据专区建设的指导意见"), None);
         assert_eq!(place_in_title("“无废城市”建设试点工作方案"), None);
         assert_eq!(place_in_title("支持工业互联网发展若干政策"), None);
-        assert!(is_generic_title("政府工作报告"));
-        assert!(is_generic_title("2024年政府工作报告"));
-        assert!(!is_generic_title("支持工业互联网发展若干政策"));
-        assert!(!is_generic_title("“无废城市”建设试点工作方案"));
         assert_eq!(
             place_in_title("郑州市航空港区新型城镇化综合试点工作方案").as_deref(),
             Some("郑州市航空港区")

@@ -234,7 +234,7 @@ pub fn decode_bytes_checked(
 /// side (`一` is U+4E00), so the test is a clear majority, not all; binary data has NULs on
 /// both sides alike, and what decodes to control codes is refused later all the same.
 fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
-    if bytes.len() < 4 || bytes.len() % 2 != 0 {
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
         return None;
     }
     let (mut even, mut odd) = (0usize, 0usize);
@@ -505,7 +505,11 @@ mod tests {
         for (big_endian, name) in [(false, "UTF-16LE"), (true, "UTF-16BE")] {
             let file = decode_bytes(Path::new("x.txt"), &utf16(text, big_endian)).unwrap();
             assert_eq!(file.encoding, name);
-            assert!(file.text.starts_with("一、总体要求\n到2025年"), "{}", file.text);
+            assert!(
+                file.text.starts_with("一、总体要求\n到2025年"),
+                "{}",
+                file.text
+            );
         }
         // Binary data with NULs on both sides stays refused.
         let mut junk = utf16(text, false);

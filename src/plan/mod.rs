@@ -273,7 +273,7 @@ fn plan_name(plan: &Plan, earlier: &[Plan], stem: &str) -> String {
     // A title naming a genre only (`政府工作报告`): the place the whole text is about, its
     // front matter included (`——在某市人民代表大会上`, `某市市长`).
     if let Some(t) = &plan.meta.title
-        && naming::is_generic_title(t)
+        && is_generic_title(t)
         && let Some(place) =
             naming::most_named_place(&crate::normalize::normalize_str(plan.original_text()))
                 .filter(|p| !taken(p))
@@ -289,6 +289,19 @@ fn plan_name(plan: &Plan, earlier: &[Plan], stem: &str) -> String {
     naming::most_named_place(&plan.normalized_text())
         .filter(|p| !taken(p))
         .unwrap_or_else(|| stem.to_string())
+}
+
+/// A title that names a genre and no subject (`政府工作报告`, `2024年工作要点`): at most eight
+/// characters after a leading year, ending in a document type. Such a document is one place's
+/// own, and is named by the place its text names (see [`naming::most_named_place`]).
+fn is_generic_title(title: &str) -> bool {
+    let t = crate::chars::compact(title);
+    let t = match t.find('年') {
+        Some(i) if i > 0 && t[..i].chars().all(|c| c.is_ascii_digit()) => &t[i + '年'.len_utf8()..],
+        _ => t.as_str(),
+    };
+    let n = t.chars().count();
+    (2..=8).contains(&n) && wrapper::ends_in_doc_type(t)
 }
 
 fn number_measures(plan: &mut Plan) {
@@ -763,9 +776,10 @@ fn build_plan(
     let mut paras_body = build_paragraphs(body);
     // An attachment kept in its document (a table, a list of names: no document of its own)
     // has no headings of the document's outline (`一、片区更新类` over a table's rows).
-    if let Some(label) = body.iter().find(|l| {
-        l.kind == LineKind::Text && wrapper::attachment_marker(&l.norm.text).is_some()
-    }) {
+    if let Some(label) = body
+        .iter()
+        .find(|l| l.kind == LineKind::Text && wrapper::attachment_marker(&l.norm.text).is_some())
+    {
         for p in paras_body
             .iter_mut()
             .filter(|p| p.lines.start > label.line_no)
@@ -822,4 +836,18 @@ fn adopted_by(t: &str) -> Option<String> {
     let org = &body[day + '日'.len_utf8()..];
     (org.chars().count() >= 4 && find_date(&body[..day + '日'.len_utf8()]).is_some())
         .then(|| org.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn genre_only_titles() {
+        assert!(is_generic_title("政府工作报告"));
+        assert!(is_generic_title("2024年政府工作报告"));
+        assert!(!is_generic_title("支持工业互联网发展若干政策"));
+        assert!(!is_generic_title("“无废城市”建设试点工作方案"));
+        assert!(!is_generic_title("2024年"));
+    }
 }

@@ -1192,7 +1192,8 @@ fn a_gov_cn_template_page_with_related_articles() {
         )],
     );
     let text = plans[0].normalized_text();
-    for chrome in ["相关文章", "未来社区建设实施方案的通知", "打印本页", "ICP"] {
+    for chrome in ["相关文章", "未来社区建设实施方案的通知", "打印本页", "ICP"]
+    {
         assert!(!text.contains(chrome), "{chrome} in the plan's text");
     }
 }
