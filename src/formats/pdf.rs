@@ -895,15 +895,24 @@ fn layout_page(mut runs: Vec<Run>, page: &PageBox) -> Vec<String> {
     }
     let mut out = Vec::new();
     let mut span_lines = span_lines.into_iter();
+    // Spanning lines with no column text between them are read together, so that a paragraph
+    // across the page keeps its wrapped lines joined.
+    let mut spanning: Vec<Line> = Vec::new();
     for (left, right) in segments {
+        if !(left.is_empty() && right.is_empty()) && !spanning.is_empty() {
+            out.extend(with_paragraph_gaps(&std::mem::take(&mut spanning)));
+        }
         for side in [left, right] {
             if !side.is_empty() {
                 out.extend(with_paragraph_gaps(&group_lines(side)));
             }
         }
         if let Some(line) = span_lines.next() {
-            out.extend(with_paragraph_gaps(&[line]));
+            spanning.push(line);
         }
+    }
+    if !spanning.is_empty() {
+        out.extend(with_paragraph_gaps(&spanning));
     }
     out
 }
