@@ -899,7 +899,8 @@ fn layout_page(mut runs: Vec<Run>, page: &PageBox) -> Vec<String> {
     // across the page keeps its wrapped lines joined.
     let mut spanning: Vec<Line> = Vec::new();
     for (left, right) in segments {
-        if !(left.is_empty() && right.is_empty()) && !spanning.is_empty() {
+        let column_text = !left.is_empty() || !right.is_empty();
+        if column_text && !spanning.is_empty() {
             out.extend(with_paragraph_gaps(&std::mem::take(&mut spanning)));
         }
         for side in [left, right] {
