@@ -103,6 +103,9 @@ fn classify_raw(original: &str, raw: &str, start: usize) -> Vec<Line> {
         cuts = attachment_title_cut(&norm.text).into_iter().collect();
     }
     if cuts.is_empty() {
+        cuts = page_number_cut(&norm.text).into_iter().collect();
+    }
+    if cuts.is_empty() {
         let kind = classify_one(&norm.text);
         let mark = heading_mark(raw).filter(|_| kind == LineKind::Text);
         return vec![Line {
@@ -175,7 +178,8 @@ fn run_in_heading_cuts(t: &str) -> Vec<usize> {
 /// (`二、增强县城承载能力。(一)完善市政设施。推进…。(二)提升公共服务。…`): byte offsets of
 /// their numbers, when there are two or more numbered one after another (a list may go on from
 /// the paragraph before: `(四)`, `(五)`). Lower lists run into an item (`1.…。(1)…。(2)…`, as
-/// the 淄博 seed writes its measures) stay text.
+/// the 淄博 seed writes its measures) stay text. So do `(一)` headings run into a line that is
+/// itself a `(一)` heading, when they go on from its number (`(一)做强州府。…。(二)壮大县城。…`).
 fn run_in_list_cuts(t: &str) -> Vec<usize> {
     use crate::numbering::NumberStyle;
     let Some(head) = parse_number(t) else {
@@ -187,14 +191,22 @@ fn run_in_list_cuts(t: &str) -> Vec<usize> {
         let Some(n) = t.get(at..).and_then(parse_number) else {
             continue;
         };
-        if head.style == NumberStyle::CnComma && n.style == NumberStyle::CnParen && n.start == 0 {
+        let under = head.style == NumberStyle::CnComma;
+        let sibling = head.style == NumberStyle::CnParen;
+        if (under || sibling) && n.style == NumberStyle::CnParen && n.start == 0 {
             found.push((at, n.style, n.value));
         }
     }
     let in_order = found
         .windows(2)
         .all(|w| w[1].1 == w[0].1 && w[1].2 == w[0].2 + 1);
-    if found.len() >= 2 && in_order {
+    let siblings_go_on =
+        head.style == NumberStyle::CnParen && found.first().is_some_and(|f| f.2 == head.value + 1);
+    let enough = match head.style {
+        NumberStyle::CnParen => siblings_go_on,
+        _ => found.len() >= 2,
+    };
+    if enough && in_order {
         found.iter().map(|f| f.0).collect()
     } else {
         Vec::new()
@@ -216,6 +228,24 @@ fn attachment_title_cut(t: &str) -> Option<usize> {
         && !title.contains(['。', '.'])
         && crate::chars::reads_as_title(title))
     .then_some(at)
+}
+
+/// Where a page number between dashes has the next page's first line run into it (text copied
+/// out of a PDF: `- 3 - 三、保障措施`, `—4—二、…`): the byte offset of that line's text.
+fn page_number_cut(t: &str) -> Option<usize> {
+    let dash = |c: char| matches!(c, '-' | '—' | '–');
+    let rest = t.strip_prefix(dash)?.trim_start_matches(dash).trim_start();
+    let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    if !(1..=4).contains(&digits) {
+        return None;
+    }
+    let after = rest[digits..]
+        .trim_start()
+        .strip_prefix(dash)?
+        .trim_start_matches(dash)
+        .trim_start();
+    (!after.is_empty() && !after.starts_with(|c: char| c.is_ascii_digit()))
+        .then(|| t.len() - after.len())
 }
 
 /// Lines after a `目录` line (alone or run into the first entry: `目录序言`) that start with a
@@ -312,7 +342,16 @@ fn classify_one(t: &str) -> LineKind {
     if is_web_meta(t) {
         return LineKind::WebMeta;
     }
+    if is_markdown_image(t) {
+        return LineKind::Chrome;
+    }
     LineKind::Text
+}
+
+/// A Markdown image alone on its line (`![图片](https://…)`, as a saved WeChat article has them
+/// between its paragraphs): no text of the document.
+fn is_markdown_image(t: &str) -> bool {
+    t.starts_with("![") && t.ends_with(')') && t.contains("](") && t.matches("](").count() == 1
 }
 
 fn is_page_number(t: &str) -> bool {
@@ -537,6 +576,40 @@ mod tests {
     }
 
     #[test]
+    fn sibling_headings_run_into_a_heading_line_are_split() {
+        let lines = classify_lines(
+            "(一)做强州府。推进产城融合。(二)壮大县城。支持扩容提质。(三)建设小镇。\n(1)推进改造。(2)完善设施。\n(二)加强领导。统筹(三)项任务。",
+        );
+        let texts: Vec<&str> = lines.iter().map(|l| l.norm.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "(一)做强州府。推进产城融合。",
+                "(二)壮大县城。支持扩容提质。",
+                "(三)建设小镇。",
+                "(1)推进改造。(2)完善设施。",
+                "(二)加强领导。统筹(三)项任务。"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_page_number_run_into_the_next_line_is_cut_off() {
+        let lines =
+            classify_lines("（二）强化要素保障。\n- 3 - 三、保障措施\n—4—四、附则\n-3-5 是区间");
+        let texts: Vec<(&str, LineKind)> = lines
+            .iter()
+            .map(|l| (l.norm.text.as_str(), l.kind))
+            .collect();
+        assert_eq!(texts[1].1, LineKind::PageNumber);
+        assert_eq!(texts[2], ("三、保障措施", LineKind::Text));
+        assert_eq!(texts[3].1, LineKind::PageNumber);
+        assert_eq!(texts[4], ("四、附则", LineKind::Text));
+        // A range of numbers is no page number.
+        assert_eq!(texts.len(), 6);
+    }
+
+    #[test]
     fn a_run_together_table_of_contents_is_toc() {
         let text = "目录序言\n第一篇指导思想\n第一章指导思想第二章主要目标第二篇调整结构\n序言正文没有句号\n第一篇指导思想\n第一章指导思想";
         let lines = classify_lines(text);
@@ -571,6 +644,11 @@ mod tests {
         );
         assert_eq!(classify_one("一、总体要求"), LineKind::Text);
         assert_eq!(classify_one("到2020年,城镇化率达到75%。"), LineKind::Text);
+        assert_eq!(
+            classify_one("![图片](https://mmbiz.qpic.cn/x/640?wx_fmt=png)"),
+            LineKind::Chrome
+        );
+        assert_eq!(classify_one("![图](a.png)见上图。"), LineKind::Text);
     }
 
     #[test]

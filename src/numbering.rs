@@ -17,6 +17,8 @@ pub enum NumberStyle {
     Part,
     /// 第一条
     Article,
+    /// 壹、 (capital numerals, as financial and Taiwan-style documents number their top level)
+    CnCapital,
     /// 一、
     CnComma,
     /// （一）
@@ -115,6 +117,21 @@ fn parse_marker(s: &str) -> Option<(NumberStyle, String, usize)> {
             return None;
         }
         return Some((style, num.clone(), '第'.len_utf8() + num.len() + marker_len));
+    }
+    // 壹、 / 貳、 / 拾壹、: capital numerals, never part of a sentence's numeral list.
+    if capital_digit(first).is_some() {
+        let cap: String = s
+            .chars()
+            .take_while(|c| capital_digit(*c).is_some())
+            .collect();
+        let after = s[cap.len()..].chars().next()?;
+        return (cap.chars().count() <= 3 && matches!(after, '、' | '.')).then(|| {
+            (
+                NumberStyle::CnCapital,
+                cap.clone(),
+                cap.len() + after.len_utf8(),
+            )
+        });
     }
     if let Some(v) = circled_value(first) {
         return Some((NumberStyle::Circled, v.to_string(), first.len_utf8()));
@@ -216,7 +233,25 @@ fn cn_digit(c: char) -> Option<u32> {
     })
 }
 
-/// Value of a numeral: `12`, `十二`, `二十一`, `一百零五`.
+/// The plain numeral of a capital one (`壹` → `一`, `貳`/`贰` → `二`, `拾` → `十`).
+fn capital_digit(c: char) -> Option<char> {
+    Some(match c {
+        '壹' => '一',
+        '贰' | '貳' => '二',
+        // `參` reads `参` once normalised to simplified characters.
+        '叁' | '參' | '参' => '三',
+        '肆' => '四',
+        '伍' => '五',
+        '陆' | '陸' => '六',
+        '柒' => '七',
+        '捌' => '八',
+        '玖' => '九',
+        '拾' => '十',
+        _ => return None,
+    })
+}
+
+/// Value of a numeral: `12`, `十二`, `二十一`, `一百零五`, `拾壹`.
 pub fn numeral_value(s: &str) -> Option<u32> {
     if s.chars().all(|c| c.is_ascii_digit()) {
         return s.parse().ok();
@@ -224,7 +259,7 @@ pub fn numeral_value(s: &str) -> Option<u32> {
     let mut total = 0u32;
     let mut current = 0u32;
     for c in s.chars() {
-        let d = cn_digit(c)?;
+        let d = cn_digit(capital_digit(c).unwrap_or(c))?;
         match d {
             10 | 100 => {
                 total += current.max(1) * d;
@@ -305,7 +340,16 @@ mod tests {
             style_value("③编制村庄规划"),
             Some((NumberStyle::Circled, 3, "编制村庄规划"))
         );
+        assert_eq!(
+            style_value("貳、發展現況"),
+            Some((NumberStyle::CnCapital, 2, "發展現況"))
+        );
+        assert_eq!(
+            style_value("拾壹、附則"),
+            Some((NumberStyle::CnCapital, 11, "附則"))
+        );
         // Numbers inside text are not headings.
+        assert_eq!(style_value("壹佰元"), None);
         assert_eq!(style_value("一、二级土地市场"), None);
         assert_eq!(style_value("1.5亿元用于"), None);
         assert_eq!(style_value("2020年完成"), None);

@@ -119,6 +119,11 @@ const FOOTER_MARKERS: &[&str] = &[
     "阅读原文",
     "预览时标签不可点",
     "微信扫一扫",
+    // …and, exported to Markdown, its lists of other articles and its buttons.
+    "往期推荐",
+    "往期回顾",
+    "推荐阅读",
+    "点赞",
 ];
 
 fn compact(t: &str) -> String {

@@ -100,9 +100,12 @@ pub fn place_in_title(title_norm: &str) -> Option<String> {
             && !["城乡", "住房"].iter().any(|w| name.contains(w))
     });
     match (known, by_units) {
-        // A town under a known place (`上海市奉贤区柘林镇`) extends it.
+        // A town or sub-district under a known place (`上海市奉贤区柘林镇`, `长沙县㮾梨街道`)
+        // extends it.
         (Some(k), Some(u))
-            if u.starts_with(&k) && u.len() > k.len() && u.ends_with(['镇', '乡']) =>
+            if u.starts_with(&k)
+                && u.len() > k.len()
+                && (u.ends_with(['镇', '乡']) || u.ends_with("街道")) =>
         {
             Some(u)
         }

@@ -18,6 +18,8 @@ pub const ORG_ENDINGS: &[&str] = &[
     "县委",
     "政府",
     "管委会",
+    // A 街道's office (`某某街道办事处`).
+    "办事处",
     "领导小组",
     "局",
     "厅",
@@ -64,8 +66,9 @@ pub fn title_norm_place(title: &str) -> Option<String> {
                 && end <= 3
                 && candidate - end == 1
                 && chars.get(end - 1).is_some_and(|c| "州镇乡".contains(*c));
+            // A chained unit needs a name before it (`北京市街道…` chains no `街道`).
             let chains = end > 0
-                && ((2..=4).contains(&(candidate - end)) || own_unit)
+                && (((2..=4).contains(&(candidate - end)) && candidate - end > len) || own_unit)
                 && !NOT_PLACE.iter().any(|w| piece.contains(w));
             if end == 0 && candidate >= 2 || chains {
                 end = candidate;
@@ -90,6 +93,8 @@ const UNITS: &[&str] = &[
     "自治区",
     "自治州",
     "新区",
+    // A sub-district of a county or district (`长沙县㮾梨街道`).
+    "街道",
     "省",
     "市",
     "区",
@@ -117,6 +122,9 @@ pub fn admin_level(name: &str) -> Option<String> {
     let last = base.split(['—', '-', '–']).next_back().unwrap_or(base);
     if last.ends_with("新区") && !last.ends_with("高新区") {
         return Some("新区".into());
+    }
+    if last.ends_with("街道") {
+        return Some("街道".into());
     }
     if last.ends_with("自治州") {
         return Some("州".into());
@@ -225,6 +233,15 @@ mod tests {
             title_norm_place("湖州市数字乡村建设实施方案").as_deref(),
             Some("湖州市数字乡")
         );
+        assert_eq!(
+            title_norm_place("长沙县㮾梨街道城乡融合发展三年行动方案").as_deref(),
+            Some("长沙县㮾梨街道")
+        );
+        assert_eq!(
+            title_norm_place("北京市街道工作条例").as_deref(),
+            Some("北京市")
+        );
+        assert_eq!(admin_level("长沙县㮾梨街道").as_deref(), Some("街道"));
         assert_eq!(
             admin_level("上海市浦东新区（临港地区）").as_deref(),
             Some("新区")

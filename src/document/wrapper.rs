@@ -133,7 +133,10 @@ pub fn is_meta_line(t: &str) -> bool {
     if is_paren_line(t) {
         return true;
     }
-    if find_date(t).is_some() && (n <= 20 || t.ends_with(')') || t.ends_with("通过")) {
+    // A speech's dash line under its title (`——2023年1月10日在…会议上`) counts as a date line.
+    if find_date(t).is_some()
+        && (n <= 20 || t.ends_with(')') || t.ends_with("通过") || t.starts_with('—'))
+    {
         return true;
     }
     if find_doc_number(t).is_some() && n <= 30 {
@@ -611,7 +614,7 @@ fn read_notice(
 }
 
 /// `附件`, `附件2`, `附件：`, `附件2：` alone on a line → its label.
-fn attachment_marker(t: &str) -> Option<String> {
+pub fn attachment_marker(t: &str) -> Option<String> {
     let c = compact(t);
     let rest = c.strip_prefix("附件")?;
     let label_num: String = rest
@@ -659,13 +662,19 @@ fn attachments(lines: &[Line], part: DocPart) -> Vec<DocPart> {
             .filter(|n| {
                 matches!(
                     n.style,
-                    NumberStyle::CnComma | NumberStyle::Chapter | NumberStyle::Division
+                    NumberStyle::CnCapital
+                        | NumberStyle::CnComma
+                        | NumberStyle::Chapter
+                        | NumberStyle::Division
                 ) && n.value <= 2
             })
             .count();
+        // A table with category rows (`一、片区更新类` over `1 项目 区 投资`) has no sentence:
+        // it is no document of its own.
+        let sentences = (body..stop).any(|q| norm(lines, text[q]).contains('。'));
         // An attachment without an outline (a list of names) stays in its document, unless an
         // attachment with an outline came before it: then it ends that one.
-        if heads >= 2 || !cuts.is_empty() {
+        if (heads >= 2 && sentences) || !cuts.is_empty() {
             let title_lines = text[p + 1]..text[end - 1] + 1;
             cuts.push((text[p], title_lines, label));
         }

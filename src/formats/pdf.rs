@@ -862,7 +862,23 @@ fn layout_page(mut runs: Vec<Run>, page: &PageBox) -> Vec<String> {
     let Some(g) = gutter else {
         return with_paragraph_gaps(&group_lines(runs));
     };
-    let (span, rest): (Vec<Run>, Vec<Run>) = runs.into_iter().partition(|r| r.x < g && r.end_x > g);
+    let (mut span, mut rest): (Vec<Run>, Vec<Run>) =
+        runs.into_iter().partition(|r| r.x < g && r.end_x > g);
+    // Runs set right next to a spanning run on its baseline are of its line (a centred footer
+    // `— 1 —` whose dashes fall either side of the gutter).
+    loop {
+        let (joins, stays): (Vec<Run>, Vec<Run>) = rest.into_iter().partition(|r| {
+            span.iter().any(|s| {
+                (s.y - r.y).abs() <= 0.5 * s.size.max(r.size)
+                    && (r.x - s.end_x).max(s.x - r.end_x) <= 0.5 * s.size.max(r.size)
+            })
+        });
+        rest = stays;
+        if joins.is_empty() {
+            break;
+        }
+        span.extend(joins);
+    }
     let span_lines = group_lines(span);
     let mut segments: Vec<(Vec<Run>, Vec<Run>)> =
         (0..=span_lines.len()).map(|_| Default::default()).collect();
@@ -879,15 +895,25 @@ fn layout_page(mut runs: Vec<Run>, page: &PageBox) -> Vec<String> {
     }
     let mut out = Vec::new();
     let mut span_lines = span_lines.into_iter();
+    // Spanning lines with no column text between them are read together, so that a paragraph
+    // across the page keeps its wrapped lines joined.
+    let mut spanning: Vec<Line> = Vec::new();
     for (left, right) in segments {
+        let column_text = !left.is_empty() || !right.is_empty();
+        if column_text && !spanning.is_empty() {
+            out.extend(with_paragraph_gaps(&std::mem::take(&mut spanning)));
+        }
         for side in [left, right] {
             if !side.is_empty() {
                 out.extend(with_paragraph_gaps(&group_lines(side)));
             }
         }
         if let Some(line) = span_lines.next() {
-            out.extend(with_paragraph_gaps(&[line]));
+            spanning.push(line);
         }
+    }
+    if !spanning.is_empty() {
+        out.extend(with_paragraph_gaps(&spanning));
     }
     out
 }
@@ -916,6 +942,12 @@ fn with_paragraph_gaps(lines: &[Line]) -> Vec<String> {
         .windows(3)
         .find(|w| w[0].0 - w[2].0 <= w[0].1)
         .map_or(f32::MAX, |w| w[0].0);
+    // The left text margin: a line that starts far right of it (a right-aligned signature or
+    // date) ends at the right margin by alignment, not because it wraps.
+    let left = lines
+        .iter()
+        .filter_map(|l| l.runs.first().map(|r| r.x))
+        .fold(f32::MAX, f32::min);
     let mut out: Vec<String> = Vec::with_capacity(lines.len());
     let mut continues = false;
     for (i, line) in lines.iter().enumerate() {
@@ -952,9 +984,14 @@ fn with_paragraph_gaps(lines: &[Line]) -> Vec<String> {
                 out.push(text);
             }
         }
-        continues = line.runs.last().is_some_and(|r| {
-            r.end_x >= right - 2.0 * line.size && !r.text.ends_with(['。', '：', ':'])
-        });
+        let starts_left = line
+            .runs
+            .first()
+            .is_some_and(|r| r.x <= left + 4.0 * line.size);
+        continues = starts_left
+            && line.runs.last().is_some_and(|r| {
+                r.end_x >= right - 2.0 * line.size && !r.text.ends_with(['。', '：', ':'])
+            });
     }
     out
 }

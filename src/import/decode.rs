@@ -169,6 +169,8 @@ pub fn decode_bytes_checked(
             (UTF_16LE, rest)
         } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
             (UTF_16BE, rest)
+        } else if let Some(enc) = utf16_without_bom(bytes) {
+            (enc, bytes)
         } else {
             (choose_encoding(path, bytes, &mut warnings), bytes)
         };
@@ -219,6 +221,34 @@ pub fn decode_bytes_checked(
         },
         warnings,
     ))
+}
+
+/// UTF-16 without a byte-order mark (what some exporters write as "Unicode text"): an even
+/// number of bytes that decode as UTF-16 without error, whose NUL bytes stand mostly on one side
+/// of the code units — the high byte of ASCII characters (line ends, digits, spaces) in
+/// little-endian text, the low byte in big-endian. A Han character may put a NUL on the other
+/// side (`一` is U+4E00), so the test is a clear majority, not all; binary data has NULs on
+/// both sides alike, and what decodes to control codes is refused later all the same.
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
+        return None;
+    }
+    let (mut even, mut odd) = (0usize, 0usize);
+    for pair in bytes.chunks_exact(2) {
+        even += usize::from(pair[0] == 0);
+        odd += usize::from(pair[1] == 0);
+    }
+    // Enough NULs to be a text's ASCII: at least one code unit in sixteen.
+    let units = bytes.len() / 2;
+    let encoding = if odd * 16 >= units && odd >= 4 * even.max(1) {
+        UTF_16LE
+    } else if even * 16 >= units && even >= 4 * odd.max(1) {
+        UTF_16BE
+    } else {
+        return None;
+    };
+    let (_, had_errors) = encoding.decode_without_bom_handling(bytes);
+    (!had_errors).then_some(encoding)
 }
 
 /// Something doubtful the importer did; the file still loaded. Shown on stderr by the CLI and
@@ -446,4 +476,40 @@ pub fn normalize_newlines(text: &str) -> String {
         return text.to_string();
     }
     text.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
+        text.encode_utf16()
+            .flat_map(|u| {
+                if big_endian {
+                    u.to_be_bytes()
+                } else {
+                    u.to_le_bytes()
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn utf16_without_a_byte_order_mark_is_read() {
+        // `一` (U+4E00) puts a NUL on the other side of its code unit than ASCII does.
+        let text = "一、总体要求\r\n到2025年，全市完成改造120个。\r\n二、重点任务\r\n";
+        for (big_endian, name) in [(false, "UTF-16LE"), (true, "UTF-16BE")] {
+            let file = decode_bytes(Path::new("x.txt"), &utf16(text, big_endian)).unwrap();
+            assert_eq!(file.encoding, name);
+            assert!(
+                file.text.starts_with("一、总体要求\n到2025年"),
+                "{}",
+                file.text
+            );
+        }
+        // Binary data with NULs on both sides stays refused.
+        let mut junk = utf16(text, false);
+        junk.extend([0u8, 0, 7, 0, 0, 9, 0, 0, 0, 3, 0, 0].repeat(20));
+        assert!(decode_bytes(Path::new("x.txt"), &junk).is_err());
+    }
 }

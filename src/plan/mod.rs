@@ -270,6 +270,16 @@ fn plan_name(plan: &Plan, earlier: &[Plan], stem: &str) -> String {
     {
         return place;
     }
+    // A title naming a genre only (`政府工作报告`): the place the whole text is about, its
+    // front matter included (`——在某市人民代表大会上`, `某市市长`).
+    if let Some(t) = &plan.meta.title
+        && is_generic_title(t)
+        && let Some(place) =
+            naming::most_named_place(&crate::normalize::normalize_str(plan.original_text()))
+                .filter(|p| !taken(p))
+    {
+        return place;
+    }
     if let Some(t) = &plan.meta.title {
         let short = naming::short_title(t);
         if !short.is_empty() {
@@ -279,6 +289,19 @@ fn plan_name(plan: &Plan, earlier: &[Plan], stem: &str) -> String {
     naming::most_named_place(&plan.normalized_text())
         .filter(|p| !taken(p))
         .unwrap_or_else(|| stem.to_string())
+}
+
+/// A title that names a genre and no subject (`政府工作报告`, `2024年工作要点`): at most eight
+/// characters after a leading year, ending in a document type. Such a document is one place's
+/// own, and is named by the place its text names (see [`naming::most_named_place`]).
+fn is_generic_title(title: &str) -> bool {
+    let t = crate::chars::compact(title);
+    let t = match t.find('年') {
+        Some(i) if i > 0 && t[..i].chars().all(|c| c.is_ascii_digit()) => &t[i + '年'.len_utf8()..],
+        _ => t.as_str(),
+    };
+    let n = t.chars().count();
+    (2..=8).contains(&n) && wrapper::ends_in_doc_type(t)
 }
 
 fn number_measures(plan: &mut Plan) {
@@ -339,7 +362,9 @@ struct FrontPara {
 fn is_date_line(t: &str) -> bool {
     let has_date = find_date(t).is_some();
     has_date
-        && (t.chars().count() <= 16
+        // A speech's dash line under its title (`——2023年1月10日在某市人民代表大会…上`).
+        && (t.starts_with('—')
+            || t.chars().count() <= 16
             || t.ends_with(')')
             || t.ends_with("通过")
             || t.ends_with("批准")
@@ -699,6 +724,23 @@ fn build_plan(
             break;
         }
     }
+    // A document signed above its attachments (`附件1` and a table after the signature): the
+    // signature stands right before the first attachment label.
+    if signoff.is_empty()
+        && let Some(m) = body[..body_end].iter().position(|l| {
+            l.kind == LineKind::Text && wrapper::attachment_marker(&l.norm.text).is_some()
+        })
+    {
+        for l in body[..m].iter().rev() {
+            if l.kind != LineKind::Text {
+                continue;
+            }
+            if !is_meta_line(&l.norm.text) {
+                break;
+            }
+            signoff.push(&l.norm.text);
+        }
+    }
     if meta.date.is_none() {
         meta.date = signoff
             .iter()
@@ -733,7 +775,20 @@ fn build_plan(
         meta.issuer.as_deref(),
     );
     let body = &body[..body_end];
-    let paras_body = build_paragraphs(body);
+    let mut paras_body = build_paragraphs(body);
+    // An attachment kept in its document (a table, a list of names: no document of its own)
+    // has no headings of the document's outline (`一、片区更新类` over a table's rows).
+    if let Some(label) = body
+        .iter()
+        .find(|l| l.kind == LineKind::Text && wrapper::attachment_marker(&l.norm.text).is_some())
+    {
+        for p in paras_body
+            .iter_mut()
+            .filter(|p| p.lines.start > label.line_no)
+        {
+            p.numbering = None;
+        }
+    }
     let mut sections = build_sections(ctx, &paras_body);
     if sections.is_empty() {
         // No headings at all: the text is one section (the preamble's sentences move into it).
@@ -783,4 +838,18 @@ fn adopted_by(t: &str) -> Option<String> {
     let org = &body[day + '日'.len_utf8()..];
     (org.chars().count() >= 4 && find_date(&body[..day + '日'.len_utf8()]).is_some())
         .then(|| org.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn genre_only_titles() {
+        assert!(is_generic_title("政府工作报告"));
+        assert!(is_generic_title("2024年政府工作报告"));
+        assert!(!is_generic_title("支持工业互联网发展若干政策"));
+        assert!(!is_generic_title("“无废城市”建设试点工作方案"));
+        assert!(!is_generic_title("2024年"));
+    }
 }

@@ -178,6 +178,18 @@ fn compilation_excerpt_pdf_gives_the_seeds_first_pilots() {
     assert!(got.len() >= 8, "{got:?}");
     // The excerpt ends inside a pilot, so the last one may be cut short; the rest match.
     assert_eq!(got[..got.len() - 1], want[..got.len() - 1]);
+    // A page read as two columns whose lines run across the gutter keeps them whole: a heading
+    // wrapped over two lines is one heading, as in the seed's text.
+    let titles = |p: &duizhao::plan::Plan| -> Vec<String> {
+        p.all_sections().iter().map(|s| s.title.clone()).collect()
+    };
+    let long = "以棚户区改造和大项目建设为重点，推进农民就地城镇化，同步完善农业转移人口市民化成本分担机制";
+    assert!(titles(&from_txt[0]).iter().any(|t| t == long));
+    assert!(
+        titles(&from_pdf[0]).iter().any(|t| t == long),
+        "{:?}",
+        titles(&from_pdf[0])
+    );
 }
 
 /// A minimal PDF whose only font is a Type0 / Identity-H CID font with a ToUnicode CMap, the

@@ -167,6 +167,19 @@ fn main_document_target(rels: &str) -> Option<String> {
     }
 }
 
+/// A row of two cells laid out as a heading and its text (`一、工作目标` | `到2025年，…。`): the
+/// heading cell is one short numbered line without a sentence, the other holds sentences. A task
+/// table's row (`1.推进…` | `市住房城乡建设局`) holds no sentence in its second cell.
+fn heading_and_body(row: &[String]) -> Option<(&str, &str)> {
+    let [head, body] = row else { return None };
+    let head = head.trim();
+    let is_heading = !head.contains('\n')
+        && head.chars().count() <= 30
+        && !head.contains('。')
+        && crate::numbering::parse_number(&crate::normalize::normalize_str(head)).is_some();
+    (is_heading && body.contains('。')).then_some((head, body.as_str()))
+}
+
 /// A table being read: finished rows are lines (or cell text of an enclosing table).
 #[derive(Default)]
 struct Table {
@@ -457,6 +470,13 @@ fn document_lines(
                                 if one_cell {
                                     lines.extend(
                                         line.split('\n').map(|l| (l.to_string(), Hint::None)),
+                                    );
+                                } else if let Some((head, body)) = heading_and_body(&row) {
+                                    // A layout table: the heading in one cell, its text (with
+                                    // its own numbered paragraphs) in the next.
+                                    lines.push((head.to_string(), Hint::None));
+                                    lines.extend(
+                                        body.split('\n').map(|l| (l.to_string(), Hint::None)),
                                     );
                                 } else {
                                     lines.push((line.replace('\n', " "), Hint::None));
