@@ -5,6 +5,8 @@
 //! The bytes go to a temporary file in the target's own directory (a rename is only atomic
 //! within one file system), are flushed to disk (`fsync`), and the temporary file is renamed over
 //! the target; the directory is then synced so the rename itself survives a power cut.
+//!
+//! Also [`lower_extension`], the one place a path's extension is read for choosing a reader.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
@@ -342,6 +344,14 @@ pub fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
         cause = c.source();
     }
     escape_controls(&out).into_owned()
+}
+
+/// A path's extension in lower case (empty when it has none or it is not UTF-8).
+pub fn lower_extension(path: &Path) -> String {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

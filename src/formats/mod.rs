@@ -22,17 +22,9 @@ pub const SUPPORTED_EXTENSIONS: &[&str] = &[
     "txt", "md", "markdown", "text", "docx", "html", "htm", "pdf",
 ];
 
-/// A path's extension in lower case (empty when it has none or it is not UTF-8).
-pub fn lower_extension(path: &Path) -> String {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default()
-}
-
 /// Read any supported file into text, choosing the importer by extension.
 pub fn read_any(path: &Path) -> Result<TextFile, ImportError> {
-    let ext = lower_extension(path);
+    let ext = crate::fsutil::lower_extension(path);
     match ext.as_str() {
         "docx" => docx::read(path),
         "html" | "htm" => html::read(path),

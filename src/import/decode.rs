@@ -87,7 +87,7 @@ pub fn read_text_file(path: &Path) -> Result<TextFile, ImportError> {
 
 /// An error naming the file when its extension is a format read elsewhere or not at all.
 pub(super) fn refuse_unsupported(path: &Path) -> Result<(), ImportError> {
-    let ext = crate::formats::lower_extension(path);
+    let ext = crate::fsutil::lower_extension(path);
     match unsupported_hint(&ext) {
         Some(hint) => Err(ImportError::Unsupported {
             path: path.to_path_buf(),

@@ -37,7 +37,7 @@ impl Imported {
 /// say what was doubtful: plain text and web pages are decoded here with warnings
 /// ([`decode_bytes_checked`], [`read_html_checked`]); DOCX and PDF carry their own encodings.
 pub fn read_document(path: &Path) -> Result<Imported, ImportError> {
-    let ext = crate::formats::lower_extension(path);
+    let ext = crate::fsutil::lower_extension(path);
     match ext.as_str() {
         "html" | "htm" => read_html_checked(path),
         "docx" | "pdf" => crate::formats::read_any(path).map(Imported::clean),
