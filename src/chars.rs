@@ -37,9 +37,9 @@ pub fn reads_as_title(t: &str) -> bool {
     .any(|d| t.ends_with(d))
 }
 
-/// Text without whitespace, except one space between two ASCII letters or digits, so that Latin
-/// words stay apart (`Real documents`, `Phase 2`) while spaced-out Chinese (`关 于 印 发`) closes
-/// up.
+/// Text without whitespace, except one space between two ASCII letters, so that Latin words stay
+/// apart (`Real documents`) while spaced-out Chinese (`关 于 印 发`) and letter-spaced digits of a
+/// PDF (`2 0 2 1 年`) close up.
 pub fn compact(t: &str) -> String {
     let mut out = String::with_capacity(t.len());
     let mut gap = false;
@@ -48,7 +48,7 @@ pub fn compact(t: &str) -> String {
             gap = true;
             continue;
         }
-        if gap && c.is_ascii_alphanumeric() && out.ends_with(|p: char| p.is_ascii_alphanumeric()) {
+        if gap && c.is_ascii_alphabetic() && out.ends_with(|p: char| p.is_ascii_alphabetic()) {
             out.push(' ');
         }
         gap = false;
@@ -87,7 +87,8 @@ mod tests {
             compact("# Real  documents\twritten by others"),
             "#Real documents written by others"
         );
-        assert_eq!(compact("RCEP 行动 Phase 2"), "RCEP行动Phase 2");
+        assert_eq!(compact("RCEP 行动 Phase II"), "RCEP行动Phase II");
+        assert_eq!(compact("（2 0 2 1 — 2 0 2 5 年）"), "（2021—2025年）");
     }
 
     #[test]
