@@ -185,15 +185,17 @@ fn run_in_list_cuts(t: &str) -> Vec<usize> {
     let Some(head) = parse_number(t) else {
         return Vec::new();
     };
+    // `(一)` items run into a `一、` line (under it) or into a `(一)` line (its siblings).
+    if !matches!(head.style, NumberStyle::CnComma | NumberStyle::CnParen) {
+        return Vec::new();
+    }
     let mut found: Vec<(usize, NumberStyle, u32)> = Vec::new();
     for (i, _) in t.match_indices('。') {
         let at = i + '。'.len_utf8();
         let Some(n) = t.get(at..).and_then(parse_number) else {
             continue;
         };
-        let under = head.style == NumberStyle::CnComma;
-        let sibling = head.style == NumberStyle::CnParen;
-        if (under || sibling) && n.style == NumberStyle::CnParen && n.start == 0 {
+        if n.style == NumberStyle::CnParen && n.start == 0 {
             found.push((at, n.style, n.value));
         }
     }

@@ -222,7 +222,7 @@ fn body_after(lines: &[Line], text: &[usize], end: usize, title: &str) -> Option
                 .take(2)
                 .any(|&j| norm(lines, j).contains('。'));
         // A preface heading (`前言`) opens a body.
-        let preface = ["前言", "序言", "引言", "导言"].contains(&c.as_str());
+        let preface = is_preface_heading(t);
         let body = addressee
             || preface
             || parse_number(t).is_some()
@@ -273,11 +273,10 @@ fn named_titles(
                     break;
                 }
                 key.push_str(&title_key(t));
-                let title = block_text(lines, text, p..end);
                 if names
                     .iter()
                     .any(|n| *n == key || strip_key_period(n) == strip_key_period(&key))
-                    && body_after(lines, text, end, &title).is_some()
+                    && body_after(lines, text, end, &block_text(lines, text, p..end)).is_some()
                 {
                     hit = Some(end);
                     break;
@@ -293,6 +292,11 @@ fn named_titles(
         }
     }
     out
+}
+
+/// An unnumbered preface heading alone on its line (`前言`, `序　言`): it opens a body.
+pub fn is_preface_heading(t: &str) -> bool {
+    ["前言", "序言", "引言", "导言"].contains(&compact(t).as_str())
 }
 
 /// Names a notice issues: from its title (`关于印发X的通知`) and `《…》` quotes in its text.

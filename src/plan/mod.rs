@@ -426,7 +426,7 @@ fn front_paras(lines: &[Line]) -> Vec<FrontPara> {
         let t = &p.norm.text;
         p.kind = if is_meta_line(t) {
             FrontKind::Meta
-        } else if is_preface_heading(t) {
+        } else if wrapper::is_preface_heading(t) {
             // `前言` opens the body; it is no line of the title above it.
             FrontKind::Sentence
         } else if title_like(t) {
@@ -436,11 +436,6 @@ fn front_paras(lines: &[Line]) -> Vec<FrontPara> {
         };
     }
     out
-}
-
-/// An unnumbered preface heading alone on its line (`前言`, `序　言`).
-fn is_preface_heading(t: &str) -> bool {
-    ["前言", "序言", "引言", "导言"].contains(&crate::chars::compact(t).as_str())
 }
 
 /// What the document model knows about a part before its plan is built.
@@ -724,12 +719,14 @@ fn build_plan(
             break;
         }
     }
+    // The first attachment label the body keeps (an attachment with no document of its own).
+    let first_label = body[..body_end].iter().position(|l| {
+        l.kind == LineKind::Text && wrapper::attachment_marker(&l.norm.text).is_some()
+    });
     // A document signed above its attachments (`附件1` and a table after the signature): the
     // signature stands right before the first attachment label.
     if signoff.is_empty()
-        && let Some(m) = body[..body_end].iter().position(|l| {
-            l.kind == LineKind::Text && wrapper::attachment_marker(&l.norm.text).is_some()
-        })
+        && let Some(m) = first_label
     {
         for l in body[..m].iter().rev() {
             if l.kind != LineKind::Text {
@@ -778,10 +775,7 @@ fn build_plan(
     let mut paras_body = build_paragraphs(body);
     // An attachment kept in its document (a table, a list of names: no document of its own)
     // has no headings of the document's outline (`一、片区更新类` over a table's rows).
-    if let Some(label) = body
-        .iter()
-        .find(|l| l.kind == LineKind::Text && wrapper::attachment_marker(&l.norm.text).is_some())
-    {
+    if let Some(label) = first_label.and_then(|m| body.get(m)) {
         for p in paras_body
             .iter_mut()
             .filter(|p| p.lines.start > label.line_no)
