@@ -230,7 +230,8 @@ pub fn decode_bytes_checked(
 /// side (`一` is U+4E00), so the test is a clear majority, not all; binary data has NULs on
 /// both sides alike, and what decodes to control codes is refused later all the same.
 fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
-    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
+    // Most files have no NUL at all: one fast scan settles them.
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) || !bytes.contains(&0) {
         return None;
     }
     let (mut even, mut odd) = (0usize, 0usize);
